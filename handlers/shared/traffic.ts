@@ -1,0 +1,28 @@
+// The traffic a producer offers: shared by the producer Lambda, the LabSpec and the harness.
+// It lives with the handlers because the producer is the lowest layer that needs it.
+
+export const BOOKING_STATUSES = ['CONFIRMED', 'PENDING', 'CANCELLED'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+export const TRAFFIC_SHAPES = ['steady', 'ramp', 'spike'] as const;
+export type TrafficShape = (typeof TRAFFIC_SHAPES)[number];
+
+export interface TrafficProfile {
+  shape: TrafficShape;
+  /** Steady rate; where a ramp starts; a spike's base rate. Events per second. */
+  ratePerSec: number;
+  /** Where a ramp ends; a spike's peak. Required for ramp and spike. */
+  peakRatePerSec?: number;
+  durationSec: number;
+  /** Spike only: when the peak starts and how long it lasts, within durationSec. */
+  spikeStartSec?: number;
+  spikeDurationSec?: number;
+  /** Serialized size of each event; padding fills the gap. */
+  eventBytes: number;
+  /** Relative weights of booking statuses (they need not sum to 1). */
+  statusMix: Record<BookingStatus, number>;
+  /** Share of events, 0..1, that are not valid bookings and must end in the failure path. */
+  poisonShare: number;
+  /** Same seed, same schedule and same event mix. */
+  seed: number;
+}

@@ -1,0 +1,39 @@
+import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
+import type { LabSpec } from '../lab-spec.ts';
+
+// At 100 ms a booking, 12 partitions give at most 120 bookings/s however the ESM is tuned.
+// The forwarder moves records to SQS, whose ESM scales past the partition count.
+export const lab: LabSpec = {
+  id: '03-sqs-buffer',
+  number: 3,
+  title: 'SQS buffer: throughput beyond the partition limit',
+  teaches: 'A Kafka ESM never runs more invocations than partitions; SQS lets a slow processor scale out.',
+  topic: BOOKINGS_TOPIC,
+  kafkaEsm: {
+    batchSize: 100,
+    batchingWindowSeconds: 0,
+    startingPosition: 'LATEST',
+    filters: [],
+  },
+  processor: { processingMsPerRecord: 100, mode: 'sequential', memoryMb: 512, timeoutSeconds: 30 },
+  sqsBuffer: {
+    batchSize: 10,
+    batchingWindowSeconds: 0,
+    maximumConcurrency: 40,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+  },
+  traffic: {
+    shape: 'steady',
+    ratePerSec: 200,
+    ...RUN_WINDOW,
+    eventBytes: 512,
+    statusMix: BOOKING_MIX,
+    poisonShare: 0,
+    seed: 3,
+  },
+  targets: {
+    local: { endToEndP50MaxMs: 1500, endToEndP99MaxMs: 5000, minThroughputPerSec: 190, maxLost: 0 },
+    aws: { endToEndP50MaxMs: 1500, endToEndP99MaxMs: 5000, minThroughputPerSec: 190, maxLost: 0 },
+  },
+};

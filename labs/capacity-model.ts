@@ -1,0 +1,222 @@
+// What a lab's configuration should give, computed from the spec alone, so participants can
+// predict a number before they measure it. It models the ESM rules in sandbox/MODEL.md:
+// a batch closes at the first of window, size or 6 MB; a partition has at most one batch in
+// flight; a poller drives at most 5 concurrent invocations (provisioned mode).
+import {
+  INVOKE_PAYLOAD_LIMIT_BYTES,
+  KAFKA_DEFAULT_BATCHING_WINDOW_MS,
+  type LabSpec,
+  type ProcessorSpec,
+} from './lab-spec.ts';
+
+/** AWS: one provisioned Kafka poller handles up to 5 concurrent invocations. */
+export const INVOCATIONS_PER_KAFKA_POLLER = 5;
+/** AWS: SQS standard scaling starts with 5 concurrent batches... */
+export const SQS_INITIAL_CONCURRENCY = 5;
+/** ...and adds up to 300 per minute... */
+export const SQS_CONCURRENCY_STEP_PER_MINUTE = 300;
+/** ...up to 1,250 without MaximumConcurrency. */
+export const SQS_MAX_CONCURRENCY = 1250;
+/** AWS: one provisioned SQS poller handles up to 10 concurrent invocations. */
+export const INVOCATIONS_PER_SQS_POLLER = 10;
+
+export interface StageModel {
+  /** The ESM that feeds this stage. */
+  source: 'kafka' | 'sqs';
+  batchingWindowMs: number;
+  /** Most concurrent invocations this stage can reach. */
+  concurrencyLimit: number;
+  /** Why the concurrency stops there. */
+  concurrencyBound: string;
+  expectedBatchSize: number;
+  batchDurationMs: number;
+  maxThroughputPerSec: number;
+}
+
+export interface CapacityModel {
+  labId: string;
+  offeredRatePerSec: number;
+  peakRatePerSec: number;
+  stages: StageModel[];
+  /** Average messages in the batches the processor receives. */
+  expectedBatchSize: number;
+  /** Expected median end-to-end latency at the offered rate, before any network overhead. */
+  latencyFloorMs: number;
+  /** The slowest stage's ceiling. */
+  maxThroughputPerSec: number;
+  /** maxThroughput / peak offered: below 1 the pipeline falls behind at the peak. */
+  headroom: number;
+  bottleneck: string;
+}
+
+/** Duration of one batch of `records` records under the processor's mode. */
+export function batchDurationMs(records: number, processor: ProcessorSpec): number {
+  if (processor.mode === 'parallel-by-key') return processor.processingMsPerRecord;
+  return records * processor.processingMsPerRecord;
+}
+
+export function batchingWindowMs(spec: LabSpec): number {
+  const seconds = spec.kafkaEsm.batchingWindowSeconds;
+  return seconds === undefined ? KAFKA_DEFAULT_BATCHING_WINDOW_MS : seconds * 1000;
+}
+
+/**
+ * AWS's provisioned-poller sizing rule: one poller drives 5 concurrent invocations, so it
+ * handles 5 × recordsPerBatch / batchDuration records per second (20 records in 50 ms gives
+ * 2,000 records/s). Minimum = maximum turns autoscaling off, so a spike never waits for a
+ * rebalance.
+ */
+export function sizeProvisionedPollers(input: {
+  peakRatePerSec: number;
+  recordsPerBatch: number;
+  batchDurationMs: number;
+}): { minimum: number; maximum: number } {
+  const perPoller = (INVOCATIONS_PER_KAFKA_POLLER * input.recordsPerBatch * 1000) / input.batchDurationMs;
+  const pollers = Math.max(1, Math.ceil(input.peakRatePerSec / perPoller));
+  return { minimum: pollers, maximum: pollers };
+}
+
+export function peakRatePerSec(spec: LabSpec): number {
+  const t = spec.traffic;
+  return t.shape === 'steady' ? t.ratePerSec : Math.max(t.ratePerSec, t.peakRatePerSec ?? t.ratePerSec);
+}
+
+function kafkaStage(spec: LabSpec, rate: number, recordMs: ProcessorSpec): StageModel {
+  const partitions = spec.topic.partitions;
+  const esm = spec.kafkaEsm;
+  const windowMs = batchingWindowMs(spec);
+  const pollers = esm.provisionedPollers;
+  // On-demand starts with one poller and scales toward one per partition as lag grows.
+  const steadyPollers = pollers ? Math.min(pollers.minimum, partitions) : 1;
+  let concurrencyLimit = partitions;
+  let concurrencyBound = `${partitions} partitions (one batch in flight per partition)`;
+  if (pollers && pollers.maximum * INVOCATIONS_PER_KAFKA_POLLER < concurrencyLimit) {
+    concurrencyLimit = pollers.maximum * INVOCATIONS_PER_KAFKA_POLLER;
+    concurrencyBound = `${pollers.maximum} pollers × ${INVOCATIONS_PER_KAFKA_POLLER} invocations`;
+  }
+  const reserved = spec.sqsBuffer ? undefined : spec.processor.reservedConcurrency;
+  if (reserved !== undefined && reserved < concurrencyLimit) {
+    concurrencyLimit = reserved;
+    concurrencyBound = `reserved concurrency ${reserved}`;
+  }
+  const sizeCap = Math.min(esm.batchSize, Math.floor(INVOKE_PAYLOAD_LIMIT_BYTES / spec.traffic.eventBytes));
+  const passRate = rate * kafkaPassShare(spec);
+  const perPoller = passRate / steadyPollers;
+  const perPartition = passRate / partitions;
+  // A batch collects for the window from its first record. With no window it holds the first
+  // record plus whatever its partition received while the previous batch was in flight.
+  let batch = windowMs > 0 ? 1 + perPoller * (windowMs / 1000) : 1;
+  for (let i = 0; i < 20; i++) {
+    const busyMs = batchDurationMs(batch, recordMs);
+    const next = windowMs > 0 ? 1 + perPoller * (windowMs / 1000) : 1 + perPartition * (busyMs / 1000);
+    batch = Math.min(sizeCap, next);
+  }
+  const fullBatch = sizeCap;
+  const maxThroughputPerSec = (concurrencyLimit * fullBatch * 1000) / Math.max(batchDurationMs(fullBatch, recordMs), 0.001);
+  return {
+    source: 'kafka',
+    batchingWindowMs: windowMs,
+    concurrencyLimit,
+    concurrencyBound,
+    expectedBatchSize: round(Math.max(1, batch)),
+    batchDurationMs: round(batchDurationMs(batch, recordMs)),
+    maxThroughputPerSec: round(maxThroughputPerSec),
+  };
+}
+
+/** Share of records that reach the function: filters drop the rest before invoking. */
+function kafkaPassShare(spec: LabSpec): number {
+  if (spec.kafkaEsm.filters.length === 0) return 1;
+  return statusShareMatching(spec);
+}
+
+/**
+ * The labs filter on booking status only; the share that passes is the matching weights. Any
+ * other pattern is not modelled and counts as passing everything.
+ */
+function statusShareMatching(spec: LabSpec): number {
+  const mix = spec.traffic.statusMix;
+  const total = Object.values(mix).reduce((a, b) => a + b, 0);
+  const allowed = new Set<string>();
+  for (const filter of spec.kafkaEsm.filters) {
+    const status = (filter.value as Record<string, unknown>).status;
+    if (!Array.isArray(status) || !status.every((s) => typeof s === 'string')) return 1;
+    for (const s of status) allowed.add(s as string);
+  }
+  const passing = Object.entries(mix).reduce((sum, [status, weight]) => sum + (allowed.has(status) ? weight : 0), 0);
+  // Poison events are crafted to pass the filter (they must reach the function to fail there).
+  const poison = spec.traffic.poisonShare;
+  return (1 - poison) * (passing / total) + poison;
+}
+
+function sqsStage(spec: LabSpec, rate: number): StageModel {
+  const q = spec.sqsBuffer!;
+  const windowMs = (q.batchingWindowSeconds ?? 0) * 1000;
+  let concurrencyLimit: number;
+  let concurrencyBound: string;
+  if (q.provisionedPollers) {
+    concurrencyLimit = q.provisionedPollers.maximum * INVOCATIONS_PER_SQS_POLLER;
+    concurrencyBound = `${q.provisionedPollers.maximum} SQS pollers × ${INVOCATIONS_PER_SQS_POLLER} invocations`;
+  } else if (q.maximumConcurrency !== undefined) {
+    concurrencyLimit = q.maximumConcurrency;
+    concurrencyBound = `MaximumConcurrency ${q.maximumConcurrency}`;
+  } else {
+    concurrencyLimit = SQS_MAX_CONCURRENCY;
+    concurrencyBound = `SQS standard scaling limit ${SQS_MAX_CONCURRENCY}`;
+  }
+  const reserved = spec.processor.reservedConcurrency;
+  if (reserved !== undefined && reserved < concurrencyLimit) {
+    concurrencyLimit = reserved;
+    concurrencyBound = `reserved concurrency ${reserved}`;
+  }
+  const fullBatch = q.batchSize;
+  const maxThroughputPerSec = (concurrencyLimit * fullBatch * 1000) / Math.max(batchDurationMs(fullBatch, spec.processor), 0.001);
+  // A long poll returns what is queued, up to the batch size; under load the queue holds
+  // enough to fill batches, at low rates batches are small unless a window collects them.
+  const collected = windowMs > 0 ? rate * (windowMs / 1000) : (rate * batchDurationMs(fullBatch, spec.processor)) / 1000 / concurrencyLimit;
+  const batch = Math.min(fullBatch, Math.max(1, collected));
+  return {
+    source: 'sqs',
+    batchingWindowMs: windowMs,
+    concurrencyLimit,
+    concurrencyBound,
+    expectedBatchSize: round(batch),
+    batchDurationMs: round(batchDurationMs(batch, spec.processor)),
+    maxThroughputPerSec: round(maxThroughputPerSec),
+  };
+}
+
+/** The forwarder only copies records to SQS; its own work is negligible next to the processor. */
+const FORWARDER: ProcessorSpec = { processingMsPerRecord: 0.05, mode: 'sequential', memoryMb: 256, timeoutSeconds: 60 };
+
+export function capacityModel(spec: LabSpec): CapacityModel {
+  const offered = spec.traffic.ratePerSec;
+  const peak = peakRatePerSec(spec);
+  const stages = spec.sqsBuffer
+    ? [kafkaStage(spec, offered, FORWARDER), sqsStage(spec, offered)]
+    : [kafkaStage(spec, offered, spec.processor)];
+  const last = stages[stages.length - 1];
+  const slowest = stages.reduce((a, b) => (b.maxThroughputPerSec < a.maxThroughputPerSec ? b : a));
+  // Median record: it waits half a window, then half of its batch's work (or all of it when
+  // records run in parallel), in every stage it passes.
+  const latencyFloorMs = stages.reduce((sum, s, i) => {
+    const processor = spec.sqsBuffer && i === 0 ? FORWARDER : spec.processor;
+    const work = processor.mode === 'parallel-by-key' ? s.batchDurationMs : (s.batchDurationMs + processor.processingMsPerRecord) / 2;
+    return sum + s.batchingWindowMs / 2 + work;
+  }, 0);
+  return {
+    labId: spec.id,
+    offeredRatePerSec: offered,
+    peakRatePerSec: peak,
+    stages,
+    expectedBatchSize: last.expectedBatchSize,
+    latencyFloorMs: round(latencyFloorMs),
+    maxThroughputPerSec: slowest.maxThroughputPerSec,
+    headroom: round(slowest.maxThroughputPerSec / (peak * kafkaPassShare(spec))),
+    bottleneck: `${slowest.source === 'kafka' ? 'Kafka ESM' : 'SQS ESM'}: ${slowest.concurrencyBound}`,
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

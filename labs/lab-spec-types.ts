@@ -1,0 +1,112 @@
+import type { TrafficProfile } from '../handlers/shared/traffic.ts';
+
+export type { BookingStatus, TrafficProfile, TrafficShape } from '../handlers/shared/traffic.ts';
+
+/** Where a lab runs: the local sandbox or a deployed AWS stack. */
+export type Place = 'local' | 'aws';
+export const PLACES: readonly Place[] = ['local', 'aws'];
+
+export type StartingPosition = 'LATEST' | 'TRIM_HORIZON' | 'AT_TIMESTAMP';
+
+export interface PollerRange {
+  minimum: number;
+  maximum: number;
+}
+
+export type OnFailureDestination =
+  /** A queue this lab's stack creates (SSE, retention 14 days). */
+  | { kind: 'sqs'; queueName: string }
+  /** `kafka://<topic>` on the same cluster; never the source topic. */
+  | { kind: 'kafka'; topic: string };
+
+/** An EventBridge-syntax pattern; for Kafka only the top-level `value` key is allowed. */
+export type FilterPattern = { value: Record<string, unknown> | unknown[] };
+
+export interface KafkaEsmSpec {
+  /** Records per invocation, 1..10000. AWS default 100. */
+  batchSize: number;
+  /** Whole seconds 0..300. Unset means the AWS default for Kafka: 500 ms. */
+  batchingWindowSeconds?: number;
+  startingPosition: StartingPosition;
+  /** Epoch seconds; only with AT_TIMESTAMP. */
+  startingPositionTimestamp?: number;
+  /** Unset means a unique group per mapping (the AWS default). */
+  consumerGroupId?: string;
+  /** Unset means on-demand mode. */
+  provisionedPollers?: PollerRange;
+  /** Up to 5 patterns, ORed. */
+  filters: FilterPattern[];
+  /** -1 (infinite) or 0..10000. Needs provisioned mode. */
+  maximumRetryAttempts?: number;
+  /** -1 (infinite) or 60..604800. Needs provisioned mode. */
+  maximumRecordAgeSeconds?: number;
+  /** Needs provisioned mode. */
+  bisectBatchOnFunctionError?: boolean;
+  /** FunctionResponseTypes [ReportBatchItemFailures]. Needs provisioned mode. */
+  reportBatchItemFailures?: boolean;
+  onFailure?: OnFailureDestination;
+}
+
+export type ProcessingMode = 'sequential' | 'parallel-by-key';
+
+export interface ProcessorSpec {
+  /** Simulated work per booking, in milliseconds (awaited, not spun). */
+  processingMsPerRecord: number;
+  /** Parallel by key keeps per-key order while records of different bookings overlap. */
+  mode: ProcessingMode;
+  /** 128..10240 MB. */
+  memoryMb: number;
+  /** 1..840 s: a Kafka ESM function may not time out after 14 minutes. */
+  timeoutSeconds: number;
+  /** 0..1000; unset means unreserved (the account pool). */
+  reservedConcurrency?: number;
+}
+
+export interface SqsBufferSpec {
+  /** 1..10000 for a standard queue. AWS default 10. */
+  batchSize: number;
+  /** Whole seconds 0..300; at least 1 when batchSize > 10. */
+  batchingWindowSeconds?: number;
+  /** ScalingConfig.MaximumConcurrency 2..1000; unset means the standard scaling limit. */
+  maximumConcurrency?: number;
+  /** SQS provisioned mode: minimum 2..200, maximum 2..2000. */
+  provisionedPollers?: PollerRange;
+  /** 0..43200 s, and not shorter than the processor's timeout. */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the DLQ, 1..1000. */
+  maxReceiveCount: number;
+}
+
+export interface TrafficSpec extends TrafficProfile {
+  /** Leading seconds excluded from every statistic. */
+  warmUpSec: number;
+  /** After the load ends, wait at most this long for every event to be accounted for. */
+  drainTimeoutSec: number;
+}
+
+export interface TargetSpec {
+  endToEndP50MaxMs?: number;
+  endToEndP99MaxMs?: number;
+  /** Sustained processing rate after warm-up. */
+  minThroughputPerSec?: number;
+  /** Expected average messages in batch, with a relative tolerance (0.2 = ±20%). */
+  avgBatchSize?: { expected: number; tolerance: number };
+  /** Events neither processed, filtered nor dead-lettered. Always 0: nothing may be lost. */
+  maxLost: 0;
+}
+
+export interface LabSpec {
+  /** Folder name, e.g. `01-baseline`. */
+  id: string;
+  number: number;
+  title: string;
+  /** One sentence: the lesson. */
+  teaches: string;
+  topic: { name: string; partitions: number };
+  kafkaEsm: KafkaEsmSpec;
+  /** The booking processor: invoked by the Kafka ESM, or by the SQS ESM when a buffer is set. */
+  processor: ProcessorSpec;
+  sqsBuffer?: SqsBufferSpec;
+  traffic: TrafficSpec;
+  targets: Record<Place, TargetSpec>;
+}

@@ -1,0 +1,315 @@
+// One typed LabSpec drives both places a lab runs. validateLabSpec() enforces the limits AWS
+// enforces (DESIGN §3), so a spec that would be refused by CreateEventSourceMapping is refused
+// here first, with the field, the value, the allowed range and the rule behind it.
+import { BOOKING_STATUSES, TRAFFIC_SHAPES } from '../handlers/shared/traffic.ts';
+import type { LabSpec, TargetSpec } from './lab-spec-types.ts';
+
+export * from './lab-spec-types.ts';
+
+/** The AWS default MaximumBatchingWindowInSeconds for Kafka event sources, when unset. */
+export const KAFKA_DEFAULT_BATCHING_WINDOW_MS = 500;
+/** The Lambda synchronous invocation payload limit, which also caps a Kafka ESM batch. */
+export const INVOKE_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
+
+const DOCS = 'https://docs.aws.amazon.com/lambda/latest/dg/';
+const RULES = {
+  kafkaBatch: `Kafka ESM BatchSize is 1..10000 (${DOCS}msk-esm-parameters.html)`,
+  window: `MaximumBatchingWindowInSeconds is a whole number of seconds, 0..300 (${DOCS}msk-esm-parameters.html)`,
+  startingPosition: `StartingPosition is LATEST, TRIM_HORIZON or AT_TIMESTAMP (${DOCS}msk-esm-parameters.html)`,
+  atTimestamp: `StartingPositionTimestamp is required with AT_TIMESTAMP and only allowed with it (${DOCS}msk-esm-parameters.html)`,
+  consumerGroup: `ConsumerGroupId is 1..200 characters of [a-zA-Z0-9-/*:_+=.@] (${DOCS}msk-esm-parameters.html)`,
+  minPollers: `ProvisionedPollerConfig MinimumPollers is 1..200 (${DOCS}kafka-scaling-modes.html)`,
+  maxPollers: `ProvisionedPollerConfig MaximumPollers is 1..2000 and at least MinimumPollers (${DOCS}kafka-scaling-modes.html)`,
+  filters: `FilterCriteria holds at most 5 filters per event source mapping (${DOCS}kafka-filtering.html)`,
+  filterKey: `Kafka filters match only the record value: each pattern's single top-level key is "value" (${DOCS}kafka-filtering.html)`,
+  filterSize: `A filter pattern is at most 4096 characters of JSON (${DOCS}invocation-eventfiltering.html)`,
+  retries: `MaximumRetryAttempts is -1 (infinite) or 0..10000 (${DOCS}kafka-retry-configurations.html)`,
+  recordAge: `MaximumRecordAgeInSeconds is -1 (infinite) or 60..604800 (${DOCS}kafka-retry-configurations.html)`,
+  errorControlsProvisioned: `Kafka error handling controls (retries, record age, bisect, ReportBatchItemFailures) are configured in provisioned mode (${DOCS}kafka-retry-configurations.html)`,
+  kafkaDestination: `A Kafka on-failure destination is a topic on the same cluster and must differ from the source topic (${DOCS}kafka-on-failure.html)`,
+  kafkaDestinationProvisioned: `A Kafka topic as on-failure destination needs provisioned mode (${DOCS}kafka-on-failure.html)`,
+  queueName: `An SQS queue name is 1..80 characters of [A-Za-z0-9_-] (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html)`,
+  topicName: `A Kafka topic name is 1..249 characters of [a-zA-Z0-9._-] (Apache Kafka topic naming)`,
+  partitions: `A topic needs at least 1 partition; MSK Serverless allows up to 2400 per cluster (https://docs.aws.amazon.com/msk/latest/developerguide/limits.html)`,
+  memory: `Lambda memory is 128..10240 MB (${DOCS}gettingstarted-limits.html)`,
+  kafkaTimeout: `A function behind a Kafka ESM may time out after at most 14 minutes (840 s) (${DOCS}with-msk.html)`,
+  reserved: `Reserved concurrency is 0..1000 with the default account concurrency limit (${DOCS}configuration-concurrency.html)`,
+  sqsBatch: `SQS ESM BatchSize is 1..10000 for a standard queue (${DOCS}services-sqs-parameters.html)`,
+  sqsWindow: `An SQS ESM with BatchSize over 10 needs MaximumBatchingWindowInSeconds of at least 1 (${DOCS}services-sqs-parameters.html)`,
+  sqsConcurrency: `ScalingConfig MaximumConcurrency is 2..1000 (${DOCS}services-sqs-scaling.html)`,
+  sqsPollers: `SQS provisioned mode: MinimumPollers 2..200, MaximumPollers 2..2000 and at least MinimumPollers (${DOCS}services-sqs-scaling.html)`,
+  sqsModes: `An SQS ESM uses either MaximumConcurrency or provisioned pollers, not both (${DOCS}services-sqs-scaling.html)`,
+  visibility: `A queue's visibility timeout is 0..43200 s and must be at least the function timeout, or CreateEventSourceMapping fails (${DOCS}services-sqs-configure.html)`,
+  receiveCount: `A redrive policy's maxReceiveCount is 1..1000 (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html)`,
+};
+
+export interface SpecProblem {
+  path: string;
+  value: unknown;
+  allowed: string;
+  rule: string;
+}
+
+/** Every problem in a spec at once, so a participant fixes them in one pass. */
+export class LabSpecError extends Error {
+  constructor(
+    readonly labId: string,
+    readonly problems: SpecProblem[],
+  ) {
+    super(
+      `Lab ${labId} is not a valid configuration:\n` +
+        problems.map((p) => `  - ${describeProblem(p)}`).join('\n'),
+    );
+    this.name = 'LabSpecError';
+  }
+}
+
+export function describeProblem(p: SpecProblem): string {
+  return `${p.path} = ${formatValue(p.value)}: allowed ${p.allowed}. AWS rule: ${p.rule}`;
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return '(unset)';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+class Checker {
+  readonly problems: SpecProblem[] = [];
+
+  fail(path: string, value: unknown, allowed: string, rule: string): void {
+    this.problems.push({ path, value, allowed, rule });
+  }
+
+  int(path: string, value: unknown, min: number, max: number, rule: string): value is number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.fail(path, value, `a whole number from ${min} to ${max}`, rule);
+      return false;
+    }
+    return true;
+  }
+
+  /** -1 means "infinite" for retries and record age. */
+  intOrInfinite(path: string, value: unknown, min: number, max: number, rule: string): void {
+    if (value === -1) return;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.fail(path, value, `-1 (infinite) or a whole number from ${min} to ${max}`, rule);
+    }
+  }
+
+  number(path: string, value: unknown, min: number, max: number, rule: string): value is number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      this.fail(path, value, `a number from ${min} to ${max}`, rule);
+      return false;
+    }
+    return true;
+  }
+
+  oneOf<T extends string>(path: string, value: unknown, options: readonly T[], rule: string): value is T {
+    if (!options.includes(value as T)) {
+      this.fail(path, value, `one of ${options.join(', ')}`, rule);
+      return false;
+    }
+    return true;
+  }
+
+  matches(path: string, value: unknown, pattern: RegExp, allowed: string, rule: string): void {
+    if (typeof value !== 'string' || !pattern.test(value)) this.fail(path, value, allowed, rule);
+  }
+
+  boolean(path: string, value: unknown): void {
+    if (value !== undefined && typeof value !== 'boolean') {
+      this.fail(path, value, 'true or false', 'a switch is a boolean');
+    }
+  }
+}
+
+const WORKSHOP_RULE = 'workshop limit (keeps a local run on one laptop)';
+
+export function validateLabSpec(spec: LabSpec): LabSpec {
+  const c = new Checker();
+  if (spec === null || typeof spec !== 'object') {
+    throw new LabSpecError('?', [{ path: '(spec)', value: spec, allowed: 'a LabSpec object', rule: 'labs/lab-spec-types.ts' }]);
+  }
+  const id = typeof spec.id === 'string' ? spec.id : '?';
+  checkTopic(c, spec);
+  checkKafkaEsm(c, spec);
+  checkProcessor(c, spec);
+  if (spec.sqsBuffer !== undefined) checkSqsBuffer(c, spec);
+  checkTraffic(c, spec);
+  for (const place of ['local', 'aws'] as const) checkTargets(c, `targets.${place}`, spec.targets?.[place]);
+  if (c.problems.length > 0) throw new LabSpecError(id, c.problems);
+  return spec;
+}
+
+function checkTopic(c: Checker, spec: LabSpec): void {
+  c.matches('topic.name', spec.topic?.name, /^[a-zA-Z0-9._-]{1,249}$/, '1..249 characters of a-z A-Z 0-9 . _ -', RULES.topicName);
+  c.int('topic.partitions', spec.topic?.partitions, 1, 2400, RULES.partitions);
+}
+
+function checkKafkaEsm(c: Checker, spec: LabSpec): void {
+  const esm = spec.kafkaEsm ?? ({} as LabSpec['kafkaEsm']);
+  c.int('kafkaEsm.batchSize', esm.batchSize, 1, 10000, RULES.kafkaBatch);
+  if (esm.batchingWindowSeconds !== undefined) {
+    c.int('kafkaEsm.batchingWindowSeconds', esm.batchingWindowSeconds, 0, 300, RULES.window);
+  }
+  if (c.oneOf('kafkaEsm.startingPosition', esm.startingPosition, ['LATEST', 'TRIM_HORIZON', 'AT_TIMESTAMP'] as const, RULES.startingPosition)) {
+    const hasTimestamp = esm.startingPositionTimestamp !== undefined;
+    if (esm.startingPosition === 'AT_TIMESTAMP') {
+      c.int('kafkaEsm.startingPositionTimestamp', esm.startingPositionTimestamp, 0, 32503680000, RULES.atTimestamp);
+    } else if (hasTimestamp) {
+      c.fail('kafkaEsm.startingPositionTimestamp', esm.startingPositionTimestamp, 'unset unless startingPosition is AT_TIMESTAMP', RULES.atTimestamp);
+    }
+  }
+  if (esm.consumerGroupId !== undefined) {
+    c.matches('kafkaEsm.consumerGroupId', esm.consumerGroupId, /^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/, '1..200 characters of a-z A-Z 0-9 - / * : _ + = . @', RULES.consumerGroup);
+  }
+  const provisioned = esm.provisionedPollers !== undefined;
+  if (provisioned) {
+    const { minimum, maximum } = esm.provisionedPollers!;
+    const minOk = c.int('kafkaEsm.provisionedPollers.minimum', minimum, 1, 200, RULES.minPollers);
+    if (c.int('kafkaEsm.provisionedPollers.maximum', maximum, 1, 2000, RULES.maxPollers) && minOk && maximum < minimum) {
+      c.fail('kafkaEsm.provisionedPollers.maximum', maximum, `at least the minimum (${minimum}) and at most 2000`, RULES.maxPollers);
+    }
+  }
+  checkFilters(c, esm.filters);
+  if (esm.maximumRetryAttempts !== undefined) c.intOrInfinite('kafkaEsm.maximumRetryAttempts', esm.maximumRetryAttempts, 0, 10000, RULES.retries);
+  if (esm.maximumRecordAgeSeconds !== undefined) c.intOrInfinite('kafkaEsm.maximumRecordAgeSeconds', esm.maximumRecordAgeSeconds, 60, 604800, RULES.recordAge);
+  c.boolean('kafkaEsm.bisectBatchOnFunctionError', esm.bisectBatchOnFunctionError);
+  c.boolean('kafkaEsm.reportBatchItemFailures', esm.reportBatchItemFailures);
+  if (!provisioned) {
+    const controls = ['maximumRetryAttempts', 'maximumRecordAgeSeconds', 'bisectBatchOnFunctionError', 'reportBatchItemFailures'] as const;
+    for (const control of controls) {
+      const value = esm[control];
+      if (value !== undefined && value !== false) {
+        c.fail(`kafkaEsm.${control}`, value, 'unset in on-demand mode; set kafkaEsm.provisionedPollers to use it', RULES.errorControlsProvisioned);
+      }
+    }
+  }
+  checkOnFailure(c, spec, provisioned);
+}
+
+function checkFilters(c: Checker, filters: unknown): void {
+  if (!Array.isArray(filters)) {
+    c.fail('kafkaEsm.filters', filters, 'a list of 0..5 patterns (use [] for none)', RULES.filters);
+    return;
+  }
+  if (filters.length > 5) c.fail('kafkaEsm.filters', `${filters.length} patterns`, 'at most 5 patterns', RULES.filters);
+  filters.forEach((pattern, i) => {
+    const path = `kafkaEsm.filters[${i}]`;
+    const isObject = pattern !== null && typeof pattern === 'object' && !Array.isArray(pattern);
+    const keys = isObject ? Object.keys(pattern) : [];
+    const value = isObject ? (pattern as Record<string, unknown>).value : undefined;
+    if (keys.length !== 1 || keys[0] !== 'value' || value === null || typeof value !== 'object') {
+      c.fail(path, pattern, 'an object {"value": {...pattern...}}', RULES.filterKey);
+      return;
+    }
+    const size = JSON.stringify(pattern).length;
+    if (size > 4096) c.fail(path, `${size} characters`, 'at most 4096 characters', RULES.filterSize);
+  });
+}
+
+function checkOnFailure(c: Checker, spec: LabSpec, provisioned: boolean): void {
+  const dest = spec.kafkaEsm?.onFailure;
+  if (dest === undefined) return;
+  if (dest.kind === 'sqs') {
+    c.matches('kafkaEsm.onFailure.queueName', dest.queueName, /^[A-Za-z0-9_-]{1,80}$/, '1..80 characters of A-Z a-z 0-9 _ -', RULES.queueName);
+  } else if (dest.kind === 'kafka') {
+    c.matches('kafkaEsm.onFailure.topic', dest.topic, /^[a-zA-Z0-9._-]{1,249}$/, '1..249 characters of a-z A-Z 0-9 . _ -', RULES.topicName);
+    if (dest.topic === spec.topic?.name) {
+      c.fail('kafkaEsm.onFailure.topic', dest.topic, `any topic but the source topic "${spec.topic.name}"`, RULES.kafkaDestination);
+    }
+    if (!provisioned) {
+      c.fail('kafkaEsm.onFailure.topic', dest.topic, 'a Kafka destination only with kafkaEsm.provisionedPollers set', RULES.kafkaDestinationProvisioned);
+    }
+  } else {
+    c.fail('kafkaEsm.onFailure.kind', (dest as { kind: unknown }).kind, 'sqs or kafka', RULES.kafkaDestination);
+  }
+}
+
+function checkProcessor(c: Checker, spec: LabSpec): void {
+  const p = spec.processor ?? ({} as LabSpec['processor']);
+  c.number('processor.processingMsPerRecord', p.processingMsPerRecord, 0, 60000, WORKSHOP_RULE);
+  c.oneOf('processor.mode', p.mode, ['sequential', 'parallel-by-key'] as const, 'the booking processor runs records in order or in parallel by key');
+  c.int('processor.memoryMb', p.memoryMb, 128, 10240, RULES.memory);
+  c.int('processor.timeoutSeconds', p.timeoutSeconds, 1, 840, RULES.kafkaTimeout);
+  if (p.reservedConcurrency !== undefined) c.int('processor.reservedConcurrency', p.reservedConcurrency, 0, 1000, RULES.reserved);
+}
+
+function checkSqsBuffer(c: Checker, spec: LabSpec): void {
+  const q = spec.sqsBuffer!;
+  const batchOk = c.int('sqsBuffer.batchSize', q.batchSize, 1, 10000, RULES.sqsBatch);
+  if (q.batchingWindowSeconds !== undefined) c.int('sqsBuffer.batchingWindowSeconds', q.batchingWindowSeconds, 0, 300, RULES.window);
+  if (batchOk && q.batchSize > 10 && !(typeof q.batchingWindowSeconds === 'number' && q.batchingWindowSeconds >= 1)) {
+    c.fail('sqsBuffer.batchingWindowSeconds', q.batchingWindowSeconds, `at least 1 because sqsBuffer.batchSize is ${q.batchSize} (> 10)`, RULES.sqsWindow);
+  }
+  if (q.maximumConcurrency !== undefined) c.int('sqsBuffer.maximumConcurrency', q.maximumConcurrency, 2, 1000, RULES.sqsConcurrency);
+  if (q.provisionedPollers !== undefined) {
+    const { minimum, maximum } = q.provisionedPollers;
+    const minOk = c.int('sqsBuffer.provisionedPollers.minimum', minimum, 2, 200, RULES.sqsPollers);
+    if (c.int('sqsBuffer.provisionedPollers.maximum', maximum, 2, 2000, RULES.sqsPollers) && minOk && maximum < minimum) {
+      c.fail('sqsBuffer.provisionedPollers.maximum', maximum, `at least the minimum (${minimum}) and at most 2000`, RULES.sqsPollers);
+    }
+    if (q.maximumConcurrency !== undefined) {
+      c.fail('sqsBuffer.maximumConcurrency', q.maximumConcurrency, 'unset when sqsBuffer.provisionedPollers is set', RULES.sqsModes);
+    }
+  }
+  if (c.int('sqsBuffer.visibilityTimeoutSeconds', q.visibilityTimeoutSeconds, 0, 43200, RULES.visibility)) {
+    const timeout = spec.processor?.timeoutSeconds;
+    if (typeof timeout === 'number' && q.visibilityTimeoutSeconds < timeout) {
+      c.fail('sqsBuffer.visibilityTimeoutSeconds', q.visibilityTimeoutSeconds, `at least processor.timeoutSeconds (${timeout}) and at most 43200`, RULES.visibility);
+    }
+  }
+  c.int('sqsBuffer.maxReceiveCount', q.maxReceiveCount, 1, 1000, RULES.receiveCount);
+}
+
+function checkTraffic(c: Checker, spec: LabSpec): void {
+  const t = spec.traffic ?? ({} as LabSpec['traffic']);
+  const shapeOk = c.oneOf('traffic.shape', t.shape, TRAFFIC_SHAPES, 'a traffic profile is steady, ramp or spike');
+  c.number('traffic.ratePerSec', t.ratePerSec, 0.1, 100000, WORKSHOP_RULE);
+  const durationOk = c.number('traffic.durationSec', t.durationSec, 1, 3600, WORKSHOP_RULE);
+  if (shapeOk && t.shape !== 'steady') {
+    c.number('traffic.peakRatePerSec', t.peakRatePerSec, 0.1, 100000, `${t.shape} traffic needs a peak rate (${WORKSHOP_RULE})`);
+  }
+  if (shapeOk && t.shape === 'spike') {
+    const startOk = c.number('traffic.spikeStartSec', t.spikeStartSec, 0, 3600, 'a spike starts within the run');
+    const lengthOk = c.number('traffic.spikeDurationSec', t.spikeDurationSec, 0.1, 3600, 'a spike lasts within the run');
+    if (startOk && lengthOk && durationOk && t.spikeStartSec! + t.spikeDurationSec! > t.durationSec) {
+      c.fail('traffic.spikeDurationSec', t.spikeDurationSec, `at most ${t.durationSec - t.spikeStartSec!} so the spike ends by traffic.durationSec`, 'a spike lasts within the run');
+    }
+  }
+  c.int('traffic.eventBytes', t.eventBytes, 256, 1024 * 1024, 'an event is 256 B..1 MiB (an MSK record default max is 1 MiB; smaller cannot hold a booking)');
+  const mix = t.statusMix as Record<string, unknown> | undefined;
+  if (mix === null || typeof mix !== 'object') {
+    c.fail('traffic.statusMix', mix, `weights for ${BOOKING_STATUSES.join(', ')}`, 'the booking status mix');
+  } else {
+    for (const status of BOOKING_STATUSES) c.number(`traffic.statusMix.${status}`, mix[status], 0, 1e6, 'a status weight is zero or positive');
+    for (const key of Object.keys(mix)) {
+      if (!BOOKING_STATUSES.includes(key as never)) c.fail(`traffic.statusMix.${key}`, mix[key], `only ${BOOKING_STATUSES.join(', ')}`, 'the booking status mix');
+    }
+    const total = BOOKING_STATUSES.reduce((sum, s) => sum + (typeof mix[s] === 'number' ? (mix[s] as number) : 0), 0);
+    if (!(total > 0)) c.fail('traffic.statusMix', mix, 'at least one positive weight', 'the booking status mix');
+  }
+  c.number('traffic.poisonShare', t.poisonShare, 0, 1, 'a share of events, 0..1');
+  c.int('traffic.seed', t.seed, 0, 2 ** 32 - 1, 'a 32-bit unsigned seed');
+  const warmOk = c.number('traffic.warmUpSec', t.warmUpSec, 0, 3600, WORKSHOP_RULE);
+  if (warmOk && durationOk && t.warmUpSec >= t.durationSec) {
+    c.fail('traffic.warmUpSec', t.warmUpSec, `less than traffic.durationSec (${t.durationSec}) so some traffic is measured`, 'warm-up is excluded from every statistic');
+  }
+  c.number('traffic.drainTimeoutSec', t.drainTimeoutSec, 1, 3600, WORKSHOP_RULE);
+}
+
+function checkTargets(c: Checker, path: string, targets: TargetSpec | undefined): void {
+  if (targets === null || typeof targets !== 'object') {
+    c.fail(path, targets, 'a target object (maxLost: 0 at least)', 'every lab is checked in each place it runs');
+    return;
+  }
+  if (targets.endToEndP50MaxMs !== undefined) c.number(`${path}.endToEndP50MaxMs`, targets.endToEndP50MaxMs, 1, 3600000, 'a latency limit in ms');
+  if (targets.endToEndP99MaxMs !== undefined) c.number(`${path}.endToEndP99MaxMs`, targets.endToEndP99MaxMs, 1, 3600000, 'a latency limit in ms');
+  if (targets.minThroughputPerSec !== undefined) c.number(`${path}.minThroughputPerSec`, targets.minThroughputPerSec, 0, 1e6, 'a rate in events/s');
+  if (targets.avgBatchSize !== undefined) {
+    c.number(`${path}.avgBatchSize.expected`, targets.avgBatchSize.expected, 1, 10000, 'a batch holds 1..10000 records');
+    c.number(`${path}.avgBatchSize.tolerance`, targets.avgBatchSize.tolerance, 0, 10, 'a relative tolerance, e.g. 0.2 for ±20%');
+  }
+  if (targets.maxLost !== 0) c.fail(`${path}.maxLost`, targets.maxLost, '0', 'nothing published may be lost');
+}

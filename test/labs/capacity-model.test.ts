@@ -1,0 +1,67 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { capacityModel, sizeProvisionedPollers } from '../../labs/capacity-model.ts';
+import { LABS } from '../../labs/index.ts';
+import type { LabSpec } from '../../labs/lab-spec.ts';
+
+const [lab1, lab2, lab3, lab4] = LABS;
+
+test('AWS sizing example: 20 records in 50 ms is 2,000 records/s per poller', () => {
+  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 2000, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 1, maximum: 1 });
+  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 2001, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 2, maximum: 2 });
+  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 10, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 1, maximum: 1 });
+});
+
+test('lab 2 pollers come from the sizing rule, not a typed number', () => {
+  const expected = sizeProvisionedPollers({ peakRatePerSec: lab2.traffic.peakRatePerSec!, recordsPerBatch: lab2.kafkaEsm.batchSize, batchDurationMs: lab2.kafkaEsm.batchSize * lab2.processor.processingMsPerRecord });
+  assert.equal(lab2.kafkaEsm.provisionedPollers, expected);
+  assert.ok(capacityModel(lab2).headroom >= 1, 'lab 2 must be sized for its spike');
+});
+
+test('the default 500 ms window fills a batch with half a second of traffic', () => {
+  const model = capacityModel(lab1);
+  assert.is(model.stages[0].batchingWindowMs, 500);
+  assert.is(model.expectedBatchSize, 1 + lab1.traffic.ratePerSec * 0.5);
+});
+
+test('a 1 s window at a low rate batches a second of traffic', () => {
+  const spec: LabSpec = { ...lab1, kafkaEsm: { ...lab1.kafkaEsm, batchingWindowSeconds: 1 }, traffic: { ...lab1.traffic, ratePerSec: 20 } };
+  assert.is(capacityModel(spec).expectedBatchSize, 21);
+});
+
+test('the batch size and the 6 MB payload cap the batch', () => {
+  const capped: LabSpec = { ...lab1, traffic: { ...lab1.traffic, ratePerSec: 1000 } };
+  assert.is(capacityModel(capped).expectedBatchSize, 100);
+  const huge: LabSpec = { ...lab1, kafkaEsm: { ...lab1.kafkaEsm, batchSize: 10000 }, traffic: { ...lab1.traffic, ratePerSec: 5000, eventBytes: 1024 * 1024 } };
+  assert.is(capacityModel(huge).expectedBatchSize, 6);
+});
+
+test('window 0 gives batches near 1 at a low rate', () => {
+  assert.ok(capacityModel(lab2).expectedBatchSize < 1.2);
+});
+
+test('on-demand concurrency is bounded by partitions; provisioned by 5 per poller', () => {
+  assert.is(capacityModel(lab1).stages[0].concurrencyLimit, lab1.topic.partitions);
+  const pollers = lab2.kafkaEsm.provisionedPollers!.maximum;
+  assert.is(capacityModel(lab2).stages[0].concurrencyLimit, Math.min(lab2.topic.partitions, pollers * 5));
+});
+
+test("lab 3's traffic outruns lab 1's pipeline, and the SQS buffer keeps up", () => {
+  const withoutBuffer: LabSpec = { ...lab3, sqsBuffer: undefined };
+  const slow = capacityModel(withoutBuffer);
+  assert.is(slow.maxThroughputPerSec, lab3.topic.partitions * (1000 / lab3.processor.processingMsPerRecord));
+  assert.ok(slow.headroom < 1, `headroom ${slow.headroom}`);
+  const buffered = capacityModel(lab3);
+  assert.ok(buffered.headroom >= 1, `headroom ${buffered.headroom}`);
+  assert.match(buffered.bottleneck, 'SQS ESM');
+});
+
+test('filters reduce the load the function sees; parallel by key shortens a batch', () => {
+  const model = capacityModel(lab4);
+  const unfiltered = capacityModel({ ...lab4, kafkaEsm: { ...lab4.kafkaEsm, filters: [] } });
+  assert.ok(model.headroom > unfiltered.headroom);
+  const sequential = capacityModel({ ...lab4, processor: { ...lab4.processor, mode: 'sequential' } });
+  assert.ok(model.maxThroughputPerSec > sequential.maxThroughputPerSec);
+});
+
+test.run();

@@ -1,0 +1,173 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { LABS } from '../../labs/index.ts';
+import { LabSpecError, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
+
+const lab1 = LABS[0];
+const lab3 = LABS[2];
+const lab4 = LABS[3];
+
+/** A deep copy of `base` with `path` set to `value` (undefined deletes the key). */
+function withValue(base: LabSpec, path: string, value: unknown): LabSpec {
+  const copy = structuredClone(base) as unknown as Record<string, unknown>;
+  const keys = path.split('.');
+  let node = copy;
+  for (const key of keys.slice(0, -1)) {
+    node[key] ??= {};
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = keys[keys.length - 1];
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return copy as unknown as LabSpec;
+}
+
+function problemsOf(spec: LabSpec): string[] {
+  try {
+    validateLabSpec(spec);
+    return [];
+  } catch (error) {
+    assert.instance(error, LabSpecError);
+    return (error as LabSpecError).problems.map((p) => p.path);
+  }
+}
+
+function accepts(base: LabSpec, path: string, value: unknown): void {
+  const problems = problemsOf(withValue(base, path, value));
+  assert.equal(problems, [], `${path} = ${JSON.stringify(value)} should be accepted`);
+}
+
+function rejects(base: LabSpec, path: string, value: unknown, problemPath = path): void {
+  const problems = problemsOf(withValue(base, path, value));
+  assert.ok(problems.includes(problemPath), `${path} = ${JSON.stringify(value)} should be rejected at ${problemPath}; got ${JSON.stringify(problems)}`);
+}
+
+test('every shipped lab is valid', () => {
+  for (const lab of LABS) assert.is(validateLabSpec(lab), lab);
+});
+
+// [base, path, accepted values at and inside each bound, rejected values just outside]
+const bounds: Array<[string, LabSpec, string, unknown[], unknown[]]> = [
+  ['kafka batch size', lab1, 'kafkaEsm.batchSize', [1, 10000], [0, 10001, 1.5, '100']],
+  ['kafka window', lab1, 'kafkaEsm.batchingWindowSeconds', [0, 300, undefined], [-1, 301, 0.5]],
+  ['minimum pollers', lab4, 'kafkaEsm.provisionedPollers.minimum', [1, 2], [0, 201]],
+  ['maximum pollers', lab4, 'kafkaEsm.provisionedPollers.maximum', [1, 2000].map((v) => v), [0, 2001]],
+  ['retries', lab4, 'kafkaEsm.maximumRetryAttempts', [-1, 0, 10000], [-2, 10001]],
+  ['record age', lab4, 'kafkaEsm.maximumRecordAgeSeconds', [-1, 60, 604800], [59, 604801, 0]],
+  ['partitions', lab1, 'topic.partitions', [1, 2400], [0, 2401]],
+  ['memory', lab1, 'processor.memoryMb', [128, 10240], [127, 10241]],
+  ['kafka function timeout', lab1, 'processor.timeoutSeconds', [1, 840], [0, 841]],
+  ['reserved concurrency', lab1, 'processor.reservedConcurrency', [0, 1000], [-1, 1001]],
+  ['sqs batch size', lab3, 'sqsBuffer.batchSize', [1, 10], [0, 10001]],
+  ['sqs window', lab3, 'sqsBuffer.batchingWindowSeconds', [0, 300], [-1, 301]],
+  ['maximum concurrency', lab3, 'sqsBuffer.maximumConcurrency', [2, 1000], [1, 1001]],
+  ['visibility timeout', lab3, 'sqsBuffer.visibilityTimeoutSeconds', [30, 43200], [29, 43201]],
+  ['max receive count', lab3, 'sqsBuffer.maxReceiveCount', [1, 1000], [0, 1001]],
+  ['poison share', lab1, 'traffic.poisonShare', [0, 1], [-0.01, 1.01]],
+  ['event size', lab1, 'traffic.eventBytes', [256, 1048576], [255, 1048577]],
+];
+
+for (const [name, base, path, good, bad] of bounds) {
+  test(`${name}: both sides of each bound`, () => {
+    for (const value of good) accepts(base, path, value);
+    for (const value of bad) rejects(base, path, value);
+  });
+}
+
+test('maximum pollers must be at least the minimum', () => {
+  const spec = withValue(lab4, 'kafkaEsm.provisionedPollers', { minimum: 5, maximum: 4 });
+  assert.equal(problemsOf(spec), ['kafkaEsm.provisionedPollers.maximum']);
+  accepts(lab4, 'kafkaEsm.provisionedPollers', { minimum: 5, maximum: 5 });
+  accepts(lab4, 'kafkaEsm.provisionedPollers', { minimum: 200, maximum: 2000 });
+});
+
+test('an SQS batch over 10 needs a window of at least 1 s', () => {
+  const big = withValue(lab3, 'sqsBuffer.batchSize', 11);
+  assert.equal(problemsOf(big), ['sqsBuffer.batchingWindowSeconds']);
+  assert.equal(problemsOf(withValue(big, 'sqsBuffer.batchingWindowSeconds', 1)), []);
+  assert.equal(problemsOf(withValue(withValue(lab3, 'sqsBuffer.batchSize', 10000), 'sqsBuffer.batchingWindowSeconds', 1)), []);
+});
+
+test('SQS provisioned pollers: minimum 2..200, maximum 2..2000, not with MaximumConcurrency', () => {
+  const base = withValue(lab3, 'sqsBuffer.maximumConcurrency', undefined);
+  accepts(base, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 2 });
+  accepts(base, 'sqsBuffer.provisionedPollers', { minimum: 200, maximum: 2000 });
+  rejects(base, 'sqsBuffer.provisionedPollers', { minimum: 1, maximum: 2 }, 'sqsBuffer.provisionedPollers.minimum');
+  rejects(base, 'sqsBuffer.provisionedPollers', { minimum: 201, maximum: 300 }, 'sqsBuffer.provisionedPollers.minimum');
+  rejects(base, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 2001 }, 'sqsBuffer.provisionedPollers.maximum');
+  rejects(lab3, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 4 }, 'sqsBuffer.maximumConcurrency');
+});
+
+test('the visibility timeout is at least the processor timeout', () => {
+  const spec = withValue(withValue(lab3, 'processor.timeoutSeconds', 200), 'sqsBuffer.visibilityTimeoutSeconds', 199);
+  assert.equal(problemsOf(spec), ['sqsBuffer.visibilityTimeoutSeconds']);
+});
+
+test('at most 5 filters, each only on value', () => {
+  const one = { value: { status: ['CONFIRMED'] } };
+  accepts(lab1, 'kafkaEsm.filters', [one, one, one, one, one]);
+  rejects(lab1, 'kafkaEsm.filters', [one, one, one, one, one, one]);
+  rejects(lab1, 'kafkaEsm.filters', [{ key: { a: [1] } }], 'kafkaEsm.filters[0]');
+  rejects(lab1, 'kafkaEsm.filters', [{ value: { a: [1] }, key: { b: [2] } }], 'kafkaEsm.filters[0]');
+  rejects(lab1, 'kafkaEsm.filters', [{ value: { big: ['x'.repeat(5000)] } }], 'kafkaEsm.filters[0]');
+});
+
+test('a Kafka on-failure topic is never the source topic, and needs provisioned mode', () => {
+  rejects(lab4, 'kafkaEsm.onFailure', { kind: 'kafka', topic: 'bookings' }, 'kafkaEsm.onFailure.topic');
+  accepts(lab4, 'kafkaEsm.onFailure', { kind: 'kafka', topic: 'bookings-failed' });
+  rejects(lab1, 'kafkaEsm.onFailure', { kind: 'kafka', topic: 'bookings-failed' }, 'kafkaEsm.onFailure.topic');
+  accepts(lab1, 'kafkaEsm.onFailure', { kind: 'sqs', queueName: 'bookings-failed' });
+  rejects(lab1, 'kafkaEsm.onFailure', { kind: 'sqs', queueName: 'no spaces allowed' }, 'kafkaEsm.onFailure.queueName');
+});
+
+test('error handling controls need provisioned mode', () => {
+  for (const [path, value] of [
+    ['kafkaEsm.maximumRetryAttempts', 2],
+    ['kafkaEsm.maximumRecordAgeSeconds', 60],
+    ['kafkaEsm.bisectBatchOnFunctionError', true],
+    ['kafkaEsm.reportBatchItemFailures', true],
+  ] as const) {
+    rejects(lab1, path, value);
+  }
+  accepts(lab1, 'kafkaEsm.bisectBatchOnFunctionError', false);
+});
+
+test('AT_TIMESTAMP needs a timestamp, and only it may have one', () => {
+  rejects(lab1, 'kafkaEsm.startingPosition', 'AT_TIMESTAMP', 'kafkaEsm.startingPositionTimestamp');
+  const at = withValue(withValue(lab1, 'kafkaEsm.startingPosition', 'AT_TIMESTAMP'), 'kafkaEsm.startingPositionTimestamp', 1760000000);
+  assert.equal(problemsOf(at), []);
+  rejects(lab1, 'kafkaEsm.startingPositionTimestamp', 1760000000);
+  rejects(lab1, 'kafkaEsm.startingPosition', 'EARLIEST');
+});
+
+test('a spike needs a peak that ends within the run', () => {
+  const lab2 = LABS[1];
+  rejects(lab2, 'traffic.peakRatePerSec', undefined);
+  rejects(lab2, 'traffic.spikeDurationSec', 100);
+  rejects(lab1, 'traffic.shape', 'burst');
+});
+
+test('loss is never allowed', () => {
+  rejects(lab1, 'targets.local.maxLost', 1);
+});
+
+test('the message names the field, the value, the allowed range and the AWS rule', () => {
+  try {
+    validateLabSpec(withValue(lab1, 'kafkaEsm.batchSize', 20000));
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    const message = (error as Error).message;
+    assert.match(message, 'Lab 01-baseline is not a valid configuration');
+    assert.match(message, 'kafkaEsm.batchSize = 20000');
+    assert.match(message, 'allowed a whole number from 1 to 10000');
+    assert.match(message, 'Kafka ESM BatchSize is 1..10000');
+    assert.match(message, 'msk-esm-parameters.html');
+  }
+});
+
+test('all problems are reported together', () => {
+  const spec = withValue(withValue(lab1, 'kafkaEsm.batchSize', 0), 'kafkaEsm.batchingWindowSeconds', 301);
+  assert.equal(problemsOf(spec), ['kafkaEsm.batchSize', 'kafkaEsm.batchingWindowSeconds']);
+});
+
+test.run();

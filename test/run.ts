@@ -1,0 +1,118 @@
+// `npm test`: runs every test/**/*.test.ts file in its own process (a file that starts a broker
+// cannot leak it into the next), sums uvu's per-file summaries and ends with one line
+// `N passed, N failed`. A run that executed no test fails.
+//
+//   npm test                      every file
+//   npm test -- test/labs         files under a folder, or a single file
+//   TEST_JOBS=1 npm test          one file at a time
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+/** Files under these folders start servers: run them one at a time, after the rest. */
+const SERIAL_FOLDERS = ['test/sandbox', 'test/integration', 'test/harness/e2e', 'test/browser', 'test/faults'];
+
+interface FileResult {
+  file: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  ok: boolean;
+  output: string;
+  ms: number;
+}
+
+function findTests(path: string): string[] {
+  const stat = statSync(path);
+  if (stat.isFile()) return path.endsWith('.test.ts') ? [path] : [];
+  return readdirSync(path)
+    .filter((name) => name !== 'node_modules' && !name.startsWith('.'))
+    .flatMap((name) => findTests(join(path, name)))
+    .sort();
+}
+
+function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+function runFile(file: string): Promise<FileResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code, signal) => {
+      const text = stripAnsi(output);
+      const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN);
+      const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? NaN);
+      const skipped = Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0);
+      const summarized = Number.isFinite(total) && Number.isFinite(passed);
+      // A file that crashed before uvu's summary counts as one failure, never as a pass.
+      const failed = summarized ? total - passed - skipped : 1;
+      resolve({
+        file: relative(ROOT, file),
+        passed: summarized ? passed : 0,
+        failed: failed + (summarized && code !== 0 && failed === 0 ? 1 : 0),
+        skipped,
+        ok: code === 0 && summarized && failed === 0,
+        output: signal ? `${text}\n(killed by ${signal})` : text,
+        ms: Date.now() - started,
+      });
+    });
+  });
+}
+
+async function runPool(files: string[], jobs: number, report: (r: FileResult) => void): Promise<FileResult[]> {
+  const results: FileResult[] = [];
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < files.length) {
+      const file = files[next++];
+      const result = await runFile(file);
+      results.push(result);
+      report(result);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
+  return results;
+}
+
+function report(result: FileResult): void {
+  const seconds = (result.ms / 1000).toFixed(1);
+  if (result.ok) {
+    console.log(`  ok    ${result.file}  (${result.passed} passed${result.skipped ? `, ${result.skipped} skipped` : ''}, ${seconds} s)`);
+  } else {
+    console.log(`  FAIL  ${result.file}  (${result.passed} passed, ${result.failed} failed, ${seconds} s)`);
+    console.log(result.output.split('\n').map((line) => `        ${line}`).join('\n'));
+  }
+}
+
+async function main(): Promise<void> {
+  const targets = process.argv.slice(2);
+  const files = (targets.length > 0 ? targets : ['test']).flatMap((t) => findTests(join(ROOT, t)));
+  const isSerial = (file: string) => SERIAL_FOLDERS.some((folder) => relative(ROOT, file).startsWith(folder));
+  const jobs = Number(process.env.TEST_JOBS ?? 2);
+  console.log(`Running ${files.length} test files`);
+  const results = [
+    ...(await runPool(files.filter((f) => !isSerial(f)), jobs, report)),
+    ...(await runPool(files.filter(isSerial), 1, report)),
+  ];
+  const passed = results.reduce((sum, r) => sum + r.passed, 0);
+  const failed = results.reduce((sum, r) => sum + r.failed, 0);
+  const skipped = results.reduce((sum, r) => sum + r.skipped, 0);
+  if (passed + failed === 0) {
+    console.log('No test ran: that is a failure, not a pass.');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+await main();
