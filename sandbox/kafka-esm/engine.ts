@@ -1,0 +1,348 @@
+// The Kafka event source mapping: the rules in this folder wired together around three
+// effects the caller provides (invoke the function, commit offsets, deliver to the on-failure
+// destination) and a clock. It holds no Kafka client, so tests drive it with a fake clock and
+// sandbox/kafka-esm/kafka-fetcher.ts feeds it from a real broker.
+import type { Clock, Timer } from '../clock.ts';
+import { BatchAccumulator, type Batch } from './batch-accumulator.ts';
+import { decide, splitByAge, type Attempt, type FailureCondition, type FailureRules, type InvokeResult } from './failure-policy.ts';
+import { OffsetTracker } from './offset-tracker.ts';
+import { assignPartitions, type PollerScaling } from './poller-scaling.ts';
+import { partitionKey, type PolledRecord } from './polled-record.ts';
+
+export interface DestinationDelivery {
+  records: PolledRecord[];
+  condition: FailureCondition;
+  /** Invocations the records took part in (approximateInvokeCount). */
+  invokeCount: number;
+  lastResult?: InvokeResult;
+}
+
+export interface KafkaEsmEffects {
+  invoke(records: PolledRecord[]): Promise<InvokeResult>;
+  commit(offsets: Map<string, number>): Promise<void>;
+  /** Undefined when the mapping has no on-failure destination: exhausted records are skipped. */
+  deliverToDestination?: (delivery: DestinationDelivery) => Promise<void>;
+}
+
+export interface KafkaEsmRules {
+  batchSize: number;
+  windowMs: number;
+  failure: FailureRules;
+  /** The mapping's filter criteria; a record that matches none is dropped and committed. */
+  matches(record: PolledRecord): boolean;
+  maxPayloadBytes?: number;
+}
+
+/** The ESM's CloudWatch metrics (MetricsConfig EventCount group) plus what reports chart. */
+export interface KafkaEsmCounters {
+  PolledEventCount: number;
+  FilteredOutEventCount: number;
+  InvokedEventCount: number;
+  FailedInvokeEventCount: number;
+  DroppedEventCount: number;
+  OnFailureDestinationDeliveredEventCount: number;
+  Invocations: number;
+  Throttles: number;
+}
+
+export interface KafkaEsmSnapshot {
+  at: number;
+  pollers: number;
+  concurrency: number;
+  offsetLag: number;
+  waiting: number;
+  counters: KafkaEsmCounters;
+}
+
+interface Poller {
+  accumulator: BatchAccumulator;
+  partitions: Set<string>;
+  inFlight: number;
+  windowTimer?: Timer;
+}
+
+const DESTINATION_RETRY_MS = 500;
+
+/** Backoff before retrying a failed batch: short, growing, capped at a second. */
+export function retryBackoffMs(retries: number): number {
+  return Math.min(1000, 50 * 2 ** Math.max(0, retries - 1));
+}
+
+export class KafkaEsmEngine {
+  readonly counters: KafkaEsmCounters = {
+    PolledEventCount: 0,
+    FilteredOutEventCount: 0,
+    InvokedEventCount: 0,
+    FailedInvokeEventCount: 0,
+    DroppedEventCount: 0,
+    OnFailureDestinationDeliveredEventCount: 0,
+    Invocations: 0,
+    Throttles: 0,
+  };
+  private pollers: Poller[] = [];
+  private readonly offsets = new OffsetTracker();
+  private readonly highWatermarks = new Map<string, number>();
+  private readonly partitionOwner = new Map<string, Poller>();
+  private rebalanceTo: number | undefined;
+  private throttledSinceEvaluation = false;
+  private scalingTimer?: Timer;
+  private committing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private readonly running = new Set<Promise<void>>();
+  private readonly idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly rules: KafkaEsmRules,
+    private readonly scaling: PollerScaling,
+    private readonly effects: KafkaEsmEffects,
+    private readonly clock: Clock,
+  ) {
+    this.pollers = Array.from({ length: scaling.pollers() }, () => this.newPoller());
+    this.scheduleScaling();
+  }
+
+  private newPoller(): Poller {
+    return {
+      accumulator: new BatchAccumulator({ batchSize: this.rules.batchSize, windowMs: this.rules.windowMs, maxPayloadBytes: this.rules.maxPayloadBytes }),
+      partitions: new Set(),
+      inFlight: 0,
+    };
+  }
+
+  /** Records from the fetcher, in offset order per partition. */
+  push(records: PolledRecord[]): void {
+    const touched = new Set<Poller>();
+    for (const record of records) {
+      const key = partitionKey(record);
+      this.counters.PolledEventCount++;
+      this.offsets.track(key, record.offset);
+      if (!this.rules.matches(record)) {
+        this.counters.FilteredOutEventCount++;
+        this.offsets.done(key, record.offset);
+        continue;
+      }
+      const poller = this.ownerOf(key);
+      poller.accumulator.push([record]);
+      touched.add(poller);
+    }
+    for (const poller of touched) this.pump(poller);
+    this.flushCommits();
+  }
+
+  /** The broker's high watermark for a partition, for OffsetLag. */
+  setHighWatermark(key: string, nextOffset: number): void {
+    this.highWatermarks.set(key, nextOffset);
+  }
+
+  /** Records a partition holds in memory: the fetcher pauses a partition that holds too many. */
+  waitingIn(key: string): number {
+    return this.partitionOwner.get(key)?.accumulator.waitingIn(key) ?? 0;
+  }
+
+  offsetLag(): number {
+    let lag = 0;
+    for (const [key, high] of this.highWatermarks) {
+      const committed = this.offsets.committedOffset(key);
+      if (committed !== undefined) lag += Math.max(0, high - committed);
+    }
+    return lag;
+  }
+
+  committedOffset(key: string): number | undefined {
+    return this.offsets.committedOffset(key);
+  }
+
+  snapshot(): KafkaEsmSnapshot {
+    return {
+      at: this.clock.now(),
+      pollers: this.pollers.length,
+      concurrency: this.pollers.reduce((sum, p) => sum + p.inFlight, 0),
+      offsetLag: this.offsetLag(),
+      waiting: this.pollers.reduce((sum, p) => sum + p.accumulator.waiting(), 0),
+      counters: { ...this.counters },
+    };
+  }
+
+  private ownerOf(key: string): Poller {
+    let owner = this.partitionOwner.get(key);
+    if (!owner) {
+      owner = this.pollers.reduce((least, p) => (p.partitions.size < least.partitions.size ? p : least));
+      owner.partitions.add(key);
+      this.partitionOwner.set(key, owner);
+    }
+    return owner;
+  }
+
+  private pump(poller: Poller): void {
+    if (this.stopped || this.rebalanceTo !== undefined || !this.pollers.includes(poller)) return;
+    poller.windowTimer?.cancel();
+    poller.windowTimer = undefined;
+    while (poller.inFlight < this.scaling.invocationsPerPoller) {
+      const batch = poller.accumulator.takeBatch(this.clock.now());
+      if (!batch) break;
+      poller.inFlight++;
+      this.track(this.runBatch(poller, batch));
+    }
+    const closesAt = poller.accumulator.windowClosesAt();
+    if (closesAt !== undefined && poller.inFlight < this.scaling.invocationsPerPoller) {
+      poller.windowTimer = this.clock.after(closesAt - this.clock.now(), () => this.pump(poller));
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.running.add(work);
+    void work.finally(() => {
+      this.running.delete(work);
+      if (this.running.size === 0) this.idleWaiters.splice(0).forEach((wake) => wake());
+    });
+  }
+
+  private async runBatch(poller: Poller, batch: Batch): Promise<void> {
+    const queue: Attempt[] = [{ records: batch.records, retries: 0 }];
+    const invokeCounts = new Map<PolledRecord, number>();
+    while (queue.length > 0 && !this.stopped) {
+      const attempt = queue.shift()!;
+      const { fresh, expired } = splitByAge(attempt.records, this.clock.now(), this.rules.failure);
+      if (expired.length > 0) await this.discard({ records: expired, condition: 'RecordAgeExceeded', invokeCount: attempt.retries + 1 });
+      if (fresh.length === 0) continue;
+      const result = await this.invoke(fresh);
+      for (const r of fresh) invokeCounts.set(r, (invokeCounts.get(r) ?? 0) + 1);
+      const decision = decide({ records: fresh, retries: attempt.retries }, result, this.rules.failure);
+      for (const record of decision.done) this.offsets.done(partitionKey(record), record.offset);
+      if (decision.discard.length > 0) {
+        const invokeCount = Math.max(...decision.discard.map((r) => invokeCounts.get(r) ?? 1));
+        await this.discard({ records: decision.discard, condition: decision.condition!, invokeCount, lastResult: result });
+      }
+      if (decision.throttled) this.throttledSinceEvaluation = true;
+      if (decision.retry.length > 0) {
+        queue.unshift(...decision.retry);
+        await this.sleep(decision.throttled ? retryBackoffMs(1) : retryBackoffMs(decision.retry[0].retries));
+      }
+    }
+    poller.inFlight--;
+    poller.accumulator.release(batch.partitions);
+    this.flushCommits();
+    if (this.rebalanceTo !== undefined) this.maybeRebalance();
+    else this.pump(poller);
+  }
+
+  private async invoke(records: PolledRecord[]): Promise<InvokeResult> {
+    this.counters.Invocations++;
+    this.counters.InvokedEventCount += records.length;
+    let result: InvokeResult;
+    try {
+      result = await this.effects.invoke(records);
+    } catch (error) {
+      result = { kind: 'function-error', message: error instanceof Error ? error.message : String(error) };
+    }
+    if (result.kind === 'throttled') this.counters.Throttles++;
+    else if (result.kind !== 'success') this.counters.FailedInvokeEventCount += records.length;
+    return result;
+  }
+
+  /** Exhausted or expired records: delivered to the destination (retried until it accepts), or skipped. */
+  private async discard(delivery: DestinationDelivery): Promise<void> {
+    const deliver = this.effects.deliverToDestination;
+    if (deliver) {
+      for (;;) {
+        try {
+          await deliver(delivery);
+          this.counters.OnFailureDestinationDeliveredEventCount += delivery.records.length;
+          break;
+        } catch {
+          if (this.stopped) return;
+          await this.sleep(DESTINATION_RETRY_MS);
+        }
+      }
+    } else {
+      this.counters.DroppedEventCount += delivery.records.length;
+    }
+    for (const record of delivery.records) this.offsets.done(partitionKey(record), record.offset);
+  }
+
+  private flushCommits(): void {
+    this.committing = this.committing.then(async () => {
+      const offsets = this.offsets.toCommit();
+      if (offsets.size === 0) return;
+      try {
+        await this.effects.commit(offsets);
+        this.offsets.markCommitted(offsets);
+      } catch {
+        // The next flush retries: offsets only move forward, so a late commit is harmless.
+      }
+    });
+  }
+
+  private scheduleScaling(): void {
+    this.scalingTimer = this.clock.after(this.scaling.evaluationIntervalMs, () => {
+      if (this.stopped) return;
+      const demand = this.pollers.reduce((sum, p) => sum + p.inFlight + this.readyPartitions(p), 0);
+      const next = this.scaling.evaluate({ offsetLag: this.offsetLag(), invocationDemand: demand, throttled: this.throttledSinceEvaluation });
+      this.throttledSinceEvaluation = false;
+      if (next !== this.pollers.length) {
+        this.rebalanceTo = next;
+        this.maybeRebalance();
+      }
+      this.scheduleScaling();
+    });
+  }
+
+  /** Partitions of a poller with records waiting and no batch in flight: each could be a batch now. */
+  private readyPartitions(poller: Poller): number {
+    const inFlight = new Set(poller.accumulator.inFlightPartitions());
+    return [...poller.partitions].filter((key) => !inFlight.has(key) && poller.accumulator.waitingIn(key) > 0).length;
+  }
+
+  /**
+   * A change in pollers is a consumer-group rebalance: batches in flight finish, nothing new
+   * starts, then partitions (and the records waiting in them) move to their new pollers.
+   */
+  private maybeRebalance(): void {
+    const target = this.rebalanceTo;
+    if (target === undefined || this.pollers.some((p) => p.inFlight > 0)) return;
+    const waiting = new Map<string, PolledRecord[]>();
+    for (const poller of this.pollers) {
+      poller.windowTimer?.cancel();
+      poller.accumulator.dropPartitions(() => false).forEach((record) => {
+        const key = partitionKey(record);
+        if (!waiting.has(key)) waiting.set(key, []);
+        waiting.get(key)!.push(record);
+      });
+    }
+    const keys = [...this.partitionOwner.keys()];
+    this.pollers = Array.from({ length: target }, () => this.newPoller());
+    this.partitionOwner.clear();
+    assignPartitions(keys, target).forEach((owned, i) => {
+      for (const key of owned) {
+        this.pollers[i].partitions.add(key);
+        this.partitionOwner.set(key, this.pollers[i]);
+        this.pollers[i].accumulator.push(waiting.get(key) ?? []);
+      }
+    });
+    this.rebalanceTo = undefined;
+    for (const poller of this.pollers) this.pump(poller);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.clock.after(ms, resolve));
+  }
+
+  /** Resolves when no batch is in flight (records may still be waiting for a window). */
+  whenIdle(): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops starting batches and retries; waits for invocations in flight and the last commit.
+   * Records not yet done stay uncommitted, so a restarted mapping polls them again.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.scalingTimer?.cancel();
+    for (const poller of this.pollers) poller.windowTimer?.cancel();
+    await Promise.allSettled([...this.running]);
+    this.flushCommits();
+    await this.committing;
+  }
+}

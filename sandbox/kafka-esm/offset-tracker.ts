@@ -1,0 +1,61 @@
+// Offsets are committed only after success (DESIGN §3): a partition's commit point is its
+// lowest record not yet done. Filtered and dead-lettered records count as done, so a filtered
+// record is committed too, but never ahead of an earlier record still being processed.
+
+export class OffsetTracker {
+  /** Per partition: offsets seen and not yet done, ascending (records arrive in order). */
+  private readonly pending = new Map<string, number[]>();
+  private readonly nextToCommit = new Map<string, number>();
+  private readonly committed = new Map<string, number>();
+  private readonly highestSeen = new Map<string, number>();
+
+  /** A record was polled: it is pending until done. */
+  track(key: string, offset: number): void {
+    let list = this.pending.get(key);
+    if (!list) this.pending.set(key, (list = []));
+    list.push(offset);
+    this.highestSeen.set(key, Math.max(offset, this.highestSeen.get(key) ?? -1));
+    const next = this.nextToCommit.get(key);
+    if (next === undefined) this.nextToCommit.set(key, offset);
+  }
+
+  done(key: string, offset: number): void {
+    const list = this.pending.get(key);
+    if (!list) return;
+    const i = list.indexOf(offset);
+    if (i >= 0) list.splice(i, 1);
+    this.nextToCommit.set(key, list.length > 0 ? list[0] : this.highestSeen.get(key)! + 1);
+  }
+
+  /** Forgets a partition's pending records (it moved away, or they will be polled again). */
+  forget(key: string): void {
+    this.pending.delete(key);
+    this.nextToCommit.delete(key);
+    this.highestSeen.delete(key);
+  }
+
+  /** Offsets (the next offset to read) that advanced since the last call to markCommitted. */
+  toCommit(): Map<string, number> {
+    const result = new Map<string, number>();
+    for (const [key, next] of this.nextToCommit) {
+      if (next > (this.committed.get(key) ?? -1)) result.set(key, next);
+    }
+    return result;
+  }
+
+  markCommitted(offsets: Map<string, number>): void {
+    for (const [key, next] of offsets) {
+      this.committed.set(key, Math.max(next, this.committed.get(key) ?? -1));
+    }
+  }
+
+  committedOffset(key: string): number | undefined {
+    return this.committed.get(key);
+  }
+
+  pendingCount(): number {
+    let n = 0;
+    for (const list of this.pending.values()) n += list.length;
+    return n;
+  }
+}

@@ -1,0 +1,31 @@
+// A record as a poller holds it between the fetch and the invocation.
+
+export interface PolledRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  /** Broker timestamp (CreateTime) in epoch ms. */
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Array<Record<string, Buffer>>;
+  /** When the poller received it: a batching window opens at its first record's arrival. */
+  polledAt: number;
+}
+
+export function partitionKey(record: { topic: string; partition: number }): string {
+  return `${record.topic}-${record.partition}`;
+}
+
+/**
+ * What a record adds to the invoke payload: base64 grows key and value by 4/3, headers become
+ * arrays of byte numbers, and each record carries ~150 bytes of field names and numbers.
+ */
+export function payloadBytes(record: PolledRecord): number {
+  const base64 = (b: Buffer | null) => (b ? Math.ceil(b.length / 3) * 4 : 0);
+  const headers = record.headers.reduce(
+    (sum, h) => sum + Object.entries(h).reduce((s, [name, v]) => s + name.length + 6 + v.length * 4, 2),
+    2,
+  );
+  return 150 + record.topic.length + base64(record.key) + base64(record.value) + headers;
+}

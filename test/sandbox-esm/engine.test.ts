@@ -1,0 +1,225 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FakeClock } from '../../sandbox/clock.ts';
+import { KafkaEsmEngine, type DestinationDelivery, type KafkaEsmRules } from '../../sandbox/kafka-esm/engine.ts';
+import { AWS_DEFAULT_FAILURE_RULES, type InvokeResult } from '../../sandbox/kafka-esm/failure-policy.ts';
+import { OnDemandScaling, ProvisionedScaling, type PollerScaling } from '../../sandbox/kafka-esm/poller-scaling.ts';
+import { partitionKey, type PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
+import { record, settle } from './records.ts';
+
+interface Harness {
+  clock: FakeClock;
+  engine: KafkaEsmEngine;
+  invocations: PolledRecord[][];
+  commits: Array<Map<string, number>>;
+  deliveries: DestinationDelivery[];
+  maxConcurrency: () => number;
+  overlaps: string[];
+}
+
+function setup(opts: {
+  rules?: Partial<KafkaEsmRules>;
+  scaling?: PollerScaling;
+  durationMs?: (records: PolledRecord[]) => number;
+  outcome?: (records: PolledRecord[]) => InvokeResult;
+  destination?: boolean;
+}): Harness {
+  const clock = new FakeClock(0);
+  const invocations: PolledRecord[][] = [];
+  const commits: Array<Map<string, number>> = [];
+  const deliveries: DestinationDelivery[] = [];
+  const inFlight = new Set<string>();
+  const overlaps: string[] = [];
+  let concurrency = 0;
+  let peak = 0;
+  const rules: KafkaEsmRules = {
+    batchSize: 100,
+    windowMs: 0,
+    failure: { ...AWS_DEFAULT_FAILURE_RULES, hasDestination: !!opts.destination },
+    matches: () => true,
+    ...opts.rules,
+  };
+  const engine = new KafkaEsmEngine(rules, opts.scaling ?? new OnDemandScaling(12), {
+    invoke: (records) => {
+      invocations.push(records);
+      const partitions = [...new Set(records.map(partitionKey))];
+      for (const p of partitions) {
+        if (inFlight.has(p)) overlaps.push(p);
+        inFlight.add(p);
+      }
+      peak = Math.max(peak, ++concurrency);
+      return new Promise((resolve) =>
+        clock.after(opts.durationMs?.(records) ?? 10, () => {
+          concurrency--;
+          for (const p of partitions) inFlight.delete(p);
+          resolve(opts.outcome?.(records) ?? { kind: 'success', response: null });
+        }),
+      );
+    },
+    commit: async (offsets) => void commits.push(new Map(offsets)),
+    deliverToDestination: opts.destination ? async (d) => void deliveries.push(d) : undefined,
+  }, clock);
+  return { clock, engine, invocations, commits, deliveries, maxConcurrency: () => peak, overlaps };
+}
+
+async function runFor(h: Harness, ms: number, step = 5): Promise<void> {
+  for (let t = 0; t < ms; t += step) {
+    h.clock.advance(step);
+    await settle(3);
+  }
+}
+
+/** Stopping waits for invocations in flight, which finish only as the fake clock moves. */
+async function stop(h: Harness): Promise<void> {
+  let stopped = false;
+  const done = h.engine.stop().then(() => (stopped = true));
+  while (!stopped) {
+    h.clock.advance(50);
+    await settle(3);
+  }
+  await done;
+}
+
+function lastCommit(h: Harness): Map<string, number> {
+  const merged = new Map<string, number>();
+  for (const c of h.commits) for (const [k, v] of c) merged.set(k, Math.max(v, merged.get(k) ?? 0));
+  return merged;
+}
+
+test('per-partition order holds and no partition has two batches in flight', async () => {
+  const h = setup({ durationMs: (r) => 3 + (r[0].offset % 7) });
+  for (let offset = 0; offset < 200; offset++) {
+    h.engine.push([record(offset % 6, Math.floor(offset / 6), h.clock.now())]);
+    await runFor(h, 1, 1);
+  }
+  await runFor(h, 2000);
+  assert.equal(h.overlaps, []);
+  const seen = new Map<number, number[]>();
+  for (const batch of h.invocations) for (const r of batch) seen.set(r.partition, [...(seen.get(r.partition) ?? []), r.offset]);
+  for (const [, offsets] of seen) assert.equal(offsets, [...offsets].sort((a, b) => a - b));
+  assert.is([...seen.values()].flat().length, 200, 'each record invoked once');
+  await stop(h);
+});
+
+test('the default 500 ms window batches; window 0 does not', async () => {
+  for (const [windowMs, expectBig] of [[500, true], [0, false]] as const) {
+    const h = setup({ rules: { windowMs }, durationMs: () => 2 });
+    for (let i = 0; i < 100; i++) {
+      h.engine.push([record(i % 12, Math.floor(i / 12), h.clock.now())]);
+      await runFor(h, 10, 5); // 100 records/s
+    }
+    await runFor(h, 1000);
+    const avg = h.invocations.reduce((s, b) => s + b.length, 0) / h.invocations.length;
+    if (expectBig) assert.ok(avg > 30, `avg ${avg}`);
+    else assert.ok(avg < 1.5, `avg ${avg}`);
+    await stop(h);
+  }
+});
+
+test('offsets are committed only after success', async () => {
+  let fail = true;
+  const h = setup({ outcome: () => (fail ? { kind: 'function-error', message: 'down' } : { kind: 'success', response: null }) });
+  h.engine.push([record(0, 0, 0), record(0, 1, 0)]);
+  await runFor(h, 300);
+  assert.ok(h.invocations.length >= 2, 'retried');
+  assert.ok(![...lastCommit(h).values()].some((v) => v > 0), 'no commit past a failing record');
+  fail = false;
+  await runFor(h, 2000);
+  assert.is(lastCommit(h).get('bookings-0'), 2);
+  await stop(h);
+});
+
+test('a poison record: retries, bisect, then only it reaches the destination; the rest is committed', async () => {
+  const poisonOffset = 13;
+  const h = setup({
+    destination: true,
+    rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 2, bisectBatchOnFunctionError: true, reportBatchItemFailures: false, maximumRecordAgeSeconds: -1, hasDestination: true } },
+    outcome: (rs) => (rs.some((r) => r.offset === poisonOffset) ? { kind: 'function-error', message: 'poison' } : { kind: 'success', response: null }),
+  });
+  h.engine.push(Array.from({ length: 20 }, (_, i) => record(0, i, 0)));
+  await runFor(h, 5000);
+  assert.is(h.deliveries.length, 1);
+  assert.equal(h.deliveries[0].records.map((r) => r.offset), [poisonOffset]);
+  assert.is(h.deliveries[0].condition, 'RetryAttemptsExhausted');
+  const poisonInvocations = h.invocations.filter((b) => b.length === 1 && b[0].offset === poisonOffset).length;
+  assert.is(poisonInvocations, 3, 'alone: first try plus 2 retries');
+  assert.is(lastCommit(h).get('bookings-0'), 20);
+  assert.is(h.engine.counters.OnFailureDestinationDeliveredEventCount, 1);
+  await stop(h);
+});
+
+test('partial batch response retries only the failed record; the destination gets it after the retries', async () => {
+  const h = setup({
+    destination: true,
+    rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 1, reportBatchItemFailures: true, hasDestination: true } },
+    outcome: (rs) => ({ kind: 'success', response: { batchItemFailures: rs.filter((r) => r.offset === 2).map((r) => ({ itemIdentifier: `${partitionKey(r)}-${r.offset}` })) } }),
+  });
+  h.engine.push([0, 1, 2, 3].map((o) => record(0, o, 0)));
+  await runFor(h, 2000);
+  assert.equal(h.invocations.map((b) => b.map((r) => r.offset)), [[0, 1, 2, 3], [2]]);
+  assert.equal(h.deliveries.map((d) => d.records.map((r) => r.offset)), [[2]]);
+  assert.is(lastCommit(h).get('bookings-0'), 4);
+  await stop(h);
+});
+
+test('without a destination, exhausted records are skipped and counted as dropped', async () => {
+  const h = setup({
+    rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 0 } },
+    outcome: () => ({ kind: 'function-error', message: 'x' }),
+  });
+  h.engine.push([record(0, 0, 0)]);
+  await runFor(h, 500);
+  assert.is(h.engine.counters.DroppedEventCount, 1);
+  assert.is(lastCommit(h).get('bookings-0'), 1);
+  await stop(h);
+});
+
+test('filtered records are never invoked and are committed', async () => {
+  const h = setup({ rules: { matches: (r) => r.offset % 2 === 0 } });
+  h.engine.push([0, 1, 2, 3, 4, 5].map((o) => record(0, o, 0)));
+  await runFor(h, 500);
+  assert.equal(h.invocations.flat().map((r) => r.offset), [0, 2, 4]);
+  assert.is(h.engine.counters.FilteredOutEventCount, 3);
+  assert.is(lastCommit(h).get('bookings-0'), 6);
+  await stop(h);
+});
+
+test('on-demand concurrency never exceeds the partitions', async () => {
+  const h = setup({ scaling: new OnDemandScaling(4, 600), durationMs: () => 200 });
+  for (let i = 0; i < 400; i++) h.engine.push([record(i % 4, Math.floor(i / 4), 0)]);
+  await runFor(h, 20_000, 20);
+  assert.ok(h.maxConcurrency() <= 4, `peak ${h.maxConcurrency()}`);
+  assert.ok(h.maxConcurrency() >= 2, 'pollers scaled out');
+  await stop(h);
+});
+
+test('provisioned: at most 5 concurrent invocations per poller', async () => {
+  const h = setup({ scaling: new ProvisionedScaling(1, 1, 12), durationMs: () => 100 });
+  for (let i = 0; i < 240; i++) h.engine.push([record(i % 12, Math.floor(i / 12), 0)]);
+  await runFor(h, 10_000, 10);
+  assert.is(h.maxConcurrency(), 5);
+  assert.is(h.invocations.flat().length, 240);
+  await stop(h);
+});
+
+test('provisioned scales up within seconds when invocations queue', async () => {
+  const h = setup({ scaling: new ProvisionedScaling(1, 3, 12), durationMs: () => 500, rules: { batchSize: 1 } });
+  for (let i = 0; i < 600; i++) h.engine.push([record(i % 12, Math.floor(i / 12), 0)]);
+  await runFor(h, 6_000, 20);
+  assert.is(h.engine.snapshot().pollers, 3);
+  assert.ok(h.maxConcurrency() > 5 && h.maxConcurrency() <= 12, `peak ${h.maxConcurrency()}`);
+  await stop(h);
+});
+
+test('throttled invocations are retried, not failed', async () => {
+  let throttles = 2;
+  const h = setup({ outcome: () => (throttles-- > 0 ? { kind: 'throttled', message: 'Rate exceeded' } : { kind: 'success', response: null }), destination: true, rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 0, hasDestination: true } } });
+  h.engine.push([record(0, 0, 0)]);
+  await runFor(h, 1000);
+  assert.is(h.engine.counters.Throttles, 2);
+  assert.is(h.deliveries.length, 0);
+  assert.is(lastCommit(h).get('bookings-0'), 1);
+  await stop(h);
+});
+
+test.run();
