@@ -70,9 +70,10 @@ export function splitByAge(records: PolledRecord[], now: number, rules: FailureR
 }
 
 /**
- * The Kafka partial batch response names failed records by "<topic>-<partition>-<offset>"
- * (or an object {topic, partition, offset}). A malformed list fails the whole batch, as AWS
- * treats an empty or unknown itemIdentifier.
+ * The Kafka partial batch response names a failed record as {partition: "<topic>-<partition>",
+ * offset} (the shape Powertools for AWS Lambda emits for kafka-retry-configurations.html); the
+ * string "<topic>-<partition>-<offset>" and {topic, partition: <number>, offset} are accepted
+ * too. A malformed list fails the whole batch, as AWS treats an empty or unknown itemIdentifier.
  */
 export function failedRecords(response: unknown, records: PolledRecord[]): Set<PolledRecord> | 'invalid' | undefined {
   if (response === null || typeof response !== 'object') return undefined;
@@ -95,6 +96,7 @@ function findRecord(id: unknown, records: PolledRecord[]): PolledRecord | undefi
   }
   if (id && typeof id === 'object') {
     const { topic, partition, offset } = id as { topic?: unknown; partition?: unknown; offset?: unknown };
+    if (typeof partition === 'string') return records.find((r) => partitionKey(r) === partition && r.offset === Number(offset));
     return records.find((r) => (topic === undefined || r.topic === topic) && r.partition === Number(partition) && r.offset === Number(offset));
   }
   return undefined;

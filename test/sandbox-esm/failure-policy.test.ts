@@ -57,7 +57,7 @@ test('throttles retry without counting and without a destination', () => {
 
 test('partial batch response: only the records the function names are retried', () => {
   const batch = [...records(0, 10, 4), ...records(1, 20, 3)];
-  const response = { batchItemFailures: [{ itemIdentifier: 'bookings-0-12' }, { itemIdentifier: 'bookings-1-21' }] };
+  const response = { batchItemFailures: [{ itemIdentifier: { partition: 'bookings-0', offset: 12 } }, { itemIdentifier: 'bookings-1-21' }] };
   const d = decide({ records: batch, retries: 0 }, { kind: 'success', response }, rules({ reportBatchItemFailures: true }));
   assert.equal(d.done.map((r) => `${r.partition}:${r.offset}`), ['0:10', '0:11', '0:13', '1:20', '1:22']);
   assert.equal(d.retry[0].records.map((r) => `${r.partition}:${r.offset}`), ['0:12', '1:21']);

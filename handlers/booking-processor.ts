@@ -1,0 +1,43 @@
+// The booking processor behind a Kafka event source mapping (Amazon MSK or self-managed Kafka).
+// Environment: PROCESSING_MS_PER_RECORD, PROCESSING_MODE (sequential | parallel-by-key),
+// REPORT_BATCH_ITEM_FAILURES ("true" | "false", default false like the ESM's default), plus the
+// telemetry variables (see shared/telemetry.ts).
+//
+// Failed records (invalid bookings, poison events) are logged in the "batch processed" line, then:
+// - partial batch responses on: returned as batchItemFailures, so the ESM retries just those
+//   (and, when retries run out, sends them to the on-failure destination);
+// - off: the handler throws after processing the whole batch, so the ESM retries the batch
+//   (bisecting it if configured) and its retry/destination settings apply.
+// Powertools batch has no Kafka event type, hence the small loop in shared/booking-batch.ts.
+
+import type { Context } from 'aws-lambda';
+import { consumeBookings } from './shared/booking-batch.ts';
+import { decodeKafkaEvent, kafkaBatchResponse, type DecodedKafkaRecord, type KafkaBatchResponse } from './shared/kafka-event.ts';
+import { readProcessorSettings } from './shared/settings.ts';
+import { telemetry } from './shared/telemetry.ts';
+
+export class BatchFailedError extends Error {
+  override name = 'BatchFailedError';
+}
+
+export const handler = async (event: unknown, context?: Context): Promise<KafkaBatchResponse> => {
+  const settings = readProcessorSettings(process.env, { reportBatchItemFailures: false });
+  const tools = telemetry('booking-processor');
+  if (context) tools.logger.addContext(context);
+
+  const records = decodeKafkaEvent(event);
+  const { failed } = await consumeBookings<DecodedKafkaRecord>(
+    records.map((record) => ({ ref: record, value: record.value })),
+    { settings, telemetry: tools, identify: (r) => ({ partition: r.partition, offset: r.offset }) },
+  );
+
+  if (failed.length > 0 && !settings.reportBatchItemFailures) {
+    const first = failed[0];
+    throw new BatchFailedError(
+      `${failed.length} of ${records.length} records failed; failing the whole batch so the event source ` +
+        `mapping retries it (partial batch responses are off). First: ${first.ref.topic}-${first.ref.partition}` +
+        `@${first.ref.offset}: ${first.reason}`,
+    );
+  }
+  return kafkaBatchResponse(failed.map((f) => f.ref));
+};

@@ -1,0 +1,153 @@
+// Bundles a handler into the single file Lambda runs. The CDKTF function construct deploys this
+// file and the local Lambda runtime loads the very same file, so what is tested locally is the
+// artifact that ships. Output: .build/handlers/<name>/index.mjs (ESM, node22). @aws-sdk/* stays
+// external because the nodejs22.x runtime ships SDK v3; everything else is bundled.
+// A build is skipped when the recorded inputs (every bundled file, by content hash) and options
+// are unchanged and the output is intact; the record sits next to, not inside, the artifact dir.
+
+import { build, buildSync, version as esbuildVersion, type BuildOptions, type Metafile } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HANDLER_NAMES = ['producer', 'booking-processor', 'sqs-forwarder', 'sqs-processor', 'topic-admin'] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+export interface BundleResult {
+  name: HandlerName;
+  /** Folder holding only the artifact: zip this. */
+  dir: string;
+  /** The bundle; Lambda handler setting: "index.handler". */
+  file: string;
+  /** SHA-256 (hex) of the bundle's content. */
+  sha256: string;
+  /** False when an up-to-date bundle was reused. */
+  rebuilt: boolean;
+}
+
+export interface BundleOptions {
+  /** Defaults to <repo>/.build/handlers. */
+  outRoot?: string;
+  /** Rebuild even when the inputs are unchanged. */
+  force?: boolean;
+}
+
+const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+
+// Kafka and other CommonJS dependencies call require() for Node built-ins; an ESM bundle has no
+// require of its own, so give it one.
+const REQUIRE_BANNER =
+  "import { createRequire as __bundleCreateRequire } from 'node:module';\n" +
+  'const require = __bundleCreateRequire(import.meta.url);';
+
+interface Paths {
+  entry: string;
+  dir: string;
+  file: string;
+  record: string;
+}
+
+interface BuildRecord {
+  options: string;
+  output: string;
+  inputs: Record<string, string>;
+}
+
+function pathsFor(name: HandlerName, options: BundleOptions): Paths {
+  if (!HANDLER_NAMES.includes(name)) {
+    throw new Error(`Unknown handler ${JSON.stringify(name)}: use one of ${HANDLER_NAMES.join(', ')}.`);
+  }
+  const outRoot = resolve(options.outRoot ?? join(REPO_ROOT, '.build', 'handlers'));
+  const dir = join(outRoot, name);
+  return { entry: join(REPO_ROOT, 'handlers', `${name}.ts`), dir, file: join(dir, 'index.mjs'), record: join(outRoot, `${name}.inputs.json`) };
+}
+
+function esbuildOptions(paths: Paths): BuildOptions & { metafile: true } {
+  return {
+    entryPoints: [paths.entry],
+    outfile: paths.file,
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    external: ['@aws-sdk/*'],
+    banner: { js: REQUIRE_BANNER },
+    // Readable stack traces in CloudWatch matter more than a smaller file.
+    minify: false,
+    keepNames: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    metafile: true,
+  };
+}
+
+function optionsSignature(paths: Paths): string {
+  const { entryPoints, outfile, banner, external, target, format } = esbuildOptions(paths);
+  return sha256(JSON.stringify({ esbuildVersion, entryPoints, outfile, banner, external, target, format }));
+}
+
+function sha256(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+function fileHash(path: string): string | undefined {
+  try {
+    return createHash('sha1').update(readFileSync(path)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The existing bundle's hash when nothing it was built from has changed. */
+function upToDate(paths: Paths): string | undefined {
+  if (!existsSync(paths.record) || !existsSync(paths.file)) return undefined;
+  try {
+    const record = JSON.parse(readFileSync(paths.record, 'utf8')) as BuildRecord;
+    if (record.options !== optionsSignature(paths)) return undefined;
+    const output = sha256(readFileSync(paths.file));
+    if (output !== record.output) return undefined;
+    for (const [input, hash] of Object.entries(record.inputs)) {
+      if (fileHash(join(REPO_ROOT, input)) !== hash) return undefined;
+    }
+    return output;
+  } catch {
+    return undefined;
+  }
+}
+
+function remember(paths: Paths, metafile: Metafile): string {
+  const output = sha256(readFileSync(paths.file));
+  const inputs: Record<string, string> = {};
+  for (const input of Object.keys(metafile.inputs)) {
+    const hash = fileHash(join(REPO_ROOT, input));
+    if (hash) inputs[input] = hash;
+  }
+  const record: BuildRecord = { options: optionsSignature(paths), output, inputs };
+  writeFileSync(paths.record, JSON.stringify(record));
+  return output;
+}
+
+export async function bundleHandler(name: HandlerName, options: BundleOptions = {}): Promise<BundleResult> {
+  const paths = pathsFor(name, options);
+  const existing = options.force ? undefined : upToDate(paths);
+  if (existing) return { name, dir: paths.dir, file: paths.file, sha256: existing, rebuilt: false };
+  mkdirSync(paths.dir, { recursive: true });
+  const result = await build(esbuildOptions(paths));
+  return { name, dir: paths.dir, file: paths.file, sha256: remember(paths, result.metafile), rebuilt: true };
+}
+
+/** Same as bundleHandler, for callers that cannot await (cdktf synth is synchronous). */
+export function bundleHandlerSync(name: HandlerName, options: BundleOptions = {}): BundleResult {
+  const paths = pathsFor(name, options);
+  const existing = options.force ? undefined : upToDate(paths);
+  if (existing) return { name, dir: paths.dir, file: paths.file, sha256: existing, rebuilt: false };
+  mkdirSync(paths.dir, { recursive: true });
+  const result = buildSync(esbuildOptions(paths));
+  return { name, dir: paths.dir, file: paths.file, sha256: remember(paths, result.metafile), rebuilt: true };
+}
+
+export async function bundleAllHandlers(options: BundleOptions = {}): Promise<BundleResult[]> {
+  return Promise.all(HANDLER_NAMES.map((name) => bundleHandler(name, options)));
+}

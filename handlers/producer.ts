@@ -1,0 +1,120 @@
+// The load generator: publishes a run's booking schedule (or one shard of it) to Kafka, open loop.
+// Payload: {runId, topic?, startAtMs, profile, shard?: {index, count}}. The topic defaults to
+// env TOPIC_NAME, else "bookings". Each record: key = bookingId, value = the booking (or a poison
+// event) padded to profile.eventBytes, headers runId and seq.
+// Connection: KAFKA_BROKERS, KAFKA_AUTH (see shared/kafka-client.ts). Metrics: EventsPublished and
+// SendDelay per event; the run's send delays are summarized in the return value.
+
+import type { Context } from 'aws-lambda';
+import { Kafka, Partitioners, type Producer } from 'kafkajs';
+import { makeBooking, makePoisonEvent } from './shared/booking.ts';
+import { kafkaConfigFromEnv } from './shared/kafka-client.ts';
+import { publishSchedule, summarizeDelays, systemClock, type DelaySummary, type SendFn } from './shared/publish.ts';
+import { bookingSchedule, expectedEventCount, validateShard, validateTrafficProfile, type ScheduledEvent, type Shard } from './shared/schedule.ts';
+import { METRIC_NAMES, MetricUnit, telemetry } from './shared/telemetry.ts';
+import type { TrafficProfile } from './shared/traffic.ts';
+
+export interface ProducerPayload {
+  runId: string;
+  topic?: string;
+  /** Epoch milliseconds at which the schedule starts (the same for every shard of a run). */
+  startAtMs: number;
+  profile: TrafficProfile;
+  shard?: Shard;
+}
+
+export interface ProducerResult {
+  runId: string;
+  topic: string;
+  shard: Shard;
+  published: number;
+  poison: number;
+  failedToPublish: number;
+  firstSeq?: number;
+  lastSeq?: number;
+  sendDelayMs: DelaySummary;
+}
+
+/** Leave this much of the function timeout for connecting, flushing and metrics. */
+const TIMEOUT_MARGIN_MS = 10_000;
+
+/** The Kafka record for one scheduled event. */
+export function toKafkaMessage(runId: string, event: ScheduledEvent, eventBytes: number) {
+  const value = event.poison
+    ? makePoisonEvent({ runId, seq: event.seq, intendedAt: event.intendedAt, flight: event.flight, eventBytes })
+    : makeBooking({ runId, ...event, eventBytes });
+  return { key: event.bookingId, value, headers: { runId, seq: String(event.seq) } };
+}
+
+let producer: Producer | undefined;
+
+async function connectedProducer(): Promise<Producer> {
+  // One connection per execution environment, reused by later invocations.
+  if (!producer) {
+    const candidate = new Kafka(kafkaConfigFromEnv(process.env, 'workshop-producer')).producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+    await candidate.connect();
+    producer = candidate;
+  }
+  return producer;
+}
+
+export const handler = async (payload: ProducerPayload, context?: Context): Promise<ProducerResult> => {
+  const shard = payload.shard ?? { index: 0, count: 1 };
+  validatePayload(payload, shard);
+  const topic = payload.topic?.trim() || process.env.TOPIC_NAME?.trim() || 'bookings';
+  const endsAt = payload.startAtMs + payload.profile.durationSec * 1000;
+  if (context && endsAt - Date.now() > context.getRemainingTimeInMillis() - TIMEOUT_MARGIN_MS) {
+    throw new Error(
+      `The schedule ends ${Math.round((endsAt - Date.now()) / 1000)} s from now but the function has ` +
+        `${Math.round(context.getRemainingTimeInMillis() / 1000)} s left: raise the producer timeout, ` +
+        `shorten durationSec, or start the run sooner.`,
+    );
+  }
+
+  const { logger, metrics } = telemetry('producer');
+  if (context) logger.addContext(context);
+  const kafka = await connectedProducer();
+  const send: SendFn = async (event) => {
+    const [metadata] = await kafka.send({ topic, messages: [toKafkaMessage(payload.runId, event, payload.profile.eventBytes)] });
+    return { partition: metadata.partition, offset: metadata.baseOffset ?? metadata.offset ?? '' };
+  };
+
+  const outcome = await publishSchedule(send, bookingSchedule(payload.profile, payload.startAtMs, shard), systemClock, {
+    onPublished: (_event, sendDelayMs) => {
+      metrics.addMetric(METRIC_NAMES.eventsPublished, MetricUnit.Count, 1);
+      metrics.addMetric(METRIC_NAMES.sendDelay, MetricUnit.Milliseconds, sendDelayMs);
+    },
+  });
+  metrics.publishStoredMetrics();
+
+  const result: ProducerResult = {
+    runId: payload.runId,
+    topic,
+    shard,
+    published: outcome.published,
+    poison: outcome.poison,
+    failedToPublish: outcome.failed.length,
+    firstSeq: outcome.firstSeq,
+    lastSeq: outcome.lastSeq,
+    sendDelayMs: summarizeDelays(outcome.sendDelaysMs),
+  };
+  if (outcome.failed.length > 0) {
+    logger.error('events not published', { runId: payload.runId, failed: outcome.failed.slice(0, 100), total: outcome.failed.length });
+  }
+  logger.info('run published', { ...result, expected: expectedEventCount(payload.profile) });
+  return result;
+};
+
+function validatePayload(payload: ProducerPayload, shard: Shard): void {
+  if (typeof payload?.runId !== 'string' || payload.runId.trim() === '') {
+    throw new Error('The producer payload needs runId: a non-empty string naming this run.');
+  }
+  if (typeof payload.startAtMs !== 'number' || !Number.isFinite(payload.startAtMs)) {
+    throw new Error('The producer payload needs startAtMs: the schedule start in epoch milliseconds.');
+  }
+  validateTrafficProfile(payload.profile);
+  validateShard(shard);
+}

@@ -1,0 +1,70 @@
+// One processor invocation, whatever the source (Kafka or SQS): validate every record, process
+// the valid bookings, measure end-to-end latency, and report the batch. A bad record only ever
+// becomes a failed outcome; it never aborts the batch.
+
+import { parseBooking, type Booking } from './booking.ts';
+import { processRecords } from './processing.ts';
+import type { ProcessorSettings } from './settings.ts';
+import { reportBatch, type FailedEntry, type ProcessedEntry, type Telemetry } from './telemetry.ts';
+
+export interface InboundRecord<Ref> {
+  /** Where the record came from, so a failure can be reported against it. */
+  ref: Ref;
+  value: string | Uint8Array | null;
+}
+
+export interface BookingBatchResult<Ref> {
+  processed: Array<{ ref: Ref; booking: Booking; endToEndMs: number }>;
+  failed: Array<{ ref: Ref; reason: string }>;
+}
+
+export interface BookingBatchOptions<Ref> {
+  settings: ProcessorSettings;
+  telemetry: Telemetry;
+  /** The source's identity for a failed record: partition/offset, or messageId. */
+  identify: (ref: Ref) => Pick<FailedEntry, 'partition' | 'offset' | 'messageId'>;
+  now?: () => number;
+}
+
+export async function consumeBookings<Ref>(
+  records: ReadonlyArray<InboundRecord<Ref>>,
+  options: BookingBatchOptions<Ref>,
+): Promise<BookingBatchResult<Ref>> {
+  const now = options.now ?? Date.now;
+  const failed: Array<{ ref: Ref; reason: string }> = [];
+  const failedEntries: FailedEntry[] = [];
+  const valid: Array<{ key: string; ref: Ref; booking: Booking }> = [];
+
+  for (const record of records) {
+    const parsed = parseBooking(record.value);
+    if (parsed.ok) {
+      valid.push({ key: parsed.booking.bookingId, ref: record.ref, booking: parsed.booking });
+    } else {
+      failed.push({ ref: record.ref, reason: parsed.reason });
+      failedEntries.push({ runId: parsed.runId, seq: parsed.seq, ...options.identify(record.ref), reason: parsed.reason });
+    }
+  }
+
+  const outcomes = await processRecords(valid, {
+    processingMsPerRecord: options.settings.processingMsPerRecord,
+    mode: options.settings.mode,
+    now,
+  });
+
+  const processed: BookingBatchResult<Ref>['processed'] = [];
+  const processedEntries: ProcessedEntry[] = [];
+  outcomes.forEach((outcome, i) => {
+    const { ref, booking } = valid[i];
+    if (outcome.status === 'processed') {
+      const endToEndMs = outcome.completedAt - booking.intendedAt;
+      processed.push({ ref, booking, endToEndMs });
+      processedEntries.push({ runId: booking.runId, seq: booking.seq, endToEndMs });
+    } else {
+      failed.push({ ref, reason: outcome.reason });
+      failedEntries.push({ runId: booking.runId, seq: booking.seq, ...options.identify(ref), reason: outcome.reason });
+    }
+  });
+
+  reportBatch(options.telemetry, { batchSize: records.length, processed: processedEntries, failed: failedEntries });
+  return { processed, failed };
+}

@@ -1,0 +1,121 @@
+// The ESM's connection to a real broker: one kafkajs consumer in the mapping's consumer group
+// fetches records and hands them to the engine without waiting for invocations (a batching
+// window must keep collecting while other batches run). A partition holding too many records
+// in memory is paused until its pollers catch up, so a slow function cannot exhaust memory.
+import { Kafka, logLevel, type Consumer, type Admin } from 'kafkajs';
+import type { Clock } from '../clock.ts';
+import type { PolledRecord } from './polled-record.ts';
+import type { StartingPosition } from '../../labs/lab-spec.ts';
+
+export interface FetcherOptions {
+  brokers: string[];
+  topic: string;
+  groupId: string;
+  startingPosition: StartingPosition;
+  /** Epoch seconds, with AT_TIMESTAMP. */
+  startingPositionTimestamp?: number;
+  clock: Clock;
+  /** Records per partition held in memory before the partition is paused. */
+  maxWaitingPerPartition: number;
+  onRecords(records: PolledRecord[]): void;
+  onHighWatermark(key: string, nextOffset: number): void;
+  waitingIn(key: string): number;
+}
+
+export interface KafkaFetcher {
+  commit(offsets: Map<string, number>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const PAUSE_CHECK_MS = 20;
+const WATERMARK_REFRESH_MS = 1000;
+
+export async function startKafkaFetcher(options: FetcherOptions): Promise<KafkaFetcher> {
+  const kafka = new Kafka({
+    clientId: `lambda-esm-${options.groupId}`,
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 2000 },
+  });
+  const consumer: Consumer = kafka.consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 250,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 2000 },
+  });
+  const admin: Admin = kafka.admin();
+  await Promise.all([consumer.connect(), admin.connect()]);
+  await consumer.subscribe({ topics: [options.topic], fromBeginning: options.startingPosition === 'TRIM_HORIZON' });
+
+  if (options.startingPosition === 'AT_TIMESTAMP') await seekToTimestamp(consumer, admin, options);
+
+  let stopping = false;
+  const resumeTimers = new Set<NodeJS.Timeout>();
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: true,
+    eachBatch: async ({ batch, pause }) => {
+      const key = `${batch.topic}-${batch.partition}`;
+      const now = options.clock.now();
+      const records: PolledRecord[] = batch.messages.map((m) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: Number(m.offset),
+        timestamp: Number(m.timestamp),
+        key: m.key ?? null,
+        value: m.value ?? null,
+        headers: Object.entries(m.headers ?? {}).map(([name, v]) => ({ [name]: Buffer.isBuffer(v) ? v : Buffer.from(String(v ?? '')) })),
+        polledAt: now,
+      }));
+      options.onHighWatermark(key, Number(batch.highWatermark));
+      options.onRecords(records);
+      if (!stopping && options.waitingIn(key) > options.maxWaitingPerPartition) {
+        const resume = pause();
+        const timer = setInterval(() => {
+          if (stopping || options.waitingIn(key) <= options.maxWaitingPerPartition / 2) {
+            clearInterval(timer);
+            resumeTimers.delete(timer);
+            if (!stopping) resume();
+          }
+        }, PAUSE_CHECK_MS);
+        resumeTimers.add(timer);
+      }
+    },
+  });
+
+  const watermarkTimer = setInterval(() => {
+    admin
+      .fetchTopicOffsets(options.topic)
+      .then((offsets) => offsets.forEach((o) => options.onHighWatermark(`${options.topic}-${o.partition}`, Number(o.high))))
+      .catch(() => undefined);
+  }, WATERMARK_REFRESH_MS);
+
+  return {
+    async commit(offsets) {
+      const list = [...offsets].map(([key, next]) => {
+        const dash = key.lastIndexOf('-');
+        return { topic: key.slice(0, dash), partition: Number(key.slice(dash + 1)), offset: String(next) };
+      });
+      if (list.length > 0) await consumer.commitOffsets(list);
+    },
+    async stop() {
+      stopping = true;
+      clearInterval(watermarkTimer);
+      for (const timer of resumeTimers) clearInterval(timer);
+      await Promise.allSettled([consumer.disconnect(), admin.disconnect()]);
+    },
+  };
+}
+
+/** AT_TIMESTAMP: a new group starts at the first offset at or after the timestamp. */
+async function seekToTimestamp(consumer: Consumer, admin: Admin, options: FetcherOptions): Promise<void> {
+  const committed = await admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] });
+  const hasCommits = committed.some((t) => t.partitions.some((p) => Number(p.offset) >= 0));
+  if (hasCommits) return;
+  const offsets = await admin.fetchTopicOffsetsByTimestamp(options.topic, (options.startingPositionTimestamp ?? 0) * 1000);
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    for (const { partition, offset } of offsets) consumer.seek({ topic: options.topic, partition, offset });
+  });
+}

@@ -1,0 +1,87 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { processRecords } from '../../handlers/shared/processing.ts';
+
+const records = [
+  { key: 'A', id: 'A1' },
+  { key: 'B', id: 'B1' },
+  { key: 'A', id: 'A2' },
+  { key: 'C', id: 'C1' },
+  { key: 'B', id: 'B2' },
+  { key: 'A', id: 'A3' },
+];
+const MS = 25;
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await fn();
+  return [result, performance.now() - started];
+}
+
+test('sequential: one record after another, awaited (not spun)', async () => {
+  const [outcomes, elapsed] = await timed(() => processRecords(records, { processingMsPerRecord: MS, mode: 'sequential' }));
+  assert.ok(outcomes.every((o) => o.status === 'processed'));
+  assert.ok(elapsed >= 6 * MS - 2, `elapsed ${elapsed}`);
+  assert.ok(elapsed < 6 * MS + 60, `elapsed ${elapsed}`);
+  const times = outcomes.map((o) => (o.status === 'processed' ? o.completedAt : NaN));
+  for (let i = 1; i < times.length; i++) assert.ok(times[i] >= times[i - 1]);
+});
+
+test('parallel-by-key: keys overlap, so the batch takes as long as its longest key', async () => {
+  const [outcomes, elapsed] = await timed(() => processRecords(records, { processingMsPerRecord: MS, mode: 'parallel-by-key' }));
+  assert.ok(outcomes.every((o) => o.status === 'processed'));
+  // Key A has 3 records: about 3 x MS, against 6 x MS sequentially.
+  assert.ok(elapsed >= 3 * MS - 2, `elapsed ${elapsed}`);
+  assert.ok(elapsed < 5 * MS, `elapsed ${elapsed}`);
+});
+
+test('parallel-by-key keeps arrival order within a key', async () => {
+  const started: string[] = [];
+  const finished: string[] = [];
+  await processRecords(records, {
+    processingMsPerRecord: 0,
+    mode: 'parallel-by-key',
+    work: async (record) => {
+      const id = (record as (typeof records)[number]).id;
+      started.push(id);
+      // Later records get shorter work: order must still hold within a key.
+      await sleep(id.endsWith('1') ? 30 : 5);
+      finished.push(id);
+    },
+  });
+  const orderOf = (list: string[], key: string) => list.filter((id) => id.startsWith(key));
+  for (const key of ['A', 'B', 'C']) {
+    assert.equal(orderOf(started, key), records.filter((r) => r.key === key).map((r) => r.id));
+    assert.equal(orderOf(finished, key), records.filter((r) => r.key === key).map((r) => r.id));
+  }
+  // Different keys ran at the same time: all first records started before any finished.
+  assert.equal(started.slice(0, 3).sort(), ['A1', 'B1', 'C1']);
+});
+
+test('outcomes come back in input order, and a failure skips the rest of its key only', async () => {
+  for (const mode of ['sequential', 'parallel-by-key'] as const) {
+    const outcomes = await processRecords(records, {
+      processingMsPerRecord: 0,
+      mode,
+      work: async (record) => {
+        if ((record as (typeof records)[number]).id === 'A2') throw new Error('payment declined');
+      },
+    });
+    assert.equal(outcomes.map((o) => o.status), ['processed', 'processed', 'failed', 'processed', 'processed', 'failed'], mode);
+    const [a2, a3] = [outcomes[2], outcomes[5]];
+    if (a2.status === 'failed') assert.match(a2.reason, 'payment declined');
+    if (a3.status === 'failed') assert.match(a3.reason, 'skipped');
+  }
+});
+
+test('zero processing time completes immediately; an empty batch is fine', async () => {
+  const [outcomes, elapsed] = await timed(() =>
+    processRecords(Array.from({ length: 5000 }, (_, i) => ({ key: `k${i % 50}` })), { processingMsPerRecord: 0, mode: 'parallel-by-key' }),
+  );
+  assert.is(outcomes.length, 5000);
+  assert.ok(elapsed < 500, `elapsed ${elapsed}`);
+  assert.equal(await processRecords([], { processingMsPerRecord: 10, mode: 'sequential' }), []);
+});
+
+test.run();
