@@ -96,7 +96,7 @@ function report(result: FileResult): void {
 async function main(): Promise<void> {
   const targets = process.argv.slice(2);
   const files = (targets.length > 0 ? targets : ['test']).flatMap((t) => findTests(join(ROOT, t)));
-  const isSerial = (file: string) => SERIAL_FOLDERS.some((folder) => relative(ROOT, file).startsWith(folder));
+  const isSerial = (file: string) => SERIAL_FOLDERS.some((folder) => relative(ROOT, file).startsWith(`${folder}/`));
   const jobs = Number(process.env.TEST_JOBS ?? 2);
   console.log(`Running ${files.length} test files`);
   const results = [

@@ -46,6 +46,8 @@ export class OnDemandScaling implements PollerScaling {
   constructor(
     private readonly partitions: number,
     timeScale = 1,
+    /** Lag a poller is expected to hold anyway (a batch waiting for its window). */
+    private readonly batchSize = 1,
   ) {
     this.evaluationIntervalMs = ON_DEMAND_EVALUATION_MS / timeScale;
   }
@@ -55,7 +57,8 @@ export class OnDemandScaling implements PollerScaling {
   }
 
   evaluate({ offsetLag, throttled }: ScalingObservation): number {
-    const growing = offsetLag > CAUGHT_UP_LAG && offsetLag >= this.lastLag;
+    // Falling behind: more than a full batch per poller waiting, and more than last time.
+    const growing = offsetLag > this.current * this.batchSize && offsetLag > this.lastLag;
     this.lastLag = offsetLag;
     if (throttled) {
       this.calm = 0;

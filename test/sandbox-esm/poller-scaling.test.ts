@@ -19,6 +19,12 @@ test('on-demand: growing lag reaches one poller per partition within three evalu
   assert.is(small.evaluate({ ...calm, offsetLag: 20 }), 2);
 });
 
+test('on-demand: the lag a batching window holds anyway does not add pollers', () => {
+  const s = new OnDemandScaling(12, 1, 100);
+  assert.equal([50, 90, 60, 99].map((lag) => s.evaluate({ ...calm, offsetLag: lag })), [1, 1, 1, 1]);
+  assert.is(s.evaluate({ ...calm, offsetLag: 250 }), 3, 'more than a batch per poller, and growing');
+});
+
 test('on-demand: shrinking lag holds, caught-up lag scales in one at a time, throttling backs off', () => {
   const s = new OnDemandScaling(12);
   s.evaluate({ ...calm, offsetLag: 100 });

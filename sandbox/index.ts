@@ -1,0 +1,232 @@
+// startSandbox(labSpec): the lab's pipeline on this machine. A real Kafka broker and (when the
+// lab uses SQS) a real ElasticMQ, the very handler bundles that modules/function deploys, run by
+// the local Lambda runtime, and the Kafka and SQS event source mappings that invoke them.
+//
+//   const sandbox = await startSandbox(lab, { timeScale: 20 });
+//   await sandbox.produce({ runId, startAtMs, profile });   // the producer Lambda, run locally
+//   sandbox.snapshot();                                     // pollers, concurrency, lag, counters
+//   await sandbox.stop();                                   // stops everything it started
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { bundleHandler, type HandlerName } from '../handlers/bundle.ts';
+import type { ProducerPayload, ProducerResult } from '../handlers/producer.ts';
+import type { LabSpec } from '../labs/lab-spec.ts';
+import type { Clock } from './clock.ts';
+import { startElasticMq, sqsClientConfig, type ElasticMqSandbox } from './elasticmq.ts';
+import { startKafka, type KafkaSandbox } from './kafka-broker.ts';
+import { startKafkaEsm, type KafkaDestination, type KafkaEsm } from './kafka-esm/index.ts';
+import type { KafkaEsmSnapshot } from './kafka-esm/engine.ts';
+import { LambdaRuntime, type LambdaFunction } from './lambda-runtime/index.ts';
+import { SandboxError } from './process.ts';
+import { startSqsEsm, type SqsEsm, type SqsEsmSnapshot } from './sqs-esm/index.ts';
+
+export { SandboxError } from './process.ts';
+
+/** One AWS scaling minute becomes three local seconds unless a caller says otherwise. */
+export const DEFAULT_TIME_SCALE = 20;
+const METRICS_NAMESPACE = 'KafkaLambdaWorkshop';
+
+export interface SandboxOptions {
+  /** AWS's per-minute scaling timers are divided by this. Reports state it. */
+  timeScale?: number;
+  /** A broker already running (kept running by stop()); otherwise one is started (or KAFKA_BROKERS). */
+  kafka?: KafkaSandbox;
+  /** An ElasticMQ already running (kept running by stop()). */
+  elasticMq?: ElasticMqSandbox;
+  /** Kafka data folder: a restart on the same folder keeps topics and committed offsets. */
+  kafkaDataDir?: string;
+  /** Reuse a consumer group (resume from its committed offsets), e.g. after a restart. */
+  consumerGroupId?: string;
+  /** Extra environment for every function (fault injection in tests). */
+  functionEnv?: Record<string, string>;
+  clock?: Clock;
+}
+
+export interface SandboxQueues {
+  /** Lab 3's buffer between the forwarder and the SQS processor. */
+  buffer?: { url: string; arn: string; dlqUrl: string };
+  /** The Kafka ESM's on-failure destination, when it is a queue. */
+  onFailure?: { url: string; arn: string };
+}
+
+export interface SandboxSnapshot {
+  at: number;
+  kafkaEsm: KafkaEsmSnapshot;
+  sqsEsm?: SqsEsmSnapshot;
+  /** Concurrent executions across the sandbox's functions. */
+  concurrency: number;
+}
+
+export interface Sandbox {
+  readonly lab: LabSpec;
+  readonly brokers: string;
+  readonly sqsEndpoint: string | undefined;
+  readonly topic: string;
+  readonly queues: SandboxQueues;
+  readonly runtime: LambdaRuntime;
+  readonly kafkaEsm: KafkaEsm;
+  readonly sqsEsm: SqsEsm | undefined;
+  readonly timeScale: number;
+  /** Milliseconds from the call until the pipeline was ready. */
+  readonly startMs: number;
+  /** Runs the producer Lambda locally with this payload. */
+  produce(payload: ProducerPayload): Promise<ProducerResult>;
+  snapshot(): SandboxSnapshot;
+  sqsClient(): SQSClient | undefined;
+  /** Stops the ESMs, the functions and any server this call started. */
+  stop(): Promise<void>;
+}
+
+function needsSqs(lab: LabSpec): boolean {
+  return lab.sqsBuffer !== undefined || lab.kafkaEsm.onFailure?.kind === 'sqs';
+}
+
+export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): Promise<Sandbox> {
+  const started = Date.now();
+  const timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    const bundles = bundleAll(['producer', 'topic-admin', ...(lab.sqsBuffer ? (['sqs-forwarder', 'sqs-processor'] as const) : (['booking-processor'] as const))]);
+    const [kafka, elasticMq] = await Promise.all([
+      options.kafka ?? startKafka({ dataDir: options.kafkaDataDir }),
+      needsSqs(lab) ? (options.elasticMq ?? startElasticMq()) : undefined,
+    ]);
+    if (!options.kafka) cleanups.push(() => kafka.stop());
+    if (elasticMq && !options.elasticMq) cleanups.push(() => elasticMq.stop());
+    const sqs = elasticMq ? new SQSClient(sqsClientConfig(elasticMq.endpoint)) : undefined;
+    if (sqs) cleanups.push(async () => sqs.destroy());
+
+    const runtime = new LambdaRuntime();
+    cleanups.push(() => runtime.close());
+    const built = await bundles;
+    const common = { METRICS_NAMESPACE, LAB_ID: lab.id, ...options.functionEnv };
+    const kafkaEnv = { KAFKA_BROKERS: kafka.brokers, KAFKA_AUTH: 'none', TOPIC_NAME: lab.topic.name };
+    const fn = (name: HandlerName, env: Record<string, string>, settings: { memoryMb?: number; timeoutSeconds?: number; reservedConcurrency?: number } = {}): LambdaFunction =>
+      runtime.createFunction({
+        name: `${lab.id}-${name}`,
+        bundleFile: built.get(name)!,
+        env: { POWERTOOLS_SERVICE_NAME: name, ...common, ...env },
+        memoryMb: settings.memoryMb ?? 512,
+        timeoutSeconds: settings.timeoutSeconds ?? 60,
+        reservedConcurrency: settings.reservedConcurrency,
+      });
+
+    const topicAdmin = fn('topic-admin', kafkaEnv);
+    await ensureTopic(topicAdmin, lab.topic.name, lab.topic.partitions);
+    const onFailure = lab.kafkaEsm.onFailure;
+    if (onFailure?.kind === 'kafka') await ensureTopic(topicAdmin, onFailure.topic, 1);
+
+    const queues: SandboxQueues = {};
+    if (sqs && lab.sqsBuffer) queues.buffer = await createBufferQueue(sqs, lab);
+    if (sqs && onFailure?.kind === 'sqs') queues.onFailure = await createQueue(sqs, onFailure.queueName, {});
+
+    const processorSettings = {
+      PROCESSING_MS_PER_RECORD: String(lab.processor.processingMsPerRecord),
+      PROCESSING_MODE: lab.processor.mode,
+    };
+    const processorLimits = { memoryMb: lab.processor.memoryMb, timeoutSeconds: lab.processor.timeoutSeconds, reservedConcurrency: lab.processor.reservedConcurrency };
+    const kafkaTarget = lab.sqsBuffer
+      ? fn('sqs-forwarder', { QUEUE_URL: queues.buffer!.url, SQS_ENDPOINT: elasticMq!.endpoint, SQS_MAX_MESSAGE_BYTES: '262144' })
+      : fn('booking-processor', { ...processorSettings, REPORT_BATCH_ITEM_FAILURES: String(lab.kafkaEsm.reportBatchItemFailures ?? false) }, processorLimits);
+    const producerFn = fn('producer', kafkaEnv, { timeoutSeconds: 900 });
+
+    let destinationProducer: Producer | undefined;
+    let destination: KafkaDestination | undefined;
+    if (onFailure?.kind === 'sqs') destination = { kind: 'sqs', queueUrl: queues.onFailure!.url, sqs: sqs! };
+    if (onFailure?.kind === 'kafka') {
+      destinationProducer = new Kafka({ clientId: 'lambda-esm-destination', brokers: kafka.brokerList, logLevel: logLevel.NOTHING }).producer();
+      await destinationProducer.connect();
+      cleanups.push(() => destinationProducer!.disconnect());
+      destination = { kind: 'kafka', topic: onFailure.topic, producer: destinationProducer };
+    }
+
+    const kafkaEsm = await startKafkaEsm({
+      esm: options.consumerGroupId ? { ...lab.kafkaEsm, consumerGroupId: options.consumerGroupId } : lab.kafkaEsm,
+      topic: lab.topic.name,
+      partitions: lab.topic.partitions,
+      fn: kafkaTarget,
+      brokers: kafka.brokerList,
+      destination,
+      timeScale,
+      clock: options.clock,
+    });
+    cleanups.push(() => kafkaEsm.stop());
+
+    let sqsEsm: SqsEsm | undefined;
+    if (lab.sqsBuffer && sqs) {
+      const processor = fn('sqs-processor', { ...processorSettings, REPORT_BATCH_ITEM_FAILURES: 'true' }, processorLimits);
+      sqsEsm = startSqsEsm({ spec: lab.sqsBuffer, queueUrl: queues.buffer!.url, queueArn: queues.buffer!.arn, sqs, fn: processor, reportBatchItemFailures: true, timeScale, clock: options.clock });
+      cleanups.push(() => sqsEsm!.stop());
+    }
+
+    let stopped = false;
+    return {
+      lab,
+      brokers: kafka.brokers,
+      sqsEndpoint: elasticMq?.endpoint,
+      topic: lab.topic.name,
+      queues,
+      runtime,
+      kafkaEsm,
+      sqsEsm,
+      timeScale,
+      startMs: Date.now() - started,
+      async produce(payload) {
+        const result = await producerFn.invoke(payload);
+        if (result.outcome !== 'ok') {
+          throw new SandboxError(`The producer failed: ${result.error?.errorMessage ?? result.outcome}. Its logs: ${result.logs.map((l) => l.text).slice(-3).join(' | ')}`);
+        }
+        return result.response as ProducerResult;
+      },
+      snapshot: () => ({
+        at: Date.now(),
+        kafkaEsm: kafkaEsm.snapshot(),
+        sqsEsm: sqsEsm?.snapshot(),
+        concurrency: runtime.concurrency,
+      }),
+      sqsClient: () => sqs,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await cleanup();
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+async function bundleAll(names: readonly HandlerName[]): Promise<Map<HandlerName, string>> {
+  const results = await Promise.all(names.map((name) => bundleHandler(name)));
+  return new Map(results.map((r) => [r.name, r.file]));
+}
+
+/** The topic-admin handler, run locally exactly as it runs at deploy time on AWS. */
+async function ensureTopic(topicAdmin: LambdaFunction, topic: string, partitions: number): Promise<void> {
+  const result = await topicAdmin.invoke({ topic, partitions, replicationFactor: 1 });
+  if (result.outcome !== 'ok') {
+    throw new SandboxError(`Could not create topic ${topic}: ${result.error?.errorMessage ?? result.outcome}`);
+  }
+}
+
+async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<{ url: string; arn: string }> {
+  const created = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  const url = created.QueueUrl!;
+  const described = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  return { url, arn: described.Attributes!.QueueArn! };
+}
+
+/** The buffer queue with its DLQ and redrive policy, as modules/sqs-buffer creates them on AWS. */
+async function createBufferQueue(sqs: SQSClient, lab: LabSpec): Promise<{ url: string; arn: string; dlqUrl: string }> {
+  const buffer = lab.sqsBuffer!;
+  const dlq = await createQueue(sqs, `${lab.id}-buffer-dlq`, {});
+  const queue = await createQueue(sqs, `${lab.id}-buffer`, {
+    VisibilityTimeout: String(buffer.visibilityTimeoutSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: buffer.maxReceiveCount }),
+  });
+  return { ...queue, dlqUrl: dlq.url };
+}

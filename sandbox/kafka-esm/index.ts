@@ -1,0 +1,191 @@
+// A Kafka event source mapping on a real broker: the LabSpec's kafkaEsm settings, a kafkajs
+// fetcher, the rule engine, the local Lambda function it invokes, and the on-failure
+// destination (an SQS queue on ElasticMQ, or a Kafka topic on the same broker).
+import { randomUUID } from 'node:crypto';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Producer } from 'kafkajs';
+import { KAFKA_DEFAULT_BATCHING_WINDOW_MS, type KafkaEsmSpec } from '../../labs/lab-spec.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import { kafkaRecordMatches, parseFilterCriteria } from '../filter/index.ts';
+import type { InvokeResult as LambdaInvokeResult, LambdaFunction } from '../lambda-runtime/index.ts';
+import { KafkaEsmEngine, type DestinationDelivery, type KafkaEsmSnapshot } from './engine.ts';
+import type { FailureRules, InvokeResult } from './failure-policy.ts';
+import { startKafkaFetcher, type KafkaFetcher } from './kafka-fetcher.ts';
+import { toKafkaEvent, toOnFailureRecord, type KafkaEventSource } from './msk-event.ts';
+import { OnDemandScaling, ProvisionedScaling, type PollerScaling } from './poller-scaling.ts';
+import { partitionKey, type PolledRecord } from './polled-record.ts';
+
+export type KafkaDestination =
+  | { kind: 'sqs'; queueUrl: string; sqs: SQSClient }
+  | { kind: 'kafka'; topic: string; producer: Producer };
+
+export interface KafkaEsmOptions {
+  esm: KafkaEsmSpec;
+  topic: string;
+  partitions: number;
+  fn: LambdaFunction;
+  brokers: string[];
+  /** Unset: a unique group, as AWS gives a mapping without ConsumerGroupId. */
+  groupId?: string;
+  destination?: KafkaDestination;
+  /** AWS scaling minutes are divided by this (60: one AWS minute per local second). */
+  timeScale?: number;
+  clock?: Clock;
+  source?: KafkaEventSource;
+}
+
+export interface KafkaEsm {
+  readonly uuid: string;
+  readonly groupId: string;
+  readonly engine: KafkaEsmEngine;
+  snapshot(): KafkaEsmSnapshot;
+  /** Stops polling; invocations in flight finish and their offsets are committed. */
+  stop(): Promise<void>;
+}
+
+/** Per partition, records held in memory before the fetcher pauses it. */
+const MAX_WAITING_PER_PARTITION = 5_000;
+
+export function failureRules(esm: KafkaEsmSpec, hasDestination: boolean): FailureRules {
+  return {
+    maximumRetryAttempts: esm.maximumRetryAttempts ?? -1,
+    maximumRecordAgeSeconds: esm.maximumRecordAgeSeconds ?? -1,
+    bisectBatchOnFunctionError: esm.bisectBatchOnFunctionError ?? false,
+    reportBatchItemFailures: esm.reportBatchItemFailures ?? false,
+    hasDestination,
+  };
+}
+
+export function pollerScaling(esm: KafkaEsmSpec, partitions: number, timeScale: number): PollerScaling {
+  const provisioned = esm.provisionedPollers;
+  return provisioned ? new ProvisionedScaling(provisioned.minimum, provisioned.maximum, partitions) : new OnDemandScaling(partitions, timeScale, esm.batchSize);
+}
+
+export function toInvokeResult(result: LambdaInvokeResult): InvokeResult {
+  switch (result.outcome) {
+    case 'ok':
+      return { kind: 'success', response: result.response };
+    case 'throttled':
+      return { kind: 'throttled', message: result.error?.errorMessage ?? 'Rate exceeded' };
+    case 'timeout':
+      return { kind: 'timeout', message: result.error?.errorMessage ?? 'Task timed out' };
+    default:
+      return { kind: 'function-error', message: result.error?.errorMessage ?? 'Unhandled' };
+  }
+}
+
+export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm> {
+  const clock = options.clock ?? systemClock;
+  const uuid = randomUUID();
+  const groupId = options.esm.consumerGroupId ?? `lambda-esm-${uuid}`;
+  const source: KafkaEventSource = options.source ?? {
+    kind: 'msk',
+    clusterArn: 'arn:aws:kafka:us-east-1:000000000000:cluster/sandbox/00000000-0000-0000-0000-000000000000-1',
+    bootstrapServers: options.brokers.join(','),
+  };
+  const patterns = parseFilterCriteria(options.esm.filters);
+  // The engine commits through the fetcher, which starts after the engine exists.
+  let fetcher: KafkaFetcher | undefined;
+  const engine: KafkaEsmEngine = new KafkaEsmEngine(
+    {
+      batchSize: options.esm.batchSize,
+      windowMs: options.esm.batchingWindowSeconds === undefined ? KAFKA_DEFAULT_BATCHING_WINDOW_MS : options.esm.batchingWindowSeconds * 1000,
+      failure: failureRules(options.esm, options.destination !== undefined),
+      matches: (record) => kafkaRecordMatches(patterns, record.value),
+    },
+    pollerScaling(options.esm, options.partitions, options.timeScale ?? 1),
+    {
+      invoke: async (records) => toInvokeResult(await options.fn.invoke(toKafkaEvent(records, source), { records: records.length })),
+      commit: async (offsets) => {
+        if (!fetcher) throw new Error('the fetcher is not connected yet');
+        await fetcher.commit(offsets);
+      },
+      deliverToDestination: options.destination ? destinationSender(options.destination, options.fn, source, clock) : undefined,
+    },
+    clock,
+  );
+  fetcher = await startKafkaFetcher({
+    brokers: options.brokers,
+    topic: options.topic,
+    groupId,
+    startingPosition: options.esm.startingPosition,
+    startingPositionTimestamp: options.esm.startingPositionTimestamp,
+    clock,
+    maxWaitingPerPartition: MAX_WAITING_PER_PARTITION,
+    onRecords: (records) => engine.push(records),
+    onHighWatermark: (key, next) => engine.setHighWatermark(key, next),
+    waitingIn: (key) => engine.waitingIn(key),
+  });
+  return {
+    uuid,
+    groupId,
+    engine,
+    snapshot: () => engine.snapshot(),
+    async stop() {
+      await engine.stop();
+      await fetcher?.stop();
+    },
+  };
+}
+
+/**
+ * One destination message per contiguous run of offsets in a partition, so the offset range it
+ * names holds exactly the records that failed (AWS sends one per failed batch; a run is the same
+ * information without the records in between that did not fail).
+ */
+export function contiguousRuns(records: PolledRecord[]): PolledRecord[][] {
+  const byPartition = new Map<string, PolledRecord[]>();
+  for (const r of records) {
+    const key = partitionKey(r);
+    if (!byPartition.has(key)) byPartition.set(key, []);
+    byPartition.get(key)!.push(r);
+  }
+  const runs: PolledRecord[][] = [];
+  for (const list of byPartition.values()) {
+    list.sort((a, b) => a.offset - b.offset);
+    let run: PolledRecord[] = [];
+    for (const r of list) {
+      if (run.length > 0 && r.offset !== run[run.length - 1].offset + 1) {
+        runs.push(run);
+        run = [];
+      }
+      run.push(r);
+    }
+    if (run.length > 0) runs.push(run);
+  }
+  return runs;
+}
+
+function destinationSender(destination: KafkaDestination, fn: LambdaFunction, source: KafkaEventSource, clock: Clock) {
+  return async (delivery: DestinationDelivery): Promise<void> => {
+    if (destination.kind === 'kafka') {
+      // A Kafka destination receives the failed records themselves, with the failure as headers.
+      await destination.producer.send({
+        topic: destination.topic,
+        messages: delivery.records.map((r) => ({
+          key: r.key,
+          value: r.value,
+          headers: {
+            ...Object.assign({}, ...r.headers),
+            'lambda-esm-condition': delivery.condition,
+            'lambda-esm-source': `${partitionKey(r)}-${r.offset}`,
+          },
+        })),
+      });
+      return;
+    }
+    for (const run of contiguousRuns(delivery.records)) {
+      const body = toOnFailureRecord({
+        records: run,
+        condition: delivery.condition,
+        invokeCount: delivery.invokeCount,
+        lastResult: delivery.lastResult,
+        functionArn: fn.invokedFunctionArn,
+        requestId: randomUUID(),
+        source,
+        now: clock.now(),
+      });
+      await destination.sqs.send(new SendMessageCommand({ QueueUrl: destination.queueUrl, MessageBody: JSON.stringify(body) }));
+    }
+  };
+}

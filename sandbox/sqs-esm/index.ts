@@ -1,0 +1,239 @@
+// An SQS event source mapping on a real queue (ElasticMQ): long-polling loops, one per
+// concurrent batch, as many as the scaling rule allows; each receives a batch (waiting up to
+// the batching window for more when the window is set), invokes the local function with the
+// SQS event shape, and deletes what succeeded. Visibility timeouts and DLQ redrive are the
+// queue's own (ElasticMQ applies the redrive policy), not emulated here.
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SqsBufferSpec } from '../../labs/lab-spec.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import type { LambdaFunction } from '../lambda-runtime/index.ts';
+import { messagesToDelete, type SqsInvokeOutcome } from './batch-response.ts';
+import { ProvisionedSqsScaling, StandardSqsScaling, type SqsConcurrencyScaling } from './concurrency-scaling.ts';
+
+export interface SqsEsmOptions {
+  spec: SqsBufferSpec;
+  queueUrl: string;
+  queueArn: string;
+  sqs: SQSClient;
+  fn: LambdaFunction;
+  reportBatchItemFailures: boolean;
+  timeScale?: number;
+  clock?: Clock;
+  region?: string;
+}
+
+export interface SqsEsmCounters {
+  ReceivedMessageCount: number;
+  InvokedMessageCount: number;
+  DeletedMessageCount: number;
+  FailedInvokeMessageCount: number;
+  Invocations: number;
+  Throttles: number;
+}
+
+export interface SqsEsmSnapshot {
+  at: number;
+  pollers: number;
+  concurrency: number;
+  allowedConcurrency: number;
+  queueDepth: number;
+  inFlightMessages: number;
+  counters: SqsEsmCounters;
+}
+
+export interface SqsEsm {
+  snapshot(): SqsEsmSnapshot;
+  stop(): Promise<void>;
+}
+
+/** AWS long-polls for up to 20 s. */
+const LONG_POLL_SECONDS = 20;
+const SUPERVISE_MS = 100;
+const MAX_MESSAGES_PER_RECEIVE = 10;
+
+export function sqsScaling(spec: SqsBufferSpec, timeScale: number): SqsConcurrencyScaling {
+  return spec.provisionedPollers
+    ? new ProvisionedSqsScaling(spec.provisionedPollers.minimum, spec.provisionedPollers.maximum, timeScale)
+    : new StandardSqsScaling(spec.maximumConcurrency, timeScale);
+}
+
+/** The event Lambda passes a function for SQS (services-sqs.html "Example event"). */
+export function toSqsEvent(messages: Message[], queueArn: string, region: string) {
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body ?? '',
+      attributes: { ...(m.Attributes ?? {}) },
+      messageAttributes: Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).map(([name, a]) => [
+          name,
+          {
+            dataType: a.DataType,
+            ...(a.StringValue !== undefined ? { stringValue: a.StringValue } : {}),
+            ...(a.BinaryValue !== undefined ? { binaryValue: Buffer.from(a.BinaryValue).toString('base64') } : {}),
+            stringListValues: [],
+            binaryListValues: [],
+          },
+        ]),
+      ),
+      md5OfBody: m.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: region,
+    })),
+  };
+}
+
+export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
+  const clock = options.clock ?? systemClock;
+  const scaling = sqsScaling(options.spec, options.timeScale ?? 1);
+  const abort = new AbortController();
+  const counters: SqsEsmCounters = { ReceivedMessageCount: 0, InvokedMessageCount: 0, DeletedMessageCount: 0, FailedInvokeMessageCount: 0, Invocations: 0, Throttles: 0 };
+  const loops = new Set<Promise<void>>();
+  let loopCount = 0;
+  let busy = 0;
+  let allowed = scaling.allowed(clock.now(), false);
+  let queueDepth = 0;
+  let inFlightMessages = 0;
+  let stopped = false;
+  const windowMs = (options.spec.batchingWindowSeconds ?? 0) * 1000;
+
+  async function receive(max: number, waitSeconds: number): Promise<Message[]> {
+    const response = await options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: Math.min(MAX_MESSAGES_PER_RECEIVE, max),
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+      { abortSignal: abort.signal },
+    );
+    return response.Messages ?? [];
+  }
+
+  /** A batch closes at the batch size or when the window (from its first message) ends. */
+  async function collectBatch(): Promise<Message[]> {
+    const batch = await receive(options.spec.batchSize, LONG_POLL_SECONDS);
+    if (batch.length === 0 || windowMs === 0) return batch;
+    const closesAt = clock.now() + windowMs;
+    while (batch.length < options.spec.batchSize && !stopped) {
+      const remaining = closesAt - clock.now();
+      if (remaining <= 0) break;
+      batch.push(...(await receive(options.spec.batchSize - batch.length, Math.min(LONG_POLL_SECONDS, Math.floor(remaining / 1000)))));
+    }
+    return batch;
+  }
+
+  async function deleteMessages(messages: Message[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += 10) {
+      const chunk = messages.slice(i, i + 10);
+      const result = await options.sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })) }),
+      );
+      counters.DeletedMessageCount += result.Successful?.length ?? 0;
+    }
+  }
+
+  async function processBatch(messages: Message[]): Promise<void> {
+    counters.ReceivedMessageCount += messages.length;
+    counters.Invocations++;
+    counters.InvokedMessageCount += messages.length;
+    const result = await options.fn.invoke(toSqsEvent(messages, options.queueArn, options.region ?? 'us-east-1'), { records: messages.length });
+    const outcome: SqsInvokeOutcome =
+      result.outcome === 'ok'
+        ? { kind: 'success', response: result.response }
+        : { kind: result.outcome === 'throttled' ? 'throttled' : result.outcome === 'timeout' ? 'timeout' : 'function-error', message: result.error?.errorMessage ?? '' };
+    if (outcome.kind === 'throttled') counters.Throttles++;
+    else if (outcome.kind !== 'success') counters.FailedInvokeMessageCount += messages.length;
+    const ids = messages.map((m) => m.MessageId!);
+    const keep = new Set(messagesToDelete(ids, outcome, options.reportBatchItemFailures));
+    await deleteMessages(messages.filter((m) => keep.has(m.MessageId!)));
+  }
+
+  async function pollLoop(): Promise<void> {
+    while (!stopped && loopCount <= allowed) {
+      let messages: Message[] = [];
+      try {
+        messages = await collectBatch();
+      } catch {
+        if (stopped) break;
+        await new Promise<void>((resolve) => clock.after(200, resolve));
+        continue;
+      }
+      if (messages.length === 0) continue;
+      busy++;
+      inFlightMessages += messages.length;
+      try {
+        await processBatch(messages);
+      } catch {
+        // A failed delete leaves the messages to reappear after the visibility timeout.
+      } finally {
+        busy--;
+        inFlightMessages -= messages.length;
+      }
+    }
+  }
+
+  function startLoop(): void {
+    loopCount++;
+    const loop = pollLoop().finally(() => {
+      loopCount--;
+      loops.delete(loop);
+    });
+    loops.add(loop);
+  }
+
+  async function refreshDepth(): Promise<void> {
+    try {
+      const attributes = await options.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: options.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+        { abortSignal: abort.signal },
+      );
+      queueDepth = Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0);
+    } catch {
+      // The next tick asks again.
+    }
+  }
+
+  let supervising = false;
+  const supervisor = setInterval(() => {
+    if (stopped || supervising) return;
+    supervising = true;
+    void refreshDepth().then(() => {
+      supervising = false;
+      if (stopped) return;
+      allowed = scaling.allowed(clock.now(), queueDepth > 0);
+      while (loopCount < allowed) startLoop();
+    });
+  }, SUPERVISE_MS);
+  while (loopCount < allowed) startLoop();
+
+  return {
+    snapshot: () => ({
+      at: clock.now(),
+      pollers: scaling.pollers(),
+      concurrency: busy,
+      allowedConcurrency: allowed,
+      queueDepth,
+      inFlightMessages,
+      counters: { ...counters },
+    }),
+    async stop() {
+      stopped = true;
+      clearInterval(supervisor);
+      // Batches being processed finish; long polls waiting for messages are cut short.
+      const deadline = Date.now() + 30_000;
+      while (busy > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      abort.abort();
+      await Promise.allSettled([...loops]);
+    },
+  };
+}
