@@ -1,0 +1,142 @@
+// The local Lambda service of one account: its functions, the account-level concurrency pool they
+// share, and what CloudWatch would hold for them (logs, EMF metrics, invocation records, the
+// concurrency timeline).
+
+import { ConcurrencyPool, type ConcurrencySample } from './concurrency.ts';
+import { emfMetrics, isEmfDocument } from './emf.ts';
+import { LogStore, parseJsonLine, type LogLine } from './function-logs.ts';
+import { InvocationLog, type InvocationRecord } from './invocation-log.ts';
+import { LambdaFunction, type FunctionConfig, type FunctionHost, type InvokeResult } from './lambda-function.ts';
+import type { Unsubscribe } from './listeners.ts';
+import { MetricStore } from './metric-store.ts';
+
+export interface RuntimeOptions {
+  /** The account's concurrency limit, shared by all functions of this runtime. Default 1000. */
+  accountConcurrency?: number;
+  /**
+   * Concurrency that reservations must leave to unreserved functions. AWS keeps 100; the default
+   * is min(100, accountConcurrency). Set 0 to reserve freely in a small test account.
+   */
+  minimumUnreservedConcurrency?: number;
+}
+
+/** Lambda's own metrics (namespace AWS/Lambda, dimension FunctionName), one datum per invoke. */
+export const LAMBDA_NAMESPACE = 'AWS/Lambda';
+
+export class LambdaRuntime {
+  readonly metrics = new MetricStore();
+  readonly logs = new LogStore();
+  readonly invocations = new InvocationLog();
+  readonly #pool: ConcurrencyPool;
+  readonly #functions = new Map<string, LambdaFunction>();
+  #closed = false;
+  #closing?: Promise<void>;
+
+  constructor(options: RuntimeOptions = {}) {
+    this.#pool = new ConcurrencyPool(options.accountConcurrency ?? 1000, options.minimumUnreservedConcurrency);
+  }
+
+  createFunction(config: FunctionConfig): LambdaFunction {
+    if (this.#closed) throw new Error('This LambdaRuntime is closed: create a new one.');
+    if (this.#functions.has(config.name)) throw new Error(`Function ${config.name} already exists in this runtime: use another name.`);
+    const fn = new LambdaFunction(config, this.#host);
+    this.#functions.set(fn.name, fn);
+    return fn;
+  }
+
+  getFunction(name: string): LambdaFunction | undefined {
+    return this.#functions.get(name);
+  }
+
+  get functions(): LambdaFunction[] {
+    return [...this.#functions.values()];
+  }
+
+  get accountConcurrency(): number {
+    return this.#pool.accountLimit;
+  }
+
+  /** Invocations running now, all functions. */
+  get concurrency(): number {
+    return this.#pool.total;
+  }
+
+  get peakConcurrency(): number {
+    return this.#pool.peakTotal;
+  }
+
+  /** Every concurrency change, in order. */
+  get concurrencyTimeline(): readonly ConcurrencySample[] {
+    return this.#pool.timeline;
+  }
+
+  /** Every non-EMF line any function writes, as it is written. */
+  onLog(callback: (line: LogLine) => void): Unsubscribe {
+    return this.logs.onLine(callback);
+  }
+
+  /** Every invocation record, as its invoke completes. */
+  onInvocation(callback: (record: InvocationRecord) => void): Unsubscribe {
+    return this.invocations.onInvocation(callback);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Terminates every execution environment and waits until all threads have stopped. */
+  close(): Promise<void> {
+    this.#closed = true;
+    this.#closing ??= Promise.all(this.functions.map((fn) => fn.close())).then(() => undefined);
+    return this.#closing;
+  }
+
+  readonly #host: FunctionHost = ((runtime: LambdaRuntime): FunctionHost => ({
+    get pool() {
+      return runtime.#pool;
+    },
+    get closed() {
+      return runtime.#closed;
+    },
+    ingestLine: (line) => runtime.#ingestLine(line),
+    record: (result) => runtime.#record(result),
+  }))(this);
+
+  #ingestLine(line: LogLine): LogLine | undefined {
+    const json = parseJsonLine(line.text);
+    if (json && isEmfDocument(json)) {
+      for (const metric of emfMetrics(json, line.timestamp)) {
+        this.metrics.add({ ...metric, functionName: line.functionName, requestId: line.requestId });
+      }
+      return undefined;
+    }
+    const logLine: LogLine = json ? { ...line, json } : line;
+    this.logs.add(logLine);
+    return logLine;
+  }
+
+  #record(result: InvokeResult): void {
+    const { logs: _logs, response: _response, ...record } = result;
+    this.invocations.add(record);
+    const platform = (name: string, unit: string, value: number) =>
+      this.metrics.add({
+        namespace: LAMBDA_NAMESPACE,
+        name,
+        unit,
+        dimensions: { FunctionName: record.functionName },
+        values: [value],
+        timestamp: record.end,
+        storageResolution: 60,
+        functionName: record.functionName,
+        requestId: record.requestId,
+      });
+    if (record.outcome === 'throttled') {
+      platform('Throttles', 'Count', 1);
+      return;
+    }
+    if (!record.logStreamName) return; // refused before anything ran
+    platform('Invocations', 'Count', 1);
+    platform('Errors', 'Count', record.outcome === 'ok' ? 0 : 1);
+    platform('Duration', 'Milliseconds', record.durationMs);
+  }
+}

@@ -1,0 +1,64 @@
+// The messages between the runtime (main thread) and an execution environment (worker/environment-
+// worker.mjs). The worker is plain JavaScript; these types are what both sides agree on.
+
+/** Lambda's error payload: what an invoke returns when the function fails. */
+export interface FunctionError {
+  errorType: string;
+  errorMessage: string;
+  stackTrace: string[];
+}
+
+/** workerData of an execution environment. */
+export interface EnvironmentSettings {
+  bundleFile: string;
+  handlerName: string;
+  functionName: string;
+  memoryMb: number;
+  logGroupName: string;
+  logStreamName: string;
+  invokedFunctionArn: string;
+  responseLimitBytes: number;
+}
+
+/** Runtime -> environment: run one invocation. */
+export interface InvokeMessage {
+  type: 'invoke';
+  requestId: string;
+  /** The request payload as Lambda receives it: JSON text. */
+  payloadJson: string;
+  /** Epoch ms at which the invocation times out (for context.getRemainingTimeInMillis). */
+  deadline: number;
+}
+
+/** One line the function wrote. requestId is null for lines written during INIT. */
+export interface LogMessage {
+  type: 'log';
+  requestId: string | null;
+  stream: 'stdout' | 'stderr';
+  text: string;
+  timestamp: number;
+}
+
+export interface ReadyMessage {
+  type: 'ready';
+  initDurationMs: number;
+}
+
+export interface InitErrorMessage {
+  type: 'init-error';
+  initDurationMs: number;
+  error: FunctionError;
+}
+
+export type ResultMessage =
+  | { type: 'result'; requestId: string; durationMs: number; responseBytes: number; responseJson: string }
+  | { type: 'result'; requestId: string; durationMs: number; responseBytes?: number; error: FunctionError };
+
+/** Uncaught exception or unhandled rejection: the environment exits right after. */
+export interface CrashMessage {
+  type: 'crash';
+  requestId: string | null;
+  error: FunctionError;
+}
+
+export type WorkerMessage = LogMessage | ReadyMessage | InitErrorMessage | ResultMessage | CrashMessage;
