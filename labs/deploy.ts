@@ -1,0 +1,387 @@
+// `npm run deploy -- <lab>`: deploy one lab to AWS.
+//
+//   npm run deploy -- 2               lab 2 (also: 02-low-latency, low-latency)
+//   npm run deploy -- base            only the base stack (network, cluster, topics, producer, dashboard)
+//   npm run deploy -- 3 --base        re-apply the base too (after changing modules/ or a topic)
+//   npm run deploy -- 3 --dry-run     print the steps, change nothing
+//
+// Steps: synthesize (labs/synth.ts), destroy the lab deployed before (so only one pipeline
+// consumes the shared topic at a time), apply the base if it is not deployed yet, apply the
+// lab. Each stack is applied with Terraform itself on cdktf.out/stacks/<stack> (cdktf-cli is
+// not needed). What is deployed is recorded in .deploy/deployed.json after every step, and the
+// stacks' outputs (function names, ESM UUIDs, queue URLs, dashboard) in .deploy/outputs.json
+// for the harness.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { LabSpec } from './lab-spec.ts';
+import { BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName, regionFromEnv } from './main.ts';
+
+export const RECORD_FILE = join(DEFAULT_STATE_DIR, 'deployed.json');
+export const OUTPUTS_FILE = join(DEFAULT_STATE_DIR, 'outputs.json');
+/** One download of the AWS provider for all stacks (it is several hundred MB). */
+export const PLUGIN_CACHE_DIR = join(DEFAULT_STATE_DIR, 'plugin-cache');
+
+/** What is deployed, as the deploy and destroy scripts left it. */
+export interface DeployRecord {
+  region?: string;
+  baseDeployed: boolean;
+  /** Id of the lab whose stack is deployed, if any. */
+  currentLab?: string;
+}
+
+export interface Step {
+  action: 'apply' | 'destroy';
+  stack: string;
+  /** Lab id for lab stacks. */
+  labId?: string;
+  why: string;
+}
+
+/** What `deploy` and `destroy` print and exit with when they cannot go on. */
+export class DeployError extends Error {
+  override name = 'DeployError';
+}
+
+// ---------------------------------------------------------------- arguments
+
+export interface DeployArgs {
+  /** A lab number, id or short name, or "base". */
+  target: string;
+  refreshBase: boolean;
+  dryRun: boolean;
+}
+
+export interface DestroyArgs {
+  /** Unset: the lab deployed now. */
+  target?: string;
+  all: boolean;
+  dryRun: boolean;
+}
+
+function splitFlags(argv: string[], known: string[], usage: string): { flags: Set<string>; positional: string[] } {
+  const flags = new Set<string>();
+  const positional: string[] = [];
+  for (const arg of argv) {
+    if (arg.startsWith('--')) {
+      if (!known.includes(arg)) throw new DeployError(`Unknown option ${arg}. ${usage}`);
+      flags.add(arg);
+    } else positional.push(arg);
+  }
+  return { flags, positional };
+}
+
+export function deployUsage(choices: string): string {
+  return `Usage: npm run deploy -- <lab|base> [--base] [--dry-run]; labs: ${choices}.`;
+}
+
+export function destroyUsage(choices: string): string {
+  return `Usage: npm run destroy -- [<lab>] [--all] [--dry-run]; without a lab it destroys the lab deployed now, --all also the base; labs: ${choices}.`;
+}
+
+export function parseDeployArgs(argv: string[], choices: string): DeployArgs {
+  const usage = deployUsage(choices);
+  const { flags, positional } = splitFlags(argv, ['--base', '--dry-run'], usage);
+  if (positional.length !== 1) {
+    throw new DeployError(positional.length === 0 ? `Which lab? ${usage}` : `One lab at a time, got ${positional.join(' ')}. ${usage}`);
+  }
+  return { target: positional[0], refreshBase: flags.has('--base'), dryRun: flags.has('--dry-run') };
+}
+
+export function parseDestroyArgs(argv: string[], choices: string): DestroyArgs {
+  const usage = destroyUsage(choices);
+  const { flags, positional } = splitFlags(argv, ['--all', '--dry-run'], usage);
+  if (positional.length > 1) throw new DeployError(`One lab at a time, got ${positional.join(' ')}. ${usage}`);
+  if (positional.length === 1 && flags.has('--all')) {
+    throw new DeployError(`--all destroys everything deployed; give either a lab or --all. ${usage}`);
+  }
+  return { target: positional[0], all: flags.has('--all'), dryRun: flags.has('--dry-run') };
+}
+
+/** A lab (by number, id or short name) or "base"; a readable error otherwise. */
+export function resolveTarget(target: string, findLab: (key: string) => LabSpec | undefined, choices: string): LabSpec | 'base' {
+  if (target === BASE_STACK) return 'base';
+  const lab = findLab(target);
+  if (!lab) throw new DeployError(`There is no lab "${target}": use one of ${choices}, or base.`);
+  return lab;
+}
+
+// ---------------------------------------------------------------- plans (pure)
+
+/** Which stacks to destroy and apply, in order, to end with `target` deployed. */
+export function planDeploy(target: LabSpec | 'base', record: DeployRecord, options: { refreshBase?: boolean } = {}): Step[] {
+  const steps: Step[] = [];
+  const labId = target === 'base' ? undefined : target.id;
+  if (record.currentLab !== undefined && record.currentLab !== labId && labId !== undefined) {
+    steps.push({
+      action: 'destroy',
+      stack: labStackName({ id: record.currentLab }),
+      labId: record.currentLab,
+      why: `only one pipeline consumes the topic at a time; lab ${record.currentLab} makes way for ${labId}`,
+    });
+  }
+  if (!record.baseDeployed || options.refreshBase || target === 'base') {
+    steps.push({ action: 'apply', stack: BASE_STACK, why: record.baseDeployed ? 'update the base' : 'the base is not deployed yet' });
+  }
+  if (labId !== undefined) {
+    steps.push({
+      action: 'apply',
+      stack: labStackName(target as LabSpec),
+      labId,
+      why: record.currentLab === labId ? `update lab ${labId}` : `deploy lab ${labId}`,
+    });
+  }
+  return steps;
+}
+
+/** Which stacks to destroy, lab before base (a lab reads the base's outputs). */
+export function planDestroy(target: LabSpec | 'base' | undefined, all: boolean, record: DeployRecord): Step[] {
+  const steps: Step[] = [];
+  const destroyLab = (id: string, why: string) => steps.push({ action: 'destroy', stack: labStackName({ id }), labId: id, why });
+  if (all || target === 'base') {
+    if (record.currentLab !== undefined) destroyLab(record.currentLab, 'a lab stack goes before the base it reads');
+    if (record.baseDeployed) steps.push({ action: 'destroy', stack: BASE_STACK, why: 'asked for: cluster, network and functions' });
+    return steps;
+  }
+  if (target !== undefined) {
+    destroyLab(target.id, record.currentLab === target.id ? 'asked for' : 'asked for (not recorded as deployed; destroys whatever its state holds)');
+    return steps;
+  }
+  if (record.currentLab !== undefined) destroyLab(record.currentLab, 'the lab deployed now');
+  return steps;
+}
+
+/** The record after a step succeeded. */
+export function applyStep(record: DeployRecord, step: Step, region: string): DeployRecord {
+  const next: DeployRecord = { ...record, region };
+  if (step.stack === BASE_STACK) next.baseDeployed = step.action === 'apply';
+  else if (step.action === 'apply') next.currentLab = step.labId;
+  else if (record.currentLab === step.labId) delete next.currentLab;
+  if (!next.baseDeployed && next.currentLab === undefined) delete next.region;
+  return next;
+}
+
+/** Deploying into another region than the recorded deployment would orphan it. */
+export function checkRegion(record: DeployRecord, region: string): void {
+  if (record.region && record.region !== region && (record.baseDeployed || record.currentLab)) {
+    throw new DeployError(
+      `The workshop is deployed in ${record.region} but AWS_REGION is ${region}: set AWS_REGION=${record.region} (or destroy with it first, npm run destroy -- --all).`,
+    );
+  }
+}
+
+/**
+ * Provider quirk (hashicorp/aws): on create, maximum_batching_window_in_seconds is sent only
+ * when non-zero (the provider uses GetOk, which treats 0 as unset). A Kafka ESM created with 0
+ * would then get the 500 ms Kafka default. After applying such a lab we set 0 explicitly.
+ */
+export function needsZeroWindowFix(lab: LabSpec): boolean {
+  return lab.kafkaEsm.batchingWindowSeconds === 0;
+}
+
+export function formatPlan(steps: Step[]): string {
+  if (steps.length === 0) return 'Nothing to do.';
+  return steps.map((s, i) => `  ${i + 1}. terraform ${s.action} ${s.stack}  (${s.why})`).join('\n');
+}
+
+// ---------------------------------------------------------------- records
+
+export function readRecord(file = RECORD_FILE): DeployRecord {
+  if (!existsSync(file)) return { baseDeployed: false };
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DeployRecord>;
+    const record: DeployRecord = { baseDeployed: parsed.baseDeployed === true };
+    if (typeof parsed.currentLab === 'string') record.currentLab = parsed.currentLab;
+    if (typeof parsed.region === 'string') record.region = parsed.region;
+    return record;
+  } catch {
+    throw new DeployError(`${file} is not valid JSON: fix or delete it (it only records what is deployed).`);
+  }
+}
+
+export function writeRecord(record: DeployRecord, file = RECORD_FILE): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** What the harness reads to drive a deployed lab. */
+export interface DeployedOutputs {
+  region: string;
+  base: Record<string, unknown>;
+  lab?: { id: string; stack: string; outputs: Record<string, unknown> };
+}
+
+export function readDeployedOutputs(file = OUTPUTS_FILE): DeployedOutputs | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as DeployedOutputs;
+}
+
+// ---------------------------------------------------------------- running Terraform
+
+export interface TerraformRunner {
+  run(stack: string, args: string[]): void;
+  output(stack: string): Record<string, unknown>;
+}
+
+function stackDir(stack: string): string {
+  return join(DEFAULT_OUTDIR, 'stacks', stack);
+}
+
+function terraformEnv(): NodeJS.ProcessEnv {
+  mkdirSync(PLUGIN_CACHE_DIR, { recursive: true });
+  return { ...process.env, TF_IN_AUTOMATION: '1', TF_PLUGIN_CACHE_DIR: process.env.TF_PLUGIN_CACHE_DIR ?? PLUGIN_CACHE_DIR };
+}
+
+export const terraform: TerraformRunner = {
+  run(stack, args) {
+    const result = spawnSync('terraform', [`-chdir=${stackDir(stack)}`, ...args], { stdio: 'inherit', env: terraformEnv() });
+    if (result.error) throw new DeployError(`Could not run terraform: ${result.error.message}.`);
+    if (result.status !== 0) throw new DeployError(`terraform ${args[0]} failed for stack ${stack} (exit ${result.status}): see its output above.`);
+  },
+  output(stack) {
+    const result = spawnSync('terraform', [`-chdir=${stackDir(stack)}`, 'output', '-json'], { encoding: 'utf8', env: terraformEnv() });
+    if (result.status !== 0) throw new DeployError(`terraform output failed for stack ${stack}: ${result.stderr.trim().split('\n')[0]}`);
+    const outputs = JSON.parse(result.stdout) as Record<string, { value: unknown }>;
+    return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
+  },
+};
+
+/**
+ * The AWS SDK warns at load time that its 2027 releases will need Node 22; the workshop pins
+ * an SDK version and supports Node 20, so that warning would only bury our one-line errors.
+ * The SDK's own switch turns it off.
+ */
+function quietSdkNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
+/** Terraform on PATH and AWS credentials, or one sentence saying what to do. */
+export async function preflight(region: string): Promise<void> {
+  const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) {
+    throw new DeployError('terraform was not found on PATH: install Terraform 1.5 or newer (https://developer.hashicorp.com/terraform/install) and run again.');
+  }
+  quietSdkNodeVersionWarning();
+  const { LambdaClient } = await import('@aws-sdk/client-lambda');
+  const client = new LambdaClient({ region });
+  try {
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 15_000).unref());
+    const credentials = await Promise.race([client.config.credentials(), timeout]);
+    if (!credentials?.accessKeyId) throw new Error('empty');
+  } catch {
+    throw new DeployError(
+      'No AWS credentials found (environment, AWS_PROFILE, ~/.aws config, SSO or instance role): run `aws configure` or `aws sso login`, or set AWS_PROFILE, then run again.',
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Sets MaximumBatchingWindowInSeconds to 0 on the lab's Kafka ESM (see needsZeroWindowFix). */
+export async function enforceZeroWindow(region: string, esmUuid: string): Promise<void> {
+  quietSdkNodeVersionWarning();
+  const { LambdaClient, GetEventSourceMappingCommand, UpdateEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
+  const client = new LambdaClient({ region });
+  try {
+    // An ESM accepts updates only once it has left Creating/Updating (MSK: up to minutes).
+    const deadline = Date.now() + 15 * 60_000;
+    for (;;) {
+      const esm = await client.send(new GetEventSourceMappingCommand({ UUID: esmUuid }));
+      if (esm.State === 'Enabled' || esm.State === 'Disabled') break;
+      if (Date.now() > deadline) throw new DeployError(`ESM ${esmUuid} is still ${esm.State} after 15 minutes: set its batching window to 0 in the Lambda console.`);
+      await new Promise((r) => setTimeout(r, 10_000));
+    }
+    await client.send(new UpdateEventSourceMappingCommand({ UUID: esmUuid, MaximumBatchingWindowInSeconds: 0 }));
+    console.log(`Set MaximumBatchingWindowInSeconds=0 on ESM ${esmUuid} (the provider omits 0 on create).`);
+  } finally {
+    client.destroy();
+  }
+}
+
+export interface ExecuteOptions {
+  region: string;
+  labs: readonly LabSpec[];
+  runner?: TerraformRunner;
+  recordFile?: string;
+  outputsFile?: string;
+  fixZeroWindow?: (region: string, esmUuid: string) => Promise<void>;
+}
+
+/** Runs the steps in order, recording progress after each, then writes the outputs file. */
+export async function executeSteps(steps: Step[], options: ExecuteOptions): Promise<DeployRecord> {
+  const runner = options.runner ?? terraform;
+  const recordFile = options.recordFile ?? RECORD_FILE;
+  let record = readRecord(recordFile);
+  for (const step of steps) {
+    console.log(`\n==> terraform ${step.action} ${step.stack} (${step.why})`);
+    runner.run(step.stack, ['init', '-input=false']);
+    runner.run(step.stack, step.action === 'apply' ? ['apply', '-auto-approve', '-input=false'] : ['destroy', '-auto-approve', '-input=false']);
+    if (step.action === 'apply' && step.labId) {
+      const lab = options.labs.find((l) => l.id === step.labId);
+      if (lab && needsZeroWindowFix(lab)) {
+        const uuid = runner.output(step.stack)[LAB_OUTPUTS.kafkaEsmUuid];
+        if (typeof uuid === 'string') await (options.fixZeroWindow ?? enforceZeroWindow)(options.region, uuid);
+      }
+    }
+    record = applyStep(record, step, options.region);
+    writeRecord(record, recordFile);
+  }
+  writeOutputs(record, runner, options.region, options.outputsFile ?? OUTPUTS_FILE);
+  return record;
+}
+
+function writeOutputs(record: DeployRecord, runner: TerraformRunner, region: string, file: string): void {
+  if (!record.baseDeployed) {
+    // Nothing is deployed: stale names would only mislead the harness.
+    rmSync(file, { force: true });
+    return;
+  }
+  const outputs: DeployedOutputs = { region, base: runner.output(BASE_STACK) };
+  if (record.currentLab) {
+    const stack = labStackName({ id: record.currentLab });
+    outputs.lab = { id: record.currentLab, stack, outputs: runner.output(stack) };
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(outputs, null, 2)}\n`);
+}
+
+/** Synthesizes every stack; false (with the message printed) when a lab is invalid. */
+export async function synthForDeploy(labs: readonly LabSpec[]): Promise<boolean> {
+  const { runSynth } = await import('./synth.ts');
+  return runSynth(labs) === 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { LABS, findLab, labChoices } = await import('./index.ts');
+  const args = parseDeployArgs(argv, labChoices());
+  const target = resolveTarget(args.target, findLab, labChoices());
+  const region = regionFromEnv();
+  const record = readRecord();
+  checkRegion(record, region);
+  const steps = planDeploy(target, record, { refreshBase: args.refreshBase });
+  console.log(`Deploy plan (region ${region}):\n${formatPlan(steps)}`);
+  if (args.dryRun) return 0;
+  await preflight(region);
+  if (!(await synthForDeploy(LABS))) return 1;
+  await executeSteps(steps, { region, labs: LABS });
+  console.log(`\nDone. Outputs for the harness: ${OUTPUTS_FILE}`);
+  return 0;
+}
+
+export async function runCli(run: (argv: string[]) => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await run(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof DeployError) {
+      console.error(error.message);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runCli(main);
+}

@@ -1,0 +1,45 @@
+// `npm run destroy`: take down what `npm run deploy` put up.
+//
+//   npm run destroy                   the lab deployed now (the base stays, ready for the next lab)
+//   npm run destroy -- 4              lab 4's stack
+//   npm run destroy -- --all          the lab deployed now, then the base (cluster, VPC, functions)
+//   npm run destroy -- base           same as --all: a lab cannot outlive the base it reads
+//   npm run destroy -- --dry-run      print the steps, change nothing
+//
+// Destroying the base can take 20+ minutes: Lambda releases the VPC network interfaces of the
+// producer and topic-admin functions slowly, and the subnets wait for them.
+import { pathToFileURL } from 'node:url';
+import { regionFromEnv } from './main.ts';
+import {
+  checkRegion,
+  executeSteps,
+  formatPlan,
+  parseDestroyArgs,
+  planDestroy,
+  preflight,
+  readRecord,
+  resolveTarget,
+  runCli,
+  synthForDeploy,
+} from './deploy.ts';
+
+async function main(argv: string[]): Promise<number> {
+  const { LABS, findLab, labChoices } = await import('./index.ts');
+  const args = parseDestroyArgs(argv, labChoices());
+  const target = args.target === undefined ? undefined : resolveTarget(args.target, findLab, labChoices());
+  const region = regionFromEnv();
+  const record = readRecord();
+  checkRegion(record, region);
+  const steps = planDestroy(target, args.all, record);
+  console.log(`Destroy plan (region ${region}):\n${formatPlan(steps)}`);
+  if (args.dryRun || steps.length === 0) return 0;
+  await preflight(region);
+  if (!(await synthForDeploy(LABS))) return 1;
+  await executeSteps(steps, { region, labs: LABS });
+  console.log('\nDone.');
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runCli(main);
+}

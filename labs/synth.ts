@@ -1,0 +1,57 @@
+// `npm run synth`: synthesize the base stack and every lab's stack to cdktf.out, offline, and
+// say which stacks were written and how long it took. An invalid lab stops it with the
+// validation message (what is wrong, the allowed range, the AWS rule) and exit code 1.
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { LabSpec } from './lab-spec.ts';
+import { LabSpecError } from './lab-spec.ts';
+import { buildWorkshopApp, DEFAULT_OUTDIR, REPO_ROOT, type WorkshopAppOptions } from './main.ts';
+
+export interface SynthResult {
+  outdir: string;
+  /** Stack names in the order they were written (base first). */
+  stacks: string[];
+  /** Wall time of building the constructs (bundling included) and writing the output. */
+  buildMs: number;
+  writeMs: number;
+}
+
+export function synthesize(options: WorkshopAppOptions): SynthResult {
+  const started = performance.now();
+  const { app } = buildWorkshopApp(options);
+  const built = performance.now();
+  app.synth();
+  const written = performance.now();
+  const outdir = options.outdir ?? DEFAULT_OUTDIR;
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+  return { outdir, stacks: Object.keys(manifest.stacks), buildMs: built - started, writeMs: written - built };
+}
+
+/** Prints the outcome; returns the process exit code. */
+export function runSynth(labs: readonly LabSpec[], options: Omit<WorkshopAppOptions, 'labs'> = {}): number {
+  try {
+    const result = synthesize({ ...options, labs });
+    const where = relative(REPO_ROOT, result.outdir) || result.outdir;
+    for (const stack of result.stacks) console.log(`  ${join(where, 'stacks', stack, 'cdk.tf.json')}`);
+    const seconds = (result.buildMs + result.writeMs) / 1000;
+    console.log(
+      `Synthesized ${result.stacks.length} stacks (${result.stacks.join(', ')}) in ${seconds.toFixed(2)} s ` +
+        `(constructs and bundles ${(result.buildMs / 1000).toFixed(2)} s, writing ${(result.writeMs / 1000).toFixed(2)} s).`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof LabSpecError) {
+      console.error(`Synth stopped: ${error.message}`);
+      console.error(`Fix labs/${error.labId}/spec.ts and run npm run synth again.`);
+      return 1;
+    }
+    console.error(`Synth failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { LABS } = await import('./index.ts');
+  process.exitCode = runSynth(LABS);
+}

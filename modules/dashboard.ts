@@ -1,0 +1,119 @@
+// The talk's CloudWatch dashboard: end-to-end latency (average, maximum, minimum), events
+// published, average messages per batch and events processed, plus the two numbers that
+// explain them: the ESM's offset lag and the functions' concurrency.
+//
+// It lives in the base stack and uses SEARCH expressions, so every lab's metrics appear (one
+// line per Lab dimension) without the dashboard naming any lab's functions.
+import { Construct } from 'constructs';
+import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard/index.js';
+import { METRICS_NAMESPACE, PREFIX, resourceName } from './names.ts';
+
+export interface DashboardProps {
+  region: string;
+  /** Default `klw-dashboard`. */
+  dashboardName?: string;
+  /** Default KafkaLambdaWorkshop. */
+  namespace?: string;
+  /** Seconds per data point, default 60. */
+  period?: number;
+}
+
+type Stat = 'Average' | 'Maximum' | 'Minimum' | 'Sum';
+
+interface Widget {
+  type: 'metric' | 'text';
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  properties: Record<string, unknown>;
+}
+
+export class Dashboard extends Construct {
+  readonly dashboardName: string;
+  /** The dashboard body as an object, for tests and for the README's screenshots. */
+  readonly body: { widgets: Widget[] };
+
+  constructor(scope: Construct, id: string, props: DashboardProps) {
+    super(scope, id);
+    this.dashboardName = props.dashboardName ?? resourceName('dashboard');
+    this.body = dashboardBody({ region: props.region, namespace: props.namespace ?? METRICS_NAMESPACE, period: props.period ?? 60 });
+    new CloudwatchDashboard(this, 'dashboard', {
+      dashboardName: this.dashboardName,
+      dashboardBody: JSON.stringify(this.body),
+    });
+  }
+}
+
+export function dashboardBody(opts: { region: string; namespace: string; period: number }): { widgets: Widget[] } {
+  const { region, namespace, period } = opts;
+  // Handler metrics carry the dimensions service (Powertools) and Lab.
+  const workshop = (metric: string, stat: Stat, label: string) => ({
+    expression: `SEARCH('{${namespace},Lab,service} MetricName="${metric}"', '${stat}', ${period})`,
+    label,
+    id: `${metric.toLowerCase()}${stat.toLowerCase()}`,
+  });
+  // The free-text term PREFIX matches the workshop's function names (klw-...). ConcurrentExecutions
+  // per function has exactly the FunctionName dimension; OffsetLag's dimension set (function,
+  // and the ESM where metrics are enabled) has changed over time, so it is searched without a
+  // schema.
+  const lambda = (metric: string, stat: Stat, label: string, schema: string) => ({
+    expression: `SEARCH('${schema}MetricName="${metric}" ${PREFIX}', '${stat}', ${period})`,
+    label,
+    id: `${metric.toLowerCase()}${stat.toLowerCase()}`,
+  });
+  const graph = (title: string, metrics: object[], x: number, y: number, unit?: string): Widget => ({
+    type: 'metric',
+    x,
+    y,
+    width: 12,
+    height: 6,
+    properties: {
+      title,
+      region,
+      view: 'timeSeries',
+      stacked: false,
+      period,
+      metrics: metrics.map((m) => [m]),
+      ...(unit ? { yAxis: { left: { label: unit, showUnits: false } } } : {}),
+    },
+  });
+
+  return {
+    widgets: [
+      {
+        type: 'text',
+        x: 0,
+        y: 0,
+        width: 24,
+        height: 2,
+        properties: {
+          markdown:
+            '## Optimizing Kafka workloads with AWS Lambda\nOne line per lab (dimension `Lab`). End-to-end duration = processing complete minus the intended send time.',
+        },
+      },
+      graph(
+        'EndToEndDuration (ms): average, maximum, minimum',
+        [
+          workshop('EndToEndDuration', 'Average', 'avg'),
+          workshop('EndToEndDuration', 'Maximum', 'max'),
+          workshop('EndToEndDuration', 'Minimum', 'min'),
+        ],
+        0,
+        2,
+        'ms',
+      ),
+      graph('EventsPublished (per period)', [workshop('EventsPublished', 'Sum', 'published')], 12, 2),
+      graph('BatchSize: average messages in batch', [workshop('BatchSize', 'Average', 'avg batch')], 0, 8),
+      graph('EventsProcessed (per period)', [workshop('EventsProcessed', 'Sum', 'processed')], 12, 8),
+      graph('OffsetLag (records behind, per ESM)', [lambda('OffsetLag', 'Maximum', 'offset lag', '')], 0, 14),
+      graph('ConcurrentExecutions per function', [lambda('ConcurrentExecutions', 'Maximum', 'concurrency', '{AWS/Lambda,FunctionName} ')], 12, 14),
+      graph(
+        'EventsFailed and SendDelay',
+        [workshop('EventsFailed', 'Sum', 'failed'), workshop('SendDelay', 'Average', 'send delay ms')],
+        0,
+        20,
+      ),
+    ],
+  };
+}

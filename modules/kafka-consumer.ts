@@ -1,0 +1,158 @@
+// A function behind an MSK event source mapping, with every knob of LabSpec.kafkaEsm mapped to
+// the aws_lambda_event_source_mapping argument of the same meaning, and a role that can do
+// exactly what the ESM needs (DESIGN §3) and nothing else.
+import { Construct } from 'constructs';
+import { LambdaEventSourceMapping, type LambdaEventSourceMappingConfig } from '@cdktf/provider-aws/lib/lambda-event-source-mapping/index.js';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
+import type { KafkaEsmSpec } from '../labs/lab-spec-types.ts';
+import { WorkshopFunction, type HandlerName } from './function.ts';
+import type { Statement } from './iam.ts';
+import type { ClusterRef } from './kafka-cluster.ts';
+import { resourceName } from './names.ts';
+
+/**
+ * ESM metric groups for a Kafka source. AWS accepts EventCount | ErrorCount | KafkaMetrics, at
+ * most 3; ErrorCount and KafkaMetrics exist only for MSK and self-managed Kafka
+ * (lambda/latest/api/API_EventSourceMappingMetricsConfig.html). The provider checks each value
+ * against the enum of the AWS SDK it was built with; if a plan ever rejects ErrorCount or
+ * KafkaMetrics, shorten this list to ['EventCount'].
+ */
+export const KAFKA_ESM_METRICS = ['EventCount', 'ErrorCount', 'KafkaMetrics'];
+
+/** 14 days, the SQS maximum: a parked event outlives a long weekend. */
+export const FAILED_EVENT_RETENTION_SECONDS = 14 * 24 * 3600;
+
+/**
+ * hashicorp/aws 6.25.0 (the version @cdktf/provider-aws 21.22.1 binds) validates
+ * destination_config.on_failure.destination_arn as an ARN, so `kafka://<topic>` fails at plan
+ * time (hashicorp/terraform-provider-aws#45801, fixed by #45802 after 6.25.0). A lab that asks
+ * for a Kafka destination is refused at synth instead, with this message.
+ */
+export function kafkaDestinationProblem(esm: KafkaEsmSpec): string | undefined {
+  if (esm.onFailure?.kind !== 'kafka') return undefined;
+  return (
+    `kafkaEsm.onFailure = kafka://${esm.onFailure.topic} cannot be deployed with the pinned Terraform AWS provider 6.25.0: ` +
+    `it accepts only ARNs as destination_arn (hashicorp/terraform-provider-aws#45801, fixed in a later release). ` +
+    `On AWS use { kind: 'sqs', queueName: '...' }; the local sandbox runs Kafka destinations as they are.`
+  );
+}
+
+export interface KafkaConsumerProps {
+  handler: Extract<HandlerName, 'booking-processor' | 'sqs-forwarder'>;
+  functionName: string;
+  description: string;
+  topic: string;
+  esm: KafkaEsmSpec;
+  cluster: ClusterRef;
+  memoryMb: number;
+  timeoutSeconds: number;
+  reservedConcurrency?: number;
+  environment: Record<string, string>;
+  /** What the function itself does besides consuming (the forwarder's sqs:SendMessage). */
+  statements?: Statement[];
+}
+
+export class KafkaConsumer extends Construct {
+  readonly fn: WorkshopFunction;
+  readonly mapping: LambdaEventSourceMapping;
+  readonly esmUuid: string;
+  /** Set when kafkaEsm.onFailure is an SQS queue. */
+  readonly onFailureQueue?: SqsQueue;
+  /** The on-failure destination as the ESM sees it: the queue's ARN. */
+  readonly onFailureDestination?: string;
+
+  constructor(scope: Construct, id: string, props: KafkaConsumerProps) {
+    super(scope, id);
+    const { esm, cluster } = props;
+    const unsupported = kafkaDestinationProblem(esm);
+    if (unsupported) throw new Error(unsupported);
+
+    const statements: Statement[] = [
+      {
+        sid: 'KafkaClusterConnect',
+        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
+        resources: [cluster.arn],
+      },
+      {
+        sid: 'KafkaReadTopic',
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+        resources: [cluster.topicArn(props.topic)],
+      },
+      {
+        sid: 'KafkaConsumerGroup',
+        actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+        resources: [cluster.groupArn(esm.consumerGroupId)],
+      },
+      {
+        sid: 'MskDescribeCluster',
+        actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
+        resources: [cluster.arn],
+      },
+    ];
+
+    if (esm.onFailure?.kind === 'sqs') {
+      this.onFailureQueue = new SqsQueue(this, 'on-failure', {
+        name: resourceName(esm.onFailure.queueName),
+        sqsManagedSseEnabled: true,
+        messageRetentionSeconds: FAILED_EVENT_RETENTION_SECONDS,
+      });
+      this.onFailureDestination = this.onFailureQueue.arn;
+      statements.push({ sid: 'OnFailureQueue', actions: ['sqs:SendMessage'], resources: [this.onFailureQueue.arn] });
+    }
+    statements.push(...(props.statements ?? []));
+
+    this.fn = new WorkshopFunction(this, 'function', {
+      handler: props.handler,
+      functionName: props.functionName,
+      description: props.description,
+      memoryMb: props.memoryMb,
+      timeoutSeconds: props.timeoutSeconds,
+      reservedConcurrency: props.reservedConcurrency,
+      environment: props.environment,
+      statements,
+      networkInterfaces: true,
+    });
+
+    this.mapping = new LambdaEventSourceMapping(this, 'esm', {
+      functionName: this.fn.arn,
+      eventSourceArn: cluster.arn,
+      topics: [props.topic],
+      ...kafkaEsmArguments(esm, this.onFailureDestination),
+    });
+    this.esmUuid = this.mapping.uuid;
+  }
+}
+
+type EsmArguments = Omit<LambdaEventSourceMappingConfig, 'functionName' | 'eventSourceArn' | 'topics'>;
+
+/**
+ * LabSpec.kafkaEsm as aws_lambda_event_source_mapping arguments. An unset spec field is left
+ * out, so the AWS default applies (for the batching window: 500 ms for Kafka, which no whole
+ * number of seconds can express). A window of 0 is written as 0, but the provider drops a zero
+ * window on create; labs/deploy.ts sets it after apply (needsZeroWindowFix).
+ */
+export function kafkaEsmArguments(esm: KafkaEsmSpec, onFailureDestination?: string): EsmArguments {
+  const args: { -readonly [K in keyof EsmArguments]: EsmArguments[K] } = {
+    batchSize: esm.batchSize,
+    startingPosition: esm.startingPosition,
+    metricsConfig: { metrics: KAFKA_ESM_METRICS },
+  };
+  if (esm.batchingWindowSeconds !== undefined) args.maximumBatchingWindowInSeconds = esm.batchingWindowSeconds;
+  if (esm.startingPositionTimestamp !== undefined) args.startingPositionTimestamp = rfc3339(esm.startingPositionTimestamp);
+  if (esm.consumerGroupId !== undefined) args.amazonManagedKafkaEventSourceConfig = { consumerGroupId: esm.consumerGroupId };
+  if (esm.provisionedPollers !== undefined) {
+    args.provisionedPollerConfig = { minimumPollers: esm.provisionedPollers.minimum, maximumPollers: esm.provisionedPollers.maximum };
+  }
+  if (esm.filters.length > 0) args.filterCriteria = { filter: esm.filters.map((f) => ({ pattern: JSON.stringify(f) })) };
+  if (esm.reportBatchItemFailures) args.functionResponseTypes = ['ReportBatchItemFailures'];
+  if (esm.bisectBatchOnFunctionError !== undefined) args.bisectBatchOnFunctionError = esm.bisectBatchOnFunctionError;
+  if (esm.maximumRetryAttempts !== undefined) args.maximumRetryAttempts = esm.maximumRetryAttempts;
+  if (esm.maximumRecordAgeSeconds !== undefined) args.maximumRecordAgeInSeconds = esm.maximumRecordAgeSeconds;
+  if (onFailureDestination !== undefined) args.destinationConfig = { onFailure: { destinationArn: onFailureDestination } };
+  return args;
+}
+
+/** Epoch seconds as the RFC 3339 timestamp the provider expects (whole seconds, UTC). */
+function rfc3339(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,185 @@
+// The network the workshop runs in: one VPC, private subnets in three Availability Zones, and
+// the two security groups every other construct uses. Nothing here can reach the internet.
+//
+// How an on-demand MSK event source mapping reaches AWS: its pollers run in ENIs that Lambda
+// places in the cluster's subnets with the cluster's security groups, and from there they must
+// call Lambda (to invoke the function) and STS (to assume the execution role). AWS allows a NAT
+// gateway or VPC interface endpoints for that (lambda/latest/dg/with-msk-cluster-network.html).
+// We use interface endpoints for Lambda and STS, not NAT, because:
+//   - no internet path at all: no public subnet, no internet gateway, no NAT, so nothing in the
+//     VPC (including the producer) can send data out of it;
+//   - data through an endpoint costs $0.01/GB against $0.045/GB through a NAT gateway, and there
+//     is no NAT per AZ to pay for resilience;
+//   - hourly: 2 endpoints x 3 AZs x ~$0.01 = ~$0.06/h, about one NAT gateway's hourly price
+//     ($0.045/h) plus its data charge; a lab with an SQS destination adds one more endpoint
+//     (~$0.03/h) only while that lab's stack is deployed.
+// Provisioned-mode ESMs do not need either (AWS: provisioned mode does not use PrivateLink), but
+// lab 1 runs on-demand, so the endpoints are part of the base.
+import { Construct } from 'constructs';
+import { Fn, type ITerraformDependable } from 'cdktf';
+import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones/index.js';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table/index.js';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association/index.js';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint/index.js';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
+import { resourceName } from './names.ts';
+
+/** The port MSK brokers listen on for IAM-authenticated TLS clients. */
+export const MSK_IAM_PORT = 9098;
+const HTTPS_PORT = 443;
+
+export interface NetworkProps {
+  region: string;
+  /** Default 10.40.0.0/16; each private subnet is a /20 of it. */
+  cidrBlock?: string;
+  /** Default 3 (MSK Serverless needs at least 2). */
+  azCount?: number;
+}
+
+export class Network extends Construct {
+  readonly vpcId: string;
+  readonly privateSubnetIds: string[];
+  /** MSK, the ESM pollers, the producer and topic-admin: 9098 only among its own members. */
+  readonly workloadSecurityGroupId: string;
+  /** Interface endpoints: 443 only from the workload group. */
+  readonly endpointSecurityGroupId: string;
+  /**
+   * Rules, routes and endpoints: what a VPC function needs before its first invocation. The
+   * function itself only depends on the subnets and groups, not on their rules.
+   */
+  readonly ready: ITerraformDependable[] = [];
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const azCount = props.azCount ?? 3;
+    const cidrBlock = props.cidrBlock ?? '10.40.0.0/16';
+
+    // use1-az3 has no MSK capacity (MSK developer guide), so it is never picked.
+    const azs = new DataAwsAvailabilityZones(this, 'azs', { state: 'available', excludeZoneIds: ['use1-az3'] });
+
+    const vpc = new Vpc(this, 'vpc', {
+      cidrBlock,
+      // Private DNS of the interface endpoints needs both.
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { Name: resourceName('vpc') },
+    });
+    this.vpcId = vpc.id;
+
+    const routes = new RouteTable(this, 'private-routes', {
+      vpcId: vpc.id,
+      tags: { Name: resourceName('private') },
+    });
+
+    this.privateSubnetIds = [];
+    for (let i = 0; i < azCount; i++) {
+      const subnet = new Subnet(this, `private-${i}`, {
+        vpcId: vpc.id,
+        availabilityZone: Fn.element(azs.names, i),
+        cidrBlock: Fn.cidrsubnet(cidrBlock, 4, i),
+        mapPublicIpOnLaunch: false,
+        tags: { Name: resourceName('private', String(i)) },
+      });
+      this.ready.push(new RouteTableAssociation(this, `private-${i}-routes`, { subnetId: subnet.id, routeTableId: routes.id }));
+      this.privateSubnetIds.push(subnet.id);
+    }
+
+    // Terraform removes the default allow-all egress rule of a new security group, so the
+    // rules below are the only ones.
+    const workload = new SecurityGroup(this, 'workload-sg', {
+      name: resourceName('workload'),
+      description: 'MSK brokers, ESM pollers and VPC Lambda functions: Kafka IAM port among members only',
+      vpcId: vpc.id,
+      tags: { Name: resourceName('workload') },
+    });
+    const endpoints = new SecurityGroup(this, 'endpoint-sg', {
+      name: resourceName('endpoints'),
+      description: 'VPC interface endpoints: HTTPS from the workload group only',
+      vpcId: vpc.id,
+      tags: { Name: resourceName('endpoints') },
+    });
+    this.workloadSecurityGroupId = workload.id;
+    this.endpointSecurityGroupId = endpoints.id;
+
+    this.ready.push(new VpcSecurityGroupIngressRule(this, 'kafka-in-from-self', {
+      securityGroupId: workload.id,
+      referencedSecurityGroupId: workload.id,
+      ipProtocol: 'tcp',
+      fromPort: MSK_IAM_PORT,
+      toPort: MSK_IAM_PORT,
+      description: 'Kafka (SASL/IAM over TLS) from members of this group',
+    }));
+    this.ready.push(new VpcSecurityGroupEgressRule(this, 'kafka-out-to-self', {
+      securityGroupId: workload.id,
+      referencedSecurityGroupId: workload.id,
+      ipProtocol: 'tcp',
+      fromPort: MSK_IAM_PORT,
+      toPort: MSK_IAM_PORT,
+      description: 'Kafka (SASL/IAM over TLS) to members of this group',
+    }));
+    this.ready.push(new VpcSecurityGroupEgressRule(this, 'https-out-to-endpoints', {
+      securityGroupId: workload.id,
+      referencedSecurityGroupId: endpoints.id,
+      ipProtocol: 'tcp',
+      fromPort: HTTPS_PORT,
+      toPort: HTTPS_PORT,
+      description: 'HTTPS to the VPC interface endpoints (Lambda, STS, SQS)',
+    }));
+    this.ready.push(new VpcSecurityGroupIngressRule(this, 'https-in-from-workload', {
+      securityGroupId: endpoints.id,
+      referencedSecurityGroupId: workload.id,
+      ipProtocol: 'tcp',
+      fromPort: HTTPS_PORT,
+      toPort: HTTPS_PORT,
+      description: 'HTTPS from the workload group',
+    }));
+
+    for (const service of ['lambda', 'sts'] as const) {
+      const endpoint = new InterfaceEndpoint(this, `${service}-endpoint`, {
+        service,
+        region: props.region,
+        vpcId: vpc.id,
+        subnetIds: this.privateSubnetIds,
+        securityGroupId: endpoints.id,
+      });
+      this.ready.push(endpoint.endpoint);
+    }
+  }
+}
+
+export interface InterfaceEndpointProps {
+  /** The service part of `com.amazonaws.<region>.<service>`: lambda, sts, sqs. */
+  service: string;
+  region: string;
+  vpcId: string;
+  subnetIds: string[];
+  securityGroupId: string;
+}
+
+/**
+ * A VPC interface endpoint with private DNS, so SDK calls to the public service name resolve to
+ * it. A lab stack adds the SQS one when its ESM sends failures to an SQS queue: the pollers
+ * deliver to the destination from inside the cluster VPC (lambda/latest/dg/kafka-on-failure.html).
+ */
+export class InterfaceEndpoint extends Construct {
+  readonly endpointId: string;
+  readonly endpoint: VpcEndpoint;
+
+  constructor(scope: Construct, id: string, props: InterfaceEndpointProps) {
+    super(scope, id);
+    const endpoint = (this.endpoint = new VpcEndpoint(this, 'endpoint', {
+      vpcId: props.vpcId,
+      serviceName: `com.amazonaws.${props.region}.${props.service}`,
+      vpcEndpointType: 'Interface',
+      privateDnsEnabled: true,
+      subnetIds: props.subnetIds,
+      securityGroupIds: [props.securityGroupId],
+      tags: { Name: resourceName(props.service, 'endpoint') },
+    }));
+    this.endpointId = endpoint.id;
+  }
+}

@@ -1,0 +1,177 @@
+// The deploy and destroy scripts' decisions (which stacks, in which order, what gets recorded),
+// as pure functions, plus one run against a fake Terraform. Nothing here needs AWS.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findLab, labChoices, LABS } from '../../labs/index.ts';
+import type { LabSpec } from '../../labs/lab-spec.ts';
+import {
+  applyStep,
+  checkRegion,
+  DeployError,
+  executeSteps,
+  formatPlan,
+  needsZeroWindowFix,
+  parseDeployArgs,
+  parseDestroyArgs,
+  planDeploy,
+  planDestroy,
+  readRecord,
+  resolveTarget,
+  type DeployRecord,
+  type Step,
+  type TerraformRunner,
+} from '../../labs/deploy.ts';
+
+const choices = labChoices();
+const lab = (n: number) => findLab(n) as LabSpec;
+const stacks = (steps: Step[]) => steps.map((s) => `${s.action} ${s.stack}`);
+
+test('deploy arguments: one lab, optional --base and --dry-run', () => {
+  assert.equal(parseDeployArgs(['2'], choices), { target: '2', refreshBase: false, dryRun: false });
+  assert.equal(parseDeployArgs(['low-latency', '--base', '--dry-run'], choices), { target: 'low-latency', refreshBase: true, dryRun: true });
+  assert.throws(() => parseDeployArgs([], choices), (e: Error) => e instanceof DeployError && /Which lab\? Usage: npm run deploy -- <lab\|base>/.test(e.message));
+  assert.throws(() => parseDeployArgs(['1', '2'], choices), /One lab at a time, got 1 2/);
+  assert.throws(() => parseDeployArgs(['1', '--force'], choices), /Unknown option --force/);
+});
+
+test('destroy arguments: nothing, a lab, or --all', () => {
+  assert.equal(parseDestroyArgs([], choices), { target: undefined, all: false, dryRun: false });
+  assert.equal(parseDestroyArgs(['4'], choices), { target: '4', all: false, dryRun: false });
+  assert.equal(parseDestroyArgs(['--all', '--dry-run'], choices), { target: undefined, all: true, dryRun: true });
+  assert.throws(() => parseDestroyArgs(['4', '--all'], choices), /either a lab or --all/);
+});
+
+test('targets: a lab by number, id or short name, or base; anything else lists the choices', () => {
+  assert.is(resolveTarget('3', findLab, choices), lab(3));
+  assert.is(resolveTarget('03-sqs-buffer', findLab, choices), lab(3));
+  assert.is(resolveTarget('sqs-buffer', findLab, choices), lab(3));
+  assert.is(resolveTarget('base', findLab, choices), 'base');
+  assert.throws(() => resolveTarget('9', findLab, choices), /There is no lab "9": use one of 1 \(01-baseline\), .*, or base\./);
+});
+
+test('first deploy: base, then the lab', () => {
+  assert.equal(stacks(planDeploy(lab(1), { baseDeployed: false })), ['apply base', 'apply lab-01-baseline']);
+});
+
+test('switching labs destroys the previous lab first, and leaves the base alone', () => {
+  const steps = planDeploy(lab(3), { baseDeployed: true, currentLab: '01-baseline' });
+  assert.equal(stacks(steps), ['destroy lab-01-baseline', 'apply lab-03-sqs-buffer']);
+  assert.match(steps[0].why, /only one pipeline consumes the topic at a time/);
+});
+
+test('re-deploying the current lab updates it in place; --base re-applies the base too', () => {
+  assert.equal(stacks(planDeploy(lab(2), { baseDeployed: true, currentLab: '02-low-latency' })), ['apply lab-02-low-latency']);
+  assert.equal(stacks(planDeploy(lab(2), { baseDeployed: true, currentLab: '02-low-latency' }, { refreshBase: true })), ['apply base', 'apply lab-02-low-latency']);
+});
+
+test('deploy base only: applies the base and keeps the current lab', () => {
+  assert.equal(stacks(planDeploy('base', { baseDeployed: true, currentLab: '04-best-practices' })), ['apply base']);
+});
+
+test('destroy: the current lab by default, a named lab, or everything lab-first', () => {
+  const record: DeployRecord = { baseDeployed: true, currentLab: '02-low-latency' };
+  assert.equal(stacks(planDestroy(undefined, false, record)), ['destroy lab-02-low-latency']);
+  assert.equal(stacks(planDestroy(lab(4), false, record)), ['destroy lab-04-best-practices']);
+  assert.equal(stacks(planDestroy(undefined, true, record)), ['destroy lab-02-low-latency', 'destroy base']);
+  assert.equal(stacks(planDestroy('base', false, record)), ['destroy lab-02-low-latency', 'destroy base']);
+  assert.equal(planDestroy(undefined, false, { baseDeployed: true }), []);
+  assert.equal(planDestroy(undefined, true, { baseDeployed: false }), []);
+  assert.is(formatPlan([]), 'Nothing to do.');
+});
+
+test('the record follows each step', () => {
+  let record: DeployRecord = { baseDeployed: false };
+  record = applyStep(record, { action: 'apply', stack: 'base', why: '' }, 'eu-west-1');
+  record = applyStep(record, { action: 'apply', stack: 'lab-01-baseline', labId: '01-baseline', why: '' }, 'eu-west-1');
+  assert.equal(record, { baseDeployed: true, currentLab: '01-baseline', region: 'eu-west-1' });
+  record = applyStep(record, { action: 'destroy', stack: 'lab-04-best-practices', labId: '04-best-practices', why: '' }, 'eu-west-1');
+  assert.is(record.currentLab, '01-baseline', 'destroying another lab keeps the current one');
+  record = applyStep(record, { action: 'destroy', stack: 'lab-01-baseline', labId: '01-baseline', why: '' }, 'eu-west-1');
+  record = applyStep(record, { action: 'destroy', stack: 'base', why: '' }, 'eu-west-1');
+  assert.equal(record, { baseDeployed: false });
+});
+
+test('a deployment in another region is not silently orphaned', () => {
+  assert.throws(() => checkRegion({ baseDeployed: true, region: 'us-east-1' }, 'eu-west-1'), /deployed in us-east-1 but AWS_REGION is eu-west-1/);
+  checkRegion({ baseDeployed: false }, 'eu-west-1');
+  checkRegion({ baseDeployed: true, region: 'eu-west-1' }, 'eu-west-1');
+});
+
+test('labs with a 0 s Kafka batching window get it set explicitly after apply', () => {
+  assert.equal(LABS.filter(needsZeroWindowFix).map((l) => l.number), [2, 3, 4]);
+});
+
+test('executeSteps: init + apply/destroy per stack, the 0 s window fix, record and outputs written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'klw-deploy-'));
+  const recordFile = join(dir, 'deployed.json');
+  const outputsFile = join(dir, 'outputs.json');
+  const calls: string[] = [];
+  const fixed: string[] = [];
+  const runner: TerraformRunner = {
+    run: (stack, args) => void calls.push(`${stack} ${args[0]}`),
+    output: (stack) => (stack === 'base' ? { producer_function_name: 'klw-producer' } : { kafka_esm_uuid: `uuid-of-${stack}` }),
+  };
+  const log = console.log;
+  console.log = () => {};
+  try {
+    const steps = planDeploy(lab(2), readRecord(recordFile));
+    const record = await executeSteps(steps, {
+      region: 'eu-west-1',
+      labs: LABS,
+      runner,
+      recordFile,
+      outputsFile,
+      fixZeroWindow: async (region, uuid) => void fixed.push(`${region} ${uuid}`),
+    });
+    assert.equal(calls, ['base init', 'base apply', 'lab-02-low-latency init', 'lab-02-low-latency apply']);
+    assert.equal(fixed, ['eu-west-1 uuid-of-lab-02-low-latency']);
+    assert.equal(record, { baseDeployed: true, currentLab: '02-low-latency', region: 'eu-west-1' });
+    assert.equal(readRecord(recordFile), record);
+    assert.equal(JSON.parse(readFileSync(outputsFile, 'utf8')), {
+      region: 'eu-west-1',
+      base: { producer_function_name: 'klw-producer' },
+      lab: { id: '02-low-latency', stack: 'lab-02-low-latency', outputs: { kafka_esm_uuid: 'uuid-of-lab-02-low-latency' } },
+    });
+
+    calls.length = 0;
+    await executeSteps(planDestroy(undefined, true, readRecord(recordFile)), { region: 'eu-west-1', labs: LABS, runner, recordFile, outputsFile });
+    assert.equal(calls, ['lab-02-low-latency init', 'lab-02-low-latency destroy', 'base init', 'base destroy']);
+    assert.equal(readRecord(recordFile), { baseDeployed: false });
+    assert.not.ok(existsSync(outputsFile), 'no stale outputs once everything is gone');
+  } finally {
+    console.log = log;
+  }
+});
+
+test('a failing step stops the run and keeps what succeeded on record', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'klw-deploy-'));
+  const recordFile = join(dir, 'deployed.json');
+  const runner: TerraformRunner = {
+    run: (stack, args) => {
+      if (stack !== 'base' && args[0] === 'apply') throw new DeployError(`terraform apply failed for stack ${stack} (exit 1): see its output above.`);
+    },
+    output: () => ({}),
+  };
+  const log = console.log;
+  console.log = () => {};
+  try {
+    let error: unknown;
+    await executeSteps(planDeploy(lab(1), { baseDeployed: false }), { region: 'us-east-1', labs: LABS, runner, recordFile, outputsFile: join(dir, 'o.json') }).catch((e) => (error = e));
+    assert.instance(error, DeployError);
+    assert.equal(readRecord(recordFile), { baseDeployed: true, region: 'us-east-1' });
+  } finally {
+    console.log = log;
+  }
+});
+
+test('a corrupt record is explained, not parsed blindly', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'klw-deploy-'));
+  const file = join(dir, 'deployed.json');
+  writeFileSync(file, '{not json');
+  assert.throws(() => readRecord(file), /is not valid JSON: fix or delete it/);
+});
+
+test.run();
