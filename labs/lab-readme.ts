@@ -1,0 +1,121 @@
+// The generated parts of each lab README: what changed in the synthesized event source
+// mapping since the previous lab, and the lab's capacity model. Generated from the stacks and
+// the spec, so a README can never disagree with the code; `npm run docs:labs` rewrites them and
+// a test fails when one is stale.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import { capacityModel } from './capacity-model.ts';
+import { LABS } from './index.ts';
+import type { LabSpec } from './lab-spec.ts';
+import { buildWorkshopApp, REPO_ROOT } from './main.ts';
+
+type Attributes = Record<string, unknown>;
+
+/** The arguments a lab's mappings are synthesized with, keyed "kafka" and "sqs". */
+export function synthesizedMappings(labs: readonly LabSpec[] = LABS): Map<string, Record<string, Attributes>> {
+  const dir = mkdtempSync(join(tmpdir(), 'klw-readme-'));
+  const workshop = buildWorkshopApp({ labs, outdir: join(dir, 'out'), stateDir: join(dir, 'state'), region: 'us-east-1' });
+  const result = new Map<string, Record<string, Attributes>>();
+  for (const stack of workshop.labs) {
+    const tf = JSON.parse(Testing.synth(stack)) as { resource?: Record<string, Record<string, Attributes>> };
+    const mappings: Record<string, Attributes> = {};
+    for (const block of Object.values(tf.resource?.aws_lambda_event_source_mapping ?? {})) {
+      const kind = 'topics' in block ? 'kafka' : 'sqs';
+      mappings[kind] = Object.fromEntries(Object.entries(block).filter(([key]) => !IGNORED.has(key)));
+    }
+    result.set(stack.lab.id, mappings);
+  }
+  return result;
+}
+
+/** Arguments that are references to other resources, not settings a participant tunes. */
+const IGNORED = new Set(['//', 'function_name', 'event_source_arn', 'depends_on', 'provider', 'topics']);
+
+function show(value: unknown): string {
+  if (value === undefined) return '*(unset: AWS default)*';
+  const text = JSON.stringify(value);
+  return `\`${text.replace(/\$\{[^}]+\}/g, '…')}\``;
+}
+
+export function renderMappingDiff(lab: LabSpec, mappings: Map<string, Record<string, Attributes>>): string {
+  const index = LABS.findIndex((l) => l.id === lab.id);
+  const previous = index > 0 ? LABS[index - 1] : undefined;
+  const now = mappings.get(lab.id)!;
+  const before = previous ? mappings.get(previous.id)! : {};
+  const lines: string[] = [];
+  for (const kind of ['kafka', 'sqs'] as const) {
+    const a = before[kind];
+    const b = now[kind];
+    if (!a && !b) continue;
+    const title = kind === 'kafka' ? 'Kafka event source mapping' : 'SQS event source mapping';
+    if (!b) {
+      lines.push(`**${title}**: removed.`, '');
+      continue;
+    }
+    const keys = [...new Set([...Object.keys(a ?? {}), ...Object.keys(b)])].sort();
+    const changed = keys.filter((key) => JSON.stringify(a?.[key]) !== JSON.stringify(b[key]));
+    if (!previous) {
+      lines.push(`**${title}** (\`aws_lambda_event_source_mapping\`, as synthesized):`, '', '| argument | value |', '|---|---|');
+      for (const key of keys) lines.push(`| \`${key}\` | ${show(b[key])} |`);
+    } else if (changed.length === 0) {
+      lines.push(`**${title}**: unchanged from lab ${previous.number}.`);
+    } else {
+      lines.push(`**${title}** (\`aws_lambda_event_source_mapping\`), changed from lab ${previous.number}:`, '', `| argument | lab ${previous.number} | lab ${lab.number} |`, '|---|---|---|');
+      for (const key of changed) lines.push(`| \`${key}\` | ${a ? show(a[key]) : '*(no such mapping)*'} | ${show(b[key])} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n').trim();
+}
+
+export function renderCapacityModel(lab: LabSpec): string {
+  const model = capacityModel(lab);
+  const rows: Array<[string, string]> = [
+    ['offered rate (base / peak)', `${model.offeredRatePerSec} / ${model.peakRatePerSec} events/s`],
+    ...model.stages.flatMap((stage): Array<[string, string]> => [
+      [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: batching window`, `${stage.batchingWindowMs} ms`],
+      [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: concurrency limit`, `${stage.concurrencyLimit} (${stage.concurrencyBound})`],
+      [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: expected batch`, `${stage.expectedBatchSize} records, ${stage.batchDurationMs} ms`],
+      [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: ceiling`, `${stage.maxThroughputPerSec} records/s`],
+    ]),
+    ['expected average batch (processor)', `${model.expectedBatchSize}`],
+    ['latency floor (median, no network)', `${model.latencyFloorMs} ms`],
+    ['maximum throughput', `${model.maxThroughputPerSec} events/s (bottleneck: ${model.bottleneck})`],
+    ['headroom at the peak', `${model.headroom}×`],
+  ];
+  return ['| quantity | model |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+}
+
+const BLOCKS = {
+  'mapping-diff': (lab: LabSpec, mappings: Map<string, Record<string, Attributes>>) => renderMappingDiff(lab, mappings),
+  'capacity-model': (lab: LabSpec) => renderCapacityModel(lab),
+} as const;
+
+export function readmePath(lab: LabSpec): string {
+  return join(REPO_ROOT, 'labs', lab.id, 'README.md');
+}
+
+/** A README with every generated block replaced by its current content. */
+export function regenerate(text: string, lab: LabSpec, mappings: Map<string, Record<string, Attributes>>): string {
+  let out = text;
+  for (const [name, render] of Object.entries(BLOCKS)) {
+    const pattern = new RegExp(`(<!-- generated:${name} -->)[\\s\\S]*?(<!-- /generated:${name} -->)`);
+    if (!pattern.test(out)) throw new Error(`${readmePath(lab)} has no <!-- generated:${name} --> block.`);
+    out = out.replace(pattern, (_m, open: string, close: string) => `${open}\n${render(lab, mappings)}\n${close}`);
+  }
+  return out;
+}
+
+if (process.argv[1]?.endsWith('lab-readme.ts')) {
+  const mappings = synthesizedMappings();
+  for (const lab of LABS) {
+    const path = readmePath(lab);
+    const before = readFileSync(path, 'utf8');
+    const after = regenerate(before, lab, mappings);
+    if (after !== before) writeFileSync(path, after);
+    console.log(`${after === before ? 'up to date' : 'updated   '}  ${path.slice(REPO_ROOT.length + 1)}`);
+  }
+}
