@@ -1,0 +1,286 @@
+// The embedded SQS: ElasticMQ (org.elasticmq.server.Main) from the Maven jars of
+// sandbox/jvm/elasticmq/pom.xml (see jars.ts), bound to 127.0.0.1 on a free port, with a config
+// file generated per run. ElasticMQ >= 1.6.16 speaks the AWS JSON protocol that AWS SDK v3
+// clients use (X-Amz-Target: AmazonSQS.*); 1.7.1 is used. It has no separate stats/UI port.
+//
+// Queue URLs look like http://127.0.0.1:PORT/000000000000/<name> and ARNs like
+// arn:aws:sqs:us-east-1:000000000000:<name>, so a RedrivePolicy naming a DLQ by ARN works as on AWS.
+// Messages live in memory: a restart empties the queues.
+//
+// SQS_ENDPOINT=http://host:port skips all of this and uses that endpoint (stop is a no-op).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ListQueuesCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { classDataSharing, ensureJars, findJava } from './jars.ts';
+import { assertPortFree, freePort, LOOPBACK } from './free-port.ts';
+import {
+  markerArg,
+  newMarker,
+  reapOrphans,
+  removeDir,
+  SandboxError,
+  sleep,
+  startProcess,
+  type ManagedProcess,
+} from './process.ts';
+
+export const SANDBOX_REGION = 'us-east-1';
+export const SANDBOX_ACCOUNT_ID = '000000000000';
+
+export interface ElasticMqOptions {
+  /** Port; default a free one. */
+  port?: number;
+  /** Folder for the generated config and the log; default a temp folder removed by stop(). */
+  dataDir?: string;
+  keepDataDir?: boolean;
+  /** JVM heap in MB; default 256. */
+  heapMb?: number;
+  /** How long to wait for ListQueues to answer; default 60 s. */
+  readyTimeoutMs?: number;
+  /**
+   * ElasticMQ's limit checks: 'strict' (default) rejects what SQS rejects (batch of more than 10,
+   * attribute counts, ...), 'relaxed' lifts them.
+   */
+  sqsLimits?: 'strict' | 'relaxed';
+  env?: NodeJS.ProcessEnv;
+  /** Start ElasticMQ even when SQS_ENDPOINT is set. */
+  ignoreEnv?: boolean;
+  cacheRoot?: string;
+  /** Grace period between SIGTERM and SIGKILL in stop(); default 10 s. */
+  stopGraceMs?: number;
+}
+
+export interface ElasticMqSandbox {
+  /** e.g. "http://127.0.0.1:40123" (or $SQS_ENDPOINT). */
+  endpoint: string;
+  region: string;
+  accountId: string;
+  external: boolean;
+  version: string | undefined;
+  dataDir: string | undefined;
+  logFile: string | undefined;
+  pid: number | undefined;
+  port: number | undefined;
+  /** Milliseconds from the call to a ready server (jar fetch excluded). */
+  startMs: number;
+  /** SQSClient options for this endpoint (region, dummy credentials). */
+  clientConfig(): SQSClientConfig;
+  isRunning(): boolean;
+  stop(): Promise<void>;
+  /** SIGKILL now (fault tests). */
+  kill9(): Promise<void>;
+}
+
+/** SQSClient options for a local endpoint: us-east-1 and dummy credentials (ElasticMQ ignores them). */
+export function sqsClientConfig(endpoint: string, extra: SQSClientConfig = {}): SQSClientConfig {
+  return {
+    region: SANDBOX_REGION,
+    endpoint,
+    credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+    ...extra,
+  };
+}
+
+export async function startElasticMq(options: ElasticMqOptions = {}): Promise<ElasticMqSandbox> {
+  const env = options.env ?? process.env;
+  const started = Date.now();
+  if (!options.ignoreEnv && env.SQS_ENDPOINT) return useExternal(env.SQS_ENDPOINT, options, started);
+
+  const java = findJava('elasticmq', env);
+  const jars = await ensureJars('elasticmq', { env, cacheRoot: options.cacheRoot });
+  await reapOrphans();
+  const t0 = Date.now();
+
+  const ownsDir = options.dataDir === undefined;
+  const dataDir = ownsDir ? mkdtempSync(join(tmpdir(), 'workshop-elasticmq-')) : resolve(options.dataDir!);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    if (options.port !== undefined) await assertPortFree(options.port, 'ElasticMQ server');
+    const logFile = join(dataDir, 'elasticmq.log');
+    const configFile = join(dataDir, 'elasticmq.conf');
+
+    for (let attempt = 1; ; attempt++) {
+      const port = options.port ?? (await freePort());
+      writeFileSync(configFile, elasticMqConfig(port, options.sqsLimits ?? 'strict'));
+      const marker = newMarker('elasticmq');
+      const heap = options.heapMb ?? 256;
+      const cds = classDataSharing(jars, java, env);
+      const proc = startProcess({
+        name: 'elasticmq',
+        command: java.path,
+        args: [
+          `-Xmx${heap}m`,
+          `-Xms${Math.min(heap, 64)}m`,
+          '-Djava.awt.headless=true',
+          '-Djava.net.preferIPv4Stack=true',
+          `-Dconfig.file=${configFile}`,
+          ...cds.args,
+          markerArg(marker),
+          '-cp',
+          jars.classpath,
+          'org.elasticmq.server.Main',
+        ],
+        env,
+        cwd: dataDir,
+        logFile,
+        marker,
+      });
+      const endpoint = `http://${LOOPBACK}:${port}`;
+      const timeout = options.readyTimeoutMs ?? 60_000;
+      const outcome = await waitUntilSqsReady(endpoint, timeout, proc);
+      void proc.exited.then((exit) => cds.finish(exit, outcome === 'ready'));
+      if (outcome === 'ready') {
+        return embeddedHandle({ proc, endpoint, port, dataDir, ownsDir, logFile, options, version: jars.version, startMs: Date.now() - t0 });
+      }
+      await proc.stop(2_000);
+      const tail = proc.logTail(25);
+      const detail = tail.trim() ? `--- last lines of ${logFile} ---\n${tail}` : `(the log ${logFile} is empty)`;
+      if (outcome === 'timeout') {
+        throw new SandboxError(
+          `ElasticMQ on ${endpoint} did not answer ListQueues within ${(timeout / 1000).toFixed(1)} s, so it was stopped; raise readyTimeoutMs (a start takes a few seconds) or read its log ${logFile}.`,
+          { detail },
+        );
+      }
+      if (/Address already in use|BindException|Bind failed/i.test(tail)) {
+        if (options.port === undefined && attempt < 3) continue; // lost a race for a free port
+        throw new SandboxError(
+          `ElasticMQ could not bind ${LOOPBACK}:${port} because another process uses it; stop that process, choose another port, or leave the port unset so a free one is chosen.`,
+          { detail },
+        );
+      }
+      const exit = proc.exitInfo();
+      const how = exit?.signal ? `was killed by ${exit.signal}` : `exited with code ${exit?.code}`;
+      throw new SandboxError(`ElasticMQ ${how} before it was ready; read its log ${logFile} for the cause.`, { detail });
+    }
+  } catch (error) {
+    if (ownsDir && !options.keepDataDir) removeDir(dataDir);
+    throw error;
+  }
+}
+
+function embeddedHandle(args: {
+  proc: ManagedProcess;
+  endpoint: string;
+  port: number;
+  dataDir: string;
+  ownsDir: boolean;
+  logFile: string;
+  options: ElasticMqOptions;
+  version: string;
+  startMs: number;
+}): ElasticMqSandbox {
+  const { proc, endpoint, dataDir, ownsDir, options } = args;
+  let stopped: Promise<void> | null = null;
+  return {
+    endpoint,
+    region: SANDBOX_REGION,
+    accountId: SANDBOX_ACCOUNT_ID,
+    external: false,
+    version: args.version,
+    dataDir,
+    logFile: args.logFile,
+    pid: proc.pid,
+    port: args.port,
+    startMs: args.startMs,
+    clientConfig: () => sqsClientConfig(endpoint),
+    isRunning: () => proc.isRunning(),
+    stop() {
+      stopped ??= (async () => {
+        await proc.stop(options.stopGraceMs ?? 10_000);
+        if (ownsDir && !options.keepDataDir) removeDir(dataDir);
+      })();
+      return stopped;
+    },
+    async kill9() {
+      await proc.kill9();
+    },
+  };
+}
+
+async function useExternal(endpoint: string, options: ElasticMqOptions, started: number): Promise<ElasticMqSandbox> {
+  const timeout = options.readyTimeoutMs ?? 15_000;
+  if ((await waitUntilSqsReady(endpoint, timeout)) !== 'ready') {
+    throw new SandboxError(
+      `SQS_ENDPOINT=${endpoint} did not answer ListQueues within ${(timeout / 1000).toFixed(1)} s; start that server, fix the address, or unset SQS_ENDPOINT to use the embedded ElasticMQ.`,
+    );
+  }
+  return {
+    endpoint,
+    region: SANDBOX_REGION,
+    accountId: SANDBOX_ACCOUNT_ID,
+    external: true,
+    version: undefined,
+    dataDir: undefined,
+    logFile: undefined,
+    pid: undefined,
+    port: undefined,
+    startMs: Date.now() - started,
+    clientConfig: () => sqsClientConfig(endpoint),
+    isRunning: () => true,
+    stop: async () => {},
+    kill9: async () => {
+      throw new SandboxError('Cannot crash the server given by SQS_ENDPOINT; unset SQS_ENDPOINT to run fault tests on the embedded ElasticMQ.');
+    },
+  };
+}
+
+/** Polls an SQS ListQueues call until it answers, the process exits, or the timeout passes. */
+export async function waitUntilSqsReady(
+  endpoint: string,
+  timeoutMs: number,
+  proc?: ManagedProcess,
+): Promise<'ready' | 'timeout' | 'exited'> {
+  const deadline = Date.now() + timeoutMs;
+  const client = new SQSClient(
+    sqsClientConfig(endpoint, { maxAttempts: 1, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } }),
+  );
+  try {
+    while (true) {
+      if (proc && !proc.isRunning()) return 'exited';
+      const left = deadline - Date.now();
+      if (left <= 0) return 'timeout';
+      try {
+        await client.send(new ListQueuesCommand({}), { abortSignal: AbortSignal.timeout(Math.max(1, left)) });
+        return 'ready';
+      } catch {
+        // not yet
+      }
+      if (proc && !proc.isRunning()) return 'exited';
+      if (Date.now() >= deadline) return 'timeout';
+      await sleep(Math.min(100, Math.max(0, deadline - Date.now())));
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+function elasticMqConfig(port: number, limits: 'strict' | 'relaxed'): string {
+  return `# Written by sandbox/elasticmq.ts on every start; edits are overwritten.
+include classpath("application.conf")
+
+# The address put into queue URLs.
+node-address {
+  protocol = "http"
+  host = "${LOOPBACK}"
+  port = ${port}
+  context-path = ""
+}
+
+rest-sqs {
+  enabled = true
+  bind-port = ${port}
+  bind-hostname = "${LOOPBACK}"
+  sqs-limits = ${limits}
+}
+
+generate-node-address = false
+
+queues {}
+
+aws {
+  region = "${SANDBOX_REGION}"
+  accountId = "${SANDBOX_ACCOUNT_ID}"
+}
+`;
+}

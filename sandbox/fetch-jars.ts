@@ -1,0 +1,37 @@
+// Fetches and caches the sandbox's jars up front (CI calls this before the tests):
+//
+//   npx tsx sandbox/fetch-jars.ts               both Kafka and ElasticMQ
+//   npx tsx sandbox/fetch-jars.ts kafka         one of them
+//
+// The cache folder is $WORKSHOP_CACHE or ~/.cache/kafka-lambda-workshop; a complete fetch leaves a
+// marker there, so a second run does not start Maven. Exits 1 with one sentence on failure.
+import { COMPONENTS, componentInfo, ensureJars, type Component } from './jars.ts';
+import { SandboxError } from './process.ts';
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => !(COMPONENTS as readonly string[]).includes(a));
+  if (unknown.length > 0) {
+    console.error(`Unknown component ${unknown.join(', ')}; use ${COMPONENTS.join(' and/or ')} (or nothing for both).`);
+    return 2;
+  }
+  const wanted = (args.length > 0 ? args : [...COMPONENTS]) as Component[];
+  for (const component of wanted) {
+    const info = componentInfo(component);
+    const started = Date.now();
+    try {
+      const jars = await ensureJars(component, { log: (line) => console.log(line) });
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(`${info.label} ${jars.version}: ${jars.fetched ? `fetched in ${seconds} s` : 'already cached'} in ${jars.dir}`);
+    } catch (error) {
+      if (error instanceof SandboxError) {
+        console.error(error.message);
+        return 1;
+      }
+      throw error;
+    }
+  }
+  return 0;
+}
+
+process.exitCode = await main();
