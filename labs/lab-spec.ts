@@ -65,7 +65,7 @@ export class LabSpecError extends Error {
 }
 
 export function describeProblem(p: SpecProblem): string {
-  return `${p.path} = ${formatValue(p.value)}: allowed ${p.allowed}. AWS rule: ${p.rule}`;
+  return `${p.path} = ${formatValue(p.value)}: allowed ${p.allowed}. Rule: ${p.rule}`;
 }
 
 function formatValue(value: unknown): string {

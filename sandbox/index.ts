@@ -66,6 +66,8 @@ export interface Sandbox {
   readonly runtime: LambdaRuntime;
   readonly kafkaEsm: KafkaEsm;
   readonly sqsEsm: SqsEsm | undefined;
+  /** The function the Kafka ESM invokes (processor, or forwarder in front of SQS), and the rest. */
+  readonly functions: { kafkaTarget: LambdaFunction; sqsProcessor?: LambdaFunction; producer: LambdaFunction };
   readonly timeScale: number;
   /** Milliseconds from the call until the pipeline was ready. */
   readonly startMs: number;
@@ -102,7 +104,8 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
     const runtime = new LambdaRuntime();
     cleanups.push(() => runtime.close());
     const built = await bundles;
-    const common = { METRICS_NAMESPACE, LAB_ID: lab.id, ...options.functionEnv };
+    // The SDK's Node 20 end-of-support notice would land in every cold start's logs.
+    const common = { METRICS_NAMESPACE, LAB_ID: lab.id, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.functionEnv };
     const kafkaEnv = { KAFKA_BROKERS: kafka.brokers, KAFKA_AUTH: 'none', TOPIC_NAME: lab.topic.name };
     const fn = (name: HandlerName, env: Record<string, string>, settings: { memoryMb?: number; timeoutSeconds?: number; reservedConcurrency?: number } = {}): LambdaFunction =>
       runtime.createFunction({
@@ -156,8 +159,9 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
     cleanups.push(() => kafkaEsm.stop());
 
     let sqsEsm: SqsEsm | undefined;
+    let processor: LambdaFunction | undefined;
     if (lab.sqsBuffer && sqs) {
-      const processor = fn('sqs-processor', { ...processorSettings, REPORT_BATCH_ITEM_FAILURES: 'true' }, processorLimits);
+      processor = fn('sqs-processor', { ...processorSettings, REPORT_BATCH_ITEM_FAILURES: 'true' }, processorLimits);
       sqsEsm = startSqsEsm({ spec: lab.sqsBuffer, queueUrl: queues.buffer!.url, queueArn: queues.buffer!.arn, sqs, fn: processor, reportBatchItemFailures: true, timeScale, clock: options.clock });
       cleanups.push(() => sqsEsm!.stop());
     }
@@ -172,6 +176,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       runtime,
       kafkaEsm,
       sqsEsm,
+      functions: { kafkaTarget, sqsProcessor: processor, producer: producerFn },
       timeScale,
       startMs: Date.now() - started,
       async produce(payload) {

@@ -12,6 +12,8 @@ import { join, relative } from 'node:path';
 const ROOT = new URL('..', import.meta.url).pathname;
 /** Files under these folders start servers: run them one at a time, after the rest. */
 const SERIAL_FOLDERS = ['test/sandbox', 'test/integration', 'test/harness/e2e', 'test/browser', 'test/faults'];
+/** A file still running after this is stopped and counted as failed, so a hang never stalls CI. */
+const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 300_000);
 
 interface FileResult {
   file: string;
@@ -39,15 +41,29 @@ function stripAnsi(text: string): string {
 function runFile(file: string): Promise<FileResult> {
   const started = Date.now();
   return new Promise((resolve) => {
+    let output = '';
     const child = spawn(process.execPath, ['--import', 'tsx', file], {
       cwd: ROOT,
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
-    let output = '';
+    // SIGTERM first, so the file's own hooks stop the servers it started.
+    const timer = setTimeout(() => {
+      output += `\n(stopped after ${FILE_TIMEOUT_MS / 1000} s: the file did not finish)`;
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {}
+      setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {}
+      }, 15_000).unref();
+    }, FILE_TIMEOUT_MS);
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const text = stripAnsi(output);
       const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN);
       const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? NaN);
