@@ -1,0 +1,86 @@
+// The result of running one lab in one place: what `workshop run --json` writes, what the HTML
+// report and the end-of-run table render, and what tests assert the labs' lessons on.
+// Every figure here is measured in the run, except `model`, which is computed from the spec.
+import type { CapacityModel } from '../labs/capacity-model.ts';
+import type { LabSpec, Place } from '../labs/lab-spec.ts';
+
+export interface LatencySummary {
+  min: number;
+  avg: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  count: number;
+}
+
+export interface TargetCheck {
+  name: string;
+  expected: string;
+  actual: string;
+  pass: boolean;
+  /** One line pointing at the knob that governs this number. */
+  reason: string;
+}
+
+/** One second of the run, counted from the start of the load. */
+export interface TimelinePoint {
+  t: number;
+  /** Events the schedule offered in this second. */
+  offered: number;
+  /** Events whose processing completed in this second. */
+  processed: number;
+  /** End-to-end latency of the events completed in this second (undefined when none). */
+  p50?: number;
+  p99?: number;
+  max?: number;
+  offsetLag: number;
+  pollers: number;
+  /** Concurrent invocations of the function the Kafka ESM invokes. */
+  concurrency: number;
+  /** Lab 3: concurrent invocations of the SQS processor, and the queue depth. */
+  sqsConcurrency?: number;
+  queueDepth?: number;
+}
+
+export interface LabRunResult {
+  lab: string;
+  title: string;
+  target: Place;
+  runId: string;
+  startedAt: string;
+  /** The spec as run, after any --set overrides. */
+  config: LabSpec;
+  overrides: string[];
+  model: CapacityModel;
+  published: number;
+  processed: number;
+  filtered: number;
+  deadLettered: number;
+  lost: number;
+  duplicated: number;
+  avgBatchSize: number;
+  /** Warm-up excluded. */
+  endToEndMs: LatencySummary;
+  sendDelayMs: LatencySummary;
+  /** Sustained processing rate after warm-up, events/s. */
+  throughputPerSec: number;
+  /** The schedule's average rate after warm-up, events/s. */
+  offeredPerSec: number;
+  targets: TargetCheck[];
+  passed: boolean;
+  timeline: TimelinePoint[];
+  /** End-to-end latency distribution (warm-up excluded): bucket upper bounds in ms. */
+  latencyHistogram: Array<{ upToMs: number; count: number }>;
+  /** How many invocations carried each batch size. */
+  batchSizes: Array<{ size: number; count: number }>;
+  /** What this place does not model, and anything compressed (time scale). */
+  notes: string[];
+  wallSeconds: number;
+}
+
+export interface RunReport {
+  generatedAt: string;
+  labs: LabRunResult[];
+}

@@ -1,0 +1,76 @@
+// Where a lab runs, behind one interface: the local sandbox (targets/local.ts) or a deployed
+// AWS stack (targets/aws.ts). The harness above it schedules the load, keeps the statistics and
+// checks the targets the same way for both.
+import type { LabSpec, Place, TrafficProfile } from '../../labs/lab-spec.ts';
+
+export interface RunPlan {
+  runId: string;
+  /** Epoch ms at which the schedule starts. */
+  startAtMs: number;
+  profile: TrafficProfile;
+}
+
+export interface PublishSummary {
+  published: number;
+  poison: number;
+  failedToPublish: number;
+  /** Actual minus intended send time of each event, ms (or a summary's raw values). */
+  sendDelaysMs: number[];
+}
+
+/** A processing of one event, as the processor logged it (duplicates appear twice). */
+export interface ProcessedEvent {
+  seq: number;
+  endToEndMs: number;
+  /** Epoch ms when it completed (approximately: the end of its batch's log line). */
+  completedAt: number;
+}
+
+/** What the place observed for a run, after the drain. */
+export interface Observations {
+  processed: ProcessedEvent[];
+  /** Seqs the mapping's filter dropped. */
+  filteredSeqs: number[];
+  /** Seqs delivered to the on-failure destination or to the buffer's DLQ. */
+  deadLetteredSeqs: number[];
+  /** Records per invocation of the processor. */
+  batchSizes: number[];
+}
+
+/** A live reading while the load runs (also kept for the timeline). */
+export interface LiveSample {
+  at: number;
+  processedSoFar: number;
+  offsetLag: number;
+  pollers: number;
+  concurrency: number;
+  sqsConcurrency?: number;
+  queueDepth?: number;
+  /** End-to-end latencies of events completed since the previous sample. */
+  recentEndToEndMs: number[];
+}
+
+export interface PreparedLab {
+  /** Lines for the report header: what this place does not model, time compression, endpoints. */
+  notes(): string[];
+  publish(plan: RunPlan): Promise<PublishSummary>;
+  sample(): Promise<LiveSample>;
+  /** Whether every published event is accounted for (processed, filtered or dead-lettered). */
+  accountedFor(runId: string, published: number): Promise<boolean>;
+  observe(runId: string, published: number): Promise<Observations>;
+  close(): Promise<void>;
+}
+
+export interface LabTarget {
+  readonly place: Place;
+  prepare(lab: LabSpec): Promise<PreparedLab>;
+  close(): Promise<void>;
+}
+
+/** Bad input or a missing prerequisite: the CLI prints the message alone and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
