@@ -112,6 +112,9 @@ export async function startElasticMq(options: ElasticMqOptions = {}): Promise<El
         args: [
           `-Xmx${heap}m`,
           `-Xms${Math.min(heap, 64)}m`,
+          // C1 only and a serial collector: quick to warm up, light on a 2-core laptop.
+          '-XX:TieredStopAtLevel=1',
+          '-XX:+UseSerialGC',
           '-Djava.awt.headless=true',
           '-Djava.net.preferIPv4Stack=true',
           `-Dconfig.file=${configFile}`,

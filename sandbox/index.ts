@@ -16,6 +16,7 @@ import { startElasticMq, sqsClientConfig, type ElasticMqSandbox } from './elasti
 import { startKafka, type KafkaSandbox } from './kafka-broker.ts';
 import { startKafkaEsm, type KafkaDestination, type KafkaEsm } from './kafka-esm/index.ts';
 import type { KafkaEsmSnapshot } from './kafka-esm/engine.ts';
+import type { PolledRecord } from './kafka-esm/polled-record.ts';
 import { LambdaRuntime, type LambdaFunction } from './lambda-runtime/index.ts';
 import { SandboxError } from './process.ts';
 import { startSqsEsm, type SqsEsm, type SqsEsmSnapshot } from './sqs-esm/index.ts';
@@ -39,6 +40,8 @@ export interface SandboxOptions {
   consumerGroupId?: string;
   /** Extra environment for every function (fault injection in tests). */
   functionEnv?: Record<string, string>;
+  /** Told of every record the Kafka ESM's filter dropped. */
+  onFiltered?: (record: PolledRecord) => void;
   clock?: Clock;
 }
 
@@ -155,6 +158,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       destination,
       timeScale,
       clock: options.clock,
+      onFiltered: options.onFiltered,
     });
     cleanups.push(() => kafkaEsm.stop());
 

@@ -176,6 +176,9 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaSandb
           '-XX:+UseG1GC',
           '-XX:MaxGCPauseMillis=20',
           '-XX:+ExplicitGCInvokesConcurrent',
+          // C1 only: the full JIT would spend the sandbox's first seconds compiling on the same
+          // two cores the pipeline runs on; C1 code is plenty for local rates.
+          '-XX:TieredStopAtLevel=1',
           ...cds.args,
           markerArg(marker),
           ...jvmBase,

@@ -35,6 +35,8 @@ export interface Observations {
   deadLetteredSeqs: number[];
   /** Records per invocation of the processor. */
   batchSizes: number[];
+  /** Seqs the topic holds for the run, when the place can read it back (the local ledger). */
+  publishedSeqs?: number[];
 }
 
 /** A live reading while the load runs (also kept for the timeline). */

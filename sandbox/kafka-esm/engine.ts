@@ -22,6 +22,8 @@ export interface KafkaEsmEffects {
   commit(offsets: Map<string, number>): Promise<void>;
   /** Undefined when the mapping has no on-failure destination: exhausted records are skipped. */
   deliverToDestination?: (delivery: DestinationDelivery) => Promise<void>;
+  /** Told of every record the filter criteria dropped (for exact accounting). */
+  onFiltered?: (record: PolledRecord) => void;
 }
 
 export interface KafkaEsmRules {
@@ -118,6 +120,7 @@ export class KafkaEsmEngine {
       this.offsets.track(key, record.offset);
       if (!this.rules.matches(record)) {
         this.counters.FilteredOutEventCount++;
+        this.effects.onFiltered?.(record);
         this.offsets.done(key, record.offset);
         continue;
       }

@@ -32,6 +32,7 @@ export interface KafkaEsmOptions {
   timeScale?: number;
   clock?: Clock;
   source?: KafkaEventSource;
+  onFiltered?: (record: PolledRecord) => void;
 }
 
 export interface KafkaEsm {
@@ -101,6 +102,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
         await fetcher.commit(offsets);
       },
       deliverToDestination: options.destination ? destinationSender(options.destination, options.fn, source, clock) : undefined,
+      onFiltered: options.onFiltered,
     },
     clock,
   );

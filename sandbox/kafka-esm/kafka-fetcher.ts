@@ -28,6 +28,7 @@ export interface KafkaFetcher {
 }
 
 const PAUSE_CHECK_MS = 20;
+const JOIN_TIMEOUT_MS = 30_000;
 const WATERMARK_REFRESH_MS = 1000;
 
 export async function startKafkaFetcher(options: FetcherOptions): Promise<KafkaFetcher> {
@@ -50,6 +51,7 @@ export async function startKafkaFetcher(options: FetcherOptions): Promise<KafkaF
   await consumer.subscribe({ topics: [options.topic], fromBeginning: options.startingPosition === 'TRIM_HORIZON' });
 
   if (options.startingPosition === 'AT_TIMESTAMP') await seekToTimestamp(consumer, admin, options);
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
 
   let stopping = false;
   const resumeTimers = new Set<NodeJS.Timeout>();
@@ -85,6 +87,9 @@ export async function startKafkaFetcher(options: FetcherOptions): Promise<KafkaF
     },
   });
 
+  await withTimeout(joined, JOIN_TIMEOUT_MS, `the ESM's consumer did not join group ${options.groupId} within ${JOIN_TIMEOUT_MS / 1000} s`);
+  if (options.startingPosition === 'LATEST') await pinLatest(consumer, admin, options);
+
   const watermarkTimer = setInterval(() => {
     admin
       .fetchTopicOffsets(options.topic)
@@ -107,6 +112,29 @@ export async function startKafkaFetcher(options: FetcherOptions): Promise<KafkaF
       await Promise.allSettled([consumer.disconnect(), admin.disconnect()]);
     },
   };
+}
+
+/**
+ * LATEST means the end of the topic when the mapping is created. A new group pins that point by
+ * committing it at once, so every event published after startKafkaEsm() returns is seen, and a
+ * restart resumes there rather than at a later "latest".
+ */
+async function pinLatest(consumer: Consumer, admin: Admin, options: FetcherOptions): Promise<void> {
+  const committed = await admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] });
+  const uncommitted = new Set(committed.flatMap((t) => t.partitions.filter((p) => Number(p.offset) < 0).map((p) => p.partition)));
+  if (uncommitted.size === 0) return;
+  const ends = await admin.fetchTopicOffsets(options.topic);
+  const pinned = ends.filter((p) => uncommitted.has(p.partition)).map((p) => ({ topic: options.topic, partition: p.partition, offset: p.high }));
+  for (const { partition, offset } of pinned) consumer.seek({ topic: options.topic, partition, offset });
+  await consumer.commitOffsets(pinned);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+  ]);
 }
 
 /** AT_TIMESTAMP: a new group starts at the first offset at or after the timestamp. */

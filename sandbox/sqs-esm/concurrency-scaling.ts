@@ -3,23 +3,27 @@
 //   up to 1,250, or MaximumConcurrency when set;
 // - provisioned: MinimumPollers..MaximumPollers, each poller up to 10 concurrent invokes,
 //   scaling by up to 1,000 concurrency per minute.
-// Pure: the poller loop reports whether messages were waiting, and asks for the allowed count.
+// Pure: the poller loops report what the queue looked like, and ask for the allowed count:
+// 'backlog' (messages wait), 'idle' (a long poll came back empty) or 'steady' (neither: the
+// pollers keep up, so nothing changes).
 import { INVOCATIONS_PER_SQS_POLLER, SQS_CONCURRENCY_STEP_PER_MINUTE, SQS_INITIAL_CONCURRENCY, SQS_MAX_CONCURRENCY } from '../../labs/capacity-model.ts';
 
 export const SQS_PROVISIONED_STEP_PER_MINUTE = 1000;
 const MINUTE_MS = 60_000;
 
+export type QueueSignal = 'backlog' | 'idle' | 'steady';
+
 export interface SqsConcurrencyScaling {
   readonly mode: 'standard' | 'provisioned';
-  /** Concurrent batches allowed at `now`, given whether messages have been waiting. */
-  allowed(now: number, backlog: boolean): number;
+  /** Concurrent batches allowed at `now`, given what the pollers saw since the last call. */
+  allowed(now: number, signal: QueueSignal): number;
   /** Pollers, for the report: standard mode counts one per allowed concurrent batch. */
   pollers(): number;
 }
 
 /**
- * Grows by `stepPerMinute` only while messages wait, never above `ceiling`, and shrinks back
- * toward `floor` one step at a time when the queue is empty.
+ * Grows by `stepPerMinute` only while messages wait, never above `ceiling`; shrinks back toward
+ * `floor` at the same pace only while long polls come back empty; otherwise holds.
  */
 class RampedConcurrency {
   private current: number;
@@ -35,19 +39,17 @@ class RampedConcurrency {
     this.current = Math.min(floor, ceiling);
   }
 
-  allowed(now: number, backlog: boolean): number {
+  allowed(now: number, signal: QueueSignal): number {
     const elapsed = this.lastAt === undefined ? 0 : now - this.lastAt;
     this.lastAt = now;
-    const steps = (elapsed * this.timeScale * this.stepPerMinute) / MINUTE_MS;
-    if (backlog) {
-      this.credit += steps;
-      const whole = Math.floor(this.credit);
-      this.credit -= whole;
-      this.current = Math.min(this.ceiling, this.current + whole);
-    } else {
-      this.credit = 0;
-      this.current = Math.max(Math.min(this.floor, this.ceiling), this.current - Math.floor(steps));
-    }
+    if (signal === 'steady') return this.current;
+    this.credit += (elapsed * this.timeScale * this.stepPerMinute) / MINUTE_MS;
+    const whole = Math.floor(this.credit);
+    this.credit -= whole;
+    this.current =
+      signal === 'backlog'
+        ? Math.min(this.ceiling, this.current + whole)
+        : Math.max(Math.min(this.floor, this.ceiling), this.current - whole);
     return this.current;
   }
 
@@ -65,8 +67,8 @@ export class StandardSqsScaling implements SqsConcurrencyScaling {
     this.ramp = new RampedConcurrency(SQS_INITIAL_CONCURRENCY, ceiling, SQS_CONCURRENCY_STEP_PER_MINUTE, timeScale);
   }
 
-  allowed(now: number, backlog: boolean): number {
-    return this.ramp.allowed(now, backlog);
+  allowed(now: number, signal: QueueSignal): number {
+    return this.ramp.allowed(now, signal);
   }
 
   pollers(): number {
@@ -82,8 +84,8 @@ export class ProvisionedSqsScaling implements SqsConcurrencyScaling {
     this.ramp = new RampedConcurrency(minimumPollers * INVOCATIONS_PER_SQS_POLLER, maximumPollers * INVOCATIONS_PER_SQS_POLLER, SQS_PROVISIONED_STEP_PER_MINUTE, timeScale);
   }
 
-  allowed(now: number, backlog: boolean): number {
-    return this.ramp.allowed(now, backlog);
+  allowed(now: number, signal: QueueSignal): number {
+    return this.ramp.allowed(now, signal);
   }
 
   pollers(): number {

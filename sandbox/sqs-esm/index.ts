@@ -99,8 +99,9 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
   const loops = new Set<Promise<void>>();
   let loopCount = 0;
   let busy = 0;
-  let allowed = scaling.allowed(clock.now(), false);
+  let allowed = scaling.allowed(clock.now(), 'steady');
   let queueDepth = 0;
+  let emptyPolls = 0;
   let inFlightMessages = 0;
   let stopped = false;
   const windowMs = (options.spec.batchingWindowSeconds ?? 0) * 1000;
@@ -168,7 +169,10 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
         await new Promise<void>((resolve) => clock.after(200, resolve));
         continue;
       }
-      if (messages.length === 0) continue;
+      if (messages.length === 0) {
+        emptyPolls++;
+        continue;
+      }
       busy++;
       inFlightMessages += messages.length;
       try {
@@ -210,7 +214,9 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
     void refreshDepth().then(() => {
       supervising = false;
       if (stopped) return;
-      allowed = scaling.allowed(clock.now(), queueDepth > 0);
+      const signal = queueDepth > 0 ? 'backlog' : emptyPolls > 0 ? 'idle' : 'steady';
+      emptyPolls = 0;
+      allowed = scaling.allowed(clock.now(), signal);
       while (loopCount < allowed) startLoop();
     });
   }, SUPERVISE_MS);

@@ -5,41 +5,43 @@ import { ProvisionedSqsScaling, StandardSqsScaling } from '../../sandbox/sqs-esm
 
 test('standard SQS scaling: 5 at start, +300 per minute while messages wait, up to 1,250', () => {
   const s = new StandardSqsScaling(undefined);
-  assert.is(s.allowed(0, true), 5);
-  assert.is(s.allowed(60_000, true), 305);
-  assert.is(s.allowed(120_000, true), 605);
-  assert.is(s.allowed(600_000, true), 1250);
+  assert.is(s.allowed(0, 'backlog'), 5);
+  assert.is(s.allowed(60_000, 'backlog'), 305);
+  assert.is(s.allowed(120_000, 'backlog'), 605);
+  assert.is(s.allowed(600_000, 'backlog'), 1250);
 });
 
 test('standard SQS scaling stops at MaximumConcurrency and only grows with a backlog', () => {
   const s = new StandardSqsScaling(40);
-  s.allowed(0, false);
-  assert.is(s.allowed(60_000, false), 5, 'no backlog: no growth');
-  assert.is(s.allowed(62_000, true), 15, '2 s of backlog: +10');
-  assert.is(s.allowed(200_000, true), 40);
+  s.allowed(0, 'idle');
+  assert.is(s.allowed(60_000, 'idle'), 5, 'no backlog: no growth');
+  assert.is(s.allowed(61_000, 'steady'), 5, 'keeping up: no change');
+  assert.is(s.allowed(62_000, 'backlog'), 15, '2 s of backlog: +10');
+  assert.is(s.allowed(200_000, 'backlog'), 40);
   const tiny = new StandardSqsScaling(2);
-  assert.is(tiny.allowed(0, true), 2, 'MaximumConcurrency below 5 caps the start');
+  assert.is(tiny.allowed(0, 'backlog'), 2, 'MaximumConcurrency below 5 caps the start');
 });
 
 test('timeScale compresses the minute', () => {
   const s = new StandardSqsScaling(undefined, 60);
-  s.allowed(0, true);
-  assert.is(s.allowed(1_000, true), 305);
+  s.allowed(0, 'backlog');
+  assert.is(s.allowed(1_000, 'backlog'), 305);
 });
 
-test('an empty queue scales back toward 5', () => {
+test('empty long polls scale back toward 5; pollers that keep up hold their concurrency', () => {
   const s = new StandardSqsScaling(100);
-  s.allowed(0, true);
-  s.allowed(60_000, true);
-  assert.is(s.allowed(61_000, false), 95);
-  assert.is(s.allowed(200_000, false), 5);
+  s.allowed(0, 'backlog');
+  s.allowed(60_000, 'backlog');
+  assert.is(s.allowed(61_000, 'steady'), 100);
+  assert.is(s.allowed(62_000, 'idle'), 95);
+  assert.is(s.allowed(200_000, 'idle'), 5);
 });
 
 test('provisioned SQS: 10 concurrent invokes per poller, minimum to maximum', () => {
   const s = new ProvisionedSqsScaling(2, 5);
-  assert.is(s.allowed(0, true), 20);
+  assert.is(s.allowed(0, 'backlog'), 20);
   assert.is(s.pollers(), 2);
-  assert.is(s.allowed(60_000, true), 50);
+  assert.is(s.allowed(60_000, 'backlog'), 50);
   assert.is(s.pollers(), 5);
 });
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// `npx workshop ...`: runs the TypeScript CLI through tsx's loader, so there is no build step.
+import { register } from 'tsx/esm/api';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+register();
+const { main, exitCodeFor } = await import('../harness/cli.ts');
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    const { code, message } = exitCodeFor(error);
+    console.error(message);
+    process.exit(code);
+  },
+);

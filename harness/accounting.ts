@@ -1,0 +1,51 @@
+// Exact accounting by (runId, seq): every published event must end processed, filtered or
+// dead-lettered. Lost and duplicated events are counted from the seqs, never assumed.
+
+export interface AccountingInput {
+  /** The seqs that reached the topic (from the ledger, or the producer's result). */
+  published: readonly number[];
+  /** One entry per processing: a seq processed twice appears twice. */
+  processed: readonly number[];
+  filtered: readonly number[];
+  deadLettered: readonly number[];
+}
+
+export interface Accounting {
+  published: number;
+  processed: number;
+  filtered: number;
+  deadLettered: number;
+  lost: number;
+  /** Events handled more than once (processed twice, or processed and also dead-lettered). */
+  duplicated: number;
+  /** Up to 20 of each, to show in a failure message. */
+  lostSeqs: number[];
+  duplicatedSeqs: number[];
+  /** Seqs that were reported but never published: a sign of a mixed-up run. */
+  unknownSeqs: number[];
+}
+
+export function account(input: AccountingInput): Accounting {
+  const published = new Set(input.published);
+  const outcomes = new Map<number, number>();
+  const note = (seq: number) => outcomes.set(seq, (outcomes.get(seq) ?? 0) + 1);
+  for (const seq of input.processed) note(seq);
+  for (const seq of new Set(input.filtered)) note(seq);
+  for (const seq of new Set(input.deadLettered)) note(seq);
+
+  const lost = [...published].filter((seq) => !outcomes.has(seq));
+  const duplicated = [...outcomes.entries()].filter(([seq, n]) => n > 1 && published.has(seq)).map(([seq]) => seq);
+  const unknown = [...outcomes.keys()].filter((seq) => !published.has(seq));
+  const processedUnique = new Set(input.processed.filter((seq) => published.has(seq)));
+  return {
+    published: published.size,
+    processed: processedUnique.size,
+    filtered: new Set(input.filtered.filter((seq) => published.has(seq))).size,
+    deadLettered: new Set(input.deadLettered.filter((seq) => published.has(seq))).size,
+    lost: lost.length,
+    duplicated: duplicated.length,
+    lostSeqs: lost.slice(0, 20),
+    duplicatedSeqs: duplicated.slice(0, 20),
+    unknownSeqs: unknown.slice(0, 20),
+  };
+}

@@ -1,0 +1,77 @@
+// Each target of a lab, checked against what was measured, with a reason that points at the
+// knob that governs the number ("p50 above 100 ms: the batching window is 500 ms").
+import type { CapacityModel } from '../labs/capacity-model.ts';
+import { batchingWindowMs } from '../labs/capacity-model.ts';
+import type { LabSpec, Place } from '../labs/lab-spec.ts';
+import type { LatencySummary, TargetCheck } from './run-result.ts';
+
+export interface Measured {
+  endToEndMs: LatencySummary;
+  throughputPerSec: number;
+  offeredPerSec: number;
+  avgBatchSize: number;
+  lost: number;
+  published: number;
+}
+
+function windowText(lab: LabSpec): string {
+  const ms = batchingWindowMs(lab);
+  return lab.kafkaEsm.batchingWindowSeconds === undefined ? `the batching window is the ${ms} ms default (kafkaEsm.batchingWindowSeconds unset)` : `the batching window is ${ms} ms (kafkaEsm.batchingWindowSeconds)`;
+}
+
+function latencyReason(lab: LabSpec, model: CapacityModel, pass: boolean, what: string): string {
+  const processing = `${lab.processor.processingMsPerRecord} ms per record, ${lab.processor.mode} (processor)`;
+  if (pass) return `${what} within the limit: ${windowText(lab)}; ${processing}`;
+  if (batchingWindowMs(lab) > 0) return `${what} above the limit: ${windowText(lab)}, and events wait for it`;
+  if (model.headroom < 1) return `${what} above the limit: the pipeline falls behind the offered load (bottleneck: ${model.bottleneck})`;
+  return `${what} above the limit: ${processing}; batches of ${model.expectedBatchSize} expected`;
+}
+
+export function checkTargets(lab: LabSpec, place: Place, model: CapacityModel, measured: Measured): TargetCheck[] {
+  const targets = lab.targets[place];
+  const checks: TargetCheck[] = [];
+  const ms = (n: number) => `${n} ms`;
+  if (targets.endToEndP50MaxMs !== undefined) {
+    const pass = measured.endToEndMs.count > 0 && measured.endToEndMs.p50 <= targets.endToEndP50MaxMs;
+    checks.push({ name: 'end-to-end p50', expected: `≤ ${ms(targets.endToEndP50MaxMs)}`, actual: ms(measured.endToEndMs.p50), pass, reason: latencyReason(lab, model, pass, 'p50') });
+  }
+  if (targets.endToEndP99MaxMs !== undefined) {
+    const pass = measured.endToEndMs.count > 0 && measured.endToEndMs.p99 <= targets.endToEndP99MaxMs;
+    checks.push({ name: 'end-to-end p99', expected: `≤ ${ms(targets.endToEndP99MaxMs)}`, actual: ms(measured.endToEndMs.p99), pass, reason: latencyReason(lab, model, pass, 'p99') });
+  }
+  if (targets.minThroughputPerSec !== undefined) {
+    const pass = measured.throughputPerSec >= targets.minThroughputPerSec;
+    const ceiling = `the model's ceiling is ${model.maxThroughputPerSec}/s (${model.bottleneck})`;
+    checks.push({
+      name: 'sustained throughput',
+      expected: `≥ ${targets.minThroughputPerSec}/s`,
+      actual: `${measured.throughputPerSec}/s of ${measured.offeredPerSec}/s offered`,
+      pass,
+      reason: pass ? `keeps up with the offered load; ${ceiling}` : `falls behind the offered ${measured.offeredPerSec}/s: ${ceiling}`,
+    });
+  }
+  if (targets.avgBatchSize !== undefined) {
+    const { expected, tolerance } = targets.avgBatchSize;
+    const pass = Math.abs(measured.avgBatchSize - expected) <= expected * tolerance;
+    checks.push({
+      name: 'average batch size',
+      expected: `${expected} ± ${Math.round(tolerance * 100)}%`,
+      actual: `${measured.avgBatchSize}`,
+      pass,
+      reason: `${windowText(lab)}, batch size ${lab.kafkaEsm.batchSize}, ${lab.kafkaEsm.provisionedPollers ? `${lab.kafkaEsm.provisionedPollers.minimum}-${lab.kafkaEsm.provisionedPollers.maximum} provisioned pollers` : 'on-demand pollers'}; the model expects ${model.expectedBatchSize}`,
+    });
+  }
+  checks.push({
+    name: 'events lost',
+    expected: `${targets.maxLost}`,
+    actual: `${measured.lost} of ${measured.published}`,
+    pass: measured.lost <= targets.maxLost && measured.published > 0,
+    reason:
+      measured.published === 0
+        ? 'nothing was published: the producer failed'
+        : measured.lost === 0
+          ? 'every published event was processed, filtered or dead-lettered'
+          : 'events neither processed, filtered nor dead-lettered before the drain timeout (traffic.drainTimeoutSec)',
+  });
+  return checks;
+}

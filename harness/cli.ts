@@ -1,0 +1,168 @@
+// `workshop`: the command line every guide step and test relies on.
+//
+//   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
+//                [--json FILE] [--html FILE] [--quick] [--time-scale N]
+//   workshop models              every lab's capacity model
+//   workshop paths               every path --set accepts
+//   workshop sandbox up|down|status [--lab N]
+//
+// Exit codes: 0 every target passed; 1 a target failed; 2 bad input or a missing prerequisite
+// (one line, no stack trace).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { capacityModel } from '../labs/capacity-model.ts';
+import { findLab, labChoices, LABS } from '../labs/index.ts';
+import { LabSpecError, PLACES, type LabSpec, type Place } from '../labs/lab-spec.ts';
+import { SandboxError } from '../sandbox/process.ts';
+import { parseOverride, SETTABLE_PATHS } from './overrides.ts';
+import { createProgressView } from './progress-view.ts';
+import type { LabRunResult, RunReport } from './run-result.ts';
+import { runLab } from './run-lab.ts';
+import { renderComparison, renderModels, renderTargets } from './text-report.ts';
+import { UsageError, type LabTarget } from './targets/target.ts';
+
+const USAGE = `Usage:
+  workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
+               [--json FILE] [--html FILE] [--quick] [--time-scale N]
+  workshop models
+  workshop paths
+  workshop sandbox up|down|status [--lab N]
+
+Labs: ${labChoices()}.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return runCommand(rest);
+    case 'models':
+      console.log(renderModels(LABS.map((lab) => ({ lab, model: capacityModel(lab) }))));
+      return 0;
+    case 'paths':
+      console.log(SETTABLE_PATHS.join('\n'));
+      return 0;
+    case 'sandbox': {
+      const { sandboxCommand } = await import('./sandbox-command.ts');
+      return sandboxCommand(rest);
+    }
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`Unknown command "${command}". ${USAGE}`);
+  }
+}
+
+function number(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} ${value} is not valid: use a number from ${min} to ${max}.`);
+  return n;
+}
+
+export function parseRunArgs(args: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        target: { type: 'string', default: 'local' },
+        duration: { type: 'string' },
+        rate: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        json: { type: 'string' },
+        html: { type: 'string' },
+        quick: { type: 'boolean', default: false },
+        'time-scale': { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. ${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(`workshop run takes one lab (or "all"): ${labChoices()}.`);
+  const which = positionals[0];
+  const labs: LabSpec[] = which === 'all' ? [...LABS] : [findLab(which) ?? unknownLab(which)];
+  if (!PLACES.includes(values.target as Place)) throw new UsageError(`--target ${values.target} is not a place a lab runs: use local or aws.`);
+  return {
+    labs,
+    place: values.target as Place,
+    durationSec: number(values.duration, '--duration', 5, 3600),
+    ratePerSec: number(values.rate, '--rate', 0.1, 100_000),
+    overrides: (values.set ?? []).map(parseOverride),
+    json: values.json,
+    html: values.html,
+    quick: values.quick ?? false,
+    timeScale: number(values['time-scale'], '--time-scale', 1, 600),
+  };
+}
+
+function unknownLab(which: string): never {
+  throw new UsageError(`Unknown lab "${which}": use ${labChoices()}, or "all".`);
+}
+
+async function createTarget(place: Place, timeScale: number | undefined): Promise<LabTarget> {
+  if (place === 'aws') {
+    const { AwsTarget } = await import('./targets/aws.ts');
+    return new AwsTarget();
+  }
+  const { LocalTarget } = await import('./targets/local.ts');
+  return new LocalTarget({ timeScale });
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  const options = parseRunArgs(args);
+  const target = await createTarget(options.place, options.timeScale);
+  const results: LabRunResult[] = [];
+  const view = createProgressView();
+  try {
+    for (const lab of options.labs) {
+      const result = await runLab(lab, target, { ...options, onProgress: view.update });
+      view.finish(result);
+      results.push(result);
+      console.log(renderTargets(result));
+    }
+  } finally {
+    view.stop();
+    await target.close();
+  }
+  const report: RunReport = { generatedAt: new Date().toISOString(), labs: results };
+  console.log(renderComparison(results));
+  if (options.json) writeOutput(options.json, `${JSON.stringify(report, null, 2)}\n`, 'JSON results');
+  if (options.html) {
+    const { renderHtmlReport } = await import('./report/html.ts');
+    writeOutput(options.html, renderHtmlReport(report), 'HTML report');
+  }
+  return results.every((r) => r.passed) ? 0 : 1;
+}
+
+function writeOutput(file: string, content: string, what: string): void {
+  const path = resolve(file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  console.log(`${what}: ${relative(process.cwd(), path) || path}`);
+}
+
+/** Errors a person can fix get one line and exit code 2; anything else is a bug and shows its stack. */
+export function exitCodeFor(error: unknown): { code: number; message: string } {
+  if (error instanceof UsageError || error instanceof LabSpecError || error instanceof SandboxError) {
+    return { code: 2, message: error.message };
+  }
+  return { code: 1, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      const { code, message } = exitCodeFor(error);
+      console.error(message);
+      process.exit(code);
+    },
+  );
+}

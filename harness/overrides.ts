@@ -1,0 +1,145 @@
+// `--set path=value`: a what-if experiment on any LabSpec field, validated like the spec itself.
+// The value is JSON when it parses as JSON (numbers, booleans, objects, arrays), a plain string
+// otherwise; `unset` removes the field so the AWS default applies.
+import { LabSpecError, validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
+import { UsageError } from './targets/target.ts';
+
+const TARGET_FIELDS = ['endToEndP50MaxMs', 'endToEndP99MaxMs', 'minThroughputPerSec', 'avgBatchSize', 'avgBatchSize.expected', 'avgBatchSize.tolerance'];
+const POLLERS = ['', '.minimum', '.maximum'];
+
+/** Every path a participant may set. Whole objects can be set as JSON too. */
+export const SETTABLE_PATHS: readonly string[] = [
+  'topic.partitions',
+  'topic.name',
+  'kafkaEsm.batchSize',
+  'kafkaEsm.batchingWindowSeconds',
+  'kafkaEsm.startingPosition',
+  'kafkaEsm.startingPositionTimestamp',
+  'kafkaEsm.consumerGroupId',
+  ...POLLERS.map((p) => `kafkaEsm.provisionedPollers${p}`),
+  'kafkaEsm.filters',
+  'kafkaEsm.maximumRetryAttempts',
+  'kafkaEsm.maximumRecordAgeSeconds',
+  'kafkaEsm.bisectBatchOnFunctionError',
+  'kafkaEsm.reportBatchItemFailures',
+  'kafkaEsm.onFailure',
+  'kafkaEsm.onFailure.kind',
+  'kafkaEsm.onFailure.queueName',
+  'kafkaEsm.onFailure.topic',
+  'processor.processingMsPerRecord',
+  'processor.mode',
+  'processor.memoryMb',
+  'processor.timeoutSeconds',
+  'processor.reservedConcurrency',
+  'sqsBuffer',
+  'sqsBuffer.batchSize',
+  'sqsBuffer.batchingWindowSeconds',
+  'sqsBuffer.maximumConcurrency',
+  ...POLLERS.map((p) => `sqsBuffer.provisionedPollers${p}`),
+  'sqsBuffer.visibilityTimeoutSeconds',
+  'sqsBuffer.maxReceiveCount',
+  'traffic.shape',
+  'traffic.ratePerSec',
+  'traffic.peakRatePerSec',
+  'traffic.durationSec',
+  'traffic.spikeStartSec',
+  'traffic.spikeDurationSec',
+  'traffic.eventBytes',
+  'traffic.statusMix',
+  'traffic.statusMix.CONFIRMED',
+  'traffic.statusMix.PENDING',
+  'traffic.statusMix.CANCELLED',
+  'traffic.poisonShare',
+  'traffic.seed',
+  'traffic.warmUpSec',
+  'traffic.drainTimeoutSec',
+  ...['local', 'aws'].flatMap((place) => TARGET_FIELDS.map((f) => `targets.${place}.${f}`)),
+];
+
+export interface Override {
+  path: string;
+  value: unknown;
+  /** As typed, for the report. */
+  text: string;
+}
+
+export function parseOverride(text: string): Override {
+  const eq = text.indexOf('=');
+  if (eq <= 0) {
+    throw new UsageError(`--set takes path=value, e.g. --set kafkaEsm.batchSize=10 (got "${text}").`);
+  }
+  const path = text.slice(0, eq).trim();
+  const raw = text.slice(eq + 1).trim();
+  if (!SETTABLE_PATHS.includes(path)) {
+    const hint = closestPath(path);
+    throw new UsageError(
+      `Unknown --set path "${path}".${hint ? ` Did you mean ${hint}?` : ''} Settable paths: ${SETTABLE_PATHS.filter((p) => p.split('.')[0] === path.split('.')[0]).slice(0, 12).join(', ') || 'see `workshop paths`'}.`,
+    );
+  }
+  if (raw === '') throw new UsageError(`--set ${path}= has no value: give a value, or "unset" to use the AWS default.`);
+  return { path, value: raw === 'unset' ? undefined : parseValue(raw), text };
+}
+
+function parseValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** The spec with every override applied, validated; a bad value is a UsageError naming it. */
+export function applyOverrides(lab: LabSpec, overrides: readonly Override[]): LabSpec {
+  if (overrides.length === 0) return lab;
+  const copy = structuredClone(lab) as unknown as Record<string, unknown>;
+  for (const { path, value } of overrides) {
+    const keys = path.split('.');
+    let node = copy;
+    for (const key of keys.slice(0, -1)) {
+      if (node[key] === undefined || node[key] === null || typeof node[key] !== 'object') node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    const last = keys[keys.length - 1];
+    if (value === undefined) delete node[last];
+    else node[last] = value;
+  }
+  try {
+    return validateLabSpec(copy as unknown as LabSpec);
+  } catch (error) {
+    if (error instanceof LabSpecError) {
+      const set = overrides.map((o) => o.text).join(', ');
+      throw new UsageError(`With --set ${set}, ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`);
+    }
+    throw error;
+  }
+}
+
+function closestPath(path: string): string | undefined {
+  const lower = path.toLowerCase();
+  const exact = SETTABLE_PATHS.find((p) => p.toLowerCase() === lower);
+  if (exact) return exact;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of SETTABLE_PATHS) {
+    const d = editDistance(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(path.length / 5)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}

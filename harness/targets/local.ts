@@ -1,0 +1,226 @@
+// The local sandbox as a place to run labs. One broker (and one ElasticMQ, when a lab needs it)
+// serves every lab of a `workshop run all`; each lab gets its own sandbox pipeline. Accounting
+// comes from what really happened: the processors' "batch processed" lines, the ESM's filter,
+// the destination queue or topic read back, and the ledger of what the topic holds.
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { Kafka, logLevel } from 'kafkajs';
+import type { LabSpec } from '../../labs/lab-spec.ts';
+import { DEFAULT_TIME_SCALE, startSandbox, type Sandbox } from '../../sandbox/index.ts';
+import { startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
+import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
+import type { OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
+import { readLedger, type Ledger } from '../ledger.ts';
+import type { LabTarget, LiveSample, Observations, PreparedLab, ProcessedEvent, PublishSummary, RunPlan } from './target.ts';
+
+const METRICS_NAMESPACE = 'KafkaLambdaWorkshop';
+
+export interface LocalTargetOptions {
+  timeScale?: number;
+}
+
+interface RunRecord {
+  processed: ProcessedEvent[];
+  filtered: Set<number>;
+  batchSizes: number[];
+}
+
+/** The sandbox's honest caveats, for every local report's header (from sandbox/MODEL.md). */
+export function localNotes(timeScale: number): string[] {
+  return [
+    'Local sandbox: a real Kafka broker and ElasticMQ; the Lambda service and event source mappings are emulated (sandbox/MODEL.md).',
+    `Scaling timers are compressed: one AWS minute of on-demand poller or SQS scaling is ${(60 / timeScale).toFixed(1)} s here (timeScale ${timeScale}).`,
+    'Not modelled: AWS network and invoke overheads (local latencies are lower than on AWS), undocumented poller internals, the 5 MB/s per-poller limit, IAM/TLS/VPC networking.',
+  ];
+}
+
+function seqOf(value: Buffer | null): { runId?: string; seq?: number } {
+  try {
+    const json = JSON.parse(value?.toString('utf8') ?? '') as { runId?: unknown; seq?: unknown };
+    return typeof json.runId === 'string' && typeof json.seq === 'number' ? { runId: json.runId, seq: json.seq } : {};
+  } catch {
+    return {};
+  }
+}
+
+export class LocalTarget implements LabTarget {
+  readonly place = 'local' as const;
+  private kafka?: KafkaSandbox;
+  private elasticMq?: ElasticMqSandbox;
+  private readonly timeScale: number;
+
+  constructor(options: LocalTargetOptions = {}) {
+    this.timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
+  }
+
+  async prepare(lab: LabSpec): Promise<PreparedLab> {
+    this.kafka ??= await startKafka();
+    const needsSqs = lab.sqsBuffer !== undefined || lab.kafkaEsm.onFailure?.kind === 'sqs';
+    if (needsSqs) this.elasticMq ??= await startElasticMq();
+    const runs = new Map<string, RunRecord>();
+    const runOf = (runId: string) => {
+      let run = runs.get(runId);
+      if (!run) runs.set(runId, (run = { processed: [], filtered: new Set(), batchSizes: [] }));
+      return run;
+    };
+    const sandbox = await startSandbox(lab, {
+      kafka: this.kafka,
+      elasticMq: this.elasticMq,
+      timeScale: this.timeScale,
+      onFiltered: (record) => {
+        const { runId, seq } = seqOf(record.value);
+        if (runId !== undefined && seq !== undefined) runOf(runId).filtered.add(seq);
+      },
+    });
+    const processorName = (sandbox.functions.sqsProcessor ?? sandbox.functions.kafkaTarget).name;
+    let recent: number[] = [];
+    sandbox.runtime.onLog((line) => {
+      if (line.functionName !== processorName) return;
+      const json = line.json as { message?: string; batchSize?: number; processed?: Array<{ runId: string; seq: number; endToEndMs: number }> } | undefined;
+      if (json?.message !== 'batch processed') return;
+      const byRun = new Map<string, RunRecord>();
+      for (const p of json.processed ?? []) {
+        const run = runOf(p.runId);
+        byRun.set(p.runId, run);
+        run.processed.push({ seq: p.seq, endToEndMs: p.endToEndMs, completedAt: line.timestamp });
+        recent.push(p.endToEndMs);
+      }
+      for (const run of byRun.values()) run.batchSizes.push(json.batchSize ?? 0);
+    });
+
+    const ledgers = new Map<string, Ledger>();
+    const ledgerFor = async (runId: string, published: number) => {
+      let ledger = ledgers.get(runId);
+      if (!ledger) {
+        ledger = await readLedger({ brokers: sandbox.brokers.split(','), topic: lab.topic.name, runId, expected: published });
+        ledgers.set(runId, ledger);
+      }
+      return ledger;
+    };
+    const deadLettered = new Map<string, Set<number>>();
+
+    return {
+      notes: () => localNotes(this.timeScale),
+      publish: async (plan: RunPlan): Promise<PublishSummary> => {
+        const since = Date.now();
+        const result = await sandbox.produce({ runId: plan.runId, startAtMs: plan.startAtMs, profile: plan.profile });
+        const sendDelaysMs = sandbox.runtime.metrics.values({ namespace: METRICS_NAMESPACE, name: 'SendDelay', functionName: sandbox.functions.producer.name, since });
+        return { published: result.published, poison: result.poison, failedToPublish: result.failedToPublish, sendDelaysMs };
+      },
+      sample: async (): Promise<LiveSample> => {
+        const snapshot = sandbox.snapshot();
+        const values = recent;
+        recent = [];
+        return {
+          at: snapshot.at,
+          processedSoFar: [...runs.values()].reduce((sum, run) => sum + run.processed.length, 0),
+          offsetLag: snapshot.kafkaEsm.offsetLag,
+          pollers: snapshot.kafkaEsm.pollers,
+          concurrency: sandbox.functions.kafkaTarget.concurrency,
+          ...(snapshot.sqsEsm ? { sqsConcurrency: sandbox.functions.sqsProcessor?.concurrency ?? 0, queueDepth: snapshot.sqsEsm.queueDepth } : {}),
+          recentEndToEndMs: values,
+        };
+      },
+      accountedFor: async (runId: string, published: number): Promise<boolean> => {
+        const run = runOf(runId);
+        const processed = new Set(run.processed.map((p) => p.seq)).size;
+        const counters = sandbox.snapshot().kafkaEsm;
+        const inFlight = counters.concurrency > 0 || counters.waiting > 0;
+        const delivered = counters.counters.OnFailureDestinationDeliveredEventCount + counters.counters.DroppedEventCount;
+        return !inFlight && processed + run.filtered.size + delivered >= published;
+      },
+      observe: async (runId: string, published: number): Promise<Observations> => {
+        const run = runOf(runId);
+        const ledger = await ledgerFor(runId, published);
+        const dead = deadLettered.get(runId) ?? new Set<number>();
+        deadLettered.set(runId, dead);
+        for (const seq of await readDeadLetters(sandbox, lab, ledger)) dead.add(seq);
+        return {
+          processed: run.processed,
+          filteredSeqs: [...run.filtered],
+          deadLetteredSeqs: [...dead],
+          batchSizes: run.batchSizes,
+          publishedSeqs: ledger.entries.map((e) => e.seq),
+        };
+      },
+      close: () => sandbox.stop(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.kafka?.stop(), this.elasticMq?.stop()]);
+    this.kafka = undefined;
+    this.elasticMq = undefined;
+  }
+}
+
+/** Seqs in the on-failure destination (queue or topic) and in the SQS buffer's DLQ. */
+async function readDeadLetters(sandbox: Sandbox, lab: LabSpec, ledger: Ledger): Promise<number[]> {
+  const seqs: number[] = [];
+  const sqs = sandbox.sqsClient();
+  if (sqs && sandbox.queues.onFailure) {
+    for (const body of await drainQueue(sqs, sandbox.queues.onFailure.url)) {
+      const record = JSON.parse(body) as OnFailureRecord;
+      for (const [key, range] of Object.entries(record.KafkaBatchInfo.recordsInfo)) {
+        const partition = Number(key.slice(key.lastIndexOf('-') + 1));
+        for (let offset = Number(range.firstRecordOffset); offset <= Number(range.lastRecordOffset); offset++) {
+          const seq = ledger.byPosition.get(`${partition}:${offset}`);
+          if (seq !== undefined) seqs.push(seq);
+        }
+      }
+    }
+  }
+  if (sqs && sandbox.queues.buffer) {
+    for (const body of await drainQueue(sqs, sandbox.queues.buffer.dlqUrl)) {
+      const { runId, seq } = seqOf(Buffer.from(body));
+      if (runId === ledger.runId && seq !== undefined) seqs.push(seq);
+    }
+  }
+  const onFailure = lab.kafkaEsm.onFailure;
+  if (onFailure?.kind === 'kafka') seqs.push(...(await readTopicSeqs(sandbox.brokers.split(','), onFailure.topic, ledger.runId)));
+  return seqs;
+}
+
+async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<string[]> {
+  const bodies: string[] = [];
+  for (let empty = 0; empty < 2; ) {
+    const response = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const messages = response.Messages ?? [];
+    if (messages.length === 0) {
+      empty++;
+      continue;
+    }
+    bodies.push(...messages.map((m) => m.Body ?? ''));
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+  }
+  return bodies;
+}
+
+/** A Kafka destination holds the failed records themselves, headers included. */
+async function readTopicSeqs(brokers: string[], topic: string, runId: string): Promise<number[]> {
+  const kafka = new Kafka({ clientId: 'workshop-destination-reader', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const total = ends.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  if (total === 0) return [];
+  const consumer = kafka.consumer({ groupId: `workshop-destination-${runId}-${Date.now()}` });
+  const seqs: number[] = [];
+  let read = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        read++;
+        if (message.headers?.runId?.toString() === runId) seqs.push(Number(message.headers.seq!.toString()));
+        if (read >= total) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  return seqs;
+}

@@ -1,0 +1,63 @@
+// The terminal report: each lab's targets, and a table comparing the labs like the talk's
+// dashboard (average, maximum and minimum end-to-end duration, events published and processed,
+// average messages in batch).
+import type { CapacityModel } from '../labs/capacity-model.ts';
+import type { LabSpec } from '../labs/lab-spec.ts';
+import type { LabRunResult } from './run-result.ts';
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function renderTargets(result: LabRunResult): string {
+  const lines = [
+    '',
+    `${result.lab} (${result.target}) — ${result.passed ? 'PASS' : 'FAIL'}${result.overrides.length ? `  [--set ${result.overrides.join(' --set ')}]` : ''}`,
+    ...result.targets.map((t) => `  ${t.pass ? 'pass' : 'FAIL'}  ${t.name}: ${t.actual} (expected ${t.expected}) — ${t.reason}`),
+    `  accounting: published ${result.published} = processed ${result.processed} + filtered ${result.filtered} + dead-lettered ${result.deadLettered} + lost ${result.lost}; ${result.duplicated} handled more than once`,
+    `  model: batch ${result.model.expectedBatchSize}, latency floor ${result.model.latencyFloorMs} ms, ceiling ${result.model.maxThroughputPerSec}/s (${result.model.bottleneck}); measured: batch ${result.avgBatchSize}, p50 ${result.endToEndMs.p50} ms, ${result.throughputPerSec}/s`,
+    ...result.notes.map((n) => `  note: ${n}`),
+  ];
+  return lines.join('\n');
+}
+
+export function renderComparison(results: LabRunResult[]): string {
+  if (results.length === 0) return '';
+  const rows = results.map((r) => [
+    r.lab,
+    r.target,
+    `${r.endToEndMs.min}`,
+    `${r.endToEndMs.avg}`,
+    `${r.endToEndMs.p50}`,
+    `${r.endToEndMs.p99}`,
+    `${r.endToEndMs.max}`,
+    `${r.avgBatchSize}`,
+    `${r.throughputPerSec}/${r.offeredPerSec}`,
+    `${r.published}`,
+    `${r.processed}`,
+    `${r.filtered}`,
+    `${r.deadLettered}`,
+    `${r.lost}`,
+    r.passed ? 'PASS' : 'FAIL',
+  ]);
+  return `\nEnd-to-end duration (ms) and throughput (events/s), warm-up excluded:\n${table(
+    ['lab', 'place', 'min', 'avg', 'p50', 'p99', 'max', 'avg batch', 'rate/offered', 'published', 'processed', 'filtered', 'dead-lettered', 'lost', 'targets'],
+    rows,
+  )}`;
+}
+
+export function renderModels(entries: Array<{ lab: LabSpec; model: CapacityModel }>): string {
+  const rows = entries.map(({ lab, model }) => [
+    lab.id,
+    `${model.offeredRatePerSec}/${model.peakRatePerSec}`,
+    model.stages.map((s) => `${s.source}: ${s.batchingWindowMs} ms`).join(', '),
+    `${model.expectedBatchSize}`,
+    `${model.latencyFloorMs}`,
+    `${model.maxThroughputPerSec}`,
+    `${model.headroom}×`,
+    model.bottleneck,
+  ]);
+  return `Capacity models (computed from each lab's spec):\n${table(['lab', 'rate/peak', 'batching window', 'avg batch', 'latency floor ms', 'ceiling/s', 'headroom', 'bottleneck'], rows)}`;
+}

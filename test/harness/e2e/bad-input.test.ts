@@ -1,0 +1,43 @@
+// Bad input exits 2 with one line and no stack trace.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { workshop } from './support.ts';
+
+async function refused(args: string[], expected: RegExp, env: Record<string, string> = {}) {
+  const run = await workshop(args, env);
+  assert.is(run.code, 2, `workshop ${args.join(' ')}: exit ${run.code}\n${run.stderr}`);
+  const lines = run.stderr.trim().split('\n').filter((l) => l.trim() !== '');
+  assert.ok(lines.length >= 1, 'says why');
+  assert.not.match(run.stderr, /\n\s+at .+\(.+:\d+:\d+\)/, 'no stack trace');
+  assert.match(run.stderr, expected);
+  return run;
+}
+
+test('an unknown lab', async () => {
+  await refused(['run', '7'], /Unknown lab "7": use 1 \(01-baseline\)/);
+});
+
+test('an unknown --set path', async () => {
+  await refused(['run', '1', '--set', 'kafkaEsm.batchsize=10'], /Unknown --set path "kafkaEsm.batchsize". Did you mean kafkaEsm.batchSize\?/);
+});
+
+test('an out-of-range value', async () => {
+  await refused(['run', '1', '--set', 'kafkaEsm.batchingWindowSeconds=301'], /kafkaEsm.batchingWindowSeconds = 301: allowed a whole number from 0 to 300/);
+});
+
+test('--target aws without deployed outputs', async () => {
+  await refused(['run', '1', '--target', 'aws'], /deploy/i);
+});
+
+test('an unknown --target and a bad number', async () => {
+  await refused(['run', '1', '--target', 'azure'], /use local or aws/);
+  await refused(['run', '1', '--duration', 'ten'], /--duration ten is not valid/);
+});
+
+test('no command prints the usage and exits 2', async () => {
+  const run = await workshop([]);
+  assert.is(run.code, 2);
+  assert.match(run.stdout, 'workshop run <lab|all>');
+});
+
+test.run();

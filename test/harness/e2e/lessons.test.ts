@@ -1,0 +1,56 @@
+// The labs show the effects they exist to teach, asserted on the JSON the CLI writes. Every lab
+// runs with --quick, in the local sandbox, exactly as `npm start` runs them.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { LabRunResult } from '../../../harness/run-result.ts';
+import { runJson } from './support.ts';
+
+let all: LabRunResult[] = [];
+
+test('every lab passes its local targets with --quick, nothing lost', async () => {
+  const { run, report } = await runJson(['run', 'all', '--quick']);
+  all = report.labs;
+  const failed = all.flatMap((lab) => lab.targets.filter((t) => !t.pass).map((t) => `${lab.lab}: ${t.name} ${t.actual} (expected ${t.expected}) — ${t.reason}`));
+  assert.equal(failed, [], 'failed targets');
+  assert.is(run.code, 0);
+  for (const lab of all) {
+    assert.is(lab.lost, 0, `${lab.lab} lost events`);
+    assert.is(lab.published, lab.processed + lab.filtered + lab.deadLettered, `${lab.lab}: published = processed + filtered + dead-lettered`);
+  }
+});
+
+test("lab 2's median latency is well below lab 1's", () => {
+  const [lab1, lab2] = all;
+  assert.ok(lab2.endToEndMs.p50 * 3 < lab1.endToEndMs.p50, `lab 2 p50 ${lab2.endToEndMs.p50} ms vs lab 1 ${lab1.endToEndMs.p50} ms`);
+});
+
+test("lab 4's filtered events are never invoked; poison events end in the destination", () => {
+  const lab4 = all[3];
+  assert.ok(lab4.filtered > 0.25 * lab4.published, `filtered ${lab4.filtered} of ${lab4.published}`);
+  const invoked = lab4.batchSizes.reduce((sum, b) => sum + b.size * b.count, 0);
+  assert.ok(invoked < lab4.published - lab4.filtered + 5 * lab4.deadLettered, `invoked records ${invoked}: filtered records never reach the function`);
+  assert.ok(lab4.deadLettered > 0, 'poison events were dead-lettered');
+  assert.is(lab4.lost, 0);
+});
+
+test("lab 3 sustains the rate lab 1's configuration cannot", async () => {
+  const lab3 = all[2];
+  assert.ok(lab3.throughputPerSec >= 0.95 * lab3.offeredPerSec, `lab 3: ${lab3.throughputPerSec}/s of ${lab3.offeredPerSec}/s`);
+  const { run, report } = await runJson(['run', '1', '--quick', '--set', 'traffic.ratePerSec=200', '--set', 'processor.processingMsPerRecord=100']);
+  const slow = report.labs[0];
+  assert.is(run.code, 1, 'a target fails');
+  assert.ok(slow.throughputPerSec < 0.8 * slow.offeredPerSec, `lab 1 at lab 3's traffic: ${slow.throughputPerSec}/s of ${slow.offeredPerSec}/s`);
+  assert.not.ok(slow.targets.find((t) => t.name === 'sustained throughput')!.pass);
+  assert.is(slow.lost, 0, 'slow is not lossy: the drain catches up');
+});
+
+test('a 1 s window at a low rate batches more and waits longer, as the model predicts', async () => {
+  const base = ['run', '1', '--quick', '--set', 'traffic.ratePerSec=20'];
+  const [defaults, windowed] = await Promise.all([runJson(base), runJson([...base, '--set', 'kafkaEsm.batchingWindowSeconds=1'])]).then((r) => r.map((x) => x.report.labs[0]));
+  assert.ok(windowed.avgBatchSize > defaults.avgBatchSize * 1.5, `batch ${windowed.avgBatchSize} vs ${defaults.avgBatchSize}`);
+  assert.ok(windowed.endToEndMs.p50 > defaults.endToEndMs.p50 + 150, `p50 ${windowed.endToEndMs.p50} vs ${defaults.endToEndMs.p50}`);
+  const error = Math.abs(windowed.avgBatchSize - windowed.model.expectedBatchSize) / windowed.model.expectedBatchSize;
+  assert.ok(error <= 0.2, `model ${windowed.model.expectedBatchSize} vs measured ${windowed.avgBatchSize} (${Math.round(error * 100)}%)`);
+});
+
+test.run();

@@ -1,0 +1,38 @@
+// Runs the real CLI (`workshop ...`) the way a participant does, and reads its --json output.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunReport } from '../../../harness/run-result.ts';
+
+const BIN = new URL('../../../bin/workshop.js', import.meta.url).pathname;
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function workshop(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** `workshop run ... --json FILE`, returning the exit code and the parsed report. */
+export async function runJson(args: string[]): Promise<{ run: CliRun; report: RunReport; file: string }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'klw-e2e-')), 'result.json');
+  const run = await workshop([...args, '--json', file]);
+  let report: RunReport;
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8')) as RunReport;
+  } catch {
+    throw new Error(`workshop ${args.join(' ')} wrote no JSON (exit ${run.code}):\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
+  }
+  return { run, report, file };
+}
