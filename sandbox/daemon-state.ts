@@ -15,8 +15,9 @@ export interface SandboxState {
   queues?: unknown;
 }
 
+/** WORKSHOP_SANDBOX_STATE_DIR keeps a test's background sandbox apart from a participant's. */
 export function sandboxStatePath(): string {
-  const root = cacheRoot();
+  const root = process.env.WORKSHOP_SANDBOX_STATE_DIR ?? cacheRoot();
   mkdirSync(root, { recursive: true });
   return join(root, 'sandbox.json');
 }

@@ -1,84 +1,25 @@
 // Opens the rendered HTML report in headless Chromium: no console error, no network request,
 // every chart drawn with visible pixels, and a full-page screenshot in reports/ to look at.
 // Needs Debian's Chromium (`apt-get install -y chromium`, as .ci/run does): missing, it fails.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderHtmlReport } from '../../harness/report/html.ts';
 import type { RunReport } from '../../harness/run-result.ts';
 import { makeRunReport } from '../harness/support/report-fixture.ts';
+import { closeBrowser, inkedPixels, openFile, REPORTS, type Opened } from './support.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = new URL('../..', import.meta.url).pathname;
-const REPORTS = join(ROOT, 'reports');
 const SCREENSHOT = join(REPORTS, 'report-screenshot.png');
-
-let context: BrowserContext | undefined;
-let userDataDir: string | undefined;
-
-async function browser(): Promise<BrowserContext> {
-  if (context) return context;
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get update && apt-get install -y chromium\` (the CI script installs it).`);
-  }
-  userDataDir = mkdtempSync(join(tmpdir(), 'report-chromium-'));
-  // launchPersistentContext is how Playwright takes a --user-data-dir: a fresh one per run.
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-    deviceScaleFactor: 1,
-  });
-  return context;
-}
-
-interface Opened {
-  page: Page;
-  errors: string[];
-  requests: string[];
-}
 
 async function open(report: RunReport, name: string): Promise<Opened> {
   mkdirSync(REPORTS, { recursive: true });
   const file = join(REPORTS, name);
   writeFileSync(file, renderHtmlReport(report));
-  const page = await (await browser()).newPage();
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('request', (req) => {
-    if (!/^(file|data|about|blob):/.test(req.url())) requests.push(req.url());
-  });
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  await page.waitForFunction(() => document.body.hasAttribute('data-charts-drawn'), undefined, { timeout: 15_000 }).catch(() => {});
-  return { page, errors, requests };
+  return openFile(file);
 }
 
-/** For each canvas: its id and how many pixels are not fully transparent. */
-function inkedPixels(page: Page): Promise<Array<{ id: string; width: number; inked: number }>> {
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll('canvas')).map((canvas) => {
-      const ctx = canvas.getContext('2d')!;
-      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-      let inked = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
-      return { id: canvas.id, width: canvas.width, inked };
-    }),
-  );
-}
-
-test.after(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-});
+test.after(closeBrowser);
 
 test('the report opens offline with no error and draws every chart', async () => {
   const report = makeRunReport();

@@ -2,13 +2,20 @@
 // runs with --quick, in the local sandbox, exactly as `npm start` runs them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LabRunResult } from '../../../harness/run-result.ts';
+import { closeBrowser, inkedPixels, openFile, REPORTS } from '../../browser/support.ts';
 import { runJson } from './support.ts';
 
 let all: LabRunResult[] = [];
+const HTML = join(REPORTS, 'index.html');
+
+test.after(closeBrowser);
 
 test('every lab passes its local targets with --quick, nothing lost', async () => {
-  const { run, report } = await runJson(['run', 'all', '--quick']);
+  mkdirSync(REPORTS, { recursive: true });
+  const { run, report } = await runJson(['run', 'all', '--quick', '--html', HTML]);
   all = report.labs;
   const failed = all.flatMap((lab) => lab.targets.filter((t) => !t.pass).map((t) => `${lab.lab}: ${t.name} ${t.actual} (expected ${t.expected}) — ${t.reason}`));
   assert.equal(failed, [], 'failed targets');
@@ -17,6 +24,18 @@ test('every lab passes its local targets with --quick, nothing lost', async () =
     assert.is(lab.lost, 0, `${lab.lab} lost events`);
     assert.is(lab.published, lab.processed + lab.filtered + lab.deadLettered, `${lab.lab}: published = processed + filtered + dead-lettered`);
   }
+});
+
+test('the HTML report of the run opens in Chromium with no error, and its charts render', async () => {
+  assert.ok(existsSync(HTML), 'the run wrote reports/index.html');
+  const { page, errors, requests } = await openFile(HTML);
+  assert.equal(errors, [], 'no console error');
+  assert.equal(requests, [], 'self-contained: no request leaves the file');
+  const canvases = await inkedPixels(page);
+  assert.ok(canvases.length >= 4 * 6, `six charts per lab, got ${canvases.length}`);
+  for (const c of canvases) assert.ok(c.inked > 2000, `${c.id} has drawn pixels (${c.inked})`);
+  await page.screenshot({ path: join(REPORTS, 'run-report-screenshot.png'), fullPage: true });
+  await page.close();
 });
 
 test("lab 2's median latency is well below lab 1's", () => {

@@ -1,0 +1,98 @@
+// The benchmark cases, as data. bench/run.ts runs them in this order, in one process, on one
+// Kafka broker, so every comparison below comes from the same run on the same machine.
+//
+// Method (DESIGN.md section 5, OpenMessaging Benchmark style): open-loop load from the producer
+// Lambda's schedule, end-to-end latency = completion time - intended send time, HdrHistogram
+// percentiles (harness/stats.ts summarize), warm-up excluded, a bounded drain after the load,
+// exact accounting by (runId, seq).
+
+export interface StartupCase {
+  kind: 'startup';
+  id: string;
+  title: string;
+  /** LABS index + 1 of the lab whose sandbox is started on the running broker. */
+  lab: number;
+  /** startSandbox() calls on the running broker; the median is reported. */
+  sandboxStarts: number;
+}
+
+export interface LatencyCase {
+  kind: 'latency';
+  id: string;
+  title: string;
+  /** Its configuration (ESM, processor) is used as is; only the topic and traffic change. */
+  lab: number;
+  ratePerSec: number;
+  durationSec: number;
+  /** Events intended in the first warmUpSec seconds are excluded from every statistic. */
+  warmUpSec: number;
+  drainTimeoutSec: number;
+}
+
+export interface ThroughputCase {
+  kind: 'throughput';
+  id: string;
+  title: string;
+  /** Its ESM (batch size, window, pollers) is used as is. */
+  lab: number;
+  processingMsPerRecord: number;
+  /** Offered rates, ascending; stepping stops after the first step that fails. */
+  ratesPerSec: number[];
+  stepSec: number;
+  /** The first seconds of each step are excluded from its latency and throughput. */
+  warmUpSec: number;
+  drainTimeoutSec: number;
+  /** A step keeps up when sustained throughput >= this share of the offered rate (and drains). */
+  keepUpShare: number;
+}
+
+export type BenchCase = StartupCase | LatencyCase | ThroughputCase;
+
+export const CASES: readonly BenchCase[] = [
+  {
+    kind: 'startup',
+    id: 'startup',
+    title: 'Sandbox start time',
+    lab: 1,
+    sandboxStarts: 3,
+  },
+  {
+    kind: 'latency',
+    id: 'latency-window-0',
+    title: "End-to-end latency at window 0 (lab 2's configuration) vs a plain kafkajs consumer",
+    lab: 2,
+    ratePerSec: 100,
+    durationSec: 20,
+    warmUpSec: 5,
+    drainTimeoutSec: 15,
+  },
+  {
+    kind: 'throughput',
+    id: 'max-throughput-batch-100',
+    title: "Highest rate sustained with zero loss at batch 100 (lab 1's ESM, 0 ms/record)",
+    lab: 1,
+    processingMsPerRecord: 0,
+    ratesPerSec: [500, 1000, 2000, 4000, 8000],
+    stepSec: 10,
+    warmUpSec: 2,
+    drainTimeoutSec: 15,
+    keepUpShare: 0.95,
+  },
+];
+
+/** `--quick`: the same cases, shortened, to try the bench itself (results are marked quick). */
+export function quickCases(cases: readonly BenchCase[]): BenchCase[] {
+  return cases.map((c) => {
+    switch (c.kind) {
+      case 'startup':
+        return { ...c, sandboxStarts: 1 };
+      case 'latency':
+        return { ...c, durationSec: 8, warmUpSec: 2, drainTimeoutSec: 10 };
+      case 'throughput':
+        return { ...c, ratesPerSec: c.ratesPerSec.slice(0, 2), stepSec: 5, warmUpSec: 1, drainTimeoutSec: 10 };
+    }
+  });
+}
+
+/** The whole bench must finish within this; every loop checks it. */
+export const TIME_BUDGET_MS = 6 * 60_000;

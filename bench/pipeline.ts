@@ -1,0 +1,89 @@
+// Small helpers the cases share: a lab on its own topic, what the processor reported (read from
+// its "batch processed" log lines, as harness/targets/local.ts does), and bounded waiting.
+import { LABS } from '../labs/index.ts';
+import { validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
+import type { Sandbox } from '../sandbox/index.ts';
+
+/** A copy of lab `number` on its own topic (so runs never share data), with its id suffixed. */
+export function benchLab(number: number, topic: string, change: (lab: LabSpec) => void = () => undefined): LabSpec {
+  const base = LABS[number - 1];
+  if (!base) throw new Error(`There is no lab ${number}; the labs are 1 to ${LABS.length}.`);
+  const lab = structuredClone(base) as LabSpec;
+  lab.id = `${base.id}-bench`;
+  lab.topic = { ...lab.topic, name: topic };
+  change(lab);
+  return validateLabSpec(lab);
+}
+
+export interface ProcessedRecord {
+  endToEndMs: number;
+  /** When the processor finished the record: intendedAt + endToEndMs. */
+  completedAt: number;
+}
+
+export interface RunCollector {
+  /** seq -> first processing of that seq. */
+  readonly records: Map<number, ProcessedRecord>;
+  duplicates: number;
+  batchSizes: number[];
+}
+
+/**
+ * Everything the sandbox's processor reports, grouped by runId. `intendedAt(runId, seq)` gives the
+ * schedule's intended send time, so completion times are exact per record rather than per batch.
+ */
+export function collectProcessed(sandbox: Sandbox, intendedAt: (runId: string, seq: number) => number | undefined) {
+  const runs = new Map<string, RunCollector>();
+  const runOf = (runId: string) => {
+    let run = runs.get(runId);
+    if (!run) runs.set(runId, (run = { records: new Map(), duplicates: 0, batchSizes: [] }));
+    return run;
+  };
+  const processorName = (sandbox.functions.sqsProcessor ?? sandbox.functions.kafkaTarget).name;
+  const unsubscribe = sandbox.runtime.onLog((line) => {
+    if (line.functionName !== processorName) return;
+    const json = line.json as { message?: string; batchSize?: number; processed?: Array<{ runId: string; seq: number; endToEndMs: number }> } | undefined;
+    if (json?.message !== 'batch processed') return;
+    const touched = new Set<RunCollector>();
+    for (const p of json.processed ?? []) {
+      const run = runOf(p.runId);
+      touched.add(run);
+      if (run.records.has(p.seq)) {
+        run.duplicates++;
+        continue;
+      }
+      const intended = intendedAt(p.runId, p.seq);
+      run.records.set(p.seq, { endToEndMs: p.endToEndMs, completedAt: intended === undefined ? line.timestamp : intended + p.endToEndMs });
+    }
+    for (const run of touched) run.batchSizes.push(json.batchSize ?? 0);
+  });
+  return { run: runOf, stop: unsubscribe };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` every `everyMs` until it holds (true) or `timeoutMs` passes (false). */
+export async function waitUntil(condition: () => boolean, timeoutMs: number, everyMs = 100): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() >= deadline) return false;
+    await sleep(Math.min(everyMs, Math.max(1, deadline - Date.now())));
+  }
+  return true;
+}
+
+/** Rejects with a clear message when `promise` takes longer than `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

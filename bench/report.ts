@@ -1,0 +1,154 @@
+// The bench run as text (terminal) and markdown (bench/results/*.md), and the files it is kept in.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { machineLines } from './machine.ts';
+import { isFailed, type BenchRun, type CaseResult, type LatencyResult, type StartupResult, type ThroughputResult } from './results.ts';
+
+export type Format = 'text' | 'markdown';
+
+/** Columns: the first left-aligned, the rest right-aligned. */
+export function table(header: string[], rows: string[][], format: Format): string {
+  if (format === 'markdown') {
+    const esc = (c: string) => c.replace(/\|/g, '\\|');
+    return [
+      `| ${header.map(esc).join(' | ')} |`,
+      `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+      ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+    ].join('\n');
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const ms = (v: number) => (Number.isInteger(v) ? `${v}` : v.toFixed(v >= 100 ? 0 : 1));
+const ratio = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
+const signed = (v: number) => `${v >= 0 ? '+' : ''}${ms(v)}`;
+const pct = (v: number) => `${Math.round(v * 100)}%`;
+const cores = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(2));
+
+function heading(text: string, format: Format, level = 2): string {
+  return format === 'markdown' ? `${'#'.repeat(level)} ${text}` : `${text}\n${'='.repeat(Math.min(text.length, 100))}`;
+}
+
+function startup(r: StartupResult, f: Format): string[] {
+  const samples = (xs: number[]) => xs.map((x) => `${x}`).join(', ');
+  return [
+    table(
+      ['what', 'samples (ms)', 'median (ms)'],
+      [
+        [`cold broker start, startKafka() (JVM ${r.broker.startMs} ms of it)`, `${r.broker.wallMs}`, `${r.broker.wallMs}`],
+        [`startSandbox(lab ${r.case.lab}) on the running broker`, samples(r.sandboxStarts.map((s) => s.wallMs)), `${r.sandboxStartMedianMs}`],
+        [`sandbox.stop()`, samples(r.sandboxStarts.map((s) => s.stopMs)), `${r.sandboxStopMedianMs}`],
+      ],
+      f,
+    ),
+    `Cold broker start: one sample, the broker this whole run uses (fresh data dir, storage format included${r.broker.external ? '; external broker, nothing started' : ''}).`,
+  ];
+}
+
+function latency(r: LatencyResult, f: Format): string[] {
+  const s = r.sandbox.endToEndMs;
+  const p = r.plain.endToEndMs;
+  const row = (name: string, a: number, b: number) => [name, ms(a), ms(b), signed(a - b), ratio(b > 0 ? a / b : NaN)];
+  return [
+    `Setup: ${r.setup.lab} on topic ${r.setup.topic} (${r.setup.partitions} partitions), batch ${r.setup.batchSize}, window ${r.setup.batchingWindowMs} ms, pollers ${r.setup.pollers}, ${r.setup.processingMsPerRecord} ms/record; baseline: ${r.setup.plainConsumer}.`,
+    `Load: ${r.case.ratePerSec} events/s steady for ${r.case.durationSec} s (first ${r.case.warmUpSec} s excluded); offered ${r.offered}, published ${r.published}; producer send delay p50 ${ms(r.sendDelayMs.p50)} ms, p99 ${ms(r.sendDelayMs.p99)} ms.`,
+    '',
+    table(
+      ['end-to-end (ms)', 'sandbox', 'plain kafkajs', 'overhead', 'ratio'],
+      [
+        row('p50', s.p50, p.p50),
+        row('p90', s.p90, p.p90),
+        row('p99', s.p99, p.p99),
+        row('p99.9', s.p999, p.p999),
+        row('max', s.max, p.max),
+        ['events measured', `${s.count}`, `${p.count}`, '', ''],
+        ['processed / lost / duplicates', `${r.sandbox.processed} / ${r.sandbox.lost} / ${r.sandbox.duplicates}`, `${r.plain.processed} / ${r.plain.lost} / ${r.plain.duplicates}`, '', ''],
+      ],
+      f,
+    ),
+    '',
+    `Sandbox overhead: p50 ${signed(r.overhead.p50DiffMs)} ms (${ratio(r.overhead.p50Ratio)}), p99 ${signed(r.overhead.p99DiffMs)} ms (${ratio(r.overhead.p99Ratio)}); sandbox average batch ${r.sandbox.avgBatchSize}.`,
+    `CPU while measuring: main thread busy ${pct(r.probe.mainThreadElu)} (event-loop delay p99 ${r.probe.loopDelayP99Ms} ms), this Node process ${cores(r.probe.nodeCores)} cores, broker ${cores(r.probe.others.broker)} cores, plain consumer ${cores(r.probe.others.plainConsumer)} cores.`,
+  ];
+}
+
+function throughput(r: ThroughputResult, f: Format): string[] {
+  const rows = r.steps.map((s) => [
+    `${s.ratePerSec}`,
+    `${s.offered}`,
+    `${s.published}`,
+    `${s.processed}`,
+    `${s.lost}`,
+    `${s.throughputPerSec}`,
+    ms(s.endToEndMs.p50),
+    ms(s.endToEndMs.p99),
+    ms(s.sendDelayMs.p99),
+    `${s.peakOffsetLag}`,
+    `${s.peakPollers}/${s.peakConcurrency}`,
+    s.drained ? `${s.drainSec}` : `no (${s.drainSec})`,
+    pct(s.probe.mainThreadElu),
+    cores(s.probe.nodeCores),
+    cores(s.probe.others.broker),
+    s.keptUp ? 'yes' : `NO: ${s.why}`,
+  ]);
+  return [
+    `Setup: ${r.setup.lab} on topic ${r.setup.topic} (${r.setup.partitions} partitions), batch ${r.setup.batchSize}, window ${r.setup.batchingWindowMs} ms, pollers ${r.setup.pollers}, ${r.setup.processingMsPerRecord} ms/record; each step ${r.case.stepSec} s of steady load (first ${r.case.warmUpSec} s excluded) plus up to ${r.case.drainTimeoutSec} s of drain, on one sandbox.`,
+    '',
+    table(
+      ['offered/s', 'offered', 'published', 'processed', 'lost', 'sustained/s', 'p50 ms', 'p99 ms', 'send delay p99', 'peak lag', 'pollers/conc', 'drain s', 'main thread', 'node cores', 'broker cores', 'kept up'],
+      rows,
+      f,
+    ),
+    '',
+    r.highestSustainedPerSec === null
+      ? `Highest rate sustained with zero loss: none of the steps (${r.stoppedBecause}).`
+      : `Highest rate sustained with zero loss: ${r.highestSustainedPerSec} events/s (${r.stoppedBecause}).`,
+    `Kept up = sustained >= ${pct(r.case.keepUpShare)} of offered, every published event processed, offset lag 0 within the drain timeout, nothing lost. Sustained = completions in the measured window (warm-up excluded, shifted by the median latency, as harness/stats.ts sustainedThroughput) per second. Send delay = actual minus intended send time of the producer Lambda. main thread = event-loop utilization of the sandbox's main thread; cores = CPU seconds per second.`,
+  ];
+}
+
+function section(result: CaseResult, format: Format): string[] {
+  const title = heading(`${result.case.title} [${result.case.id}]`, format, 2);
+  if (isFailed(result)) return [title, '', `FAILED: ${result.error}`];
+  const body = result.kind === 'startup' ? startup(result, format) : result.kind === 'latency' ? latency(result, format) : throughput(result, format);
+  return [title, '', ...body];
+}
+
+export function renderRun(run: BenchRun, format: Format): string {
+  const lines = [
+    heading(`Sandbox benchmarks, ${run.startedAt}${run.quick ? ' (QUICK: shortened cases, not comparable)' : ''}${run.interrupted ? ' (INTERRUPTED)' : ''}`, format, 1),
+    '',
+    ...machineLines(run.machine, run.kafkaVersion).map((l) => (format === 'markdown' ? `- ${l}` : l)),
+    format === 'markdown' ? `- Wall time ${run.wallSeconds} s; timeScale ${run.timeScale}; HdrHistogram percentiles; one run, one broker.` : `Wall time ${run.wallSeconds} s; timeScale ${run.timeScale}; HdrHistogram percentiles; one run, one broker.`,
+  ];
+  for (const result of run.results) lines.push('', ...section(result, format));
+  if (run.notes.length > 0) lines.push('', heading('Notes', format, 2), '', ...run.notes.map((n) => (format === 'markdown' ? `- ${n}` : `- ${n}`)));
+  return `${lines.join('\n')}\n`;
+}
+
+/** `2025-11-26_16-55-03Z`: sorts by time, safe in file names. */
+export function runStamp(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace('T', '_').replace(/:/g, '-');
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp`; // bench/results/*.tmp is git-ignored
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/** Writes <stamp>.json and <stamp>.md, and overwrites latest.json and latest.md. */
+export function saveRun(run: BenchRun, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const stamp = runStamp(new Date(run.startedAt));
+  const json = `${JSON.stringify(run, null, 1)}\n`;
+  const md = renderRun(run, 'markdown');
+  const files = [join(dir, `${stamp}.json`), join(dir, `${stamp}.md`), join(dir, 'latest.json'), join(dir, 'latest.md')];
+  writeAtomic(files[0], json);
+  writeAtomic(files[1], md);
+  writeAtomic(files[2], json);
+  writeAtomic(files[3], md);
+  return files;
+}

@@ -1,0 +1,126 @@
+// What one bench run produces: the JSON kept under bench/results/ (small: summaries only, no
+// per-event data).
+import type { LatencySummary } from '../harness/run-result.ts';
+import type { BenchCase, LatencyCase, StartupCase, ThroughputCase } from './cases.ts';
+import type { MachineInfo } from './machine.ts';
+import type { ProbeResult } from './probe.ts';
+
+export interface BrokerStart {
+  /** Wall time of the startKafka() call. */
+  wallMs: number;
+  /** The broker's own measure: from launching the JVM (storage format included) to answering admin calls. */
+  startMs: number;
+  version: string | undefined;
+  external: boolean;
+}
+
+export interface SandboxStart {
+  /** Wall time of the startSandbox() call. */
+  wallMs: number;
+  /** sandbox.startMs */
+  startMs: number;
+  /** Wall time of sandbox.stop(). */
+  stopMs: number;
+}
+
+export interface StartupResult {
+  kind: 'startup';
+  case: StartupCase;
+  broker: BrokerStart;
+  sandboxStarts: SandboxStart[];
+  sandboxStartMedianMs: number;
+  sandboxStopMedianMs: number;
+}
+
+export interface ConsumerMeasurement {
+  processed: number;
+  lost: number;
+  duplicates: number;
+  /** Warm-up excluded. */
+  endToEndMs: LatencySummary;
+}
+
+export interface LatencyResult {
+  kind: 'latency';
+  case: LatencyCase;
+  setup: {
+    lab: string;
+    topic: string;
+    partitions: number;
+    batchSize: number;
+    batchingWindowMs: number;
+    pollers: string;
+    processingMsPerRecord: number;
+    plainConsumer: string;
+  };
+  offered: number;
+  published: number;
+  sendDelayMs: LatencySummary;
+  sandbox: ConsumerMeasurement & { avgBatchSize: number };
+  plain: ConsumerMeasurement;
+  /** sandbox - plain, and sandbox / plain. */
+  overhead: { p50DiffMs: number; p99DiffMs: number; p50Ratio: number; p99Ratio: number };
+  probe: ProbeResult;
+}
+
+export interface ThroughputStep {
+  ratePerSec: number;
+  offered: number;
+  published: number;
+  processed: number;
+  lost: number;
+  duplicates: number;
+  /** Completions in the step's measured window (warm-up excluded, shifted by the median latency) per second. */
+  throughputPerSec: number;
+  endToEndMs: LatencySummary;
+  sendDelayMs: LatencySummary;
+  avgBatchSize: number;
+  peakOffsetLag: number;
+  peakPollers: number;
+  peakConcurrency: number;
+  /** Whether every published event was processed and the offset lag was 0 within the drain timeout. */
+  drained: boolean;
+  /** Seconds from the end of the load until drained (or the timeout). */
+  drainSec: number;
+  keptUp: boolean;
+  /** Why it did not keep up, empty when it did. */
+  why: string;
+  probe: ProbeResult;
+}
+
+export interface ThroughputResult {
+  kind: 'throughput';
+  case: ThroughputCase;
+  setup: { lab: string; topic: string; partitions: number; batchSize: number; batchingWindowMs: number; pollers: string; processingMsPerRecord: number };
+  steps: ThroughputStep[];
+  /** The highest offered rate that kept up with zero loss; null when none did. */
+  highestSustainedPerSec: number | null;
+  stoppedBecause: string;
+}
+
+export interface FailedCase {
+  kind: BenchCase['kind'];
+  case: BenchCase;
+  error: string;
+}
+
+export type CaseResult = StartupResult | LatencyResult | ThroughputResult | FailedCase;
+
+export function isFailed(result: CaseResult): result is FailedCase {
+  return 'error' in result;
+}
+
+export interface BenchRun {
+  /** Bump when the shape changes. */
+  schema: 1;
+  startedAt: string;
+  finishedAt: string;
+  wallSeconds: number;
+  quick: boolean;
+  interrupted: boolean;
+  machine: MachineInfo;
+  kafkaVersion: string | undefined;
+  timeScale: number;
+  results: CaseResult[];
+  notes: string[];
+}
