@@ -4,12 +4,5 @@ import { register } from 'tsx/esm/api';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
-const { main, exitCodeFor } = await import('../harness/cli.ts');
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    const { code, message } = exitCodeFor(error);
-    console.error(message);
-    process.exit(code);
-  },
-);
+const { runCli } = await import('../harness/cli.ts');
+runCli(process.argv.slice(2));

@@ -156,8 +156,9 @@ export function exitCodeFor(error: unknown): { code: number; message: string } {
   return { code: 1, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
-  main(process.argv.slice(2)).then(
+/** Runs the CLI and exits with its code; used by bin/workshop.js and `tsx harness/cli.ts`. */
+export function runCli(argv: string[]): void {
+  main(argv).then(
     (code) => process.exit(code),
     (error) => {
       const { code, message } = exitCodeFor(error);
@@ -166,3 +167,5 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.
     },
   );
 }
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) runCli(process.argv.slice(2));

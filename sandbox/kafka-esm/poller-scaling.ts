@@ -2,8 +2,8 @@
 // - on-demand starts with one poller; every minute Lambda evaluates the offset lag and adds or
 //   removes pollers, reaching what the lag needs within three minutes; never more pollers than
 //   partitions; throttling of the function reduces pollers;
-// - provisioned keeps between MinimumPollers and MaximumPollers and scales within seconds; a
-//   poller drives at most 5 concurrent invocations.
+// - provisioned keeps between MinimumPollers and MaximumPollers and scales within seconds;
+// - in both modes a poller drives at most 5 concurrent invocations.
 // Both are pure: the engine feeds them observations and asks for a count at each evaluation.
 import { INVOCATIONS_PER_KAFKA_POLLER } from '../../labs/capacity-model.ts';
 
@@ -37,8 +37,9 @@ export interface PollerScaling {
 export class OnDemandScaling implements PollerScaling {
   readonly mode = 'on-demand';
   readonly evaluationIntervalMs: number;
-  // On-demand pollers are not documented with a per-poller limit; partitions bound them.
-  readonly invocationsPerPoller = Infinity;
+  // "An event poller is a compute unit": AWS documents 5 concurrent invocations per poller, and
+  // an on-demand poller is the same unit, so a single starting poller cannot absorb a spike.
+  readonly invocationsPerPoller = INVOCATIONS_PER_KAFKA_POLLER;
   private current = 1;
   private lastLag = 0;
   private calm = 0;

@@ -193,6 +193,14 @@ test('on-demand concurrency never exceeds the partitions', async () => {
   await stop(h);
 });
 
+test('on-demand starts with one poller: at most 5 concurrent invocations until it scales', async () => {
+  const h = setup({ scaling: new OnDemandScaling(12, 1), durationMs: () => 100 });
+  for (let i = 0; i < 120; i++) h.engine.push([record(i % 12, Math.floor(i / 12), 0)]);
+  await runFor(h, 3_000, 10);
+  assert.is(h.maxConcurrency(), 5, 'one poller, no evaluation yet (one a minute)');
+  await stop(h);
+});
+
 test('provisioned: at most 5 concurrent invocations per poller', async () => {
   const h = setup({ scaling: new ProvisionedScaling(1, 1, 12), durationMs: () => 100 });
   for (let i = 0; i < 240; i++) h.engine.push([record(i % 12, Math.floor(i / 12), 0)]);

@@ -16,7 +16,7 @@ test('standard SQS scaling stops at MaximumConcurrency and only grows with a bac
   s.allowed(0, 'idle');
   assert.is(s.allowed(60_000, 'idle'), 5, 'no backlog: no growth');
   assert.is(s.allowed(61_000, 'steady'), 5, 'keeping up: no change');
-  assert.is(s.allowed(62_000, 'backlog'), 15, '2 s of backlog: +10');
+  assert.is(s.allowed(62_000, 'backlog'), 10, '1 s of backlog: +5');
   assert.is(s.allowed(200_000, 'backlog'), 40);
   const tiny = new StandardSqsScaling(2);
   assert.is(tiny.allowed(0, 'backlog'), 2, 'MaximumConcurrency below 5 caps the start');
