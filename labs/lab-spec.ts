@@ -117,6 +117,15 @@ class Checker {
     if (typeof value !== 'string' || !pattern.test(value)) this.fail(path, value, allowed, rule);
   }
 
+  /** A set optional group (pollers, destination, buffer...) must be an object: null is not "unset". */
+  object(path: string, value: unknown, allowed: string, rule: string): boolean {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.fail(path, value, allowed, rule);
+      return false;
+    }
+    return true;
+  }
+
   boolean(path: string, value: unknown): void {
     if (value !== undefined && typeof value !== 'boolean') {
       this.fail(path, value, 'true or false', 'a switch is a boolean');
@@ -165,7 +174,7 @@ function checkKafkaEsm(c: Checker, spec: LabSpec): void {
     c.matches('kafkaEsm.consumerGroupId', esm.consumerGroupId, /^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/, '1..200 characters of a-z A-Z 0-9 - / * : _ + = . @', RULES.consumerGroup);
   }
   const provisioned = esm.provisionedPollers !== undefined;
-  if (provisioned) {
+  if (provisioned && c.object('kafkaEsm.provisionedPollers', esm.provisionedPollers, 'an object {"minimum": 1..200, "maximum": 1..2000}, or unset for on-demand mode', RULES.maxPollers)) {
     const { minimum, maximum } = esm.provisionedPollers!;
     const minOk = c.int('kafkaEsm.provisionedPollers.minimum', minimum, 1, 200, RULES.minPollers);
     if (c.int('kafkaEsm.provisionedPollers.maximum', maximum, 1, 2000, RULES.maxPollers) && minOk && maximum < minimum) {
@@ -212,12 +221,13 @@ function checkFilters(c: Checker, filters: unknown): void {
 function checkOnFailure(c: Checker, spec: LabSpec, provisioned: boolean): void {
   const dest = spec.kafkaEsm?.onFailure;
   if (dest === undefined) return;
+  if (!c.object('kafkaEsm.onFailure', dest, 'an object {"kind": "sqs", "queueName": ...} or {"kind": "kafka", "topic": ...}, or unset for no destination', RULES.kafkaDestination)) return;
   if (dest.kind === 'sqs') {
     c.matches('kafkaEsm.onFailure.queueName', dest.queueName, /^[A-Za-z0-9_-]{1,80}$/, '1..80 characters of A-Z a-z 0-9 _ -', RULES.queueName);
   } else if (dest.kind === 'kafka') {
     c.matches('kafkaEsm.onFailure.topic', dest.topic, /^[a-zA-Z0-9._-]{1,249}$/, '1..249 characters of a-z A-Z 0-9 . _ -', RULES.topicName);
     if (dest.topic === spec.topic?.name) {
-      c.fail('kafkaEsm.onFailure.topic', dest.topic, `any topic but the source topic "${spec.topic.name}"`, RULES.kafkaDestination);
+      c.fail('kafkaEsm.onFailure.topic', dest.topic, `any topic but the source topic "${spec.topic?.name}"`, RULES.kafkaDestination);
     }
     if (!provisioned) {
       c.fail('kafkaEsm.onFailure.topic', dest.topic, 'a Kafka destination only with kafkaEsm.provisionedPollers set', RULES.kafkaDestinationProvisioned);
@@ -238,13 +248,14 @@ function checkProcessor(c: Checker, spec: LabSpec): void {
 
 function checkSqsBuffer(c: Checker, spec: LabSpec): void {
   const q = spec.sqsBuffer!;
+  if (!c.object('sqsBuffer', q, 'an SQS buffer object (see SqsBufferSpec), or unset for no buffer', RULES.sqsBatch)) return;
   const batchOk = c.int('sqsBuffer.batchSize', q.batchSize, 1, 10000, RULES.sqsBatch);
   if (q.batchingWindowSeconds !== undefined) c.int('sqsBuffer.batchingWindowSeconds', q.batchingWindowSeconds, 0, 300, RULES.window);
   if (batchOk && q.batchSize > 10 && !(typeof q.batchingWindowSeconds === 'number' && q.batchingWindowSeconds >= 1)) {
     c.fail('sqsBuffer.batchingWindowSeconds', q.batchingWindowSeconds, `at least 1 because sqsBuffer.batchSize is ${q.batchSize} (> 10)`, RULES.sqsWindow);
   }
   if (q.maximumConcurrency !== undefined) c.int('sqsBuffer.maximumConcurrency', q.maximumConcurrency, 2, 1000, RULES.sqsConcurrency);
-  if (q.provisionedPollers !== undefined) {
+  if (q.provisionedPollers !== undefined && c.object('sqsBuffer.provisionedPollers', q.provisionedPollers, 'an object {"minimum": 2..200, "maximum": 2..2000}, or unset', RULES.sqsPollers)) {
     const { minimum, maximum } = q.provisionedPollers;
     const minOk = c.int('sqsBuffer.provisionedPollers.minimum', minimum, 2, 200, RULES.sqsPollers);
     if (c.int('sqsBuffer.provisionedPollers.maximum', maximum, 2, 2000, RULES.sqsPollers) && minOk && maximum < minimum) {
@@ -307,7 +318,7 @@ function checkTargets(c: Checker, path: string, targets: TargetSpec | undefined)
   if (targets.endToEndP50MaxMs !== undefined) c.number(`${path}.endToEndP50MaxMs`, targets.endToEndP50MaxMs, 1, 3600000, 'a latency limit in ms');
   if (targets.endToEndP99MaxMs !== undefined) c.number(`${path}.endToEndP99MaxMs`, targets.endToEndP99MaxMs, 1, 3600000, 'a latency limit in ms');
   if (targets.minThroughputPerSec !== undefined) c.number(`${path}.minThroughputPerSec`, targets.minThroughputPerSec, 0, 1e6, 'a rate in events/s');
-  if (targets.avgBatchSize !== undefined) {
+  if (targets.avgBatchSize !== undefined && c.object(`${path}.avgBatchSize`, targets.avgBatchSize, 'an object {"expected": 1..10000, "tolerance": 0..10}, or unset', 'a batch holds 1..10000 records')) {
     c.number(`${path}.avgBatchSize.expected`, targets.avgBatchSize.expected, 1, 10000, 'a batch holds 1..10000 records');
     c.number(`${path}.avgBatchSize.tolerance`, targets.avgBatchSize.tolerance, 0, 10, 'a relative tolerance, e.g. 0.2 for ±20%');
   }

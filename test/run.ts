@@ -11,9 +11,9 @@ import { join, relative } from 'node:path';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 /** Files under these folders start servers: run them one at a time, after the rest. */
-const SERIAL_FOLDERS = ['test/sandbox', 'test/integration', 'test/harness/e2e', 'test/browser', 'test/faults'];
+const SERIAL_FOLDERS = ['test/sandbox', 'test/integration', 'test/harness/e2e', 'test/docs', 'test/browser', 'test/faults'];
 /** A file still running after this is stopped and counted as failed, so a hang never stalls CI. */
-const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 300_000);
+const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 600_000);
 
 interface FileResult {
   file: string;

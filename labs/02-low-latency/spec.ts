@@ -39,7 +39,7 @@ export const lab: LabSpec = {
     seed: 2,
   },
   targets: {
-    local: { endToEndP50MaxMs: 60, endToEndP99MaxMs: 400, minThroughputPerSec: 100, maxLost: 0 },
+    local: { endToEndP50MaxMs: 100, endToEndP99MaxMs: 600, minThroughputPerSec: 100, maxLost: 0 },
     aws: { endToEndP50MaxMs: 100, endToEndP99MaxMs: 500, minThroughputPerSec: 100, maxLost: 0 },
   },
 };

@@ -20,11 +20,13 @@ export function partitionKey(record: { topic: string; partition: number }): stri
 /**
  * What a record adds to the invoke payload: base64 grows key and value by 4/3, headers become
  * arrays of byte numbers, and each record carries ~150 bytes of field names and numbers.
+ * A header name counts as the UTF-8 bytes of its JSON string (escapes included): a name of
+ * non-ASCII or control characters is larger on the wire than its length.
  */
 export function payloadBytes(record: PolledRecord): number {
   const base64 = (b: Buffer | null) => (b ? Math.ceil(b.length / 3) * 4 : 0);
   const headers = record.headers.reduce(
-    (sum, h) => sum + Object.entries(h).reduce((s, [name, v]) => s + name.length + 6 + v.length * 4, 2),
+    (sum, h) => sum + Object.entries(h).reduce((s, [name, v]) => s + Buffer.byteLength(JSON.stringify(name), 'utf8') + 4 + v.length * 4, 2),
     2,
   );
   return 150 + record.topic.length + base64(record.key) + base64(record.value) + headers;

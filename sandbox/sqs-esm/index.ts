@@ -10,6 +10,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { setMaxListeners } from 'node:events';
 import type { SqsBufferSpec } from '../../labs/lab-spec.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { LambdaFunction } from '../lambda-runtime/index.ts';
@@ -95,6 +96,8 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
   const clock = options.clock ?? systemClock;
   const scaling = sqsScaling(options.spec, options.timeScale ?? 1);
   const abort = new AbortController();
+  // Every poll loop's long poll listens on this one signal.
+  setMaxListeners(Infinity, abort.signal);
   const counters: SqsEsmCounters = { ReceivedMessageCount: 0, InvokedMessageCount: 0, DeletedMessageCount: 0, FailedInvokeMessageCount: 0, Invocations: 0, Throttles: 0 };
   const loops = new Set<Promise<void>>();
   let loopCount = 0;
