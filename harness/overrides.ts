@@ -2,6 +2,7 @@
 // The value is JSON when it parses as JSON (numbers, booleans, objects, arrays), a plain string
 // otherwise; `unset` removes the field so the AWS default applies.
 import { LabSpecError, validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
+import { EventPatternError, FilterCriteriaError, parseFilterCriteria } from '../sandbox/filter/index.ts';
 import { UsageError } from './targets/target.ts';
 
 const TARGET_FIELDS = ['endToEndP50MaxMs', 'endToEndP99MaxMs', 'minThroughputPerSec', 'avgBatchSize', 'avgBatchSize.expected', 'avgBatchSize.tolerance'];
@@ -88,9 +89,25 @@ function parseValue(raw: string): unknown {
   }
 }
 
+/**
+ * A spec's filter patterns in EventBridge syntax, checked as CreateEventSourceMapping would.
+ * labs/ only checks their shape (it may not import the sandbox's matcher); a run checks both.
+ */
+export function checkFilterSyntax(spec: LabSpec): LabSpec {
+  try {
+    parseFilterCriteria(spec.kafkaEsm.filters);
+  } catch (error) {
+    if (error instanceof EventPatternError || error instanceof FilterCriteriaError) {
+      throw new UsageError(`Lab ${spec.id}: kafkaEsm.filters is not a valid filter: ${error.message}`);
+    }
+    throw error;
+  }
+  return spec;
+}
+
 /** The spec with every override applied, validated; a bad value is a UsageError naming it. */
 export function applyOverrides(lab: LabSpec, overrides: readonly Override[]): LabSpec {
-  if (overrides.length === 0) return lab;
+  if (overrides.length === 0) return checkFilterSyntax(lab);
   const copy = structuredClone(lab) as unknown as Record<string, unknown>;
   for (const { path, value } of overrides) {
     const keys = path.split('.');
@@ -104,7 +121,7 @@ export function applyOverrides(lab: LabSpec, overrides: readonly Override[]): La
     else node[last] = value;
   }
   try {
-    return validateLabSpec(copy as unknown as LabSpec);
+    return checkFilterSyntax(validateLabSpec(copy as unknown as LabSpec));
   } catch (error) {
     if (error instanceof LabSpecError) {
       const set = overrides.map((o) => o.text).join(', ');

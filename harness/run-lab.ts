@@ -6,7 +6,7 @@ import { capacityModel } from '../labs/capacity-model.ts';
 import { validateLabSpec, type LabSpec, type TrafficSpec } from '../labs/lab-spec.ts';
 import { account } from './accounting.ts';
 import { checkTargets } from './check-targets.ts';
-import { applyOverrides, type Override } from './overrides.ts';
+import { applyOverrides, checkFilterSyntax, type Override } from './overrides.ts';
 import type { LabRunResult, TimelinePoint } from './run-result.ts';
 import { average, batchSizeDistribution, latencyHistogram, round, summarize, sustainedThroughput } from './stats.ts';
 import type { LabTarget, LiveSample } from './targets/target.ts';
@@ -64,7 +64,7 @@ export function effectiveSpec(lab: LabSpec, options: RunOptions): LabSpec {
   if (duration !== undefined) traffic = withDuration(traffic, duration);
   if (options.ratePerSec !== undefined) traffic = withRate(traffic, options.ratePerSec);
   spec = { ...spec, traffic };
-  return validateLabSpec(spec);
+  return checkFilterSyntax(validateLabSpec(spec));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

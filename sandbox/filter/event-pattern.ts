@@ -194,6 +194,13 @@ function parseObject(rules: FlatRule[], path: string[], shown: string[], node: J
 // Or (multiple fields): "$or": [ { "Location": [ "New York" ] }, { "Day": [ "Monday" ] } ]
 // https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax
 // At least 2 objects (event-ruler); the fields of each object sit at the $or's own level.
+/**
+ * Each "$or" multiplies the combinations a pattern expands to; past this many the pattern is
+ * refused (AWS documents no number, but refuses patterns it deems too complex) rather than
+ * compiled for seconds or overflowing the stack.
+ */
+export const MAX_PATTERN_COMBINATIONS = 256;
+
 function parseOr(rules: FlatRule[], path: string[], shown: string[], node: JsonNode, ctx: Ctx): void {
   const expected = 'an array of at least 2 objects, e.g. "$or": [{"a": ["x"]}, {"b": ["y"]}]';
   if (node.type !== 'array') throw new EventPatternError(showPath(shown), `$or is ${describeJson(node)}`, expected, DOCS.lambdaSyntax);
@@ -205,7 +212,10 @@ function parseOr(rules: FlatRule[], path: string[], shown: string[], node: JsonN
     if (item.type !== 'object') throw new EventPatternError(showPath(itemShown), `the $or element is ${describeJson(item)}`, expected, DOCS.lambdaSyntax);
     const branch = before.length === 0 ? [new Map() as FlatRule] : before.map((rule) => new Map(rule));
     parseObject(branch, path, itemShown, item, true, ctx);
-    rules.push(...branch);
+    for (const rule of branch) rules.push(rule);
+    if (rules.length > MAX_PATTERN_COMBINATIONS) {
+      throw new EventPatternError(showPath(shown), `the $or elements expand the pattern to more than ${MAX_PATTERN_COMBINATIONS} combinations`, 'fewer or smaller $or lists; split the pattern into several filters', DOCS.lambdaSyntax);
+    }
   });
 }
 
