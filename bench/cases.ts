@@ -44,9 +44,29 @@ export interface ThroughputCase {
   drainTimeoutSec: number;
   /** A step keeps up when sustained throughput >= this share of the offered rate (and drains). */
   keepUpShare: number;
+  /**
+   * The producer Lambda sends one event per request and awaits each acknowledgement, so one
+   * execution environment publishes only a few thousand events/s (see the producer-ceiling case): above this rate per environment the
+   * schedule is split into shards ({index, count}, the producer's own option), one concurrent
+   * invocation each, so the offered load reaches the topic and the ESM is what is measured.
+   */
+  producerRatePerShard: number;
 }
 
-export type BenchCase = StartupCase | LatencyCase | ThroughputCase;
+export interface ProducerCase {
+  kind: 'producer';
+  id: string;
+  title: string;
+  /** The sandbox whose producer Lambda is measured (its ESM consumes the events meanwhile). */
+  lab: number;
+  ratePerSec: number;
+  durationSec: number;
+  /** One run per entry: the schedule split into this many concurrent producer invocations. */
+  shardCounts: number[];
+  drainTimeoutSec: number;
+}
+
+export type BenchCase = StartupCase | LatencyCase | ProducerCase | ThroughputCase;
 
 export const CASES: readonly BenchCase[] = [
   {
@@ -67,6 +87,16 @@ export const CASES: readonly BenchCase[] = [
     drainTimeoutSec: 15,
   },
   {
+    kind: 'producer',
+    id: 'producer-ceiling',
+    title: 'How fast the producer Lambda publishes: one execution environment vs the schedule in shards',
+    lab: 1,
+    ratePerSec: 6000,
+    durationSec: 5,
+    shardCounts: [1, 4],
+    drainTimeoutSec: 20,
+  },
+  {
     kind: 'throughput',
     id: 'max-throughput-batch-100',
     title: "Highest rate sustained with zero loss at batch 100 (lab 1's ESM, 0 ms/record)",
@@ -77,6 +107,7 @@ export const CASES: readonly BenchCase[] = [
     warmUpSec: 2,
     drainTimeoutSec: 15,
     keepUpShare: 0.95,
+    producerRatePerShard: 1500,
   },
 ];
 
@@ -88,8 +119,10 @@ export function quickCases(cases: readonly BenchCase[]): BenchCase[] {
         return { ...c, sandboxStarts: 1 };
       case 'latency':
         return { ...c, durationSec: 8, warmUpSec: 2, drainTimeoutSec: 10 };
+      case 'producer':
+        return { ...c, durationSec: 3 };
       case 'throughput':
-        return { ...c, ratesPerSec: c.ratesPerSec.slice(0, 2), stepSec: 5, warmUpSec: 1, drainTimeoutSec: 10 };
+        return { ...c, ratesPerSec: c.ratesPerSec.slice(0, 3), stepSec: 5, warmUpSec: 1, drainTimeoutSec: 10 };
     }
   });
 }

@@ -1,6 +1,6 @@
 // What the numbers were measured on: they mean little without it.
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, totalmem, type } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { findJava } from '../sandbox/jars.ts';
 
 export interface MachineInfo {
@@ -11,6 +11,8 @@ export interface MachineInfo {
   node: string;
   java: string;
   kafkajs: string;
+  /** 1-minute load average when the bench started: above the core count, something else was busy. */
+  loadAverageAtStart: number;
 }
 
 export function describeMachine(): MachineInfo {
@@ -28,6 +30,7 @@ export function describeMachine(): MachineInfo {
     node: process.version,
     java,
     kafkajs: packageVersion('kafkajs'),
+    loadAverageAtStart: Math.round(loadavg()[0] * 100) / 100,
   };
 }
 
@@ -43,7 +46,8 @@ function packageVersion(name: string): string {
 export function machineLines(m: MachineInfo, kafkaVersion: string | undefined): string[] {
   return [
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB, ${m.os}`,
-    `Node ${m.node}, ${m.java}, Kafka ${kafkaVersion ?? 'external'} (embedded broker), kafkajs ${m.kafkajs}`,
+    `Node ${m.node}, ${m.java}${kafkaVersion === undefined ? '' : `, Kafka ${kafkaVersion} (embedded broker)`}, kafkajs ${m.kafkajs}`,
     `These numbers are from a ${m.cores}-core machine: the broker JVM, the ESM pollers, every Lambda worker thread, the producer and the baseline consumer all share those ${m.cores} cores.`,
+    `Load average (1 min) when the bench started: ${m.loadAverageAtStart}${m.loadAverageAtStart >= m.cores * 0.5 ? ` (other work was running; see the "elsewhere cores" columns)` : ''}.`,
   ];
 }

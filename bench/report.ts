@@ -2,7 +2,8 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineLines } from './machine.ts';
-import { isFailed, type BenchRun, type CaseResult, type LatencyResult, type StartupResult, type ThroughputResult } from './results.ts';
+import type { ProbeResult } from './probe.ts';
+import { isFailed, type BenchRun, type CaseResult, type LatencyResult, type ProducerResult, type StartupResult, type ThroughputResult } from './results.ts';
 
 export type Format = 'text' | 'markdown';
 
@@ -21,11 +22,29 @@ export function table(header: string[], rows: string[][], format: Format): strin
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const ms = (v: number) => (Number.isInteger(v) ? `${v}` : v.toFixed(v >= 100 ? 0 : 1));
+const ms = (v: number) => v.toFixed(Math.abs(v) >= 100 ? 0 : 1);
 const ratio = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
 const signed = (v: number) => `${v >= 0 ? '+' : ''}${ms(v)}`;
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 const cores = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(2));
+
+const CPU_HEADER = ['main thread busy', 'main thread cores', 'main thread waiting for a core', 'loop delay p99 ms', 'node cores', 'broker cores', 'elsewhere cores', 'machine cores'];
+
+function cpuCells(p: ProbeResult): string[] {
+  return [
+    pct(p.mainThreadElu),
+    cores(p.mainThreadCores),
+    p.mainThreadCpuWait === undefined ? 'n/a' : pct(p.mainThreadCpuWait),
+    `${p.loopDelayP99Ms}`,
+    cores(p.nodeCores),
+    cores(p.others.broker),
+    cores(p.elsewhereCores),
+    `${cores(p.machineCores)} of ${p.cores}`,
+  ];
+}
+
+const CPU_LEGEND =
+  'main thread busy = event-loop utilization of the bench\'s main thread, which runs the ESM pollers and the Lambda runtime; main thread waiting for a core = share of the time it was runnable but not running (/proc schedstat); cores = CPU seconds per second; node = this process, all threads (Lambda workers included); elsewhere = every other process on the machine (another test run, say); machine = all of it.';
 
 function heading(text: string, format: Format, level = 2): string {
   return format === 'markdown' ? `${'#'.repeat(level)} ${text}` : `${text}\n${'='.repeat(Math.min(text.length, 100))}`;
@@ -37,12 +56,13 @@ function startup(r: StartupResult, f: Format): string[] {
     table(
       ['what', 'samples (ms)', 'median (ms)'],
       [
-        [`cold broker start, startKafka() (JVM ${r.broker.startMs} ms of it)`, `${r.broker.wallMs}`, `${r.broker.wallMs}`],
+        [`cold broker start, startKafka() (launch to ready: ${r.broker.startMs} ms)`, `${r.broker.wallMs}`, `${r.broker.wallMs}`],
         [`startSandbox(lab ${r.case.lab}) on the running broker`, samples(r.sandboxStarts.map((s) => s.wallMs)), `${r.sandboxStartMedianMs}`],
         [`sandbox.stop()`, samples(r.sandboxStarts.map((s) => s.stopMs)), `${r.sandboxStopMedianMs}`],
       ],
       f,
     ),
+    '',
     `Cold broker start: one sample, the broker this whole run uses (fresh data dir, storage format included${r.broker.external ? '; external broker, nothing started' : ''}).`,
   ];
 }
@@ -70,49 +90,87 @@ function latency(r: LatencyResult, f: Format): string[] {
     ),
     '',
     `Sandbox overhead: p50 ${signed(r.overhead.p50DiffMs)} ms (${ratio(r.overhead.p50Ratio)}), p99 ${signed(r.overhead.p99DiffMs)} ms (${ratio(r.overhead.p99Ratio)}); sandbox average batch ${r.sandbox.avgBatchSize}.`,
-    `CPU while measuring: main thread busy ${pct(r.probe.mainThreadElu)} (event-loop delay p99 ${r.probe.loopDelayP99Ms} ms), this Node process ${cores(r.probe.nodeCores)} cores, broker ${cores(r.probe.others.broker)} cores, plain consumer ${cores(r.probe.others.plainConsumer)} cores.`,
+    '',
+    'CPU from the first intended send until both consumers were done:',
+    '',
+    table(['', ...CPU_HEADER, 'plain consumer cores'], [['latency run', ...cpuCells(r.probe), cores(r.probe.others.plainConsumer)]], f),
   ];
 }
 
 function throughput(r: ThroughputResult, f: Format): string[] {
-  const rows = r.steps.map((s) => [
+  const verdict = r.steps.map((s) => [
     `${s.ratePerSec}`,
     `${s.offered}`,
     `${s.published}`,
     `${s.processed}`,
     `${s.lost}`,
-    `${s.throughputPerSec}`,
+    `${Math.round(s.throughputPerSec)}`,
     ms(s.endToEndMs.p50),
     ms(s.endToEndMs.p99),
-    ms(s.sendDelayMs.p99),
-    `${s.peakOffsetLag}`,
-    `${s.peakPollers}/${s.peakConcurrency}`,
-    s.drained ? `${s.drainSec}` : `no (${s.drainSec})`,
-    pct(s.probe.mainThreadElu),
-    cores(s.probe.nodeCores),
-    cores(s.probe.others.broker),
+    s.drained ? `${s.drainSec}` : `no (>${r.case.drainTimeoutSec})`,
     s.keptUp ? 'yes' : `NO: ${s.why}`,
   ]);
+  const where = r.steps.map((s) => [
+    `${s.ratePerSec}`,
+    `${s.producerShards}`,
+    `${Math.round(s.publishedPerSec)}`,
+    `${ms(s.sendDelayMs.p50)} / ${ms(s.sendDelayMs.p99)}`,
+    `${s.invocations.count}`,
+    `${s.avgBatchSize}`,
+    `${ms(s.invocations.handlerMs.p50)} / ${ms(s.invocations.invokeMs.p50)} / ${ms(s.invocations.invokeMs.p99)}`,
+    `${s.peakOffsetLag}`,
+    `${s.peakPollers} / ${s.peakConcurrency}`,
+  ]);
+  const cpu = r.steps.map((s) => [`${s.ratePerSec}`, ...cpuCells(s.probe)]);
   return [
-    `Setup: ${r.setup.lab} on topic ${r.setup.topic} (${r.setup.partitions} partitions), batch ${r.setup.batchSize}, window ${r.setup.batchingWindowMs} ms, pollers ${r.setup.pollers}, ${r.setup.processingMsPerRecord} ms/record; each step ${r.case.stepSec} s of steady load (first ${r.case.warmUpSec} s excluded) plus up to ${r.case.drainTimeoutSec} s of drain, on one sandbox.`,
+    `Setup: ${r.setup.lab} on topic ${r.setup.topic} (${r.setup.partitions} partitions), batch ${r.setup.batchSize}, window ${r.setup.batchingWindowMs} ms, pollers ${r.setup.pollers}, ${r.setup.processingMsPerRecord} ms/record; each step ${r.case.stepSec} s of steady load (first ${r.case.warmUpSec} s excluded) plus up to ${r.case.drainTimeoutSec} s of drain, all steps on one sandbox.`,
     '',
-    table(
-      ['offered/s', 'offered', 'published', 'processed', 'lost', 'sustained/s', 'p50 ms', 'p99 ms', 'send delay p99', 'peak lag', 'pollers/conc', 'drain s', 'main thread', 'node cores', 'broker cores', 'kept up'],
-      rows,
-      f,
-    ),
+    table(['offered/s', 'offered', 'published', 'processed', 'lost', 'sustained/s', 'p50 ms', 'p99 ms', 'drain s', 'kept up'], verdict, f),
     '',
     r.highestSustainedPerSec === null
       ? `Highest rate sustained with zero loss: none of the steps (${r.stoppedBecause}).`
       : `Highest rate sustained with zero loss: ${r.highestSustainedPerSec} events/s (${r.stoppedBecause}).`,
-    `Kept up = sustained >= ${pct(r.case.keepUpShare)} of offered, every published event processed, offset lag 0 within the drain timeout, nothing lost. Sustained = completions in the measured window (warm-up excluded, shifted by the median latency, as harness/stats.ts sustainedThroughput) per second. Send delay = actual minus intended send time of the producer Lambda. main thread = event-loop utilization of the sandbox's main thread; cores = CPU seconds per second.`,
+    '',
+    'Where the time went, per step:',
+    '',
+    table(['offered/s', 'producers', 'published/s', 'send delay p50/p99 ms', 'invocations', 'avg batch', 'handler p50 / invoke p50 / p99 ms', 'peak lag', 'peak pollers / in flight'], where, f),
+    '',
+    'CPU per step, while the load ran (not the drain):',
+    '',
+    table(['offered/s', ...CPU_HEADER], cpu, f),
+    '',
+    `Kept up = sustained >= ${pct(r.case.keepUpShare)} of offered, every published event processed and the offset lag 0 within the drain timeout, nothing lost. Sustained = completions in the measured window (warm-up excluded, shifted by the median latency, as harness/stats.ts sustainedThroughput) per second. drain s = seconds after the load ended until caught up. producers = concurrent producer Lambda environments, each publishing its shard of the schedule; published/s = events published from the first intended send until the producers returned; send delay = actual minus intended send time. handler = time in the processor's handler; invoke = from the ESM's invoke call to its result (handler plus the local runtime's round trip).`,
+  ];
+}
+
+function producer(r: ProducerResult, f: Format): string[] {
+  return [
+    `The producer Lambda sends one event per request and awaits each acknowledgement (kafkajs, acks all, one connection per execution environment). Offered: ${r.case.ratePerSec} events/s for ${r.case.durationSec} s; the ESM of lab ${r.case.lab} (0 ms/record) consumes meanwhile.`,
+    '',
+    table(
+      ['producer environments', 'offered', 'published', 'published/s', 'send delay p50 ms', 'send delay p99 ms'],
+      r.runs.map((x) => [`${x.shards}`, `${x.offered}`, `${x.published}`, `${Math.round(x.publishedPerSec)}`, ms(x.sendDelayMs.p50), ms(x.sendDelayMs.p99)]),
+      f,
+    ),
+    '',
+    'CPU while publishing:',
+    '',
+    table(['producer environments', ...CPU_HEADER], r.runs.map((x) => [`${x.shards}`, ...cpuCells(x.probe)]), f),
+
   ];
 }
 
 function section(result: CaseResult, format: Format): string[] {
   const title = heading(`${result.case.title} [${result.case.id}]`, format, 2);
   if (isFailed(result)) return [title, '', `FAILED: ${result.error}`];
-  const body = result.kind === 'startup' ? startup(result, format) : result.kind === 'latency' ? latency(result, format) : throughput(result, format);
+  const body =
+    result.kind === 'startup'
+      ? startup(result, format)
+      : result.kind === 'latency'
+        ? latency(result, format)
+        : result.kind === 'producer'
+          ? producer(result, format)
+          : throughput(result, format);
   return [title, '', ...body];
 }
 
@@ -124,6 +182,7 @@ export function renderRun(run: BenchRun, format: Format): string {
     format === 'markdown' ? `- Wall time ${run.wallSeconds} s; timeScale ${run.timeScale}; HdrHistogram percentiles; one run, one broker.` : `Wall time ${run.wallSeconds} s; timeScale ${run.timeScale}; HdrHistogram percentiles; one run, one broker.`,
   ];
   for (const result of run.results) lines.push('', ...section(result, format));
+  lines.push('', `CPU columns: ${CPU_LEGEND}`);
   if (run.notes.length > 0) lines.push('', heading('Notes', format, 2), '', ...run.notes.map((n) => (format === 'markdown' ? `- ${n}` : `- ${n}`)));
   return `${lines.join('\n')}\n`;
 }
@@ -139,16 +198,17 @@ function writeAtomic(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-/** Writes <stamp>.json and <stamp>.md, and overwrites latest.json and latest.md. */
+/**
+ * Writes <stamp>.json and <stamp>.md, and overwrites latest.json and latest.md, except for an
+ * interrupted run: its partial results get the stamped files only.
+ */
 export function saveRun(run: BenchRun, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   const stamp = runStamp(new Date(run.startedAt));
   const json = `${JSON.stringify(run, null, 1)}\n`;
   const md = renderRun(run, 'markdown');
-  const files = [join(dir, `${stamp}.json`), join(dir, `${stamp}.md`), join(dir, 'latest.json'), join(dir, 'latest.md')];
-  writeAtomic(files[0], json);
-  writeAtomic(files[1], md);
-  writeAtomic(files[2], json);
-  writeAtomic(files[3], md);
+  const names = [`${stamp}.json`, `${stamp}.md`, ...(run.interrupted ? [] : ['latest.json', 'latest.md'])];
+  const files = names.map((name) => join(dir, name));
+  files.forEach((file) => writeAtomic(file, file.endsWith('.json') ? json : md));
   return files;
 }

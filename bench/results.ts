@@ -1,7 +1,7 @@
 // What one bench run produces: the JSON kept under bench/results/ (small: summaries only, no
 // per-event data).
 import type { LatencySummary } from '../harness/run-result.ts';
-import type { BenchCase, LatencyCase, StartupCase, ThroughputCase } from './cases.ts';
+import type { BenchCase, LatencyCase, ProducerCase, StartupCase, ThroughputCase } from './cases.ts';
 import type { MachineInfo } from './machine.ts';
 import type { ProbeResult } from './probe.ts';
 
@@ -63,6 +63,31 @@ export interface LatencyResult {
   probe: ProbeResult;
 }
 
+export interface ProducerRun {
+  shards: number;
+  offered: number;
+  published: number;
+  /** Published events per second, from the first intended send until the last acknowledgement. */
+  publishedPerSec: number;
+  sendDelayMs: LatencySummary;
+  probe: ProbeResult;
+}
+
+export interface ProducerResult {
+  kind: 'producer';
+  case: ProducerCase;
+  runs: ProducerRun[];
+}
+
+/** Processor invocations of a step, as the local Lambda runtime recorded them. */
+export interface InvocationStats {
+  count: number;
+  /** Handler time (Lambda's Duration). */
+  handlerMs: LatencySummary;
+  /** From the ESM's invoke call until its result: handler time plus the runtime's round trip. */
+  invokeMs: LatencySummary;
+}
+
 export interface ThroughputStep {
   ratePerSec: number;
   offered: number;
@@ -74,7 +99,10 @@ export interface ThroughputStep {
   throughputPerSec: number;
   endToEndMs: LatencySummary;
   sendDelayMs: LatencySummary;
+  producerShards: number;
+  publishedPerSec: number;
   avgBatchSize: number;
+  invocations: InvocationStats;
   peakOffsetLag: number;
   peakPollers: number;
   peakConcurrency: number;
@@ -104,7 +132,7 @@ export interface FailedCase {
   error: string;
 }
 
-export type CaseResult = StartupResult | LatencyResult | ThroughputResult | FailedCase;
+export type CaseResult = StartupResult | LatencyResult | ProducerResult | ThroughputResult | FailedCase;
 
 export function isFailed(result: CaseResult): result is FailedCase {
   return 'error' in result;

@@ -64,6 +64,7 @@ interface Poller {
 }
 
 const DESTINATION_RETRY_MS = 500;
+const FINAL_COMMIT_WAIT_MS = 5_000;
 
 /** Backoff before retrying a failed batch: short, growing, capped at a second. */
 export function retryBackoffMs(retries: number): number {
@@ -346,6 +347,8 @@ export class KafkaEsmEngine {
     for (const poller of this.pollers) poller.windowTimer?.cancel();
     await Promise.allSettled([...this.running]);
     this.flushCommits();
-    await this.committing;
+    // A dead broker would keep the last commit retrying for a minute; what it could not commit
+    // is polled again after a restart (at-least-once), so stopping does not wait for it.
+    await Promise.race([this.committing, new Promise<void>((resolve) => setTimeout(resolve, FINAL_COMMIT_WAIT_MS).unref())]);
   }
 }

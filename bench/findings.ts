@@ -1,0 +1,83 @@
+// Plain-language observations computed from a run's numbers, appended to its notes: what the
+// measurements show, with the figures that show it.
+import { isFailed, type CaseResult, type LatencyResult, type ProducerResult, type ThroughputResult } from './results.ts';
+import type { ProbeResult } from './probe.ts';
+
+const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${Math.round(v * 100)}%`);
+const n = (v: number | undefined) => (v === undefined ? 'n/a' : `${v}`);
+
+/** ELU counts both: a loop that is runnable but not on a core still looks busy. */
+function starvation(p: ProbeResult): string {
+  if (p.mainThreadCores === undefined || p.mainThreadCpuWait === undefined || p.mainThreadCpuWait < 0.3) return '';
+  return (
+    ` The main thread was starved rather than overloaded: busy ${pct(p.mainThreadElu)} = on a core ${pct(p.mainThreadCores)} + waiting for a core ${pct(p.mainThreadCpuWait)}.` +
+    ` The ESM pollers and the Lambda runtime's bookkeeping for every function (invoke payloads, log and metric lines) all run on this one thread, which has no priority over the Lambda worker threads and the broker's JVM threads on ${p.cores} cores; its event-loop delay (p99 ${Math.round(p.loopDelayP99Ms)} ms) lands on every batch it hands to a function.`
+  );
+}
+
+function cpuSentence(p: ProbeResult): string {
+  return (
+    `the main thread's event loop was busy ${pct(p.mainThreadElu)} (on a core ${pct(p.mainThreadCores)}, waiting for one ${pct(p.mainThreadCpuWait)}; event-loop delay p99 ${Math.round(p.loopDelayP99Ms)} ms); ` +
+    `this process used ${p.nodeCores} cores, the broker ${n(p.others.broker)}, other processes ${n(p.elsewhereCores)}: ${n(p.machineCores)} of ${p.cores} cores in all`
+  );
+}
+
+function probes(results: CaseResult[]): Array<[string, ProbeResult]> {
+  const out: Array<[string, ProbeResult]> = [];
+  for (const r of results) {
+    if (isFailed(r)) continue;
+    if (r.kind === 'latency') out.push(['the latency case', r.probe]);
+    if (r.kind === 'producer') for (const x of r.runs) out.push([`the producer run with ${x.shards} environment${x.shards > 1 ? 's' : ''}`, x.probe]);
+    if (r.kind === 'throughput') for (const s of r.steps) out.push([`the ${s.ratePerSec}/s step`, s.probe]);
+  }
+  return out;
+}
+
+export function findings(results: CaseResult[]): string[] {
+  const notes: string[] = [];
+  const latency = results.find((r): r is LatencyResult => r.kind === 'latency' && !isFailed(r));
+  if (latency) {
+    notes.push(
+      `Latency case: the sandbox and the plain consumer read the same ${latency.published} events of one topic at the same time, each in its own consumer group; the difference is what the emulated ESM (fetch, batching, invoke) and the local Lambda runtime (worker thread round trip, log capture) add. AWS network and invoke overheads are not modelled, so on AWS the gap is larger.`,
+    );
+    if (latency.plain.endToEndMs.p50 > latency.sandbox.endToEndMs.p50) {
+      notes.push(
+        "Why the plain kafkajs consumer's median is higher: kafkajs's fetcher for a broker waits until every batch of its last fetch has been processed before it fetches again (node_modules/kafkajs/src/consumer/fetcher.js: 'Fetches data from all assigned nodes, waits for workerQueue to drain and repeats'), so with one broker a record that arrives while another record is in its timer waits for that record, then for a fetch round trip. The sandbox's ESM fetcher hands records to the rule engine without waiting for invocations (sandbox/kafka-esm/kafka-fetcher.ts), so it keeps fetching while the function runs, as AWS pollers do.",
+      );
+    }
+  }
+  const producer = results.find((r): r is ProducerResult => r.kind === 'producer' && !isFailed(r));
+  const single = producer?.runs.find((x) => x.shards === 1);
+  if (producer && single) {
+    const best = producer.runs.reduce((a, b) => (b.publishedPerSec > a.publishedPerSec ? b : a));
+    notes.push(
+      `Producer: one producer Lambda environment published ${Math.round(single.publishedPerSec)} events/s of the ${producer.case.ratePerSec}/s offered (send delay p99 ${Math.round(single.sendDelayMs.p99)} ms); ` +
+        (best.shards > 1
+          ? `${best.shards} environments together published ${Math.round(best.publishedPerSec)}/s (${n(best.probe.machineCores)} of ${best.probe.cores} cores busy). `
+          : `more environments did not publish faster (${producer.runs.map((x) => `${x.shards}: ${Math.round(x.publishedPerSec)}/s`).join(', ')}). `) +
+        `While one environment published, ${cpuSentence(single.probe)}.`,
+    );
+  }
+  const tp = results.find((r): r is ThroughputResult => r.kind === 'throughput' && !isFailed(r));
+  const failedIndex = tp ? tp.steps.findIndex((s) => !s.keptUp) : -1;
+  if (tp && failedIndex >= 0) {
+    const step = tp.steps[failedIndex];
+    const before = tp.steps[failedIndex - 1];
+    const producerShort = step.publishedPerSec < tp.case.keepUpShare * step.ratePerSec;
+    notes.push(
+      `Throughput: at ${step.ratePerSec}/s the producers published ${Math.round(step.publishedPerSec)}/s (send delay p99 ${Math.round(step.sendDelayMs.p99)} ms)` +
+        (producerShort ? ', so the offered load did not reach the topic on schedule' : ', on schedule') +
+        `; the processor's invocations took ${Math.round(step.invocations.handlerMs.p50)} ms in the handler but ${Math.round(step.invocations.invokeMs.p50)} ms (p99 ${Math.round(step.invocations.invokeMs.p99)} ms) from the ESM's invoke call to its result; ` +
+        `${cpuSentence(step.probe)}.` +
+        (before ? ` At ${before.ratePerSec}/s: main thread busy ${pct(before.probe.mainThreadElu)}, waiting for a core ${pct(before.probe.mainThreadCpuWait)}, invoke p50 ${Math.round(before.invocations.invokeMs.p50)} ms, ${n(before.probe.machineCores)} of ${before.probe.cores} cores in all.` : '') +
+        starvation(step.probe),
+    );
+  }
+  const busyElsewhere = probes(results).filter(([, p]) => (p.elsewhereCores ?? 0) >= 0.25);
+  if (busyElsewhere.length > 0) {
+    notes.push(
+      `Other processes on this machine used CPU during ${busyElsewhere.map(([what, p]) => `${what} (${p.elsewhereCores} cores)`).join(', ')}: those figures are pessimistic; run the bench on an otherwise idle machine to compare runs.`,
+    );
+  }
+  return notes;
+}

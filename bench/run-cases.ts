@@ -1,0 +1,475 @@
+// How each kind of case is measured. Every server or process a case starts is registered with
+// ctx.resources, so it is stopped by the case's own finally block and also by bench/run.ts on
+// failure or Ctrl-C.
+import { randomBytes } from 'node:crypto';
+import { expectedEventCount, intendedOffsetSec } from '../handlers/shared/schedule.ts';
+import type { TrafficProfile } from '../handlers/shared/traffic.ts';
+import type { ProducerPayload, ProducerResult as LambdaProducerResult } from '../handlers/producer.ts';
+import type { LatencySummary } from '../harness/run-result.ts';
+import { KAFKA_DEFAULT_BATCHING_WINDOW_MS, type LabSpec } from '../labs/lab-spec.ts';
+import { LABS } from '../labs/index.ts';
+import { average, round, summarize, sustainedThroughput } from '../harness/stats.ts';
+import { startSandbox, type Sandbox } from '../sandbox/index.ts';
+import type { KafkaSandbox } from '../sandbox/kafka-broker.ts';
+import type { LatencyCase, ProducerCase, StartupCase, ThroughputCase } from './cases.ts';
+import { startPlainConsumer } from './plain-consumer.ts';
+import { benchLab, collectProcessed, median, waitUntil, withTimeout } from './pipeline.ts';
+import { Probe, type ProbeResult } from './probe.ts';
+import type { BrokerStart, ConsumerMeasurement, InvocationStats, LatencyResult, ProducerResult, ProducerRun, StartupResult, ThroughputResult, ThroughputStep } from './results.ts';
+
+const METRICS_NAMESPACE = 'KafkaLambdaWorkshop';
+/** Between preparing a run and its first intended send. */
+const LEAD_MS = 1_500;
+const SAMPLE_MS = 250;
+/** Per resource in Resources.stopAll: a stop that hangs must not keep the broker running. */
+const STOP_TIMEOUT_MS = 8_000;
+
+/** Stop functions of everything running, newest last; run.ts empties it on exit. */
+export class Resources {
+  readonly #stops = new Map<number, { name: string; stop: () => Promise<unknown> }>();
+  #next = 0;
+
+  /** Registers a stop function; the returned function stops it now and unregisters it. */
+  track(name: string, stop: () => Promise<unknown>): () => Promise<void> {
+    const id = this.#next++;
+    this.#stops.set(id, { name, stop });
+    return async () => {
+      if (!this.#stops.delete(id)) return;
+      await stop();
+    };
+  }
+
+  #stopping: Promise<void> | undefined;
+
+  /**
+   * Stops everything still registered, newest first; never throws. A call while another is
+   * running waits for that one, so whoever calls last returns only when everything is stopped.
+   */
+  stopAll(log: (message: string) => void): Promise<void> {
+    this.#stopping ??= (async () => {
+      while (this.#stops.size > 0) {
+        const entries = [...this.#stops.values()].reverse();
+        this.#stops.clear();
+        for (const { name, stop } of entries) {
+          try {
+            await withTimeout(stop(), STOP_TIMEOUT_MS, `stopping ${name}`);
+          } catch (error) {
+            // Moving on: the broker (registered first, stopped last) must still be stopped.
+            log(`  ${error instanceof Error ? error.message : String(error)}; moving on`);
+          }
+        }
+      }
+    })().finally(() => (this.#stopping = undefined));
+    return this.#stopping;
+  }
+}
+
+export interface BenchContext {
+  kafka: KafkaSandbox;
+  timeScale: number;
+  /** Epoch ms by which the whole bench must be done. */
+  deadline: number;
+  resources: Resources;
+  log: (message: string) => void;
+  interrupted: () => boolean;
+  /** Rejects on Ctrl-C: raced against every long wait, so an interrupted case ends at once. */
+  interruption: Promise<never>;
+}
+
+const tag = () => `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+
+function steadyProfile(lab: LabSpec, ratePerSec: number, durationSec: number): TrafficProfile {
+  const t = lab.traffic;
+  return { shape: 'steady', ratePerSec, durationSec, eventBytes: t.eventBytes, statusMix: t.statusMix, poisonShare: 0, seed: t.seed };
+}
+
+function windowMs(lab: LabSpec): number {
+  const s = lab.kafkaEsm.batchingWindowSeconds;
+  return s === undefined ? KAFKA_DEFAULT_BATCHING_WINDOW_MS : s * 1000;
+}
+
+function pollersText(lab: LabSpec): string {
+  const p = lab.kafkaEsm.provisionedPollers;
+  return p ? `provisioned ${p.minimum}-${p.maximum}` : 'on-demand';
+}
+
+async function startTracked(lab: LabSpec, ctx: BenchContext): Promise<{ sandbox: Sandbox; stop: () => Promise<void> }> {
+  const starting = startSandbox(lab, { kafka: ctx.kafka, timeScale: ctx.timeScale });
+  // Interrupted while starting: stop it once it is up (the race below has already given up on it).
+  starting.then((late) => (ctx.interrupted() ? late.stop() : undefined)).catch(() => undefined);
+  const sandbox = await Promise.race([starting, ctx.interruption]);
+  return { sandbox, stop: ctx.resources.track(`sandbox ${lab.id}`, () => sandbox.stop()) };
+}
+
+function sendDelays(sandbox: Sandbox, since: number): number[] {
+  return sandbox.runtime.metrics.values({ namespace: METRICS_NAMESPACE, name: 'SendDelay', functionName: sandbox.functions.producer.name, since });
+}
+
+interface Produced {
+  published: number;
+  failedToPublish: number;
+  sendDelayMs: LatencySummary;
+  /** Published events per second from the first intended send until the producer returned. */
+  publishedPerSec: number;
+}
+
+/**
+ * Runs the producer Lambda for one run, bounded in time: sandbox.produce() for one shard, else
+ * `shards` concurrent invocations of the same function, each with its shard of the schedule.
+ */
+async function produce(ctx: BenchContext, sandbox: Sandbox, runId: string, startAtMs: number, profile: TrafficProfile, shards = 1): Promise<Produced> {
+  const since = Date.now();
+  const budgetMs = startAtMs - Date.now() + profile.durationSec * 1000 + 60_000;
+  const invokeShard = async (index: number): Promise<LambdaProducerResult> => {
+    const result = await sandbox.functions.producer.invoke({ runId, startAtMs, profile, shard: { index, count: shards } } satisfies ProducerPayload);
+    if (result.outcome !== 'ok') throw new Error(`producer shard ${index} of ${shards} failed: ${result.error?.errorMessage ?? result.outcome}`);
+    return result.response as LambdaProducerResult;
+  };
+  const work = shards <= 1 ? sandbox.produce({ runId, startAtMs, profile }).then((r) => [r]) : Promise.all(Array.from({ length: shards }, (_, i) => invokeShard(i)));
+  const results = await withTimeout(Promise.race([work, ctx.interruption]), budgetMs, `the producer Lambda (run ${runId})`);
+  const published = results.reduce((sum, r) => sum + r.published, 0);
+  return {
+    published,
+    failedToPublish: results.reduce((sum, r) => sum + r.failedToPublish, 0),
+    sendDelayMs: summarize(sendDelays(sandbox, since)),
+    publishedPerSec: round(published / Math.max(0.001, (Date.now() - startAtMs) / 1000)),
+  };
+}
+
+/**
+ * Starts `count` producer execution environments (concurrent one-event invocations), so a sharded
+ * run does not begin with cold starts. Warm environments are reused by later invocations.
+ */
+async function warmProducers(ctx: BenchContext, sandbox: Sandbox, lab: LabSpec, count: number): Promise<void> {
+  if (count <= 1) return;
+  const profile = steadyProfile(lab, 1, 1);
+  await produce(ctx, sandbox, `bench-warmup-${tag()}`, Date.now() + 300, profile, count);
+}
+
+/** A Probe that starts measuring at `atMs` (the first intended send), not during the lead time. */
+function probeFrom(atMs: number, others: Record<string, number | undefined>): () => ProbeResult {
+  let probe: Probe | undefined;
+  const timer = setTimeout(() => (probe = new Probe(others)), Math.max(0, atMs - Date.now()));
+  return () => {
+    clearTimeout(timer);
+    return (probe ?? new Probe(others)).stop();
+  };
+}
+
+/** The processor's invocations from now on, until stop(). */
+function watchInvocations(sandbox: Sandbox): () => InvocationStats {
+  const handler: number[] = [];
+  const invoke: number[] = [];
+  const name = sandbox.functions.kafkaTarget.name;
+  const unsubscribe = sandbox.runtime.onInvocation((record) => {
+    if (record.functionName !== name || record.outcome === 'throttled') return;
+    handler.push(record.durationMs);
+    invoke.push(record.end - record.start);
+  });
+  return () => {
+    unsubscribe();
+    return { count: invoke.length, handlerMs: summarize(handler), invokeMs: summarize(invoke) };
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
+
+export async function runStartup(c: StartupCase, ctx: BenchContext, broker: BrokerStart): Promise<StartupResult> {
+  const lab = LABS[c.lab - 1];
+  const starts: StartupResult['sandboxStarts'] = [];
+  for (let i = 0; i < c.sandboxStarts && !ctx.interrupted(); i++) {
+    if (Date.now() > ctx.deadline - 60_000) throw new Error(`the time budget ran out after ${i} sandbox starts`);
+    const t0 = Date.now();
+    const { sandbox, stop } = await startTracked(lab, ctx);
+    const wallMs = Date.now() - t0;
+    const t1 = Date.now();
+    await stop();
+    starts.push({ wallMs, startMs: sandbox.startMs, stopMs: Date.now() - t1 });
+    ctx.log(`  startSandbox(${lab.id}) #${i + 1}: ${wallMs} ms (stop ${starts.at(-1)!.stopMs} ms)`);
+  }
+  return {
+    kind: 'startup',
+    case: c,
+    broker,
+    sandboxStarts: starts,
+    sandboxStartMedianMs: median(starts.map((s) => s.wallMs)),
+    sandboxStopMedianMs: median(starts.map((s) => s.stopMs)),
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
+
+export async function runLatency(c: LatencyCase, ctx: BenchContext): Promise<LatencyResult> {
+  const id = tag();
+  const lab = benchLab(c.lab, `bench-latency-${id}`);
+  const profile = steadyProfile(lab, c.ratePerSec, c.durationSec);
+  const offered = expectedEventCount(profile);
+  const runId = `bench-latency-${id}`;
+  let startAtMs = 0;
+  const intendedAt = (seq: number) => startAtMs + Math.round(intendedOffsetSec(profile, seq) * 1000);
+
+  const { sandbox, stop } = await startTracked(lab, ctx);
+  try {
+    const collector = collectProcessed(sandbox, (r, seq) => (r === runId ? intendedAt(seq) : undefined));
+    const run = collector.run(runId);
+    const partitions = lab.topic.partitions;
+    const plain = startPlainConsumer({
+      brokers: ctx.kafka.brokerList,
+      topic: lab.topic.name,
+      groupId: `bench-plain-${id}`,
+      runId,
+      processingMsPerRecord: lab.processor.processingMsPerRecord,
+      partitionsConsumedConcurrently: partitions,
+    });
+    const stopPlain = ctx.resources.track('plain kafkajs consumer', () => plain.kill());
+    try {
+      await Promise.race([plain.ready(30_000), ctx.interruption]);
+      startAtMs = Date.now() + LEAD_MS;
+      const stopProbe = probeFrom(startAtMs, { broker: ctx.kafka.pid, plainConsumer: plain.pid });
+      ctx.log(`  producing ${offered} events at ${c.ratePerSec}/s for ${c.durationSec} s to both consumers...`);
+      const { published, sendDelayMs } = await produce(ctx, sandbox, runId, startAtMs, profile);
+      const allIn = () => run.records.size >= published && plain.count() >= published;
+      await waitUntil(() => allIn() || ctx.interrupted(), c.drainTimeoutSec * 1000);
+      const drained = allIn();
+      const probeResult = stopProbe();
+      if (!drained) ctx.log(`  drain timeout: sandbox ${run.records.size}, plain ${plain.count()} of ${published}`);
+      const plainResult = await plain.stop();
+      await stopPlain();
+
+      const warmUpEnd = startAtMs + c.warmUpSec * 1000;
+      const measured = (seq: number) => intendedAt(seq) >= warmUpEnd;
+      const sandboxMs = [...run.records.entries()].filter(([seq]) => measured(seq)).map(([, r]) => r.endToEndMs);
+      const plainSeqs = new Set(plainResult.done.map(([seq]) => seq));
+      const plainMs = plainResult.done.filter(([seq]) => measured(seq)).map(([, e2e]) => e2e);
+      const sandboxM: ConsumerMeasurement & { avgBatchSize: number } = {
+        processed: run.records.size,
+        lost: Math.max(0, published - run.records.size),
+        duplicates: run.duplicates,
+        endToEndMs: summarize(sandboxMs),
+        avgBatchSize: average(run.batchSizes),
+      };
+      const plainM: ConsumerMeasurement = {
+        processed: plainSeqs.size,
+        lost: Math.max(0, published - plainSeqs.size),
+        duplicates: plainResult.duplicates,
+        endToEndMs: summarize(plainMs),
+      };
+      collector.stop();
+      const s = sandboxM.endToEndMs;
+      const p = plainM.endToEndMs;
+      return {
+        kind: 'latency',
+        case: c,
+        setup: {
+          lab: LABS[c.lab - 1].id,
+          topic: lab.topic.name,
+          partitions,
+          batchSize: lab.kafkaEsm.batchSize,
+          batchingWindowMs: windowMs(lab),
+          pollers: pollersText(lab),
+          processingMsPerRecord: lab.processor.processingMsPerRecord,
+          plainConsumer: `kafkajs eachMessage in its own process, group bench-plain-${id}, partitionsConsumedConcurrently ${partitions}, same per-record work (await a ${lab.processor.processingMsPerRecord} ms timer)`,
+        },
+        offered,
+        published,
+        sendDelayMs,
+        sandbox: sandboxM,
+        plain: plainM,
+        overhead: {
+          p50DiffMs: round(s.p50 - p.p50),
+          p99DiffMs: round(s.p99 - p.p99),
+          p50Ratio: p.p50 > 0 ? round(s.p50 / p.p50) : NaN,
+          p99Ratio: p.p99 > 0 ? round(s.p99 / p.p99) : NaN,
+        },
+        probe: probeResult,
+      };
+    } finally {
+      await stopPlain();
+    }
+  } finally {
+    await stop();
+  }
+}
+
+// -------------------------------------------------------------------------------------------------
+
+export async function runProducer(c: ProducerCase, ctx: BenchContext): Promise<ProducerResult> {
+  const id = tag();
+  const lab = benchLab(c.lab, `bench-producer-${id}`, (l) => {
+    l.processor.processingMsPerRecord = 0;
+  });
+  const profile = steadyProfile(lab, c.ratePerSec, c.durationSec);
+  const offered = expectedEventCount(profile);
+  const runs: ProducerRun[] = [];
+  const { sandbox, stop } = await startTracked(lab, ctx);
+  try {
+    const collector = collectProcessed(sandbox, () => undefined);
+    await warmProducers(ctx, sandbox, lab, Math.max(...c.shardCounts));
+    for (const shards of c.shardCounts) {
+      if (ctx.interrupted()) break;
+      if (Date.now() + (c.durationSec + c.drainTimeoutSec) * 1000 + 20_000 > ctx.deadline) throw new Error('the time budget ran out');
+      const runId = `bench-producer-${shards}-${id}`;
+      const startAtMs = Date.now() + LEAD_MS;
+      const stopProbe = probeFrom(startAtMs, { broker: ctx.kafka.pid });
+      ctx.log(`  ${offered} events at ${c.ratePerSec}/s from ${shards} producer environment${shards > 1 ? 's' : ''}...`);
+      const produced = await produce(ctx, sandbox, runId, startAtMs, profile, shards);
+      const probe = stopProbe();
+      runs.push({ shards, offered, published: produced.published, publishedPerSec: produced.publishedPerSec, sendDelayMs: produced.sendDelayMs, probe });
+      ctx.log(`  ${shards} environment${shards > 1 ? 's' : ''}: published ${Math.round(produced.publishedPerSec)}/s, send delay p99 ${Math.round(produced.sendDelayMs.p99)} ms`);
+      // Let the ESM catch up, so the next run starts on an idle pipeline.
+      const run = collector.run(runId);
+      await waitUntil(() => run.records.size >= produced.published || ctx.interrupted(), c.drainTimeoutSec * 1000);
+    }
+    collector.stop();
+    return { kind: 'producer', case: c, runs };
+  } finally {
+    await stop();
+  }
+}
+
+// -------------------------------------------------------------------------------------------------
+
+export async function runThroughput(c: ThroughputCase, ctx: BenchContext): Promise<ThroughputResult> {
+  const id = tag();
+  const lab = benchLab(c.lab, `bench-throughput-${id}`, (l) => {
+    l.processor.processingMsPerRecord = c.processingMsPerRecord;
+  });
+  const profiles = new Map<string, { profile: TrafficProfile; startAtMs: number }>();
+  const intendedAt = (runId: string, seq: number) => {
+    const run = profiles.get(runId);
+    return run ? run.startAtMs + Math.round(intendedOffsetSec(run.profile, seq) * 1000) : undefined;
+  };
+  const steps: ThroughputStep[] = [];
+  let stoppedBecause = '';
+
+  const shardsFor = (rate: number) => Math.max(1, Math.ceil(rate / c.producerRatePerShard));
+
+  const { sandbox, stop } = await startTracked(lab, ctx);
+  try {
+    const collector = collectProcessed(sandbox, intendedAt);
+    await warmProducers(ctx, sandbox, lab, Math.max(...c.ratesPerSec.map(shardsFor)));
+    async function runStep(rate: number): Promise<ThroughputStep> {
+      const runId = `bench-tp-${rate}-${id}`;
+      const profile = steadyProfile(lab, rate, c.stepSec);
+      const offered = expectedEventCount(profile);
+      const startAtMs = Date.now() + LEAD_MS;
+      profiles.set(runId, { profile, startAtMs });
+      const run = collector.run(runId);
+      let peakLag = 0;
+      let peakPollers = 0;
+      let peakConcurrency = 0;
+      const sampler = setInterval(() => {
+        const snap = sandbox.snapshot();
+        peakLag = Math.max(peakLag, snap.kafkaEsm.offsetLag);
+        peakPollers = Math.max(peakPollers, snap.kafkaEsm.pollers);
+        peakConcurrency = Math.max(peakConcurrency, snap.kafkaEsm.concurrency);
+      }, SAMPLE_MS);
+      const shards = shardsFor(rate);
+      const stopProbe = probeFrom(startAtMs, { broker: ctx.kafka.pid });
+      const stopWatching = watchInvocations(sandbox);
+      try {
+        ctx.log(`  step ${rate}/s: ${offered} events over ${c.stepSec} s (${shards} producer environment${shards > 1 ? 's' : ''})...`);
+        const { published, sendDelayMs, publishedPerSec } = await produce(ctx, sandbox, runId, startAtMs, profile, shards);
+        // CPU while the load ran; the drain is not part of it.
+        const probeResult = stopProbe();
+        const loadEnd = startAtMs + c.stepSec * 1000;
+        const caughtUp = () => {
+          const esm = sandbox.snapshot().kafkaEsm;
+          return run.records.size >= published && esm.offsetLag === 0 && esm.concurrency === 0 && esm.waiting === 0;
+        };
+        const drainBudgetMs = Math.max(0, loadEnd + c.drainTimeoutSec * 1000 - Date.now());
+        await waitUntil(() => caughtUp() || ctx.interrupted(), drainBudgetMs, 50);
+        const drained = caughtUp();
+        const drainSec = round(Math.max(0, Date.now() - loadEnd) / 1000, 1);
+        const invocations = stopWatching();
+
+        const warmUpEnd = startAtMs + c.warmUpSec * 1000;
+        const measured = [...run.records.entries()].filter(([seq]) => (intendedAt(runId, seq) ?? 0) >= warmUpEnd).map(([, r]) => r);
+        const endToEndMs = summarize(measured.map((r) => r.endToEndMs));
+        const throughputPerSec = sustainedThroughput(measured.map((r) => r.completedAt), { from: warmUpEnd, to: loadEnd }, endToEndMs.p50);
+        const lost = Math.max(0, published - run.records.size);
+        const why: string[] = [];
+        if (throughputPerSec < c.keepUpShare * rate) why.push(`sustained ${Math.round(throughputPerSec)}/s < ${Math.round(c.keepUpShare * 100)}% of ${rate}/s`);
+        if (publishedPerSec < c.keepUpShare * rate) why.push(`the producers published only ${Math.round(publishedPerSec)}/s`);
+        if (!drained) why.push(`lag not drained within ${c.drainTimeoutSec} s`);
+        if (lost > 0) why.push(`${lost} lost`);
+        if (published < offered) why.push(`${offered - published} not published`);
+        return {
+          ratePerSec: rate,
+          offered,
+          published,
+          processed: run.records.size,
+          lost,
+          duplicates: run.duplicates,
+          throughputPerSec,
+          endToEndMs,
+          sendDelayMs,
+          producerShards: shards,
+          publishedPerSec,
+          avgBatchSize: average(run.batchSizes),
+          invocations,
+          peakOffsetLag: peakLag,
+          peakPollers,
+          peakConcurrency,
+          drained,
+          drainSec,
+          keptUp: why.length === 0,
+          why: why.join('; '),
+          probe: probeResult,
+        };
+      } finally {
+        clearInterval(sampler);
+        stopWatching();
+      }
+    }
+
+    for (const rate of c.ratesPerSec) {
+      if (ctx.interrupted()) {
+        stoppedBecause = 'interrupted';
+        break;
+      }
+      const worstCaseMs = (c.stepSec + c.drainTimeoutSec) * 1000 + LEAD_MS + 20_000;
+      if (Date.now() + worstCaseMs > ctx.deadline) {
+        stoppedBecause = `the ${Math.round((ctx.deadline - Date.now()) / 1000)} s left of the time budget could not fit the ${rate}/s step`;
+        break;
+      }
+      let step: ThroughputStep;
+      try {
+        step = await runStep(rate);
+      } catch (error) {
+        // Keep the steps measured so far; this one is reported as the reason stepping stopped.
+        stoppedBecause = `the ${rate}/s step failed: ${error instanceof Error ? error.message : String(error)}`;
+        ctx.log(`  ${stoppedBecause}`);
+        break;
+      }
+      steps.push(step);
+      ctx.log(`  ${rate}/s: sustained ${Math.round(step.throughputPerSec)}/s, p99 ${Math.round(step.endToEndMs.p99)} ms, lost ${step.lost}, ${step.keptUp ? 'kept up' : `did NOT keep up (${step.why})`}`);
+      if (!step.keptUp) {
+        stoppedBecause = `stepping stopped after ${rate}/s did not keep up`;
+        break;
+      }
+    }
+    collector.stop();
+    if (!stoppedBecause) stoppedBecause = 'every step kept up, so the ceiling is above the last step';
+    const good = steps.filter((s) => s.keptUp && s.lost === 0);
+    return {
+      kind: 'throughput',
+      case: c,
+      setup: {
+        lab: LABS[c.lab - 1].id,
+        topic: lab.topic.name,
+        partitions: lab.topic.partitions,
+        batchSize: lab.kafkaEsm.batchSize,
+        batchingWindowMs: windowMs(lab),
+        pollers: pollersText(lab),
+        processingMsPerRecord: lab.processor.processingMsPerRecord,
+      },
+      steps,
+      highestSustainedPerSec: good.length > 0 ? Math.max(...good.map((s) => s.ratePerSec)) : null,
+      stoppedBecause,
+    };
+
+  } finally {
+    await stop();
+  }
+}
