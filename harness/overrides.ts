@@ -120,13 +120,12 @@ export function applyOverrides(lab: LabSpec, overrides: readonly Override[]): La
     if (value === undefined) delete node[last];
     else node[last] = value;
   }
+  const set = overrides.map((o) => o.text).join(', ');
+  const withSet = (message: string) => new UsageError(`With --set ${set}, ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
   try {
     return checkFilterSyntax(validateLabSpec(copy as unknown as LabSpec));
   } catch (error) {
-    if (error instanceof LabSpecError) {
-      const set = overrides.map((o) => o.text).join(', ');
-      throw new UsageError(`With --set ${set}, ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`);
-    }
+    if (error instanceof LabSpecError || error instanceof UsageError) throw withSet(error.message);
     throw error;
   }
 }
