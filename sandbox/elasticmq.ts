@@ -19,6 +19,7 @@ import {
   newMarker,
   reapOrphans,
   removeDir,
+  serverControls,
   SandboxError,
   sleep,
   startProcess,
@@ -174,7 +175,6 @@ function embeddedHandle(args: {
   startMs: number;
 }): ElasticMqSandbox {
   const { proc, endpoint, dataDir, ownsDir, options } = args;
-  let stopped: Promise<void> | null = null;
   return {
     endpoint,
     region: SANDBOX_REGION,
@@ -187,17 +187,7 @@ function embeddedHandle(args: {
     port: args.port,
     startMs: args.startMs,
     clientConfig: () => sqsClientConfig(endpoint),
-    isRunning: () => proc.isRunning(),
-    stop() {
-      stopped ??= (async () => {
-        await proc.stop(options.stopGraceMs ?? 10_000);
-        if (ownsDir && !options.keepDataDir) removeDir(dataDir);
-      })();
-      return stopped;
-    },
-    async kill9() {
-      await proc.kill9();
-    },
+    ...serverControls(proc, { dir: dataDir, owned: ownsDir, keep: options.keepDataDir, graceMs: options.stopGraceMs ?? 10_000 }),
   };
 }
 

@@ -45,6 +45,7 @@ import {
   newMarker,
   reapOrphans,
   removeDir,
+  serverControls,
   SandboxError,
   sleep,
   startProcess,
@@ -233,7 +234,6 @@ function embeddedHandle(args: {
   startMs: number;
 }): KafkaSandbox {
   const { proc, brokers, ports, dataDir, ownsDir, logFile, options } = args;
-  let stopped: Promise<void> | null = null;
   return {
     brokers,
     brokerList: [brokers],
@@ -245,17 +245,7 @@ function embeddedHandle(args: {
     port: ports.port,
     controllerPort: ports.controllerPort,
     startMs: args.startMs,
-    isRunning: () => proc.isRunning(),
-    stop() {
-      stopped ??= (async () => {
-        await proc.stop(options.stopGraceMs ?? 15_000);
-        if (ownsDir && !options.keepDataDir) removeDir(dataDir);
-      })();
-      return stopped;
-    },
-    async kill9() {
-      await proc.kill9();
-    },
+    ...serverControls(proc, { dir: dataDir, owned: ownsDir, keep: options.keepDataDir, graceMs: options.stopGraceMs ?? 15_000 }),
   };
 }
 
