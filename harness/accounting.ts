@@ -1,5 +1,6 @@
 // Exact accounting by (runId, seq): every published event must end processed, filtered or
 // dead-lettered. Lost and duplicated events are counted from the seqs, never assumed.
+import type { EventCounts } from './run-result.ts';
 
 export interface AccountingInput {
   /** The seqs that reached the topic (from the ledger, or the producer's result). */
@@ -10,14 +11,8 @@ export interface AccountingInput {
   deadLettered: readonly number[];
 }
 
-export interface Accounting {
-  published: number;
-  processed: number;
-  filtered: number;
-  deadLettered: number;
-  lost: number;
-  /** Events handled more than once (processed twice, or processed and also dead-lettered). */
-  duplicated: number;
+/** `duplicated`: events handled more than once (processed twice, or processed and dead-lettered). */
+export interface Accounting extends EventCounts {
   /** Up to 20 of each, to show in a failure message. */
   lostSeqs: number[];
   duplicatedSeqs: number[];

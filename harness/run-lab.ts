@@ -7,7 +7,7 @@ import { validateLabSpec, type LabSpec, type TrafficSpec } from '../labs/lab-spe
 import { account } from './accounting.ts';
 import { checkTargets } from './check-targets.ts';
 import { applyOverrides, checkFilterSyntax, type Override } from './overrides.ts';
-import type { LabRunResult, TimelinePoint } from './run-result.ts';
+import type { EventCounts, LabRunResult, TimelinePoint } from './run-result.ts';
 import { average, batchSizeDistribution, latencyHistogram, round, summarize, sustainedThroughput } from './stats.ts';
 import type { LabTarget, LiveSample } from './targets/target.ts';
 
@@ -160,12 +160,7 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
       config: spec,
       overrides: (options.overrides ?? []).map((o) => o.text),
       model,
-      published: accounting.published,
-      processed: accounting.processed,
-      filtered: accounting.filtered,
-      deadLettered: accounting.deadLettered,
-      lost: accounting.lost,
-      duplicated: accounting.duplicated,
+      ...eventCounts(accounting),
       avgBatchSize,
       endToEndMs,
       sendDelayMs: summarize(published.sendDelaysMs),
@@ -186,6 +181,10 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
   } finally {
     await prepared.close();
   }
+}
+
+function eventCounts({ published, processed, filtered, deadLettered, lost, duplicated }: EventCounts): EventCounts {
+  return { published, processed, filtered, deadLettered, lost, duplicated };
 }
 
 function buildTimeline(

@@ -44,7 +44,17 @@ export interface TimelinePoint {
   queueDepth?: number;
 }
 
-export interface LabRunResult {
+/** Every published event ends processed, filtered or dead-lettered; lost and duplicated are counted. */
+export interface EventCounts {
+  published: number;
+  processed: number;
+  filtered: number;
+  deadLettered: number;
+  lost: number;
+  duplicated: number;
+}
+
+export interface LabRunResult extends EventCounts {
   lab: string;
   title: string;
   target: Place;
@@ -54,12 +64,6 @@ export interface LabRunResult {
   config: LabSpec;
   overrides: string[];
   model: CapacityModel;
-  published: number;
-  processed: number;
-  filtered: number;
-  deadLettered: number;
-  lost: number;
-  duplicated: number;
   avgBatchSize: number;
   /** Warm-up excluded. */
   endToEndMs: LatencySummary;

@@ -20,13 +20,7 @@ export interface Booking {
   padding: string;
 }
 
-export interface BookingFields {
-  runId: string;
-  seq: number;
-  intendedAt: number;
-  bookingId: string;
-  flight: string;
-  status: BookingStatus;
+export interface BookingFields extends Omit<Booking, 'padding'> {
   /** Exact UTF-8 size of the serialized event. */
   eventBytes: number;
 }
