@@ -384,6 +384,7 @@ const NOT_RERUN: Record<string, string> = {
   'npm run synth': 'test/stacks synthesizes every stack, and CI runs the whole suite',
   'npm run typecheck': 'CI and the developers run `npx tsc --noEmit`',
   'npm run sandbox:fetch': 'CI runs it before the tests (.ci/run)',
+  'npm run test:faults': 'the fault suite is test/faults, part of `npm test`',
 };
 
 /** The placeholder the runner replaces with a temporary directory. */
@@ -417,6 +418,8 @@ export function planLocalRuns(commands: readonly GuideCommand[], pkg: PackageJso
     } else if (c.kind === 'npx workshop' && (c.action === 'models' || c.action === 'paths')) {
       const args = [c.action, ...c.args];
       add(`cli ${envKey} ${args.join(' ')}`, c, () => ({ kind: 'cli', args, env: c.env, expect: 'pass', from: [c] }));
+    } else if (c.kind === 'npx workshop' && c.action === 'dashboard') {
+      add('not-rerun dashboard', c, () => ({ kind: 'not-rerun', why: 'it serves until Ctrl+C; test/browser/dashboard.test.ts runs it in Chromium beside a lab run', from: [c] }));
     } else if (c.kind === 'npx workshop' && c.action === 'sandbox') {
       // Never deduplicated: `down` then `up` then `status` means something in that order.
       add(`sandbox ${sandboxSeq++}`, c, () => ({ kind: 'sandbox', args: ['sandbox', ...c.args], env: c.env, from: [c] }));

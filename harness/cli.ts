@@ -1,7 +1,8 @@
 // `workshop`: the command line every guide step and test relies on.
 //
 //   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
-//                [--json FILE] [--html FILE] [--quick] [--time-scale N]
+//                [--json FILE] [--html FILE] [--quick] [--time-scale N] [--dashboard [--port N]]
+//   workshop dashboard [--port N]   the live dashboard that follows every local run
 //   workshop models              every lab's capacity model
 //   workshop paths               every path --set accepts
 //   workshop sandbox up|down|status [--lab N]
@@ -16,6 +17,8 @@ import { findLab, labChoices, LABS } from '../labs/index.ts';
 import { LabSpecError, PLACES, type LabSpec, type Place } from '../labs/lab-spec.ts';
 import { SandboxError } from '../sandbox/process.ts';
 import { parseOverride, SETTABLE_PATHS } from './overrides.ts';
+import { LiveFeedWriter, type LiveRun } from './dashboard/live-feed.ts';
+import { dashboardAt, DEFAULT_DASHBOARD_PORT, startDashboard, type DashboardServer } from './dashboard/server.ts';
 import { createProgressView } from './progress-view.ts';
 import type { LabRunResult, RunReport } from './run-result.ts';
 import { runLab } from './run-lab.ts';
@@ -24,7 +27,8 @@ import { UsageError, type LabTarget } from './targets/target.ts';
 
 const USAGE = `Usage:
   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
-               [--json FILE] [--html FILE] [--quick] [--time-scale N]
+               [--json FILE] [--html FILE] [--quick] [--time-scale N] [--dashboard [--port N]]
+  workshop dashboard [--port N]
   workshop models
   workshop paths
   workshop sandbox up|down|status [--lab N]
@@ -36,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(rest);
+    case 'dashboard':
+      return dashboardCommand(rest);
     case 'models':
       console.log(renderModels(LABS.map((lab) => ({ lab, model: capacityModel(lab) }))));
       return 0;
@@ -79,6 +85,8 @@ export function parseRunArgs(args: string[]) {
         html: { type: 'string' },
         quick: { type: 'boolean', default: false },
         'time-scale': { type: 'string' },
+        dashboard: { type: 'boolean', default: false },
+        port: { type: 'string' },
       },
     });
   } catch (error) {
@@ -89,6 +97,10 @@ export function parseRunArgs(args: string[]) {
   const which = positionals[0];
   const labs: LabSpec[] = which === 'all' ? [...LABS] : [findLab(which) ?? unknownLab(which)];
   if (!PLACES.includes(values.target as Place)) throw new UsageError(`--target ${values.target} is not a place a lab runs: use local or aws.`);
+  if (values.port !== undefined && !values.dashboard) throw new UsageError('--port sets the live dashboard\'s port: add --dashboard, or leave --port out.');
+  if (values.dashboard && values.target === 'aws') {
+    throw new UsageError('--dashboard follows runs in the local sandbox. On AWS, open the CloudWatch dashboard klw-dashboard (WORKSHOP.md, "What to look at").');
+  }
   return {
     labs,
     place: values.target as Place,
@@ -99,6 +111,8 @@ export function parseRunArgs(args: string[]) {
     html: values.html,
     quick: values.quick ?? false,
     timeScale: number(values['time-scale'], '--time-scale', 1, 600),
+    dashboard: values.dashboard ?? false,
+    port: number(values.port, '--port', 0, 65535),
   };
 }
 
@@ -117,12 +131,14 @@ async function createTarget(place: Place, timeScale: number | undefined): Promis
 
 async function runCommand(args: string[]): Promise<number> {
   const options = parseRunArgs(args);
+  const dashboard = options.dashboard ? await dashboardForRun(options.port) : undefined;
   const target = await createTarget(options.place, options.timeScale);
   const results: LabRunResult[] = [];
   const view = createProgressView();
+  const observer = options.place === 'local' ? (run: LiveRun) => new LiveFeedWriter(run) : undefined;
   try {
     for (const lab of options.labs) {
-      const result = await runLab(lab, target, { ...options, onProgress: view.update });
+      const result = await runLab(lab, target, { ...options, onProgress: view.update, observer });
       view.finish(result);
       results.push(result);
       console.log(renderTargets(result));
@@ -130,6 +146,7 @@ async function runCommand(args: string[]): Promise<number> {
   } finally {
     view.stop();
     await target.close();
+    await dashboard?.close();
   }
   const report: RunReport = { generatedAt: new Date().toISOString(), labs: results };
   console.log(renderComparison(results));
@@ -139,6 +156,42 @@ async function runCommand(args: string[]): Promise<number> {
     writeOutput(options.html, renderHtmlReport(report), 'HTML report');
   }
   return results.every((r) => r.passed) ? 0 : 1;
+}
+
+/** Our own dashboard server, or none when another terminal's dashboard already follows runs. */
+async function dashboardForRun(port: number | undefined): Promise<DashboardServer | undefined> {
+  const wanted = port ?? DEFAULT_DASHBOARD_PORT;
+  const existing = wanted === 0 ? undefined : await dashboardAt(wanted);
+  if (existing) {
+    console.log(`Live dashboard: ${existing} (already running in another terminal; it follows this run)`);
+    return undefined;
+  }
+  let server: DashboardServer;
+  try {
+    server = await startDashboard({ port: wanted });
+  } catch (error) {
+    if (port !== undefined || !(error instanceof UsageError)) throw error;
+    server = await startDashboard({ port: 0 });
+  }
+  console.log(`Live dashboard: ${server.url} (open it now; it stops when this command ends — \`workshop dashboard\` keeps one up)`);
+  return server;
+}
+
+async function dashboardCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { port: { type: 'string' } } }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. Usage: workshop dashboard [--port N]`);
+  }
+  const server = await startDashboard({ port: number(values.port, '--port', 0, 65535) });
+  console.log(`Live dashboard: ${server.url}\nIt follows every local \`workshop run\` on this machine (any terminal). Ctrl+C stops it.`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  return 0;
 }
 
 function writeOutput(file: string, content: string, what: string): void {

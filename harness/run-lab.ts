@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { bookingSchedule } from '../handlers/shared/schedule.ts';
 import { capacityModel } from '../labs/capacity-model.ts';
 import { validateLabSpec, type LabSpec, type TrafficSpec } from '../labs/lab-spec.ts';
+import type { LiveRun } from './dashboard/live-feed.ts';
 import { account } from './accounting.ts';
 import { checkTargets } from './check-targets.ts';
 import { applyOverrides, checkFilterSyntax, type Override } from './overrides.ts';
@@ -24,6 +25,14 @@ export interface RunOptions {
   ratePerSec?: number;
   overrides?: Override[];
   onProgress?: (progress: Progress) => void;
+  /** Told when the load starts, at every sample and at the end (the live dashboard's feed). */
+  observer?: (run: LiveRun) => RunObserver;
+}
+
+export interface RunObserver {
+  sampled(sample: LiveSample, elapsedSec: number, phase: 'load' | 'drain'): void;
+  finished(result: LabRunResult): void;
+  failed(error: unknown): void;
 }
 
 export interface Progress {
@@ -80,6 +89,7 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
   report({ phase: 'preparing', elapsedSec: 0, published: 0, processed: 0, offsetLag: 0 });
 
   const prepared = await target.prepare(spec);
+  let observer: RunObserver | undefined;
   try {
     const runId = `${spec.id.slice(0, 20)}-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
     const startAtMs = Date.now() + LEAD_MS;
@@ -88,6 +98,15 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
     const warmUpEnd = startAtMs + traffic.warmUpSec * 1000;
     const loadEnd = startAtMs + loadMs;
 
+    observer = options.observer?.({
+      lab: spec.id,
+      title: spec.title,
+      runId,
+      startedAt: new Date(startAtMs).toISOString(),
+      durationSec: traffic.durationSec,
+      drainTimeoutSec: traffic.drainTimeoutSec,
+      expected: { batchSize: model.expectedBatchSize, latencyFloorMs: model.latencyFloorMs },
+    });
     const samples: LiveSample[] = [];
     const recentLatencies: number[] = [];
     let phase: Progress['phase'] = 'load';
@@ -95,6 +114,7 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
     const sampler = setInterval(() => {
       void prepared.sample().then((sample) => {
         samples.push(sample);
+        if (phase === 'load' || phase === 'drain') observer?.sampled(sample, (Date.now() - startAtMs) / 1000, phase);
         recentLatencies.push(...sample.recentEndToEndMs);
         if (recentLatencies.length > 20_000) recentLatencies.splice(0, recentLatencies.length - 20_000);
         report({
@@ -151,7 +171,7 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
     });
     report({ phase: 'done', elapsedSec: (Date.now() - startAtMs) / 1000, published: accounting.published, processed: accounting.processed, offsetLag: 0, p50SoFar: endToEndMs.p50 });
 
-    return {
+    const result: LabRunResult = {
       lab: spec.id,
       title: spec.title,
       target: target.place,
@@ -178,6 +198,11 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
       ],
       wallSeconds: round((Date.now() - wallStart) / 1000, 1),
     };
+    observer?.finished(result);
+    return result;
+  } catch (error) {
+    observer?.failed(error);
+    throw error;
   } finally {
     await prepared.close();
   }

@@ -9,6 +9,9 @@ import { DEFAULT_TIME_SCALE, startSandbox, type Sandbox } from '../../sandbox/in
 import { startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
 import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
 import type { OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
+import type { LambdaFunction } from '../../sandbox/lambda-runtime/index.ts';
+import type { MetricDatum } from '../../sandbox/lambda-runtime/metric-store.ts';
+import { metricWindow } from '../dashboard/metric-window.ts';
 import { readLedger, type Ledger } from '../ledger.ts';
 import type { LabTarget, LiveSample, Observations, PreparedLab, ProcessedEvent, PublishSummary, RunPlan } from './target.ts';
 
@@ -87,6 +90,12 @@ export class LocalTarget implements LabTarget {
       for (const run of byRun.values()) run.batchSizes.push(json.batchSize ?? 0);
     });
 
+    let recentMetrics: MetricDatum[] = [];
+    let lastSampleAt = Date.now();
+    sandbox.runtime.metrics.onMetric((datum) => {
+      if (datum.namespace === METRICS_NAMESPACE) recentMetrics.push(datum);
+    });
+
     const ledgers = new Map<string, Ledger>();
     const ledgerFor = async (runId: string, published: number) => {
       let ledger = ledgers.get(runId);
@@ -109,15 +118,20 @@ export class LocalTarget implements LabTarget {
       sample: async (): Promise<LiveSample> => {
         const snapshot = sandbox.snapshot();
         const values = recent;
+        const metrics = metricWindow(recentMetrics);
         recent = [];
+        recentMetrics = [];
+        const previousSampleAt = lastSampleAt;
+        lastSampleAt = snapshot.at;
         return {
           at: snapshot.at,
           processedSoFar: [...runs.values()].reduce((sum, run) => sum + run.processed.length, 0),
           offsetLag: snapshot.kafkaEsm.offsetLag,
           pollers: snapshot.kafkaEsm.pollers,
-          concurrency: sandbox.functions.kafkaTarget.concurrency,
-          ...(snapshot.sqsEsm ? { sqsConcurrency: sandbox.functions.sqsProcessor?.concurrency ?? 0, queueDepth: snapshot.sqsEsm.queueDepth } : {}),
+          concurrency: peakConcurrencySince(sandbox, sandbox.functions.kafkaTarget, previousSampleAt),
+          ...(snapshot.sqsEsm ? { sqsConcurrency: peakConcurrencySince(sandbox, sandbox.functions.sqsProcessor!, previousSampleAt), queueDepth: snapshot.sqsEsm.queueDepth } : {}),
           recentEndToEndMs: values,
+          metrics,
         };
       },
       accountedFor: async (runId: string, published: number): Promise<boolean> => {
@@ -151,6 +165,19 @@ export class LocalTarget implements LabTarget {
     this.kafka = undefined;
     this.elasticMq = undefined;
   }
+}
+
+/**
+ * The most concurrent invocations of a function since a time, as CloudWatch's ConcurrentExecutions
+ * Maximum reports it: a point reading would miss invocations shorter than the sampling interval.
+ */
+function peakConcurrencySince(sandbox: Sandbox, fn: LambdaFunction, since: number): number {
+  const timeline = sandbox.runtime.concurrencyTimeline;
+  let peak = fn.concurrency;
+  for (let i = timeline.length - 1; i >= 0 && timeline[i].at >= since; i--) {
+    if (timeline[i].functionName === fn.name) peak = Math.max(peak, timeline[i].concurrency);
+  }
+  return peak;
 }
 
 /** Seqs in the on-failure destination (queue or topic) and in the SQS buffer's DLQ. */

@@ -2,6 +2,7 @@
 // AWS stack (targets/aws.ts). The harness above it schedules the load, keeps the statistics and
 // checks the targets the same way for both.
 import type { LabSpec, Place, TrafficProfile } from '../../labs/lab-spec.ts';
+import type { MetricWindow } from '../dashboard/metric-window.ts';
 
 export interface RunPlan {
   runId: string;
@@ -50,6 +51,8 @@ export interface LiveSample {
   queueDepth?: number;
   /** End-to-end latencies of events completed since the previous sample. */
   recentEndToEndMs: number[];
+  /** The functions' metrics since the previous sample, when the place has them live (local). */
+  metrics?: MetricWindow;
 }
 
 export interface PreparedLab {
