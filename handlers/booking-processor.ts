@@ -1,7 +1,8 @@
 // The booking processor behind a Kafka event source mapping (Amazon MSK or self-managed Kafka).
 // Environment: PROCESSING_MS_PER_RECORD, PROCESSING_MODE (sequential | parallel-by-key),
-// REPORT_BATCH_ITEM_FAILURES ("true" | "false", default false like the ESM's default), plus the
-// telemetry variables (see shared/telemetry.ts).
+// REPORT_BATCH_ITEM_FAILURES ("true" | "false", default false like the ESM's default), the
+// telemetry variables (see shared/telemetry.ts), and the fault-injection knobs CHAOS_* (off by
+// default; see shared/settings.ts).
 //
 // Failed records (invalid bookings, poison events) are logged in the "batch processed" line, then:
 // - partial batch responses on: returned as batchItemFailures, so the ESM retries just those
@@ -12,6 +13,7 @@
 
 import type { Context } from 'aws-lambda';
 import { consumeBookings } from './shared/booking-batch.ts';
+import { INJECTED_HANG, maybeHangPastTimeout } from './shared/chaos.ts';
 import { decodeKafkaEvent, kafkaBatchResponse, type DecodedKafkaRecord, type KafkaBatchResponse } from './shared/kafka-event.ts';
 import { readProcessorSettings } from './shared/settings.ts';
 import { telemetry } from './shared/telemetry.ts';
@@ -30,6 +32,7 @@ export const handler = async (event: unknown, context?: Context): Promise<KafkaB
     records.map((record) => ({ ref: record, value: record.value })),
     { settings, telemetry: tools, identify: (r) => ({ partition: r.partition, offset: r.offset }) },
   );
+  await maybeHangPastTimeout(settings.chaos, context, { onHang: (ms) => tools.logger.warn(INJECTED_HANG, { hangMs: ms }) });
 
   if (failed.length > 0 && !settings.reportBatchItemFailures) {
     const first = failed[0];

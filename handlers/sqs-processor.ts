@@ -2,8 +2,9 @@
 // "batch processed" line as booking-processor, fed by the SQS event source mapping.
 // Environment: PROCESSING_MS_PER_RECORD, PROCESSING_MODE, REPORT_BATCH_ITEM_FAILURES (default
 // true here: the lab's SQS ESM uses FunctionResponseTypes [ReportBatchItemFailures]), telemetry
-// variables. With partial batch responses off, any failure fails the whole batch (every message
-// of it becomes visible again after the visibility timeout).
+// variables, and the fault-injection knobs CHAOS_* (off by default; see shared/settings.ts).
+// With partial batch responses off, any failure fails the whole batch (every message of it
+// becomes visible again after the visibility timeout).
 //
 // The batch is processed first with the shared processRecords (which keeps per-booking order in
 // parallel-by-key mode); Powertools' BatchProcessor then turns the outcomes into the partial batch
@@ -13,6 +14,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { PartialItemFailureResponse } from '@aws-lambda-powertools/batch/types';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { consumeBookings } from './shared/booking-batch.ts';
+import { INJECTED_HANG, maybeHangPastTimeout } from './shared/chaos.ts';
 import { readProcessorSettings } from './shared/settings.ts';
 import { kafkaValueOf } from './shared/sqs-message.ts';
 import { telemetry } from './shared/telemetry.ts';
@@ -35,6 +37,7 @@ export const handler = async (event: SQSEvent, context?: Context): Promise<Parti
     event.Records.map((record) => ({ ref: record, value: kafkaValueOf(record) })),
     { settings, telemetry: tools, identify: (r) => ({ messageId: r.messageId }) },
   );
+  await maybeHangPastTimeout(settings.chaos, context, { onHang: (ms) => tools.logger.warn(INJECTED_HANG, { hangMs: ms }) });
 
   if (failed.length > 0 && !settings.reportBatchItemFailures) {
     throw new BatchFailedError(

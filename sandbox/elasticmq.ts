@@ -5,15 +5,25 @@
 //
 // Queue URLs look like http://127.0.0.1:PORT/000000000000/<name> and ARNs like
 // arn:aws:sqs:us-east-1:000000000000:<name>, so a RedrivePolicy naming a DLQ by ARN works as on AWS.
-// Messages live in memory: a restart empties the queues.
+//
+// By default queues and messages live in memory: a restart empties them. With `persist` (and a
+// dataDir) ElasticMQ keeps them in that folder, as SQS, a durable service, keeps a queue's
+// messages through any failure: ElasticMQ's messages-storage puts queues (with their attributes:
+// visibility timeout, redrive policy) and messages (with their receive state, so receipt handles
+// stay valid and in-flight messages stay invisible) in an H2 database written at each change
+// (WRITE_DELAY=0): a SIGKILL loses nothing ElasticMQ acknowledged (checked by hand: acknowledged
+// sends minus acknowledged deletes before a SIGKILL is exactly what a restart holds). ElasticMQ
+// answers requests before it has restored the queues, so a start waits for its "Restored"
+// lines. A start on the same dataDir reuses the previous port when it is free, so the queue URLs
+// clients hold stay valid (test/sandbox/elasticmq.test.ts, test/faults/elasticmq.test.ts).
 //
 // SQS_ENDPOINT=http://host:port skips all of this and uses that endpoint (stop is a no-op).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ListQueuesCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { classDataSharing, ensureJars, findJava } from './jars.ts';
-import { assertPortFree, freePort, LOOPBACK } from './free-port.ts';
+import { assertPortFree, freePort, isPortFree, LOOPBACK } from './free-port.ts';
 import {
   markerArg,
   newMarker,
@@ -34,6 +44,11 @@ export interface ElasticMqOptions {
   port?: number;
   /** Folder for the generated config and the log; default a temp folder removed by stop(). */
   dataDir?: string;
+  /**
+   * Keep queues and messages in dataDir across restarts (an H2 database), as SQS keeps them;
+   * default false (in memory). Needs dataDir.
+   */
+  persist?: boolean;
   keepDataDir?: boolean;
   /** JVM heap in MB; default 256. */
   heapMb?: number;
@@ -93,6 +108,9 @@ export async function startElasticMq(options: ElasticMqOptions = {}): Promise<El
   await reapOrphans();
   const t0 = Date.now();
 
+  if (options.persist && options.dataDir === undefined) {
+    throw new SandboxError('ElasticMQ persistence needs a dataDir to keep the queues and messages in; pass dataDir, or leave persist off for in-memory queues.');
+  }
   const ownsDir = options.dataDir === undefined;
   const dataDir = ownsDir ? mkdtempSync(join(tmpdir(), 'workshop-elasticmq-')) : resolve(options.dataDir!);
   try {
@@ -100,10 +118,18 @@ export async function startElasticMq(options: ElasticMqOptions = {}): Promise<El
     if (options.port !== undefined) await assertPortFree(options.port, 'ElasticMQ server');
     const logFile = join(dataDir, 'elasticmq.log');
     const configFile = join(dataDir, 'elasticmq.conf');
+    const stateFile = join(dataDir, 'sandbox.json');
+    const previousPort = readPreviousPort(stateFile);
 
     for (let attempt = 1; ; attempt++) {
-      const port = options.port ?? (await freePort());
-      writeFileSync(configFile, elasticMqConfig(port, options.sqsLimits ?? 'strict'));
+      // The previous port of this dataDir when it is free: queue URLs name the port.
+      const reuse = attempt === 1 && previousPort !== undefined && (await isPortFree(previousPort));
+      const port = options.port ?? (reuse ? previousPort! : await freePort());
+      writeFileSync(configFile, elasticMqConfig(port, options.sqsLimits ?? 'strict', options.persist ? dataDir : undefined));
+      writeFileSync(stateFile, JSON.stringify({ port, version: jars.version }, null, 2));
+      // The queues this start must restore, read before it writes its own lines.
+      const toRestore = options.persist ? persistedQueues(readText(logFile)) : new Set<string>();
+      appendFileSync(logFile, `${startLine(options.persist === true)}\n`);
       const marker = newMarker('elasticmq');
       const heap = options.heapMb ?? 256;
       const cds = classDataSharing(jars, java, env);
@@ -132,7 +158,10 @@ export async function startElasticMq(options: ElasticMqOptions = {}): Promise<El
       });
       const endpoint = `http://${LOOPBACK}:${port}`;
       const timeout = options.readyTimeoutMs ?? 60_000;
-      const outcome = await waitUntilSqsReady(endpoint, timeout, proc);
+      const deadline = Date.now() + timeout;
+      let outcome: 'ready' | 'timeout' | 'exited' | 'not-restored' = await waitUntilSqsReady(endpoint, timeout, proc);
+      // ElasticMQ answers before it has restored persisted queues: wait for them too.
+      if (outcome === 'ready' && toRestore.size > 0) outcome = await waitUntilRestored(proc, toRestore, deadline);
       void proc.exited.then((exit) => cds.finish(exit, outcome === 'ready'));
       if (outcome === 'ready') {
         return embeddedHandle({ proc, endpoint, port, dataDir, ownsDir, logFile, options, version: jars.version, startMs: Date.now() - t0 });
@@ -140,6 +169,12 @@ export async function startElasticMq(options: ElasticMqOptions = {}): Promise<El
       await proc.stop(2_000);
       const tail = proc.logTail(25);
       const detail = tail.trim() ? `--- last lines of ${logFile} ---\n${tail}` : `(the log ${logFile} is empty)`;
+      if (outcome === 'not-restored') {
+        throw new SandboxError(
+          `ElasticMQ on ${endpoint} did not restore the queues ${[...toRestore].join(', ')} from ${dataDir} within ${(timeout / 1000).toFixed(1)} s, so it was stopped; read its log ${logFile}, or delete ${dataDir} to start with no queues.`,
+          { detail },
+        );
+      }
       if (outcome === 'timeout') {
         throw new SandboxError(
           `ElasticMQ on ${endpoint} did not answer ListQueues within ${(timeout / 1000).toFixed(1)} s, so it was stopped; raise readyTimeoutMs (a start takes a few seconds) or read its log ${logFile}.`,
@@ -248,7 +283,96 @@ export async function waitUntilSqsReady(
   }
 }
 
-function elasticMqConfig(port: number, limits: 'strict' | 'relaxed'): string {
+function readBytesFrom(file: string, offset: number): string {
+  try {
+    return readFileSync(file).subarray(offset).toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+// The log tells which queues a persisted ElasticMQ holds: each start writes a line saying whether
+// it persisted, and ElasticMQ logs (at INFO, its default) every queue it creates, deletes or
+// restores. Only persisted starts changed the database.
+const START_LINE = /^--- sandbox\/elasticmq\.ts: start, persist (on|off) ---$/;
+const QUEUE_NAME = '([A-Za-z0-9_.-]+)';
+const CREATED = new RegExp(`Creating queue CreateQueueData\\(${QUEUE_NAME},`);
+const DELETED = new RegExp(`Deleting queue ${QUEUE_NAME}\\s*$`);
+const RESTORED = new RegExp(`Restored \\d+ messages in queue ${QUEUE_NAME}\\s*$`);
+
+function startLine(persist: boolean): string {
+  return `--- sandbox/elasticmq.ts: start, persist ${persist ? 'on' : 'off'} ---`;
+}
+
+/** Queues created and not deleted by the persisted starts logged in `log`. */
+export function persistedQueues(log: string): Set<string> {
+  const queues = new Set<string>();
+  let persisted = false;
+  for (const line of log.split('\n')) {
+    const start = START_LINE.exec(line);
+    if (start) {
+      persisted = start[1] === 'on';
+      continue;
+    }
+    if (!persisted) continue;
+    const created = CREATED.exec(line);
+    if (created) queues.add(created[1]);
+    const deleted = DELETED.exec(line);
+    if (deleted) queues.delete(deleted[1]);
+  }
+  return queues;
+}
+
+/** Waits until this process logged "Restored N messages in queue X" for every queue to restore. */
+async function waitUntilRestored(proc: ManagedProcess, queues: Set<string>, deadline: number): Promise<'ready' | 'not-restored' | 'exited'> {
+  while (true) {
+    const restored = new Set<string>();
+    for (const line of readBytesFrom(proc.logFile, proc.logOffset).split('\n')) {
+      const match = RESTORED.exec(line);
+      if (match) restored.add(match[1]);
+    }
+    if ([...queues].every((q) => restored.has(q))) return 'ready';
+    if (!proc.isRunning()) return 'exited';
+    if (Date.now() >= deadline) return 'not-restored';
+    await sleep(50);
+  }
+}
+
+function readPreviousPort(stateFile: string): number | undefined {
+  try {
+    const port = (JSON.parse(readFileSync(stateFile, 'utf8')) as { port?: unknown }).port;
+    return typeof port === 'number' && Number.isInteger(port) ? port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** ElasticMQ's messages-storage in `dir` (persistence-sql: queues and messages in H2). */
+function persistenceConfig(dir: string): string {
+  // WRITE_DELAY=0: H2 writes each commit at once instead of within 500 ms, so a SIGKILL loses
+  // nothing acknowledged (the OS keeps what was written; only a machine crash would need fsync).
+  const uri = `jdbc:h2:${join(dir, 'messages')};WRITE_DELAY=0`;
+  return `
+messages-storage {
+  enabled = true
+  driver-class = "org.h2.Driver"
+  uri = ${JSON.stringify(uri)}
+  username = ""
+  password = ""
+  prune-data-on-init = false
+}
+`;
+}
+
+function elasticMqConfig(port: number, limits: 'strict' | 'relaxed', persistIn?: string): string {
   return `# Written by sandbox/elasticmq.ts on every start; edits are overwritten.
 include classpath("application.conf")
 
@@ -275,5 +399,5 @@ aws {
   region = "${SANDBOX_REGION}"
   accountId = "${SANDBOX_ACCOUNT_ID}"
 }
-`;
+${persistIn ? persistenceConfig(persistIn) : ''}`;
 }

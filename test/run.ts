@@ -5,6 +5,8 @@
 //   npm test                      every file
 //   npm test -- test/labs         files under a folder, or a single file
 //   TEST_JOBS=1 npm test          one file at a time
+//   npm run test:faults           the fault suite (test/faults/); each fault's accounting block is
+//                                 shown under its file's ok line
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -100,10 +102,32 @@ async function runPool(files: string[], jobs: number, report: (r: FileResult) =>
   return results;
 }
 
+/**
+ * Report blocks a passing file prints for a reader: a line starting with `[fault]` (the fault
+ * suite's accounting) and the indented lines under it. uvu may put its progress dots in front.
+ */
+function reportBlocks(output: string): string[] {
+  const lines: string[] = [];
+  let inBlock = false;
+  for (const line of output.split('\n')) {
+    const start = /^(?:[•✘]\s*)*(\[fault\] .*)$/.exec(line);
+    if (start) {
+      lines.push(start[1]);
+      inBlock = true;
+    } else if (inBlock && /^ {8}\S/.test(line)) {
+      lines.push(`  ${line.trimStart()}`);
+    } else {
+      inBlock = false;
+    }
+  }
+  return lines;
+}
+
 function report(result: FileResult): void {
   const seconds = (result.ms / 1000).toFixed(1);
   if (result.ok) {
     console.log(`  ok    ${result.file}  (${result.passed} passed${result.skipped ? `, ${result.skipped} skipped` : ''}, ${seconds} s)`);
+    for (const line of reportBlocks(result.output)) console.log(`        ${line}`);
   } else {
     console.log(`  FAIL  ${result.file}  (${result.passed} passed, ${result.failed} failed, ${seconds} s)`);
     console.log(result.output.split('\n').map((line) => `        ${line}`).join('\n'));

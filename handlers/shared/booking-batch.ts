@@ -3,7 +3,8 @@
 // becomes a failed outcome; it never aborts the batch.
 
 import { parseBooking, type Booking } from './booking.ts';
-import { processRecords } from './processing.ts';
+import { extraLatencyMs, maybeFailRecord, type Random } from './chaos.ts';
+import { processRecords, simulatedWork } from './processing.ts';
 import type { ProcessorSettings } from './settings.ts';
 import { reportBatch, type FailedEntry, type ProcessedEntry, type Telemetry } from './telemetry.ts';
 
@@ -24,6 +25,8 @@ export interface BookingBatchOptions<Ref> {
   /** The source's identity for a failed record: partition/offset, or messageId. */
   identify: (ref: Ref) => Pick<FailedEntry, 'partition' | 'offset' | 'messageId'>;
   now?: () => number;
+  /** Draws for the chaos knobs (settings.chaos); default Math.random. */
+  random?: Random;
 }
 
 export async function consumeBookings<Ref>(
@@ -45,10 +48,21 @@ export async function consumeBookings<Ref>(
     }
   }
 
+  const { chaos, processingMsPerRecord } = options.settings;
   const outcomes = await processRecords(valid, {
-    processingMsPerRecord: options.settings.processingMsPerRecord,
+    processingMsPerRecord,
     mode: options.settings.mode,
     now,
+    // CHAOS_LATENCY_MS slows each record's work; with CHAOS_FAILURE_RATE a record attempt fails
+    // after its work, like a failed downstream write.
+    ...(chaos.failureRate > 0 || chaos.latencyMs > 0
+      ? {
+          work: async () => {
+            await simulatedWork(processingMsPerRecord + extraLatencyMs(chaos, now()));
+            maybeFailRecord(chaos, options.random);
+          },
+        }
+      : {}),
   });
 
   const processed: BookingBatchResult<Ref>['processed'] = [];

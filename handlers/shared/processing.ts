@@ -75,7 +75,8 @@ export async function processRecords<R extends KeyedRecord>(
   return outcomes;
 }
 
-async function simulatedWork(ms: number): Promise<void> {
+/** The default work for one record: an awaited timer of `ms`. */
+export async function simulatedWork(ms: number): Promise<void> {
   // Zero means "no work": skip the timer, which would otherwise still cost a timer tick.
   if (ms > 0) await sleep(ms);
 }

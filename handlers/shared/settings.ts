@@ -1,5 +1,21 @@
 // Processor knobs, read from the function's environment (set by modules/function from the LabSpec).
 // Read per invocation: cheap, and a misconfiguration fails loudly with the fix in the message.
+//
+// Chaos knobs (fault injection, in the style of the "failure-lambda" pattern: a rate-based,
+// off-by-default switch read by the function itself, so the same bundle runs with and without
+// faults). Nothing sets them in a deployed stack; the fault suite (test/faults/) sets them through
+// startSandbox's functionEnv. All default to 0 (off):
+//   CHAOS_FAILURE_RATE   0..1  each record attempt fails with this probability, with an Error
+//                              "injected failure" (the record is reported failed like any other)
+//   CHAOS_TIMEOUT_RATE   0..1  each invocation, after its work and its "batch processed" line,
+//                              hangs past the function's timeout with this probability (a
+//                              downstream call that never answers): the runtime discards the
+//                              environment and the event source mapping retries a batch whose
+//                              work was done
+//   CHAOS_LATENCY_MS     0..900000  extra milliseconds of work per record (a slow downstream),
+//   CHAOS_LATENCY_UNTIL  epoch ms   ... until this time (unset: for good), so one deployment is
+//                              slow for a phase and then recovers
+// The first two draw Math.random per attempt (shared/chaos.ts), so each attempt is independent.
 
 import { PROCESSING_MODES, type ProcessingMode } from './processing.ts';
 
@@ -8,6 +24,19 @@ export interface ProcessorSettings {
   mode: ProcessingMode;
   /** Return partial batch responses instead of failing the whole batch. */
   reportBatchItemFailures: boolean;
+  chaos: ChaosSettings;
+}
+
+/** Fault injection (see the top of this file); all zero unless a test sets them. */
+export interface ChaosSettings {
+  /** Probability that one record attempt fails with Error("injected failure"). */
+  failureRate: number;
+  /** Probability that one invocation hangs past the function's timeout after its work. */
+  timeoutRate: number;
+  /** Extra work per record, in milliseconds, while the clock is before latencyUntil. */
+  latencyMs: number;
+  /** Epoch milliseconds when the extra latency ends; Infinity: it never does. */
+  latencyUntil: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -17,6 +46,16 @@ export function readProcessorSettings(env: Env, defaults: { reportBatchItemFailu
     processingMsPerRecord: readNumber(env, 'PROCESSING_MS_PER_RECORD', 0, 0, 900_000),
     mode: readMode(env.PROCESSING_MODE),
     reportBatchItemFailures: readBoolean(env, 'REPORT_BATCH_ITEM_FAILURES', defaults.reportBatchItemFailures),
+    chaos: readChaosSettings(env),
+  };
+}
+
+export function readChaosSettings(env: Env): ChaosSettings {
+  return {
+    failureRate: readNumber(env, 'CHAOS_FAILURE_RATE', 0, 0, 1),
+    timeoutRate: readNumber(env, 'CHAOS_TIMEOUT_RATE', 0, 0, 1),
+    latencyMs: readNumber(env, 'CHAOS_LATENCY_MS', 0, 0, 900_000),
+    latencyUntil: readNumber(env, 'CHAOS_LATENCY_UNTIL', Infinity, 0, Number.MAX_SAFE_INTEGER),
   };
 }
 

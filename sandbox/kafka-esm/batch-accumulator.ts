@@ -92,6 +92,23 @@ export class BatchAccumulator {
     return { records, partitions: [...partitions], payloadBytes: bytes, trigger };
   }
 
+  /**
+   * Puts records of a batch that will not be retried here back at the front of their partitions,
+   * in offset order (they came from the front: nothing of their partitions was taken after them).
+   */
+  requeue(records: PolledRecord[]): void {
+    const byPartition = new Map<string, PolledRecord[]>();
+    for (const record of records) {
+      const key = partitionKey(record);
+      if (!byPartition.has(key)) byPartition.set(key, []);
+      byPartition.get(key)!.push(record);
+    }
+    for (const [key, list] of byPartition) {
+      list.sort((a, b) => a.offset - b.offset);
+      this.queues.set(key, [...list, ...(this.queues.get(key) ?? [])]);
+    }
+  }
+
   /** The batch's partitions may lend records to the next batch again. */
   release(partitions: string[]): void {
     for (const key of partitions) this.inFlight.delete(key);

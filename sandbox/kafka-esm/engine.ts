@@ -133,9 +133,12 @@ export class KafkaEsmEngine {
     this.flushCommits();
   }
 
-  /** The broker's high watermark for a partition, for OffsetLag. */
+  /**
+   * The broker's high watermark for a partition, for OffsetLag. Fetch responses and the periodic
+   * admin refresh report it out of order; a high watermark only grows, so the largest is current.
+   */
   setHighWatermark(key: string, nextOffset: number): void {
-    this.highWatermarks.set(key, nextOffset);
+    this.highWatermarks.set(key, Math.max(nextOffset, this.highWatermarks.get(key) ?? 0));
   }
 
   /** Records a partition holds in memory: the fetcher pauses a partition that holds too many. */
@@ -146,8 +149,8 @@ export class KafkaEsmEngine {
   offsetLag(): number {
     let lag = 0;
     for (const [key, high] of this.highWatermarks) {
-      const committed = this.offsets.committedOffset(key);
-      if (committed !== undefined) lag += Math.max(0, high - committed);
+      const base = this.offsets.lagBase(key);
+      if (base !== undefined) lag += Math.max(0, high - base);
     }
     return lag;
   }
@@ -205,6 +208,14 @@ export class KafkaEsmEngine {
     const queue: Attempt[] = [{ records: batch.records, retries: 0 }];
     const invokeCounts = new Map<PolledRecord, number>();
     while (queue.length > 0 && !this.stopped) {
+      // A rebalance does not wait for a batch that keeps failing (with infinite retries it never
+      // would, and every partition would stop): between attempts the records go back to their
+      // partitions, uncommitted, and move with them; the new owner starts their retries over, as a
+      // consumer that is given a partition re-reads what the previous owner did not commit.
+      if (this.rebalanceTo !== undefined && invokeCounts.size > 0) {
+        poller.accumulator.requeue(queue.flatMap((a) => a.records));
+        break;
+      }
       const attempt = queue.shift()!;
       const { fresh, expired } = splitByAge(attempt.records, this.clock.now(), this.rules.failure);
       if (expired.length > 0) await this.discard({ records: expired, condition: 'RecordAgeExceeded', invokeCount: attempt.retries + 1 });

@@ -8,6 +8,8 @@ export class OffsetTracker {
   private readonly nextToCommit = new Map<string, number>();
   private readonly committed = new Map<string, number>();
   private readonly highestSeen = new Map<string, number>();
+  /** The first offset polled per partition: where the mapping started reading it. */
+  private readonly firstSeen = new Map<string, number>();
 
   /** A record was polled: it is pending until done. */
   track(key: string, offset: number): void {
@@ -15,6 +17,7 @@ export class OffsetTracker {
     if (!list) this.pending.set(key, (list = []));
     list.push(offset);
     this.highestSeen.set(key, Math.max(offset, this.highestSeen.get(key) ?? -1));
+    if (!this.firstSeen.has(key)) this.firstSeen.set(key, offset);
     const next = this.nextToCommit.get(key);
     if (next === undefined) this.nextToCommit.set(key, offset);
   }
@@ -32,6 +35,7 @@ export class OffsetTracker {
     this.pending.delete(key);
     this.nextToCommit.delete(key);
     this.highestSeen.delete(key);
+    this.firstSeen.delete(key);
   }
 
   /** Offsets (the next offset to read) that advanced since the last call to markCommitted. */
@@ -51,6 +55,15 @@ export class OffsetTracker {
 
   committedOffset(key: string): number | undefined {
     return this.committed.get(key);
+  }
+
+  /**
+   * What OffsetLag counts from: the committed offset, or, before this mapping committed anything
+   * in the partition, where it started reading (the group's committed position then). Without
+   * this a partition whose first batch never succeeds (a poison record) would show no lag at all.
+   */
+  lagBase(key: string): number | undefined {
+    return this.committed.get(key) ?? this.firstSeen.get(key);
   }
 
   pendingCount(): number {

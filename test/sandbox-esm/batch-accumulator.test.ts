@@ -68,4 +68,15 @@ test('records of a partition leave in offset order across batches', () => {
   assert.equal(seen, [100, 101, 102, 103, 104, 105, 106]);
 });
 
+test('requeue puts a batch back at the front of its partitions, in offset order', () => {
+  const acc = new BatchAccumulator({ batchSize: 3, windowMs: 0 });
+  acc.push(records(0, 0, 5));
+  const batch = acc.takeBatch(0)!;
+  assert.equal(batch.records.map((r) => r.offset), [0, 1, 2]);
+  acc.requeue([...batch.records].reverse());
+  acc.release(batch.partitions);
+  assert.is(acc.waitingIn('bookings-0'), 5);
+  assert.equal(acc.takeBatch(0)!.records.map((r) => r.offset), [0, 1, 2], 'the same records first, in order');
+});
+
 test.run();

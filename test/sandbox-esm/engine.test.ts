@@ -219,6 +219,41 @@ test('provisioned scales up within seconds when invocations queue', async () => 
   await stop(h);
 });
 
+test('a batch retried forever does not hold up a rebalance: its partition stays blocked, the others progress on the new pollers', async () => {
+  // On-demand, one evaluation a second: the growing lag triples the pollers while the poison
+  // batch keeps failing. The rebalance hands the failing batch back to its partition (uncommitted,
+  // as a consumer that loses a partition leaves its uncommitted records to the next owner).
+  const h = setup({
+    scaling: new OnDemandScaling(12, 60, 10),
+    rules: { batchSize: 10 },
+    durationMs: () => 50,
+    outcome: (rs) => (rs.some((r) => r.partition === 0 && r.offset === 0) ? { kind: 'function-error', message: 'poison' } : { kind: 'success', response: null }),
+  });
+  h.engine.push([record(0, 0, 0)]);
+  h.engine.setHighWatermark('bookings-0', 1);
+  await runFor(h, 100);
+  const ends = new Map<string, number>();
+  for (let step = 0; step < 80; step++) {
+    for (let p = 0; p < 12; p++) {
+      const offset = p === 0 ? step + 1 : step;
+      h.engine.push([record(p, offset, h.clock.now())]);
+      h.engine.setHighWatermark(`bookings-${p}`, offset + 1);
+      ends.set(`bookings-${p}`, offset + 1);
+    }
+    await runFor(h, 50);
+  }
+  await runFor(h, 3_000);
+  assert.ok(h.engine.snapshot().pollers > 1, 'the pollers scaled out (a rebalance happened)');
+  const committed = lastCommit(h);
+  for (let p = 1; p < 12; p++) assert.is(committed.get(`bookings-${p}`), ends.get(`bookings-${p}`), `partition ${p} committed to its end`);
+  assert.not.ok((committed.get('bookings-0') ?? 0) > 0, 'the poison partition committed nothing');
+  const poisonAttempts = h.invocations.filter((b) => b.some((r) => r.partition === 0 && r.offset === 0));
+  assert.ok(poisonAttempts.length > 10, `still retrying (${poisonAttempts.length} attempts)`);
+  assert.ok(poisonAttempts.every((b) => b.every((r) => r.partition === 0)), 'only its own partition is held with it');
+  assert.equal(h.overlaps, [], 'never two batches of a partition in flight, across the handover too');
+  await stop(h);
+});
+
 test('throttled invocations are retried, not failed', async () => {
   let throttles = 2;
   const h = setup({ outcome: () => (throttles-- > 0 ? { kind: 'throttled', message: 'Rate exceeded' } : { kind: 'success', response: null }), destination: true, rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 0, hasDestination: true } } });
@@ -227,6 +262,16 @@ test('throttled invocations are retried, not failed', async () => {
   assert.is(h.engine.counters.Throttles, 2);
   assert.is(h.deliveries.length, 0);
   assert.is(lastCommit(h).get('bookings-0'), 1);
+  await stop(h);
+});
+
+test('OffsetLag counts from the newest high watermark, even when an older one is reported after it', async () => {
+  const h = setup({ rules: { windowMs: 10_000 } });
+  h.engine.push([record(0, 0, 0), record(0, 1, 0)]);
+  await runFor(h, 20);
+  h.engine.setHighWatermark('bookings-0', 40);
+  h.engine.setHighWatermark('bookings-0', 2); // a fetch response from before the admin refresh
+  assert.is(h.engine.snapshot().offsetLag, 40, 'nothing committed yet: 40 records behind');
   await stop(h);
 });
 

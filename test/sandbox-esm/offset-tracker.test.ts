@@ -34,4 +34,15 @@ test('markCommitted keeps commits moving forward only', () => {
   assert.is(t.committedOffset('t-1'), 1);
 });
 
+test('OffsetLag counts from where the mapping started reading until its first commit', () => {
+  const t = new OffsetTracker();
+  assert.is(t.lagBase('t-2'), undefined, 'a partition it never read adds no lag');
+  t.track('t-2', 40); // the first record of the partition fails forever: nothing is committed
+  t.track('t-2', 41);
+  assert.is(t.lagBase('t-2'), 40);
+  t.done('t-2', 40);
+  t.markCommitted(t.toCommit());
+  assert.is(t.lagBase('t-2'), 41, 'then the committed offset');
+});
+
 test.run();

@@ -1,11 +1,14 @@
 // The embedded ElasticMQ: start, AWS SDK v3 (JSON protocol) round trips, visibility timeout,
-// DLQ redrive after maxReceiveCount, SQS_ENDPOINT, and a clean stop.
+// DLQ redrive after maxReceiveCount, SQS_ENDPOINT, persistence across a SIGKILL, and a clean stop.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -14,7 +17,7 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
+import { persistedQueues, sqsClientConfig, startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
 import { isPidAlive, liveChildren } from '../../sandbox/process.ts';
 import { rejection, sandboxChildPids } from './helpers.ts';
 
@@ -139,6 +142,74 @@ test('SQS_ENDPOINT skips the embedded server', async () => {
   assert.is(liveChildren().length, running);
   await external.stop();
   assert.ok(server!.isRunning());
+});
+
+test('persistedQueues reads the queues a persisted ElasticMQ holds from its log', () => {
+  const log = [
+    '--- sandbox/elasticmq.ts: start, persist off ---',
+    '12:00:00.001 [d-1] INFO  o.elasticmq.actor.QueueManagerActor - Creating queue CreateQueueData(memory-only,None,None)',
+    '--- sandbox/elasticmq.ts: start, persist on ---',
+    '12:00:01.001 [d-1] INFO  o.elasticmq.actor.QueueManagerActor - Creating queue CreateQueueData(kept,Some(MillisVisibilityTimeout(5000)),None)',
+    '12:00:01.002 [d-1] INFO  o.elasticmq.actor.QueueManagerActor - Creating queue CreateQueueData(gone.fifo,None,None)',
+    '12:00:01.003 [d-1] INFO  o.elasticmq.actor.QueueManagerActor - Deleting queue gone.fifo',
+    '--- sandbox/elasticmq.ts: start, persist on ---',
+    '12:00:02.001 [d-1] INFO  o.elasticmq.actor.QueueManagerActor - Creating queue CreateQueueData(kept,Some(MillisVisibilityTimeout(5000)),Some(PT0S))',
+    '12:00:02.002 [d-1] INFO  o.elasticmq.actor.queue.QueueActor - Restored 3 messages in queue kept',
+  ].join('\n');
+  assert.equal([...persistedQueues(log)], ['kept']);
+  assert.equal([...persistedQueues('')], []);
+});
+
+test('persist needs a dataDir: one sentence naming the fix', async () => {
+  const error = await rejection(() => startElasticMq({ ignoreEnv: true, persist: true }));
+  assert.is(error.name, 'SandboxError');
+  assert.match(error.message, /^ElasticMQ persistence needs a dataDir.*\.$/);
+});
+
+test('persist: after a SIGKILL, a restart on the same dataDir has the same port, the queues with their attributes, and exactly the acknowledged messages', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'workshop-elasticmq-persist-'));
+  let persisted = await startElasticMq({ ignoreEnv: true, dataDir, persist: true });
+  const client = new SQSClient(sqsClientConfig(persisted.endpoint));
+  try {
+    const dlq = await client.send(new CreateQueueCommand({ QueueName: 'kept-dlq' }));
+    const { QueueUrl } = await client.send(
+      new CreateQueueCommand({
+        QueueName: 'kept',
+        Attributes: { VisibilityTimeout: '30', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:kept-dlq', maxReceiveCount: 4 }) },
+      }),
+    );
+    for (let i = 0; i < 10; i++) {
+      await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: `m${i * 10 + j}` })) }));
+    }
+    // 20 received and deleted, 10 received and in flight, 70 waiting.
+    const handles: Message[] = [];
+    for (let i = 0; i < 3; i++) handles.push(...(await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages!);
+    await client.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: handles.slice(0, 10).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    await client.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: handles.slice(10, 20).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    const endpoint = persisted.endpoint;
+    await persisted.kill9();
+
+    persisted = await startElasticMq({ ignoreEnv: true, dataDir, persist: true });
+    assert.is(persisted.endpoint, endpoint, 'the same port, so queue URLs stay valid');
+    const { Attributes } = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout', 'RedrivePolicy', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    assert.is(Attributes!.VisibilityTimeout, '30');
+    assert.is(JSON.parse(Attributes!.RedrivePolicy!).maxReceiveCount, 4);
+    assert.is(Attributes!.ApproximateNumberOfMessages, '70', 'waiting messages kept, deleted ones gone');
+    assert.is(Attributes!.ApproximateNumberOfMessagesNotVisible, '10', 'in-flight messages still invisible');
+    // A receipt handle from before the crash still deletes its message.
+    await client.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: handles[20].ReceiptHandle! }));
+    assert.is(await (async () => {
+      const { Attributes: a } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }));
+      return a!.ApproximateNumberOfMessagesNotVisible;
+    })(), '9');
+    assert.ok(dlq.QueueUrl);
+  } finally {
+    client.destroy();
+    await persisted.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
 
 test('stop() leaves no java process and removes the temp dir', async () => {
