@@ -82,7 +82,7 @@ function mainThreadWaitSeconds(): number | undefined {
 }
 
 /** Busy CPU seconds of the whole machine (all cores), from the first line of /proc/stat. */
-function machineBusySeconds(): number | undefined {
+export function machineBusySeconds(): number | undefined {
   const line = readText('/proc/stat')?.split('\n')[0];
   if (!line?.startsWith('cpu ')) return undefined;
   // user nice system idle iowait irq softirq steal: idle and iowait are not busy.

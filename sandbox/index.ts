@@ -17,7 +17,7 @@ import { startKafka, type KafkaSandbox } from './kafka-broker.ts';
 import { startKafkaEsm, type KafkaDestination, type KafkaEsm } from './kafka-esm/index.ts';
 import type { KafkaEsmSnapshot } from './kafka-esm/engine.ts';
 import type { PolledRecord } from './kafka-esm/polled-record.ts';
-import { LambdaRuntime, type LambdaFunction } from './lambda-runtime/index.ts';
+import { DEFAULT_RETENTION_MS, LambdaRuntime, type LambdaFunction } from './lambda-runtime/index.ts';
 import { SandboxError } from './process.ts';
 import { startSqsEsm, type SqsEsm, type SqsEsmSnapshot } from './sqs-esm/index.ts';
 
@@ -43,6 +43,12 @@ export interface SandboxOptions {
   /** Told of every record the Kafka ESM's filter dropped. */
   onFiltered?: (record: PolledRecord) => void;
   clock?: Clock;
+  /**
+   * How long the Lambda runtime keeps metrics, log lines, invocation records and concurrency
+   * samples (RuntimeOptions.retentionMs). Default: 15 minutes, or a whole run of the lab plus 5
+   * minutes when its traffic lasts longer (labRetentionMs).
+   */
+  retentionMs?: number;
 }
 
 export interface SandboxQueues {
@@ -82,6 +88,16 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
+/**
+ * The runtime's default retention, stretched to hold a whole run of this lab (load, drain and 5
+ * minutes to spare): harness/targets/local.ts reads a run's SendDelay values back from the
+ * metrics once the producer returns, so they must all still be there.
+ */
+export function labRetentionMs(lab: LabSpec): number {
+  const t = lab.traffic;
+  return Math.max(DEFAULT_RETENTION_MS, (t.durationSec + t.drainTimeoutSec + 300) * 1000);
+}
+
 function needsSqs(lab: LabSpec): boolean {
   return lab.sqsBuffer !== undefined || lab.kafkaEsm.onFailure?.kind === 'sqs';
 }
@@ -104,7 +120,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
     const sqs = elasticMq ? new SQSClient(sqsClientConfig(elasticMq.endpoint)) : undefined;
     if (sqs) cleanups.push(async () => sqs.destroy());
 
-    const runtime = new LambdaRuntime();
+    const runtime = new LambdaRuntime({ retentionMs: options.retentionMs ?? labRetentionMs(lab) });
     cleanups.push(() => runtime.close());
     const built = await bundles;
     // The SDK's Node 20 end-of-support notice would land in every cold start's logs.

@@ -10,6 +10,7 @@
 // An invoke above the limit is throttled (TooManyRequestsException) and runs nothing.
 
 import type { ThrottleReason } from './lambda-errors.ts';
+import { RetainedList, type RetentionOptions } from './retention.ts';
 
 export interface ConcurrencySample {
   /** Epoch ms. */
@@ -31,15 +32,14 @@ interface FunctionCount {
 export class ConcurrencyPool {
   readonly accountLimit: number;
   readonly minimumUnreserved: number;
-  /** Every change, in order: what reports plot. */
-  readonly timeline: ConcurrencySample[] = [];
+  readonly #timeline: RetainedList<ConcurrencySample>;
   readonly #functions = new Map<string, FunctionCount>();
   #reservedTotal = 0;
   #unreservedInUse = 0;
   #total = 0;
   #peak = 0;
 
-  constructor(accountLimit = 1000, minimumUnreserved = Math.min(100, accountLimit)) {
+  constructor(accountLimit = 1000, minimumUnreserved = Math.min(100, accountLimit), retention: RetentionOptions = {}) {
     if (!Number.isInteger(accountLimit) || accountLimit < 1) {
       throw new Error(`accountConcurrency ${accountLimit} is not valid: use a whole number of 1 or more (AWS default: 1000).`);
     }
@@ -50,6 +50,12 @@ export class ConcurrencyPool {
     }
     this.accountLimit = accountLimit;
     this.minimumUnreserved = minimumUnreserved;
+    this.#timeline = new RetainedList(retention);
+  }
+
+  /** Every change within the retention window (default the last 15 minutes), in order. */
+  get timeline(): readonly ConcurrencySample[] {
+    return this.#timeline.all();
   }
 
   /** What functions without a reservation share. */
@@ -130,6 +136,6 @@ export class ConcurrencyPool {
   }
 
   #sample(functionName: string, count: FunctionCount): void {
-    this.timeline.push({ at: Date.now(), functionName, concurrency: count.current, accountConcurrency: this.#total });
+    this.#timeline.push({ at: Date.now(), functionName, concurrency: count.current, accountConcurrency: this.#total });
   }
 }

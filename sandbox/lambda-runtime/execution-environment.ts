@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { runtimeExited, timedOut, type InvokeError } from './lambda-errors.ts';
-import type { EnvironmentSettings, LogMessage, WorkerMessage } from './protocol.ts';
+import type { EnvironmentSettings, LogMessage, MemoryMessage, WorkerMessage } from './protocol.ts';
 
 const WORKER_FILE = new URL('./worker/environment-worker.mjs', import.meta.url);
 
@@ -36,6 +36,11 @@ export interface EnvironmentOptions {
 
 type State = 'initializing' | 'idle' | 'busy' | 'gone';
 
+/** An environment's V8 heap (MemoryMessage without the protocol fields). */
+export type EnvironmentMemory = Omit<MemoryMessage, 'type' | 'id'>;
+
+const MEMORY_TIMEOUT_MS = 5_000;
+
 interface Pending {
   requestId: string;
   started: number;
@@ -61,6 +66,8 @@ export class ExecutionEnvironment {
   #pending?: Pending;
   /** What ended the thread, when it ended on its own. */
   #fatal?: InvokeError;
+  readonly #memoryRequests = new Map<number, (memory: EnvironmentMemory | undefined) => void>();
+  #nextMemoryRequest = 0;
 
   constructor(options: EnvironmentOptions) {
     this.#options = options;
@@ -121,6 +128,25 @@ export class ExecutionEnvironment {
     });
   }
 
+  /**
+   * The environment's V8 heap, after a full GC when `gc` is set (and the process runs with
+   * --expose-gc); undefined while INIT runs, once the thread is gone, or without an answer in 5 s.
+   */
+  memoryUsage(gc = false): Promise<EnvironmentMemory | undefined> {
+    if (this.#state !== 'idle' && this.#state !== 'busy') return Promise.resolve(undefined);
+    const id = this.#nextMemoryRequest++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(undefined), MEMORY_TIMEOUT_MS);
+      const done = (memory: EnvironmentMemory | undefined) => {
+        clearTimeout(timer);
+        this.#memoryRequests.delete(id);
+        resolve(memory);
+      };
+      this.#memoryRequests.set(id, done);
+      this.#worker.postMessage({ type: 'memory', id, gc });
+    });
+  }
+
   /** Stops the thread; an invocation still running ends with `reason`. */
   async terminate(reason?: InvokeError): Promise<void> {
     if (reason) this.#fatal ??= reason;
@@ -156,6 +182,11 @@ export class ExecutionEnvironment {
         );
         return;
       }
+      case 'memory': {
+        const { type: _type, id, ...memory } = message;
+        this.#memoryRequests.get(id)?.(memory);
+        return;
+      }
       case 'crash':
         this.#fatal ??= message.error;
         this.#state = 'gone';
@@ -166,6 +197,7 @@ export class ExecutionEnvironment {
 
   #onExit(code: number): void {
     this.#state = 'gone';
+    for (const done of [...this.#memoryRequests.values()]) done(undefined);
     this.#fatal ??= runtimeExited(`exit status ${code}`);
     this.#failRunning();
   }

@@ -1,8 +1,10 @@
 // What the functions wrote to stdout/stderr, line by line, each attributed to the invocation that
 // wrote it (the local stand-in for the /aws/lambda/<function> log groups). EMF lines are not kept
-// here: they become metrics (metric-store.ts).
+// here: they become metrics (metric-store.ts). Lines are kept for a retention window (default the
+// last 15 minutes, retention.ts); onLine sees every line as it is written, whatever the window.
 
 import { Listeners, type Unsubscribe } from './listeners.ts';
+import { RetainedList, type RetentionOptions } from './retention.ts';
 
 export interface LogLine {
   functionName: string;
@@ -30,8 +32,12 @@ export function parseJsonLine(text: string): Record<string, unknown> | undefined
 }
 
 export class LogStore {
-  readonly #lines: LogLine[] = [];
+  readonly #lines: RetainedList<LogLine>;
   readonly #listeners = new Listeners<LogLine>();
+
+  constructor(options: RetentionOptions = {}) {
+    this.#lines = new RetainedList(options);
+  }
 
   add(line: LogLine): void {
     this.#lines.push(line);
@@ -43,20 +49,25 @@ export class LogStore {
     return this.#listeners.add(callback);
   }
 
-  /** Every line, in arrival order. */
+  /** Every line within the retention window, in arrival order. */
   all(): readonly LogLine[] {
-    return this.#lines;
+    return this.#lines.all();
   }
 
   find(filter: { functionName?: string; requestId?: string } = {}): LogLine[] {
-    return this.#lines.filter(
+    return this.#lines.all().filter(
       (line) =>
         (filter.functionName === undefined || line.functionName === filter.functionName) &&
         (filter.requestId === undefined || line.requestId === filter.requestId),
     );
   }
 
+  /** Lines within the retention window. */
+  get size(): number {
+    return this.#lines.size;
+  }
+
   clear(): void {
-    this.#lines.length = 0;
+    this.#lines.clear();
   }
 }

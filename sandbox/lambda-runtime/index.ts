@@ -18,7 +18,8 @@
 //   runtime.metrics.sum({ namespace: 'KafkaLambdaWorkshop', name: 'EventsProcessed' });  // EMF
 //   runtime.onLog((line) => ...);           // every non-EMF line: {functionName, requestId, text, json?, ...}
 //   runtime.onInvocation((record) => ...);  // every invoke, throttles and refused requests included
-//   runtime.invocations.all(); runtime.logs.all();
+//   runtime.invocations.all(); runtime.logs.all();   // what arrived within the retention window
+//   await runtime.memoryUsage({ gc: true }); // V8 heaps of the environments (diagnostic, npm run soak)
 //   await runtime.close();                  // terminates every worker thread
 //
 // What is modelled (and how):
@@ -48,18 +49,23 @@
 //   Rejection) and "... Task timed out after N.NN seconds". EMF lines become metrics in
 //   runtime.metrics, alongside AWS/Lambda Invocations, Errors, Throttles and Duration per function.
 // - Options: new LambdaRuntime({ accountConcurrency = 1000, minimumUnreservedConcurrency =
-//   min(100, accountConcurrency) }); createFunction also takes handler (export name, default
-//   "handler") and region (AWS_REGION, default us-east-1). AWS sources: MODEL.md in this folder.
+//   min(100, accountConcurrency), retentionMs = 15 minutes }); createFunction also takes handler
+//   (export name, default "handler") and region (AWS_REGION, default us-east-1). AWS sources:
+//   MODEL.md in this folder.
+// - Retention: metrics, log lines, invocation records and the concurrency timeline are kept for
+//   retentionMs after they arrive (as CloudWatch keeps data for a retention period), so a runtime
+//   that runs for hours holds a bounded amount; the listeners see everything as it arrives.
 // Not modelled: AWS network and invoke overheads, burst scaling limits (1,000 environments per
 // 10 s per function), idle environments being reclaimed after some minutes, provisioned
 // concurrency, callbackWaitsForEmptyEventLoop (responses are sent when the handler settles), the
 // Lambda console's text prefix on console.log lines, and writes that bypass process.stdout/stderr.
 
-export { LambdaRuntime, LAMBDA_NAMESPACE, type RuntimeOptions } from './lambda-runtime.ts';
+export { LambdaRuntime, LAMBDA_NAMESPACE, type RuntimeMemory, type RuntimeOptions } from './lambda-runtime.ts';
 export { LambdaFunction, RESERVED_ENV_KEYS, type FunctionConfig, type InvokeOptions, type InvokeResult } from './lambda-function.ts';
 export type { InvocationOutcome, InvocationRecord, InvocationLog } from './invocation-log.ts';
 export type { LogLine, LogStore } from './function-logs.ts';
 export { MetricStore, type MetricDatum, type MetricFilter } from './metric-store.ts';
+export { DEFAULT_RETENTION_MS, type RetentionOptions } from './retention.ts';
 export { emfMetrics, isEmfDocument, type EmfMetric } from './emf.ts';
 export type { ConcurrencySample } from './concurrency.ts';
 export type { InvokeError, ThrottleReason } from './lambda-errors.ts';

@@ -1,8 +1,11 @@
 // One record per invoke, whatever happened to it (the local stand-in for the REPORT line Lambda
-// writes after each invocation, plus throttles and refused requests, which run nothing).
+// writes after each invocation, plus throttles and refused requests, which run nothing). Records
+// are kept for a retention window (default the last 15 minutes, retention.ts); onInvocation sees
+// every record as its invoke completes, whatever the window.
 
 import type { InvokeError } from './lambda-errors.ts';
 import { Listeners, type Unsubscribe } from './listeners.ts';
+import { RetainedList, type RetentionOptions } from './retention.ts';
 
 export type InvocationOutcome = 'ok' | 'error' | 'throttled' | 'timeout';
 
@@ -33,8 +36,12 @@ export interface InvocationRecord {
 }
 
 export class InvocationLog {
-  readonly #records: InvocationRecord[] = [];
+  readonly #records: RetainedList<InvocationRecord>;
   readonly #listeners = new Listeners<InvocationRecord>();
+
+  constructor(options: RetentionOptions = {}) {
+    this.#records = new RetainedList(options);
+  }
 
   add(record: InvocationRecord): void {
     this.#records.push(record);
@@ -46,20 +53,25 @@ export class InvocationLog {
     return this.#listeners.add(callback);
   }
 
-  /** Every record, in completion order. */
+  /** Every record within the retention window, in completion order. */
   all(): readonly InvocationRecord[] {
-    return this.#records;
+    return this.#records.all();
   }
 
   find(filter: { functionName?: string; outcome?: InvocationOutcome } = {}): InvocationRecord[] {
-    return this.#records.filter(
+    return this.#records.all().filter(
       (record) =>
         (filter.functionName === undefined || record.functionName === filter.functionName) &&
         (filter.outcome === undefined || record.outcome === filter.outcome),
     );
   }
 
+  /** Records within the retention window. */
+  get size(): number {
+    return this.#records.size;
+  }
+
   clear(): void {
-    this.#records.length = 0;
+    this.#records.clear();
   }
 }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ConcurrencyPool } from './concurrency.ts';
-import { ExecutionEnvironment, type EnvironmentLine, type EnvironmentResult, type InitResult } from './execution-environment.ts';
+import { ExecutionEnvironment, type EnvironmentLine, type EnvironmentMemory, type EnvironmentResult, type InitResult } from './execution-environment.ts';
 import type { LogLine } from './function-logs.ts';
 import type { InvocationRecord } from './invocation-log.ts';
 import { invalidRequest, requestTooLarge, runtimeClosed, throttled, type InvokeError } from './lambda-errors.ts';
@@ -219,6 +219,12 @@ export class LambdaFunction {
     if (result.outcome === 'ok') record.response = JSON.parse(result.responseJson);
     else record.error = result.error;
     return this.#finish(record);
+  }
+
+  /** The V8 heap of each live environment (busy or idle), after a full GC when `gc` is set; see ExecutionEnvironment.memoryUsage. */
+  async memoryUsage(gc = false): Promise<EnvironmentMemory[]> {
+    const all = await Promise.all([...this.#active, ...this.#idle].map((environment) => environment.memoryUsage(gc)));
+    return all.filter((memory): memory is EnvironmentMemory => memory !== undefined);
   }
 
   /** Terminates every environment; invocations still running end with an error. */

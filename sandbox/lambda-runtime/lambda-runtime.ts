@@ -1,6 +1,6 @@
 // The local Lambda service of one account: its functions, the account-level concurrency pool they
 // share, and what CloudWatch would hold for them (logs, EMF metrics, invocation records, the
-// concurrency timeline).
+// concurrency timeline), each for a retention window (RuntimeOptions.retentionMs).
 
 import { ConcurrencyPool, type ConcurrencySample } from './concurrency.ts';
 import { emfMetrics, isEmfDocument } from './emf.ts';
@@ -9,6 +9,7 @@ import { InvocationLog, type InvocationRecord } from './invocation-log.ts';
 import { LambdaFunction, type FunctionConfig, type FunctionHost, type InvokeResult } from './lambda-function.ts';
 import type { Unsubscribe } from './listeners.ts';
 import { MetricStore } from './metric-store.ts';
+import { validRetentionMs } from './retention.ts';
 
 export interface RuntimeOptions {
   /** The account's concurrency limit, shared by all functions of this runtime. Default 1000. */
@@ -18,22 +19,49 @@ export interface RuntimeOptions {
    * is min(100, accountConcurrency). Set 0 to reserve freely in a small test account.
    */
   minimumUnreservedConcurrency?: number;
+  /**
+   * How long metrics, log lines, invocation records and concurrency samples are kept, counted from
+   * when each arrived. Default 15 minutes; Infinity keeps everything. The listeners (onLog,
+   * onInvocation, metrics.onMetric) see everything as it arrives, whatever the window.
+   */
+  retentionMs?: number;
+  /** The clock of the retention window (tests). Default Date.now. */
+  now?: () => number;
+}
+
+export interface RuntimeMemory {
+  /** Environments that answered (INIT finished, thread alive). */
+  environments: number;
+  /** Whether every one of them ran a full GC first. */
+  collected: boolean;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  /** Per function: its live environments and their heaps. */
+  byFunction: Record<string, { environments: number; heapUsedBytes: number }>;
 }
 
 /** Lambda's own metrics (namespace AWS/Lambda, dimension FunctionName), one datum per invoke. */
 export const LAMBDA_NAMESPACE = 'AWS/Lambda';
 
 export class LambdaRuntime {
-  readonly metrics = new MetricStore();
-  readonly logs = new LogStore();
-  readonly invocations = new InvocationLog();
+  readonly metrics: MetricStore;
+  readonly logs: LogStore;
+  readonly invocations: InvocationLog;
+  /** How long the stores keep what they hold, ms. */
+  readonly retentionMs: number;
   readonly #pool: ConcurrencyPool;
   readonly #functions = new Map<string, LambdaFunction>();
   #closed = false;
   #closing?: Promise<void>;
 
   constructor(options: RuntimeOptions = {}) {
-    this.#pool = new ConcurrencyPool(options.accountConcurrency ?? 1000, options.minimumUnreservedConcurrency);
+    const retention = { retentionMs: validRetentionMs(options.retentionMs), now: options.now };
+    this.retentionMs = retention.retentionMs;
+    this.metrics = new MetricStore(retention);
+    this.logs = new LogStore(retention);
+    this.invocations = new InvocationLog(retention);
+    this.#pool = new ConcurrencyPool(options.accountConcurrency ?? 1000, options.minimumUnreservedConcurrency, retention);
   }
 
   createFunction(config: FunctionConfig): LambdaFunction {
@@ -65,7 +93,7 @@ export class LambdaRuntime {
     return this.#pool.peakTotal;
   }
 
-  /** Every concurrency change, in order. */
+  /** Every concurrency change within the retention window, in order. */
   get concurrencyTimeline(): readonly ConcurrencySample[] {
     return this.#pool.timeline;
   }
@@ -78,6 +106,26 @@ export class LambdaRuntime {
   /** Every invocation record, as its invoke completes. */
   onInvocation(callback: (record: InvocationRecord) => void): Unsubscribe {
     return this.invocations.onInvocation(callback);
+  }
+
+  /**
+   * The V8 heaps of every live execution environment, summed (a diagnostic: each environment is a
+   * worker thread, so its heap is in this process's RSS but not in process.memoryUsage().heapUsed).
+   * With gc: true each environment runs a full GC first, when the process runs with --expose-gc.
+   */
+  async memoryUsage(options: { gc?: boolean } = {}): Promise<RuntimeMemory> {
+    const perFunction = await Promise.all(this.functions.map(async (fn) => [fn.name, await fn.memoryUsage(options.gc ?? false)] as const));
+    const all = perFunction.flatMap(([, memory]) => memory);
+    return {
+      environments: all.length,
+      collected: all.length > 0 && all.every((m) => m.collected),
+      heapUsedBytes: all.reduce((sum, m) => sum + m.heapUsedBytes, 0),
+      heapTotalBytes: all.reduce((sum, m) => sum + m.heapTotalBytes, 0),
+      externalBytes: all.reduce((sum, m) => sum + m.externalBytes, 0),
+      byFunction: Object.fromEntries(
+        perFunction.map(([name, memory]) => [name, { environments: memory.length, heapUsedBytes: memory.reduce((sum, m) => sum + m.heapUsedBytes, 0) }]),
+      ),
+    };
   }
 
   get closed(): boolean {

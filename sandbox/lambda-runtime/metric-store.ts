@@ -1,9 +1,12 @@
 // The metrics the functions emitted (EMF lines from their logs), plus Lambda's own per-invocation
 // metrics in the AWS/Lambda namespace (Invocations, Errors, Throttles, Duration, FunctionName
 // dimension), the way CloudWatch would hold them. Query by namespace, name and dimensions.
+// Data are kept for a retention window (default the last 15 minutes, retention.ts); onMetric sees
+// every datum as it arrives, whatever the window.
 
 import type { EmfMetric } from './emf.ts';
 import { Listeners, type Unsubscribe } from './listeners.ts';
+import { RetainedList, type RetentionOptions } from './retention.ts';
 
 export interface MetricDatum extends EmfMetric {
   /** The function that emitted it. */
@@ -26,8 +29,17 @@ export interface MetricFilter {
 }
 
 export class MetricStore {
-  readonly #data: MetricDatum[] = [];
+  readonly #data: RetainedList<MetricDatum>;
   readonly #listeners = new Listeners<MetricDatum>();
+
+  constructor(options: RetentionOptions = {}) {
+    this.#data = new RetainedList(options);
+  }
+
+  /** How long data are kept, ms (Infinity: forever). */
+  get retentionMs(): number {
+    return this.#data.retentionMs;
+  }
 
   add(datum: MetricDatum): void {
     this.#data.push(datum);
@@ -39,13 +51,13 @@ export class MetricStore {
     return this.#listeners.add(callback);
   }
 
-  /** Every datum, in arrival order. */
+  /** Every datum within the retention window, in arrival order. */
   all(): readonly MetricDatum[] {
-    return this.#data;
+    return this.#data.all();
   }
 
   find(filter: MetricFilter = {}): MetricDatum[] {
-    return this.#data.filter((datum) => matches(datum, filter));
+    return this.#data.all().filter((datum) => matches(datum, filter));
   }
 
   /** All values of the matching data, flattened (EMF arrays count value by value). */
@@ -57,8 +69,13 @@ export class MetricStore {
     return this.values(filter).reduce((total, value) => total + value, 0);
   }
 
+  /** Data within the retention window. */
+  get size(): number {
+    return this.#data.size;
+  }
+
   clear(): void {
-    this.#data.length = 0;
+    this.#data.clear();
   }
 }
 

@@ -30,6 +30,19 @@ export interface InvokeMessage {
   deadline: number;
 }
 
+/**
+ * Runtime -> environment: report the environment's V8 heap (after a full GC when `gc` is set and
+ * the process runs with --expose-gc). A diagnostic: `npm run soak` uses it to tell the Lambda
+ * environments' memory from the runtime's own.
+ */
+export interface MemoryRequest {
+  type: 'memory';
+  id: number;
+  gc: boolean;
+}
+
+export type RuntimeMessage = InvokeMessage | MemoryRequest;
+
 /** One line the function wrote. requestId is null for lines written during INIT. */
 export interface LogMessage {
   type: 'log';
@@ -61,4 +74,15 @@ export interface CrashMessage {
   error: FunctionError;
 }
 
-export type WorkerMessage = LogMessage | ReadyMessage | InitErrorMessage | ResultMessage | CrashMessage;
+/** Environment -> runtime: the answer to a MemoryRequest. */
+export interface MemoryMessage {
+  type: 'memory';
+  id: number;
+  /** Whether a GC ran first (it needs node --expose-gc). */
+  collected: boolean;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+}
+
+export type WorkerMessage = LogMessage | ReadyMessage | InitErrorMessage | ResultMessage | CrashMessage | MemoryMessage;

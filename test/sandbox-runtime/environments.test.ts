@@ -207,4 +207,25 @@ test('close() terminates every worker thread, busy ones included, and later invo
   assert.throws(() => runtime.createFunction({ name: 'x', bundleFile: fixture('noop') }), /closed/);
 });
 
+test('memoryUsage: the V8 heaps of the live environments, busy ones included (a diagnostic for npm run soak)', async () => {
+  const runtime = new LambdaRuntime();
+  try {
+    assert.equal(await runtime.memoryUsage(), { environments: 0, collected: false, heapUsedBytes: 0, heapTotalBytes: 0, externalBytes: 0, byFunction: {} });
+    const fn = runtime.createFunction({ name: 'counter', bundleFile: fixture('counter') });
+    await Promise.all([fn.invoke({}), fn.invoke({})]);
+    const busy = fn.invoke({ ms: 300 }); // answered between the handler's own tasks
+    await sleep(50);
+    const memory = await runtime.memoryUsage({ gc: true });
+    assert.is(memory.environments, 2);
+    assert.ok(memory.heapUsedBytes > 1_000_000 && memory.heapUsedBytes <= memory.heapTotalBytes, `${memory.heapUsedBytes} of ${memory.heapTotalBytes}`);
+    // This test process runs without --expose-gc: no environment can collect, and says so.
+    assert.is(memory.collected, false);
+    assert.equal(memory.byFunction, { counter: { environments: 2, heapUsedBytes: memory.heapUsedBytes } });
+    assert.is((await busy).outcome, 'ok');
+  } finally {
+    await runtime.close();
+  }
+  assert.equal((await runtime.memoryUsage()).environments, 0, 'closed: nothing left to ask');
+});
+
 test.run();

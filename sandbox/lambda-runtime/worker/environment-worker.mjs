@@ -10,6 +10,7 @@
 // does (the runtime then starts a fresh one). The message protocol is typed in ../protocol.ts.
 
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lambdaContext } from './lambda-context.mjs';
@@ -86,9 +87,26 @@ try {
 
 if (handler) {
   const fn = handler;
-  port.on('message', (/** @type {import('../protocol.ts').InvokeMessage} */ message) => void invoke(fn, message));
+  port.on('message', (/** @type {import('../protocol.ts').RuntimeMessage} */ message) => {
+    if (message.type === 'memory') reportMemory(message);
+    else void invoke(fn, message);
+  });
   output.flush();
   post({ type: 'ready', initDurationMs: performance.now() - initStart });
+}
+
+/**
+ * The environment's V8 heap, after a full GC when asked and possible (globalThis.gc exists only
+ * when the process runs with --expose-gc). Answered between the handler's own tasks, so also
+ * while an invocation awaits something.
+ * @param {import('../protocol.ts').MemoryRequest} message
+ */
+function reportMemory(message) {
+  const gc = /** @type {{ gc?: () => void }} */ (globalThis).gc;
+  const collected = message.gc && typeof gc === 'function';
+  if (collected) gc();
+  const heap = getHeapStatistics();
+  post({ type: 'memory', id: message.id, collected, heapUsedBytes: heap.used_heap_size, heapTotalBytes: heap.total_heap_size, externalBytes: heap.external_memory });
 }
 
 /**
