@@ -9,6 +9,8 @@ export interface AccountingInput {
   processed: readonly number[];
   filtered: readonly number[];
   deadLettered: readonly number[];
+  /** Seqs still behind the committed offset of their partition at the end (not yet handled). */
+  waiting?: readonly number[];
 }
 
 /** `duplicated`: events handled more than once (processed twice, or processed and dead-lettered). */
@@ -28,7 +30,9 @@ export function account(input: AccountingInput): Accounting {
   for (const seq of new Set(input.filtered)) note(seq);
   for (const seq of new Set(input.deadLettered)) note(seq);
 
-  const lost = [...published].filter((seq) => !outcomes.has(seq));
+  const waiting = new Set(input.waiting ?? []);
+  const unaccounted = [...published].filter((seq) => !outcomes.has(seq));
+  const lost = unaccounted.filter((seq) => !waiting.has(seq));
   const duplicated = [...outcomes.entries()].filter(([seq, n]) => n > 1 && published.has(seq)).map(([seq]) => seq);
   const unknown = [...outcomes.keys()].filter((seq) => !published.has(seq));
   const processedUnique = new Set(input.processed.filter((seq) => published.has(seq)));
@@ -37,6 +41,7 @@ export function account(input: AccountingInput): Accounting {
     processed: processedUnique.size,
     filtered: new Set(input.filtered.filter((seq) => published.has(seq))).size,
     deadLettered: new Set(input.deadLettered.filter((seq) => published.has(seq))).size,
+    waiting: unaccounted.length - lost.length,
     lost: lost.length,
     duplicated: duplicated.length,
     lostSeqs: lost.slice(0, 20),

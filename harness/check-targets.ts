@@ -11,6 +11,7 @@ export interface Measured {
   offeredPerSec: number;
   avgBatchSize: number;
   lost: number;
+  waiting: number;
   published: number;
 }
 
@@ -75,7 +76,16 @@ export function checkTargets(lab: LabSpec, place: Place, model: CapacityModel, m
         ? 'nothing was published: the producer failed'
         : measured.lost === 0
           ? 'every published event was processed, filtered or dead-lettered'
-          : 'events neither processed, filtered nor dead-lettered before the drain timeout (traffic.drainTimeoutSec)',
+          : 'events neither processed, filtered, dead-lettered nor still waiting in the topic: they were skipped or committed without being handled',
   });
+  if (measured.waiting > 0) {
+    checks.push({
+      name: 'events handled before the drain ended',
+      expected: 'all',
+      actual: `${measured.waiting} of ${measured.published} still waiting`,
+      pass: false,
+      reason: `the pipeline fell behind: ${measured.waiting} events were still waiting (in the topic past the committed offset, or in the buffer queue) when the drain ended (traffic.drainTimeoutSec); not lost, a longer drain would process them`,
+    });
+  }
   return checks;
 }

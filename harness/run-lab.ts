@@ -146,6 +146,7 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
       processed: observations.processed.map((p) => p.seq),
       filtered: observations.filteredSeqs,
       deadLettered: observations.deadLetteredSeqs,
+      waiting: observations.waitingSeqs,
     });
     const measured = observations.processed.filter((p) => (intendedAt.get(p.seq) ?? 0) >= warmUpEnd);
     const endToEndMs = summarize(measured.map((p) => p.endToEndMs));
@@ -167,6 +168,7 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
       offeredPerSec,
       avgBatchSize,
       lost: accounting.lost,
+      waiting: accounting.waiting,
       published: accounting.published,
     });
     report({ phase: 'done', elapsedSec: (Date.now() - startAtMs) / 1000, published: accounting.published, processed: accounting.processed, offsetLag: 0, p50SoFar: endToEndMs.p50 });
@@ -208,8 +210,8 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
   }
 }
 
-function eventCounts({ published, processed, filtered, deadLettered, lost, duplicated }: EventCounts): EventCounts {
-  return { published, processed, filtered, deadLettered, lost, duplicated };
+function eventCounts({ published, processed, filtered, deadLettered, waiting, lost, duplicated }: EventCounts): EventCounts {
+  return { published, processed, filtered, deadLettered, waiting, lost, duplicated };
 }
 
 function buildTimeline(

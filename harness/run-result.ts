@@ -50,6 +50,12 @@ export interface EventCounts {
   processed: number;
   filtered: number;
   deadLettered: number;
+  /**
+   * Still in the topic, behind the mapping's committed offset, when the drain ended: the pipeline
+   * fell behind. Not lost (a consumer of the group reads them next), but not handled in the run.
+   */
+  waiting: number;
+  /** Neither processed, filtered, dead-lettered nor waiting: a real loss. */
   lost: number;
   duplicated: number;
 }

@@ -16,7 +16,7 @@ export function renderTargets(result: LabRunResult): string {
     '',
     `${result.lab} (${result.target}) — ${result.passed ? 'PASS' : 'FAIL'}${result.overrides.length ? `  [--set ${result.overrides.join(' --set ')}]` : ''}`,
     ...result.targets.map((t) => `  ${t.pass ? 'pass' : 'FAIL'}  ${t.name}: ${t.actual} (expected ${t.expected}) — ${t.reason}`),
-    `  accounting: published ${result.published} = processed ${result.processed} + filtered ${result.filtered} + dead-lettered ${result.deadLettered} + lost ${result.lost}; ${result.duplicated} handled more than once`,
+    `  accounting: published ${result.published} = processed ${result.processed} + filtered ${result.filtered} + dead-lettered ${result.deadLettered}${result.waiting > 0 ? ` + still waiting ${result.waiting}` : ''} + lost ${result.lost}; ${result.duplicated} handled more than once`,
     `  model: batch ${result.model.expectedBatchSize}, latency floor ${result.model.latencyFloorMs} ms, ceiling ${result.model.maxThroughputPerSec}/s (${result.model.bottleneck}); measured: batch ${result.avgBatchSize}, p50 ${result.endToEndMs.p50} ms, ${result.throughputPerSec}/s`,
     ...result.notes.map((n) => `  note: ${n}`),
   ];
@@ -39,7 +39,7 @@ export function renderComparison(results: LabRunResult[]): string {
     `${r.processed}`,
     `${r.filtered}`,
     `${r.deadLettered}`,
-    `${r.lost}`,
+    r.waiting > 0 ? `${r.lost} (${r.waiting} waiting)` : `${r.lost}`,
     r.passed ? 'PASS' : 'FAIL',
   ]);
   return `\nEnd-to-end duration (ms) and throughput (events/s), warm-up excluded:\n${table(

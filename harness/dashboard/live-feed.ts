@@ -52,6 +52,7 @@ export interface LiveEnd {
   processed?: number;
   filtered?: number;
   deadLettered?: number;
+  waiting?: number;
   lost?: number;
   p50?: number;
   p99?: number;
@@ -94,8 +95,8 @@ export class LiveFeedWriter {
   }
 
   finished(result: LabRunResult): void {
-    const { passed, published, processed, filtered, deadLettered, lost } = result;
-    this.#write({ type: 'end', end: { passed, published, processed, filtered, deadLettered, lost, p50: result.endToEndMs.p50, p99: result.endToEndMs.p99, endedAt: new Date().toISOString() } });
+    const { passed, published, processed, filtered, deadLettered, waiting, lost } = result;
+    this.#write({ type: 'end', end: { passed, published, processed, filtered, deadLettered, waiting, lost, p50: result.endToEndMs.p50, p99: result.endToEndMs.p99, endedAt: new Date().toISOString() } });
   }
 
   failed(error: unknown): void {

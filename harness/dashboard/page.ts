@@ -142,7 +142,7 @@ const CLIENT = `
     if (!state.last) { grid.hidden = true; lastRun.hidden = true; return; }
     var l = state.last, end = l.end || {};
     var verdict = end.error ? '<span class="fail">stopped: ' + end.error + '</span>'
-      : '<span class="' + (end.passed ? 'pass' : 'fail') + '">' + (end.passed ? 'PASS' : 'FAIL') + '</span> · p50 ' + fmt(end.p50) + ' ms · p99 ' + fmt(end.p99) + ' ms · ' + fmt(end.published) + ' published, ' + fmt(end.lost) + ' lost';
+      : '<span class="' + (end.passed ? 'pass' : 'fail') + '">' + (end.passed ? 'PASS' : 'FAIL') + '</span> · p50 ' + fmt(end.p50) + ' ms · p99 ' + fmt(end.p99) + ' ms · ' + fmt(end.published) + ' published, ' + (end.waiting ? fmt(end.waiting) + ' still waiting, ' : '') + fmt(end.lost) + ' lost';
     lastRun.innerHTML = 'Showing the last run: <b>' + l.run.lab + '</b> (' + l.run.title + '), ended ' + new Date(end.endedAt).toLocaleTimeString() + ' — ' + verdict;
     lastRun.hidden = false; grid.hidden = false;
     draw(l.run, l.points, l.run.expected);

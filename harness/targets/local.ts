@@ -2,7 +2,7 @@
 // serves every lab of a `workshop run all`; each lab gets its own sandbox pipeline. Accounting
 // comes from what really happened: the processors' "batch processed" lines, the ESM's filter,
 // the destination queue or topic read back, and the ledger of what the topic holds.
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { DEFAULT_TIME_SCALE, startSandbox, type Sandbox } from '../../sandbox/index.ts';
@@ -152,6 +152,7 @@ export class LocalTarget implements LabTarget {
           processed: run.processed,
           filteredSeqs: [...run.filtered],
           deadLetteredSeqs: [...dead],
+          waitingSeqs: await waitingSeqs(sandbox, ledger, new Set([...run.processed.map((p) => p.seq), ...run.filtered, ...dead])),
           batchSizes: run.batchSizes,
           publishedSeqs: ledger.entries.map((e) => e.seq),
         };
@@ -165,6 +166,27 @@ export class LocalTarget implements LabTarget {
     this.kafka = undefined;
     this.elasticMq = undefined;
   }
+}
+
+/**
+ * Seqs not handled yet when the drain ended, but still held for the pipeline (late, not lost):
+ * at or past their partition's committed offset (still in the topic for the consumer group), or,
+ * in lab 3, committed by the forwarder's mapping and still in the buffer queue. The forwarder only
+ * succeeds once SQS holds every record, so those are in the queue; they count as waiting only
+ * when the queue holds at least that many messages, otherwise they stay lost.
+ */
+async function waitingSeqs(sandbox: Sandbox, ledger: Ledger, handled: Set<number>): Promise<number[]> {
+  const committed = (partition: number) => sandbox.kafkaEsm.engine.committedOffset(`${sandbox.topic}-${partition}`) ?? 0;
+  const open = ledger.entries.filter((e) => !handled.has(e.seq));
+  const inTopic = open.filter((e) => e.offset >= committed(e.partition)).map((e) => e.seq);
+  const sqs = sandbox.sqsClient();
+  if (!sqs || !sandbox.queues.buffer) return inTopic;
+  const inQueue = open.filter((e) => e.offset < committed(e.partition)).map((e) => e.seq);
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: sandbox.queues.buffer.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  const queued = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  return inQueue.length <= queued ? [...inTopic, ...inQueue] : inTopic;
 }
 
 /**

@@ -36,6 +36,8 @@ export interface Observations {
   deadLetteredSeqs: number[];
   /** Records per invocation of the processor. */
   batchSizes: number[];
+  /** Seqs still behind their partition's committed offset when the drain ended (the pipeline fell behind). */
+  waitingSeqs?: number[];
   /** Seqs the topic holds for the run, when the place can read it back (the local ledger). */
   publishedSeqs?: number[];
 }

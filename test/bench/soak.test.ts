@@ -91,7 +91,7 @@ test('renderSoak and saveSoak: the verdict, the accounting, the slopes and the s
     kafkaVersion: '4.4.0',
     setup: { lab: '01-soak', topic: 'soak-t', partitions: 12, pollers: 12, batchSize: 100, environmentsStarted: 15, processingMsPerRecord: 2, ratePerSec: 1000, minutes: 4, segmentSec: 60, producerShards: 1, sampleEverySec: 10, warmUpSec: 48, retentionMs: 48_000, slopeLimitMbPerMin: 1 },
     runs: [{ runId: 'soak-t-000', offered: 240_000, published: 240_000, failedToPublish: 0, sendDelayP99Ms: 3 }],
-    accounting: { published: 240_000, processed: 240_000, filtered: 0, deadLettered: 0, lost: 0, duplicated: 0, lostSeqs: [], duplicatedSeqs: [], unknown: 0, duplicateProcessings: 0 },
+    accounting: { published: 240_000, processed: 240_000, filtered: 0, deadLettered: 0, waiting: 0, lost: 0, duplicated: 0, lostSeqs: [], duplicatedSeqs: [], unknown: 0, duplicateProcessings: 0 },
     drained: true,
     drainSec: 0.8,
     series: seriesResults(samples, 48, 1),

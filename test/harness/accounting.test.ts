@@ -29,4 +29,15 @@ test('seqs that were never published are reported, not counted', () => {
   assert.is(a.processed, 2);
 });
 
+test('an event still waiting behind the committed offset when the run ends is waiting, not lost', () => {
+  const a = account({ published: range(6), processed: [0, 1, 3], filtered: [], deadLettered: [5], waiting: [2, 3, 4] });
+  assert.is(a.waiting, 2, 'seq 3 was processed, so only 2 and 4 wait');
+  assert.is(a.lost, 0);
+  assert.is(a.published, a.processed + a.filtered + a.deadLettered + a.waiting + a.lost);
+  const b = account({ published: range(3), processed: [0], filtered: [], deadLettered: [], waiting: [2] });
+  assert.is(b.waiting, 1);
+  assert.is(b.lost, 1, 'an event neither handled nor waiting is lost');
+  assert.equal(b.lostSeqs, [1]);
+});
+
 test.run();

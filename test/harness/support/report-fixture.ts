@@ -156,6 +156,7 @@ function labRun(spec: LabSpec, index: number): LabRunResult {
     throughputPerSec,
     avgBatchSize: shape.batchMean,
     lost: 0,
+    waiting: 0,
   };
   const checks = targets(spec, base);
   const cap = spec.sqsBuffer ? spec.sqsBuffer.batchSize : spec.kafkaEsm.batchSize;

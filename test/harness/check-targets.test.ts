@@ -1,0 +1,44 @@
+// The loss target separates late from lost: events still held for the pipeline when the drain
+// ends fail their own check ("handled before the drain ended"), never the "events lost" one.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { capacityModel } from '../../labs/capacity-model.ts';
+import { LABS } from '../../labs/index.ts';
+import { checkTargets, type Measured } from '../../harness/check-targets.ts';
+import { summarize } from '../../harness/stats.ts';
+
+const lab = LABS[0];
+const measured = (over: Partial<Measured>): Measured => ({
+  endToEndMs: summarize([300, 310, 320]),
+  throughputPerSec: 100,
+  offeredPerSec: 100,
+  avgBatchSize: 51,
+  lost: 0,
+  waiting: 0,
+  published: 3000,
+  ...over,
+});
+
+test('nothing waiting: no extra check, and "events lost" passes at 0', () => {
+  const checks = checkTargets(lab, 'local', capacityModel(lab), measured({}));
+  assert.not.ok(checks.some((c) => c.name === 'events handled before the drain ended'));
+  assert.ok(checks.find((c) => c.name === 'events lost')!.pass);
+});
+
+test('events still waiting fail their own check with the reason and the knob, not the loss check', () => {
+  const checks = checkTargets(lab, 'local', capacityModel(lab), measured({ waiting: 695 }));
+  const late = checks.find((c) => c.name === 'events handled before the drain ended')!;
+  assert.is(late.pass, false);
+  assert.is(late.actual, '695 of 3000 still waiting');
+  assert.match(late.reason, 'not lost');
+  assert.match(late.reason, 'traffic.drainTimeoutSec');
+  assert.ok(checks.find((c) => c.name === 'events lost')!.pass, 'late is not lost');
+});
+
+test('a real loss fails "events lost" and says it was neither handled nor waiting', () => {
+  const lost = checkTargets(lab, 'local', capacityModel(lab), measured({ lost: 3 })).find((c) => c.name === 'events lost')!;
+  assert.is(lost.pass, false);
+  assert.match(lost.reason, 'nor still waiting');
+});
+
+test.run();
