@@ -39,8 +39,10 @@ test('ElasticMQ SIGKILL and restart mid-run (lab 3): queued messages survive, th
     traffic: { ratePerSec: 150, durationSec: 10, warmUpSec: 0 },
     // A message received by a long poll whose answer died with the server stays invisible for the
     // visibility timeout before SQS redelivers it: 10 s (the processor's timeout) keeps this short.
-    processor: { timeoutSeconds: 10 },
-    sqsBuffer: { ...LABS[2].sqsBuffer!, visibilityTimeoutSeconds: 10 },
+    // Two concurrent batches of 10 x 20 ms (100/s) against 150/s offered: the queue always holds a
+    // backlog at the crash, however fast the machine (lab 3's 40 would drain it between polls).
+    processor: { timeoutSeconds: 10, processingMsPerRecord: 20 },
+    sqsBuffer: { ...LABS[2].sqsBuffer!, visibilityTimeoutSeconds: 10, maximumConcurrency: 2 },
   });
   const runId = 'fault-elasticmq';
   const observer = new RunObserver(runId);
@@ -57,7 +59,6 @@ test('ElasticMQ SIGKILL and restart mid-run (lab 3): queued messages survive, th
   });
 
   const producing = sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
-  // The processor starts at 5 concurrent batches of 10 x 100 ms: a backlog builds in the queue.
   await waitFor(() => observer.uniqueProcessed().size >= 200 && sandbox!.snapshot().sqsEsm!.queueDepth >= 100, 60_000, 'a backlog of 100 messages in the buffer');
   const sqs = sandbox.sqsClient()!;
   const depth = async () => {
