@@ -12,23 +12,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { INJECTED_FAILURE } from '../../handlers/shared/chaos.ts';
-import { startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
-import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
-import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
-import { duplicatedSeqs, labVariant, ledgerOf, reportFault, RunObserver, settle } from './support.ts';
+import { duplicatedSeqs, labVariant, ledgerOf, reportFault, RunObserver, settle, sharedServers } from './support.ts';
 
-let kafka: KafkaSandbox | undefined;
-let elasticMq: ElasticMqSandbox | undefined;
-const sandboxes: Sandbox[] = [];
-
-test.before(async () => {
-  [kafka, elasticMq] = await Promise.all([startKafka(), startElasticMq()]);
-});
-
-test.after(async () => {
-  for (const sandbox of sandboxes) await sandbox.stop();
-  await Promise.allSettled([kafka?.stop(), elasticMq?.stop()]);
-});
+const servers = sharedServers(test);
 
 test('the handler times out on 20% of invocations (lab 1): the environment is discarded, the ESM retries the batch, nothing is lost', async () => {
   const lab = labVariant(1, 'fault-timeout', {
@@ -37,8 +23,7 @@ test('the handler times out on 20% of invocations (lab 1): the environment is di
   });
   const runId = 'fault-timeout';
   const observer = new RunObserver(runId);
-  const sandbox = await startSandbox(lab, { kafka, onFiltered: observer.onFiltered, functionEnv: { CHAOS_TIMEOUT_RATE: '0.2' } });
-  sandboxes.push(sandbox);
+  const sandbox = await servers.sandbox(lab, { onFiltered: observer.onFiltered, functionEnv: { CHAOS_TIMEOUT_RATE: '0.2' } });
   observer.attach(sandbox);
   const produced = await sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
   const ledger = await ledgerOf(sandbox, runId, produced.published);
@@ -76,8 +61,7 @@ for (const rate of [0.01, 0.1]) {
     });
     const runId = topic;
     const observer = new RunObserver(runId);
-    const sandbox = await startSandbox(lab, { kafka, elasticMq, onFiltered: observer.onFiltered, functionEnv: { CHAOS_FAILURE_RATE: String(rate) } });
-    sandboxes.push(sandbox);
+    const sandbox = await servers.sandbox(lab, { onFiltered: observer.onFiltered, functionEnv: { CHAOS_FAILURE_RATE: String(rate) } });
     observer.attach(sandbox);
     const produced = await sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
     const ledger = await ledgerOf(sandbox, runId, produced.published);

@@ -20,23 +20,9 @@ import * as assert from 'uvu/assert';
 import { Kafka, logLevel } from 'kafkajs';
 import { toKafkaMessage } from '../../handlers/producer.ts';
 import { bookingSchedule } from '../../handlers/shared/schedule.ts';
-import { startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
-import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
-import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
-import { duplicatedSeqs, labVariant, ledgerOf, reportFault, RunObserver, settle, waitFor } from './support.ts';
+import { duplicatedSeqs, labVariant, ledgerOf, reportFault, RunObserver, settle, sharedServers, waitFor } from './support.ts';
 
-let kafka: KafkaSandbox | undefined;
-let elasticMq: ElasticMqSandbox | undefined;
-const sandboxes: Sandbox[] = [];
-
-test.before(async () => {
-  [kafka, elasticMq] = await Promise.all([startKafka(), startElasticMq()]);
-});
-
-test.after(async () => {
-  for (const sandbox of sandboxes) await sandbox.stop();
-  await Promise.allSettled([kafka?.stop(), elasticMq?.stop()]);
-});
+const servers = sharedServers(test);
 
 test('poison records with lab 4 settings: exactly the poison records are dead-lettered, the rest processed or filtered', async () => {
   const lab = labVariant(4, 'fault-poison-lab4', {
@@ -45,8 +31,7 @@ test('poison records with lab 4 settings: exactly the poison records are dead-le
   });
   const runId = 'fault-poison-lab4';
   const observer = new RunObserver(runId);
-  const sandbox = await startSandbox(lab, { kafka, elasticMq, onFiltered: observer.onFiltered });
-  sandboxes.push(sandbox);
+  const sandbox = await servers.sandbox(lab, { onFiltered: observer.onFiltered });
   observer.attach(sandbox);
   const produced = await sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
   const ledger = await ledgerOf(sandbox, runId, produced.published);
@@ -75,14 +60,13 @@ test('a poison record with lab 1 defaults blocks its partitions (retried forever
   const groupId = `${topic}-group`;
   const lab = labVariant(1, topic, { kafkaEsm: { consumerGroupId: groupId }, traffic: { ratePerSec: 200, durationSec: 7.5, warmUpSec: 0, poisonShare: 0 } });
   const observer = new RunObserver(runId);
-  const first = await startSandbox(lab, { kafka, onFiltered: observer.onFiltered });
-  sandboxes.push(first);
+  const first = await servers.sandbox(lab, { onFiltered: observer.onFiltered });
   observer.attach(first);
 
   // One poison record (seq 300) among 1,000 events, then 500 more once the partition is stuck.
   const POISON_SEQ = 300;
   const events = [...bookingSchedule(lab.traffic, Date.now())].map((e) => (e.seq === POISON_SEQ ? { ...e, poison: true } : e));
-  const client = new Kafka({ clientId: 'fault-poison', brokers: kafka!.brokerList, logLevel: logLevel.NOTHING });
+  const client = new Kafka({ clientId: 'fault-poison', brokers: servers.kafka.brokerList, logLevel: logLevel.NOTHING });
   const producer = client.producer();
   const admin = client.admin();
   await Promise.all([producer.connect(), admin.connect()]);
@@ -158,8 +142,7 @@ test('a poison record with lab 1 defaults blocks its partitions (retried forever
         onFailure: { kind: 'sqs', queueName: `${topic}-failed` },
       },
     });
-    const second = await startSandbox(fixed, { kafka, elasticMq, onFiltered: observer.onFiltered });
-    sandboxes.push(second);
+    const second = await servers.sandbox(fixed, { onFiltered: observer.onFiltered });
     observer.attach(second);
     await settle(second, observer, ledger, 60_000);
     assert.equal([...observer.deadLettered], [POISON_SEQ], 'only the poison record is dead-lettered');

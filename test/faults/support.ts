@@ -15,12 +15,40 @@ import * as assert from 'uvu/assert';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { account, type Accounting } from '../../harness/accounting.ts';
 import { readLedger, type Ledger } from '../../harness/ledger.ts';
-import type { Sandbox } from '../../sandbox/index.ts';
+import type { Test } from 'uvu';
+import { startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.ts';
+import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
+import type { LabSpec } from '../../labs/lab-spec.ts';
 import type { OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
 import type { PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
 import type { InvocationRecord } from '../../sandbox/lambda-runtime/index.ts';
 
 export { labVariant, waitFor } from '../integration/support.ts';
+
+/** One broker and one ElasticMQ for a file's tests; every sandbox started through it is stopped after them. */
+export function sharedServers(suite: Test) {
+  let kafka: KafkaSandbox | undefined;
+  let elasticMq: ElasticMqSandbox | undefined;
+  const sandboxes: Sandbox[] = [];
+  suite.before(async () => {
+    [kafka, elasticMq] = await Promise.all([startKafka(), startElasticMq()]);
+  });
+  suite.after(async () => {
+    for (const sandbox of sandboxes) await sandbox.stop();
+    await Promise.allSettled([kafka?.stop(), elasticMq?.stop()]);
+  });
+  return {
+    get kafka(): KafkaSandbox {
+      return kafka!;
+    },
+    async sandbox(lab: LabSpec, options: SandboxOptions = {}): Promise<Sandbox> {
+      const sandbox = await startSandbox(lab, { kafka, elasticMq, ...options });
+      sandboxes.push(sandbox);
+      return sandbox;
+    },
+  };
+}
 
 interface BatchLine {
   message?: string;
