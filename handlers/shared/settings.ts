@@ -15,7 +15,8 @@
 //   CHAOS_LATENCY_MS     0..900000  extra milliseconds of work per record (a slow downstream),
 //   CHAOS_LATENCY_UNTIL  epoch ms   ... until this time (unset: for good), so one deployment is
 //                              slow for a phase and then recovers
-// The first two draw Math.random per attempt (shared/chaos.ts), so each attempt is independent.
+//   CHAOS_SEED           0..4294967295  makes the first two repeatable (unset: Math.random)
+// The first two draw per attempt (shared/chaos.ts), so each attempt is independent.
 
 import { PROCESSING_MODES, type ProcessingMode } from './processing.ts';
 
@@ -37,6 +38,8 @@ export interface ChaosSettings {
   latencyMs: number;
   /** Epoch milliseconds when the extra latency ends; Infinity: it never does. */
   latencyUntil: number;
+  /** Seeds the failure and timeout draws (shared/chaos.ts); undefined: Math.random. */
+  seed?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -51,12 +54,24 @@ export function readProcessorSettings(env: Env, defaults: { reportBatchItemFailu
 }
 
 export function readChaosSettings(env: Env): ChaosSettings {
+  const seed = readInteger(env, 'CHAOS_SEED', 0, 0xffff_ffff);
   return {
     failureRate: readNumber(env, 'CHAOS_FAILURE_RATE', 0, 0, 1),
     timeoutRate: readNumber(env, 'CHAOS_TIMEOUT_RATE', 0, 0, 1),
     latencyMs: readNumber(env, 'CHAOS_LATENCY_MS', 0, 0, 900_000),
     latencyUntil: readNumber(env, 'CHAOS_LATENCY_UNTIL', Infinity, 0, Number.MAX_SAFE_INTEGER),
+    ...(seed === undefined ? {} : { seed }),
   };
+}
+
+function readInteger(env: Env, name: string, min: number, max: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name}=${JSON.stringify(raw)} is not valid: use a whole number from ${min} to ${max}.`);
+  }
+  return value;
 }
 
 export function readNumber(env: Env, name: string, fallback: number, min: number, max: number): number {

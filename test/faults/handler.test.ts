@@ -1,6 +1,7 @@
 // Faults in the function: timeouts and random errors, injected by the processor's chaos knobs
 // (CHAOS_TIMEOUT_RATE, CHAOS_FAILURE_RATE: handlers/shared/settings.ts) through startSandbox's
-// functionEnv, on the real broker (and ElasticMQ for lab 4's on-failure destination).
+// functionEnv, on the real broker (and ElasticMQ for lab 4's on-failure destination). The timeout
+// test seeds its draws (CHAOS_SEED), so which invocations time out does not depend on luck.
 //
 // AWS (sandbox/MODEL.md, Faults):
 // - "function timeout": a timed-out invocation is an error; the environment is reset; the Kafka
@@ -16,6 +17,11 @@ import { duplicatedSeqs, labVariant, ledgerOf, reportFault, RunObserver, settle,
 
 const servers = sharedServers(test);
 
+// With this seed every execution environment's fifth invocation draws below 0.2 and its first four
+// do not (test/handlers/chaos.test.ts): one invocation in five times out, in every environment.
+const TIMEOUT_SEED = '4';
+const TIMES_OUT_ON_INVOCATION = 5;
+
 test('the handler times out on 20% of invocations (lab 1): the environment is discarded, the ESM retries the batch, nothing is lost', async () => {
   const lab = labVariant(1, 'fault-timeout', {
     traffic: { ratePerSec: 100, durationSec: 10, warmUpSec: 0 },
@@ -23,7 +29,7 @@ test('the handler times out on 20% of invocations (lab 1): the environment is di
   });
   const runId = 'fault-timeout';
   const observer = new RunObserver(runId);
-  const sandbox = await servers.sandbox(lab, { onFiltered: observer.onFiltered, functionEnv: { CHAOS_TIMEOUT_RATE: '0.2' } });
+  const sandbox = await servers.sandbox(lab, { onFiltered: observer.onFiltered, functionEnv: { CHAOS_TIMEOUT_RATE: '0.2', CHAOS_SEED: TIMEOUT_SEED } });
   observer.attach(sandbox);
   const produced = await sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
   const ledger = await ledgerOf(sandbox, runId, produced.published);
@@ -36,6 +42,13 @@ test('the handler times out on 20% of invocations (lab 1): the environment is di
   for (const t of timedOut) {
     assert.not.ok(observer.invocations.some((i) => i.logStreamName === t.logStreamName && i.start > t.start), `environment ${t.logStreamName} was not reused after its timeout`);
   }
+  // The seeded draws: an environment times out on its fifth invocation, never earlier, always then.
+  const byEnvironment = new Map<string | undefined, typeof observer.invocations>();
+  for (const i of observer.invocations) byEnvironment.set(i.logStreamName, [...(byEnvironment.get(i.logStreamName) ?? []), i]);
+  for (const [stream, invocations] of byEnvironment) {
+    const fifth = [...invocations].sort((a, b) => a.start - b.start)[TIMES_OUT_ON_INVOCATION - 1];
+    assert.equal(invocations.filter((i) => i.outcome === 'timeout'), fifth ? [fifth] : [], `environment ${stream}: ${invocations.length} invocations`);
+  }
   // Every extra processing is a record of a batch that did its work, then timed out, and was retried.
   const extra = observer.processed.length - observer.uniqueProcessed().size;
   const doneBeforeTimeout = timedOut.reduce((sum, t) => sum + (observer.processedBy.get(t.requestId)?.length ?? 0), 0);
@@ -47,7 +60,9 @@ test('the handler times out on 20% of invocations (lab 1): the environment is di
     fault: 'handler timeouts, CHAOS_TIMEOUT_RATE 0.2 (lab 1)',
     accounting: observer.account(ledger),
     duplicates: `every one a record of the ${timedOut.length} batches that did their work, then timed out and were retried whole (${doneBeforeTimeout} extra processings)`,
-    notes: [`${timedOut.length} of ${observer.invocations.length} invocations timed out after 2 s; none of their execution environments ran again (discarded)`],
+    notes: [
+      `${timedOut.length} of ${observer.invocations.length} invocations timed out after 2 s, each its environment's fifth (CHAOS_SEED ${TIMEOUT_SEED}); none of their execution environments ran again (discarded)`,
+    ],
     aws: 'a timeout is an invocation error: Lambda resets the environment and the Kafka ESM retries the whole batch (infinite by default), so work done before the timeout is repeated (sandbox/MODEL.md, Faults: "function timeout")',
   });
 });

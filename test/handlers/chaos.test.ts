@@ -6,8 +6,8 @@ import * as assert from 'uvu/assert';
 import { handler as bookingProcessor } from '../../handlers/booking-processor.ts';
 import { handler as sqsProcessor } from '../../handlers/sqs-processor.ts';
 import { consumeBookings } from '../../handlers/shared/booking-batch.ts';
-import { extraLatencyMs, INJECTED_FAILURE, INJECTED_HANG, maybeFailRecord, maybeHangPastTimeout } from '../../handlers/shared/chaos.ts';
-import { mulberry32 } from '../../handlers/shared/random.ts';
+import { chaosRandom, extraLatencyMs, INJECTED_FAILURE, INJECTED_HANG, maybeFailRecord, maybeHangPastTimeout } from '../../handlers/shared/chaos.ts';
+import { mixSeed, mulberry32 } from '../../handlers/shared/random.ts';
 import { readProcessorSettings, type ChaosSettings, type ProcessorSettings } from '../../handlers/shared/settings.ts';
 import { telemetry } from '../../handlers/shared/telemetry.ts';
 import { withEnv } from './support/env.ts';
@@ -22,8 +22,14 @@ const BASE = {
   CHAOS_TIMEOUT_RATE: undefined,
   CHAOS_LATENCY_MS: undefined,
   CHAOS_LATENCY_UNTIL: undefined,
+  CHAOS_SEED: undefined,
 };
 const OFF: ChaosSettings = { failureRate: 0, timeoutRate: 0, latencyMs: 0, latencyUntil: Infinity };
+/** A new generator for (seed, knob), as chaosRandom builds one in a fresh environment. */
+const mulberry32Reference = (seed: number, knob: 'failure' | 'timeout') => {
+  const random = mulberry32(mixSeed(seed, knob === 'failure' ? 1 : 2));
+  return () => random();
+};
 const records = (n: number) => Array.from({ length: n }, (_, i) => kafkaRecord('bookings', i % 3, i, bookingValue({ seq: i }), `BK-${i}`));
 
 test('every chaos knob defaults to off; set values are read', () => {
@@ -49,6 +55,34 @@ test('a bad chaos value is one clear error naming the variable and the range', (
       `${name}=${raw}`,
     );
   }
+});
+
+test('CHAOS_SEED is a whole number from 0 to 2^32-1; anything else is one clear error', () => {
+  assert.is(readProcessorSettings({ CHAOS_SEED: '4' }, { reportBatchItemFailures: false }).chaos.seed, 4);
+  assert.is(readProcessorSettings({ CHAOS_SEED: '4294967295' }, { reportBatchItemFailures: false }).chaos.seed, 4294967295);
+  for (const raw of ['-1', '1.5', '4294967296', 'abc']) {
+    assert.throws(
+      () => readProcessorSettings({ CHAOS_SEED: raw }, { reportBatchItemFailures: false }),
+      (error: Error) => error.message === `CHAOS_SEED=${JSON.stringify(raw)} is not valid: use a whole number from 0 to 4294967295.`,
+      raw,
+    );
+  }
+});
+
+test('with CHAOS_SEED every environment replays the same draws, one sequence per knob; without it, Math.random', () => {
+  assert.is(chaosRandom(OFF, 'timeout'), Math.random);
+  // Module state stands for one execution environment; a fresh one starts the same sequence.
+  const fresh = (seed: number, knob: 'failure' | 'timeout') => Array.from({ length: 8 }, mulberry32Reference(seed, knob));
+  const timeout = chaosRandom({ seed: 4 }, 'timeout');
+  const drawn = Array.from({ length: 8 }, () => timeout());
+  assert.equal(drawn, fresh(4, 'timeout'));
+  assert.is(chaosRandom({ seed: 4 }, 'timeout'), timeout, 'the same generator for the life of the environment');
+  const [failures, timeouts] = [chaosRandom({ seed: 9 }, 'failure'), chaosRandom({ seed: 9 }, 'timeout')];
+  assert.not.equal(Array.from({ length: 8 }, failures), Array.from({ length: 8 }, timeouts), 'failure draws do not shift timeout draws');
+  assert.not.equal(fresh(5, 'timeout'), fresh(4, 'timeout'));
+  // The fault suite's seed: draws 1-4 at or above 0.2, the 5th below, so at CHAOS_TIMEOUT_RATE 0.2
+  // every environment runs four invocations and times out on its fifth.
+  assert.equal(fresh(4, 'timeout').slice(0, 5).map((d) => d < 0.2), [false, false, false, false, true]);
 });
 
 test('a bad chaos value fails the invocation with that one line (like any misconfiguration)', async () => {
