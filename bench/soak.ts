@@ -29,8 +29,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel } from 'kafkajs';
 import { account } from '../harness/accounting.ts';
+import { readPublished } from '../harness/ledger.ts';
 import { round, summarize } from '../harness/stats.ts';
 import { expectedEventCount } from '../handlers/shared/schedule.ts';
 import type { TrafficProfile } from '../handlers/shared/traffic.ts';
@@ -151,48 +151,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     promise,
     new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not come within ${Math.round(ms / 1000)} s`)), ms))),
   ]).finally(() => clearTimeout(timer));
-}
-
-/** What the topic holds, by runId: one pass over the whole topic (record headers runId and seq). */
-async function readPublished(brokers: string[], topic: string, runIds: ReadonlySet<string>, timeoutMs: number): Promise<Map<string, number[]>> {
-  const kafka = new Kafka({ clientId: 'soak-ledger', brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
-  const published = new Map<string, number[]>([...runIds].map((id) => [id, []]));
-  const consumer = kafka.consumer({ groupId: `soak-ledger-${Date.now()}`, maxWaitTimeInMs: 100, maxBytes: 50 * 1024 * 1024 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      let read = 0;
-      const timer = setTimeout(() => reject(new Error(`reading the topic back: ${read} records read before the ${Math.round(timeoutMs / 1000)} s timeout`)), timeoutMs);
-      const finishIfDone = () => {
-        if (remaining.size > 0) return;
-        clearTimeout(timer);
-        resolve();
-      };
-      finishIfDone();
-      consumer
-        .run({
-          autoCommit: false,
-          eachBatch: async ({ batch }) => {
-            for (const m of batch.messages) {
-              read++;
-              const runId = m.headers?.runId?.toString();
-              if (runId !== undefined) published.get(runId)?.push(Number(m.headers!.seq!.toString()));
-              if (Number(m.offset) + 1 >= (remaining.get(batch.partition) ?? Infinity)) remaining.delete(batch.partition);
-            }
-            finishIfDone();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return published;
 }
 
 async function main(): Promise<number> {
@@ -367,10 +325,10 @@ async function main(): Promise<number> {
     const duplicatedSeqs: number[] = [];
     if (!interrupted) {
       log('Reading the topic back for the accounting...');
-      const published = await readPublished(kafka.brokerList, topic, runIds, 120_000 + publishedTotal / 5);
+      const published = await readPublished({ brokers: kafka.brokerList, topic, runIds, timeoutMs: 120_000 + publishedTotal / 5, what: `the ${publishedTotal} events published` });
       for (const runId of runIds) {
         const processed = child.processed.get(runId) ?? [];
-        const a = account({ published: published.get(runId) ?? [], processed, filtered: [], deadLettered: [] });
+        const a = account({ published: (published.get(runId) ?? []).map((e) => e.seq), processed, filtered: [], deadLettered: [] });
         totals = {
           published: totals.published + a.published,
           processed: totals.processed + a.processed,

@@ -18,18 +18,46 @@ export interface Ledger {
 }
 
 export async function readLedger(options: { brokers: string[]; topic: string; runId: string; expected: number; timeoutMs?: number }): Promise<Ledger> {
+  const published = await readPublished({ ...options, runIds: new Set([options.runId]), what: `${options.expected} events of run ${options.runId}` });
+  const entries = published.get(options.runId)!;
+  return {
+    runId: options.runId,
+    entries,
+    bySeq: new Map(entries.map((e) => [e.seq, e])),
+    byPosition: new Map(entries.map((e) => [`${e.partition}:${e.offset}`, e.seq])),
+  };
+}
+
+/**
+ * One pass over the whole topic, up to the ends it had when the read began: the entries of each
+ * of runIds (record headers runId and seq). Records of other runs are skipped.
+ */
+export async function readPublished(options: {
+  brokers: string[];
+  topic: string;
+  runIds: ReadonlySet<string>;
+  timeoutMs?: number;
+  /** What is being read, for the timeout's message. */
+  what?: string;
+}): Promise<Map<string, LedgerEntry[]>> {
   const kafka = new Kafka({ clientId: 'workshop-ledger', brokers: options.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(options.topic).finally(() => admin.disconnect());
   const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
-  const consumer = kafka.consumer({ groupId: `workshop-ledger-${options.runId}-${Date.now()}`, maxWaitTimeInMs: 100 });
-  const entries: LedgerEntry[] = [];
+  const published = new Map<string, LedgerEntry[]>([...options.runIds].map((id) => [id, []]));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  // Large fetches: a soak reads back millions of records.
+  const consumer = kafka.consumer({ groupId: `workshop-ledger-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, maxWaitTimeInMs: 100, maxBytes: 50 * 1024 * 1024 });
+  let found = 0;
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`ledger: read ${entries.length} of ${options.expected} events of run ${options.runId} from ${options.topic} before the timeout`)), options.timeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`ledger: read ${found} of ${options.what ?? 'the events'} from ${options.topic} before the ${Math.round(timeoutMs / 1000)} s timeout`)),
+        timeoutMs,
+      );
       const finishIfDone = () => {
         if (remaining.size === 0) {
           clearTimeout(timer);
@@ -42,8 +70,10 @@ export async function readLedger(options: { brokers: string[]; topic: string; ru
           autoCommit: false,
           eachBatch: async ({ batch }) => {
             for (const m of batch.messages) {
-              if (m.headers?.runId?.toString() === options.runId) {
-                entries.push({ seq: Number(m.headers.seq!.toString()), partition: batch.partition, offset: Number(m.offset) });
+              const entries = published.get(m.headers?.runId?.toString() ?? '');
+              if (entries) {
+                entries.push({ seq: Number(m.headers!.seq!.toString()), partition: batch.partition, offset: Number(m.offset) });
+                found++;
               }
               if (Number(m.offset) + 1 >= (remaining.get(batch.partition) ?? Infinity)) remaining.delete(batch.partition);
             }
@@ -55,10 +85,5 @@ export async function readLedger(options: { brokers: string[]; topic: string; ru
   } finally {
     await consumer.disconnect();
   }
-  return {
-    runId: options.runId,
-    entries,
-    bySeq: new Map(entries.map((e) => [e.seq, e])),
-    byPosition: new Map(entries.map((e) => [`${e.partition}:${e.offset}`, e.seq])),
-  };
+  return published;
 }
