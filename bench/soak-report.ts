@@ -5,11 +5,15 @@ import { join } from 'node:path';
 import { round } from '../harness/stats.ts';
 import type { Accounting } from '../harness/accounting.ts';
 import { machineLines, type MachineInfo } from './machine.ts';
+import type { ChildSample } from './soak-child.ts';
 import { table, type Format } from './report.ts';
 
 const MB = 1024 * 1024;
 
-export interface SoakSample {
+type SampleCounter = 'published' | 'processed' | 'offsetLag' | 'waiting' | 'pollers' | 'inFlight' | 'stores';
+
+/** The child's counters as it reported them, with memory in MB and this process's CPU readings. */
+export interface SoakSample extends Pick<ChildSample, SampleCounter> {
   /** Seconds since the load started. */
   t: number;
   /** 'load' samples make the slopes; the 'drain' sample is the state after the catch-up. */
@@ -30,13 +34,6 @@ export interface SoakSample {
         jcmdMs: number;
       }
     | { error: string };
-  published: number;
-  processed: number;
-  offsetLag: number;
-  waiting: number;
-  pollers: number;
-  inFlight: number;
-  stores: { metrics: number; logLines: number; invocations: number; concurrencySamples: number };
   /** CPU since the previous sample, in cores. */
   cpu: { sandbox?: number; broker?: number; elsewhere?: number; machine?: number };
 }
