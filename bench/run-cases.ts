@@ -9,7 +9,7 @@ import type { LatencySummary } from '../harness/run-result.ts';
 import { KAFKA_DEFAULT_BATCHING_WINDOW_MS, type LabSpec } from '../labs/lab-spec.ts';
 import { LABS } from '../labs/index.ts';
 import { average, round, summarize, sustainedThroughput } from '../harness/stats.ts';
-import { startSandbox, type Sandbox } from '../sandbox/index.ts';
+import { sendDelaysOf, startSandbox, type LocalProducerResult, type Sandbox } from '../sandbox/index.ts';
 import type { KafkaSandbox } from '../sandbox/kafka-broker.ts';
 import type { LatencyCase, ProducerCase, StartupCase, ThroughputCase } from './cases.ts';
 import { startPlainConsumer } from './plain-consumer.ts';
@@ -17,7 +17,6 @@ import { benchLab, collectProcessed, median, waitUntil, withTimeout } from './pi
 import { Probe, type ProbeResult } from './probe.ts';
 import type { BrokerStart, ConsumerMeasurement, InvocationStats, LatencyResult, ProducerResult, ProducerRun, StartupResult, ThroughputResult, ThroughputStep } from './results.ts';
 
-const METRICS_NAMESPACE = 'KafkaLambdaWorkshop';
 /** Between preparing a run and its first intended send. */
 const LEAD_MS = 1_500;
 const SAMPLE_MS = 250;
@@ -101,10 +100,6 @@ async function startTracked(lab: LabSpec, ctx: BenchContext): Promise<{ sandbox:
   return { sandbox, stop: ctx.resources.track(`sandbox ${lab.id}`, () => sandbox.stop()) };
 }
 
-function sendDelays(sandbox: Sandbox, since: number): number[] {
-  return sandbox.runtime.metrics.values({ namespace: METRICS_NAMESPACE, name: 'SendDelay', functionName: sandbox.functions.producer.name, since });
-}
-
 interface Produced {
   published: number;
   failedToPublish: number;
@@ -118,12 +113,11 @@ interface Produced {
  * `shards` concurrent invocations of the same function, each with its shard of the schedule.
  */
 async function produce(ctx: BenchContext, sandbox: Sandbox, runId: string, startAtMs: number, profile: TrafficProfile, shards = 1): Promise<Produced> {
-  const since = Date.now();
   const budgetMs = startAtMs - Date.now() + profile.durationSec * 1000 + 60_000;
-  const invokeShard = async (index: number): Promise<LambdaProducerResult> => {
+  const invokeShard = async (index: number): Promise<LocalProducerResult> => {
     const result = await sandbox.functions.producer.invoke({ runId, startAtMs, profile, shard: { index, count: shards } } satisfies ProducerPayload);
     if (result.outcome !== 'ok') throw new Error(`producer shard ${index} of ${shards} failed: ${result.error?.errorMessage ?? result.outcome}`);
-    return result.response as LambdaProducerResult;
+    return { ...(result.response as LambdaProducerResult), sendDelaysMs: sendDelaysOf(result) };
   };
   const work = shards <= 1 ? sandbox.produce({ runId, startAtMs, profile }).then((r) => [r]) : Promise.all(Array.from({ length: shards }, (_, i) => invokeShard(i)));
   const results = await withTimeout(Promise.race([work, ctx.interruption]), budgetMs, `the producer Lambda (run ${runId})`);
@@ -131,7 +125,7 @@ async function produce(ctx: BenchContext, sandbox: Sandbox, runId: string, start
   return {
     published,
     failedToPublish: results.reduce((sum, r) => sum + r.failedToPublish, 0),
-    sendDelayMs: summarize(sendDelays(sandbox, since)),
+    sendDelayMs: summarize(results.flatMap((r) => r.sendDelaysMs)),
     publishedPerSec: round(published / Math.max(0.001, (Date.now() - startAtMs) / 1000)),
   };
 }

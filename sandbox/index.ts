@@ -17,7 +17,7 @@ import { startKafka, type KafkaSandbox } from './kafka-broker.ts';
 import { startKafkaEsm, type KafkaDestination, type KafkaEsm } from './kafka-esm/index.ts';
 import type { KafkaEsmSnapshot } from './kafka-esm/engine.ts';
 import type { PolledRecord } from './kafka-esm/polled-record.ts';
-import { DEFAULT_RETENTION_MS, LambdaRuntime, type LambdaFunction } from './lambda-runtime/index.ts';
+import { LambdaRuntime, type InvokeResult, type LambdaFunction } from './lambda-runtime/index.ts';
 import { SandboxError } from './process.ts';
 import { startSqsEsm, type SqsEsm, type SqsEsmSnapshot } from './sqs-esm/index.ts';
 
@@ -45,8 +45,7 @@ export interface SandboxOptions {
   clock?: Clock;
   /**
    * How long the Lambda runtime keeps metrics, log lines, invocation records and concurrency
-   * samples (RuntimeOptions.retentionMs). Default: 15 minutes, or a whole run of the lab plus 5
-   * minutes when its traffic lasts longer (labRetentionMs).
+   * samples (RuntimeOptions.retentionMs). Default: the runtime's 15 minutes.
    */
   retentionMs?: number;
 }
@@ -80,22 +79,22 @@ export interface Sandbox {
   readonly timeScale: number;
   /** Milliseconds from the call until the pipeline was ready. */
   readonly startMs: number;
-  /** Runs the producer Lambda locally with this payload. */
-  produce(payload: ProducerPayload): Promise<ProducerResult>;
+  /** Runs the producer Lambda locally with this payload: its response and the SendDelay values it emitted. */
+  produce(payload: ProducerPayload): Promise<LocalProducerResult>;
   snapshot(): SandboxSnapshot;
   sqsClient(): SQSClient | undefined;
   /** Stops the ESMs, the functions and any server this call started. */
   stop(): Promise<void>;
 }
 
-/**
- * The runtime's default retention, stretched to hold a whole run of this lab (load, drain and 5
- * minutes to spare): harness/targets/local.ts reads a run's SendDelay values back from the
- * metrics once the producer returns, so they must all still be there.
- */
-export function labRetentionMs(lab: LabSpec): number {
-  const t = lab.traffic;
-  return Math.max(DEFAULT_RETENTION_MS, (t.durationSec + t.drainTimeoutSec + 300) * 1000);
+export interface LocalProducerResult extends ProducerResult {
+  /** The SendDelay metric's values, from the invocation's own EMF lines. */
+  sendDelaysMs: number[];
+}
+
+/** The SendDelay values (ms) one producer invocation emitted. */
+export function sendDelaysOf(result: Pick<InvokeResult, 'metrics'>): number[] {
+  return result.metrics.filter((m) => m.namespace === METRICS_NAMESPACE && m.name === 'SendDelay').flatMap((m) => m.values);
 }
 
 function needsSqs(lab: LabSpec): boolean {
@@ -120,7 +119,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
     const sqs = elasticMq ? new SQSClient(sqsClientConfig(elasticMq.endpoint)) : undefined;
     if (sqs) cleanups.push(async () => sqs.destroy());
 
-    const runtime = new LambdaRuntime({ retentionMs: options.retentionMs ?? labRetentionMs(lab) });
+    const runtime = new LambdaRuntime(options.retentionMs !== undefined ? { retentionMs: options.retentionMs } : {});
     cleanups.push(() => runtime.close());
     const built = await bundles;
     // The SDK's Node 20 end-of-support notice would land in every cold start's logs.
@@ -204,7 +203,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
         if (result.outcome !== 'ok') {
           throw new SandboxError(`The producer failed: ${result.error?.errorMessage ?? result.outcome}. Its logs: ${result.logs.map((l) => l.text).slice(-3).join(' | ')}`);
         }
-        return result.response as ProducerResult;
+        return { ...(result.response as ProducerResult), sendDelaysMs: sendDelaysOf(result) };
       },
       snapshot: () => ({
         at: Date.now(),

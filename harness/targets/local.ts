@@ -110,10 +110,8 @@ export class LocalTarget implements LabTarget {
     return {
       notes: () => localNotes(this.timeScale),
       publish: async (plan: RunPlan): Promise<PublishSummary> => {
-        const since = Date.now();
         const result = await sandbox.produce({ runId: plan.runId, startAtMs: plan.startAtMs, profile: plan.profile });
-        const sendDelaysMs = sandbox.runtime.metrics.values({ namespace: METRICS_NAMESPACE, name: 'SendDelay', functionName: sandbox.functions.producer.name, since });
-        return { published: result.published, poison: result.poison, failedToPublish: result.failedToPublish, sendDelaysMs };
+        return { published: result.published, poison: result.poison, failedToPublish: result.failedToPublish, sendDelaysMs: result.sendDelaysMs };
       },
       sample: async (): Promise<LiveSample> => {
         const snapshot = sandbox.snapshot();

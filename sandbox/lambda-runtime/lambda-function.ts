@@ -12,6 +12,7 @@ import type { ConcurrencyPool } from './concurrency.ts';
 import { ExecutionEnvironment, type EnvironmentLine, type EnvironmentMemory, type EnvironmentResult, type InitResult } from './execution-environment.ts';
 import type { LogLine } from './function-logs.ts';
 import type { InvocationRecord } from './invocation-log.ts';
+import type { MetricDatum } from './metric-store.ts';
 import { invalidRequest, requestTooLarge, runtimeClosed, throttled, type InvokeError } from './lambda-errors.ts';
 import { exceedsPayloadLimit, PAYLOAD_LIMIT_BYTES, serializePayload } from './payload-limit.ts';
 
@@ -39,19 +40,24 @@ export interface InvokeOptions {
   records?: number;
 }
 
-/** An invoke's result: its record, the parsed response when it succeeded, and its log lines. */
+/** An invoke's result: its record, the parsed response when it succeeded, its log lines and metrics. */
 export interface InvokeResult extends InvocationRecord {
   response?: unknown;
   /** Non-EMF lines the invocation wrote (INIT lines included on a cold start). */
   logs: LogLine[];
+  /** The EMF metrics it emitted, so a caller needs no store (whose window may have moved on). */
+  metrics: MetricDatum[];
 }
+
+/** A line once the runtime has stored it: a log line, or the metrics of an EMF document. */
+export type IngestedLine = { logLine: LogLine } | { metrics: MetricDatum[] };
 
 /** What the runtime provides to its functions. */
 export interface FunctionHost {
   readonly pool: ConcurrencyPool;
   readonly closed: boolean;
-  /** Stores a line (as a log line, or as metrics when it is EMF); returns the log line if it is one. */
-  ingestLine(line: LogLine): LogLine | undefined;
+  /** Stores a line as a log line, or as metrics when it is EMF. */
+  ingestLine(line: LogLine): IngestedLine;
   record(result: InvokeResult): void;
 }
 
@@ -82,8 +88,8 @@ export class LambdaFunction {
   readonly #active = new Set<ExecutionEnvironment>();
   /** Discarded environments whose thread is still stopping. */
   readonly #stopping = new Set<Promise<void>>();
-  /** Lines of invocations still running, by request id. */
-  readonly #collecting = new Map<string, LogLine[]>();
+  /** Log lines and metrics of invocations still running, by request id. */
+  readonly #collecting = new Map<string, { logs: LogLine[]; metrics: MetricDatum[] }>();
 
   constructor(config: FunctionConfig, host: FunctionHost) {
     this.name = validName(config.name);
@@ -159,7 +165,7 @@ export class LambdaFunction {
     const start = Date.now();
     const base = { functionName: this.name, requestId, start, ...(options.records !== undefined ? { records: options.records } : {}) };
     const refuse = (outcome: 'error' | 'throttled', error: InvokeError, extra: Partial<InvocationRecord> = {}) =>
-      this.#finish({ ...base, ...extra, outcome, error, end: Date.now(), durationMs: 0, coldStart: false, billedDurationMs: 0, logs: [] });
+      this.#finish({ ...base, ...extra, outcome, error, end: Date.now(), durationMs: 0, coldStart: false, billedDurationMs: 0, logs: [], metrics: [] });
 
     if (this.#host.closed) return refuse('error', runtimeClosed(this.name));
     const request = serializePayload(payload);
@@ -171,7 +177,8 @@ export class LambdaFunction {
     if (throttle) return refuse('throttled', throttled(throttle.throttled, this.name, throttle.limit), { requestBytes: request.bytes });
 
     const logs: LogLine[] = [];
-    this.#collecting.set(requestId, logs);
+    const metrics: MetricDatum[] = [];
+    this.#collecting.set(requestId, { logs, metrics });
     let environment = this.#idle.pop();
     // An environment can die while idle (a timer throwing after its response): never reuse it.
     while (environment && environment.state !== 'idle') {
@@ -215,6 +222,7 @@ export class LambdaFunction {
       requestBytes: request.bytes,
       ...(result.responseBytes !== undefined ? { responseBytes: result.responseBytes } : {}),
       logs,
+      metrics,
     };
     if (result.outcome === 'ok') record.response = JSON.parse(result.responseJson);
     else record.error = result.error;
@@ -258,8 +266,11 @@ export class LambdaFunction {
   }
 
   #onLine(line: EnvironmentLine, environment: ExecutionEnvironment): void {
-    const logLine = this.#host.ingestLine({ ...line, functionName: this.name, logStreamName: environment.logStreamName });
-    if (logLine) this.#collecting.get(line.requestId)?.push(logLine);
+    const ingested = this.#host.ingestLine({ ...line, functionName: this.name, logStreamName: environment.logStreamName });
+    const collecting = this.#collecting.get(line.requestId);
+    if (!collecting) return;
+    if ('logLine' in ingested) collecting.logs.push(ingested.logLine);
+    else collecting.metrics.push(...ingested.metrics);
   }
 
   #finish(result: InvokeResult): InvokeResult {

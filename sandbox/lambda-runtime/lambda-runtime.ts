@@ -6,7 +6,7 @@ import { ConcurrencyPool, type ConcurrencySample } from './concurrency.ts';
 import { emfMetrics, isEmfDocument } from './emf.ts';
 import { LogStore, parseJsonLine, type LogLine } from './function-logs.ts';
 import { InvocationLog, type InvocationRecord } from './invocation-log.ts';
-import { LambdaFunction, type FunctionConfig, type FunctionHost, type InvokeResult } from './lambda-function.ts';
+import { LambdaFunction, type FunctionConfig, type FunctionHost, type IngestedLine, type InvokeResult } from './lambda-function.ts';
 import type { Unsubscribe } from './listeners.ts';
 import { MetricStore } from './metric-store.ts';
 import { validRetentionMs } from './retention.ts';
@@ -150,21 +150,20 @@ export class LambdaRuntime {
     record: (result) => runtime.#record(result),
   }))(this);
 
-  #ingestLine(line: LogLine): LogLine | undefined {
+  #ingestLine(line: LogLine): IngestedLine {
     const json = parseJsonLine(line.text);
     if (json && isEmfDocument(json)) {
-      for (const metric of emfMetrics(json, line.timestamp)) {
-        this.metrics.add({ ...metric, functionName: line.functionName, requestId: line.requestId });
-      }
-      return undefined;
+      const metrics = emfMetrics(json, line.timestamp).map((metric) => ({ ...metric, functionName: line.functionName, requestId: line.requestId }));
+      for (const datum of metrics) this.metrics.add(datum);
+      return { metrics };
     }
     const logLine: LogLine = json ? { ...line, json } : line;
     this.logs.add(logLine);
-    return logLine;
+    return { logLine };
   }
 
   #record(result: InvokeResult): void {
-    const { logs: _logs, response: _response, ...record } = result;
+    const { logs: _logs, metrics: _metrics, response: _response, ...record } = result;
     this.invocations.add(record);
     const platform = (name: string, unit: string, value: number) =>
       this.metrics.add({

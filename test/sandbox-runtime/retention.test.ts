@@ -5,9 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LABS } from '../../labs/index.ts';
-import type { LabSpec } from '../../labs/lab-spec.ts';
-import { labRetentionMs } from '../../sandbox/index.ts';
+import { sendDelaysOf } from '../../sandbox/index.ts';
 import { DEFAULT_RETENTION_MS, LambdaRuntime, MetricStore, type MetricDatum } from '../../sandbox/lambda-runtime/index.ts';
 import { RetainedList } from '../../sandbox/lambda-runtime/retention.ts';
 import { fixture } from './fixtures.ts';
@@ -124,6 +122,7 @@ test('LambdaRuntime: metrics, log lines, invocation records and the concurrency 
     const second = await fn.invoke({ processed: 1, durations: [7] });
     assert.is(second.outcome, 'ok');
     assert.equal(runtime.metrics.find({ requestId: first.requestId }), [], 'metrics of the first invocation expired');
+    assert.ok(first.metrics.length > 0 && first.metrics.every((d) => d.requestId === first.requestId), 'its result still carries them');
     assert.equal(runtime.logs.find({ requestId: first.requestId }), [], 'log lines of the first invocation expired');
     assert.equal(runtime.invocations.all().map((r) => r.requestId), [second.requestId]);
     assert.is(runtime.concurrencyTimeline.length, 2, 'only the second invocation\'s acquire and release');
@@ -140,11 +139,10 @@ test('LambdaRuntime: metrics, log lines, invocation records and the concurrency 
   }
 });
 
-test('startSandbox keeps at least a whole run of its lab (local.ts reads a run\'s SendDelay values back after it)', () => {
-  const lab1 = LABS[0];
-  assert.is(labRetentionMs(lab1), DEFAULT_RETENTION_MS, 'a 30 s lab: the 15-minute default');
-  const long: LabSpec = { ...lab1, traffic: { ...lab1.traffic, durationSec: 3600, drainTimeoutSec: 120 } };
-  assert.is(labRetentionMs(long), (3600 + 120 + 300) * 1000, 'an hour-long run: the run, its drain and 5 minutes');
+test('sendDelaysOf: a producer run\'s SendDelay values come from its own invocation, whatever the stores\' window', () => {
+  const metric = (namespace: string, name: string, values: number[]): MetricDatum => ({ namespace, name, unit: 'Milliseconds', dimensions: {}, values, timestamp: 0, storageResolution: 60, functionName: 'producer', requestId: 'r1' });
+  const result = { metrics: [metric('KafkaLambdaWorkshop', 'SendDelay', [3, 4]), metric('KafkaLambdaWorkshop', 'EventsPublished', [100]), metric('Other', 'SendDelay', [99]), metric('KafkaLambdaWorkshop', 'SendDelay', [5])] };
+  assert.equal(sendDelaysOf(result), [3, 4, 5]);
 });
 
 test.run();
