@@ -3,7 +3,7 @@
 // folder here, so bench/results/ keeps the 10-minute figures). The slope verdict of a 30-second
 // run means nothing, so only completion and zero loss are asserted; the 10-minute run is by hand.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -24,12 +24,17 @@ function npmRunSoak(args: string[], env: Record<string, string> = {}): Promise<{
 
 test('npm run soak completes a short soak with every event accounted for and writes its results', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'klw-soak-'));
-  const { code, output } = await npmRunSoak(['--minutes', '0.5', '--rate', '200'], { SOAK_RESULTS_DIR: dir });
-  assert.ok(code === 0 || code === 1, `the soak completed (exit ${code}):\n${output.slice(-3000)}`);
-  const file = join(dir, 'soak-latest.json');
-  assert.ok(existsSync(file), `results written:\n${output.slice(-2000)}`);
-  assert.ok(existsSync(join(dir, 'soak-latest.md')));
-  const run = JSON.parse(readFileSync(file, 'utf8')) as SoakRun;
+  let run: SoakRun;
+  try {
+    const { code, output } = await npmRunSoak(['--minutes', '0.5', '--rate', '200'], { SOAK_RESULTS_DIR: dir });
+    assert.ok(code === 0 || code === 1, `the soak completed (exit ${code}):\n${output.slice(-3000)}`);
+    const file = join(dir, 'soak-latest.json');
+    assert.ok(existsSync(file), `results written:\n${output.slice(-2000)}`);
+    assert.ok(existsSync(join(dir, 'soak-latest.md')));
+    run = JSON.parse(readFileSync(file, 'utf8')) as SoakRun;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   assert.is(run.accounting.lost, 0, 'nothing lost');
   assert.is(run.accounting.published, run.runs.reduce((n, r) => n + r.offered, 0), 'every offered event was published');
   assert.ok(run.accounting.published >= 0.5 * 60 * 200 * 0.99, `about 6,000 events (${run.accounting.published})`);
