@@ -19,9 +19,9 @@ test('parseSoakArgs: defaults, flags, and a clear message for anything else', ()
   assert.throws(() => parseSoakArgs(['--fast']), /Unknown argument --fast/);
 });
 
-test('planSoak: warm-up 2 min (20% of a short run), retention at most 60 s and within the warm-up, shards above 1,500/s', () => {
-  assert.equal(planSoak({ minutes: 10, rate: 1000 }), { loadSec: 600, warmUpSec: 120, shards: 1, retentionMs: 60_000 });
-  assert.equal(planSoak({ minutes: 2, rate: 2000 }), { loadSec: 120, warmUpSec: 24, shards: 2, retentionMs: 24_000 });
+test('planSoak: warm-up 4 min (40% of a short run), retention at most 60 s and within the warm-up, shards above 1,500/s', () => {
+  assert.equal(planSoak({ minutes: 10, rate: 1000 }), { loadSec: 600, warmUpSec: 240, shards: 1, retentionMs: 60_000 });
+  assert.equal(planSoak({ minutes: 2, rate: 2000 }), { loadSec: 120, warmUpSec: 48, shards: 2, retentionMs: 48_000 });
   assert.equal(planSoak({ minutes: 10, rate: 1000, retentionSeconds: null }).retentionMs, undefined);
   assert.equal(planSoak({ minutes: 10, rate: 1000, retentionSeconds: 900 }).retentionMs, 900_000);
 });
