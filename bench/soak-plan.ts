@@ -3,7 +3,13 @@
 import { LABS } from '../labs/index.ts';
 import type { TrafficProfile } from '../handlers/shared/traffic.ts';
 
-export const DEFAULT_MINUTES = 10;
+/**
+ * Long enough to tell 1 MB/min from noise. The sandbox's RSS swings by about 10 MB from sample to
+ * sample as V8 resizes its isolates' heaps; after the 4-minute warm-up, a 10-minute run leaves a
+ * slope with a standard error of about 1.6 MB/min, a 20-minute run about 0.4
+ * (bench/results/soak-2026-11-26_21-40-56Z-25min.json, slopeStandardError).
+ */
+export const DEFAULT_MINUTES = 20;
 /**
  * Events/s. On the 2-core machine the results come from, lab 1's pipeline at 1,000/s takes about
  * 0.7 cores in the sandbox process and 0.45 in the broker, so it keeps up while another process

@@ -49,6 +49,8 @@ export interface SeriesResult {
   name: SeriesName;
   /** Least-squares slope over the samples after the warm-up, MB per minute. */
   slopeMbPerMin: number | null;
+  /** Its standard error, MB per minute (slopeStandardError); null with too few samples. */
+  slopeStdErrMbPerMin: number | null;
   startMb: number | null;
   /** The first sample after the warm-up. */
   warmMb: number | null;
@@ -112,6 +114,28 @@ export function leastSquaresSlope(points: ReadonlyArray<readonly [number, number
   return sxx === 0 ? null : sxy / sxx;
 }
 
+/**
+ * The standard error of that slope, widened for lag-1 autocorrelation of the residuals: memory
+ * samples 10 s apart are not independent (a V8 heap resized at one sample is often still that size
+ * at the next), and the plain formula would claim a precision the run does not have. Uses
+ * n_eff = n (1 - r) / (1 + r), r clamped to [0, 0.95]. Null with fewer than 4 points.
+ */
+export function slopeStandardError(points: ReadonlyArray<readonly [number, number]>): number | null {
+  const slope = leastSquaresSlope(points);
+  const n = points.length;
+  if (slope === null || n < 4) return null;
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const residuals = points.map(([x, y]) => y - (my + slope * (x - mx)));
+  const sxx = points.reduce((sum, [x]) => sum + (x - mx) ** 2, 0);
+  const sse = residuals.reduce((sum, r) => sum + r * r, 0);
+  if (sse === 0) return 0;
+  let lagged = 0;
+  for (let i = 1; i < n; i++) lagged += residuals[i] * residuals[i - 1];
+  const r = Math.min(0.95, Math.max(0, lagged / sse));
+  return Math.sqrt(sse / (n - 2) / sxx) * Math.sqrt((1 + r) / (1 - r));
+}
+
 function valueOf(sample: SoakSample, name: SeriesName): number | undefined {
   switch (name) {
     case 'sandbox heap':
@@ -144,10 +168,12 @@ export function seriesResults(samples: readonly SoakSample[], warmUpSec: number,
     const warm = all.filter(([t]) => t >= warmUpSec);
     const perSec = leastSquaresSlope(warm);
     const slope = perSec === null ? null : round(perSec * 60, 2);
+    const stdErrPerSec = slopeStandardError(warm);
     const criterion = (CRITERIA as readonly string[]).includes(name);
     return {
       name,
       slopeMbPerMin: slope,
+      slopeStdErrMbPerMin: stdErrPerSec === null ? null : round(stdErrPerSec * 60, 2),
       startMb: all[0]?.[1] ?? null,
       warmMb: warm[0]?.[1] ?? null,
       endMb: all.at(-1)?.[1] ?? null,
@@ -162,6 +188,16 @@ export const toMb = (bytes: number) => round(bytes / MB, 1);
 
 const mb = (v: number | null) => (v === null ? 'n/a' : v.toFixed(1));
 const slopeText = (v: number | null) => (v === null ? 'n/a' : `${v >= 0 ? '+' : ''}${v.toFixed(2)}`);
+// Results saved before the standard error was recorded have none.
+const stdErrText = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `±${v.toFixed(2)}`);
+
+/** "+0.22 ± 0.28" */
+export const slopeWithError = (r: Pick<SeriesResult, 'slopeMbPerMin' | 'slopeStdErrMbPerMin'>) => `${slopeText(r.slopeMbPerMin)} ${stdErrText(r.slopeStdErrMbPerMin)}`;
+
+/** A criterion whose slope is this uncertain (two standard errors above half the limit) cannot tell a leak from noise. */
+export function tooShortToTell(series: readonly SeriesResult[], limitMbPerMin: number): SeriesResult[] {
+  return series.filter((r) => r.criterion && r.slopeStdErrMbPerMin !== null && 2 * r.slopeStdErrMbPerMin > limitMbPerMin / 2);
+}
 
 function heading(text: string, format: Format, level = 2): string {
   return format === 'markdown' ? `${'#'.repeat(level)} ${text}` : `${text}\n${'='.repeat(Math.min(text.length, 100))}`;
@@ -212,8 +248,8 @@ export function renderSoak(run: SoakRun, format: Format, options: { samples?: bo
     ),
     '',
     table(
-      ['memory', `slope MB/min (after ${round(s.warmUpSec / 60, 1)} min)`, 'start MB', 'after warm-up MB', 'end MB', 'max MB', `< ${s.slopeLimitMbPerMin} MB/min`],
-      run.series.map((r) => [r.criterion ? r.name : `(${r.name})`, slopeText(r.slopeMbPerMin), mb(r.startMb), mb(r.warmMb), mb(r.endMb), mb(r.maxMb), r.criterion ? (r.pass ? 'yes' : 'NO') : '']),
+      ['memory', `slope MB/min (after ${round(s.warmUpSec / 60, 1)} min)`, '± std. error', 'start MB', 'after warm-up MB', 'end MB', 'max MB', `< ${s.slopeLimitMbPerMin} MB/min`],
+      run.series.map((r) => [r.criterion ? r.name : `(${r.name})`, slopeText(r.slopeMbPerMin), stdErrText(r.slopeStdErrMbPerMin), mb(r.startMb), mb(r.warmMb), mb(r.endMb), mb(r.maxMb), r.criterion ? (r.pass ? 'yes' : 'NO') : '']),
       format,
     ),
     '',

@@ -2,7 +2,7 @@
 // memory and the broker's. Not part of CI (it takes 10+ minutes); run it by hand after changing
 // the sandbox's runtime, ESM or anything that keeps state per event.
 //
-//   npm run soak                              10 minutes at the default rate
+//   npm run soak                              20 minutes at the default rate
 //   npm run soak -- --minutes 2 --rate 500    a short one while developing
 //   npm run soak -- --retention-seconds default   the sandbox's own store retention (15 minutes; see below)
 //
@@ -40,8 +40,8 @@ import { sampleJvm } from './jvm-memory.ts';
 import { describeMachine, machineLines } from './machine.ts';
 import { machineBusySeconds as machineBusy, processCpuSeconds } from './probe.ts';
 import type { ChildSample, SoakChildConfig, SoakChildMessage, SoakParentMessage } from './soak-child.ts';
-import { parseSoakArgs, planSoak, SAMPLE_EVERY_SEC, segments as planSegments, SEGMENT_SEC, SLOPE_LIMIT_MB_PER_MIN } from './soak-plan.ts';
-import { renderSoak, saveSoak, seriesResults, toMb, type SoakRun, type SoakSample } from './soak-report.ts';
+import { DEFAULT_MINUTES, parseSoakArgs, planSoak, SAMPLE_EVERY_SEC, segments as planSegments, SEGMENT_SEC, SLOPE_LIMIT_MB_PER_MIN } from './soak-plan.ts';
+import { renderSoak, saveSoak, seriesResults, slopeWithError, toMb, tooShortToTell, type SoakRun, type SoakSample } from './soak-report.ts';
 
 /** SOAK_RESULTS_DIR lets the smoke test write elsewhere than the kept results. */
 const RESULTS_DIR = process.env.SOAK_RESULTS_DIR ?? fileURLToPath(new URL('./results/', import.meta.url));
@@ -354,9 +354,15 @@ async function main(): Promise<number> {
     const series = seriesResults(samples, warmUpSec, SLOPE_LIMIT_MB_PER_MIN);
     for (const r of series.filter((x) => x.criterion)) {
       if (r.slopeMbPerMin === null) failures.push(`${r.name}: too few samples after the warm-up for a slope`);
-      else if (!r.pass) failures.push(`${r.name} grew ${r.slopeMbPerMin} MB/min after the warm-up (limit ${SLOPE_LIMIT_MB_PER_MIN})`);
+      else if (!r.pass) failures.push(`${r.name} grew ${slopeWithError(r)} MB/min after the warm-up (limit ${SLOPE_LIMIT_MB_PER_MIN})`);
     }
     const notes: string[] = [];
+    const uncertain = tooShortToTell(series, SLOPE_LIMIT_MB_PER_MIN);
+    if (uncertain.length > 0) {
+      notes.push(
+        `Too short to tell: ${uncertain.map((r) => `${r.name} ${slopeWithError(r)}`).join(', ')} MB/min. Two standard errors exceed half the ${SLOPE_LIMIT_MB_PER_MIN} MB/min limit, so its verdict could flip from run to run; run longer (--minutes ${DEFAULT_MINUTES} or more).`,
+      );
+    }
     const jcmd = samples.flatMap((x) => ('error' in x.broker ? [] : [x.broker.jcmdMs]));
     if (jcmd.length > 0) notes.push(`Each broker sample runs jcmd (a short-lived JVM, about ${Math.round(summarize(jcmd).p50)} ms) and a full GC of the broker; that CPU is counted under "elsewhere".`);
     const elsewhere = samples.map((x) => x.cpu.elsewhere).filter((v): v is number => v !== undefined);

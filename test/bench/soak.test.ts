@@ -1,5 +1,5 @@
 // The soak's pure parts: arguments, plan, slopes and verdict per series, the rendered report and
-// the JVM/proc parsing. `npm run soak` itself (10 minutes) is run by hand.
+// the JVM/proc parsing. `npm run soak` itself (20 minutes) is run by hand.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,12 +7,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseHeapInfo, parseHistogramTotal, parseStatus, residentInRange } from '../../bench/jvm-memory.ts';
 import { DEFAULT_RATE, parseSoakArgs, planSoak, segments } from '../../bench/soak-plan.ts';
-import { leastSquaresSlope, renderSoak, saveSoak, seriesResults, type SoakRun, type SoakSample } from '../../bench/soak-report.ts';
+import { leastSquaresSlope, renderSoak, saveSoak, seriesResults, slopeStandardError, tooShortToTell, type SeriesResult, type SoakRun, type SoakSample } from '../../bench/soak-report.ts';
 
 test('parseSoakArgs: defaults, flags, and a clear message for anything else', () => {
-  assert.equal(parseSoakArgs([]), { minutes: 10, rate: DEFAULT_RATE });
+  assert.equal(parseSoakArgs([]), { minutes: 20, rate: DEFAULT_RATE });
   assert.equal(parseSoakArgs(['--minutes', '2', '--rate', '500']), { minutes: 2, rate: 500 });
-  assert.equal(parseSoakArgs(['--retention-seconds', 'default']), { minutes: 10, rate: DEFAULT_RATE, retentionSeconds: null });
+  assert.equal(parseSoakArgs(['--retention-seconds', 'default']), { minutes: 20, rate: DEFAULT_RATE, retentionSeconds: null });
   assert.equal(parseSoakArgs(['--retention-seconds', '900']).retentionSeconds, 900);
   assert.throws(() => parseSoakArgs(['--rate']), /--rate needs events per second from 1 to 20000, got nothing/);
   assert.throws(() => parseSoakArgs(['--minutes', 'ten']), /--minutes needs a number of minutes/);
@@ -80,6 +80,31 @@ test('seriesResults: slopes in MB/min after the warm-up only; the criterion appl
   assert.equal(results.filter((r) => r.criterion).map((r) => r.name), ['sandbox heap', 'sandbox RSS', 'broker heap', 'broker RSS']);
 });
 
+test('slopeStandardError: 0 on a straight line; the plain formula for independent noise; wider when the noise persists', () => {
+  assert.is(slopeStandardError([[0, 0], [1, 1], [2, 2], [3, 3]]), 0);
+  assert.is(slopeStandardError([[0, 0], [1, 1], [2, 2]]), null, 'too few points');
+  const plain = (points: Array<[number, number]>) => {
+    const n = points.length;
+    const slope = leastSquaresSlope(points)!;
+    const mx = points.reduce((s, [x]) => s + x, 0) / n;
+    const my = points.reduce((s, [, y]) => s + y, 0) / n;
+    const sse = points.reduce((s, [x, y]) => s + (y - my - slope * (x - mx)) ** 2, 0);
+    return Math.sqrt(sse / (n - 2) / points.reduce((s, [x]) => s + (x - mx) ** 2, 0));
+  };
+  // Noise that flips sign every sample: no positive autocorrelation, so nothing is widened.
+  const alternating = Array.from({ length: 12 }, (_, i): [number, number] => [i, i + (i % 2 === 0 ? 1 : -1)]);
+  assert.ok(Math.abs(slopeStandardError(alternating)! - plain(alternating)) < 1e-12);
+  // The same amount of noise in runs of three samples: fewer independent points, a wider error.
+  const persistent = Array.from({ length: 12 }, (_, i): [number, number] => [i, i + (Math.floor(i / 3) % 2 === 0 ? 1 : -1)]);
+  assert.ok(slopeStandardError(persistent)! > 1.3 * plain(persistent), `${slopeStandardError(persistent)} vs ${plain(persistent)}`);
+});
+
+test('tooShortToTell: a judged series whose two standard errors exceed half the limit', () => {
+  const series = (name: SeriesResult['name'], stdErr: number | null, criterion = true): SeriesResult => ({ name, slopeMbPerMin: 0.2, slopeStdErrMbPerMin: stdErr, startMb: 1, warmMb: 1, endMb: 1, maxMb: 1, criterion, pass: true });
+  const found = tooShortToTell([series('sandbox RSS', 0.3), series('broker RSS', 0.2), series('sandbox heap', null), series('sandbox V8 committed', 5, false)], 1);
+  assert.equal(found.map((r) => r.name), ['sandbox RSS']);
+});
+
 test('renderSoak and saveSoak: the verdict, the accounting, the slopes and the samples', () => {
   const samples = [0, 60, 120, 180, 240].map((t) => sample(t, 30, 320));
   const run: SoakRun = {
@@ -103,12 +128,12 @@ test('renderSoak and saveSoak: the verdict, the accounting, the slopes and the s
   const text = renderSoak(run, 'text');
   assert.match(text, /Sandbox soak, 2026-11-26T18:00:00.000Z: PASS/);
   assert.match(text, /lost\s+0/);
-  assert.match(text, /sandbox heap\s+\+0\.00\s+30\.0/);
+  assert.match(text, /sandbox heap\s+\+0\.00\s+±0\.00\s+30\.0/);
   assert.match(text, /\(lambda heaps\)/);
   assert.match(text, /retention 48 s/);
   const md = renderSoak(run, 'markdown');
   assert.match(md, /^# Sandbox soak/);
-  assert.match(md, /\| sandbox heap \| \+0\.00 \|/);
+  assert.match(md, /\| sandbox heap \| \+0\.00 \| ±0\.00 \|/);
   assert.match(md, /## Samples/);
   const dir = mkdtempSync(join(tmpdir(), 'soak-report-'));
   try {
