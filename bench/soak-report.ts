@@ -194,9 +194,9 @@ const stdErrText = (v: number | null | undefined) => (v === null || v === undefi
 /** "+0.22 ± 0.28" */
 export const slopeWithError = (r: Pick<SeriesResult, 'slopeMbPerMin' | 'slopeStdErrMbPerMin'>) => `${slopeText(r.slopeMbPerMin)} ${stdErrText(r.slopeStdErrMbPerMin)}`;
 
-/** A criterion whose slope is this uncertain (two standard errors above half the limit) cannot tell a leak from noise. */
+/** Judged series whose verdict could flip from run to run: the limit lies within two standard errors of the slope. */
 export function tooShortToTell(series: readonly SeriesResult[], limitMbPerMin: number): SeriesResult[] {
-  return series.filter((r) => r.criterion && r.slopeStdErrMbPerMin !== null && 2 * r.slopeStdErrMbPerMin > limitMbPerMin / 2);
+  return series.filter((r) => r.criterion && r.slopeMbPerMin !== null && r.slopeStdErrMbPerMin !== null && Math.abs(r.slopeMbPerMin - limitMbPerMin) < 2 * r.slopeStdErrMbPerMin);
 }
 
 function heading(text: string, format: Format, level = 2): string {

@@ -1,5 +1,5 @@
 // `npm run soak`: the local sandbox under a high sustained load for a long time, watching its
-// memory and the broker's. Not part of CI (it takes 10+ minutes); run it by hand after changing
+// memory and the broker's. Not part of CI (it takes 20+ minutes); run it by hand after changing
 // the sandbox's runtime, ESM or anything that keeps state per event.
 //
 //   npm run soak                              20 minutes at the default rate
@@ -360,7 +360,7 @@ async function main(): Promise<number> {
     const uncertain = tooShortToTell(series, SLOPE_LIMIT_MB_PER_MIN);
     if (uncertain.length > 0) {
       notes.push(
-        `Too short to tell: ${uncertain.map((r) => `${r.name} ${slopeWithError(r)}`).join(', ')} MB/min. Two standard errors exceed half the ${SLOPE_LIMIT_MB_PER_MIN} MB/min limit, so its verdict could flip from run to run; run longer (--minutes ${DEFAULT_MINUTES} or more).`,
+        `Too short to tell: ${uncertain.map((r) => `${r.name} ${slopeWithError(r)}`).join(', ')} MB/min. The ${SLOPE_LIMIT_MB_PER_MIN} MB/min limit is within two standard errors of the slope, so the verdict could flip from run to run; run longer than ${args.minutes} minutes${args.minutes < DEFAULT_MINUTES ? ` (the default is ${DEFAULT_MINUTES})` : ''}.`,
       );
     }
     const jcmd = samples.flatMap((x) => ('error' in x.broker ? [] : [x.broker.jcmdMs]));

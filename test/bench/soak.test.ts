@@ -99,9 +99,18 @@ test('slopeStandardError: 0 on a straight line; the plain formula for independen
   assert.ok(slopeStandardError(persistent)! > 1.3 * plain(persistent), `${slopeStandardError(persistent)} vs ${plain(persistent)}`);
 });
 
-test('tooShortToTell: a judged series whose two standard errors exceed half the limit', () => {
-  const series = (name: SeriesResult['name'], stdErr: number | null, criterion = true): SeriesResult => ({ name, slopeMbPerMin: 0.2, slopeStdErrMbPerMin: stdErr, startMb: 1, warmMb: 1, endMb: 1, maxMb: 1, criterion, pass: true });
-  const found = tooShortToTell([series('sandbox RSS', 0.3), series('broker RSS', 0.2), series('sandbox heap', null), series('sandbox V8 committed', 5, false)], 1);
+test('tooShortToTell: a judged series whose slope is within two standard errors of the limit', () => {
+  const series = (name: SeriesResult['name'], slope: number, stdErr: number | null, criterion = true): SeriesResult => ({ name, slopeMbPerMin: slope, slopeStdErrMbPerMin: stdErr, startMb: 1, warmMb: 1, endMb: 1, maxMb: 1, criterion, pass: slope < 1 });
+  const found = tooShortToTell(
+    [
+      series('sandbox RSS', 1.79, 1.31), // a 10-minute run: could be anything from -0.8 to 4.4
+      series('broker RSS', 0.03, 0.36), // 20 minutes: well below the limit
+      series('broker heap', 1.5, 0.1), // clearly above: a real failure, not noise
+      series('sandbox heap', 0.5, null),
+      series('sandbox V8 committed', 1, 5, false),
+    ],
+    1,
+  );
   assert.equal(found.map((r) => r.name), ['sandbox RSS']);
 });
 
