@@ -192,7 +192,8 @@ export function runStamp(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace('T', '_').replace(/:/g, '-');
 }
 
-function writeAtomic(file: string, text: string): void {
+/** Writes through a temporary file, so an interrupted run never leaves a half-written result. */
+export function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp`; // bench/results/*.tmp is git-ignored
   writeFileSync(tmp, text);
   renameSync(tmp, file);

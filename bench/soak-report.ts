@@ -1,12 +1,12 @@
 // The soak's results (bench/soak.ts): memory slopes, the verdict, tables (text and markdown) and
 // the files under bench/results/ (soak-latest.json with every sample, soak-latest.md).
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { round } from '../harness/stats.ts';
 import type { Accounting } from '../harness/accounting.ts';
 import { machineLines, type MachineInfo } from './machine.ts';
 import type { ChildSample } from './soak-child.ts';
-import { table, type Format } from './report.ts';
+import { table, writeAtomic, type Format } from './report.ts';
 
 const MB = 1024 * 1024;
 
@@ -289,12 +289,6 @@ export function renderSoak(run: SoakRun, format: Format, options: { samples?: bo
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp`; // bench/results/*.tmp is git-ignored
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }
 
 /** soak-latest.json (every sample) and soak-latest.md, overwritten by each complete soak. */
