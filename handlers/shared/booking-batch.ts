@@ -3,7 +3,7 @@
 // becomes a failed outcome; it never aborts the batch.
 
 import { parseBooking, type Booking } from './booking.ts';
-import { extraLatencyMs, maybeFailRecord, type Random } from './chaos.ts';
+import { chaosRandom, extraLatencyMs, maybeFailRecord, type Random } from './chaos.ts';
 import { processRecords, simulatedWork } from './processing.ts';
 import type { ProcessorSettings } from './settings.ts';
 import { reportBatch, type FailedEntry, type ProcessedEntry, type Telemetry } from './telemetry.ts';
@@ -49,6 +49,7 @@ export async function consumeBookings<Ref>(
   }
 
   const { chaos, processingMsPerRecord } = options.settings;
+  const random = options.random ?? chaosRandom(chaos, 'failure');
   const outcomes = await processRecords(valid, {
     processingMsPerRecord,
     mode: options.settings.mode,
@@ -59,7 +60,7 @@ export async function consumeBookings<Ref>(
       ? {
           work: async () => {
             await simulatedWork(processingMsPerRecord + extraLatencyMs(chaos, now()));
-            maybeFailRecord(chaos, options.random);
+            maybeFailRecord(chaos, random);
           },
         }
       : {}),

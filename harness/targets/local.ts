@@ -175,11 +175,13 @@ export class LocalTarget implements LabTarget {
  */
 async function waitingSeqs(sandbox: Sandbox, ledger: Ledger, handled: Set<number>): Promise<number[]> {
   const committed = (partition: number) => sandbox.kafkaEsm.engine.committedOffset(`${sandbox.topic}-${partition}`) ?? 0;
-  const open = ledger.entries.filter((e) => !handled.has(e.seq));
-  const inTopic = open.filter((e) => e.offset >= committed(e.partition)).map((e) => e.seq);
+  const inTopic: number[] = [];
+  const inQueue: number[] = [];
+  for (const e of ledger.entries) {
+    if (!handled.has(e.seq)) (e.offset >= committed(e.partition) ? inTopic : inQueue).push(e.seq);
+  }
   const sqs = sandbox.sqsClient();
-  if (!sqs || !sandbox.queues.buffer) return inTopic;
-  const inQueue = open.filter((e) => e.offset < committed(e.partition)).map((e) => e.seq);
+  if (!sqs || !sandbox.queues.buffer || inQueue.length === 0) return inTopic;
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: sandbox.queues.buffer.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
   );
