@@ -2,7 +2,7 @@
 // serves every lab of a `workshop run all`; each lab gets its own sandbox pipeline. Accounting
 // comes from what really happened: the processors' "batch processed" lines, the ESM's filter,
 // the destination queue or topic read back, and the ledger of what the topic holds.
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { DEFAULT_TIME_SCALE, startSandbox, type Sandbox } from '../../sandbox/index.ts';
@@ -12,6 +12,7 @@ import type { OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
 import type { LambdaFunction } from '../../sandbox/lambda-runtime/index.ts';
 import type { MetricDatum } from '../../sandbox/lambda-runtime/metric-store.ts';
 import { metricWindow } from '../dashboard/metric-window.ts';
+import { bookingIdentity, drainQueue, seqsNamedBy } from '../dead-letters.ts';
 import { readLedger, type Ledger } from '../ledger.ts';
 import type { LabTarget, LiveSample, Observations, PreparedLab, ProcessedEvent, PublishSummary, RunPlan } from './target.ts';
 
@@ -34,15 +35,6 @@ export function localNotes(timeScale: number): string[] {
     `Scaling timers are compressed: one AWS minute of on-demand poller or SQS scaling is ${(60 / timeScale).toFixed(1)} s here (timeScale ${timeScale}).`,
     'Not modelled: AWS network and invoke overheads (local latencies are lower than on AWS), undocumented poller internals, the 5 MB/s per-poller limit, IAM/TLS/VPC networking.',
   ];
-}
-
-function seqOf(value: Buffer | null): { runId?: string; seq?: number } {
-  try {
-    const json = JSON.parse(value?.toString('utf8') ?? '') as { runId?: unknown; seq?: unknown };
-    return typeof json.runId === 'string' && typeof json.seq === 'number' ? { runId: json.runId, seq: json.seq } : {};
-  } catch {
-    return {};
-  }
 }
 
 export class LocalTarget implements LabTarget {
@@ -70,7 +62,7 @@ export class LocalTarget implements LabTarget {
       elasticMq: this.elasticMq,
       timeScale: this.timeScale,
       onFiltered: (record) => {
-        const { runId, seq } = seqOf(record.value);
+        const { runId, seq } = bookingIdentity(record.value);
         if (runId !== undefined && seq !== undefined) runOf(runId).filtered.add(seq);
       },
     });
@@ -207,41 +199,17 @@ async function readDeadLetters(sandbox: Sandbox, lab: LabSpec, ledger: Ledger): 
   const seqs: number[] = [];
   const sqs = sandbox.sqsClient();
   if (sqs && sandbox.queues.onFailure) {
-    for (const body of await drainQueue(sqs, sandbox.queues.onFailure.url)) {
-      const record = JSON.parse(body) as OnFailureRecord;
-      for (const [key, range] of Object.entries(record.KafkaBatchInfo.recordsInfo)) {
-        const partition = Number(key.slice(key.lastIndexOf('-') + 1));
-        for (let offset = Number(range.firstRecordOffset); offset <= Number(range.lastRecordOffset); offset++) {
-          const seq = ledger.byPosition.get(`${partition}:${offset}`);
-          if (seq !== undefined) seqs.push(seq);
-        }
-      }
-    }
+    for (const body of await drainQueue(sqs, sandbox.queues.onFailure.url)) seqs.push(...seqsNamedBy(JSON.parse(body) as OnFailureRecord, ledger));
   }
   if (sqs && sandbox.queues.buffer) {
     for (const body of await drainQueue(sqs, sandbox.queues.buffer.dlqUrl)) {
-      const { runId, seq } = seqOf(Buffer.from(body));
+      const { runId, seq } = bookingIdentity(body);
       if (runId === ledger.runId && seq !== undefined) seqs.push(seq);
     }
   }
   const onFailure = lab.kafkaEsm.onFailure;
   if (onFailure?.kind === 'kafka') seqs.push(...(await readTopicSeqs(sandbox.brokers.split(','), onFailure.topic, ledger.runId)));
   return seqs;
-}
-
-async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<string[]> {
-  const bodies: string[] = [];
-  for (let empty = 0; empty < 2; ) {
-    const response = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    const messages = response.Messages ?? [];
-    if (messages.length === 0) {
-      empty++;
-      continue;
-    }
-    bodies.push(...messages.map((m) => m.Body ?? ''));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
-  }
-  return bodies;
 }
 
 /** A Kafka destination holds the failed records themselves, headers included. */

@@ -12,8 +12,8 @@
 // published = processed + filtered + dead-lettered, and explains its duplicates.
 import { readFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { account, type Accounting } from '../../harness/accounting.ts';
+import { bookingIdentity, drainQueue, seqsNamedBy } from '../../harness/dead-letters.ts';
 import { readLedger, type Ledger } from '../../harness/ledger.ts';
 import type { Test } from 'uvu';
 import { startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
@@ -82,7 +82,7 @@ export class RunObserver {
 
   /** For startSandbox's onFiltered option. */
   readonly onFiltered = (record: PolledRecord): void => {
-    const { runId, seq } = seqOf(record.value?.toString('utf8'));
+    const { runId, seq } = bookingIdentity(record.value);
     if (runId === this.runId && seq !== undefined) this.filtered.add(seq);
   };
 
@@ -119,21 +119,15 @@ export class RunObserver {
     if (!sqs) return;
     if (sandbox.queues.onFailure) {
       if (!ledger) throw new Error('mapping destination offsets to seqs needs the ledger');
-      for (const body of await drain(sqs, sandbox.queues.onFailure.url)) {
+      for (const body of await drainQueue(sqs, sandbox.queues.onFailure.url, SHORT_POLL)) {
         const record = JSON.parse(body) as OnFailureRecord;
         this.destinationMessages.push(record);
-        for (const [key, range] of Object.entries(record.KafkaBatchInfo.recordsInfo)) {
-          const partition = Number(key.slice(key.lastIndexOf('-') + 1));
-          for (let offset = Number(range.firstRecordOffset); offset <= Number(range.lastRecordOffset); offset++) {
-            const seq = ledger.byPosition.get(`${partition}:${offset}`);
-            if (seq !== undefined) this.deadLettered.add(seq);
-          }
-        }
+        for (const seq of seqsNamedBy(record, ledger)) this.deadLettered.add(seq);
       }
     }
     if (sandbox.queues.buffer) {
-      for (const body of await drain(sqs, sandbox.queues.buffer.dlqUrl)) {
-        const { runId, seq } = seqOf(body);
+      for (const body of await drainQueue(sqs, sandbox.queues.buffer.dlqUrl, SHORT_POLL)) {
+        const { runId, seq } = bookingIdentity(body);
         if (runId === this.runId && seq !== undefined) this.deadLettered.add(seq);
       }
     }
@@ -155,26 +149,8 @@ export class RunObserver {
   }
 }
 
-/** Receives until the queue answers empty (ElasticMQ is one node: an empty short poll is exact). */
-async function drain(sqs: SQSClient, queueUrl: string): Promise<string[]> {
-  const bodies: string[] = [];
-  for (;;) {
-    const response = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 }));
-    const messages = response.Messages ?? [];
-    if (messages.length === 0) return bodies;
-    bodies.push(...messages.map((m) => m.Body ?? ''));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
-  }
-}
-
-function seqOf(text: string | undefined): { runId?: string; seq?: number } {
-  try {
-    const json = JSON.parse(text ?? '') as { runId?: unknown; seq?: unknown };
-    return typeof json.runId === 'string' && typeof json.seq === 'number' ? { runId: json.runId, seq: json.seq } : {};
-  } catch {
-    return {};
-  }
-}
+/** Polled while a test settles: ElasticMQ is one node, so one empty short poll is exact. */
+const SHORT_POLL = { waitTimeSeconds: 0, emptyPolls: 1 };
 
 export async function ledgerOf(sandbox: Sandbox, runId: string, expected: number): Promise<Ledger> {
   return readLedger({ brokers: sandbox.brokers.split(','), topic: sandbox.topic, runId, expected, timeoutMs: 60_000 });
