@@ -46,7 +46,7 @@ function cpuCells(p: ProbeResult): string[] {
 const CPU_LEGEND =
   'main thread busy = event-loop utilization of the bench\'s main thread, which runs the ESM pollers and the Lambda runtime; main thread waiting for a core = share of the time it was runnable but not running (/proc schedstat); cores = CPU seconds per second; node = this process, all threads (Lambda workers included); elsewhere = every other process on the machine (another test run, say); machine = all of it.';
 
-function heading(text: string, format: Format, level = 2): string {
+export function heading(text: string, format: Format, level = 2): string {
   return format === 'markdown' ? `${'#'.repeat(level)} ${text}` : `${text}\n${'='.repeat(Math.min(text.length, 100))}`;
 }
 

@@ -51,7 +51,7 @@ export interface ChildSample {
 }
 
 export type SoakChildMessage =
-  | { type: 'ready'; lab: string; partitions: number; batchSize: number; processingMsPerRecord: number; pollers: number; environments: number; retentionMs: number | undefined }
+  | { type: 'ready'; lab: string; partitions: number; batchSize: number; processingMsPerRecord: number; pollers: number; environments: number }
   | { type: 'processed'; runs: Array<[string, number[]]> }
   | { type: 'sample'; sample: ChildSample }
   | { type: 'produced'; runId: string; results: ProducerResult[]; error?: string }
@@ -192,7 +192,6 @@ async function main(): Promise<void> {
     processingMsPerRecord: lab.processor.processingMsPerRecord,
     pollers: sandbox.snapshot().kafkaEsm.pollers,
     environments: sandbox.runtime.functions.reduce((n, fn) => n + fn.environmentCount, 0),
-    retentionMs: config.retentionMs,
   });
 }
 

@@ -6,7 +6,7 @@ import { round } from '../harness/stats.ts';
 import type { Accounting } from '../harness/accounting.ts';
 import { machineLines, type MachineInfo } from './machine.ts';
 import type { ChildSample } from './soak-child.ts';
-import { table, writeAtomic, type Format } from './report.ts';
+import { heading, table, writeAtomic, type Format } from './report.ts';
 
 const MB = 1024 * 1024;
 
@@ -39,11 +39,11 @@ export interface SoakSample extends Pick<ChildSample, SampleCounter> {
 }
 
 /** The pass criterion applies to these. */
-export const CRITERIA = ['sandbox heap', 'sandbox RSS', 'broker heap', 'broker RSS'] as const;
+const CRITERIA = ['sandbox heap', 'sandbox RSS', 'broker heap', 'broker RSS'] as const;
 /** Shown beside them, to tell where a growth comes from. */
-export const DETAILS = ['lambda heaps', 'sandbox V8 committed', 'sandbox RSS outside V8', 'broker RSS heap pages', 'broker RSS outside heap', 'broker RSS file'] as const;
+const DETAILS = ['lambda heaps', 'sandbox V8 committed', 'sandbox RSS outside V8', 'broker RSS heap pages', 'broker RSS outside heap', 'broker RSS file'] as const;
 export type SeriesName = (typeof CRITERIA)[number] | (typeof DETAILS)[number];
-export const SERIES: readonly SeriesName[] = [...CRITERIA, ...DETAILS];
+const SERIES: readonly SeriesName[] = [...CRITERIA, ...DETAILS];
 
 export interface SeriesResult {
   name: SeriesName;
@@ -197,10 +197,6 @@ export const slopeWithError = (r: Pick<SeriesResult, 'slopeMbPerMin' | 'slopeStd
 /** Judged series whose verdict could flip from run to run: the limit lies within two standard errors of the slope. */
 export function tooShortToTell(series: readonly SeriesResult[], limitMbPerMin: number): SeriesResult[] {
   return series.filter((r) => r.criterion && r.slopeMbPerMin !== null && r.slopeStdErrMbPerMin !== null && Math.abs(r.slopeMbPerMin - limitMbPerMin) < 2 * r.slopeStdErrMbPerMin);
-}
-
-function heading(text: string, format: Format, level = 2): string {
-  return format === 'markdown' ? `${'#'.repeat(level)} ${text}` : `${text}\n${'='.repeat(Math.min(text.length, 100))}`;
 }
 
 export function renderSoak(run: SoakRun, format: Format, options: { samples?: boolean } = {}): string {

@@ -37,6 +37,7 @@ import type { TrafficProfile } from '../handlers/shared/traffic.ts';
 import type { ProducerResult } from '../handlers/producer.ts';
 import { startKafka, type KafkaSandbox } from '../sandbox/kafka-broker.ts';
 import { sampleJvm } from './jvm-memory.ts';
+import { sleep, withTimeout } from './pipeline.ts';
 import { describeMachine, machineLines } from './machine.ts';
 import { machineBusySeconds as machineBusy, processCpuSeconds } from './probe.ts';
 import type { ChildSample, SoakChildConfig, SoakChildMessage, SoakParentMessage } from './soak-child.ts';
@@ -92,10 +93,6 @@ class SandboxChild {
     });
   }
 
-  get stderrTail(): string {
-    return this.#stderr;
-  }
-
   get alive(): boolean {
     return this.process.exitCode === null && this.process.signalCode === null;
   }
@@ -141,16 +138,6 @@ class SandboxChild {
       await this.exited;
     }
   }
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not come within ${Math.round(ms / 1000)} s`)), ms))),
-  ]).finally(() => clearTimeout(timer));
 }
 
 async function main(): Promise<number> {
