@@ -4,7 +4,7 @@
 //   - the 6 MB invoke payload reached.
 // A partition with a batch in flight lends no records to another batch, so records of one
 // partition are processed in order and at most one batch per partition is in flight.
-import { partitionKey, payloadBytes, type PolledRecord } from './polled-record.ts';
+import { groupByPartition, partitionKey, payloadBytes, type PolledRecord } from './polled-record.ts';
 
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** The event envelope around the records (eventSource, ARN, bootstrap servers, braces). */
@@ -97,13 +97,7 @@ export class BatchAccumulator {
    * in offset order (they came from the front: nothing of their partitions was taken after them).
    */
   requeue(records: PolledRecord[]): void {
-    const byPartition = new Map<string, PolledRecord[]>();
-    for (const record of records) {
-      const key = partitionKey(record);
-      if (!byPartition.has(key)) byPartition.set(key, []);
-      byPartition.get(key)!.push(record);
-    }
-    for (const [key, list] of byPartition) {
+    for (const [key, list] of groupByPartition(records)) {
       list.sort((a, b) => a.offset - b.offset);
       this.queues.set(key, [...list, ...(this.queues.get(key) ?? [])]);
     }

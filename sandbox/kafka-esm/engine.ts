@@ -7,7 +7,7 @@ import { BatchAccumulator, type Batch } from './batch-accumulator.ts';
 import { decide, splitByAge, type Attempt, type FailureCondition, type FailureRules, type InvokeResult } from './failure-policy.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { assignPartitions, type PollerScaling } from './poller-scaling.ts';
-import { partitionKey, type PolledRecord } from './polled-record.ts';
+import { groupByPartition, partitionKey, type PolledRecord } from './polled-record.ts';
 
 export interface DestinationDelivery {
   records: PolledRecord[];
@@ -315,15 +315,12 @@ export class KafkaEsmEngine {
   private maybeRebalance(): void {
     const target = this.rebalanceTo;
     if (target === undefined || this.pollers.some((p) => p.inFlight > 0)) return;
-    const waiting = new Map<string, PolledRecord[]>();
-    for (const poller of this.pollers) {
-      poller.windowTimer?.cancel();
-      poller.accumulator.dropPartitions(() => false).forEach((record) => {
-        const key = partitionKey(record);
-        if (!waiting.has(key)) waiting.set(key, []);
-        waiting.get(key)!.push(record);
-      });
-    }
+    const waiting = groupByPartition(
+      this.pollers.flatMap((poller) => {
+        poller.windowTimer?.cancel();
+        return poller.accumulator.dropPartitions(() => false);
+      }),
+    );
     const keys = [...this.partitionOwner.keys()];
     this.pollers = Array.from({ length: target }, () => this.newPoller());
     this.partitionOwner.clear();

@@ -13,7 +13,7 @@ import type { FailureRules, InvokeResult } from './failure-policy.ts';
 import { startKafkaFetcher, type KafkaFetcher } from './kafka-fetcher.ts';
 import { toKafkaEvent, toOnFailureRecord, type KafkaEventSource } from './msk-event.ts';
 import { OnDemandScaling, ProvisionedScaling, type PollerScaling } from './poller-scaling.ts';
-import { partitionKey, type PolledRecord } from './polled-record.ts';
+import { groupByPartition, partitionKey, type PolledRecord } from './polled-record.ts';
 
 export type KafkaDestination =
   | { kind: 'sqs'; queueUrl: string; sqs: SQSClient }
@@ -136,14 +136,8 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
  * information without the records in between that did not fail).
  */
 export function contiguousRuns(records: PolledRecord[]): PolledRecord[][] {
-  const byPartition = new Map<string, PolledRecord[]>();
-  for (const r of records) {
-    const key = partitionKey(r);
-    if (!byPartition.has(key)) byPartition.set(key, []);
-    byPartition.get(key)!.push(r);
-  }
   const runs: PolledRecord[][] = [];
-  for (const list of byPartition.values()) {
+  for (const list of groupByPartition(records).values()) {
     list.sort((a, b) => a.offset - b.offset);
     let run: PolledRecord[] = [];
     for (const r of list) {

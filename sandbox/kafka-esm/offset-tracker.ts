@@ -17,9 +17,10 @@ export class OffsetTracker {
     if (!list) this.pending.set(key, (list = []));
     list.push(offset);
     this.highestSeen.set(key, Math.max(offset, this.highestSeen.get(key) ?? -1));
-    if (!this.firstSeen.has(key)) this.firstSeen.set(key, offset);
-    const next = this.nextToCommit.get(key);
-    if (next === undefined) this.nextToCommit.set(key, offset);
+    if (!this.nextToCommit.has(key)) {
+      this.nextToCommit.set(key, offset);
+      this.firstSeen.set(key, offset);
+    }
   }
 
   done(key: string, offset: number): void {
@@ -28,14 +29,6 @@ export class OffsetTracker {
     const i = list.indexOf(offset);
     if (i >= 0) list.splice(i, 1);
     this.nextToCommit.set(key, list.length > 0 ? list[0] : this.highestSeen.get(key)! + 1);
-  }
-
-  /** Forgets a partition's pending records (it moved away, or they will be polled again). */
-  forget(key: string): void {
-    this.pending.delete(key);
-    this.nextToCommit.delete(key);
-    this.highestSeen.delete(key);
-    this.firstSeen.delete(key);
   }
 
   /** Offsets (the next offset to read) that advanced since the last call to markCommitted. */

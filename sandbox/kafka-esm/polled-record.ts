@@ -17,6 +17,18 @@ export function partitionKey(record: { topic: string; partition: number }): stri
   return `${record.topic}-${record.partition}`;
 }
 
+/** Records by partitionKey, each list in the order given. */
+export function groupByPartition(records: Iterable<PolledRecord>): Map<string, PolledRecord[]> {
+  const byPartition = new Map<string, PolledRecord[]>();
+  for (const record of records) {
+    const key = partitionKey(record);
+    const list = byPartition.get(key);
+    if (list) list.push(record);
+    else byPartition.set(key, [record]);
+  }
+  return byPartition;
+}
+
 /**
  * What a record adds to the invoke payload: base64 grows key and value by 4/3, headers become
  * arrays of byte numbers, and each record carries ~150 bytes of field names and numbers.
