@@ -23,10 +23,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ListQueuesCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { classDataSharing, ensureJars, findJava } from './jars.ts';
-import { assertPortFree, freePort, isPortFree, LOOPBACK } from './free-port.ts';
+import { assertPortFree, freePort, LOOPBACK, reusablePort } from './free-port.ts';
 import {
   markerArg,
   newMarker,
+  readJson,
   reapOrphans,
   removeDir,
   serverControls,
@@ -123,12 +124,11 @@ export async function startElasticMq(options: ElasticMqOptions = {}): Promise<El
 
     for (let attempt = 1; ; attempt++) {
       // The previous port of this dataDir when it is free: queue URLs name the port.
-      const reuse = attempt === 1 && previousPort !== undefined && (await isPortFree(previousPort));
-      const port = options.port ?? (reuse ? previousPort! : await freePort());
+      const port = options.port ?? ((await reusablePort(previousPort, attempt)) ? previousPort! : await freePort());
       writeFileSync(configFile, elasticMqConfig(port, options.sqsLimits ?? 'strict', options.persist ? dataDir : undefined));
       writeFileSync(stateFile, JSON.stringify({ port, version: jars.version }, null, 2));
       // The queues this start must restore, read before it writes its own lines.
-      const toRestore = options.persist ? persistedQueues(readText(logFile)) : new Set<string>();
+      const toRestore = options.persist ? persistedQueues(readBytesFrom(logFile, 0)) : new Set<string>();
       appendFileSync(logFile, `${startLine(options.persist === true)}\n`);
       const marker = newMarker('elasticmq');
       const heap = options.heapMb ?? 256;
@@ -291,14 +291,6 @@ function readBytesFrom(file: string, offset: number): string {
   }
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
 // The log tells which queues a persisted ElasticMQ holds: each start writes a line saying whether
 // it persisted, and ElasticMQ logs (at INFO, its default) every queue it creates, deletes or
 // restores. Only persisted starts changed the database.
@@ -347,12 +339,8 @@ async function waitUntilRestored(proc: ManagedProcess, queues: Set<string>, dead
 }
 
 function readPreviousPort(stateFile: string): number | undefined {
-  try {
-    const port = (JSON.parse(readFileSync(stateFile, 'utf8')) as { port?: unknown }).port;
-    return typeof port === 'number' && Number.isInteger(port) ? port : undefined;
-  } catch {
-    return undefined;
-  }
+  const port = readJson<{ port?: unknown }>(stateFile)?.port;
+  return typeof port === 'number' && Number.isInteger(port) ? port : undefined;
 }
 
 /** ElasticMQ's messages-storage in `dir` (persistence-sql: queues and messages in H2). */

@@ -61,3 +61,11 @@ export async function assertPortFree(port: number, what: string, host = LOOPBACK
     );
   }
 }
+
+/**
+ * Whether a restart should take the port its data folder used before (clients, and queue URLs,
+ * name it): only on the first attempt, and only when it is still free.
+ */
+export async function reusablePort(previous: number | undefined, attempt: number): Promise<boolean> {
+  return attempt === 1 && previous !== undefined && (await isPortFree(previous));
+}

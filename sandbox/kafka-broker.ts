@@ -38,11 +38,12 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { classDataSharing, ensureJars, findJava } from './jars.ts';
-import { assertPortFree, freePorts, isPortFree, LOOPBACK } from './free-port.ts';
+import { assertPortFree, freePorts, LOOPBACK, reusablePort } from './free-port.ts';
 import {
   isMarkedProcess,
   markerArg,
   newMarker,
+  readJson,
   reapOrphans,
   removeDir,
   serverControls,
@@ -333,19 +334,10 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | false> 
 
 async function choosePorts(options: KafkaOptions, previous: DirState, attempt: number): Promise<Required<DirState>> {
   const [freeA, freeB] = await freePorts(2);
-  const reuse = async (p: number | undefined) => attempt === 1 && p !== undefined && (await isPortFree(p));
-  const port = options.port ?? ((await reuse(previous.port)) ? previous.port! : freeA);
-  let controllerPort = options.controllerPort ?? ((await reuse(previous.controllerPort)) ? previous.controllerPort! : freeB);
+  const port = options.port ?? ((await reusablePort(previous.port, attempt)) ? previous.port! : freeA);
+  let controllerPort = options.controllerPort ?? ((await reusablePort(previous.controllerPort, attempt)) ? previous.controllerPort! : freeB);
   if (controllerPort === port) controllerPort = port === freeA ? freeB : freeA;
   return { port, controllerPort };
-}
-
-function readJson<T>(file: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (as Uuid.randomUuid). */

@@ -247,6 +247,15 @@ function commandLineOf(pid: number): string | null {
 }
 
 /** The last `lines` lines of a file, reading from `fromOffset` on (at most the last 64 KiB). */
+/** A JSON file's content; undefined when it is missing or not JSON. */
+export function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
 export function tailFile(path: string, lines = 30, fromOffset = 0): string {
   try {
     const size = statSync(path).size;
