@@ -119,7 +119,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
     const sqs = elasticMq ? new SQSClient(sqsClientConfig(elasticMq.endpoint)) : undefined;
     if (sqs) cleanups.push(async () => sqs.destroy());
 
-    const runtime = new LambdaRuntime(options.retentionMs !== undefined ? { retentionMs: options.retentionMs } : {});
+    const runtime = new LambdaRuntime({ retentionMs: options.retentionMs });
     cleanups.push(() => runtime.close());
     const built = await bundles;
     // The SDK's Node 20 end-of-support notice would land in every cold start's logs.

@@ -41,9 +41,10 @@ export class RetainedList<T> {
   }
 
   push(entry: T): void {
+    const now = this.#now();
     this.#entries.push(entry);
-    this.#receivedAt.push(this.#now());
-    this.#expire();
+    this.#receivedAt.push(now);
+    this.#expire(now);
   }
 
   /** The entries still within the window, oldest first. */
@@ -64,9 +65,9 @@ export class RetainedList<T> {
     this.#head = 0;
   }
 
-  #expire(): void {
+  #expire(now = this.#now()): void {
     if (this.retentionMs === Infinity) return;
-    const cutoff = this.#now() - this.retentionMs;
+    const cutoff = now - this.retentionMs;
     const entries = this.#entries;
     while (this.#head < entries.length && this.#receivedAt[this.#head] < cutoff) {
       entries[this.#head] = undefined as T; // collectable before the compaction
