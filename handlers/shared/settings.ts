@@ -54,7 +54,7 @@ export function readProcessorSettings(env: Env, defaults: { reportBatchItemFailu
 }
 
 export function readChaosSettings(env: Env): ChaosSettings {
-  const seed = readInteger(env, 'CHAOS_SEED', 0, 0xffff_ffff);
+  const seed = readOptionalNumber(env, 'CHAOS_SEED', 0, 0xffff_ffff, { whole: true });
   return {
     failureRate: readNumber(env, 'CHAOS_FAILURE_RATE', 0, 0, 1),
     timeoutRate: readNumber(env, 'CHAOS_TIMEOUT_RATE', 0, 0, 1),
@@ -64,22 +64,18 @@ export function readChaosSettings(env: Env): ChaosSettings {
   };
 }
 
-function readInteger(env: Env, name: string, min: number, max: number): number | undefined {
+export function readNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+  return readOptionalNumber(env, name, min, max) ?? fallback;
+}
+
+/** The variable as a number within [min, max] (a whole one when asked); undefined when unset or blank. */
+function readOptionalNumber(env: Env, name: string, min: number, max: number, options: { whole?: boolean } = {}): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name}=${JSON.stringify(raw)} is not valid: use a whole number from ${min} to ${max}.`);
-  }
-  return value;
-}
-
-export function readNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new Error(`${name}=${JSON.stringify(raw)} is not valid: use a number from ${min} to ${max}.`);
+  const wrongKind = options.whole ? !Number.isInteger(value) : !Number.isFinite(value);
+  if (wrongKind || value < min || value > max) {
+    throw new Error(`${name}=${JSON.stringify(raw)} is not valid: use a ${options.whole ? 'whole number' : 'number'} from ${min} to ${max}.`);
   }
   return value;
 }

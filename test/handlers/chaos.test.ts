@@ -26,10 +26,7 @@ const BASE = {
 };
 const OFF: ChaosSettings = { failureRate: 0, timeoutRate: 0, latencyMs: 0, latencyUntil: Infinity };
 /** A new generator for (seed, knob), as chaosRandom builds one in a fresh environment. */
-const mulberry32Reference = (seed: number, knob: 'failure' | 'timeout') => {
-  const random = mulberry32(mixSeed(seed, knob === 'failure' ? 1 : 2));
-  return () => random();
-};
+const mulberry32Reference = (seed: number, knob: 'failure' | 'timeout') => mulberry32(mixSeed(seed, knob === 'failure' ? 1 : 2));
 const records = (n: number) => Array.from({ length: n }, (_, i) => kafkaRecord('bookings', i % 3, i, bookingValue({ seq: i }), `BK-${i}`));
 
 test('every chaos knob defaults to off; set values are read', () => {
