@@ -13,7 +13,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { INJECTED_FAILURE } from '../../handlers/shared/chaos.ts';
-import { duplicatedSeqs, labVariant, ledgerOf, reportFault, RunObserver, settle, sharedServers } from './support.ts';
+import { duplicatedSeqs, labVariant, reportFault, sharedServers } from './support.ts';
 
 const servers = sharedServers(test);
 
@@ -28,12 +28,7 @@ test('the handler times out on 20% of invocations (lab 1): the environment is di
     processor: { timeoutSeconds: 2 },
   });
   const runId = 'fault-timeout';
-  const observer = new RunObserver(runId);
-  const sandbox = await servers.sandbox(lab, { onFiltered: observer.onFiltered, functionEnv: { CHAOS_TIMEOUT_RATE: '0.2', CHAOS_SEED: TIMEOUT_SEED } });
-  observer.attach(sandbox);
-  const produced = await sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
-  const ledger = await ledgerOf(sandbox, runId, produced.published);
-  await settle(sandbox, observer, ledger, 80_000);
+  const { observer, ledger } = await servers.run(lab, runId, { functionEnv: { CHAOS_TIMEOUT_RATE: '0.2', CHAOS_SEED: TIMEOUT_SEED }, settleMs: 80_000 });
 
   const timedOut = observer.outcomes('timeout');
   assert.ok(timedOut.length > 0, 'some invocations timed out');
@@ -75,12 +70,7 @@ for (const rate of [0.01, 0.1]) {
       kafkaEsm: { onFailure: { kind: 'sqs', queueName: `${topic}-failed` } },
     });
     const runId = topic;
-    const observer = new RunObserver(runId);
-    const sandbox = await servers.sandbox(lab, { onFiltered: observer.onFiltered, functionEnv: { CHAOS_FAILURE_RATE: String(rate) } });
-    observer.attach(sandbox);
-    const produced = await sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
-    const ledger = await ledgerOf(sandbox, runId, produced.published);
-    await settle(sandbox, observer, ledger, 80_000);
+    const { sandbox, observer, ledger } = await servers.run(lab, runId, { functionEnv: { CHAOS_FAILURE_RATE: String(rate) }, settleMs: 80_000 });
 
     const injected = observer.failed.filter((f) => f.reason === `processing failed: ${INJECTED_FAILURE}`).length;
     const attempts = injected + observer.processed.length;

@@ -47,6 +47,16 @@ export function sharedServers(suite: Test) {
       sandboxes.push(sandbox);
       return sandbox;
     },
+    /** Runs the lab's traffic once as run `runId` in a new sandbox, then waits until every event has an outcome. */
+    async run(lab: LabSpec, runId: string, options: { functionEnv?: Record<string, string>; settleMs: number }) {
+      const observer = new RunObserver(runId);
+      const sandbox = await this.sandbox(lab, { onFiltered: observer.onFiltered, ...(options.functionEnv ? { functionEnv: options.functionEnv } : {}) });
+      observer.attach(sandbox);
+      const produced = await sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
+      const ledger = await ledgerOf(sandbox, runId, produced.published);
+      await settle(sandbox, observer, ledger, options.settleMs);
+      return { sandbox, observer, produced, ledger };
+    },
   };
 }
 
