@@ -21,7 +21,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ListQueuesCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { classDataSharing, ensureJars, findJava } from './jars.ts';
 import { assertPortFree, freePort, LOOPBACK, reusablePort } from './free-port.ts';
 import {
@@ -87,6 +87,12 @@ export interface ElasticMqSandbox {
   stop(): Promise<void>;
   /** SIGKILL now (fault tests). */
   kill9(): Promise<void>;
+}
+
+/** Messages a queue holds: visible ones and those in flight (received, not yet deleted). */
+export async function messagesHeld(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
 /** SQSClient options for a local endpoint: us-east-1 and dummy credentials (ElasticMQ ignores them). */

@@ -2,11 +2,10 @@
 // serves every lab of a `workshop run all`; each lab gets its own sandbox pipeline. Accounting
 // comes from what really happened: the processors' "batch processed" lines, the ESM's filter,
 // the destination queue or topic read back, and the ledger of what the topic holds.
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { DEFAULT_TIME_SCALE, startSandbox, type Sandbox } from '../../sandbox/index.ts';
-import { startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
+import { messagesHeld, startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
 import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
 import type { OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
 import type { LambdaFunction } from '../../sandbox/lambda-runtime/index.ts';
@@ -174,11 +173,7 @@ async function waitingSeqs(sandbox: Sandbox, ledger: Ledger, handled: Set<number
   }
   const sqs = sandbox.sqsClient();
   if (!sqs || !sandbox.queues.buffer || inQueue.length === 0) return inTopic;
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: sandbox.queues.buffer.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-  );
-  const queued = Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-  return inQueue.length <= queued ? [...inTopic, ...inQueue] : inTopic;
+  return inQueue.length <= (await messagesHeld(sqs, sandbox.queues.buffer.url)) ? [...inTopic, ...inQueue] : inTopic;
 }
 
 /**

@@ -14,9 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { LABS } from '../../labs/index.ts';
-import { startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
+import { messagesHeld, startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
 import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
 import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
 import type { InvocationRecord } from '../../sandbox/lambda-runtime/index.ts';
@@ -61,10 +60,7 @@ test('ElasticMQ SIGKILL and restart mid-run (lab 3): queued messages survive, th
   const producing = sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
   await waitFor(() => observer.uniqueProcessed().size >= 200 && sandbox!.snapshot().sqsEsm!.queueDepth >= 100, 60_000, 'a backlog of 100 messages in the buffer');
   const sqs = sandbox.sqsClient()!;
-  const depth = async () => {
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: sandbox!.queues.buffer!.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-    return Number(Attributes!.ApproximateNumberOfMessages) + Number(Attributes!.ApproximateNumberOfMessagesNotVisible);
-  };
+  const depth = () => messagesHeld(sqs, sandbox!.queues.buffer!.url);
   const queuedAtCrash = await depth();
   const crashed = elasticMq;
   const killedAt = Date.now();

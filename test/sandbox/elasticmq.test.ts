@@ -17,7 +17,7 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { persistedQueues, sqsClientConfig, startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
+import { messagesHeld, persistedQueues, sqsClientConfig, startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
 import { isPidAlive, liveChildren } from '../../sandbox/process.ts';
 import { rejection, sandboxChildPids } from './helpers.ts';
 
@@ -48,12 +48,7 @@ async function receive(url: string, waitSeconds = 0): Promise<Message[]> {
   return out.Messages ?? [];
 }
 
-async function count(url: string): Promise<number> {
-  const { Attributes } = await sqs!.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-  );
-  return Number(Attributes!.ApproximateNumberOfMessages) + Number(Attributes!.ApproximateNumberOfMessagesNotVisible);
-}
+const count = (url: string): Promise<number> => messagesHeld(sqs!, url);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
