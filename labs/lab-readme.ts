@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
+import { Testing } from 'cdktn';
 import { capacityModel } from './capacity-model.ts';
 import { LABS } from './index.ts';
 import type { LabSpec } from './lab-spec.ts';

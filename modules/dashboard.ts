@@ -5,7 +5,7 @@
 // It lives in the base stack and uses SEARCH expressions, so every lab's metrics appear (one
 // line per Lab dimension) without the dashboard naming any lab's functions.
 import { Construct } from 'constructs';
-import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard/index.js';
+import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard/index.js';
 import { METRICS_NAMESPACE, PREFIX, resourceName } from './names.ts';
 
 export interface DashboardProps {

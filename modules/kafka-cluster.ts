@@ -2,9 +2,9 @@
 // size), or a provisioned MSK cluster. Both take only IAM-authenticated TLS clients on port 9098.
 // The construct also builds the ARNs that IAM policies scope Kafka actions to.
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
-import { MskCluster } from '@cdktf/provider-aws/lib/msk-cluster/index.js';
-import { MskServerlessCluster } from '@cdktf/provider-aws/lib/msk-serverless-cluster/index.js';
+import { Fn } from 'cdktn';
+import { MskCluster } from '@cdktn/provider-aws/lib/msk-cluster/index.js';
+import { MskServerlessCluster } from '@cdktn/provider-aws/lib/msk-serverless-cluster/index.js';
 import { resourceName } from './names.ts';
 
 export type ClusterMode = 'serverless' | 'provisioned';

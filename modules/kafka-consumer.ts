@@ -2,40 +2,24 @@
 // the aws_lambda_event_source_mapping argument of the same meaning, and a role that can do
 // exactly what the ESM needs (DESIGN §3) and nothing else.
 import { Construct } from 'constructs';
-import { LambdaEventSourceMapping, type LambdaEventSourceMappingConfig } from '@cdktf/provider-aws/lib/lambda-event-source-mapping/index.js';
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
+import { LambdaEventSourceMapping, type LambdaEventSourceMappingConfig } from '@cdktn/provider-aws/lib/lambda-event-source-mapping/index.js';
+import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue/index.js';
 import type { KafkaEsmSpec } from '../labs/lab-spec-types.ts';
 import { WorkshopFunction, type HandlerName } from './function.ts';
 import type { Statement } from './iam.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
 import { resourceName } from './names.ts';
+import { ACCEPTED } from './provider-values.ts';
 
 /**
- * ESM metric groups for a Kafka source. AWS accepts EventCount | ErrorCount | KafkaMetrics, at
- * most 3; ErrorCount and KafkaMetrics exist only for MSK and self-managed Kafka
- * (lambda/latest/api/API_EventSourceMappingMetricsConfig.html). The provider checks each value
- * against the enum of the AWS SDK it was built with; if a plan ever rejects ErrorCount or
- * KafkaMetrics, shorten this list to ['EventCount'].
+ * ESM metric groups for a Kafka source: every group the pinned provider accepts. AWS takes
+ * EventCount | ErrorCount | KafkaMetrics, at most 3, the last two for MSK and self-managed Kafka
+ * only (lambda/latest/api/API_EventSourceMappingMetricsConfig.html).
  */
-export const KAFKA_ESM_METRICS = ['EventCount', 'ErrorCount', 'KafkaMetrics'];
+export const KAFKA_ESM_METRICS: readonly string[] = ACCEPTED.esmMetrics.values;
 
 /** 14 days, the SQS maximum: a parked event outlives a long weekend. */
 export const FAILED_EVENT_RETENTION_SECONDS = 14 * 24 * 3600;
-
-/**
- * hashicorp/aws 6.25.0 (the version @cdktf/provider-aws 21.22.1 binds) validates
- * destination_config.on_failure.destination_arn as an ARN, so `kafka://<topic>` fails at plan
- * time (hashicorp/terraform-provider-aws#45801, fixed by #45802 after 6.25.0). A lab that asks
- * for a Kafka destination is refused at synth instead, with this message.
- */
-export function kafkaDestinationProblem(esm: KafkaEsmSpec): string | undefined {
-  if (esm.onFailure?.kind !== 'kafka') return undefined;
-  return (
-    `kafkaEsm.onFailure = kafka://${esm.onFailure.topic} cannot be deployed with the pinned Terraform AWS provider 6.25.0: ` +
-    `it accepts only ARNs as destination_arn (hashicorp/terraform-provider-aws#45801, fixed in a later release). ` +
-    `On AWS use { kind: 'sqs', queueName: '...' }; the local sandbox runs Kafka destinations as they are.`
-  );
-}
 
 export interface KafkaConsumerProps {
   handler: Extract<HandlerName, 'booking-processor' | 'sqs-forwarder'>;
@@ -58,15 +42,12 @@ export class KafkaConsumer extends Construct {
   readonly esmUuid: string;
   /** Set when kafkaEsm.onFailure is an SQS queue. */
   readonly onFailureQueue?: SqsQueue;
-  /** The on-failure destination as the ESM sees it: the queue's ARN. */
+  /** The on-failure destination as the ESM sees it: the queue's ARN, or kafka://<topic>. */
   readonly onFailureDestination?: string;
 
   constructor(scope: Construct, id: string, props: KafkaConsumerProps) {
     super(scope, id);
     const { esm, cluster } = props;
-    const unsupported = kafkaDestinationProblem(esm);
-    if (unsupported) throw new Error(unsupported);
-
     const statements: Statement[] = [
       {
         sid: 'KafkaClusterConnect',
@@ -98,6 +79,15 @@ export class KafkaConsumer extends Construct {
       });
       this.onFailureDestination = this.onFailureQueue.arn;
       statements.push({ sid: 'OnFailureQueue', actions: ['sqs:SendMessage'], resources: [this.onFailureQueue.arn] });
+    } else if (esm.onFailure?.kind === 'kafka') {
+      // The pollers write failed records to a topic of the same cluster with the function's role
+      // (lambda/latest/dg/kafka-on-failure.html: kafka-cluster:WriteData on the destination topic).
+      this.onFailureDestination = `kafka://${esm.onFailure.topic}`;
+      statements.push({
+        sid: 'OnFailureTopic',
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+        resources: [cluster.topicArn(esm.onFailure.topic)],
+      });
     }
     statements.push(...(props.statements ?? []));
 
@@ -135,7 +125,7 @@ export function kafkaEsmArguments(esm: KafkaEsmSpec, onFailureDestination?: stri
   const args: { -readonly [K in keyof EsmArguments]: EsmArguments[K] } = {
     batchSize: esm.batchSize,
     startingPosition: esm.startingPosition,
-    metricsConfig: { metrics: KAFKA_ESM_METRICS },
+    metricsConfig: { metrics: [...KAFKA_ESM_METRICS] },
   };
   if (esm.batchingWindowSeconds !== undefined) args.maximumBatchingWindowInSeconds = esm.batchingWindowSeconds;
   if (esm.startingPositionTimestamp !== undefined) args.startingPositionTimestamp = rfc3339(esm.startingPositionTimestamp);

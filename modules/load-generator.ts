@@ -3,8 +3,8 @@
 // topics exist, with their partition counts, before any event source mapping points at them.
 // Both run in the VPC (they talk to the brokers) and authenticate with IAM.
 import { Construct } from 'constructs';
-import type { ITerraformDependable } from 'cdktf';
-import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation/index.js';
+import type { ITerraformDependable } from 'cdktn';
+import { LambdaInvocation } from '@cdktn/provider-aws/lib/lambda-invocation/index.js';
 import { WorkshopFunction, type VpcPlacement } from './function.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
 import { METRICS_NAMESPACE, resourceName } from './names.ts';

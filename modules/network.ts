@@ -16,16 +16,16 @@
 // Provisioned-mode ESMs do not need either (AWS: provisioned mode does not use PrivateLink), but
 // lab 1 runs on-demand, so the endpoints are part of the base.
 import { Construct } from 'constructs';
-import { Fn, type ITerraformDependable } from 'cdktf';
-import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones/index.js';
-import { RouteTable } from '@cdktf/provider-aws/lib/route-table/index.js';
-import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association/index.js';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
-import { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
-import { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
-import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint/index.js';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
+import { Fn, type ITerraformDependable } from 'cdktn';
+import { DataAwsAvailabilityZones } from '@cdktn/provider-aws/lib/data-aws-availability-zones/index.js';
+import { RouteTable } from '@cdktn/provider-aws/lib/route-table/index.js';
+import { RouteTableAssociation } from '@cdktn/provider-aws/lib/route-table-association/index.js';
+import { SecurityGroup } from '@cdktn/provider-aws/lib/security-group/index.js';
+import { Subnet } from '@cdktn/provider-aws/lib/subnet/index.js';
+import { Vpc } from '@cdktn/provider-aws/lib/vpc/index.js';
+import { VpcEndpoint } from '@cdktn/provider-aws/lib/vpc-endpoint/index.js';
+import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security-group-egress-rule/index.js';
+import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
 import { resourceName } from './names.ts';
 
 /** The port MSK brokers listen on for IAM-authenticated TLS clients. */

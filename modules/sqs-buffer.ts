@@ -2,10 +2,10 @@
 // an SQS ESM (which scales past the partition count) invokes the booking processor.
 //   MSK -> Kafka ESM -> sqs-forwarder -> SQS (SSE, DLQ) -> SQS ESM -> sqs-processor
 import { Construct } from 'constructs';
-import { LambdaEventSourceMapping, type LambdaEventSourceMappingConfig } from '@cdktf/provider-aws/lib/lambda-event-source-mapping/index.js';
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue/index.js';
-import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy/index.js';
-import { SqsQueueRedrivePolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-policy/index.js';
+import { LambdaEventSourceMapping, type LambdaEventSourceMappingConfig } from '@cdktn/provider-aws/lib/lambda-event-source-mapping/index.js';
+import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue/index.js';
+import { SqsQueueRedriveAllowPolicy } from '@cdktn/provider-aws/lib/sqs-queue-redrive-allow-policy/index.js';
+import { SqsQueueRedrivePolicy } from '@cdktn/provider-aws/lib/sqs-queue-redrive-policy/index.js';
 import type { KafkaEsmSpec, ProcessorSpec, SqsBufferSpec } from '../labs/lab-spec-types.ts';
 import { WorkshopFunction } from './function.ts';
 import type { ClusterRef } from './kafka-cluster.ts';

@@ -1,7 +1,7 @@
 // Each construct on its own, synthesized in a throwaway stack.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TerraformOutput, Testing } from 'cdktf';
+import { TerraformOutput, Testing } from 'cdktn';
 import type { Construct } from 'constructs';
 import type { LabSpec } from '../../labs/lab-spec-types.ts';
 import { dashboardBody } from '../../modules/dashboard.ts';
@@ -161,11 +161,14 @@ test('KafkaConsumer: a named group scopes the group ARN; the SQS destination is 
   assert.ok(statements.some((s) => s.sid === 'VpcNetworkInterfaces'), '...but its ESM creates ENIs in the cluster VPC with its role');
 });
 
-test('KafkaConsumer: a kafka:// destination is refused with the provider limitation and the way out', () => {
-  assert.throws(
-    () => synth((scope) => consumer(scope, { ...esm, onFailure: { kind: 'kafka', topic: 'bookings-dlq' } })),
-    /kafka:\/\/bookings-dlq cannot be deployed with the pinned Terraform AWS provider 6\.25\.0.*#45801.*kind: 'sqs'/,
-  );
+test('KafkaConsumer: a kafka:// destination is passed as is, and the role may write to that topic only', () => {
+  const { tf } = synth((scope) => consumer(scope, { ...esm, onFailure: { kind: 'kafka', topic: 'bookings-dlq' } }));
+  const [mapping] = all(tf, 'aws_lambda_event_source_mapping');
+  assert.equal(mapping.destination_config, { on_failure: { destination_arn: 'kafka://bookings-dlq' } });
+  assert.equal(all(tf, 'aws_sqs_queue'), [], 'no queue for a Kafka destination');
+  const write = statementsOf(tf).find((s) => s.sid === 'OnFailureTopic')!;
+  assert.equal(write.actions, ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData']);
+  assert.equal(write.resources, ['${replace("' + CLUSTER_ARN + '", ":cluster/", ":topic/")}/bookings-dlq']);
 });
 
 test('SqsBuffer: SQS provisioned pollers pass through to the SQS ESM', () => {

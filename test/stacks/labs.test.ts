@@ -1,10 +1,11 @@
 // Each lab's stack holds exactly the event source mappings its LabSpec describes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Testing } from 'cdktf';
+import { Testing } from 'cdktn';
 import { findLab } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { LAB_OUTPUTS } from '../../labs/main.ts';
+import { PINNED_AWS_PROVIDER } from '../../modules/provider-values.ts';
 import { actionsOf, kafkaEsms, policyOf, resources, sqsEsms, synthWorkshop, type SynthedStack } from './synth-once.ts';
 
 const synthed = synthWorkshop();
@@ -164,7 +165,7 @@ test('lab stacks read the base from its local state file and keep their own stat
     assert.is(remote[0].backend, 'local');
     assert.is(remote[0].config.path, `${synthed.stateDir}/terraform.base.tfstate`);
     assert.equal(stack.tf.terraform!.backend, { local: { path: `${synthed.stateDir}/terraform.${stack.name}.tfstate` } });
-    assert.equal(stack.tf.terraform!.required_providers.aws.version, '6.25.0');
+    assert.equal(stack.tf.terraform!.required_providers.aws, { source: 'hashicorp/aws', version: PINNED_AWS_PROVIDER });
   }
 });
 

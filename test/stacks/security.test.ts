@@ -3,7 +3,7 @@
 // with a retention.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Testing } from 'cdktf';
+import { Testing } from 'cdktn';
 import { actionsOf, dataSources, policyOf, resources, roleStatements, synthWorkshop } from './synth-once.ts';
 
 const synthed = synthWorkshop();

@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
+import { Testing } from 'cdktn';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { buildWorkshopApp, labStackName, type WorkshopApp } from '../../labs/main.ts';
