@@ -1,12 +1,21 @@
 // Bundles a handler into the single file Lambda runs. The CDKTF function construct deploys this
 // file and the local Lambda runtime loads the very same file, so what is tested locally is the
-// artifact that ships. Output: .build/handlers/<name>/index.mjs (ESM, node22). @aws-sdk/* stays
-// external because the nodejs22.x runtime ships SDK v3; everything else is bundled.
+// artifact that ships. Output: .build/handlers/<name>/index.mjs (ESM, node22).
+//
+// Everything is bundled, the AWS SDK included; the bundle imports nothing but Node.js built-ins.
+// AWS documents only that each Node.js runtime includes "a specific minor version" of SDK v3, not
+// which packages (lambda/latest/dg/lambda-nodejs.html#nodejs-sdk-included), and runtimes have
+// lacked some the SDK's own clients load (aws/aws-sdk-js-v3#6169, aws/aws-cdk#33099). The MSK
+// IAM signer needs SDK packages at versions of its own (credential-providers, client-sts,
+// util-format-url), and mixing runtime and bundled SDK packages is what the SDK's maintainers warn
+// against (aws/aws-sdk-js-v3#5594). AWS recommends bundling the SDK to control its version
+// (lambda/latest/dg/nodejs-package.html). The build refuses any other import.
 // A build is skipped when the recorded inputs (every bundled file, by content hash) and options
 // are unchanged and the output is intact; the record sits next to, not inside, the artifact dir.
 
 import { build, buildSync, version as esbuildVersion, type BuildOptions, type Metafile } from 'esbuild';
 import { createHash } from 'node:crypto';
+import { builtinModules } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,15 +73,19 @@ function pathsFor(name: HandlerName, options: BundleOptions): Paths {
 }
 
 function esbuildOptions(paths: Paths): BuildOptions & { metafile: true } {
+  return lambdaBuildOptions(paths.entry, paths.file);
+}
+
+/** The esbuild options of every Lambda bundle: one ESM file for node22 that imports only built-ins. */
+export function lambdaBuildOptions(entry: string, outfile: string): BuildOptions & { metafile: true } {
   return {
-    entryPoints: [paths.entry],
-    outfile: paths.file,
+    entryPoints: [entry],
+    outfile,
     absWorkingDir: REPO_ROOT,
     bundle: true,
     platform: 'node',
     target: 'node22',
     format: 'esm',
-    external: ['@aws-sdk/*'],
     banner: { js: REQUIRE_BANNER },
     // Readable stack traces in CloudWatch matter more than a smaller file.
     minify: false,
@@ -85,7 +98,22 @@ function esbuildOptions(paths: Paths): BuildOptions & { metafile: true } {
 
 function optionsSignature(paths: Paths): string {
   const { entryPoints, outfile, banner, external, target, format } = esbuildOptions(paths);
-  return sha256(JSON.stringify({ esbuildVersion, entryPoints, outfile, banner, external, target, format }));
+  return sha256(JSON.stringify({ esbuildVersion, entryPoints, outfile, banner, external: external ?? [], target, format }));
+}
+
+const BUILTINS = new Set(builtinModules);
+
+/** What a bundle imports at run time that is not a Node.js built-in (esbuild's metafile). */
+export function nonBuiltinImports(metafile: Metafile): string[] {
+  const imports = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path));
+  return [...new Set(imports.filter((path) => !path.startsWith('node:') && !BUILTINS.has(path)))].sort();
+}
+
+function assertSelfContained(name: HandlerName, metafile: Metafile): void {
+  const missing = nonBuiltinImports(metafile);
+  if (missing.length > 0) {
+    throw new Error(`The ${name} bundle would import ${missing.join(', ')} at run time, which the Lambda runtime may not have: bundle it (handlers/bundle.ts).`);
+  }
 }
 
 function sha256(content: string | Buffer): string {
@@ -135,6 +163,7 @@ export async function bundleHandler(name: HandlerName, options: BundleOptions = 
   if (existing) return { name, dir: paths.dir, file: paths.file, sha256: existing, rebuilt: false };
   mkdirSync(paths.dir, { recursive: true });
   const result = await build(esbuildOptions(paths));
+  assertSelfContained(name, result.metafile);
   return { name, dir: paths.dir, file: paths.file, sha256: remember(paths, result.metafile), rebuilt: true };
 }
 
@@ -145,6 +174,7 @@ export function bundleHandlerSync(name: HandlerName, options: BundleOptions = {}
   if (existing) return { name, dir: paths.dir, file: paths.file, sha256: existing, rebuilt: false };
   mkdirSync(paths.dir, { recursive: true });
   const result = buildSync(esbuildOptions(paths));
+  assertSelfContained(name, result.metafile);
   return { name, dir: paths.dir, file: paths.file, sha256: remember(paths, result.metafile), rebuilt: true };
 }
 

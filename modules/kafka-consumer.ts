@@ -64,11 +64,9 @@ export class KafkaConsumer extends Construct {
         actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
         resources: [cluster.groupArn(esm.consumerGroupId)],
       },
-      {
-        sid: 'MskDescribeCluster',
-        actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
-        resources: [cluster.arn],
-      },
+      { sid: 'MskDescribeCluster', actions: ['kafka:DescribeClusterV2'], resources: [cluster.arn] },
+      // Wildcard-only in the Service Authorization Reference: on the cluster ARN it would grant nothing.
+      { sid: 'MskBootstrapBrokers', actions: ['kafka:GetBootstrapBrokers'], resources: ['*'] },
     ];
 
     if (esm.onFailure?.kind === 'sqs') {

@@ -14,6 +14,8 @@
 //   iam-wildcards     no "*" / "service:*" actions; "*" resources only for WILDCARD_RESOURCE_ACTIONS
 //   esm-role-scope    a Kafka ESM's role reaches only its cluster, topic(s) and consumer group(s)
 
+import { WILDCARD_ONLY_ACTIONS } from '../../modules/iam.ts';
+
 export type Block = Record<string, any>;
 export interface TfJson {
   resource?: Record<string, Record<string, Block>>;
@@ -53,7 +55,7 @@ export function formatViolation(v: Violation, stack?: string): string {
 // ---------------------------------------------------------------------------------------------
 // Readers
 
-interface Addressed {
+export interface Addressed {
   address: string;
   name: string;
   block: Block;
@@ -511,8 +513,9 @@ export function allStatements(tf: TfJson): { statements: Statement[]; problems: 
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html): an
  * action whose "Resource types" column is empty accepts only "*".
  *
- * 1. No resource type in the SAR, so "*" is the only possible resource:
- *      ec2:DescribeNetworkInterfaces, ec2:DescribeSubnets, ec2:DescribeVpcs, ec2:DescribeSecurityGroups
+ * 1. No resource type in the SAR, so "*" is the only possible resource: WILDCARD_ONLY_ACTIONS
+ *    (modules/iam.ts): kafka:GetBootstrapBrokers (AWSLambdaMSKExecutionRole grants it on "*"),
+ *    ec2:DescribeNetworkInterfaces, ec2:DescribeSubnets, ec2:DescribeVpcs, ec2:DescribeSecurityGroups
  *    (all "List", resource type empty, condition key ec2:Region only).
  *
  * 2. HAVE a resource type in the SAR, allowed on "*" as a documented AWS exception for the
@@ -532,14 +535,11 @@ export function allStatements(tf: TfJson): { statements: Statement[]; problems: 
  *    security-group ARNs for Create) is possible but not what AWS documents; see the report.
  *
  * Deliberately NOT here: logs:CreateLogGroup (SAR resource type log-group*; the workshop creates
- * its log groups with Terraform), and every kafka, kafka-cluster, sqs, lambda and logs action
+ * its log groups with Terraform), and every other kafka, kafka-cluster, sqs, lambda and logs action
  * (all have resource types: cluster/topic/group, queue, function, log-group/log-stream).
  */
 export const WILDCARD_RESOURCE_ACTIONS: Readonly<Record<string, { resourceTypes: string; why: string }>> = {
-  'ec2:DescribeNetworkInterfaces': { resourceTypes: '(none)', why: 'SAR: no resource type' },
-  'ec2:DescribeSubnets': { resourceTypes: '(none)', why: 'SAR: no resource type' },
-  'ec2:DescribeVpcs': { resourceTypes: '(none)', why: 'SAR: no resource type' },
-  'ec2:DescribeSecurityGroups': { resourceTypes: '(none)', why: 'SAR: no resource type' },
+  ...Object.fromEntries(WILDCARD_ONLY_ACTIONS.map((action) => [action, { resourceTypes: '(none)', why: 'SAR: no resource type (wildcard-only)' }])),
   'ec2:CreateNetworkInterface': { resourceTypes: 'network-interface*, subnet*, security-group', why: 'Lambda-created ENI; AWS documents "*" (AWSLambdaVPCAccessExecutionRole)' },
   'ec2:DeleteNetworkInterface': { resourceTypes: 'network-interface*', why: 'Lambda-created ENI; AWS documents "*" (AWSLambdaVPCAccessExecutionRole)' },
   'ec2:AssignPrivateIpAddresses': { resourceTypes: 'network-interface*', why: 'Lambda-created ENI; AWS documents "*" (AWSLambdaVPCAccessExecutionRole)' },
@@ -547,6 +547,7 @@ export const WILDCARD_RESOURCE_ACTIONS: Readonly<Record<string, { resourceTypes:
 };
 
 const ALLOWED_ON_STAR = new Set(Object.keys(WILDCARD_RESOURCE_ACTIONS).map((a) => a.toLowerCase()));
+const WILDCARD_ONLY = new Set(WILDCARD_ONLY_ACTIONS.map((a) => a.toLowerCase()));
 
 /** `*`, or an ARN whose region, account and resource are all wildcards (`arn:aws:sqs:*:*:*`). */
 function isAllResources(resource: string): boolean {
@@ -623,11 +624,14 @@ function derivedArn(clusterArn: string, kind: 'topic' | 'group', suffix: string)
 
 function esmScope(esm: Addressed): EsmScope {
   const clusterArn = String(esm.block.event_source_arn);
-  const topics = strings(esm.block.topics);
+  const topics = [...strings(esm.block.topics)];
   const group = block(esm.block.amazon_managed_kafka_event_source_config)?.consumer_group_id ?? block(esm.block.self_managed_kafka_event_source_config)?.consumer_group_id;
   // Without a consumer group id the ESM names its own group when it is created, so the policy
   // can only name this cluster's groups (`.../group/<cluster>/<uuid>/*`), as ClusterRef.groupArn does.
   const groups = typeof group === 'string' && group.length > 0 ? [group] : ['*'];
+  // A kafka://<topic> on-failure destination is a topic of the same cluster the pollers write to.
+  const destination = block(block(esm.block.destination_config)?.on_failure)?.destination_arn;
+  if (typeof destination === 'string' && destination.startsWith('kafka://')) topics.push(destination.slice('kafka://'.length));
   return {
     esm,
     clusterArn,
@@ -638,12 +642,18 @@ function esmScope(esm: Addressed): EsmScope {
 
 /** The function an ESM invokes, its role, and the role's statements (or why they cannot be found). */
 export function esmRoleStatements(tf: TfJson, esm: Addressed): { role?: string; statements: Statement[]; problems: string[] } {
-  const problems: string[] = [];
   const fnRef = parseRef(esm.block.function_name);
   const fn = fnRef?.type === 'aws_lambda_function'
     ? resourcesOf(tf, 'aws_lambda_function').find((f) => f.name === fnRef.name)
     : resourcesOf(tf, 'aws_lambda_function').find((f) => f.block.function_name === esm.block.function_name);
   if (!fn) return { statements: [], problems: [`cannot find the function ${esm.block.function_name} in this stack`] };
+  const found = functionRoleStatements(tf, fn);
+  return { ...found, problems: found.problems.map((p) => p.replace('the role', 'the ESM role')) };
+}
+
+/** A function's role and the role's statements (or why they cannot be found or read). */
+export function functionRoleStatements(tf: TfJson, fn: Addressed): { role?: string; statements: Statement[]; problems: string[] } {
+  const problems: string[] = [];
   const roleRef = parseRef(fn.block.role);
   const role = roleRef?.type === 'aws_iam_role' ? resourcesOf(tf, 'aws_iam_role').find((r) => r.name === roleRef.name) : undefined;
   if (!role) return { statements: [], problems: [`cannot find the role ${fn.block.role} of ${fn.address} in this stack`] };
@@ -662,7 +672,7 @@ export function esmRoleStatements(tf: TfJson, esm: Addressed): { role?: string; 
   }
   for (const inline of blocks(role.block.inline_policy)) direct.push(...policyArgumentStatements(tf, inline.policy, role.address).statements);
   for (const a of resourcesOf(tf, 'aws_iam_role_policy_attachment').filter((a) => isThisRole(a.block.role))) {
-    problems.push(`${a.address} attaches ${a.block.policy_arn} to the ESM role; its scope cannot be checked`);
+    problems.push(`${a.address} attaches ${a.block.policy_arn} to the role; its scope cannot be checked`);
   }
   for (const arn of asList(role.block.managed_policy_arns)) problems.push(`${role.address} has managed policy ${arn}; its scope cannot be checked`);
   return { role: role.address, statements: [...all.filter((s) => docs.has(s.address)), ...direct], problems };
@@ -701,8 +711,9 @@ export function checkEsmRoleScope(tf: TfJson): Violation[] {
         }
       }
       for (const resource of msk.length > 0 ? s.resources : []) {
+        if (isAllResources(resource) && msk.every((a) => WILDCARD_ONLY.has(a.toLowerCase()))) continue;
         if (resource !== scope.clusterArn) {
-          out.push({ rule: 'esm-role-scope', address: esm.address, reason: `${where} grants ${msk.join(', ')} on ${resource}; MSK actions of the ESM role must name only the cluster ${scope.clusterArn}` });
+          out.push({ rule: 'esm-role-scope', address: esm.address, reason: `${where} grants ${msk.join(', ')} on ${resource}; MSK actions of the ESM role must name only the cluster ${scope.clusterArn} (or "*" for a wildcard-only action)` });
         }
       }
     }

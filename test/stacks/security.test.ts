@@ -29,7 +29,7 @@ test('no statement anywhere grants "*" or "<service>:*" actions', () => {
   }
 });
 
-test('"*" resources appear only with EC2 network-interface actions, never with kafka, kafka-cluster, sqs or logs', () => {
+test('"*" resources appear only with EC2 network-interface actions and kafka:GetBootstrapBrokers (wildcard-only), never with kafka-cluster, sqs or logs', () => {
   let wildcardStatements = 0;
   for (const stack of synthed.all) {
     for (const s of roleStatements(stack.tf)) {
@@ -37,8 +37,8 @@ test('"*" resources appear only with EC2 network-interface actions, never with k
       wildcardStatements++;
       assert.equal(s.resources, ['*'], `${stack.name} ${s.sid}: "*" stands alone`);
       for (const action of s.actions) {
-        assert.ok(action.startsWith('ec2:'), `${stack.name} ${s.sid}: ${action} on "*"`);
-        assert.not.ok(/^(kafka|kafka-cluster|sqs|logs):/.test(action));
+        assert.ok(action.startsWith('ec2:') || action === 'kafka:GetBootstrapBrokers', `${stack.name} ${s.sid}: ${action} on "*"`);
+        assert.not.ok(/^(kafka-cluster|sqs|logs):/.test(action));
       }
     }
   }
@@ -64,6 +64,7 @@ test('the Kafka consumer role carries exactly the DESIGN §3 actions, each scope
   const clusterArn = bySid.KafkaClusterConnect.resources[0];
   assert.match(clusterArn, /^\$\{data\.terraform_remote_state\.base_state_\w+\.outputs\.cluster_arn\}$/);
   assert.equal(bySid.MskDescribeCluster.resources, [clusterArn]);
+  assert.equal(bySid.MskBootstrapBrokers.resources, ['*'], 'wildcard-only: on the cluster ARN it would grant nothing');
   const arnExpr = clusterArn.slice(2, -1);
   assert.equal(bySid.KafkaReadTopic.resources, [`\${replace(${arnExpr}, ":cluster/", ":topic/")}/bookings`]);
   assert.equal(bySid.KafkaConsumerGroup.resources, [`\${replace(${arnExpr}, ":cluster/", ":group/")}/*`]);

@@ -1,0 +1,34 @@
+// The stacks the policy tests judge: one synth of the app, the base stack with a provisioned
+// cluster (the only place an aws_msk_cluster exists), and lab 4 with a kafka:// on-failure
+// destination (the only Kafka destination).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdktn';
+import { LABS } from '../../labs/index.ts';
+import type { LabSpec } from '../../labs/lab-spec.ts';
+import { buildWorkshopApp } from '../../labs/main.ts';
+import { synthWorkshop } from '../stacks/synth-once.ts';
+import type { TfJson } from './rules.ts';
+
+export interface NamedStack {
+  name: string;
+  tf: TfJson;
+}
+
+export const KAFKA_DESTINATION_LAB: LabSpec = {
+  ...LABS[3],
+  kafkaEsm: { ...LABS[3].kafkaEsm, onFailure: { kind: 'kafka', topic: 'bookings-failed' } },
+};
+
+export function realStacks(): NamedStack[] {
+  const synthed = synthWorkshop();
+  const dir = mkdtempSync(join(tmpdir(), 'klw-policy-'));
+  const provisioned = buildWorkshopApp({ labs: LABS, outdir: join(dir, 'out'), stateDir: join(dir, 'state'), region: 'eu-west-1', clusterMode: 'provisioned' });
+  const kafkaDestination = buildWorkshopApp({ labs: [KAFKA_DESTINATION_LAB], outdir: join(dir, 'out-kafka'), stateDir: join(dir, 'state'), region: 'eu-west-1' });
+  return [
+    ...synthed.all.map((s) => ({ name: s.name, tf: s.tf as TfJson })),
+    { name: 'base (provisioned cluster)', tf: JSON.parse(Testing.synth(provisioned.base)) as TfJson },
+    { name: 'lab-04-best-practices (kafka:// destination)', tf: JSON.parse(Testing.synth(kafkaDestination.labs[0])) as TfJson },
+  ];
+}
