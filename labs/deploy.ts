@@ -15,8 +15,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { GetEventSourceMappingCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { concurrencyProblem } from './account-concurrency.ts';
+import { mappingProblem } from './esm-health.ts';
 import type { LabSpec } from './lab-spec.ts';
-import { BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName, regionFromEnv } from './main.ts';
+import { BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName } from './main.ts';
+import { resolveRegion } from './region.ts';
 
 export const RECORD_FILE = join(DEFAULT_STATE_DIR, 'deployed.json');
 export const OUTPUTS_FILE = join(DEFAULT_STATE_DIR, 'outputs.json');
@@ -278,24 +282,90 @@ export async function preflight(region: string): Promise<void> {
   }
 }
 
+/** GetAccountSettings, then a DeployError when the account's concurrency cannot run the lab. */
+export async function checkAccountConcurrency(lab: LabSpec, region: string, client?: LambdaClient): Promise<void> {
+  quietSdkNodeVersionWarning();
+  const { LambdaClient: Client, GetAccountSettingsCommand } = await import('@aws-sdk/client-lambda');
+  const lambda = client ?? new Client({ region });
+  try {
+    const settings = await lambda.send(new GetAccountSettingsCommand({}));
+    const limit = settings.AccountLimit?.ConcurrentExecutions;
+    const unreserved = settings.AccountLimit?.UnreservedConcurrentExecutions;
+    if (limit === undefined || unreserved === undefined) return;
+    const problem = concurrencyProblem(lab, { limit, unreserved });
+    if (problem) throw new DeployError(problem);
+  } finally {
+    if (!client) lambda.destroy();
+  }
+}
+
+/** Waits until a mapping has left Creating/Updating/Enabling (MSK: minutes); returns it. */
+async function settledMapping(lambda: LambdaClient, uuid: string, clock: DeployClock): Promise<GetEventSourceMappingCommandOutput> {
+  const { GetEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
+  const deadline = clock.now() + 15 * 60_000;
+  for (;;) {
+    const esm = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+    if (esm.State === 'Enabled' || esm.State === 'Disabled') return esm;
+    if (clock.now() > deadline) throw new DeployError(`ESM ${uuid} is still ${esm.State} after 15 minutes: look at it in the Lambda console, then run the deploy again.`);
+    await clock.sleep(10_000);
+  }
+}
+
+export interface DeployClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: DeployClock = { now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
 /** Sets MaximumBatchingWindowInSeconds to 0 on the lab's Kafka ESM (see needsZeroWindowFix). */
 export async function enforceZeroWindow(region: string, esmUuid: string): Promise<void> {
   quietSdkNodeVersionWarning();
-  const { LambdaClient, GetEventSourceMappingCommand, UpdateEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
-  const client = new LambdaClient({ region });
+  const { LambdaClient: Client, UpdateEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
+  const client = new Client({ region });
   try {
-    // An ESM accepts updates only once it has left Creating/Updating (MSK: up to minutes).
-    const deadline = Date.now() + 15 * 60_000;
-    for (;;) {
-      const esm = await client.send(new GetEventSourceMappingCommand({ UUID: esmUuid }));
-      if (esm.State === 'Enabled' || esm.State === 'Disabled') break;
-      if (Date.now() > deadline) throw new DeployError(`ESM ${esmUuid} is still ${esm.State} after 15 minutes: set its batching window to 0 in the Lambda console.`);
-      await new Promise((r) => setTimeout(r, 10_000));
-    }
+    // An ESM accepts updates only once it has left Creating/Updating.
+    await settledMapping(client, esmUuid, realClock);
     await client.send(new UpdateEventSourceMappingCommand({ UUID: esmUuid, MaximumBatchingWindowInSeconds: 0 }));
     console.log(`Set MaximumBatchingWindowInSeconds=0 on ESM ${esmUuid} (the provider omits 0 on create).`);
   } finally {
     client.destroy();
+  }
+}
+
+export interface MappingWatch {
+  client?: LambdaClient;
+  clock?: DeployClock;
+  /** How long to watch an Enabled mapping for a PROBLEM before trusting it. Default 2 minutes. */
+  watchMs?: number;
+}
+
+/**
+ * After a lab is applied: waits for each mapping to settle, then watches it until AWS reports OK,
+ * or for `watchMs`. A PROBLEM (network, STS, permissions: labs/esm-health.ts) is a DeployError
+ * with AWS's message and the likely fix, instead of an Enabled mapping whose first run loses
+ * every event.
+ */
+export async function awaitMappingsWorking(region: string, mappings: { uuid: string; what: string }[], labId: string, watch: MappingWatch = {}): Promise<void> {
+  quietSdkNodeVersionWarning();
+  const { LambdaClient: Client, GetEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
+  const lambda = watch.client ?? new Client({ region });
+  const clock = watch.clock ?? realClock;
+  try {
+    for (const { uuid, what } of mappings) {
+      let esm = await settledMapping(lambda, uuid, clock);
+      const until = clock.now() + (watch.watchMs ?? 120_000);
+      for (;;) {
+        const problem = mappingProblem(esm, what, labId);
+        if (problem) throw new DeployError(`${problem} (The stack is deployed; nothing was rolled back.)`);
+        if (esm.LastProcessingResult === 'OK' || clock.now() >= until) break;
+        await clock.sleep(10_000);
+        esm = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+      }
+      console.log(`${what} ${uuid}: ${esm.State}, ${esm.LastProcessingResult ?? 'no processing result yet'}.`);
+    }
+  } finally {
+    if (!watch.client) lambda.destroy();
   }
 }
 
@@ -306,6 +376,8 @@ export interface ExecuteOptions {
   recordFile?: string;
   outputsFile?: string;
   fixZeroWindow?: (region: string, esmUuid: string) => Promise<void>;
+  /** After a lab is applied; default awaitMappingsWorking. */
+  checkMappings?: (region: string, mappings: { uuid: string; what: string }[], labId: string) => Promise<void>;
 }
 
 /** Runs the steps in order, recording progress after each, then writes the outputs file. */
@@ -319,10 +391,15 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
     runner.run(step.stack, step.action === 'apply' ? ['apply', '-auto-approve', '-input=false'] : ['destroy', '-auto-approve', '-input=false']);
     if (step.action === 'apply' && step.labId) {
       const lab = options.labs.find((l) => l.id === step.labId);
-      if (lab && needsZeroWindowFix(lab)) {
-        const uuid = runner.output(step.stack)[LAB_OUTPUTS.kafkaEsmUuid];
-        if (typeof uuid === 'string') await (options.fixZeroWindow ?? enforceZeroWindow)(options.region, uuid);
-      }
+      const outputs = runner.output(step.stack);
+      const kafkaUuid = outputs[LAB_OUTPUTS.kafkaEsmUuid];
+      const sqsUuid = outputs[LAB_OUTPUTS.sqsEsmUuid];
+      if (lab && needsZeroWindowFix(lab) && typeof kafkaUuid === 'string') await (options.fixZeroWindow ?? enforceZeroWindow)(options.region, kafkaUuid);
+      const mappings = [
+        ...(typeof kafkaUuid === 'string' ? [{ uuid: kafkaUuid, what: 'Kafka event source mapping' }] : []),
+        ...(typeof sqsUuid === 'string' ? [{ uuid: sqsUuid, what: 'SQS event source mapping' }] : []),
+      ];
+      await (options.checkMappings ?? awaitMappingsWorking)(options.region, mappings, step.labId);
     }
     record = applyStep(record, step, options.region);
     writeRecord(record, recordFile);
@@ -346,24 +423,25 @@ function writeOutputs(record: DeployRecord, runner: TerraformRunner, region: str
   writeFileSync(file, `${JSON.stringify(outputs, null, 2)}\n`);
 }
 
-/** Synthesizes every stack; false (with the message printed) when a lab is invalid. */
-export async function synthForDeploy(labs: readonly LabSpec[]): Promise<boolean> {
+/** Synthesizes every stack for `region`; false (with the message printed) when a lab is invalid. */
+export async function synthForDeploy(labs: readonly LabSpec[], region: string): Promise<boolean> {
   const { runSynth } = await import('./synth.ts');
-  return runSynth(labs) === 0;
+  return runSynth(labs, { region }) === 0;
 }
 
 async function main(argv: string[]): Promise<number> {
   const { LABS, findLab, labChoices } = await import('./index.ts');
   const args = parseDeployArgs(argv, labChoices());
   const target = resolveTarget(args.target, findLab, labChoices());
-  const region = regionFromEnv();
+  const region = await resolveRegion();
   const record = readRecord();
   checkRegion(record, region);
   const steps = planDeploy(target, record, { refreshBase: args.refreshBase });
   console.log(`Deploy plan (region ${region}):\n${formatPlan(steps)}`);
   if (args.dryRun) return 0;
   await preflight(region);
-  if (!(await synthForDeploy(LABS))) return 1;
+  if (target !== 'base') await checkAccountConcurrency(target, region);
+  if (!(await synthForDeploy(LABS, region))) return 1;
   await executeSteps(steps, { region, labs: LABS });
   console.log(`\nDone. Outputs for the harness: ${OUTPUTS_FILE}`);
   return 0;

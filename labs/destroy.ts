@@ -9,7 +9,7 @@
 // Destroying the base can take 20+ minutes: Lambda releases the VPC network interfaces of the
 // producer and topic-admin functions slowly, and the subnets wait for them.
 import { pathToFileURL } from 'node:url';
-import { regionFromEnv } from './main.ts';
+import { resolveRegion } from './region.ts';
 import {
   checkRegion,
   executeSteps,
@@ -27,14 +27,14 @@ async function main(argv: string[]): Promise<number> {
   const { LABS, findLab, labChoices } = await import('./index.ts');
   const args = parseDestroyArgs(argv, labChoices());
   const target = args.target === undefined ? undefined : resolveTarget(args.target, findLab, labChoices());
-  const region = regionFromEnv();
+  const region = await resolveRegion();
   const record = readRecord();
   checkRegion(record, region);
   const steps = planDestroy(target, args.all, record);
   console.log(`Destroy plan (region ${region}):\n${formatPlan(steps)}`);
   if (args.dryRun || steps.length === 0) return 0;
   await preflight(region);
-  if (!(await synthForDeploy(LABS))) return 1;
+  if (!(await synthForDeploy(LABS, region))) return 1;
   await executeSteps(steps, { region, labs: LABS });
   console.log('\nDone.');
   return 0;

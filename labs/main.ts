@@ -20,13 +20,13 @@ import { METRICS_NAMESPACE, resourceName } from '../modules/names.ts';
 import { InterfaceEndpoint, Network } from '../modules/network.ts';
 import { SqsBuffer } from '../modules/sqs-buffer.ts';
 import { validateLabSpec, type LabSpec } from './lab-spec.ts';
+import { regionFromEnv, resolveRegion } from './region.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUTDIR = join(REPO_ROOT, 'cdktf.out');
 /** Terraform state of every stack, and the deploy scripts' record of what is deployed. */
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.deploy');
 export const BASE_STACK = 'base';
-export const DEFAULT_REGION = 'us-east-1';
 
 export function labStackName(lab: Pick<LabSpec, 'id'>): string {
   return `lab-${lab.id}`;
@@ -36,10 +36,6 @@ export function statePath(stateDir: string, stackName: string): string {
   return join(stateDir, `terraform.${stackName}.tfstate`);
 }
 
-/** The region: AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1. */
-export function regionFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION;
-}
 
 /** Names of the base stack's outputs, read by the lab stacks and by the harness. */
 export const BASE_OUTPUTS = {
@@ -77,6 +73,7 @@ export const LAB_OUTPUTS = {
 
 export interface WorkshopAppOptions {
   labs: readonly LabSpec[];
+  /** Default: the environment's (regionFromEnv); the entry points pass resolveRegion()'s, which reads the profile too. */
   region?: string;
   outdir?: string;
   stateDir?: string;
@@ -311,7 +308,7 @@ export function clusterModeFromEnv(env: NodeJS.ProcessEnv = process.env): Cluste
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const { LABS } = await import('./index.ts');
   try {
-    buildWorkshopApp({ labs: LABS, outdir: process.env.CDKTF_OUTDIR || undefined }).app.synth();
+    buildWorkshopApp({ labs: LABS, outdir: process.env.CDKTF_OUTDIR || undefined, region: await resolveRegion() }).app.synth();
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);

@@ -53,5 +53,6 @@ export function runSynth(labs: readonly LabSpec[], options: Omit<WorkshopAppOpti
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { LABS } = await import('./index.ts');
-  process.exitCode = runSynth(LABS);
+  const { resolveRegion } = await import('./region.ts');
+  process.exitCode = runSynth(LABS, { region: await resolveRegion() });
 }

@@ -3,9 +3,12 @@
 // explain them: the ESM's offset lag and the functions' concurrency.
 //
 // It lives in the base stack and uses SEARCH expressions, so every lab's metrics appear (one
-// line per Lab dimension) without the dashboard naming any lab's functions.
+// line per Lab dimension) without the dashboard naming any lab's functions. A SEARCH schema
+// matches metrics with exactly its dimensions: the lab functions write {Lab, service}, the
+// producer, which lives in the base and serves every lab, writes {service} only.
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard/index.js';
+import { METRICS_BY_SERVICE } from '../handlers/shared/telemetry.ts';
 import { METRICS_NAMESPACE, PREFIX, resourceName } from './names.ts';
 
 export interface DashboardProps {
@@ -47,9 +50,9 @@ export class Dashboard extends Construct {
 
 export function dashboardBody(opts: { region: string; namespace: string; period: number }): { widgets: Widget[] } {
   const { region, namespace, period } = opts;
-  // Handler metrics carry the dimensions service (Powertools) and Lab.
+  const fromBase = (metric: string) => METRICS_BY_SERVICE.producer.includes(metric);
   const workshop = (metric: string, stat: Stat, label: string) => ({
-    expression: `SEARCH('{${namespace},Lab,service} MetricName="${metric}"', '${stat}', ${period})`,
+    expression: `SEARCH('{${namespace},${fromBase(metric) ? 'service' : 'Lab,service'}} MetricName="${metric}"', '${stat}', ${period})`,
     label,
     id: `${metric.toLowerCase()}${stat.toLowerCase()}`,
   });
@@ -89,7 +92,7 @@ export function dashboardBody(opts: { region: string; namespace: string; period:
         height: 2,
         properties: {
           markdown:
-            '## Optimizing Kafka workloads with AWS Lambda\nOne line per lab (dimension `Lab`). End-to-end duration = processing complete minus the intended send time.',
+            '## Optimizing Kafka workloads with AWS Lambda\nOne line per lab (dimension `Lab`); the producer\'s EventsPublished and SendDelay are one line for all labs. End-to-end duration = processing complete minus the intended send time.',
         },
       },
       graph(

@@ -58,8 +58,15 @@ export class Network extends Construct {
     const azCount = props.azCount ?? 3;
     const cidrBlock = props.cidrBlock ?? '10.40.0.0/16';
 
-    // use1-az3 has no MSK capacity (MSK developer guide), so it is never picked.
-    const azs = new DataAwsAvailabilityZones(this, 'azs', { state: 'available', excludeZoneIds: ['use1-az3'] });
+    // Availability Zones only: an account opted in to a Local Zone or Wavelength Zone sees it in the
+    // list too, and MSK cannot place brokers there (the provider's own example filters on
+    // opt-in-status; regular zones are opt-in-not-required). use1-az3 has no MSK capacity (MSK
+    // developer guide), so it is never picked.
+    const azs = new DataAwsAvailabilityZones(this, 'azs', {
+      state: 'available',
+      excludeZoneIds: ['use1-az3'],
+      filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
+    });
 
     const vpc = new Vpc(this, 'vpc', {
       cidrBlock,

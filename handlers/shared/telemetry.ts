@@ -42,6 +42,25 @@ export const METRIC_NAMES = {
   eventsForwarded: 'EventsForwarded',
 } as const;
 
+/**
+ * The metrics each service writes (by POWERTOOLS_SERVICE_NAME). The dashboard and the harness read
+ * them under these services; test/handlers/metric-dimensions.test.ts holds the handlers to it.
+ */
+export const METRICS_BY_SERVICE: Readonly<Record<string, readonly string[]>> = {
+  producer: [METRIC_NAMES.eventsPublished, METRIC_NAMES.sendDelay],
+  'booking-processor': [METRIC_NAMES.batchSize, METRIC_NAMES.eventsProcessed, METRIC_NAMES.eventsFailed, METRIC_NAMES.endToEndDuration],
+  'sqs-processor': [METRIC_NAMES.batchSize, METRIC_NAMES.eventsProcessed, METRIC_NAMES.eventsFailed, METRIC_NAMES.endToEndDuration],
+  'sqs-forwarder': [METRIC_NAMES.batchSize, METRIC_NAMES.eventsForwarded, METRIC_NAMES.eventsFailed],
+};
+
+/**
+ * The dimensions of every metric a handler writes, given its environment: `service` (Powertools
+ * adds it) and `Lab` when LAB_ID is set. CloudWatch SEARCH matches a schema of exactly these.
+ */
+export function metricDimensionNames(env: Record<string, string | undefined>): string[] {
+  return env.LAB_ID?.trim() ? ['Lab', 'service'] : ['service'];
+}
+
 export const BATCH_PROCESSED_MESSAGE = 'batch processed';
 export const DEFAULT_METRICS_NAMESPACE = 'KafkaLambdaWorkshop';
 

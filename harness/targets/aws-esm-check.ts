@@ -23,6 +23,7 @@ import { GetEventSourceMappingCommand, type GetEventSourceMappingCommandOutput, 
 import type { KafkaEsmSpec, LabSpec, PollerRange, SqsBufferSpec } from '../../labs/lab-spec.ts';
 import type { AwsLabOutputs } from './aws-outputs.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
+import { mappingProblem } from '../../labs/esm-health.ts';
 import { withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
 import { UsageError } from './target.ts';
 
@@ -187,7 +188,8 @@ export function formatDifferences(lab: Pick<LabSpec, 'id'>, differences: EsmDiff
   return [`The deployed pipeline of lab ${lab.id} is not the one its LabSpec describes:`, ...lines, fix].join('\n');
 }
 
-async function getMapping(lambda: LambdaClient, labId: string, uuid: string, what: string, retry: RetryOptions): Promise<EsmConfiguration> {
+/** GetEventSourceMapping, with credentials problems and a deleted mapping as one UsageError line. */
+export async function getMapping(lambda: LambdaClient, labId: string, uuid: string, what: string, retry: RetryOptions): Promise<EsmConfiguration> {
   try {
     return await explainAwsErrors(`lambda:GetEventSourceMapping on the ${what}`, () =>
       withThrottlingRetry(`GetEventSourceMapping ${uuid}`, () => lambda.send(new GetEventSourceMappingCommand({ UUID: uuid })), retry),
@@ -200,9 +202,14 @@ async function getMapping(lambda: LambdaClient, labId: string, uuid: string, wha
   }
 }
 
-/** Reads the lab's mappings and throws a UsageError listing every difference from the spec. */
+/**
+ * Reads the lab's mappings and throws a UsageError for a mapping AWS reports a problem with (its
+ * message and the likely fix), or listing every difference from the spec.
+ */
 export async function checkDeployedMappings(lambda: LambdaClient, lab: LabSpec, outputs: AwsLabOutputs, retry: RetryOptions = {}): Promise<EsmConfiguration[]> {
   const kafka = await getMapping(lambda, lab.id, outputs.kafkaEsmUuid, 'Kafka event source mapping', retry);
+  const kafkaProblem = mappingProblem(kafka, 'Kafka event source mapping', lab.id);
+  if (kafkaProblem) throw new UsageError(kafkaProblem);
   const differences = kafkaEsmDifferences(lab.kafkaEsm, kafka, {
     topic: outputs.topic,
     functionName: outputs.kafkaConsumerFunctionName,
@@ -211,6 +218,8 @@ export async function checkDeployedMappings(lambda: LambdaClient, lab: LabSpec, 
   const mappings = [kafka];
   if (lab.sqsBuffer && outputs.sqsEsmUuid) {
     const sqs = await getMapping(lambda, lab.id, outputs.sqsEsmUuid, 'SQS event source mapping', retry);
+    const sqsProblem = mappingProblem(sqs, 'SQS event source mapping', lab.id);
+    if (sqsProblem) throw new UsageError(sqsProblem);
     differences.push(...sqsEsmDifferences(lab.sqsBuffer, sqs, { functionName: outputs.processorFunctionName }));
     mappings.push(sqs);
   }

@@ -1,7 +1,9 @@
 // `workshop run <lab> --target aws`: drives a lab deployed with `npm run deploy -- <lab>`.
 //
-//   prepare   reads the deploy outputs (aws-outputs.ts) and checks the deployed event source
-//             mappings against the LabSpec (aws-esm-check.ts); either problem is a UsageError.
+//   prepare   reads the deploy outputs (aws-outputs.ts), checks the deployed event source
+//             mappings against the LabSpec and for a PROBLEM AWS reports (aws-esm-check.ts,
+//             labs/esm-health.ts), then waits until a probe event has been processed
+//             (aws-readiness.ts); any of these is a UsageError.
 //   publish   invokes the producer Lambda, sharded above 500 events/s (aws-producer.ts).
 //   sample    CloudWatch metrics for the live view (aws-metrics.ts).
 //   observe   per-event accounting from the processors' log lines, the on-failure queues and the
@@ -19,7 +21,9 @@ import type { DeployedOutputs } from '../../labs/deploy.ts';
 import type { LabSpec, Place } from '../../labs/lab-spec.ts';
 import { accountRun, predictFilteredOut, type Accounting } from './aws-accounting.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
-import { checkDeployedMappings } from './aws-esm-check.ts';
+import { checkDeployedMappings, getMapping } from './aws-esm-check.ts';
+import { mappingProblem } from '../../labs/esm-health.ts';
+import { awaitFirstProcessed, probeProfile, type ReadinessOptions } from './aws-readiness.ts';
 import { BatchLineReader, batchLinePattern, logGroupOf } from './aws-logs.ts';
 import { metricScope, readFilteredOutCount, readLiveMetrics, readRunMetrics, type LiveMetrics, type MetricScope, type MetricSummary } from './aws-metrics.ts';
 import { loadDeployedOutputs, resolveLabOutputs, type AwsLabOutputs } from './aws-outputs.ts';
@@ -72,6 +76,8 @@ export interface AwsTargetOptions {
   metricsSettleMs?: number;
   /** How often observe() looks at the metric while it waits. Default 15 s. */
   metricsPollMs?: number;
+  /** How prepare() waits for a probe event to be processed; false skips the wait (tests of other steps). */
+  readiness?: ReadinessOptions | false;
 }
 
 export class AwsTarget implements LabTarget {
@@ -87,7 +93,9 @@ export class AwsTarget implements LabTarget {
     const clients = (this.options.clients ?? createAwsClients)(outputs.region);
     this.created.push(clients);
     await checkDeployedMappings(clients.lambda, lab, outputs, this.options.retry);
-    return new AwsPreparedLab(lab, outputs, clients, this.options);
+    const prepared = new AwsPreparedLab(lab, outputs, clients, this.options);
+    if (this.options.readiness !== false) await prepared.awaitReady(this.options.readiness);
+    return prepared;
   }
 
   async close(): Promise<void> {
@@ -155,6 +163,39 @@ export class AwsPreparedLab implements PreparedLab {
       notes.push('AWS: filtered events are predicted by running the lab\'s filter patterns on each event of the schedule, and confirmed with the ESM\'s FilteredOutEventCount metric.');
     }
     return [...notes, ...this.runNotes];
+  }
+
+  /** Waits until the pipeline has processed a probe event (aws-readiness.ts), and notes how long it took. */
+  async awaitReady(options: ReadinessOptions = {}): Promise<void> {
+    const { lab, outputs, clients } = this;
+    const retry = this.options.retry;
+    const readers = new Map<string, BatchLineReader>();
+    const profile = probeProfile(lab);
+    const ready = await awaitFirstProcessed(
+      lab.id,
+      {
+        publishProbe: async (runId) => {
+          const startAtMs = this.now();
+          readers.set(runId, new BatchLineReader(clients.logs, { logGroupNames: [logGroupOf(outputs.processorFunctionName)], runId, startTime: startAtMs - 60_000, retry }));
+          await publishWithProducer(clients.producerLambda, outputs.producerFunctionName, { runId, startAtMs, profile }, outputs.topic, { retry });
+        },
+        probeProcessed: async (runId) => {
+          const reader = readers.get(runId)!;
+          await reader.read(this.now());
+          return reader.lines.some((line) => line.processed.some((p) => p.runId === runId));
+        },
+        mappingProblem: async () => {
+          const kafka = await getMapping(clients.lambda, lab.id, outputs.kafkaEsmUuid, 'Kafka event source mapping', retry ?? {});
+          const problem = mappingProblem(kafka, 'Kafka event source mapping', lab.id);
+          if (problem || !outputs.sqsEsmUuid) return problem;
+          return mappingProblem(await getMapping(clients.lambda, lab.id, outputs.sqsEsmUuid, 'SQS event source mapping', retry ?? {}), 'SQS event source mapping', lab.id);
+        },
+        now: this.now,
+        sleep: this.sleep,
+      },
+      options,
+    );
+    this.runNotes.add(`AWS: the pipeline processed a probe event ${Math.round(ready.waitedMs / 1000)} s into preparing (${ready.probes} probe run(s) published); the measured run started after it, so no event was sent before the mapping was polling.`);
   }
 
   private runFor(plan: RunPlan): RunState {

@@ -15,11 +15,8 @@ const sha256 = (path: string) => createHash('sha256').update(readFileSync(path))
 test.before(() => rmSync(OUT, { recursive: true, force: true }));
 test.after(() => rmSync(OUT, { recursive: true, force: true }));
 
-test('all five handlers bundle quickly into .mjs files with matching hashes', async () => {
-  const started = performance.now();
+test('all five handlers bundle into .mjs files with matching hashes', async () => {
   const results = await bundleAllHandlers({ outRoot: OUT, force: true });
-  const elapsed = performance.now() - started;
-  assert.ok(elapsed < 5000, `bundling took ${elapsed.toFixed(0)} ms`);
   assert.equal(results.map((r) => r.name), [...HANDLER_NAMES]);
   for (const result of results) {
     assert.ok(result.rebuilt);

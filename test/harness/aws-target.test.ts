@@ -186,7 +186,7 @@ test('lab 4 end to end: publish, live sample, then every event processed, filter
   });
 
   const clock = fakeClock();
-  const target = new AwsTarget({ outputs: deployedOutputsFor(lab), now: clock.now, sleep: clock.sleep, retry: { sleep: noSleep }, metricsPollMs: 15_000 });
+  const target = new AwsTarget({ readiness: false, outputs: deployedOutputsFor(lab), now: clock.now, sleep: clock.sleep, retry: { sleep: noSleep }, metricsPollMs: 15_000 });
   const prepared = await target.prepare(lab);
   assert.equal(lambda.commandCalls(GetEventSourceMappingCommand).map((c) => c.args[0].input), [{ UUID: KAFKA_ESM_UUID }]);
 
@@ -250,7 +250,7 @@ test('observe waits for FilteredOutEventCount to catch up, then gives up and rep
   sqs.on(ReceiveMessageCommand).resolves({});
   cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'filtered', Timestamps: [new Date(T0)], Values: [1] }] });
   const clock = fakeClock();
-  const target = new AwsTarget({ outputs: deployedOutputsFor(lab), now: clock.now, sleep: clock.sleep, metricsSettleMs: 60_000, metricsPollMs: 20_000 });
+  const target = new AwsTarget({ readiness: false, outputs: deployedOutputsFor(lab), now: clock.now, sleep: clock.sleep, metricsSettleMs: 60_000, metricsPollMs: 20_000 });
   const prepared = await target.prepare(lab);
   const summary = await prepared.publish(plan);
   const started = clock.now();
@@ -292,7 +292,7 @@ test('lab 3: processed from the SQS processor\'s log group, dead letters from th
   sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '250' } });
   cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'sqsconcurrency', Timestamps: [new Date(T0)], Values: [40] }] });
 
-  const target = new AwsTarget({ outputs: deployedOutputsFor(lab), retry: { sleep: noSleep } });
+  const target = new AwsTarget({ readiness: false, outputs: deployedOutputsFor(lab), retry: { sleep: noSleep } });
   const prepared = await target.prepare(lab);
   assert.equal(lambda.commandCalls(GetEventSourceMappingCommand).map((c) => c.args[0].input.UUID), [KAFKA_ESM_UUID, SQS_ESM_UUID]);
   const summary = await prepared.publish(plan);
@@ -317,7 +317,7 @@ test('readRunMetrics over the run\'s window', async () => {
   lambda.on(GetEventSourceMappingCommand).resolves(deployedKafkaEsm(baseline));
   producerAnswers();
   cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'm0s0', Timestamps: [new Date(T0)], Values: [480] }] });
-  const target = new AwsTarget({ outputs: deployedOutputsFor(baseline) });
+  const target = new AwsTarget({ readiness: false, outputs: deployedOutputsFor(baseline) });
   const prepared = await target.prepare(baseline);
   const plan = planFor(baseline);
   await prepared.publish(plan);
@@ -332,7 +332,7 @@ test('sample: a failed CloudWatch read keeps the last values and says so, never 
   resetAll();
   lambda.on(GetEventSourceMappingCommand).resolves(deployedKafkaEsm(baseline));
   cloudwatch.on(GetMetricDataCommand).rejects(awsError('InternalServiceError', 'CloudWatch is having a moment'));
-  const target = new AwsTarget({ outputs: deployedOutputsFor(baseline), retry: { sleep: noSleep } });
+  const target = new AwsTarget({ readiness: false, outputs: deployedOutputsFor(baseline), retry: { sleep: noSleep } });
   const prepared = await target.prepare(baseline);
   const sample = await prepared.sample();
   assert.equal({ ...sample, at: 0 }, { at: 0, processedSoFar: 0, offsetLag: 0, pollers: 0, concurrency: 0, recentEndToEndMs: [] });

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
 import { startSandbox } from '../../sandbox/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
+import { METRICS_BY_SERVICE, metricDimensionNames } from '../../handlers/shared/telemetry.ts';
 import { collectProcessed, labVariant, waitFor } from './support.ts';
 
 let kafka: KafkaSandbox;
@@ -23,7 +24,9 @@ async function run(lab: LabSpec, runId: string) {
     const processed = collectProcessed(sandbox.runtime, runId);
     const produced = await sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
     await waitFor(() => processed.counts.size >= produced.published, 60_000, `${runId}: every event processed`);
-    return { processed, produced, peakConcurrency: sandbox.functions.kafkaTarget.peakConcurrency, snapshot: sandbox.snapshot() };
+    const producer = sandbox.functions.producer;
+    const producerMetrics = sandbox.runtime.metrics.find({ functionName: producer.name });
+    return { processed, produced, producerMetrics, producerEnv: producer.env, peakConcurrency: sandbox.functions.kafkaTarget.peakConcurrency, snapshot: sandbox.snapshot() };
   } finally {
     await sandbox.stop();
   }
@@ -39,6 +42,9 @@ test('window 0 with provisioned pollers: batches near 1 at a low rate; the defau
   const fallback = average(batched.processed.batchSizes);
   assert.ok(zero < 1.3, `window 0: average batch ${zero}`);
   assert.ok(fallback > 6, `default 500 ms window: average batch ${fallback}`);
+  // The producer writes what the dashboard and the harness look for (handlers/shared/telemetry.ts).
+  assert.equal([...new Set(immediate.producerMetrics.map((m) => m.name))].sort(), [...METRICS_BY_SERVICE.producer].sort());
+  for (const m of immediate.producerMetrics) assert.equal(Object.keys(m.dimensions).sort(), metricDimensionNames(immediate.producerEnv));
 });
 
 test('on-demand concurrency never exceeds the partitions', async () => {

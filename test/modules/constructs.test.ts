@@ -207,6 +207,8 @@ test('dashboard body: the talk widgets, per lab, in the stack region', () => {
   ]);
   const first = (body.widgets[1].properties.metrics as { expression: string }[][])[0][0];
   assert.is(first.expression, `SEARCH('{KafkaLambdaWorkshop,Lab,service} MetricName="EndToEndDuration"', 'Average', 60)`);
+  const published = (body.widgets[2].properties.metrics as { expression: string }[][])[0][0];
+  assert.is(published.expression, `SEARCH('{KafkaLambdaWorkshop,service} MetricName="EventsPublished"', 'Sum', 60)`, 'the producer writes no Lab');
   const lag = (body.widgets[5].properties.metrics as { expression: string }[][])[0][0];
   assert.is(lag.expression, `SEARCH('MetricName="OffsetLag" klw', 'Maximum', 60)`);
   const ids = body.widgets.flatMap((w) => ((w.properties.metrics as { id: string }[][] | undefined) ?? []).map((m) => m[0].id));

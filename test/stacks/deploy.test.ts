@@ -110,6 +110,7 @@ test('executeSteps: init + apply/destroy per stack, the 0 s window fix, record a
   const outputsFile = join(dir, 'outputs.json');
   const calls: string[] = [];
   const fixed: string[] = [];
+  const checked: string[] = [];
   const runner: TerraformRunner = {
     run: (stack, args) => void calls.push(`${stack} ${args[0]}`),
     output: (stack) => (stack === 'base' ? { producer_function_name: 'klw-producer' } : { kafka_esm_uuid: `uuid-of-${stack}` }),
@@ -125,9 +126,11 @@ test('executeSteps: init + apply/destroy per stack, the 0 s window fix, record a
       recordFile,
       outputsFile,
       fixZeroWindow: async (region, uuid) => void fixed.push(`${region} ${uuid}`),
+      checkMappings: async (region, mappings, labId) => void checked.push(`${region} ${labId} ${mappings.map((m) => m.uuid).join(',')}`),
     });
     assert.equal(calls, ['base init', 'base apply', 'lab-02-low-latency init', 'lab-02-low-latency apply']);
     assert.equal(fixed, ['eu-west-1 uuid-of-lab-02-low-latency']);
+    assert.equal(checked, ['eu-west-1 02-low-latency uuid-of-lab-02-low-latency'], 'the applied lab\'s mapping is watched for a PROBLEM');
     assert.equal(record, { baseDeployed: true, currentLab: '02-low-latency', region: 'eu-west-1' });
     assert.equal(readRecord(recordFile), record);
     assert.equal(JSON.parse(readFileSync(outputsFile, 'utf8')), {

@@ -129,7 +129,10 @@ test('base: MSK Serverless with IAM auth, private subnets in 3 AZs, Lambda and S
   const endpoints = resources(base.tf, 'aws_vpc_endpoint').map((e) => e.service_name).sort();
   assert.equal(endpoints, ['com.amazonaws.eu-west-1.lambda', 'com.amazonaws.eu-west-1.sts']);
   for (const type of ['aws_nat_gateway', 'aws_internet_gateway', 'aws_eip']) assert.is(resources(base.tf, type).length, 0, `no ${type}`);
-  assert.equal(dataSources(base.tf, 'aws_availability_zones')[0].exclude_zone_ids, ['use1-az3']);
+  const [azs] = dataSources(base.tf, 'aws_availability_zones');
+  assert.equal(azs.exclude_zone_ids, ['use1-az3']);
+  // Without it an account opted in to a Local Zone could get a subnet (and an MSK broker) there.
+  assert.equal(azs.filter, [{ name: 'opt-in-status', values: ['opt-in-not-required'] }], 'Availability Zones only, no Local or Wavelength Zones');
 });
 
 test('base: topic-admin creates the shared topic at deploy time, after the network rules', () => {
