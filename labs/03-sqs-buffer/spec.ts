@@ -27,6 +27,9 @@ export const lab: LabSpec = {
     shape: 'steady',
     ratePerSec: 200,
     ...RUN_WINDOW,
+    // SQS starts at 5 concurrent batches and adds up to 300 a minute, and the forwarder's
+    // on-demand pollers grow every minute: about three (compressed) minutes to steady state.
+    warmUpSec: 10,
     eventBytes: 512,
     statusMix: BOOKING_MIX,
     poisonShare: 0,
