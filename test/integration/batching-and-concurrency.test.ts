@@ -7,6 +7,7 @@ import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
 import { startSandbox } from '../../sandbox/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { METRICS_BY_SERVICE, metricDimensionNames } from '../../handlers/shared/telemetry.ts';
+import { METRICS_NAMESPACE } from '../../modules/names.ts';
 import { collectProcessed, labVariant, waitFor } from './support.ts';
 
 let kafka: KafkaSandbox;
@@ -25,7 +26,7 @@ async function run(lab: LabSpec, runId: string) {
     const produced = await sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
     await waitFor(() => processed.counts.size >= produced.published, 60_000, `${runId}: every event processed`);
     const producer = sandbox.functions.producer;
-    const producerMetrics = sandbox.runtime.metrics.find({ functionName: producer.name });
+    const producerMetrics = sandbox.runtime.metrics.find({ functionName: producer.name, namespace: METRICS_NAMESPACE });
     return { processed, produced, producerMetrics, producerEnv: producer.env, peakConcurrency: sandbox.functions.kafkaTarget.peakConcurrency, snapshot: sandbox.snapshot() };
   } finally {
     await sandbox.stop();

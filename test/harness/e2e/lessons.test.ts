@@ -59,7 +59,9 @@ test("lab 3 sustains the rate lab 1's configuration cannot", async () => {
   const slow = report.labs[0];
   assert.is(run.code, 1, 'a target fails');
   assert.ok(slow.throughputPerSec < 0.8 * slow.offeredPerSec, `lab 1 at lab 3's traffic: ${slow.throughputPerSec}/s of ${slow.offeredPerSec}/s`);
-  assert.not.ok(slow.targets.find((t) => t.name === 'sustained throughput')!.pass);
+  // The partition ceiling: 12 partitions, one batch in flight each, 100 ms a booking.
+  assert.ok(slow.throughputPerSec <= slow.model.maxThroughputPerSec * 1.05, `${slow.throughputPerSec}/s against the model's ceiling ${slow.model.maxThroughputPerSec}/s`);
+  assert.ok(slow.targets.some((t) => !t.pass), 'a target fails');
   assert.is(slow.lost, 0, 'slow is not lossy: the drain catches up');
 });
 
