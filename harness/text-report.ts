@@ -17,10 +17,32 @@ export function renderTargets(result: LabRunResult): string {
     `${result.lab} (${result.target}) — ${result.passed ? 'PASS' : 'FAIL'}${result.overrides.length ? `  [--set ${result.overrides.join(' --set ')}]` : ''}`,
     ...result.targets.map((t) => `  ${t.pass ? 'pass' : 'FAIL'}  ${t.name}: ${t.actual} (expected ${t.expected}) — ${t.reason}`),
     `  accounting: published ${result.published} = processed ${result.processed} + filtered ${result.filtered} + dead-lettered ${result.deadLettered}${result.waiting > 0 ? ` + still waiting ${result.waiting}` : ''} + lost ${result.lost}; ${result.duplicated} handled more than once`,
+    ...scalingLine(result),
     `  model: batch ${result.model.expectedBatchSize}, latency floor ${result.model.latencyFloorMs} ms, ceiling ${result.model.maxThroughputPerSec}/s (${result.model.bottleneck}); measured: batch ${result.avgBatchSize}, p50 ${result.endToEndMs.p50} ms, ${result.throughputPerSec}/s`,
     ...result.notes.map((n) => `  note: ${n}`),
   ];
   return lines.join('\n');
+}
+
+const MAX_SCALING_STEPS = 8;
+
+/**
+ * How the Kafka ESM's pollers moved during the load, with the offset lag at each change: the
+ * scale-out a participant should see when the lag stays high, next to the model's figure.
+ */
+export function scalingLine(result: LabRunResult): string[] {
+  const kafka = result.model.stages.find((s) => s.source === 'kafka');
+  const steps: string[] = [];
+  let last = -1;
+  for (const point of result.timeline) {
+    if (point.pollers === 0 || point.pollers === last) continue;
+    steps.push(`${point.pollers} at ${point.t} s (lag ${point.offsetLag})`);
+    last = point.pollers;
+  }
+  if (steps.length === 0) return [];
+  if (steps.length > MAX_SCALING_STEPS) steps.splice(4, steps.length - MAX_SCALING_STEPS + 1, '…');
+  const end = result.timeline[result.timeline.length - 1];
+  return [`  Kafka pollers: ${steps.join(' → ')}; lag at the end ${end.offsetLag}; the model expects ${kafka?.pollers ?? '?'} at this rate`];
 }
 
 export function renderComparison(results: LabRunResult[]): string {
@@ -53,11 +75,12 @@ export function renderModels(entries: Array<{ lab: LabSpec; model: CapacityModel
     lab.id,
     `${model.offeredRatePerSec}/${model.peakRatePerSec}`,
     model.stages.map((s) => `${s.source}: ${s.batchingWindowMs} ms`).join(', '),
+    `${model.stages.find((s) => s.source === 'kafka')?.pollers ?? ''}`,
     `${model.expectedBatchSize}`,
     `${model.latencyFloorMs}`,
     `${model.maxThroughputPerSec}`,
     `${model.headroom}×`,
     model.bottleneck,
   ]);
-  return `Capacity models (computed from each lab's spec):\n${table(['lab', 'rate/peak', 'batching window', 'avg batch', 'latency floor ms', 'ceiling/s', 'headroom', 'bottleneck'], rows)}`;
+  return `Capacity models (computed from each lab's spec):\n${table(['lab', 'rate/peak', 'batching window', 'Kafka pollers', 'avg batch', 'latency floor ms', 'ceiling/s', 'headroom', 'bottleneck'], rows)}`;
 }

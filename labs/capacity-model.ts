@@ -1,7 +1,8 @@
 // What a lab's configuration should give, computed from the spec alone, so participants can
 // predict a number before they measure it. It models the ESM rules in sandbox/MODEL.md:
 // a batch closes at the first of window, size or 6 MB; a partition has at most one batch in
-// flight; a poller drives at most 5 concurrent invocations (provisioned mode).
+// flight; a poller drives at most 5 concurrent invocations; on-demand pollers follow the lag.
+import { lagTooHigh, pollersForLag } from '../sandbox/kafka-esm/on-demand-lag.ts';
 import {
   INVOKE_PAYLOAD_LIMIT_BYTES,
   KAFKA_DEFAULT_BATCHING_WINDOW_MS,
@@ -23,6 +24,8 @@ export const INVOCATIONS_PER_SQS_POLLER = 10;
 export interface StageModel {
   /** The ESM that feeds this stage. */
   source: 'kafka' | 'sqs';
+  /** Kafka: the pollers the stage settles at under the offered rate. */
+  pollers?: number;
   batchingWindowMs: number;
   /** Most concurrent invocations this stage can reach. */
   concurrencyLimit: number;
@@ -85,43 +88,72 @@ function kafkaStage(spec: LabSpec, rate: number, recordMs: ProcessorSpec): Stage
   const partitions = spec.topic.partitions;
   const esm = spec.kafkaEsm;
   const windowMs = batchingWindowMs(spec);
-  const pollers = esm.provisionedPollers;
-  // On-demand starts with one poller and scales toward one per partition as lag grows.
-  const steadyPollers = pollers ? Math.min(pollers.minimum, partitions) : 1;
-  let concurrencyLimit = partitions;
-  let concurrencyBound = `${partitions} partitions (one batch in flight per partition)`;
-  if (pollers && pollers.maximum * INVOCATIONS_PER_KAFKA_POLLER < concurrencyLimit) {
-    concurrencyLimit = pollers.maximum * INVOCATIONS_PER_KAFKA_POLLER;
-    concurrencyBound = `${pollers.maximum} pollers × ${INVOCATIONS_PER_KAFKA_POLLER} invocations`;
-  }
+  const provisioned = esm.provisionedPollers;
   const reserved = spec.sqsBuffer ? undefined : spec.processor.reservedConcurrency;
-  if (reserved !== undefined && reserved < concurrencyLimit) {
-    concurrencyLimit = reserved;
-    concurrencyBound = `reserved concurrency ${reserved}`;
-  }
   const sizeCap = Math.min(esm.batchSize, Math.floor(INVOKE_PAYLOAD_LIMIT_BYTES / spec.traffic.eventBytes));
   const passRate = rate * kafkaPassShare(spec);
-  const perPoller = passRate / steadyPollers;
+  const fullBatchMs = Math.max(batchDurationMs(sizeCap, recordMs), 0.001);
+  // Every poller drives at most 5 invocations and a partition has one batch in flight.
+  const concurrencyAt = (pollers: number) => Math.min(partitions, pollers * INVOCATIONS_PER_KAFKA_POLLER, reserved ?? Infinity);
+  const ceilingAt = (pollers: number) => (concurrencyAt(pollers) * sizeCap * 1000) / fullBatchMs;
+  const steady = (pollers: number) => steadyBatch(passRate, pollers, partitions, windowMs, sizeCap, recordMs, ceilingAt(pollers));
+
+  let pollers = provisioned ? Math.min(provisioned.minimum, partitions) : 1;
+  if (!provisioned) {
+    // The on-demand rule (sandbox/kafka-esm/poller-rules.ts) on the lag the offered rate holds at
+    // steady state: by Little's law, the rate times how long a record waits to be committed.
+    for (let step = 0; step < partitions; step++) {
+      const { batch, saturated } = steady(pollers);
+      const commitWaitMs = (windowMs > 0 ? windowMs / 2 : batchDurationMs(batch, recordMs) / 2) + batchDurationMs(batch, recordMs);
+      const lag = saturated ? Infinity : (passRate * commitWaitMs) / 1000;
+      if (!lagTooHigh(lag, pollers, esm.batchSize)) break;
+      const next = Math.max(pollers, pollersForLag(lag, esm.batchSize, partitions));
+      if (next === pollers) break;
+      pollers = next;
+    }
+  }
+  const maxPollers = provisioned ? Math.min(provisioned.maximum, partitions) : partitions;
+  const concurrencyLimit = concurrencyAt(maxPollers);
+  let concurrencyBound = `${partitions} partitions (one batch in flight per partition)`;
+  if (reserved !== undefined && reserved === concurrencyLimit && reserved < partitions) concurrencyBound = `reserved concurrency ${reserved}`;
+  else if (concurrencyLimit < partitions) concurrencyBound = `${maxPollers} poller${maxPollers === 1 ? "" : "s"} × ${INVOCATIONS_PER_KAFKA_POLLER} invocations`;
+  const { batch } = steady(pollers);
+  return {
+    source: 'kafka',
+    pollers,
+    batchingWindowMs: windowMs,
+    concurrencyLimit,
+    concurrencyBound,
+    expectedBatchSize: round(Math.max(1, batch)),
+    batchDurationMs: round(batchDurationMs(batch, recordMs)),
+    maxThroughputPerSec: round((concurrencyLimit * sizeCap * 1000) / fullBatchMs),
+  };
+}
+
+/**
+ * The batch a poller forms at steady state. A batch collects for the window from its first
+ * record; with no window it holds the first record plus whatever its partition received while
+ * the previous batch was in flight. Past the ceiling records queue up and batches are full.
+ */
+function steadyBatch(
+  passRate: number,
+  pollers: number,
+  partitions: number,
+  windowMs: number,
+  sizeCap: number,
+  recordMs: ProcessorSpec,
+  ceilingPerSec: number,
+): { batch: number; saturated: boolean } {
+  if (passRate > ceilingPerSec) return { batch: sizeCap, saturated: true };
+  const perPoller = passRate / pollers;
   const perPartition = passRate / partitions;
-  // A batch collects for the window from its first record. With no window it holds the first
-  // record plus whatever its partition received while the previous batch was in flight.
   let batch = windowMs > 0 ? 1 + perPoller * (windowMs / 1000) : 1;
   for (let i = 0; i < 20; i++) {
     const busyMs = batchDurationMs(batch, recordMs);
     const next = windowMs > 0 ? 1 + perPoller * (windowMs / 1000) : 1 + perPartition * (busyMs / 1000);
     batch = Math.min(sizeCap, next);
   }
-  const fullBatch = sizeCap;
-  const maxThroughputPerSec = (concurrencyLimit * fullBatch * 1000) / Math.max(batchDurationMs(fullBatch, recordMs), 0.001);
-  return {
-    source: 'kafka',
-    batchingWindowMs: windowMs,
-    concurrencyLimit,
-    concurrencyBound,
-    expectedBatchSize: round(Math.max(1, batch)),
-    batchDurationMs: round(batchDurationMs(batch, recordMs)),
-    maxThroughputPerSec: round(maxThroughputPerSec),
-  };
+  return { batch, saturated: false };
 }
 
 /** Share of records that reach the function: filters drop the rest before invoking. */

@@ -13,6 +13,7 @@ import type { ProducerPayload, ProducerResult } from '../handlers/producer.ts';
 import type { LabSpec } from '../labs/lab-spec.ts';
 import type { Clock } from './clock.ts';
 import { startElasticMq, sqsClientConfig, type ElasticMqSandbox } from './elasticmq.ts';
+import { capacityModel } from '../labs/capacity-model.ts';
 import { startKafka, type KafkaSandbox } from './kafka-broker.ts';
 import { startKafkaEsm, type KafkaDestination, type KafkaEsm } from './kafka-esm/index.ts';
 import type { KafkaEsmSnapshot } from './kafka-esm/engine.ts';
@@ -164,6 +165,13 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       destination = { kind: 'kafka', topic: onFailure.topic, producer: destinationProducer };
     }
 
+    const processor = lab.sqsBuffer && sqs ? fn('sqs-processor', { ...processorSettings, REPORT_BATCH_ITEM_FAILURES: 'true' }, processorLimits) : undefined;
+    const [kafkaStage, sqsStage] = capacityModel(lab).stages;
+    await runtime.prepareColdStarts([
+      { fn: kafkaTarget, environments: kafkaStage.concurrencyLimit },
+      ...(processor && sqsStage ? [{ fn: processor, environments: sqsStage.concurrencyLimit }] : []),
+    ]);
+
     const kafkaEsm = await startKafkaEsm({
       esm: options.consumerGroupId ? { ...lab.kafkaEsm, consumerGroupId: options.consumerGroupId } : lab.kafkaEsm,
       topic: lab.topic.name,
@@ -178,9 +186,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
     cleanups.push(() => kafkaEsm.stop());
 
     let sqsEsm: SqsEsm | undefined;
-    let processor: LambdaFunction | undefined;
-    if (lab.sqsBuffer && sqs) {
-      processor = fn('sqs-processor', { ...processorSettings, REPORT_BATCH_ITEM_FAILURES: 'true' }, processorLimits);
+    if (lab.sqsBuffer && sqs && processor) {
       sqsEsm = startSqsEsm({ spec: lab.sqsBuffer, queueUrl: queues.buffer!.url, queueArn: queues.buffer!.arn, sqs, fn: processor, reportBatchItemFailures: true, timeScale, clock: options.clock });
       cleanups.push(() => sqsEsm!.stop());
     }

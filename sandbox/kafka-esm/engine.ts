@@ -66,6 +66,10 @@ interface Poller {
 const DESTINATION_RETRY_MS = 500;
 const FINAL_COMMIT_WAIT_MS = 5_000;
 
+function recordId(record: PolledRecord): string {
+  return `${partitionKey(record)}@${record.offset}`;
+}
+
 /** Backoff before retrying a failed batch: short, growing, capped at a second. */
 export function retryBackoffMs(retries: number): number {
   return Math.min(1000, 50 * 2 ** Math.max(0, retries - 1));
@@ -86,6 +90,8 @@ export class KafkaEsmEngine {
   private readonly offsets = new OffsetTracker();
   private readonly highWatermarks = new Map<string, number>();
   private readonly partitionOwner = new Map<string, Poller>();
+  /** Each record's invocations and retries so far, kept across rebalances until it is done. */
+  private readonly history = new Map<string, { invocations: number; retries: number }>();
   private rebalanceTo: number | undefined;
   private throttledSinceEvaluation = false;
   private scalingTimer?: Timer;
@@ -205,14 +211,14 @@ export class KafkaEsmEngine {
   }
 
   private async runBatch(poller: Poller, batch: Batch): Promise<void> {
-    const queue: Attempt[] = [{ records: batch.records, retries: 0 }];
-    const invokeCounts = new Map<PolledRecord, number>();
+    const queue = this.attemptsFor(batch.records);
+    let invoked = false;
     while (queue.length > 0 && !this.stopped) {
       // A rebalance does not wait for a batch that keeps failing (with infinite retries it never
       // would, and every partition would stop): between attempts the records go back to their
-      // partitions, uncommitted, and move with them; the new owner starts their retries over, as a
-      // consumer that is given a partition re-reads what the previous owner did not commit.
-      if (this.rebalanceTo !== undefined && invokeCounts.size > 0) {
+      // partitions, uncommitted, and move with them. Their invocation counts stay with the
+      // mapping, so the new owner goes on counting retries where the old one stopped.
+      if (this.rebalanceTo !== undefined && invoked) {
         poller.accumulator.requeue(queue.flatMap((a) => a.records));
         break;
       }
@@ -221,14 +227,16 @@ export class KafkaEsmEngine {
       if (expired.length > 0) await this.discard({ records: expired, condition: 'RecordAgeExceeded', invokeCount: attempt.retries + 1 });
       if (fresh.length === 0) continue;
       const result = await this.invoke(fresh);
-      for (const r of fresh) invokeCounts.set(r, (invokeCounts.get(r) ?? 0) + 1);
+      invoked = true;
+      for (const r of fresh) this.historyOf(r).invocations++;
       const decision = decide({ records: fresh, retries: attempt.retries }, result, this.rules.failure);
-      for (const record of decision.done) this.offsets.done(partitionKey(record), record.offset);
+      for (const record of decision.done) this.finish(record);
       if (decision.discard.length > 0) {
-        const invokeCount = Math.max(...decision.discard.map((r) => invokeCounts.get(r) ?? 1));
+        const invokeCount = Math.max(...decision.discard.map((r) => this.historyOf(r).invocations));
         await this.discard({ records: decision.discard, condition: decision.condition!, invokeCount, lastResult: result });
       }
       if (decision.throttled) this.throttledSinceEvaluation = true;
+      for (const retry of decision.retry) for (const r of retry.records) this.historyOf(r).retries = retry.retries;
       if (decision.retry.length > 0) {
         queue.unshift(...decision.retry);
         await this.sleep(decision.throttled ? retryBackoffMs(1) : retryBackoffMs(decision.retry[0].retries));
@@ -239,6 +247,32 @@ export class KafkaEsmEngine {
     this.flushCommits();
     if (this.rebalanceTo !== undefined) this.maybeRebalance();
     else this.pump(poller);
+  }
+
+  /**
+   * A batch re-formed after a rebalance can hold records already retried (at the front of their
+   * partitions) and new ones: each group keeps its own retry count, most retried first, so order
+   * holds and no record is invoked more than MaximumRetryAttempts + 1 times (bisects aside).
+   */
+  private attemptsFor(records: PolledRecord[]): Attempt[] {
+    const byRetries = new Map<number, PolledRecord[]>();
+    for (const record of records) {
+      const retries = this.history.get(recordId(record))?.retries ?? 0;
+      byRetries.set(retries, [...(byRetries.get(retries) ?? []), record]);
+    }
+    return [...byRetries.entries()].sort(([a], [b]) => b - a).map(([retries, group]) => ({ records: group, retries }));
+  }
+
+  private historyOf(record: PolledRecord): { invocations: number; retries: number } {
+    const id = recordId(record);
+    let entry = this.history.get(id);
+    if (!entry) this.history.set(id, (entry = { invocations: 0, retries: 0 }));
+    return entry;
+  }
+
+  private finish(record: PolledRecord): void {
+    this.history.delete(recordId(record));
+    this.offsets.done(partitionKey(record), record.offset);
   }
 
   private async invoke(records: PolledRecord[]): Promise<InvokeResult> {
@@ -272,7 +306,7 @@ export class KafkaEsmEngine {
     } else {
       this.counters.DroppedEventCount += delivery.records.length;
     }
-    for (const record of delivery.records) this.offsets.done(partitionKey(record), record.offset);
+    for (const record of delivery.records) this.finish(record);
   }
 
   private flushCommits(): void {

@@ -1,19 +1,24 @@
-// How many pollers a Kafka ESM runs (DESIGN §3, kafka-scaling-modes.html):
-// - on-demand starts with one poller; every minute Lambda evaluates the offset lag and adds or
-//   removes pollers, reaching what the lag needs within three minutes; never more pollers than
-//   partitions; throttling of the function reduces pollers;
+// How many pollers a Kafka ESM runs (kafka-scaling-modes.html, with-kafka-low-latency.html):
+// - on-demand: "In one-minute intervals, Lambda evaluates the offset lag of all the partitions
+//   in the topic. If the offset lag is too high [...] Lambda adds or removes event pollers [...]
+//   within three minutes of evaluation"; never more pollers than partitions; "If your target
+//   Lambda function is throttled, Lambda reduces the number of event pollers";
 // - provisioned keeps between MinimumPollers and MaximumPollers and scales within seconds;
 // - in both modes a poller drives at most 5 concurrent invocations.
 // Both are pure: the engine feeds them observations and asks for a count at each evaluation.
 import { INVOCATIONS_PER_KAFKA_POLLER } from '../../labs/capacity-model.ts';
+import { lagLow, lagTooHigh, pollersForLag } from './on-demand-lag.ts';
 
 export const ON_DEMAND_EVALUATION_MS = 60_000;
+/**
+ * AWS bounds the delay ("within three minutes of evaluation") without giving it: here a change
+ * takes effect one evaluation (one AWS minute) after the evaluation that decided it.
+ */
+export const ON_DEMAND_APPLY_DELAY_EVALUATIONS = 1;
 /** Provisioned mode reacts "within seconds"; AWS does not document the interval. */
 export const PROVISIONED_EVALUATION_MS = 2_000;
-/** Lag at or below this counts as caught up. */
-const CAUGHT_UP_LAG = 0;
-/** Evaluations in a row with no need before a poller is removed, so a short lull keeps pollers. */
-const CALM_EVALUATIONS_BEFORE_SCALE_IN = 3;
+/** Evaluations in a row with low lag before a poller is removed, so a short lull keeps pollers. */
+export const CALM_EVALUATIONS_BEFORE_SCALE_IN = 3;
 
 export interface ScalingObservation {
   /** Total offset lag (high watermark minus committed) at this evaluation. */
@@ -30,24 +35,25 @@ export interface PollerScaling {
   /** Concurrent invocations one poller may drive. */
   readonly invocationsPerPoller: number;
   pollers(): number;
-  /** Returns the poller count after this evaluation. */
+  /** Returns the poller count in effect after this evaluation. */
   evaluate(observation: ScalingObservation): number;
 }
 
 export class OnDemandScaling implements PollerScaling {
   readonly mode = 'on-demand';
   readonly evaluationIntervalMs: number;
-  // "An event poller is a compute unit": AWS documents 5 concurrent invocations per poller, and
-  // an on-demand poller is the same unit, so a single starting poller cannot absorb a spike.
+  // AWS documents 5 concurrent invocations for "an event poller" (with-kafka-low-latency.html)
+  // and nothing else for on-demand pollers: the sandbox treats them as the same unit, so one
+  // starting poller cannot absorb a spike.
   readonly invocationsPerPoller = INVOCATIONS_PER_KAFKA_POLLER;
   private current = 1;
-  private lastLag = 0;
   private calm = 0;
+  private pending?: { pollers: number; inEvaluations: number };
 
   constructor(
     private readonly partitions: number,
     timeScale = 1,
-    /** Lag a poller is expected to hold anyway (a batch waiting for its window). */
+    /** The mapping's batch size: the lag a poller holds anyway is up to a batch. */
     private readonly batchSize = 1,
   ) {
     this.evaluationIntervalMs = ON_DEMAND_EVALUATION_MS / timeScale;
@@ -57,22 +63,38 @@ export class OnDemandScaling implements PollerScaling {
     return this.current;
   }
 
+  /** The change decided but not yet in effect, if any. */
+  pendingPollers(): number | undefined {
+    return this.pending?.pollers;
+  }
+
   evaluate({ offsetLag, throttled }: ScalingObservation): number {
-    // Falling behind: more than a full batch per poller waiting, and more than last time.
-    const growing = offsetLag > this.current * this.batchSize && offsetLag > this.lastLag;
-    this.lastLag = offsetLag;
+    if (this.pending && --this.pending.inEvaluations <= 0) {
+      this.current = this.pending.pollers;
+      this.pending = undefined;
+    }
+    if (this.pending) return this.current;
+    const next = this.decide(offsetLag, throttled);
+    if (next !== this.current) this.pending = { pollers: next, inEvaluations: ON_DEMAND_APPLY_DELAY_EVALUATIONS };
+    return this.current;
+  }
+
+  private decide(offsetLag: number, throttled: boolean): number {
     if (throttled) {
       this.calm = 0;
-      this.current = Math.max(1, this.current - 1);
-    } else if (growing) {
-      this.calm = 0;
-      // Tripling reaches one poller per partition of a 12-partition topic in three evaluations.
-      this.current = Math.min(this.partitions, this.current * 3);
-    } else if (offsetLag <= CAUGHT_UP_LAG && ++this.calm >= CALM_EVALUATIONS_BEFORE_SCALE_IN) {
-      this.calm = 0;
-      this.current = Math.max(1, this.current - 1);
+      return Math.max(1, this.current - 1);
     }
-    return this.current;
+    if (lagTooHigh(offsetLag, this.current, this.batchSize)) {
+      this.calm = 0;
+      return Math.max(this.current, pollersForLag(offsetLag, this.batchSize, this.partitions));
+    }
+    if (!lagLow(offsetLag, this.current, this.batchSize)) {
+      this.calm = 0;
+      return this.current;
+    }
+    if (++this.calm < CALM_EVALUATIONS_BEFORE_SCALE_IN) return this.current;
+    this.calm = 0;
+    return this.current - 1;
   }
 }
 

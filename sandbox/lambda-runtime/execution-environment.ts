@@ -2,14 +2,14 @@
 // invocation at a time. Module state survives between invocations (warm starts) and is private to
 // the environment. The environment is discarded (thread terminated) when the function times out,
 // crashes, exits or runs out of memory, as Lambda resets it; a handled error keeps it warm.
-// The worker runs worker/environment-worker.mjs without the TypeScript loader (execArgv: []).
+// The worker runs worker/environment-worker.mjs without the TypeScript loader (execArgv: []); it
+// may have been started ahead of need (spare-runtimes.ts) and becomes this environment at 'start'.
 
 import { randomBytes } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { runtimeExited, timedOut, type InvokeError } from './lambda-errors.ts';
-import type { EnvironmentSettings, LogMessage, MemoryMessage, WorkerMessage } from './protocol.ts';
-
-const WORKER_FILE = new URL('./worker/environment-worker.mjs', import.meta.url);
+import type { EnvironmentSettings, LogMessage, MemoryMessage, StartMessage, WorkerMessage } from './protocol.ts';
+import { startRuntimeThread } from './spare-runtimes.ts';
 
 /** Lambda's INIT phase limit for on-demand functions. */
 export const INIT_TIMEOUT_MS = 10_000;
@@ -32,6 +32,8 @@ export interface EnvironmentOptions {
   /** The invocation that creates this environment: INIT lines are attributed to it. */
   coldStartRequestId: string;
   onLine: (line: EnvironmentLine, environment: ExecutionEnvironment) => void;
+  /** A bare runtime thread of this memory size to use (spare-runtimes.ts); a new one otherwise. */
+  thread?: Worker;
 }
 
 type State = 'initializing' | 'idle' | 'busy' | 'gone';
@@ -73,14 +75,9 @@ export class ExecutionEnvironment {
     this.#options = options;
     this.logStreamName = logStreamName();
     const settings: EnvironmentSettings = { ...options.settings, logStreamName: this.logStreamName };
-    this.#worker = new Worker(WORKER_FILE, {
-      workerData: settings,
-      env: { ...options.env, AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName },
-      execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: options.settings.memoryMb },
-    });
-    // The parent's timers keep the process alive while something runs; an idle environment must not.
-    this.#worker.unref();
+    this.#worker = options.thread ?? startRuntimeThread(options.settings.memoryMb);
+    const start: StartMessage = { type: 'start', settings, env: { ...options.env, AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName } };
+    this.#worker.postMessage(start);
     this.#worker.on('message', (message: WorkerMessage) => this.#onMessage(message));
     this.#worker.on('error', (error: Error & { code?: string }) => {
       this.#fatal ??=

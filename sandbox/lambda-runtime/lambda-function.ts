@@ -13,6 +13,7 @@ import { ExecutionEnvironment, type EnvironmentLine, type EnvironmentMemory, typ
 import type { LogLine } from './function-logs.ts';
 import type { InvocationRecord } from './invocation-log.ts';
 import type { MetricDatum } from './metric-store.ts';
+import type { SpareRuntimes } from './spare-runtimes.ts';
 import { invalidRequest, requestTooLarge, runtimeClosed, throttled, type InvokeError } from './lambda-errors.ts';
 import { exceedsPayloadLimit, PAYLOAD_LIMIT_BYTES, serializePayload } from './payload-limit.ts';
 
@@ -59,6 +60,8 @@ export interface FunctionHost {
   /** Stores a line as a log line, or as metrics when it is EMF. */
   ingestLine(line: LogLine): IngestedLine;
   record(result: InvokeResult): void;
+  /** Runtime threads started ahead of cold starts. */
+  readonly spares: SpareRuntimes;
 }
 
 /** Variables Lambda defines itself; a function may not set them (AWS rejects them too). */
@@ -262,6 +265,7 @@ export class LambdaFunction {
       env: { ...this.env },
       coldStartRequestId: requestId,
       onLine: (line, environment) => this.#onLine(line, environment),
+      thread: this.#host.spares.take(this.memoryMb),
     });
   }
 

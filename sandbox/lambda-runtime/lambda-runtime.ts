@@ -9,6 +9,7 @@ import { InvocationLog, type InvocationRecord } from './invocation-log.ts';
 import { LambdaFunction, type FunctionConfig, type FunctionHost, type IngestedLine, type InvokeResult } from './lambda-function.ts';
 import type { Unsubscribe } from './listeners.ts';
 import { MetricStore } from './metric-store.ts';
+import { SpareRuntimes } from './spare-runtimes.ts';
 import { validRetentionMs } from './retention.ts';
 
 export interface RuntimeOptions {
@@ -52,6 +53,7 @@ export class LambdaRuntime {
   readonly retentionMs: number;
   readonly #pool: ConcurrencyPool;
   readonly #functions = new Map<string, LambdaFunction>();
+  readonly #spares = new SpareRuntimes();
   #closed = false;
   #closing?: Promise<void>;
 
@@ -70,6 +72,16 @@ export class LambdaRuntime {
     const fn = new LambdaFunction(config, this.#host);
     this.#functions.set(fn.name, fn);
     return fn;
+  }
+
+  /**
+   * Starts runtime threads for the cold starts a load will cause, ahead of it, so that many
+   * environments starting at once cost only their INIT (spare-runtimes.ts).
+   */
+  async prepareColdStarts(plan: Array<{ fn: LambdaFunction; environments: number }>): Promise<void> {
+    const byMemory = new Map<number, number>();
+    for (const { fn, environments } of plan) byMemory.set(fn.memoryMb, (byMemory.get(fn.memoryMb) ?? 0) + environments);
+    await Promise.all([...byMemory].map(([memoryMb, count]) => this.#spares.fill(memoryMb, count)));
   }
 
   getFunction(name: string): LambdaFunction | undefined {
@@ -135,7 +147,7 @@ export class LambdaRuntime {
   /** Terminates every execution environment and waits until all threads have stopped. */
   close(): Promise<void> {
     this.#closed = true;
-    this.#closing ??= Promise.all(this.functions.map((fn) => fn.close())).then(() => undefined);
+    this.#closing ??= Promise.all([...this.functions.map((fn) => fn.close()), this.#spares.close()]).then(() => undefined);
     return this.#closing;
   }
 
@@ -148,6 +160,7 @@ export class LambdaRuntime {
     },
     ingestLine: (line) => runtime.#ingestLine(line),
     record: (result) => runtime.#record(result),
+    spares: runtime.#spares,
   }))(this);
 
   #ingestLine(line: LogLine): IngestedLine {

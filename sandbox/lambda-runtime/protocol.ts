@@ -8,7 +8,7 @@ export interface FunctionError {
   stackTrace: string[];
 }
 
-/** workerData of an execution environment. */
+/** What an execution environment is told when it starts (StartMessage). */
 export interface EnvironmentSettings {
   bundleFile: string;
   handlerName: string;
@@ -39,6 +39,16 @@ export interface MemoryRequest {
   type: 'memory';
   id: number;
   gc: boolean;
+}
+
+/**
+ * Runtime -> environment, first and once: which function this thread becomes, and its process.env.
+ * Threads are started bare, ahead of need (spare-runtimes.ts), so this comes as a message.
+ */
+export interface StartMessage {
+  type: 'start';
+  settings: EnvironmentSettings;
+  env: Record<string, string>;
 }
 
 export type RuntimeMessage = InvokeMessage | MemoryRequest;

@@ -73,7 +73,7 @@ test('a slow consumer builds offset lag, the pollers scale out, and the lag retu
       `offset lag peaked at ${peak.lag} records ${((peak.at - startAtMs) / 1000).toFixed(1)} s into the run and was back to 0 ` +
         `${((drainedAt! - slowUntil) / 1000).toFixed(1)} s after the slow phase ended; on-demand pollers 1 -> ${maxPollers}`,
     ],
-    aws: 'the records wait in the topic, uncommitted; OffsetLag grows and on-demand mode adds pollers while it grows, then removes them once caught up (sandbox/MODEL.md, Faults: "slow consumer")',
+    aws: 'the records wait in the topic, uncommitted; OffsetLag grows and on-demand mode adds pollers while it is too high, then removes them once it is low (sandbox/MODEL.md, Faults: "slow consumer")',
   });
 });
 

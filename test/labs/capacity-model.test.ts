@@ -64,4 +64,23 @@ test('filters reduce the load the function sees; parallel by key shortens a batc
   assert.ok(model.maxThroughputPerSec > sequential.maxThroughputPerSec);
 });
 
+test('on-demand pollers in the model follow the sandbox rule: one poller while the lag holds under a batch, one per partition when it cannot keep up', () => {
+  assert.is(capacityModel(lab1).stages[0].pollers, 1, 'lab 1: about 35 records of lag, under one batch of 100');
+  const overloaded: LabSpec = { ...lab1, traffic: { ...lab1.traffic, ratePerSec: 200 }, processor: { ...lab1.processor, processingMsPerRecord: 100 } };
+  const model = capacityModel(overloaded);
+  assert.is(model.stages[0].pollers, lab1.topic.partitions, 'saturated: the lag keeps asking for pollers up to the partitions');
+  assert.is(model.maxThroughputPerSec, 120, 'then the partition ceiling: 12 × 10 per second');
+  assert.is(model.expectedBatchSize, 100, 'past the ceiling the backlog fills every batch');
+});
+
+test('provisioned pollers in the model start at the minimum, and 5 invocations a poller bound the concurrency', () => {
+  assert.is(capacityModel(lab4).stages[0].pollers, lab4.kafkaEsm.provisionedPollers!.minimum);
+  const onePoller: LabSpec = { ...lab1, kafkaEsm: { ...lab1.kafkaEsm, provisionedPollers: { minimum: 1, maximum: 1 } } };
+  assert.is(capacityModel(onePoller).stages[0].concurrencyLimit, 5);
+  assert.match(capacityModel(onePoller).stages[0].concurrencyBound, '1 poller × 5 invocations');
+  const reserved: LabSpec = { ...lab1, processor: { ...lab1.processor, reservedConcurrency: 3 } };
+  assert.is(capacityModel(reserved).stages[0].concurrencyLimit, 3);
+  assert.match(capacityModel(reserved).stages[0].concurrencyBound, 'reserved concurrency 3');
+});
+
 test.run();

@@ -220,7 +220,7 @@ test('provisioned scales up within seconds when invocations queue', async () => 
 });
 
 test('a batch retried forever does not hold up a rebalance: its partition stays blocked, the others progress on the new pollers', async () => {
-  // On-demand, one evaluation a second: the growing lag triples the pollers while the poison
+  // On-demand, one evaluation a second: the growing lag adds pollers while the poison
   // batch keeps failing. The rebalance hands the failing batch back to its partition (uncommitted,
   // as a consumer that loses a partition leaves its uncommitted records to the next owner).
   const h = setup({
@@ -251,6 +251,41 @@ test('a batch retried forever does not hold up a rebalance: its partition stays 
   assert.ok(poisonAttempts.length > 10, `still retrying (${poisonAttempts.length} attempts)`);
   assert.ok(poisonAttempts.every((b) => b.every((r) => r.partition === 0)), 'only its own partition is held with it');
   assert.equal(h.overlaps, [], 'never two batches of a partition in flight, across the handover too');
+  await stop(h);
+});
+
+/** Pollers that change at every evaluation, to force a rebalance between every two attempts. */
+function everyEvaluationRebalances(counts: number[], intervalMs: number): PollerScaling {
+  let i = 0;
+  return {
+    mode: 'provisioned',
+    evaluationIntervalMs: intervalMs,
+    invocationsPerPoller: 5,
+    pollers: () => counts[Math.min(i, counts.length - 1)],
+    evaluate: () => counts[Math.min(++i, counts.length - 1)],
+  };
+}
+
+test('retry counts survive rebalances: a poison record is invoked MaximumRetryAttempts + 1 times, no more, then reaches the destination once', async () => {
+  const h = setup({
+    scaling: everyEvaluationRebalances([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 400),
+    rules: { batchSize: 5, failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 6, hasDestination: true } },
+    destination: true,
+    durationMs: () => 300,
+    outcome: (rs) => (rs.some((r) => r.partition === 0 && r.offset === 0) ? { kind: 'function-error', message: 'poison' } : { kind: 'success', response: null }),
+  });
+  for (let step = 0; step < 40; step++) {
+    for (let p = 0; p < 12; p++) h.engine.push([record(p, step, h.clock.now())]);
+    await runFor(h, 100);
+  }
+  await runFor(h, 20_000, 20);
+  assert.is(h.engine.snapshot().pollers, 12, 'eleven rebalances happened');
+  const poisonAttempts = h.invocations.filter((b) => b.some((r) => r.partition === 0 && r.offset === 0)).length;
+  assert.is(poisonAttempts, 7, 'the first invocation and six retries, across the rebalances');
+  const delivered = h.deliveries.flatMap((d) => d.records).filter((r) => r.partition === 0 && r.offset === 0);
+  assert.is(delivered.length, 1);
+  assert.is(h.deliveries.find((d) => d.records.includes(delivered[0]))?.invokeCount, 7);
+  assert.is(lastCommit(h).get('bookings-0'), 40, 'its partition moved on past it');
   await stop(h);
 });
 

@@ -10,30 +10,51 @@ test('on-demand starts with one poller and evaluates every minute, compressed by
   assert.is(new OnDemandScaling(12, 60).evaluationIntervalMs, 1_000);
 });
 
-test('on-demand: growing lag reaches one poller per partition within three evaluations, never more', () => {
-  const s = new OnDemandScaling(12);
-  const counts = [100, 200, 400, 800, 1600].map((lag) => s.evaluate({ ...calm, offsetLag: lag }));
-  assert.equal(counts, [3, 9, 12, 12, 12]);
-  const small = new OnDemandScaling(2);
-  assert.is(small.evaluate({ ...calm, offsetLag: 10 }), 2);
-  assert.is(small.evaluate({ ...calm, offsetLag: 20 }), 2);
+test('on-demand: a lag above a full batch per poller asks for one poller per batch of lag, in effect one evaluation later', () => {
+  const s = new OnDemandScaling(12, 1, 100);
+  assert.is(s.evaluate({ ...calm, offsetLag: 350 }), 1, 'decided now, applied at the next evaluation');
+  assert.is(s.pendingPollers(), 4);
+  assert.is(s.evaluate({ ...calm, offsetLag: 900 }), 4, 'the change made a minute ago is in effect');
+  assert.is(s.pendingPollers(), 9);
+  assert.is(s.evaluate({ ...calm, offsetLag: 5_000 }), 9);
+  assert.is(s.evaluate({ ...calm, offsetLag: 5_000 }), 12, 'never more pollers than partitions');
+  assert.is(s.evaluate({ ...calm, offsetLag: 9_000 }), 12);
+});
+
+test('on-demand: a large steady backlog scales out, it does not have to keep growing', () => {
+  const s = new OnDemandScaling(12, 1, 100);
+  const counts = [2_000, 2_000, 2_000, 2_000].map((lag) => s.evaluate({ ...calm, offsetLag: lag }));
+  assert.equal(counts, [1, 12, 12, 12]);
 });
 
 test('on-demand: the lag a batching window holds anyway does not add pollers', () => {
   const s = new OnDemandScaling(12, 1, 100);
-  assert.equal([50, 90, 60, 99].map((lag) => s.evaluate({ ...calm, offsetLag: lag })), [1, 1, 1, 1]);
-  assert.is(s.evaluate({ ...calm, offsetLag: 250 }), 3, 'more than a batch per poller, and growing');
+  assert.equal([50, 90, 60, 99, 100].map((lag) => s.evaluate({ ...calm, offsetLag: lag })), [1, 1, 1, 1, 1]);
+  assert.is(s.pendingPollers(), undefined);
 });
 
-test('on-demand: shrinking lag holds, caught-up lag scales in one at a time, throttling backs off', () => {
-  const s = new OnDemandScaling(12);
+test('on-demand: a low lag (not only zero) removes one poller after three low evaluations; a middling lag holds', () => {
+  const s = new OnDemandScaling(12, 1, 100);
+  s.evaluate({ ...calm, offsetLag: 600 });
+  assert.is(s.evaluate({ ...calm, offsetLag: 400 }), 6, 'in effect');
+  assert.equal([300, 260, 300, 300].map((lag) => s.evaluate({ ...calm, offsetLag: lag })), [6, 6, 6, 6], 'above half a batch per remaining poller: hold');
+  assert.equal([240, 200, 100].map((lag) => s.evaluate({ ...calm, offsetLag: lag })), [6, 6, 6], 'three low evaluations decide one fewer');
+  assert.is(s.pendingPollers(), 5);
+  assert.is(s.evaluate({ ...calm, offsetLag: 100 }), 5, 'applied one evaluation later');
+});
+
+test('on-demand: throttling removes a poller even with a high lag', () => {
+  const s = new OnDemandScaling(12, 1, 10);
   s.evaluate({ ...calm, offsetLag: 100 });
-  s.evaluate({ ...calm, offsetLag: 200 });
-  assert.is(s.evaluate({ ...calm, offsetLag: 150 }), 9, 'lag falling: hold');
-  assert.is(s.evaluate(calm), 9);
-  assert.is(s.evaluate(calm), 9);
-  assert.is(s.evaluate(calm), 8, 'third calm evaluation removes one');
-  assert.is(s.evaluate({ ...calm, throttled: true, offsetLag: 500 }), 7);
+  assert.is(s.evaluate({ ...calm, offsetLag: 100 }), 10);
+  assert.is(s.evaluate({ ...calm, throttled: true, offsetLag: 500 }), 10);
+  assert.is(s.evaluate({ ...calm, offsetLag: 0 }), 9);
+});
+
+test('on-demand: no lag keeps one poller; a two-partition topic gets two pollers at most', () => {
+  const s = new OnDemandScaling(2);
+  assert.equal([0, 0, 0, 0].map((lag) => s.evaluate({ ...calm, offsetLag: lag })), [1, 1, 1, 1]);
+  assert.equal([10, 20, 30].map((lag) => s.evaluate({ ...calm, offsetLag: lag })), [1, 2, 2]);
 });
 
 test('provisioned: starts at the minimum, scales within seconds up to the maximum and partitions', () => {

@@ -12,15 +12,20 @@
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { pathToFileURL } from 'node:url';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { lambdaContext } from './lambda-context.mjs';
 import { captureOutput } from './log-capture.mjs';
 
 const port = parentPort;
 if (!port) throw new Error('environment-worker.mjs runs inside a worker thread started by the local Lambda runtime.');
 
-/** @type {import('../protocol.ts').EnvironmentSettings} */
-const settings = workerData;
+// A thread may be started ahead of need (../spare-runtimes.ts): it becomes a given function's
+// environment, with that function's process.env, only when the start message comes.
+/** @type {import('../protocol.ts').StartMessage} */
+const start = await new Promise((resolve) => port.once('message', resolve));
+const settings = start.settings;
+for (const key of Object.keys(process.env)) delete process.env[key];
+Object.assign(process.env, start.env);
 /** @param {import('../protocol.ts').WorkerMessage} message */
 const post = (message) => port.postMessage(message);
 

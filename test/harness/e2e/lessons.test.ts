@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabRunResult } from '../../../harness/run-result.ts';
 import { closeBrowser, inkedPixels, openFile, REPORTS } from '../../browser/support.ts';
+import { lagTooHigh } from '../../../sandbox/kafka-esm/on-demand-lag.ts';
 import { runJson } from './support.ts';
 
 let all: LabRunResult[] = [];
@@ -38,6 +39,39 @@ test('the HTML report of the run opens in Chromium with no error, and its charts
   await page.close();
 });
 
+/** The poller count held longest over the measured seconds (after warm-up, while load is offered). */
+function settledPollers(result: LabRunResult): number {
+  const held = new Map<number, number>();
+  for (const point of result.timeline) {
+    if (point.t < result.config.traffic.warmUpSec || point.offered === 0) continue;
+    held.set(point.pollers, (held.get(point.pollers) ?? 0) + 1);
+  }
+  return [...held].sort((a, b) => b[1] - a[1])[0][0];
+}
+
+test('the capacity model and the sandbox agree on every lab: pollers, ceiling, and the batch a target states', () => {
+  for (const lab of all) {
+    const kafka = lab.model.stages.find((s) => s.source === 'kafka')!;
+    if (lab.config.kafkaEsm.provisionedPollers) {
+      assert.is(settledPollers(lab), kafka.pollers, `${lab.lab}: Kafka pollers over the measured window (model ${kafka.pollers})`);
+    } else {
+      // On-demand pollers scale in one step per three low evaluations, so a quick run may end
+      // before a start-up scale-out is undone: the model's count must be the one the measured lag
+      // keeps (not too high for it), and the sandbox never runs fewer.
+      const lags = lab.timeline.filter((p) => p.t >= lab.config.traffic.warmUpSec && p.offered > 0).map((p) => p.offsetLag).sort((a, b) => a - b);
+      const medianLag = lags[Math.floor(lags.length / 2)];
+      assert.not.ok(lagTooHigh(medianLag, kafka.pollers!, lab.config.kafkaEsm.batchSize), `${lab.lab}: median lag ${medianLag} would scale the model's ${kafka.pollers} pollers out`);
+      assert.ok(settledPollers(lab) >= kafka.pollers!, `${lab.lab}: ${settledPollers(lab)} pollers, fewer than the model's ${kafka.pollers}`);
+    }
+    assert.ok(lab.throughputPerSec <= lab.model.maxThroughputPerSec * 1.05, `${lab.lab}: ${lab.throughputPerSec}/s above the model's ceiling`);
+    const batch = lab.config.targets.local.avgBatchSize;
+    if (batch) {
+      assert.is(batch.expected, Math.round(lab.model.expectedBatchSize), `${lab.lab}: the target states the model's batch`);
+      assert.ok(Math.abs(lab.avgBatchSize - lab.model.expectedBatchSize) <= lab.model.expectedBatchSize * batch.tolerance, `${lab.lab}: batch ${lab.avgBatchSize}, model ${lab.model.expectedBatchSize}`);
+    }
+  }
+});
+
 test("lab 2's median latency is well below lab 1's", () => {
   const [lab1, lab2] = all;
   assert.ok(lab2.endToEndMs.p50 * 3 < lab1.endToEndMs.p50, `lab 2 p50 ${lab2.endToEndMs.p50} ms vs lab 1 ${lab1.endToEndMs.p50} ms`);
@@ -61,6 +95,11 @@ test("lab 3 sustains the rate lab 1's configuration cannot", async () => {
   assert.ok(slow.throughputPerSec < 0.8 * slow.offeredPerSec, `lab 1 at lab 3's traffic: ${slow.throughputPerSec}/s of ${slow.offeredPerSec}/s`);
   // The partition ceiling: 12 partitions, one batch in flight each, 100 ms a booking.
   assert.ok(slow.throughputPerSec <= slow.model.maxThroughputPerSec * 1.05, `${slow.throughputPerSec}/s against the model's ceiling ${slow.model.maxThroughputPerSec}/s`);
+  assert.ok(slow.throughputPerSec >= slow.model.maxThroughputPerSec * 0.8, `${slow.throughputPerSec}/s approaches the ceiling once the pollers have scaled out`);
+  // On-demand pollers grow while the backlog stays high, up to one per partition (the model's figure).
+  const changes = slow.timeline.filter((p, i) => i > 0 && p.pollers !== slow.timeline[i - 1].pollers);
+  assert.ok(changes.length >= 1 && changes.every((p) => p.pollers > 1 && p.offsetLag > slow.config.kafkaEsm.batchSize), `pollers grew with a high lag: ${changes.map((p) => `${p.pollers}@${p.t}s lag ${p.offsetLag}`).join(', ')}`);
+  assert.is(Math.max(...slow.timeline.map((p) => p.pollers)), slow.model.stages[0].pollers);
   assert.ok(slow.targets.some((t) => !t.pass), 'a target fails');
   assert.is(slow.lost, 0, 'slow is not lossy: the drain catches up');
 });
