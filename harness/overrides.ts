@@ -1,7 +1,7 @@
 // `--set path=value`: a what-if experiment on any LabSpec field, validated like the spec itself.
 // The value is JSON when it parses as JSON (numbers, booleans, objects, arrays), a plain string
 // otherwise; `unset` removes the field so the AWS default applies.
-import { LabSpecError, validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
+import { KAFKA_WINDOW_IS_ONE_WAY, LabSpecError, validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
 import { EventPatternError, FilterCriteriaError, parseFilterCriteria } from '../sandbox/filter/index.ts';
 import { UsageError } from './targets/target.ts';
 
@@ -79,6 +79,17 @@ export function parseOverride(text: string): Override {
   }
   if (raw === '') throw new UsageError(`--set ${path}= has no value: give a value, or "unset" to use the AWS default.`);
   return { path, value: raw === 'unset' ? undefined : parseValue(raw), text };
+}
+
+/** True when the overrides take a batching window the lab sets back to the Kafka default. */
+export function unsetsKafkaWindow(lab: LabSpec, overrides: Override[]): boolean {
+  const last = overrides.filter((o) => o.path === 'kafkaEsm.batchingWindowSeconds').at(-1);
+  return last !== undefined && last.value === undefined && lab.kafkaEsm.batchingWindowSeconds !== undefined;
+}
+
+/** What the run must say about its overrides, as a note (local) or a refusal (AWS). */
+export function overrideCaveats(lab: LabSpec, overrides: Override[]): string[] {
+  return unsetsKafkaWindow(lab, overrides) ? [`kafkaEsm.batchingWindowSeconds=unset: ${KAFKA_WINDOW_IS_ONE_WAY}. Locally every run starts a new mapping, so the default applies here.`] : [];
 }
 
 function parseValue(raw: string): unknown {

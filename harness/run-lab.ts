@@ -3,14 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { bookingSchedule } from '../handlers/shared/schedule.ts';
 import { capacityModel } from '../labs/capacity-model.ts';
-import { validateLabSpec, type LabSpec, type TrafficSpec } from '../labs/lab-spec.ts';
+import { KAFKA_WINDOW_IS_ONE_WAY, validateLabSpec, type LabSpec, type TrafficSpec } from '../labs/lab-spec.ts';
 import type { LiveRun } from './dashboard/live-feed.ts';
 import { account } from './accounting.ts';
 import { checkTargets } from './check-targets.ts';
-import { applyOverrides, checkFilterSyntax, type Override } from './overrides.ts';
+import { applyOverrides, checkFilterSyntax, overrideCaveats, unsetsKafkaWindow, type Override } from './overrides.ts';
 import type { EventCounts, LabRunResult, TimelinePoint } from './run-result.ts';
 import { average, batchSizeDistribution, latencyHistogram, round, summarize, sustainedThroughput } from './stats.ts';
-import type { LabTarget, LiveSample } from './targets/target.ts';
+import { UsageError, type LabTarget, type LiveSample } from './targets/target.ts';
 
 /** Time between preparing the pipeline and the first intended send. */
 const LEAD_MS = 1_000;
@@ -87,6 +87,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runLab(lab: LabSpec, target: LabTarget, options: RunOptions = {}): Promise<LabRunResult> {
   const spec = effectiveSpec(lab, options);
+  if (target.place === 'aws' && unsetsKafkaWindow(lab, options.overrides ?? [])) {
+    throw new UsageError(`--set kafkaEsm.batchingWindowSeconds=unset cannot run on AWS: ${KAFKA_WINDOW_IS_ONE_WAY}. Measure the default locally (drop --target aws), or on AWS with lab 1 deployed on a fresh stack (npm run destroy -- --all, then npm run deploy -- 01-baseline).`);
+  }
   const model = capacityModel(spec);
   const wallStart = Date.now();
   const traffic = spec.traffic;
@@ -200,8 +203,10 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
       timeline: buildTimeline(startAtMs, Math.max(loadEnd, Date.now()), schedule.map((e) => e.intendedAt), observations.processed, samples),
       latencyHistogram: latencyHistogram(measured.map((p) => p.endToEndMs)),
       batchSizes: batchSizeDistribution(observations.batchSizes),
+      warnings: prepared.warnings?.() ?? [],
       notes: [
         ...prepared.notes(),
+        ...overrideCaveats(lab, options.overrides ?? []),
         ...(accounting.lostSeqs.length > 0 ? [`Lost seqs (first ${accounting.lostSeqs.length}): ${accounting.lostSeqs.join(', ')}`] : []),
         ...(accounting.duplicated > 0 ? [`${accounting.duplicated} events were handled more than once (at-least-once delivery; seqs ${accounting.duplicatedSeqs.join(', ')})`] : []),
       ],

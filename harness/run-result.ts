@@ -87,6 +87,8 @@ export interface LabRunResult extends EventCounts {
   batchSizes: Array<{ size: number; count: number }>;
   /** What this place does not model, and anything compressed (time scale). */
   notes: string[];
+  /** Behaviour the run's function or configuration caused that the participant should know of. */
+  warnings?: string[];
   wallSeconds: number;
 }
 

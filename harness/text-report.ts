@@ -16,6 +16,7 @@ export function renderTargets(result: LabRunResult): string {
     '',
     `${result.lab} (${result.target}) — ${result.passed ? 'PASS' : 'FAIL'}${result.overrides.length ? `  [--set ${result.overrides.join(' --set ')}]` : ''}`,
     ...result.targets.map((t) => `  ${t.pass ? 'pass' : 'FAIL'}  ${t.name}: ${t.actual} (expected ${t.expected}) — ${t.reason}`),
+    ...(result.warnings ?? []).map((w) => `  warning: ${w}`),
     `  accounting: published ${result.published} = processed ${result.processed} + filtered ${result.filtered} + dead-lettered ${result.deadLettered}${result.waiting > 0 ? ` + still waiting ${result.waiting}` : ''} + lost ${result.lost}; ${result.duplicated} handled more than once`,
     ...scalingLine(result),
     `  model: batch ${result.model.expectedBatchSize}, latency floor ${result.model.latencyFloorMs} ms, ceiling ${result.model.maxThroughputPerSec}/s (${result.model.bottleneck}); measured: batch ${result.avgBatchSize}, p50 ${result.endToEndMs.p50} ms, ${result.throughputPerSec}/s`,

@@ -5,10 +5,9 @@
 // invocations at once than the account allows deploys fine and is then throttled, which reads as
 // a latency or loss problem; deploy says so first, from GetAccountSettings.
 import { capacityModel } from './capacity-model.ts';
-import type { LabSpec } from './lab-spec.ts';
+import { MIN_UNRESERVED_CONCURRENCY, type LabSpec } from './lab-spec.ts';
 
-/** AWS: reserved concurrency may not bring the unreserved pool below 100. */
-export const MIN_UNRESERVED_CONCURRENCY = 100;
+export { MIN_UNRESERVED_CONCURRENCY };
 
 export interface AccountConcurrency {
   /** AccountLimit.ConcurrentExecutions */

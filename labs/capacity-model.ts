@@ -10,10 +10,14 @@ import {
   type ProcessorSpec,
 } from './lab-spec.ts';
 
-/** AWS: one provisioned Kafka poller handles up to 5 concurrent invocations. */
+/** AWS: one provisioned Kafka poller handles up to 5 concurrent invocations... */
 export const INVOCATIONS_PER_KAFKA_POLLER = 5;
+/** ...and up to 5 MB/s (read as MiB, like the 6 MB payload limit). */
+export const KAFKA_POLLER_BYTES_PER_SEC = 5 * 1024 * 1024;
 /** AWS: SQS standard scaling starts with 5 concurrent batches... */
 export const SQS_INITIAL_CONCURRENCY = 5;
+/** ...and, without MaximumConcurrency, scales back "to 5 (as low as 2)" when traffic is low. */
+export const SQS_IDLE_CONCURRENCY = 2;
 /** ...and adds up to 300 per minute... */
 export const SQS_CONCURRENCY_STEP_PER_MINUTE = 300;
 /** ...up to 1,250 without MaximumConcurrency. */
@@ -95,7 +99,9 @@ function kafkaStage(spec: LabSpec, rate: number, recordMs: ProcessorSpec): Stage
   const fullBatchMs = Math.max(batchDurationMs(sizeCap, recordMs), 0.001);
   // Every poller drives at most 5 invocations and a partition has one batch in flight.
   const concurrencyAt = (pollers: number) => Math.min(partitions, pollers * INVOCATIONS_PER_KAFKA_POLLER, reserved ?? Infinity);
-  const ceilingAt = (pollers: number) => (concurrencyAt(pollers) * sizeCap * 1000) / fullBatchMs;
+  // A poller also reads at most 5 MB/s: large events hit that before the invocation limit.
+  const bytesCeilingAt = (pollers: number) => (pollers * KAFKA_POLLER_BYTES_PER_SEC) / spec.traffic.eventBytes;
+  const ceilingAt = (pollers: number) => Math.min((concurrencyAt(pollers) * sizeCap * 1000) / fullBatchMs, bytesCeilingAt(pollers));
   const steady = (pollers: number) => steadyBatch(passRate, pollers, partitions, windowMs, sizeCap, recordMs, ceilingAt(pollers));
 
   let pollers = provisioned ? Math.min(provisioned.minimum, partitions) : 1;
@@ -118,6 +124,9 @@ function kafkaStage(spec: LabSpec, rate: number, recordMs: ProcessorSpec): Stage
   if (reserved !== undefined && reserved === concurrencyLimit && reserved < partitions) concurrencyBound = `reserved concurrency ${reserved}`;
   else if (concurrencyLimit < partitions) concurrencyBound = `${maxPollers} poller${maxPollers === 1 ? "" : "s"} × ${INVOCATIONS_PER_KAFKA_POLLER} invocations`;
   const { batch } = steady(pollers);
+  const invocationCeiling = (concurrencyLimit * sizeCap * 1000) / fullBatchMs;
+  const bytesCeiling = bytesCeilingAt(maxPollers);
+  if (bytesCeiling < invocationCeiling) concurrencyBound = `${maxPollers} poller${maxPollers === 1 ? '' : 's'} × 5 MB/s of ${spec.traffic.eventBytes}-byte events`;
   return {
     source: 'kafka',
     pollers,
@@ -126,7 +135,7 @@ function kafkaStage(spec: LabSpec, rate: number, recordMs: ProcessorSpec): Stage
     concurrencyBound,
     expectedBatchSize: round(Math.max(1, batch)),
     batchDurationMs: round(batchDurationMs(batch, recordMs)),
-    maxThroughputPerSec: round((concurrencyLimit * sizeCap * 1000) / fullBatchMs),
+    maxThroughputPerSec: round(Math.min(invocationCeiling, bytesCeiling)),
   };
 }
 

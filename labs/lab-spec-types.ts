@@ -58,7 +58,7 @@ export interface ProcessorSpec {
   memoryMb: number;
   /** 1..840 s: a Kafka ESM function may not time out after 14 minutes. */
   timeoutSeconds: number;
-  /** 0..1000; unset means unreserved (the account pool). */
+  /** 0..900 (the account's 1,000 less the 100 AWS keeps unreserved); unset means unreserved. */
   reservedConcurrency?: number;
 }
 
@@ -69,7 +69,7 @@ export interface SqsBufferSpec {
   batchingWindowSeconds?: number;
   /** ScalingConfig.MaximumConcurrency 2..1000; unset means the standard scaling limit. */
   maximumConcurrency?: number;
-  /** SQS provisioned mode: minimum 2..200, maximum 2..2000. */
+  /** SQS provisioned mode: minimum 2..200, maximum 2..10000. */
   provisionedPollers?: PollerRange;
   /** 0..43200 s, and not shorter than the processor's timeout. */
   visibilityTimeoutSeconds: number;

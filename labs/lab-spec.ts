@@ -8,6 +8,19 @@ export * from './lab-spec-types.ts';
 
 /** The AWS default MaximumBatchingWindowInSeconds for Kafka event sources, when unset. */
 export const KAFKA_DEFAULT_BATCHING_WINDOW_MS = 500;
+/**
+ * AWS: once a Kafka mapping's batching window is set, "you cannot revert back to the 500 ms
+ * default batching window [...] you must create a new event source mapping"
+ * (invocation-eventsourcemapping.html, batching behavior).
+ */
+export const KAFKA_WINDOW_IS_ONE_WAY =
+  "on AWS a Kafka mapping's batching window cannot go back to the 500 ms default once it has been set: the mapping must be deleted and created again (invocation-eventsourcemapping.html, batching behavior)";
+/** AWS: an account's concurrency is 1,000 by default (gettingstarted-limits.html). */
+export const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
+/** AWS: reserved concurrency may not bring the unreserved pool below 100 (configuration-concurrency.html). */
+export const MIN_UNRESERVED_CONCURRENCY = 100;
+/** "You can reserve up to the Unreserved account concurrency value minus 100": 900 by default. */
+export const MAX_RESERVED_CONCURRENCY = DEFAULT_ACCOUNT_CONCURRENCY - MIN_UNRESERVED_CONCURRENCY;
 /** The Lambda synchronous invocation payload limit, which also caps a Kafka ESM batch. */
 export const INVOKE_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
@@ -33,11 +46,11 @@ const RULES = {
   partitions: `A topic needs at least 1 partition; MSK Serverless allows up to 2400 per cluster (https://docs.aws.amazon.com/msk/latest/developerguide/limits.html)`,
   memory: `Lambda memory is 128..10240 MB (${DOCS}gettingstarted-limits.html)`,
   kafkaTimeout: `A function behind a Kafka ESM may time out after at most 14 minutes (840 s) (${DOCS}with-msk.html)`,
-  reserved: `Reserved concurrency is 0..1000 with the default account concurrency limit (${DOCS}configuration-concurrency.html)`,
+  reserved: `Reserved concurrency is 0..900 with the default account concurrency of 1,000: AWS keeps at least 100 unreserved (${DOCS}configuration-concurrency.html)`,
   sqsBatch: `SQS ESM BatchSize is 1..10000 for a standard queue (${DOCS}services-sqs-parameters.html)`,
   sqsWindow: `An SQS ESM with BatchSize over 10 needs MaximumBatchingWindowInSeconds of at least 1 (${DOCS}services-sqs-parameters.html)`,
   sqsConcurrency: `ScalingConfig MaximumConcurrency is 2..1000 (${DOCS}services-sqs-scaling.html)`,
-  sqsPollers: `SQS provisioned mode: MinimumPollers 2..200, MaximumPollers 2..2000 and at least MinimumPollers (${DOCS}services-sqs-scaling.html)`,
+  sqsPollers: `SQS provisioned mode: MinimumPollers 2..200, MaximumPollers 2..10000 and at least MinimumPollers (${DOCS}services-sqs-scaling.html, API_ProvisionedPollerConfig.html)`,
   sqsModes: `An SQS ESM uses either MaximumConcurrency or provisioned pollers, not both (${DOCS}services-sqs-scaling.html)`,
   visibility: `A queue's visibility timeout is 0..43200 s and must be at least the function timeout, or CreateEventSourceMapping fails (${DOCS}services-sqs-configure.html)`,
   receiveCount: `A redrive policy's maxReceiveCount is 1..1000 (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html)`,
@@ -243,7 +256,7 @@ function checkProcessor(c: Checker, spec: LabSpec): void {
   c.oneOf('processor.mode', p.mode, ['sequential', 'parallel-by-key'] as const, 'the booking processor runs records in order or in parallel by key');
   c.int('processor.memoryMb', p.memoryMb, 128, 10240, RULES.memory);
   c.int('processor.timeoutSeconds', p.timeoutSeconds, 1, 840, RULES.kafkaTimeout);
-  if (p.reservedConcurrency !== undefined) c.int('processor.reservedConcurrency', p.reservedConcurrency, 0, 1000, RULES.reserved);
+  if (p.reservedConcurrency !== undefined) c.int('processor.reservedConcurrency', p.reservedConcurrency, 0, MAX_RESERVED_CONCURRENCY, RULES.reserved);
 }
 
 function checkSqsBuffer(c: Checker, spec: LabSpec): void {
@@ -255,11 +268,11 @@ function checkSqsBuffer(c: Checker, spec: LabSpec): void {
     c.fail('sqsBuffer.batchingWindowSeconds', q.batchingWindowSeconds, `at least 1 because sqsBuffer.batchSize is ${q.batchSize} (> 10)`, RULES.sqsWindow);
   }
   if (q.maximumConcurrency !== undefined) c.int('sqsBuffer.maximumConcurrency', q.maximumConcurrency, 2, 1000, RULES.sqsConcurrency);
-  if (q.provisionedPollers !== undefined && c.object('sqsBuffer.provisionedPollers', q.provisionedPollers, 'an object {"minimum": 2..200, "maximum": 2..2000}, or unset', RULES.sqsPollers)) {
+  if (q.provisionedPollers !== undefined && c.object('sqsBuffer.provisionedPollers', q.provisionedPollers, 'an object {"minimum": 2..200, "maximum": 2..10000}, or unset', RULES.sqsPollers)) {
     const { minimum, maximum } = q.provisionedPollers;
     const minOk = c.int('sqsBuffer.provisionedPollers.minimum', minimum, 2, 200, RULES.sqsPollers);
-    if (c.int('sqsBuffer.provisionedPollers.maximum', maximum, 2, 2000, RULES.sqsPollers) && minOk && maximum < minimum) {
-      c.fail('sqsBuffer.provisionedPollers.maximum', maximum, `at least the minimum (${minimum}) and at most 2000`, RULES.sqsPollers);
+    if (c.int('sqsBuffer.provisionedPollers.maximum', maximum, 2, 10000, RULES.sqsPollers) && minOk && maximum < minimum) {
+      c.fail('sqsBuffer.provisionedPollers.maximum', maximum, `at least the minimum (${minimum}) and at most 10000`, RULES.sqsPollers);
     }
     if (q.maximumConcurrency !== undefined) {
       c.fail('sqsBuffer.maximumConcurrency', q.maximumConcurrency, 'unset when sqsBuffer.provisionedPollers is set', RULES.sqsModes);

@@ -83,7 +83,7 @@ function labSection(lab: LabRunResult, index: number, shared: string[], charts: 
     `<section class="lab" id="${anchor}">` +
     `<h2>${badge(lab.passed)} Lab ${esc(lab.config.number)}: ${esc(lab.title)}</h2>` +
     `<p class="meta">${esc(lab.lab)} · ${esc(lab.target)} · run ${esc(lab.runId)} · started ${esc(lab.startedAt)} · ${fmtNum(lab.wallSeconds, 1)} s wall clock${overrides}</p>` +
-    `<p class="teaches">${esc(lab.config.teaches)}</p>${noteList(own, 'notes')}${kpis(lab)}` +
+    `<p class="teaches">${esc(lab.config.teaches)}</p>${noteList((lab.warnings ?? []).map((w) => `Warning: ${w}`), 'notes')}${noteList(own, 'notes')}${kpis(lab)}` +
     `<div class="grid">${figures.map((f) => f.html).join('')}</div>` +
     `<h3>Targets</h3>${targetsTable(lab)}` +
     `<h3>Capacity model next to the measurement</h3>${capacityTable(lab)}` +

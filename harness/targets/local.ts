@@ -32,7 +32,7 @@ export function localNotes(timeScale: number): string[] {
   return [
     'Local sandbox: a real Kafka broker and ElasticMQ; the Lambda service and event source mappings are emulated (sandbox/MODEL.md).',
     `Scaling timers are compressed: one AWS minute of on-demand poller or SQS scaling is ${(60 / timeScale).toFixed(1)} s here (timeScale ${timeScale}).`,
-    'Not modelled: AWS network and invoke overheads (local latencies are lower than on AWS), undocumented poller internals, the 5 MB/s per-poller limit, IAM/TLS/VPC networking.',
+    'Not modelled: AWS network and invoke overheads (local latencies are lower than on AWS), undocumented poller internals, the 1 MB/s per SQS poller, IAM/TLS/VPC networking.',
   ];
 }
 
@@ -100,6 +100,7 @@ export class LocalTarget implements LabTarget {
 
     return {
       notes: () => localNotes(this.timeScale),
+      warnings: () => sandbox.snapshot().kafkaEsm.warnings,
       publish: async (plan: RunPlan): Promise<PublishSummary> => {
         const result = await sandbox.produce({ runId: plan.runId, startAtMs: plan.startAtMs, profile: plan.profile });
         return { published: result.published, poison: result.poison, failedToPublish: result.failedToPublish, sendDelaysMs: result.sendDelaysMs };

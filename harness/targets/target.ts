@@ -60,6 +60,8 @@ export interface LiveSample {
 export interface PreparedLab {
   /** Lines for the report header: what this place does not model, time compression, endpoints. */
   notes(): string[];
+  /** What the participant's configuration or code caused that AWS would do too, and may surprise. */
+  warnings?(): string[];
   publish(plan: RunPlan): Promise<PublishSummary>;
   sample(): Promise<LiveSample>;
   /** Whether every published event is accounted for (processed, filtered or dead-lettered). */

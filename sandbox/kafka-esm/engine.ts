@@ -4,9 +4,10 @@
 // sandbox/kafka-esm/kafka-fetcher.ts feeds it from a real broker.
 import type { Clock, Timer } from '../clock.ts';
 import { BatchAccumulator, type Batch } from './batch-accumulator.ts';
-import { decide, splitByAge, type Attempt, type FailureCondition, type FailureRules, type InvokeResult } from './failure-policy.ts';
+import { decide, KAFKA_ITEM_IDENTIFIER_SHAPE, splitByAge, type Attempt, type FailureCondition, type FailureRules, type InvokeResult } from './failure-policy.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { assignPartitions, type PollerScaling } from './poller-scaling.ts';
+import { PollerThroughput, recordBytes } from './poller-throughput.ts';
 import { groupByPartition, partitionKey, type PolledRecord } from './polled-record.ts';
 
 export interface DestinationDelivery {
@@ -33,6 +34,8 @@ export interface KafkaEsmRules {
   /** The mapping's filter criteria; a record that matches none is dropped and committed. */
   matches(record: PolledRecord): boolean;
   maxPayloadBytes?: number;
+  /** A poller's read rate (AWS: 5 MB/s); tests lower it. */
+  pollerBytesPerSec?: number;
 }
 
 /** The ESM's CloudWatch metrics (MetricsConfig EventCount group) plus what reports chart. */
@@ -54,10 +57,12 @@ export interface KafkaEsmSnapshot {
   offsetLag: number;
   waiting: number;
   counters: KafkaEsmCounters;
+  warnings: string[];
 }
 
 interface Poller {
   accumulator: BatchAccumulator;
+  throughput: PollerThroughput;
   partitions: Set<string>;
   inFlight: number;
   windowTimer?: Timer;
@@ -93,6 +98,8 @@ export class KafkaEsmEngine {
   /** Each record's invocations and retries so far, kept across rebalances until it is done. */
   private readonly history = new Map<string, { invocations: number; retries: number }>();
   private rebalanceTo: number | undefined;
+  /** Partial batch responses AWS would not accept: how many, and the first one's problem. */
+  private ignoredResponses = { count: 0, first: '' };
   private throttledSinceEvaluation = false;
   private scalingTimer?: Timer;
   private committing: Promise<void> = Promise.resolve();
@@ -115,6 +122,7 @@ export class KafkaEsmEngine {
       accumulator: new BatchAccumulator({ batchSize: this.rules.batchSize, windowMs: this.rules.windowMs, maxPayloadBytes: this.rules.maxPayloadBytes }),
       partitions: new Set(),
       inFlight: 0,
+      throughput: new PollerThroughput(this.rules.pollerBytesPerSec),
     };
   }
 
@@ -161,6 +169,15 @@ export class KafkaEsmEngine {
     return lag;
   }
 
+  /** What the run should warn about: behaviour a participant's function caused and may not expect. */
+  warnings(): string[] {
+    const { count, first } = this.ignoredResponses;
+    if (count === 0) return [];
+    return [
+      `the function returned a partial batch response AWS does not accept for Kafka ${count} time${count === 1 ? '' : 's'} (first: ${first}); AWS then retries the whole batch, and so did the sandbox. The accepted shape is ${KAFKA_ITEM_IDENTIFIER_SHAPE} (kafka-retry-configurations.html).`,
+    ];
+  }
+
   committedOffset(key: string): number | undefined {
     return this.offsets.committedOffset(key);
   }
@@ -173,6 +190,7 @@ export class KafkaEsmEngine {
       offsetLag: this.offsetLag(),
       waiting: this.pollers.reduce((sum, p) => sum + p.accumulator.waiting(), 0),
       counters: { ...this.counters },
+      warnings: this.warnings(),
     };
   }
 
@@ -190,15 +208,20 @@ export class KafkaEsmEngine {
     if (this.stopped || this.rebalanceTo !== undefined || !this.pollers.includes(poller)) return;
     poller.windowTimer?.cancel();
     poller.windowTimer = undefined;
+    let throttledByBytes = 0;
     while (poller.inFlight < this.scaling.invocationsPerPoller) {
+      throttledByBytes = poller.throughput.waitMs(this.clock.now());
+      if (throttledByBytes > 0) break;
       const batch = poller.accumulator.takeBatch(this.clock.now());
       if (!batch) break;
+      poller.throughput.spend(batch.records.reduce((sum, r) => sum + recordBytes(r), 0), this.clock.now());
       poller.inFlight++;
       this.track(this.runBatch(poller, batch));
     }
     const closesAt = poller.accumulator.windowClosesAt();
     if (closesAt !== undefined && poller.inFlight < this.scaling.invocationsPerPoller) {
-      poller.windowTimer = this.clock.after(closesAt - this.clock.now(), () => this.pump(poller));
+      const at = Math.max(closesAt, this.clock.now() + throttledByBytes);
+      poller.windowTimer = this.clock.after(at - this.clock.now(), () => this.pump(poller));
     }
   }
 
@@ -230,6 +253,7 @@ export class KafkaEsmEngine {
       invoked = true;
       for (const r of fresh) this.historyOf(r).invocations++;
       const decision = decide({ records: fresh, retries: attempt.retries }, result, this.rules.failure);
+      if (decision.ignoredResponse && this.ignoredResponses.count++ === 0) this.ignoredResponses.first = decision.ignoredResponse.reason;
       for (const record of decision.done) this.finish(record);
       if (decision.discard.length > 0) {
         const invokeCount = Math.max(...decision.discard.map((r) => this.historyOf(r).invocations));

@@ -1,7 +1,8 @@
 // What the ESM does with a batch after an invocation (DESIGN §3, kafka-retry-configurations):
 // - success: every record is done and its offset may be committed;
 // - ReportBatchItemFailures: only the records the function names are retried ("so Lambda can
-//   retry only the failed records"); the others are done;
+//   retry only the failed records"); the others are done; a response of another shape fails the
+//   whole batch;
 // - error or timeout: the whole batch is retried, or split in two when BisectBatchOnFunctionError
 //   is on (a split does not use up a retry);
 // - after MaximumRetryAttempts, or once a record is older than MaximumRecordAgeInSeconds, the
@@ -54,6 +55,8 @@ export interface Decision {
   condition?: FailureCondition;
   /** Throttles are not failures: they neither retry-count nor reach a destination. */
   throttled: boolean;
+  /** A partial batch response AWS ignores (the whole batch failed instead). */
+  ignoredResponse?: IgnoredResponse;
 }
 
 export function effectiveMaxRetries(rules: FailureRules): number {
@@ -69,37 +72,43 @@ export function splitByAge(records: PolledRecord[], now: number, rules: FailureR
   return { fresh: records.filter((r) => now - r.timestamp <= limit), expired };
 }
 
+/** The one shape AWS documents for a Kafka batch item failure (kafka-retry-configurations.html). */
+export const KAFKA_ITEM_IDENTIFIER_SHAPE = '{"itemIdentifier": {"partition": "<topic>-<partition>", "offset": <number>}}';
+
+/** A partial batch response AWS does not accept: it retries the whole batch instead. */
+export interface IgnoredResponse {
+  /** What was wrong, for the warning line of the run. */
+  reason: string;
+}
+
 /**
- * The Kafka partial batch response names a failed record as {partition: "<topic>-<partition>",
- * offset} (the shape Powertools for AWS Lambda emits for kafka-retry-configurations.html); the
- * string "<topic>-<partition>-<offset>" and {topic, partition: <number>, offset} are accepted
- * too. A malformed list fails the whole batch, as AWS treats an empty or unknown itemIdentifier.
+ * The records a Kafka partial batch response names. AWS documents one shape,
+ * {"partition": "<topic>-<partition>", "offset": <number>}, and: "If you return an empty valid
+ * JSON or null, the event source mapping will consider a batch as successfully processed. Any
+ * invalid topic-partition_number or offset returned that was not present in the invoked event
+ * will be treated as failure and entire batch will be retried." Any other shape (a string, a
+ * numeric partition, the SQS or Kinesis form) names no record of the event, so it fails the batch.
  */
-export function failedRecords(response: unknown, records: PolledRecord[]): Set<PolledRecord> | 'invalid' | undefined {
+export function failedRecords(response: unknown, records: PolledRecord[]): Set<PolledRecord> | IgnoredResponse | undefined {
   if (response === null || typeof response !== 'object') return undefined;
   const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
   if (failures === undefined || failures === null) return undefined;
-  if (!Array.isArray(failures)) return 'invalid';
+  if (!Array.isArray(failures)) return { reason: `batchItemFailures is ${JSON.stringify(failures)}, not a list` };
   const failed = new Set<PolledRecord>();
   for (const failure of failures) {
-    const id = (failure as { itemIdentifier?: unknown })?.itemIdentifier;
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
     const record = findRecord(id, records);
-    if (!record) return 'invalid';
+    if (!record) return { reason: `${JSON.stringify(failure)} names no record of the batch` };
     failed.add(record);
   }
   return failed;
 }
 
 function findRecord(id: unknown, records: PolledRecord[]): PolledRecord | undefined {
-  if (typeof id === 'string' && id.length > 0) {
-    return records.find((r) => `${partitionKey(r)}-${r.offset}` === id);
-  }
-  if (id && typeof id === 'object') {
-    const { topic, partition, offset } = id as { topic?: unknown; partition?: unknown; offset?: unknown };
-    if (typeof partition === 'string') return records.find((r) => partitionKey(r) === partition && r.offset === Number(offset));
-    return records.find((r) => (topic === undefined || r.topic === topic) && r.partition === Number(partition) && r.offset === Number(offset));
-  }
-  return undefined;
+  if (id === null || typeof id !== 'object') return undefined;
+  const { partition, offset } = id as { partition?: unknown; offset?: unknown };
+  if (typeof partition !== 'string' || typeof offset !== 'number') return undefined;
+  return records.find((r) => partitionKey(r) === partition && r.offset === offset);
 }
 
 export function decide(attempt: Attempt, result: InvokeResult, rules: FailureRules): Decision {
@@ -108,12 +117,14 @@ export function decide(attempt: Attempt, result: InvokeResult, rules: FailureRul
   }
   let failed: PolledRecord[];
   let done: PolledRecord[] = [];
+  let ignoredResponse: IgnoredResponse | undefined;
   if (result.kind === 'success') {
     const reported = rules.reportBatchItemFailures ? failedRecords(result.response, attempt.records) : undefined;
-    if (reported === undefined || (reported !== 'invalid' && reported.size === 0)) {
+    if (reported === undefined || (reported instanceof Set && reported.size === 0)) {
       return { done: attempt.records, retry: [], discard: [], throttled: false };
     }
-    if (reported === 'invalid') {
+    if (!(reported instanceof Set)) {
+      ignoredResponse = reported;
       failed = attempt.records;
     } else {
       done = attempt.records.filter((r) => !reported.has(r));
@@ -124,7 +135,7 @@ export function decide(attempt: Attempt, result: InvokeResult, rules: FailureRul
   }
 
   if (attempt.retries >= effectiveMaxRetries(rules)) {
-    return { done, retry: [], discard: failed, condition: 'RetryAttemptsExhausted', throttled: false };
+    return { done, retry: [], discard: failed, condition: 'RetryAttemptsExhausted', throttled: false, ignoredResponse };
   }
   // A partial failure already isolated the failed records; a function error is split.
   const bisect = rules.bisectBatchOnFunctionError && result.kind !== 'success' && failed.length > 1;
@@ -138,7 +149,8 @@ export function decide(attempt: Attempt, result: InvokeResult, rules: FailureRul
       ],
       discard: [],
       throttled: false,
+      ignoredResponse,
     };
   }
-  return { done, retry: [{ records: failed, retries: attempt.retries + 1 }], discard: [], throttled: false };
+  return { done, retry: [{ records: failed, retries: attempt.retries + 1 }], discard: [], throttled: false, ignoredResponse };
 }

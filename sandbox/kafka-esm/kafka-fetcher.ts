@@ -66,9 +66,10 @@ export async function startKafkaFetcher(options: FetcherOptions): Promise<KafkaF
         partition: batch.partition,
         offset: Number(m.offset),
         timestamp: Number(m.timestamp),
+        timestampType: timestampTypeOf(m),
         key: m.key ?? null,
         value: m.value ?? null,
-        headers: Object.entries(m.headers ?? {}).map(([name, v]) => ({ [name]: Buffer.isBuffer(v) ? v : Buffer.from(String(v ?? '')) })),
+        headers: separateHeaders(m.headers),
         polledAt: now,
       }));
       options.onHighWatermark(key, Number(batch.highWatermark));
@@ -135,6 +136,24 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
     promise.finally(() => clearTimeout(timer)),
     new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
   ]);
+}
+
+/**
+ * kafkajs keeps the record batch's timestamp type (attribute bit 3) on each message's batch
+ * context, outside its types; LOG_APPEND_TIME means the timestamp is the broker's append time.
+ */
+export function timestampTypeOf(message: object): PolledRecord['timestampType'] {
+  const context = (message as { batchContext?: { timestampType?: number } }).batchContext;
+  return context?.timestampType === 1 ? 'LOG_APPEND_TIME' : 'CREATE_TIME';
+}
+
+/**
+ * AWS's event lists each header as its own {key: bytes} object. kafkajs folds a repeated key
+ * into one array: unfold it, one entry per value.
+ */
+export function separateHeaders(headers: Record<string, unknown> | undefined): Array<Record<string, Buffer>> {
+  const toBuffer = (v: unknown) => (Buffer.isBuffer(v) ? v : Buffer.from(v === undefined || v === null ? '' : String(v)));
+  return Object.entries(headers ?? {}).flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).map((one) => ({ [name]: toBuffer(one) })));
 }
 
 /** AT_TIMESTAMP: a new group starts at the first offset at or after the timestamp. */

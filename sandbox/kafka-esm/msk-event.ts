@@ -19,7 +19,7 @@ export interface KafkaEventRecord {
   partition: number;
   offset: number;
   timestamp: number;
-  timestampType: 'CREATE_TIME';
+  timestampType: 'CREATE_TIME' | 'LOG_APPEND_TIME';
   key?: string;
   value: string | null;
   headers: Array<Record<string, number[]>>;
@@ -40,7 +40,7 @@ export function toKafkaEvent(records: PolledRecord[], source: KafkaEventSource):
       partition: r.partition,
       offset: r.offset,
       timestamp: r.timestamp,
-      timestampType: 'CREATE_TIME',
+      timestampType: r.timestampType,
       value: r.value ? r.value.toString('base64') : null,
       headers: r.headers.map((h) => Object.fromEntries(Object.entries(h).map(([name, v]) => [name, [...v]]))),
     };

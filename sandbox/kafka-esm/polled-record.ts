@@ -4,10 +4,13 @@ export interface PolledRecord {
   topic: string;
   partition: number;
   offset: number;
-  /** Broker timestamp (CreateTime) in epoch ms. */
+  /** The record's timestamp in epoch ms: the producer's, or the broker's when the topic says so. */
   timestamp: number;
+  /** The topic's message.timestamp.type: LOG_APPEND_TIME makes the broker's append time the timestamp. */
+  timestampType: 'CREATE_TIME' | 'LOG_APPEND_TIME';
   key: Buffer | null;
   value: Buffer | null;
+  /** One entry per header, in the order kafkajs gives them; a repeated key gives several entries. */
   headers: Array<Record<string, Buffer>>;
   /** When the poller received it: a batching window opens at its first record's arrival. */
   polledAt: number;

@@ -1,12 +1,13 @@
 // How many batches an SQS ESM processes at once (DESIGN §3, services-sqs-scaling.html):
 // - standard: 5 concurrent batches at start, up to 300 more per minute while messages wait,
-//   up to 1,250, or MaximumConcurrency when set;
+//   up to 1,250, or MaximumConcurrency when set; back down while the queue is empty, to 2 when
+//   MaximumConcurrency is unset and to 5 when it is set ("does not scale down to 2");
 // - provisioned: MinimumPollers..MaximumPollers, each poller up to 10 concurrent invokes,
 //   scaling by up to 1,000 concurrency per minute.
 // Pure: the poller loops report what the queue looked like, and ask for the allowed count:
 // 'backlog' (messages wait), 'idle' (a long poll came back empty) or 'steady' (neither: the
 // pollers keep up, so nothing changes).
-import { INVOCATIONS_PER_SQS_POLLER, SQS_CONCURRENCY_STEP_PER_MINUTE, SQS_INITIAL_CONCURRENCY, SQS_MAX_CONCURRENCY } from '../../labs/capacity-model.ts';
+import { INVOCATIONS_PER_SQS_POLLER, SQS_CONCURRENCY_STEP_PER_MINUTE, SQS_IDLE_CONCURRENCY, SQS_INITIAL_CONCURRENCY, SQS_MAX_CONCURRENCY } from '../../labs/capacity-model.ts';
 
 export const SQS_PROVISIONED_STEP_PER_MINUTE = 1000;
 const MINUTE_MS = 60_000;
@@ -35,8 +36,9 @@ class RampedConcurrency {
     private readonly ceiling: number,
     private readonly stepPerMinute: number,
     private readonly timeScale: number,
+    start = floor,
   ) {
-    this.current = Math.min(floor, ceiling);
+    this.current = Math.min(start, ceiling);
   }
 
   allowed(now: number, signal: QueueSignal): number {
@@ -64,7 +66,8 @@ export class StandardSqsScaling implements SqsConcurrencyScaling {
 
   constructor(maximumConcurrency: number | undefined, timeScale = 1) {
     const ceiling = Math.min(SQS_MAX_CONCURRENCY, maximumConcurrency ?? SQS_MAX_CONCURRENCY);
-    this.ramp = new RampedConcurrency(SQS_INITIAL_CONCURRENCY, ceiling, SQS_CONCURRENCY_STEP_PER_MINUTE, timeScale);
+    const floor = maximumConcurrency === undefined ? SQS_IDLE_CONCURRENCY : SQS_INITIAL_CONCURRENCY;
+    this.ramp = new RampedConcurrency(floor, ceiling, SQS_CONCURRENCY_STEP_PER_MINUTE, timeScale, SQS_INITIAL_CONCURRENCY);
   }
 
   allowed(now: number, signal: QueueSignal): number {

@@ -16,6 +16,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import type { LambdaFunction } from '../lambda-runtime/index.ts';
 import { messagesToDelete, type SqsInvokeOutcome } from './batch-response.ts';
 import { ProvisionedSqsScaling, StandardSqsScaling, type SqsConcurrencyScaling } from './concurrency-scaling.ts';
+import { cutAtPayloadLimit } from './payload-cut.ts';
 
 export interface SqsEsmOptions {
   spec: SqsBufferSpec;
@@ -123,9 +124,13 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
     return response.Messages ?? [];
   }
 
-  /** A batch closes at the batch size or when the window (from its first message) ends. */
-  async function collectBatch(): Promise<Message[]> {
-    const batch = await receive(options.spec.batchSize, LONG_POLL_SECONDS);
+  /**
+   * A batch closes at the batch size or when the window (from its first message) ends; it starts
+   * with what the previous batch of this loop could not carry under the payload limit.
+   */
+  async function collectBatch(carried: Message[]): Promise<Message[]> {
+    const batch = [...carried];
+    if (batch.length < options.spec.batchSize) batch.push(...(await receive(options.spec.batchSize - batch.length, carried.length > 0 ? 0 : LONG_POLL_SECONDS)));
     if (batch.length === 0 || windowMs === 0) return batch;
     const closesAt = clock.now() + windowMs;
     while (batch.length < options.spec.batchSize && !stopped) {
@@ -163,10 +168,12 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
   }
 
   async function pollLoop(): Promise<void> {
-    while (!stopped && loopCount <= allowed) {
+    let carried: Message[] = [];
+    // A loop scaled away still invokes what it carried, rather than leave it to the visibility timeout.
+    while (!stopped && (loopCount <= allowed || carried.length > 0)) {
       let messages: Message[] = [];
       try {
-        messages = await collectBatch();
+        messages = await collectBatch(carried);
       } catch {
         if (stopped) break;
         await new Promise<void>((resolve) => clock.after(200, resolve));
@@ -176,6 +183,10 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
         emptyPolls++;
         continue;
       }
+      const records = toSqsEvent(messages, options.queueArn, options.region ?? 'us-east-1').Records;
+      const cut = cutAtPayloadLimit(records);
+      carried = messages.slice(cut.batch.length);
+      messages = messages.slice(0, cut.batch.length);
       busy++;
       inFlightMessages += messages.length;
       try {

@@ -1,10 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyOverrides, parseOverride, SETTABLE_PATHS } from '../../harness/overrides.ts';
+import { applyOverrides, overrideCaveats, parseOverride, SETTABLE_PATHS, unsetsKafkaWindow } from '../../harness/overrides.ts';
+import { runLab } from '../../harness/run-lab.ts';
+import type { LabTarget } from '../../harness/targets/target.ts';
 import { UsageError } from '../../harness/targets/target.ts';
 import { LABS } from '../../labs/index.ts';
 
-const [lab1, , lab3] = LABS;
+const [lab1, lab2, lab3] = LABS;
 
 function usageMessage(fn: () => unknown): string {
   try {
@@ -63,6 +65,30 @@ test('malformed and empty values are refused', () => {
 test('every settable path exists in some lab or is an optional field', () => {
   assert.ok(SETTABLE_PATHS.length > 50);
   assert.equal(SETTABLE_PATHS.length, new Set(SETTABLE_PATHS).size);
+});
+
+test('unsetting a batching window the lab sets: a note locally, a refusal on AWS, both with AWS\'s reason', async () => {
+  const unset = [parseOverride('kafkaEsm.batchingWindowSeconds=unset')];
+  assert.ok(unsetsKafkaWindow(lab2, unset), 'lab 2 sets a window of 0');
+  assert.not.ok(unsetsKafkaWindow(lab1, unset), 'lab 1 never set one: nothing to revert');
+  assert.not.ok(unsetsKafkaWindow(lab2, [...unset, parseOverride('kafkaEsm.batchingWindowSeconds=1')]), 'the last --set wins');
+  const [note] = overrideCaveats(lab2, unset);
+  assert.match(note, 'cannot go back to the 500 ms default once it has been set: the mapping must be deleted and created again');
+  assert.equal(overrideCaveats(lab1, unset), []);
+  let prepared = false;
+  const aws: LabTarget = {
+    place: 'aws',
+    prepare: async () => {
+      prepared = true;
+      throw new Error('not reached');
+    },
+    close: async () => undefined,
+  } as unknown as LabTarget;
+  const error = await runLab(lab2, aws, { overrides: unset }).then(() => undefined, (e: unknown) => e);
+  assert.instance(error, UsageError);
+  assert.match((error as Error).message, '--set kafkaEsm.batchingWindowSeconds=unset cannot run on AWS: on AWS a Kafka mapping');
+  assert.match((error as Error).message, 'npm run deploy -- 01-baseline');
+  assert.not.ok(prepared, 'refused before touching AWS');
 });
 
 test.run();

@@ -83,4 +83,12 @@ test('provisioned pollers in the model start at the minimum, and 5 invocations a
   assert.match(capacityModel(reserved).stages[0].concurrencyBound, 'reserved concurrency 3');
 });
 
+test('a poller reads 5 MB/s: large events are bounded by bytes, not invocations', () => {
+  const large: LabSpec = { ...lab4, traffic: { ...lab4.traffic, eventBytes: 1024 * 1024 } };
+  const model = capacityModel(large);
+  assert.is(model.maxThroughputPerSec, lab4.kafkaEsm.provisionedPollers!.maximum * 5, 'two pollers × 5 MB/s of 1 MiB events');
+  assert.match(model.bottleneck, '2 pollers × 5 MB/s of 1048576-byte events');
+  assert.is(capacityModel(lab4).maxThroughputPerSec > 1000, true, '512-byte events never get near it');
+});
+
 test.run();

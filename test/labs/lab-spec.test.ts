@@ -57,7 +57,7 @@ const bounds: Array<[string, LabSpec, string, unknown[], unknown[]]> = [
   ['partitions', lab1, 'topic.partitions', [1, 2400], [0, 2401]],
   ['memory', lab1, 'processor.memoryMb', [128, 10240], [127, 10241]],
   ['kafka function timeout', lab1, 'processor.timeoutSeconds', [1, 840], [0, 841]],
-  ['reserved concurrency', lab1, 'processor.reservedConcurrency', [0, 1000], [-1, 1001]],
+  ['reserved concurrency', lab1, 'processor.reservedConcurrency', [0, 900], [-1, 901]],
   ['sqs batch size', lab3, 'sqsBuffer.batchSize', [1, 10], [0, 10001]],
   ['sqs window', lab3, 'sqsBuffer.batchingWindowSeconds', [0, 300], [-1, 301]],
   ['maximum concurrency', lab3, 'sqsBuffer.maximumConcurrency', [2, 1000], [1, 1001]],
@@ -88,13 +88,13 @@ test('an SQS batch over 10 needs a window of at least 1 s', () => {
   assert.equal(problemsOf(withValue(withValue(lab3, 'sqsBuffer.batchSize', 10000), 'sqsBuffer.batchingWindowSeconds', 1)), []);
 });
 
-test('SQS provisioned pollers: minimum 2..200, maximum 2..2000, not with MaximumConcurrency', () => {
+test('SQS provisioned pollers: minimum 2..200, maximum 2..10000, not with MaximumConcurrency', () => {
   const base = withValue(lab3, 'sqsBuffer.maximumConcurrency', undefined);
   accepts(base, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 2 });
-  accepts(base, 'sqsBuffer.provisionedPollers', { minimum: 200, maximum: 2000 });
+  accepts(base, 'sqsBuffer.provisionedPollers', { minimum: 200, maximum: 10000 });
   rejects(base, 'sqsBuffer.provisionedPollers', { minimum: 1, maximum: 2 }, 'sqsBuffer.provisionedPollers.minimum');
   rejects(base, 'sqsBuffer.provisionedPollers', { minimum: 201, maximum: 300 }, 'sqsBuffer.provisionedPollers.minimum');
-  rejects(base, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 2001 }, 'sqsBuffer.provisionedPollers.maximum');
+  rejects(base, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 10001 }, 'sqsBuffer.provisionedPollers.maximum');
   rejects(lab3, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 4 }, 'sqsBuffer.maximumConcurrency');
 });
 

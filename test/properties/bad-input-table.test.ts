@@ -289,7 +289,7 @@ const SOURCE: KafkaEventSource = {
 };
 
 function polled(partition: number, offset: number, valueBytes: number, headers: Array<Record<string, Buffer>> = []): PolledRecord {
-  return { topic: 'bookings', partition, offset, timestamp: 1_700_000_000_000 + offset, key: Buffer.from(`BK-${offset}`), value: BIG.subarray(0, valueBytes), headers, polledAt: 0 };
+  return { topic: 'bookings', partition, offset, timestamp: 1_700_000_000_000 + offset, timestampType: 'CREATE_TIME', key: Buffer.from(`BK-${offset}`), value: BIG.subarray(0, valueBytes), headers, polledAt: 0 };
 }
 
 /** An MSK event (one record) whose JSON is exactly `size` bytes: the broker list takes up the slack. */

@@ -39,7 +39,7 @@ test('every batch of two or more records serializes within the payload limit; re
       const records: PolledRecord[] = specs.map((s) => {
         const offset = (offsets.get(s.partition) ?? 2 ** 53 - 1000) + 1;
         offsets.set(s.partition, offset);
-        return { topic: 'bookings', partition: s.partition, offset, timestamp: 1_700_000_000_000, key: s.key, value: s.valueBytes === null ? null : BIG.subarray(0, s.valueBytes), headers: s.headers, polledAt: 0 };
+        return { topic: 'bookings', partition: s.partition, offset, timestamp: 1_700_000_000_000, timestampType: 'CREATE_TIME', key: s.key, value: s.valueBytes === null ? null : BIG.subarray(0, s.valueBytes), headers: s.headers, polledAt: 0 };
       });
       const acc = new BatchAccumulator({ batchSize, windowMs: 0, maxPayloadBytes: limit });
       acc.push(records);

@@ -152,7 +152,7 @@ test('partial batch response retries only the failed record; the destination get
   const h = setup({
     destination: true,
     rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 1, reportBatchItemFailures: true, hasDestination: true } },
-    outcome: (rs) => ({ kind: 'success', response: { batchItemFailures: rs.filter((r) => r.offset === 2).map((r) => ({ itemIdentifier: `${partitionKey(r)}-${r.offset}` })) } }),
+    outcome: (rs) => ({ kind: 'success', response: { batchItemFailures: rs.filter((r) => r.offset === 2).map((r) => ({ itemIdentifier: { partition: partitionKey(r), offset: r.offset } })) } }),
   });
   h.engine.push([0, 1, 2, 3].map((o) => record(0, o, 0)));
   await runFor(h, 2000);
@@ -286,6 +286,34 @@ test('retry counts survive rebalances: a poison record is invoked MaximumRetryAt
   assert.is(delivered.length, 1);
   assert.is(h.deliveries.find((d) => d.records.includes(delivered[0]))?.invokeCount, 7);
   assert.is(lastCommit(h).get('bookings-0'), 40, 'its partition moved on past it');
+  await stop(h);
+});
+
+test('a partial batch response in a shape AWS ignores retries the whole batch, and the run gets one warning line', async () => {
+  let attempts = 0;
+  const h = setup({
+    rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, reportBatchItemFailures: true, maximumRetryAttempts: 2 } },
+    outcome: () => ({ kind: 'success', response: attempts++ < 2 ? { batchItemFailures: [{ itemIdentifier: 'bookings-0-1' }] } : null }),
+  });
+  h.engine.push([record(0, 0, 0), record(0, 1, 0), record(0, 2, 0)]);
+  await runFor(h, 2_000);
+  assert.equal(h.invocations.map((b) => b.map((r) => r.offset)), [[0, 1, 2], [0, 1, 2], [0, 1, 2]], 'the whole batch, every time');
+  assert.equal(h.engine.warnings().length, 1);
+  assert.match(h.engine.warnings()[0], '2 times (first: {"itemIdentifier":"bookings-0-1"} names no record of the batch)');
+  assert.match(h.engine.warnings()[0], '{"itemIdentifier": {"partition": "<topic>-<partition>", "offset": <number>}}');
+  assert.equal(h.engine.snapshot().warnings, h.engine.warnings());
+  await stop(h);
+});
+
+test('a poller reads no faster than its byte rate: batches wait for the budget, none is lost', async () => {
+  const h = setup({ scaling: new ProvisionedScaling(1, 1, 12), rules: { batchSize: 5, pollerBytesPerSec: 100_000 }, durationMs: () => 1 });
+  for (let i = 0; i < 100; i++) h.engine.push([record(i % 4, Math.floor(i / 4), 0, 10_000)]);
+  await runFor(h, 3_000, 10);
+  const early = h.invocations.flat().length;
+  // 100 kB of burst and 300 kB more in 3 s, at about 10 kB a record: about 40 records.
+  assert.ok(early >= 30 && early <= 50, `${early} records invoked in 3 s`);
+  await runFor(h, 10_000, 10);
+  assert.is(h.invocations.flat().length, 100, 'all of them, later');
   await stop(h);
 });
 

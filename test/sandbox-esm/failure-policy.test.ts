@@ -57,11 +57,12 @@ test('throttles retry without counting and without a destination', () => {
 
 test('partial batch response: only the records the function names are retried', () => {
   const batch = [...records(0, 10, 4), ...records(1, 20, 3)];
-  const response = { batchItemFailures: [{ itemIdentifier: { partition: 'bookings-0', offset: 12 } }, { itemIdentifier: 'bookings-1-21' }] };
+  const response = { batchItemFailures: [{ itemIdentifier: { partition: 'bookings-0', offset: 12 } }, { itemIdentifier: { partition: 'bookings-1', offset: 21 } }] };
   const d = decide({ records: batch, retries: 0 }, { kind: 'success', response }, rules({ reportBatchItemFailures: true }));
   assert.equal(d.done.map((r) => `${r.partition}:${r.offset}`), ['0:10', '0:11', '0:13', '1:20', '1:22']);
   assert.equal(d.retry[0].records.map((r) => `${r.partition}:${r.offset}`), ['0:12', '1:21']);
   assert.is(d.retry[0].retries, 1);
+  assert.is(d.ignoredResponse, undefined);
 });
 
 test('partial batch response is ignored unless ReportBatchItemFailures is on', () => {
@@ -70,14 +71,30 @@ test('partial batch response is ignored unless ReportBatchItemFailures is on', (
   assert.equal(d.done, batch);
 });
 
-test('an empty list is success; an unknown or empty itemIdentifier fails the whole batch', () => {
+test('an empty list or null is success; any shape but AWS\'s {partition: "<topic>-<n>", offset: <number>} fails the whole batch, with the reason', () => {
   const batch = records(0, 0, 2);
   assert.equal(failedRecords({ batchItemFailures: [] }, batch), new Set());
-  assert.is(failedRecords({ batchItemFailures: [{ itemIdentifier: '' }] }, batch), 'invalid');
-  assert.is(failedRecords({ batchItemFailures: [{ itemIdentifier: 'bookings-0-99' }] }, batch), 'invalid');
-  assert.equal(failedRecords({ batchItemFailures: [{ itemIdentifier: { topic: 'bookings', partition: 0, offset: 1 } }] }, batch), new Set([batch[1]]));
-  const d = decide({ records: batch, retries: 0 }, { kind: 'success', response: { batchItemFailures: [{ itemIdentifier: null }] } }, rules({ reportBatchItemFailures: true }));
-  assert.equal(d.retry[0].records, batch);
+  assert.is(failedRecords({ batchItemFailures: null }, batch), undefined);
+  assert.is(failedRecords(null, batch), undefined);
+  assert.equal(failedRecords({ batchItemFailures: [{ itemIdentifier: { partition: 'bookings-0', offset: 1 } }] }, batch), new Set([batch[1]]));
+  const ignored = [
+    { itemIdentifier: '' },
+    { itemIdentifier: 'bookings-0-1' },
+    { itemIdentifier: { topic: 'bookings', partition: 0, offset: 1 } },
+    { itemIdentifier: { partition: 'bookings-0', offset: '1' } },
+    { itemIdentifier: { partition: 'bookings-0', offset: 99 } },
+    { itemIdentifier: null },
+    { itemId: { partition: 'bookings-0', offset: 1 } },
+  ];
+  for (const failure of ignored) {
+    const reported = failedRecords({ batchItemFailures: [failure] }, batch);
+    assert.ok(reported !== undefined && !(reported instanceof Set), JSON.stringify(failure));
+    assert.match((reported as { reason: string }).reason, 'names no record of the batch');
+    const d = decide({ records: batch, retries: 0 }, { kind: 'success', response: { batchItemFailures: [failure] } }, rules({ reportBatchItemFailures: true }));
+    assert.equal(d.retry[0].records, batch, `${JSON.stringify(failure)}: the whole batch is retried`);
+    assert.ok(d.ignoredResponse, 'and the decision says why');
+  }
+  assert.match((failedRecords({ batchItemFailures: 'bookings-0-1' }, batch) as { reason: string }).reason, 'not a list');
 });
 
 test('records older than MaximumRecordAgeInSeconds are not invoked', () => {

@@ -7,6 +7,7 @@ export function record(partition: number, offset: number, polledAt = 0, valueByt
     partition,
     offset,
     timestamp: polledAt,
+    timestampType: 'CREATE_TIME',
     key: Buffer.from(`k${offset}`),
     value: Buffer.alloc(valueBytes, 97),
     headers: [],

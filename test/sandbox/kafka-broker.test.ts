@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
+import { separateHeaders, timestampTypeOf } from '../../sandbox/kafka-esm/kafka-fetcher.ts';
 import { isPidAlive, liveChildren } from '../../sandbox/process.ts';
 import { sandboxChildPids, rejection } from './helpers.ts';
 
@@ -111,6 +112,44 @@ test('kafkajs produces and consumes a 6-partition topic in a consumer group and 
   const ends = await withAdmin(b, (admin) => admin.fetchTopicOffsets(TOPIC));
   for (const end of ends) assert.is(committed.get(end.partition), Number(end.high), `partition ${end.partition} committed to its end`);
   assert.is([...committed.values()].reduce((a, n) => a + n, 0), 120);
+});
+
+test('what the ESM reads from a real record: the topic\'s timestamp type, and each header (a repeated key too) on its own', async () => {
+  const b = broker!;
+  const topics = { create: 'sandbox-create-time', append: 'sandbox-log-append-time' };
+  await withAdmin(b, (admin) =>
+    admin.createTopics({
+      topics: [
+        { topic: topics.create, numPartitions: 1 },
+        { topic: topics.append, numPartitions: 1, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] },
+      ],
+      waitForLeaders: true,
+    }),
+  );
+  const producer = client(b).producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const sentAt = Date.now();
+  const message = { value: 'x', timestamp: String(sentAt - 3_600_000), headers: { trace: ['a', 'b'], source: 'web' } };
+  await producer.send({ topic: topics.create, messages: [message] });
+  await producer.send({ topic: topics.append, messages: [message] });
+  await producer.disconnect();
+  const read = async (topic: string) => {
+    const consumer = client(b).consumer({ groupId: `${topic}-reader` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const got = await new Promise<{ timestamp: string; type: string; headers: Array<Record<string, Buffer>> }>((resolve) => {
+      void consumer.run({ eachMessage: async ({ message: m }) => resolve({ timestamp: m.timestamp, type: timestampTypeOf(m), headers: separateHeaders(m.headers) }) });
+    });
+    await consumer.disconnect();
+    return got;
+  };
+  const created = await read(topics.create);
+  assert.is(created.type, 'CREATE_TIME');
+  assert.is(Number(created.timestamp), sentAt - 3_600_000, "the producer's timestamp");
+  const appended = await read(topics.append);
+  assert.is(appended.type, 'LOG_APPEND_TIME');
+  assert.ok(Number(appended.timestamp) >= sentAt - 1000, "the broker's append time, not the producer's");
+  assert.equal(appended.headers.map((h) => Object.entries(h).map(([k, v]) => `${k}=${v.toString()}`)[0]), ['trace=a', 'trace=b', 'source=web']);
 });
 
 test('topics are not auto-created (as on MSK by default)', async () => {
