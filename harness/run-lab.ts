@@ -204,6 +204,8 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
       latencyHistogram: latencyHistogram(measured.map((p) => p.endToEndMs)),
       batchSizes: batchSizeDistribution(observations.batchSizes),
       warnings: prepared.warnings?.() ?? [],
+      esmMetrics: await prepared.esmMetrics?.(runId),
+      esmSystemLog: prepared.esmSystemLog?.(),
       notes: [
         ...prepared.notes(),
         ...overrideCaveats(lab, options.overrides ?? []),

@@ -1,6 +1,8 @@
 // The result of running one lab in one place: what `workshop run --json` writes, what the HTML
 // report and the end-of-run table render, and what tests assert the labs' lessons on.
 // Every figure here is measured in the run, except `model`, which is computed from the spec.
+import type { EsmLogSummary } from '../labs/esm-system-log.ts';
+import type { EsmMetricTotals } from './esm-metric-totals.ts';
 import type { CapacityModel } from '../labs/capacity-model.ts';
 import type { LabSpec, Place } from '../labs/lab-spec.ts';
 
@@ -89,6 +91,10 @@ export interface LabRunResult extends EventCounts {
   notes: string[];
   /** Behaviour the run's function or configuration caused that the participant should know of. */
   warnings?: string[];
+  /** The Kafka ESM's own metrics over the run (MetricsConfig groups and, provisioned, the poller metrics). */
+  esmMetrics?: EsmMetricTotals;
+  /** The Kafka ESM's own log lines (LoggingConfig), when the spec sets a level and the place can read them. */
+  esmSystemLog?: EsmLogSummary;
   wallSeconds: number;
 }
 

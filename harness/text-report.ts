@@ -3,6 +3,8 @@
 // average messages in batch).
 import type { CapacityModel } from '../labs/capacity-model.ts';
 import type { LabSpec } from '../labs/lab-spec.ts';
+import { enabledEsmMetrics, PROVISIONED_POLLER_METRICS } from '../labs/esm-metrics.ts';
+import { formatEsmMetricTotals } from './esm-metric-totals.ts';
 import type { LabRunResult } from './run-result.ts';
 
 function table(header: string[], rows: string[][]): string {
@@ -19,6 +21,8 @@ export function renderTargets(result: LabRunResult): string {
     ...(result.warnings ?? []).map((w) => `  warning: ${w}`),
     `  accounting: published ${result.published} = processed ${result.processed} + filtered ${result.filtered} + dead-lettered ${result.deadLettered}${result.waiting > 0 ? ` + still waiting ${result.waiting}` : ''} + lost ${result.lost}; ${result.duplicated} handled more than once`,
     ...scalingLine(result),
+    ...esmMetricsLine(result),
+    ...esmSystemLogLine(result),
     `  model: batch ${result.model.expectedBatchSize}, latency floor ${result.model.latencyFloorMs} ms, ceiling ${result.model.maxThroughputPerSec}/s (${result.model.bottleneck}); measured: batch ${result.avgBatchSize}, p50 ${result.endToEndMs.p50} ms, ${result.throughputPerSec}/s`,
     ...result.notes.map((n) => `  note: ${n}`),
   ];
@@ -44,6 +48,26 @@ export function scalingLine(result: LabRunResult): string[] {
   if (steps.length > MAX_SCALING_STEPS) steps.splice(4, steps.length - MAX_SCALING_STEPS + 1, '…');
   const end = result.timeline[result.timeline.length - 1];
   return [`  Kafka pollers: ${steps.join(' → ')}; lag at the end ${end.offsetLag}; the model expects ${kafka?.pollers ?? '?'} at this rate`];
+}
+
+/** The Kafka ESM's own metrics over the run, under AWS's names: what CloudWatch would show. */
+export function esmMetricsLine(result: LabRunResult): string[] {
+  const groups = result.config.kafkaEsm.metrics ?? [];
+  const totals = result.esmMetrics ?? {};
+  const order = [...enabledEsmMetrics(groups), ...PROVISIONED_POLLER_METRICS];
+  const shown = formatEsmMetricTotals(totals, order);
+  if (!shown) return groups.length === 0 ? ['  ESM metrics: none (kafkaEsm.metrics is unset: AWS publishes no ESM metrics without a MetricsConfig)'] : [];
+  return [`  ESM metrics (${groups.join(', ') || 'provisioned pollers only'}): ${shown}`];
+}
+
+/** What the mapping wrote to its own log stream (LoggingConfig.SystemLogLevel). */
+export function esmSystemLogLine(result: LabRunResult): string[] {
+  const log = result.esmSystemLog;
+  if (!log) return [];
+  const counts = Object.entries(log.lines).map(([type, n]) => `${n} ${type}`);
+  const where = log.logStreamName ? ` in stream ${log.logStreamName} of the function's log group` : '';
+  const warning = log.firstWarning ? `; first warning: ${log.firstWarning}` : '';
+  return [`  ESM system log (${log.level}): ${counts.length ? counts.join(', ') : 'no lines'}${where}${warning}`];
 }
 
 export function renderComparison(results: LabRunResult[]): string {

@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import type { GetEventSourceMappingCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { concurrencyProblem } from './account-concurrency.ts';
 import { mappingProblem } from './esm-health.ts';
-import type { LabSpec } from './lab-spec.ts';
+import type { LabSpec, SystemLogLevel } from './lab-spec.ts';
 import { BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName } from './main.ts';
 import { resolveRegion } from './region.ts';
 
@@ -175,13 +175,25 @@ export function checkRegion(record: DeployRecord, region: string): void {
   }
 }
 
+/** Kafka ESM settings Terraform cannot apply, set with UpdateEventSourceMapping after apply. */
+export interface PostApplySettings {
+  MaximumBatchingWindowInSeconds?: 0;
+  LoggingConfig?: { SystemLogLevel: SystemLogLevel };
+}
+
 /**
- * Provider quirk (hashicorp/aws): on create, maximum_batching_window_in_seconds is sent only
- * when non-zero (the provider uses GetOk, which treats 0 as unset). A Kafka ESM created with 0
- * would then get the 500 ms Kafka default. After applying such a lab we set 0 explicitly.
+ * What the pinned provider cannot express, so the deploy sets it after apply:
+ * - a 0 s window: on create, maximum_batching_window_in_seconds is sent only when non-zero (the
+ *   provider uses GetOk, which treats 0 as unset), so a Kafka ESM created with 0 would get the
+ *   500 ms Kafka default;
+ * - LoggingConfig: aws_lambda_event_source_mapping has no logging_config argument in provider
+ *   6.66.0 (modules/provider-values.ts), although the Lambda API takes it (API_EventSourceMappingLoggingConfig.html).
  */
-export function needsZeroWindowFix(lab: LabSpec): boolean {
-  return lab.kafkaEsm.batchingWindowSeconds === 0;
+export function postApplySettings(lab: LabSpec): PostApplySettings | undefined {
+  const settings: PostApplySettings = {};
+  if (lab.kafkaEsm.batchingWindowSeconds === 0) settings.MaximumBatchingWindowInSeconds = 0;
+  if (lab.kafkaEsm.systemLogLevel) settings.LoggingConfig = { SystemLogLevel: lab.kafkaEsm.systemLogLevel };
+  return Object.keys(settings).length > 0 ? settings : undefined;
 }
 
 export function formatPlan(steps: Step[]): string {
@@ -318,18 +330,18 @@ export interface DeployClock {
 
 const realClock: DeployClock = { now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
-/** Sets MaximumBatchingWindowInSeconds to 0 on the lab's Kafka ESM (see needsZeroWindowFix). */
-export async function enforceZeroWindow(region: string, esmUuid: string): Promise<void> {
+/** Applies postApplySettings to the lab's Kafka ESM with one UpdateEventSourceMapping. */
+export async function applyPostApplySettings(region: string, esmUuid: string, settings: PostApplySettings, client?: LambdaClient): Promise<void> {
   quietSdkNodeVersionWarning();
   const { LambdaClient: Client, UpdateEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
-  const client = new Client({ region });
+  const lambda = client ?? new Client({ region });
   try {
     // An ESM accepts updates only once it has left Creating/Updating.
-    await settledMapping(client, esmUuid, realClock);
-    await client.send(new UpdateEventSourceMappingCommand({ UUID: esmUuid, MaximumBatchingWindowInSeconds: 0 }));
-    console.log(`Set MaximumBatchingWindowInSeconds=0 on ESM ${esmUuid} (the provider omits 0 on create).`);
+    await settledMapping(lambda, esmUuid, realClock);
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: esmUuid, ...settings }));
+    console.log(`Set ${Object.keys(settings).join(' and ')} on ESM ${esmUuid} (the Terraform provider cannot).`);
   } finally {
-    client.destroy();
+    if (!client) lambda.destroy();
   }
 }
 
@@ -375,7 +387,7 @@ export interface ExecuteOptions {
   runner?: TerraformRunner;
   recordFile?: string;
   outputsFile?: string;
-  fixZeroWindow?: (region: string, esmUuid: string) => Promise<void>;
+  applySettings?: (region: string, esmUuid: string, settings: PostApplySettings) => Promise<void>;
   /** After a lab is applied; default awaitMappingsWorking. */
   checkMappings?: (region: string, mappings: { uuid: string; what: string }[], labId: string) => Promise<void>;
 }
@@ -394,7 +406,8 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
       const outputs = runner.output(step.stack);
       const kafkaUuid = outputs[LAB_OUTPUTS.kafkaEsmUuid];
       const sqsUuid = outputs[LAB_OUTPUTS.sqsEsmUuid];
-      if (lab && needsZeroWindowFix(lab) && typeof kafkaUuid === 'string') await (options.fixZeroWindow ?? enforceZeroWindow)(options.region, kafkaUuid);
+      const settings = lab ? postApplySettings(lab) : undefined;
+      if (settings && typeof kafkaUuid === 'string') await (options.applySettings ?? applyPostApplySettings)(options.region, kafkaUuid, settings);
       const mappings = [
         ...(typeof kafkaUuid === 'string' ? [{ uuid: kafkaUuid, what: 'Kafka event source mapping' }] : []),
         ...(typeof sqsUuid === 'string' ? [{ uuid: sqsUuid, what: 'SQS event source mapping' }] : []),

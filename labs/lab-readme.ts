@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktn';
 import { capacityModel } from './capacity-model.ts';
+import { postApplySettings } from './deploy.ts';
 import { LABS } from './index.ts';
 import type { LabSpec } from './lab-spec.ts';
 import { buildWorkshopApp, REPO_ROOT } from './main.ts';
@@ -67,6 +68,10 @@ export function renderMappingDiff(lab: LabSpec, mappings: Map<string, Record<str
       for (const key of changed) lines.push(`| \`${key}\` | ${a ? show(a[key]) : '*(no such mapping)*'} | ${show(b[key])} |`);
     }
     lines.push('');
+  }
+  const settings = postApplySettings(lab);
+  if (settings) {
+    lines.push(`After \`terraform apply\`, \`npm run deploy -- ${lab.id}\` sets ${show(settings)} on the Kafka mapping with UpdateEventSourceMapping: the pinned Terraform provider drops a 0 s window on create and has no argument for \`LoggingConfig\`.`, '');
   }
   return lines.join('\n').trim();
 }

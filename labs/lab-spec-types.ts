@@ -1,5 +1,9 @@
 import type { TrafficProfile } from '../handlers/shared/traffic.ts';
+import type { EsmMetricGroup } from './esm-metrics.ts';
+import type { SystemLogLevel } from './esm-system-log.ts';
 
+export type { EsmMetricGroup } from './esm-metrics.ts';
+export type { SystemLogLevel } from './esm-system-log.ts';
 export type { BookingStatus, TrafficProfile, TrafficShape } from '../handlers/shared/traffic.ts';
 
 /** Where a lab runs: the local sandbox or a deployed AWS stack. */
@@ -45,6 +49,10 @@ export interface KafkaEsmSpec {
   /** FunctionResponseTypes [ReportBatchItemFailures]. Needs provisioned mode. */
   reportBatchItemFailures?: boolean;
   onFailure?: OnFailureDestination;
+  /** MetricsConfig: the ESM metric groups to publish (labs/esm-metrics.ts). Unset or [] publishes none. */
+  metrics?: EsmMetricGroup[];
+  /** LoggingConfig.SystemLogLevel: the mapping's own log lines at this level and above. Needs provisioned mode. */
+  systemLogLevel?: SystemLogLevel;
 }
 
 export type ProcessingMode = 'sequential' | 'parallel-by-key';

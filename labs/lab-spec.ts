@@ -2,6 +2,8 @@
 // enforces (DESIGN §3), so a spec that would be refused by CreateEventSourceMapping is refused
 // here first, with the field, the value, the allowed range and the rule behind it.
 import { BOOKING_STATUSES, TRAFFIC_SHAPES } from '../handlers/shared/traffic.ts';
+import { ESM_METRIC_GROUPS } from './esm-metrics.ts';
+import { SYSTEM_LOG_LEVELS } from './esm-system-log.ts';
 import type { LabSpec, TargetSpec } from './lab-spec-types.ts';
 
 export * from './lab-spec-types.ts';
@@ -53,6 +55,8 @@ const RULES = {
   sqsPollers: `SQS provisioned mode: MinimumPollers 2..200, MaximumPollers 2..10000 and at least MinimumPollers (${DOCS}services-sqs-scaling.html, API_ProvisionedPollerConfig.html)`,
   sqsModes: `An SQS ESM uses either MaximumConcurrency or provisioned pollers, not both (${DOCS}services-sqs-scaling.html)`,
   visibility: `A queue's visibility timeout is 0..43200 s and must be at least the function timeout, or CreateEventSourceMapping fails (${DOCS}services-sqs-configure.html)`,
+  metrics: `MetricsConfig.Metrics holds 0..3 distinct groups of EventCount, ErrorCount, KafkaMetrics (https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingMetricsConfig.html)`,
+  systemLogLevel: `LoggingConfig.SystemLogLevel is DEBUG, INFO or WARN, for Kafka mappings in provisioned mode only (${DOCS}esm-logging.html)`,
   receiveCount: `A redrive policy's maxReceiveCount is 1..1000 (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html)`,
 };
 
@@ -209,6 +213,20 @@ function checkKafkaEsm(c: Checker, spec: LabSpec): void {
     }
   }
   checkOnFailure(c, spec, provisioned);
+  checkMetrics(c, esm.metrics);
+  if (esm.systemLogLevel !== undefined && c.oneOf('kafkaEsm.systemLogLevel', esm.systemLogLevel, SYSTEM_LOG_LEVELS, RULES.systemLogLevel) && !provisioned) {
+    c.fail('kafkaEsm.systemLogLevel', esm.systemLogLevel, 'unset in on-demand mode; set kafkaEsm.provisionedPollers to use it', RULES.systemLogLevel);
+  }
+}
+
+function checkMetrics(c: Checker, metrics: unknown): void {
+  if (metrics === undefined) return;
+  if (!Array.isArray(metrics)) {
+    c.fail('kafkaEsm.metrics', metrics, `a list of ${ESM_METRIC_GROUPS.join(', ')} (use [] for none)`, RULES.metrics);
+    return;
+  }
+  metrics.forEach((group, i) => c.oneOf(`kafkaEsm.metrics[${i}]`, group, ESM_METRIC_GROUPS, RULES.metrics));
+  if (new Set(metrics).size !== metrics.length) c.fail('kafkaEsm.metrics', metrics, 'each group at most once', RULES.metrics);
 }
 
 function checkFilters(c: Checker, filters: unknown): void {

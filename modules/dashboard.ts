@@ -1,6 +1,7 @@
 // The talk's CloudWatch dashboard: end-to-end latency (average, maximum, minimum), events
 // published, average messages per batch and events processed, plus the two numbers that
-// explain them: the ESM's offset lag and the functions' concurrency.
+// explain them: the ESM's offset lag and the functions' concurrency; below them the ESM's own
+// metrics under AWS's names (labs/esm-metrics.ts).
 //
 // It lives in the base stack and uses SEARCH expressions, so every lab's metrics appear (one
 // line per Lab dimension) without the dashboard naming any lab's functions. A SEARCH schema
@@ -9,6 +10,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard/index.js';
 import { METRICS_BY_SERVICE } from '../handlers/shared/telemetry.ts';
+import { ESM_METRIC_DIMENSION, esmMetricStatistic, KAFKA_ESM_METRICS, type KafkaEsmMetricName } from '../labs/esm-metrics.ts';
 import { METRICS_NAMESPACE, PREFIX, resourceName } from './names.ts';
 
 export interface DashboardProps {
@@ -65,6 +67,13 @@ export function dashboardBody(opts: { region: string; namespace: string; period:
     label,
     id: `${metric.toLowerCase()}${stat.toLowerCase()}`,
   });
+  // The ESM's own metrics (MetricsConfig) have exactly the EventSourceMappingUUID dimension: one
+  // line per mapping, whichever lab created it.
+  const esm = (metric: KafkaEsmMetricName) => ({
+    expression: `SEARCH('{AWS/Lambda,${ESM_METRIC_DIMENSION}} MetricName="${metric}"', '${esmMetricStatistic(metric)}', ${period})`,
+    label: metric,
+    id: `esm${metric.toLowerCase()}`,
+  });
   const graph = (title: string, metrics: object[], x: number, y: number, unit?: string): Widget => ({
     type: 'metric',
     x,
@@ -117,6 +126,9 @@ export function dashboardBody(opts: { region: string; namespace: string; period:
         0,
         20,
       ),
+      graph('ESM EventCount metrics (per period, per mapping)', KAFKA_ESM_METRICS.EventCount.map(esm), 12, 20),
+      graph('ESM ErrorCount metrics (only when an error happened)', KAFKA_ESM_METRICS.ErrorCount.map(esm), 0, 26),
+      graph('ESM KafkaMetrics: MaxOffsetLag, SumOffsetLag', KAFKA_ESM_METRICS.KafkaMetrics.map(esm), 12, 26),
     ],
   };
 }

@@ -11,13 +11,6 @@ import type { ClusterRef } from './kafka-cluster.ts';
 import { resourceName } from './names.ts';
 import { ACCEPTED } from './provider-values.ts';
 
-/**
- * ESM metric groups for a Kafka source: every group the pinned provider accepts. AWS takes
- * EventCount | ErrorCount | KafkaMetrics, at most 3, the last two for MSK and self-managed Kafka
- * only (lambda/latest/api/API_EventSourceMappingMetricsConfig.html).
- */
-export const KAFKA_ESM_METRICS: readonly string[] = ACCEPTED.esmMetrics.values;
-
 /** 14 days, the SQS maximum: a parked event outlives a long weekend. */
 export const FAILED_EVENT_RETENTION_SECONDS = 14 * 24 * 3600;
 
@@ -117,14 +110,15 @@ type EsmArguments = Omit<LambdaEventSourceMappingConfig, 'functionName' | 'event
  * LabSpec.kafkaEsm as aws_lambda_event_source_mapping arguments. An unset spec field is left
  * out, so the AWS default applies (for the batching window: 500 ms for Kafka, which no whole
  * number of seconds can express). A window of 0 is written as 0, but the provider drops a zero
- * window on create; labs/deploy.ts sets it after apply (needsZeroWindowFix).
+ * window on create; labs/deploy.ts sets it after apply (postApplySettings), as it does
+ * LoggingConfig, which the pinned provider has no argument for.
  */
 export function kafkaEsmArguments(esm: KafkaEsmSpec, onFailureDestination?: string): EsmArguments {
   const args: { -readonly [K in keyof EsmArguments]: EsmArguments[K] } = {
     batchSize: esm.batchSize,
     startingPosition: esm.startingPosition,
-    metricsConfig: { metrics: [...KAFKA_ESM_METRICS] },
   };
+  if (esm.metrics !== undefined && esm.metrics.length > 0) args.metricsConfig = { metrics: providerMetricGroups(esm.metrics) };
   if (esm.batchingWindowSeconds !== undefined) args.maximumBatchingWindowInSeconds = esm.batchingWindowSeconds;
   if (esm.startingPositionTimestamp !== undefined) args.startingPositionTimestamp = rfc3339(esm.startingPositionTimestamp);
   if (esm.consumerGroupId !== undefined) args.amazonManagedKafkaEventSourceConfig = { consumerGroupId: esm.consumerGroupId };
@@ -138,6 +132,18 @@ export function kafkaEsmArguments(esm: KafkaEsmSpec, onFailureDestination?: stri
   if (esm.maximumRecordAgeSeconds !== undefined) args.maximumRecordAgeInSeconds = esm.maximumRecordAgeSeconds;
   if (onFailureDestination !== undefined) args.destinationConfig = { onFailure: { destinationArn: onFailureDestination } };
   return args;
+}
+
+/**
+ * MetricsConfig groups, refused here when the pinned provider would refuse them at plan time
+ * (modules/provider-values.ts), rather than after a participant has waited for terraform.
+ */
+function providerMetricGroups(groups: readonly string[]): string[] {
+  const refused = groups.filter((g) => !ACCEPTED.esmMetrics.values.includes(g));
+  if (refused.length > 0) {
+    throw new Error(`kafkaEsm.metrics: the pinned Terraform AWS provider does not accept ${refused.join(', ')}; it takes ${ACCEPTED.esmMetrics.values.join(', ')} (${ACCEPTED.esmMetrics.source}).`);
+  }
+  return [...groups];
 }
 
 /** Epoch seconds as the RFC 3339 timestamp the provider expects (whole seconds, UTC). */

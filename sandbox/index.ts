@@ -182,6 +182,8 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       timeScale,
       clock: options.clock,
       onFiltered: options.onFiltered,
+      metrics: runtime.metrics,
+      logs: runtime.logs,
     });
     cleanups.push(() => kafkaEsm.stop());
 

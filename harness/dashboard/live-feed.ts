@@ -5,6 +5,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheRoot } from '../../sandbox/jars.ts';
+import type { EsmMetricTotals } from '../esm-metric-totals.ts';
 import type { LabRunResult } from '../run-result.ts';
 import type { LiveSample } from '../targets/target.ts';
 import type { MetricWindow } from './metric-window.ts';
@@ -43,6 +44,8 @@ export interface LivePoint extends MetricWindow {
   ApproximateNumberOfMessagesVisible?: number;
   totalPublished: number;
   totalProcessed: number;
+  /** The Kafka ESM's own metrics published in this second, under AWS's names (labs/esm-metrics.ts). */
+  EsmMetrics?: EsmMetricTotals;
 }
 
 export interface LiveEnd {
@@ -90,6 +93,7 @@ export class LiveFeedWriter {
       ...(sample.sqsConcurrency !== undefined ? { SqsConcurrentExecutions: sample.sqsConcurrency, ApproximateNumberOfMessagesVisible: sample.queueDepth ?? 0 } : {}),
       totalPublished: this.#published,
       totalProcessed: sample.processedSoFar,
+      ...(sample.esmMetrics && Object.keys(sample.esmMetrics).length > 0 ? { EsmMetrics: sample.esmMetrics } : {}),
     };
     this.#write({ type: 'point', point });
   }

@@ -2,6 +2,8 @@
 // Chart.js from /api/live once a second. With no run in progress it says so and shows how to
 // start one, instead of empty axes; after a run it keeps that run's charts under a banner.
 
+import { esmMetricStatistic, KAFKA_ESM_METRICS, PROVISIONED_POLLER_METRICS } from '../../labs/esm-metrics.ts';
+
 /** The widgets, in the CloudWatch dashboard's order; `data-widget` names are what tests read. */
 export const WIDGETS = [
   { id: 'end-to-end', title: 'EndToEndDuration (ms): average, maximum, minimum' },
@@ -11,6 +13,14 @@ export const WIDGETS = [
   { id: 'pollers-concurrency', title: 'Pollers and ConcurrentExecutions' },
   { id: 'offset-lag', title: 'OffsetLag (records behind)' },
 ] as const;
+
+/** ESM metrics CloudWatch shows at their Maximum (the others are summed). */
+const LEVEL_METRICS = Object.fromEntries(
+  [...Object.values(KAFKA_ESM_METRICS).flat(), ...PROVISIONED_POLLER_METRICS].filter((name) => esmMetricStatistic(name) === 'Maximum').map((name) => [name, true]),
+);
+
+/** The ESM's own metrics (MetricsConfig), as a table: counts summed over the run, lags and pollers at their maximum. */
+export const ESM_METRICS_WIDGET = { id: 'esm-metrics', title: 'Event source mapping metrics (AWS/Lambda, EventSourceMappingUUID): the run so far' } as const;
 
 const CSS = `
 :root { --ink: #0f172a; --muted: #64748b; --line: #e2e8f0; --bg: #f8fafc; --card: #fff; --pass: #15803d; --fail: #b91c1c; }
@@ -29,6 +39,10 @@ main { max-width: 1240px; margin: 0 auto; padding: 20px 28px 40px; }
 .card .value { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; margin: 2px 0 6px; }
 .card .value small { font-size: 12px; font-weight: 400; color: var(--muted); }
 .chart { position: relative; height: 220px; }
+table.esm { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
+table.esm td { padding: 3px 6px; border-top: 1px solid var(--line); }
+table.esm td.n { text-align: right; }
+.wide { grid-column: 1 / -1; }
 .pass { color: var(--pass); } .fail { color: var(--fail); }
 [hidden] { display: none !important; }
 `;
@@ -121,6 +135,26 @@ const CLIENT = `
     if (points.some(function (p) { return p.ApproximateNumberOfMessagesVisible !== undefined; })) lag.push({ label: 'SQS messages visible', data: line(points, function (p) { return p.ApproximateNumberOfMessagesVisible; }) });
     setSeries('offset-lag', lag);
     setValue('offset-lag', now.OffsetLag, fmt(now.OffsetLag) + ' <small>records behind the newest offset</small>');
+    drawEsmMetrics(points);
+  }
+
+  var LEVELS = __LEVELS__;
+  function drawEsmMetrics(points) {
+    var totals = {}, order = [];
+    points.forEach(function (p) {
+      Object.keys(p.EsmMetrics || {}).forEach(function (name) {
+        var v = p.EsmMetrics[name];
+        if (!(name in totals)) { order.push(name); totals[name] = v; }
+        else totals[name] = LEVELS[name] ? Math.max(totals[name], v) : totals[name] + v;
+      });
+    });
+    var body = document.querySelector('[data-widget="esm-metrics"] tbody');
+    body.innerHTML = order.map(function (name) {
+      return '<tr data-metric="' + name + '"><td>' + name + '</td><td class="n">' + fmt(totals[name]) + '</td><td>' + (LEVELS[name] ? 'Maximum' : 'Sum') + '</td></tr>';
+    }).join('');
+    var el = document.querySelector('[data-widget="esm-metrics"] .value');
+    el.setAttribute('data-value', String(order.length));
+    el.innerHTML = order.length ? order.length + ' <small>metrics published</small>' : '– <small>none yet: the ESM publishes once per metric period (an AWS minute, compressed), and only the groups kafkaEsm.metrics turns on</small>';
   }
 
   function render(state) {
@@ -163,6 +197,7 @@ export function dashboardPage(): string {
   const cards = WIDGETS.map(
     (w) => `<section class="card" data-widget="${w.id}"><h2>${w.title}</h2><div class="value" data-value="">–</div><div class="chart"><canvas id="chart-${w.id}" role="img" aria-label="${w.title}"></canvas></div></section>`,
   ).join('\n');
+  const esm = `<section class="card wide" data-widget="${ESM_METRICS_WIDGET.id}"><h2>${ESM_METRICS_WIDGET.title}</h2><div class="value" data-value="">–</div><table class="esm"><tbody></tbody></table></section>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -178,9 +213,10 @@ export function dashboardPage(): string {
 <div class="banner" id="last-run" hidden></div>
 <main><div class="grid" id="widgets" hidden>
 ${cards}
+${esm}
 </div></main>
 <script src="/chart.js"></script>
-<script>${CLIENT}</script>
+<script>${CLIENT.replace('__LEVELS__', JSON.stringify(LEVEL_METRICS))}</script>
 </body>
 </html>
 `;

@@ -17,7 +17,7 @@
 // not document what GetEventSourceMapping reports for an untouched Kafka mapping, so an unset
 // spec window accepts the field absent or 0. A spec window of 0 (lab 2) accepts only an explicit
 // 0: absent means the provider dropped the 0 on create and the 500 ms default applies (see
-// labs/deploy.ts needsZeroWindowFix). Should AWS report the 500 ms default as 0, the two cannot be
+// labs/deploy.ts postApplySettings). Should AWS report the 500 ms default as 0, the two cannot be
 // told apart from the API; the target says so in its notes.
 import { GetEventSourceMappingCommand, type GetEventSourceMappingCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { KafkaEsmSpec, LabSpec, PollerRange, SqsBufferSpec } from '../../labs/lab-spec.ts';
@@ -146,6 +146,15 @@ export function kafkaEsmDifferences(
   const reports = (deployed.FunctionResponseTypes ?? []).includes(REPORT_BATCH_ITEM_FAILURES);
   if (reports !== (spec.reportBatchItemFailures ?? false)) {
     d.add('FunctionResponseTypes', spec.reportBatchItemFailures ? [REPORT_BATCH_ITEM_FAILURES] : 'none', deployed.FunctionResponseTypes?.length ? deployed.FunctionResponseTypes : 'none');
+  }
+
+  const level = deployed.LoggingConfig?.SystemLogLevel;
+  if ((spec.systemLogLevel ?? undefined) !== level) d.add('LoggingConfig.SystemLogLevel', spec.systemLogLevel ?? 'unset', level ?? 'unset');
+
+  const specMetrics = [...(spec.metrics ?? [])].sort();
+  const deployedMetrics = [...(deployed.MetricsConfig?.Metrics ?? [])].sort();
+  if (JSON.stringify(specMetrics) !== JSON.stringify(deployedMetrics)) {
+    d.add('MetricsConfig.Metrics', specMetrics.length ? specMetrics : 'none', deployedMetrics.length ? deployedMetrics : 'none');
   }
 
   const destination = deployed.DestinationConfig?.OnFailure?.Destination || undefined;

@@ -34,7 +34,9 @@ import {
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES } from '../../handlers/shared/telemetry.ts';
+import { enabledEsmMetrics, ESM_METRIC_DIMENSION, esmMetricStatistic, PROVISIONED_POLLER_METRICS, type EsmMetricGroup } from '../../labs/esm-metrics.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
+import { esmMetricTotals, type EsmMetricName, type EsmMetricTotals } from '../esm-metric-totals.ts';
 import type { AwsLabOutputs } from './aws-outputs.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
 import { withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
@@ -316,4 +318,26 @@ export async function readFilteredOutCount(
     .filter((series) => series.length > 0)
     .map((series) => series.reduce((sum, p) => sum + p.value, 0));
   return totals.length === 0 ? undefined : Math.max(...totals);
+}
+
+/**
+ * The Kafka ESM's own metrics over [fromMs, toMs] (the groups its MetricsConfig turns on, and the
+ * poller metrics when provisioned), each with the statistic CloudWatch shows it with, under
+ * exactly the EventSourceMappingUUID dimension. A metric with no data point is left out.
+ */
+export async function readEsmMetrics(
+  cloudwatch: CloudWatchClient,
+  scope: Pick<MetricScope, 'kafkaEsmUuid' | 'provisionedPollers'>,
+  groups: readonly EsmMetricGroup[] | undefined,
+  window: { fromMs: number; toMs: number },
+  retry: RetryOptions = {},
+): Promise<EsmMetricTotals> {
+  const names: EsmMetricName[] = [...enabledEsmMetrics(groups), ...(scope.provisionedPollers ? PROVISIONED_POLLER_METRICS : [])];
+  if (names.length === 0) return {};
+  const { start, end } = runWindow(window.fromMs, window.toMs);
+  const dimensions = [{ Name: ESM_METRIC_DIMENSION, Value: scope.kafkaEsmUuid }];
+  const queries = names.map((name, i) => metricQuery(`esm${i}`, LAMBDA_NAMESPACE, name, dimensions, esmMetricStatistic(name), PERIOD_SECONDS));
+  const results = await getMetricDataAll(cloudwatch, { MetricDataQueries: queries, StartTime: start, EndTime: end, ScanBy: 'TimestampAscending' }, retry);
+  const datums = names.flatMap((name, i) => points(results, `esm${i}`).flat().map((p) => ({ name, values: [p.value] })));
+  return esmMetricTotals(datums);
 }

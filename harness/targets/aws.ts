@@ -11,6 +11,8 @@
 //
 // Only the AWS SDK talks to AWS; every client can be injected (tests mock them with
 // aws-sdk-client-mock). Nothing here creates, changes or deletes AWS resources.
+import { esmLogStreamName } from '../../labs/esm-system-log.ts';
+import type { EsmMetricTotals } from '../esm-metric-totals.ts';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -25,12 +27,12 @@ import { checkDeployedMappings, getMapping } from './aws-esm-check.ts';
 import { mappingProblem } from '../../labs/esm-health.ts';
 import { awaitFirstProcessed, probeProfile, type ReadinessOptions } from './aws-readiness.ts';
 import { BatchLineReader, batchLinePattern, logGroupOf } from './aws-logs.ts';
-import { metricScope, readFilteredOutCount, readLiveMetrics, readRunMetrics, type LiveMetrics, type MetricScope, type MetricSummary } from './aws-metrics.ts';
+import { metricScope, readEsmMetrics, readFilteredOutCount, readLiveMetrics, readRunMetrics, type LiveMetrics, type MetricScope, type MetricSummary } from './aws-metrics.ts';
 import { loadDeployedOutputs, resolveLabOutputs, type AwsLabOutputs } from './aws-outputs.ts';
 import { PER_SHARD_RATE, publishWithProducer, shardCount } from './aws-producer.ts';
 import { parseDeadLetteredBooking, parseOnFailureRecord, QueuePeek, type DestinationRecord } from './aws-queues.ts';
 import { defaultSleep, describeError, withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
-import type { LabTarget, LiveSample, Observations, PreparedLab, PublishSummary, RunPlan } from './target.ts';
+import { UsageError, type LabTarget, type LiveSample, type Observations, type PreparedLab, type PublishSummary, type RunPlan } from './target.ts';
 
 /** A producer invocation may run for the function's 900 s timeout: wait that long, and a minute more. */
 export const PRODUCER_REQUEST_TIMEOUT_MS = 16 * 60_000;
@@ -90,6 +92,11 @@ export class AwsTarget implements LabTarget {
     const source = this.options.outputsSource ?? (this.options.outputs ? 'the given deploy outputs' : undefined);
     const deployed = typeof this.options.outputs === 'function' ? this.options.outputs() : (this.options.outputs ?? loadDeployedOutputs());
     const outputs = resolveLabOutputs(lab, deployed, source);
+    if (lab.kafkaEsm.filters.length > 0 && !(lab.kafkaEsm.metrics ?? []).includes('EventCount')) {
+      throw new UsageError(
+        `Lab ${lab.id} filters events but kafkaEsm.metrics does not include EventCount: on AWS the harness confirms the filtered count with the ESM's FilteredOutEventCount, which only that group publishes. Add 'EventCount' to kafkaEsm.metrics and redeploy (npm run deploy -- ${lab.id}).`,
+      );
+    }
     const clients = (this.options.clients ?? createAwsClients)(outputs.region);
     this.created.push(clients);
     await checkDeployedMappings(clients.lambda, lab, outputs, this.options.retry);
@@ -158,6 +165,9 @@ export class AwsPreparedLab implements PreparedLab {
     if (!esm.provisionedPollers) notes.push('AWS: on-demand mode publishes no poller count; the timeline shows 0 pollers.');
     if (esm.onFailure) {
       notes.push('AWS: dead-lettered events are named from the processor\'s failed log entries matched to the on-failure records\' offset ranges; the harness cannot read MSK from outside the VPC.');
+    }
+    if (esm.systemLogLevel) {
+      notes.push(`AWS: the mapping's own log lines (LoggingConfig ${esm.systemLogLevel}) are in ${logGroupOf(outputs.kafkaConsumerFunctionName)}, stream ${esmLogStreamName(outputs.kafkaEsmUuid, this.now())} (one per UTC day).`);
     }
     if (esm.filters.length > 0) {
       notes.push('AWS: filtered events are predicted by running the lab\'s filter patterns on each event of the schedule, and confirmed with the ESM\'s FilteredOutEventCount metric.');
@@ -347,6 +357,13 @@ export class AwsPreparedLab implements PreparedLab {
     }
     for (const note of accounting.notes) this.runNotes.add(note);
     return accounting.observations;
+  }
+
+  /** The Kafka ESM's own metrics over the run's window (CloudWatch, about a minute late). */
+  async esmMetrics(runId: string): Promise<EsmMetricTotals> {
+    const toMs = this.now();
+    const fromMs = this.runs.get(runId)?.plan.startAtMs ?? toMs - 3_600_000;
+    return readEsmMetrics(this.clients.cloudwatch, this.scope, this.lab.kafkaEsm.metrics, { fromMs, toMs }, this.options.retry);
   }
 
   /** The run's CloudWatch statistics (p50, p99, avg, min, max, sum per metric) over its window. */

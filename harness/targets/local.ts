@@ -3,6 +3,8 @@
 // comes from what really happened: the processors' "batch processed" lines, the ESM's filter,
 // the destination queue or topic read back, and the ledger of what the topic holds.
 import { Kafka, logLevel } from 'kafkajs';
+import { ESM_METRIC_DIMENSION } from '../../labs/esm-metrics.ts';
+import { parseEsmLogRecord, summarizeEsmLog, type EsmLogRecord } from '../../labs/esm-system-log.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { DEFAULT_TIME_SCALE, startSandbox, type Sandbox } from '../../sandbox/index.ts';
 import { messagesHeld, startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
@@ -11,6 +13,7 @@ import type { OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
 import type { LambdaFunction } from '../../sandbox/lambda-runtime/index.ts';
 import type { MetricDatum } from '../../sandbox/lambda-runtime/metric-store.ts';
 import { metricWindow } from '../dashboard/metric-window.ts';
+import { esmMetricTotals } from '../esm-metric-totals.ts';
 import { bookingIdentity, drainQueue, seqsNamedBy } from '../dead-letters.ts';
 import { readLedger, type Ledger } from '../ledger.ts';
 import type { LabTarget, LiveSample, Observations, PreparedLab, ProcessedEvent, PublishSummary, RunPlan } from './target.ts';
@@ -82,9 +85,22 @@ export class LocalTarget implements LabTarget {
     });
 
     let recentMetrics: MetricDatum[] = [];
+    let recentEsmMetrics: MetricDatum[] = [];
+    const esmMetrics: MetricDatum[] = [];
+    const esmLogLines: Array<{ logStreamName: string; record: EsmLogRecord }> = [];
+    sandbox.runtime.logs.onLine((line) => {
+      if (!line.requestId && line.logStreamName.endsWith(`/${sandbox.kafkaEsm.uuid}`)) {
+        const record = parseEsmLogRecord(line.text);
+        if (record) esmLogLines.push({ logStreamName: line.logStreamName, record });
+      }
+    });
     let lastSampleAt = Date.now();
     sandbox.runtime.metrics.onMetric((datum) => {
       if (datum.namespace === METRICS_NAMESPACE) recentMetrics.push(datum);
+      else if (datum.dimensions[ESM_METRIC_DIMENSION] === sandbox.kafkaEsm.uuid) {
+        recentEsmMetrics.push(datum);
+        esmMetrics.push(datum);
+      }
     });
 
     const ledgers = new Map<string, Ledger>();
@@ -101,6 +117,11 @@ export class LocalTarget implements LabTarget {
     return {
       notes: () => localNotes(this.timeScale),
       warnings: () => sandbox.snapshot().kafkaEsm.warnings,
+      esmSystemLog: () => (lab.kafkaEsm.systemLogLevel ? summarizeEsmLog(lab.kafkaEsm.systemLogLevel, esmLogLines) : undefined),
+      esmMetrics: async () => {
+        sandbox.kafkaEsm.publishMetrics();
+        return esmMetricTotals(esmMetrics);
+      },
       publish: async (plan: RunPlan): Promise<PublishSummary> => {
         const result = await sandbox.produce({ runId: plan.runId, startAtMs: plan.startAtMs, profile: plan.profile });
         return { published: result.published, poison: result.poison, failedToPublish: result.failedToPublish, sendDelaysMs: result.sendDelaysMs };
@@ -109,8 +130,10 @@ export class LocalTarget implements LabTarget {
         const snapshot = sandbox.snapshot();
         const values = recent;
         const metrics = metricWindow(recentMetrics);
+        const esm = esmMetricTotals(recentEsmMetrics);
         recent = [];
         recentMetrics = [];
+        recentEsmMetrics = [];
         const previousSampleAt = lastSampleAt;
         lastSampleAt = snapshot.at;
         return {
@@ -122,6 +145,7 @@ export class LocalTarget implements LabTarget {
           ...(snapshot.sqsEsm ? { sqsConcurrency: peakConcurrencySince(sandbox, sandbox.functions.sqsProcessor!, previousSampleAt), queueDepth: snapshot.sqsEsm.queueDepth } : {}),
           recentEndToEndMs: values,
           metrics,
+          esmMetrics: esm,
         };
       },
       accountedFor: async (runId: string, published: number): Promise<boolean> => {

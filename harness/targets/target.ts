@@ -1,6 +1,8 @@
 // Where a lab runs, behind one interface: the local sandbox (targets/local.ts) or a deployed
 // AWS stack (targets/aws.ts). The harness above it schedules the load, keeps the statistics and
 // checks the targets the same way for both.
+import type { EsmLogSummary } from '../../labs/esm-system-log.ts';
+import type { EsmMetricTotals } from '../esm-metric-totals.ts';
 import type { LabSpec, Place, TrafficProfile } from '../../labs/lab-spec.ts';
 import type { MetricWindow } from '../dashboard/metric-window.ts';
 
@@ -55,6 +57,8 @@ export interface LiveSample {
   recentEndToEndMs: number[];
   /** The functions' metrics since the previous sample, when the place has them live (local). */
   metrics?: MetricWindow;
+  /** The Kafka ESM's own metrics since the previous sample, when the place has them live (local). */
+  esmMetrics?: EsmMetricTotals;
 }
 
 export interface PreparedLab {
@@ -62,6 +66,10 @@ export interface PreparedLab {
   notes(): string[];
   /** What the participant's configuration or code caused that AWS would do too, and may surprise. */
   warnings?(): string[];
+  /** The Kafka ESM's own metrics since the lab was prepared (or over the run's window, on AWS). */
+  esmMetrics?(runId: string): Promise<EsmMetricTotals>;
+  /** The Kafka ESM's system log lines since the lab was prepared, when the spec sets LoggingConfig. */
+  esmSystemLog?(): EsmLogSummary | undefined;
   publish(plan: RunPlan): Promise<PublishSummary>;
   sample(): Promise<LiveSample>;
   /** Whether every published event is accounted for (processed, filtered or dead-lettered). */

@@ -1,7 +1,8 @@
-import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
+import { BOOKING_MIX, BOOKINGS_TOPIC, ESM_METRICS_ON, RUN_WINDOW } from '../pipeline-defaults.ts';
 import type { LabSpec } from '../lab-spec.ts';
 
 // AWS defaults everywhere: batch 100, no batching window (so 500 ms applies), on-demand pollers.
+// Only the ESM metrics are turned on, to watch it.
 export const lab: LabSpec = {
   id: '01-baseline',
   number: 1,
@@ -12,6 +13,7 @@ export const lab: LabSpec = {
     batchSize: 100,
     startingPosition: 'LATEST',
     filters: [],
+    metrics: ESM_METRICS_ON,
   },
   processor: { processingMsPerRecord: 2, mode: 'sequential', memoryMb: 512, timeoutSeconds: 60 },
   traffic: {

@@ -1,5 +1,5 @@
 import { sizeProvisionedPollers } from '../capacity-model.ts';
-import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
+import { BOOKING_MIX, BOOKINGS_TOPIC, ESM_METRICS_ON, RUN_WINDOW } from '../pipeline-defaults.ts';
 import type { LabSpec } from '../lab-spec.ts';
 
 const PROCESSING_MS_PER_RECORD = 10;
@@ -24,6 +24,7 @@ export const lab: LabSpec = {
       batchDurationMs: RECORDS_PER_BATCH * PROCESSING_MS_PER_RECORD,
     }),
     filters: [],
+    metrics: ESM_METRICS_ON,
   },
   processor: { processingMsPerRecord: PROCESSING_MS_PER_RECORD, mode: 'sequential', memoryMb: 512, timeoutSeconds: 60 },
   traffic: {

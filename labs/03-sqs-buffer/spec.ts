@@ -1,4 +1,4 @@
-import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
+import { BOOKING_MIX, BOOKINGS_TOPIC, ESM_METRICS_ON, RUN_WINDOW } from '../pipeline-defaults.ts';
 import type { LabSpec } from '../lab-spec.ts';
 
 // At 100 ms a booking, 12 partitions give at most 120 bookings/s however the ESM is tuned.
@@ -14,6 +14,7 @@ export const lab: LabSpec = {
     batchingWindowSeconds: 0,
     startingPosition: 'LATEST',
     filters: [],
+    metrics: ESM_METRICS_ON,
   },
   processor: { processingMsPerRecord: 100, mode: 'sequential', memoryMb: 512, timeoutSeconds: 30 },
   sqsBuffer: {

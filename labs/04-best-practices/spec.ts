@@ -1,4 +1,4 @@
-import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
+import { BOOKING_MIX, BOOKINGS_TOPIC, ESM_METRICS_ON, RUN_WINDOW } from '../pipeline-defaults.ts';
 import type { LabSpec } from '../lab-spec.ts';
 
 // Only confirmed bookings reach the function; a poison event is retried twice, bisected down
@@ -15,6 +15,8 @@ export const lab: LabSpec = {
     startingPosition: 'LATEST',
     provisionedPollers: { minimum: 1, maximum: 2 },
     filters: [{ value: { status: ['CONFIRMED'] } }],
+    metrics: ESM_METRICS_ON,
+    systemLogLevel: 'INFO',
     maximumRetryAttempts: 2,
     maximumRecordAgeSeconds: 3600,
     bisectBatchOnFunctionError: true,

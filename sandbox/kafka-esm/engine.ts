@@ -25,6 +25,10 @@ export interface KafkaEsmEffects {
   deliverToDestination?: (delivery: DestinationDelivery) => Promise<void>;
   /** Told of every record the filter criteria dropped (for exact accounting). */
   onFiltered?: (record: PolledRecord) => void;
+  /** The pollers' partitions changed (a rebalance): the system log's POLLER_STATUS_EVENT. */
+  onRebalanced?: () => void;
+  /** A poller met an error it retries (commit, destination) or a response AWS ignores: the system log's WARN line. */
+  onWarning?: (message: string, code: string, poller: number) => void;
 }
 
 export interface KafkaEsmRules {
@@ -38,7 +42,10 @@ export interface KafkaEsmRules {
   pollerBytesPerSec?: number;
 }
 
-/** The ESM's CloudWatch metrics (MetricsConfig EventCount group) plus what reports chart. */
+/**
+ * Running totals behind the ESM's CloudWatch metrics (the EventCount and ErrorCount groups of
+ * labs/esm-metrics.ts, under the same names), plus what reports chart.
+ */
 export interface KafkaEsmCounters {
   PolledEventCount: number;
   FilteredOutEventCount: number;
@@ -46,8 +53,36 @@ export interface KafkaEsmCounters {
   FailedInvokeEventCount: number;
   DroppedEventCount: number;
   OnFailureDestinationDeliveredEventCount: number;
+  CommittedEventCount: number;
+  PollingErrorCount: number;
+  /** Batches whose invocation failed (function error, timeout or throttle): AWS counts batches here. */
+  InvokeErrorCount: number;
+  OnFailureDestinationDeliveryErrorCount: number;
+  CommitErrorCount: number;
+  /** Bytes of the records the pollers read (EventPollerThroughputInBytes). */
+  PolledBytes: number;
   Invocations: number;
   Throttles: number;
+}
+
+/** Every counter at 0: a new mapping's. */
+export function zeroCounters(): KafkaEsmCounters {
+  return {
+    PolledEventCount: 0,
+    FilteredOutEventCount: 0,
+    InvokedEventCount: 0,
+    FailedInvokeEventCount: 0,
+    DroppedEventCount: 0,
+    OnFailureDestinationDeliveredEventCount: 0,
+    CommittedEventCount: 0,
+    PollingErrorCount: 0,
+    InvokeErrorCount: 0,
+    OnFailureDestinationDeliveryErrorCount: 0,
+    CommitErrorCount: 0,
+    PolledBytes: 0,
+    Invocations: 0,
+    Throttles: 0,
+  };
 }
 
 export interface KafkaEsmSnapshot {
@@ -75,22 +110,22 @@ function recordId(record: PolledRecord): string {
   return `${partitionKey(record)}@${record.offset}`;
 }
 
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function errorCode(error: unknown, fallback: string): string {
+  return error instanceof Error && error.name !== 'Error' ? error.name : fallback;
+}
+
 /** Backoff before retrying a failed batch: short, growing, capped at a second. */
 export function retryBackoffMs(retries: number): number {
   return Math.min(1000, 50 * 2 ** Math.max(0, retries - 1));
 }
 
 export class KafkaEsmEngine {
-  readonly counters: KafkaEsmCounters = {
-    PolledEventCount: 0,
-    FilteredOutEventCount: 0,
-    InvokedEventCount: 0,
-    FailedInvokeEventCount: 0,
-    DroppedEventCount: 0,
-    OnFailureDestinationDeliveredEventCount: 0,
-    Invocations: 0,
-    Throttles: 0,
-  };
+  readonly counters: KafkaEsmCounters = zeroCounters();
+
   private pollers: Poller[] = [];
   private readonly offsets = new OffsetTracker();
   private readonly highWatermarks = new Map<string, number>();
@@ -132,6 +167,7 @@ export class KafkaEsmEngine {
     for (const record of records) {
       const key = partitionKey(record);
       this.counters.PolledEventCount++;
+      this.counters.PolledBytes += recordBytes(record);
       this.offsets.track(key, record.offset);
       if (!this.rules.matches(record)) {
         this.counters.FilteredOutEventCount++;
@@ -162,11 +198,23 @@ export class KafkaEsmEngine {
 
   offsetLag(): number {
     let lag = 0;
+    for (const partitionLag of this.offsetLagByPartition().values()) lag += partitionLag;
+    return lag;
+  }
+
+  /** Records behind per partition (MaxOffsetLag is the largest, SumOffsetLag the total). */
+  offsetLagByPartition(): Map<string, number> {
+    const lags = new Map<string, number>();
     for (const [key, high] of this.highWatermarks) {
       const base = this.offsets.lagBase(key);
-      if (base !== undefined) lag += Math.max(0, high - base);
+      if (base !== undefined) lags.set(key, Math.max(0, high - base));
     }
-    return lag;
+    return lags;
+  }
+
+  /** The fetcher could not poll (a broker error it will retry): PollingErrorCount. */
+  pollingFailed(): void {
+    this.counters.PollingErrorCount++;
   }
 
   /** What the run should warn about: behaviour a participant's function caused and may not expect. */
@@ -176,6 +224,27 @@ export class KafkaEsmEngine {
     return [
       `the function returned a partial batch response AWS does not accept for Kafka ${count} time${count === 1 ? '' : 's'} (first: ${first}); AWS then retries the whole batch, and so did the sandbox. The accepted shape is ${KAFKA_ITEM_IDENTIFIER_SHAPE} (kafka-retry-configurations.html).`,
     ];
+  }
+
+  /**
+   * Assigns every partition of the topic to a poller now, as a consumer group's join does,
+   * instead of when its first record arrives, so the pollers' assignment is known from the start.
+   */
+  knowPartitions(keys: string[]): void {
+    for (const key of keys) this.ownerOf(key);
+  }
+
+  /** Each poller's partitions, in poller order. */
+  assignments(): string[][] {
+    return this.pollers.map((p) => [...p.partitions]);
+  }
+
+  /** Per partition: the broker's end, the last record read, the last one done, the committed offset. */
+  partitionOffsets(): Array<{ partition: string; poller: number; endOffset: number; consumedOffset: number; processedOffset: number; committedOffset: number }> {
+    return [...this.partitionOwner].map(([key, owner]) => {
+      const offsets = this.offsets.positions(key);
+      return { partition: key, poller: this.pollers.indexOf(owner), endOffset: this.highWatermarks.get(key) ?? 0, ...offsets };
+    });
   }
 
   committedOffset(key: string): number | undefined {
@@ -253,7 +322,12 @@ export class KafkaEsmEngine {
       invoked = true;
       for (const r of fresh) this.historyOf(r).invocations++;
       const decision = decide({ records: fresh, retries: attempt.retries }, result, this.rules.failure);
-      if (decision.ignoredResponse && this.ignoredResponses.count++ === 0) this.ignoredResponses.first = decision.ignoredResponse.reason;
+      // AWS: with partial batch responses, FailedInvokeEventCount "includes any event with a non-empty BatchItemFailures".
+      if (result.kind === 'success') this.counters.FailedInvokeEventCount += fresh.length - decision.done.length;
+      if (decision.ignoredResponse) {
+        if (this.ignoredResponses.count++ === 0) this.ignoredResponses.first = decision.ignoredResponse.reason;
+        this.effects.onWarning?.(`partial batch response ignored, the whole batch is retried: ${decision.ignoredResponse.reason}`, 'InvalidBatchItemFailures', this.pollers.indexOf(poller));
+      }
       for (const record of decision.done) this.finish(record);
       if (decision.discard.length > 0) {
         const invokeCount = Math.max(...decision.discard.map((r) => this.historyOf(r).invocations));
@@ -310,6 +384,7 @@ export class KafkaEsmEngine {
     }
     if (result.kind === 'throttled') this.counters.Throttles++;
     else if (result.kind !== 'success') this.counters.FailedInvokeEventCount += records.length;
+    if (result.kind !== 'success') this.counters.InvokeErrorCount++;
     return result;
   }
 
@@ -322,7 +397,9 @@ export class KafkaEsmEngine {
           await deliver(delivery);
           this.counters.OnFailureDestinationDeliveredEventCount += delivery.records.length;
           break;
-        } catch {
+        } catch (error) {
+          this.counters.OnFailureDestinationDeliveryErrorCount++;
+          this.effects.onWarning?.(`on-failure destination delivery failed: ${errorMessage(error)}`, errorCode(error, 'OnFailureDestinationDeliveryFailed'), 0);
           if (this.stopped) return;
           await this.sleep(DESTINATION_RETRY_MS);
         }
@@ -339,8 +416,11 @@ export class KafkaEsmEngine {
       if (offsets.size === 0) return;
       try {
         await this.effects.commit(offsets);
+        for (const [key, next] of offsets) this.counters.CommittedEventCount += Math.max(0, next - (this.offsets.lagBase(key) ?? next));
         this.offsets.markCommitted(offsets);
-      } catch {
+      } catch (error) {
+        this.counters.CommitErrorCount++;
+        this.effects.onWarning?.(`commit failed: ${errorMessage(error)}`, errorCode(error, 'CommitFailed'), 0);
         // The next flush retries: offsets only move forward, so a late commit is harmless.
       }
     });
@@ -390,6 +470,7 @@ export class KafkaEsmEngine {
       }
     });
     this.rebalanceTo = undefined;
+    this.effects.onRebalanced?.();
     for (const poller of this.pollers) this.pump(poller);
   }
 

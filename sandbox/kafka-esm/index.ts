@@ -8,9 +8,13 @@ import { KAFKA_DEFAULT_BATCHING_WINDOW_MS, type KafkaEsmSpec } from '../../labs/
 import { systemClock, type Clock } from '../clock.ts';
 import { kafkaRecordMatches, parseFilterCriteria } from '../filter/index.ts';
 import type { InvokeResult as LambdaInvokeResult, LambdaFunction } from '../lambda-runtime/index.ts';
+import type { LogStore } from '../lambda-runtime/function-logs.ts';
+import type { MetricStore } from '../lambda-runtime/metric-store.ts';
 import { KafkaEsmEngine, type DestinationDelivery, type KafkaEsmSnapshot } from './engine.ts';
 import type { FailureRules, InvokeResult } from './failure-policy.ts';
 import { startKafkaFetcher, type KafkaFetcher } from './kafka-fetcher.ts';
+import { EsmMetricsPublisher } from './esm-metrics.ts';
+import { EsmSystemLog } from './system-log.ts';
 import { toKafkaEvent, toOnFailureRecord, type KafkaEventSource } from './msk-event.ts';
 import { OnDemandScaling, ProvisionedScaling, type PollerScaling } from './poller-scaling.ts';
 import { groupByPartition, partitionKey, type PolledRecord } from './polled-record.ts';
@@ -33,13 +37,27 @@ export interface KafkaEsmOptions {
   clock?: Clock;
   source?: KafkaEventSource;
   onFiltered?: (record: PolledRecord) => void;
+  /** Where the mapping publishes its CloudWatch metrics (the runtime's store, as AWS/Lambda). */
+  metrics?: MetricStore;
+  /** Where its system log lines go (the runtime's log store: the function's log group), with LoggingConfig set. */
+  logs?: LogStore;
 }
+
+/** The mapping's ARN as AWS names it (esm-logging.html: the `resourceArn` of each log line). */
+export function esmArn(uuid: string): string {
+  return `arn:aws:lambda:us-east-1:000000000000:event-source-mapping:${uuid}`;
+}
+
+/** One AWS minute: the period of the ESM's metrics and of its DEBUG offset log lines. */
+const AWS_MINUTE_MS = 60_000;
 
 export interface KafkaEsm {
   readonly uuid: string;
   readonly groupId: string;
   readonly engine: KafkaEsmEngine;
   snapshot(): KafkaEsmSnapshot;
+  /** Publishes the metric period so far now (a report reads the metrics without waiting for the period to end). */
+  publishMetrics(): void;
   /** Stops polling; invocations in flight finish and their offsets are committed. */
   stop(): Promise<void>;
 }
@@ -85,6 +103,19 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
     bootstrapServers: options.brokers.join(','),
   };
   const patterns = parseFilterCriteria(options.esm.filters);
+  const logStore = options.logs;
+  const systemLog =
+    logStore && options.esm.systemLogLevel
+      ? new EsmSystemLog({
+          level: options.esm.systemLogLevel,
+          uuid,
+          resourceArn: esmArn(uuid),
+          eventSourceArn: source.clusterArn ?? `self-managed:${source.bootstrapServers}`,
+          clock,
+          write: (line) => logStore.add({ functionName: options.fn.name, requestId: '', logStreamName: line.logStreamName, stream: 'stdout', text: line.text, timestamp: line.timestamp, json: line.record as unknown as Record<string, unknown> }),
+        })
+      : undefined;
+  const connection = { brokers: options.brokers, topic: options.topic, groupId, totalPartitionCount: options.partitions };
   // The engine commits through the fetcher, which starts after the engine exists.
   let fetcher: KafkaFetcher | undefined;
   const engine: KafkaEsmEngine = new KafkaEsmEngine(
@@ -103,9 +134,12 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
       },
       deliverToDestination: options.destination ? destinationSender(options.destination, options.fn, source, clock) : undefined,
       onFiltered: options.onFiltered,
+      onRebalanced: () => systemLog?.pollersAssigned(engine.assignments(), connection),
+      onWarning: (message, code, poller) => systemLog?.warning(message, code, poller),
     },
     clock,
   );
+  engine.knowPartitions(Array.from({ length: options.partitions }, (_, i) => `${options.topic}-${i}`));
   fetcher = await startKafkaFetcher({
     brokers: options.brokers,
     topic: options.topic,
@@ -117,17 +151,49 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
     onRecords: (records) => engine.push(records),
     onHighWatermark: (key, next) => engine.setHighWatermark(key, next),
     waitingIn: (key) => engine.waitingIn(key),
+    onPollingError: (error) => {
+      engine.pollingFailed();
+      systemLog?.warning(error.message, error.name || 'KafkaJSError');
+    },
   });
+  systemLog?.pollersAssigned(engine.assignments(), connection);
+  const offsetsTimer = systemLog ? every(clock, AWS_MINUTE_MS / (options.timeScale ?? 1), () => systemLog.offsets(engine.partitionOffsets())) : undefined;
+  const metricStore = options.metrics;
+  const metrics = metricStore
+    ? new EsmMetricsPublisher({
+        uuid,
+        groups: options.esm.metrics,
+        provisioned: options.esm.provisionedPollers !== undefined,
+        periodMs: AWS_MINUTE_MS / (options.timeScale ?? 1),
+        read: () => ({ counters: { ...engine.counters }, offsetLagByPartition: engine.offsetLagByPartition(), pollers: engine.snapshot().pollers }),
+        emit: (metric) => metricStore.add({ ...metric, functionName: options.fn.name, requestId: '' }),
+        clock,
+      })
+    : undefined;
+  metrics?.start();
   return {
     uuid,
     groupId,
     engine,
     snapshot: () => engine.snapshot(),
+    publishMetrics: () => metrics?.publish(),
     async stop() {
+      offsetsTimer?.cancel();
       await engine.stop();
+      metrics?.stop();
       await fetcher?.stop();
     },
   };
+}
+
+/** Calls `fn` every `ms` of the clock's time until cancelled. */
+function every(clock: Clock, ms: number, fn: () => void): { cancel(): void } {
+  let timer = clock.after(ms, tick);
+  function tick(): void {
+    fn();
+    timer = clock.after(ms, tick);
+  }
+  return { cancel: () => timer.cancel() };
 }
 
 /**

@@ -20,6 +20,8 @@ export interface FetcherOptions {
   onRecords(records: PolledRecord[]): void;
   onHighWatermark(key: string, nextOffset: number): void;
   waitingIn(key: string): number;
+  /** A poll or metadata request failed; kafkajs retries it (PollingErrorCount, a WARN system log line). */
+  onPollingError?(error: Error): void;
 }
 
 export interface KafkaFetcher {
@@ -52,6 +54,8 @@ export async function startKafkaFetcher(options: FetcherOptions): Promise<KafkaF
 
   if (options.startingPosition === 'AT_TIMESTAMP') await seekToTimestamp(consumer, admin, options);
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  consumer.on(consumer.events.CRASH, ({ payload }) => options.onPollingError?.(payload.error));
+  consumer.on(consumer.events.REQUEST_TIMEOUT, ({ payload }) => options.onPollingError?.(new Error(`request ${payload.apiName} to broker ${payload.broker} timed out`)));
 
   let stopping = false;
   const resumeTimers = new Set<NodeJS.Timeout>();
@@ -95,7 +99,7 @@ export async function startKafkaFetcher(options: FetcherOptions): Promise<KafkaF
     admin
       .fetchTopicOffsets(options.topic)
       .then((offsets) => offsets.forEach((o) => options.onHighWatermark(`${options.topic}-${o.partition}`, Number(o.high))))
-      .catch(() => undefined);
+      .catch((error: Error) => options.onPollingError?.(error));
   }, WATERMARK_REFRESH_MS);
 
   return {

@@ -59,6 +59,15 @@ export class OffsetTracker {
     return this.committed.get(key) ?? this.firstSeen.get(key);
   }
 
+  /** The offsets a DEBUG system log line shows, -1 where nothing happened yet. */
+  positions(key: string): { consumedOffset: number; processedOffset: number; committedOffset: number } {
+    return {
+      consumedOffset: this.highestSeen.get(key) ?? -1,
+      processedOffset: (this.nextToCommit.get(key) ?? 0) - 1,
+      committedOffset: this.committed.get(key) ?? -1,
+    };
+  }
+
   pendingCount(): number {
     let n = 0;
     for (const list of this.pending.values()) n += list.length;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { WIDGETS } from '../../harness/dashboard/page.ts';
+import { ESM_METRICS_WIDGET, WIDGETS } from '../../harness/dashboard/page.ts';
 import { browser, closeBrowser, inkedPixels, REPORTS } from './support.ts';
 
 const BIN = new URL('../../bin/workshop.js', import.meta.url).pathname;
@@ -86,7 +86,7 @@ test('workshop dashboard follows a lab run in another process: every widget move
 
   const run = workshop(['run', '1', '--quick']);
   await page.waitForSelector('body[data-status="running"]', { timeout: 120_000 });
-  const seen = new Map<string, Set<string>>(WIDGETS.map((w) => [w.id, new Set<string>()]));
+  const seen = new Map<string, Set<string>>([...WIDGETS, ESM_METRICS_WIDGET].map((w) => [w.id, new Set<string>()]));
   let screenshotTaken = false;
   while ((await page.getAttribute('body', 'data-status')) === 'running') {
     for (const [id, value] of Object.entries(await widgetValues(page))) if (value) seen.get(id)!.add(value);
@@ -113,6 +113,9 @@ test('workshop dashboard follows a lab run in another process: every widget move
   assert.match(lastRun, /Showing the last run: 01-baseline/);
   assert.match(lastRun, code === 0 ? /PASS · p50 \d/ : /FAIL · p50 \d/);
   assert.ok(await page.isVisible('#widgets'), "the finished run's charts stay on screen");
+  const esmRows = await page.$$eval('[data-widget="esm-metrics"] tr[data-metric]', (rows) => Object.fromEntries(rows.map((r) => [r.getAttribute('data-metric'), Number(r.children[1].textContent!.replace(/,/g, ''))])));
+  assert.ok(esmRows.PolledEventCount > 0, `the ESM metrics table shows PolledEventCount under its AWS name (${JSON.stringify(esmRows)})`);
+  assert.ok('MaxOffsetLag' in esmRows, 'and the KafkaMetrics group');
   assert.equal(errors, [], 'no console error');
   assert.equal(requests, [], 'everything comes from the dashboard server (offline)');
   await page.close();

@@ -6,6 +6,7 @@ import { LABS } from '../../labs/index.ts';
 import {
   getMetricDataAll,
   metricScope,
+  readEsmMetrics,
   readFilteredOutCount,
   readLiveMetrics,
   readRunMetrics,
@@ -116,6 +117,32 @@ test('FilteredOutEventCount under several dimension sets is not added up: the la
     ],
   });
   assert.is(await readFilteredOutCount(client, { kafkaEsmUuid: KAFKA_ESM_UUID }, { fromMs: T0, toMs: T0 + 90_000 }), 42);
+});
+
+test('ESM metrics: one query per enabled metric under EventSourceMappingUUID; counts summed, lags at their maximum', async () => {
+  cw.reset();
+  cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+    MetricDataResults: input.MetricDataQueries!.map((q) => {
+      const name = q.MetricStat!.Metric!.MetricName;
+      const values = name === 'PolledEventCount' ? [1200, 1800] : name === 'MaxOffsetLag' ? [40, 90] : name === 'ProvisionedPollers' ? [3, 4] : [];
+      return { Id: q.Id, Timestamps: values.map((_, i) => new Date(T0 + i * 60_000)), Values: values };
+    }),
+  }));
+  const totals = await readEsmMetrics(client, { kafkaEsmUuid: KAFKA_ESM_UUID, provisionedPollers: true }, ['EventCount', 'KafkaMetrics'], { fromMs: T0, toMs: T0 + 120_000 });
+  assert.equal(totals, { PolledEventCount: 3000, MaxOffsetLag: 90, ProvisionedPollers: 4 });
+  const queries = cw.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!;
+  assert.equal(queries.map((q) => q.MetricStat!.Metric!.MetricName), [
+    'PolledEventCount', 'FilteredOutEventCount', 'InvokedEventCount', 'FailedInvokeEventCount', 'DroppedEventCount', 'OnFailureDestinationDeliveredEventCount', 'CommittedEventCount',
+    'MaxOffsetLag', 'SumOffsetLag', 'ProvisionedPollers', 'EventPollerUnit', 'EventPollerThroughputInBytes',
+  ]);
+  assert.equal(queries[0].MetricStat!.Metric!.Dimensions, [{ Name: 'EventSourceMappingUUID', Value: KAFKA_ESM_UUID }]);
+  assert.is(queries.find((q) => q.MetricStat!.Metric!.MetricName === 'MaxOffsetLag')!.MetricStat!.Stat, 'Maximum');
+});
+
+test('ESM metrics: no MetricsConfig and on-demand mode asks CloudWatch nothing', async () => {
+  cw.reset();
+  assert.equal(await readEsmMetrics(client, { kafkaEsmUuid: KAFKA_ESM_UUID, provisionedPollers: false }, undefined, { fromMs: T0, toMs: T0 + 60_000 }), {});
+  assert.is(cw.commandCalls(GetMetricDataCommand).length, 0);
 });
 
 test('run window: one period spanning the minute-aligned run', () => {

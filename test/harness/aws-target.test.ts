@@ -98,6 +98,21 @@ test('prepare: the lab\'s outputs missing (another lab deployed) is one UsageErr
   }
 });
 
+test('prepare: a filtering lab without the EventCount metrics is refused before any AWS call (its filtered count could not be confirmed)', async () => {
+  resetAll();
+  const target = new AwsTarget({ outputs: deployedOutputsFor(bestPractices) });
+  const lab = { ...bestPractices, kafkaEsm: { ...bestPractices.kafkaEsm, metrics: ['KafkaMetrics' as const] } };
+  try {
+    await target.prepare(lab);
+    assert.unreachable('expected a UsageError');
+  } catch (error) {
+    assert.instance(error, UsageError);
+    assert.not.ok((error as Error).message.includes('\n'));
+    assert.match((error as Error).message, /FilteredOutEventCount/);
+    assert.match((error as Error).message, /Add 'EventCount' to kafkaEsm.metrics/);
+  }
+});
+
 test('prepare: missing credentials are one UsageError line saying how to set them', async () => {
   resetAll();
   lambda.on(GetEventSourceMappingCommand).rejects(awsError('CredentialsProviderError', 'Could not load credentials from any providers'));

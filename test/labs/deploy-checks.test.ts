@@ -3,10 +3,10 @@
 // watched after apply until AWS reports OK, a PROBLEM being a DeployError with AWS's message.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { GetAccountSettingsCommand, GetEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetAccountSettingsCommand, GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { concurrencyNeeded, concurrencyProblem } from '../../labs/account-concurrency.ts';
-import { awaitMappingsWorking, checkAccountConcurrency, DeployError } from '../../labs/deploy.ts';
+import { applyPostApplySettings, awaitMappingsWorking, checkAccountConcurrency, DeployError, postApplySettings } from '../../labs/deploy.ts';
 import { LABS } from '../../labs/index.ts';
 
 const lambda = mockClient(LambdaClient);
@@ -81,6 +81,15 @@ test('after apply: OK ends the watch; a quiet mapping is trusted after the watch
   const quietClock = clock();
   await quiet(() => awaitMappingsWorking('eu-west-1', [{ uuid: 'u-3', what: 'SQS event source mapping' }], '03-sqs-buffer', { client: lambda as unknown as LambdaClient, clock: quietClock, watchMs: 60_000 }));
   assert.is(quietClock.now(), 60_000);
+});
+
+test('after apply, lab 4\'s 0 s window and LoggingConfig go in one UpdateEventSourceMapping, once the mapping has settled', async () => {
+  lambda.reset();
+  lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'u-4', State: 'Enabled' });
+  lambda.on(UpdateEventSourceMappingCommand).resolves({ UUID: 'u-4' });
+  await quiet(() => applyPostApplySettings('eu-west-1', 'u-4', postApplySettings(LABS[3])!, lambda as unknown as LambdaClient));
+  const updates = lambda.commandCalls(UpdateEventSourceMappingCommand).map((c) => c.args[0].input);
+  assert.equal(updates, [{ UUID: 'u-4', MaximumBatchingWindowInSeconds: 0, LoggingConfig: { SystemLogLevel: 'INFO' } }]);
 });
 
 test.run();

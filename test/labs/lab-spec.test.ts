@@ -120,6 +120,22 @@ test('a Kafka on-failure topic is never the source topic, and needs provisioned 
   rejects(lab1, 'kafkaEsm.onFailure', { kind: 'sqs', queueName: 'no spaces allowed' }, 'kafkaEsm.onFailure.queueName');
 });
 
+test('MetricsConfig: 0..3 distinct groups of EventCount, ErrorCount, KafkaMetrics', () => {
+  accepts(lab1, 'kafkaEsm.metrics', []);
+  accepts(lab1, 'kafkaEsm.metrics', undefined);
+  accepts(lab1, 'kafkaEsm.metrics', ['KafkaMetrics']);
+  rejects(lab1, 'kafkaEsm.metrics', ['EventCount', 'EventCount']);
+  rejects(lab1, 'kafkaEsm.metrics', ['DeletedEventCount'], 'kafkaEsm.metrics[0]');
+  rejects(lab1, 'kafkaEsm.metrics', 'EventCount');
+});
+
+test('LoggingConfig: DEBUG, INFO or WARN, in provisioned mode only', () => {
+  accepts(lab4, 'kafkaEsm.systemLogLevel', 'DEBUG');
+  accepts(lab4, 'kafkaEsm.systemLogLevel', undefined);
+  rejects(lab4, 'kafkaEsm.systemLogLevel', 'TRACE');
+  rejects(lab1, 'kafkaEsm.systemLogLevel', 'INFO');
+});
+
 test('error handling controls need provisioned mode', () => {
   for (const [path, value] of [
     ['kafkaEsm.maximumRetryAttempts', 2],

@@ -5,6 +5,7 @@ import { TerraformOutput, Testing } from 'cdktn';
 import type { Construct } from 'constructs';
 import type { LabSpec } from '../../labs/lab-spec-types.ts';
 import { dashboardBody } from '../../modules/dashboard.ts';
+import { KAFKA_ESM_METRICS } from '../../labs/esm-metrics.ts';
 import { WorkshopFunction } from '../../modules/function.ts';
 import { assertScoped, NETWORK_INTERFACE_STATEMENT } from '../../modules/iam.ts';
 import { ClusterRef, KafkaCluster } from '../../modules/kafka-cluster.ts';
@@ -204,7 +205,14 @@ test('dashboard body: the talk widgets, per lab, in the stack region', () => {
     'OffsetLag (records behind, per ESM)',
     'ConcurrentExecutions per function',
     'EventsFailed and SendDelay',
+    'ESM EventCount metrics (per period, per mapping)',
+    'ESM ErrorCount metrics (only when an error happened)',
+    'ESM KafkaMetrics: MaxOffsetLag, SumOffsetLag',
   ]);
+  const esmLines = body.widgets.slice(-3).flatMap((w) => (w.properties.metrics as { expression: string; label: string }[][]).map((m) => m[0]));
+  assert.equal(esmLines.map((m) => m.label), [...Object.values(KAFKA_ESM_METRICS).flat()], 'every ESM metric a Kafka mapping can publish, under its AWS name');
+  assert.is(esmLines.find((m) => m.label === 'MaxOffsetLag')!.expression, `SEARCH('{AWS/Lambda,EventSourceMappingUUID} MetricName="MaxOffsetLag"', 'Maximum', 60)`);
+  assert.is(esmLines.find((m) => m.label === 'PolledEventCount')!.expression, `SEARCH('{AWS/Lambda,EventSourceMappingUUID} MetricName="PolledEventCount"', 'Sum', 60)`);
   const first = (body.widgets[1].properties.metrics as { expression: string }[][])[0][0];
   assert.is(first.expression, `SEARCH('{KafkaLambdaWorkshop,Lab,service} MetricName="EndToEndDuration"', 'Average', 60)`);
   const published = (body.widgets[2].properties.metrics as { expression: string }[][])[0][0];

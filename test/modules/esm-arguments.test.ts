@@ -2,14 +2,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { KafkaEsmSpec, SqsBufferSpec } from '../../labs/lab-spec-types.ts';
-import { KAFKA_ESM_METRICS, kafkaEsmArguments } from '../../modules/kafka-consumer.ts';
+import { kafkaEsmArguments } from '../../modules/kafka-consumer.ts';
 import { SQS_ESM_METRICS, sqsEsmArguments } from '../../modules/sqs-buffer.ts';
 
 const minimal: KafkaEsmSpec = { batchSize: 100, startingPosition: 'LATEST', filters: [] };
 
-test('a minimal Kafka spec sets only batch size, starting position and metrics', () => {
-  assert.equal(kafkaEsmArguments(minimal), { batchSize: 100, startingPosition: 'LATEST', metricsConfig: { metrics: ['EventCount', 'ErrorCount', 'KafkaMetrics'] } });
-  assert.equal(KAFKA_ESM_METRICS, ['EventCount', 'ErrorCount', 'KafkaMetrics']);
+test('a minimal Kafka spec sets only batch size and starting position (no ESM metrics: the AWS default)', () => {
+  assert.equal(kafkaEsmArguments(minimal), { batchSize: 100, startingPosition: 'LATEST' });
+  assert.not.ok('metricsConfig' in kafkaEsmArguments({ ...minimal, metrics: [] }));
+});
+
+test('metrics: the spec\'s MetricsConfig groups, as given', () => {
+  assert.equal(kafkaEsmArguments({ ...minimal, metrics: ['EventCount', 'KafkaMetrics'] }).metricsConfig, { metrics: ['EventCount', 'KafkaMetrics'] });
 });
 
 test('window: unset stays unset (500 ms default); 0 and other values are passed', () => {
@@ -36,11 +40,12 @@ test('consumer group, pollers, filters, error handling and destination map one t
     maximumRecordAgeSeconds: 60,
     bisectBatchOnFunctionError: false,
     reportBatchItemFailures: true,
+    metrics: ['EventCount', 'ErrorCount', 'KafkaMetrics'],
   };
   assert.equal(kafkaEsmArguments(spec, 'kafka://bookings-dlq'), {
     batchSize: 10,
     startingPosition: 'TRIM_HORIZON',
-    metricsConfig: { metrics: KAFKA_ESM_METRICS },
+    metricsConfig: { metrics: ['EventCount', 'ErrorCount', 'KafkaMetrics'] },
     maximumBatchingWindowInSeconds: 1,
     amazonManagedKafkaEventSourceConfig: { consumerGroupId: 'bookings-lab' },
     provisionedPollerConfig: { minimumPollers: 2, maximumPollers: 4 },

@@ -159,6 +159,8 @@ test('partial batch response retries only the failed record; the destination get
   assert.equal(h.invocations.map((b) => b.map((r) => r.offset)), [[0, 1, 2, 3], [2]]);
   assert.equal(h.deliveries.map((d) => d.records.map((r) => r.offset)), [[2]]);
   assert.is(lastCommit(h).get('bookings-0'), 4);
+  assert.is(h.engine.counters.FailedInvokeEventCount, 2, 'FailedInvokeEventCount counts a record named in BatchItemFailures, each time');
+  assert.is(h.engine.counters.InvokeErrorCount, 0, 'the invocations themselves succeeded');
   await stop(h);
 });
 

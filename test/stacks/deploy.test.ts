@@ -13,7 +13,7 @@ import {
   DeployError,
   executeSteps,
   formatPlan,
-  needsZeroWindowFix,
+  postApplySettings,
   parseDeployArgs,
   parseDestroyArgs,
   planDeploy,
@@ -100,8 +100,13 @@ test('a deployment in another region is not silently orphaned', () => {
   checkRegion({ baseDeployed: true, region: 'eu-west-1' }, 'eu-west-1');
 });
 
-test('labs with a 0 s Kafka batching window get it set explicitly after apply', () => {
-  assert.equal(LABS.filter(needsZeroWindowFix).map((l) => l.number), [2, 3, 4]);
+test('after apply: a 0 s Kafka batching window and LoggingConfig, which the provider cannot set', () => {
+  assert.equal(LABS.map((l) => [l.number, postApplySettings(l)]), [
+    [1, undefined],
+    [2, { MaximumBatchingWindowInSeconds: 0 }],
+    [3, { MaximumBatchingWindowInSeconds: 0 }],
+    [4, { MaximumBatchingWindowInSeconds: 0, LoggingConfig: { SystemLogLevel: 'INFO' } }],
+  ]);
 });
 
 test('executeSteps: init + apply/destroy per stack, the 0 s window fix, record and outputs written', async () => {
@@ -125,11 +130,11 @@ test('executeSteps: init + apply/destroy per stack, the 0 s window fix, record a
       runner,
       recordFile,
       outputsFile,
-      fixZeroWindow: async (region, uuid) => void fixed.push(`${region} ${uuid}`),
+      applySettings: async (region, uuid, settings) => void fixed.push(`${region} ${uuid} ${JSON.stringify(settings)}`),
       checkMappings: async (region, mappings, labId) => void checked.push(`${region} ${labId} ${mappings.map((m) => m.uuid).join(',')}`),
     });
     assert.equal(calls, ['base init', 'base apply', 'lab-02-low-latency init', 'lab-02-low-latency apply']);
-    assert.equal(fixed, ['eu-west-1 uuid-of-lab-02-low-latency']);
+    assert.equal(fixed, ['eu-west-1 uuid-of-lab-02-low-latency {"MaximumBatchingWindowInSeconds":0}']);
     assert.equal(checked, ['eu-west-1 02-low-latency uuid-of-lab-02-low-latency'], 'the applied lab\'s mapping is watched for a PROBLEM');
     assert.equal(record, { baseDeployed: true, currentLab: '02-low-latency', region: 'eu-west-1' });
     assert.equal(readRecord(recordFile), record);

@@ -72,6 +72,21 @@ test('the capacity model and the sandbox agree on every lab: pollers, ceiling, a
   }
 });
 
+test('the ESM metrics each lab published agree with the accounting, under AWS\'s names', () => {
+  const [lab1, lab2, , lab4] = all;
+  const m1 = lab1.esmMetrics ?? {};
+  assert.is(m1.PolledEventCount, lab1.published, 'lab 1: PolledEventCount is every event read');
+  assert.is(m1.InvokedEventCount, lab1.published, 'lab 1: no retries, so every event invoked once');
+  assert.is(m1.CommittedEventCount, lab1.published, 'lab 1: every offset committed once');
+  assert.ok(m1.MaxOffsetLag !== undefined && m1.SumOffsetLag !== undefined && m1.SumOffsetLag >= m1.MaxOffsetLag, 'KafkaMetrics published');
+  assert.is(m1.ProvisionedPollers, undefined, 'on-demand mode has no ProvisionedPollers');
+  const m4 = lab4.esmMetrics ?? {};
+  assert.is(m4.FilteredOutEventCount, lab4.filtered, 'lab 4: FilteredOutEventCount is the accounting\'s filtered count');
+  assert.is(m4.OnFailureDestinationDeliveredEventCount, lab4.deadLettered, 'lab 4: every dead-lettered event was delivered to the destination');
+  assert.ok((m4.FailedInvokeEventCount ?? 0) >= 3 * lab4.deadLettered, 'lab 4: each poison event failed its first try and 2 retries (named in BatchItemFailures)');
+  assert.is(lab2.esmMetrics?.ProvisionedPollers, lab2.config.kafkaEsm.provisionedPollers!.maximum, 'lab 2: ProvisionedPollers (minimum = maximum)');
+});
+
 test("lab 2's median latency is well below lab 1's", () => {
   const [lab1, lab2] = all;
   assert.ok(lab2.endToEndMs.p50 * 3 < lab1.endToEndMs.p50, `lab 2 p50 ${lab2.endToEndMs.p50} ms vs lab 1 ${lab1.endToEndMs.p50} ms`);

@@ -71,8 +71,9 @@ export function deployedKafkaEsm(lab: LabSpec): EsmConfiguration {
     StartingPosition: esm.startingPosition,
     BatchSize: esm.batchSize,
     AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: esm.consumerGroupId ?? 'generated-group-id' },
-    MetricsConfig: { Metrics: ['EventCount', 'ErrorCount', 'KafkaMetrics'] },
   };
+  if (esm.metrics?.length) config.MetricsConfig = { Metrics: [...esm.metrics] };
+  if (esm.systemLogLevel) config.LoggingConfig = { SystemLogLevel: esm.systemLogLevel };
   if (esm.batchingWindowSeconds !== undefined) config.MaximumBatchingWindowInSeconds = esm.batchingWindowSeconds;
   if (esm.provisionedPollers) config.ProvisionedPollerConfig = { MinimumPollers: esm.provisionedPollers.minimum, MaximumPollers: esm.provisionedPollers.maximum };
   if (esm.filters.length > 0) config.FilterCriteria = { Filters: esm.filters.map((f) => ({ Pattern: JSON.stringify(f) })) };

@@ -1,0 +1,98 @@
+// The mapping's own CloudWatch metrics, published as AWS does: once per metric period (an AWS
+// minute, compressed by timeScale), namespace AWS/Lambda, dimension EventSourceMappingUUID, only
+// for the MetricsConfig groups the spec turns on; error counts only in a period with an error;
+// the poller metrics whenever the mapping is provisioned (monitoring-metrics-types.html).
+import {
+  ESM_METRIC_DIMENSION,
+  enabledEsmMetrics,
+  KAFKA_ESM_METRICS,
+  type EsmMetricGroup,
+  type KafkaEsmMetricName,
+  type ProvisionedPollerMetricName,
+} from '../../labs/esm-metrics.ts';
+import type { Clock, Timer } from '../clock.ts';
+import type { EmfMetric } from '../lambda-runtime/emf.ts';
+import { LAMBDA_NAMESPACE } from '../lambda-runtime/lambda-runtime.ts';
+import type { KafkaEsmCounters } from './engine.ts';
+
+/** AWS: an EPU hosts 10 event pollers by default (kafka-scaling-modes.html). */
+export const POLLERS_PER_EVENT_POLLER_UNIT = 10;
+
+/** What the publisher reads from the engine each period. */
+export interface EsmReading {
+  counters: KafkaEsmCounters;
+  offsetLagByPartition: Map<string, number>;
+  pollers: number;
+}
+
+export interface EsmMetricsOptions {
+  uuid: string;
+  groups: readonly EsmMetricGroup[] | undefined;
+  provisioned: boolean;
+  /** Local milliseconds per metric period: an AWS minute divided by timeScale. */
+  periodMs: number;
+  read(): EsmReading;
+  emit(metric: EmfMetric): void;
+  clock: Clock;
+}
+
+const ERROR_METRICS = new Set<string>(KAFKA_ESM_METRICS.ErrorCount);
+
+export class EsmMetricsPublisher {
+  private previous: KafkaEsmCounters | undefined;
+  private timer?: Timer;
+  private readonly enabled: KafkaEsmMetricName[];
+
+  constructor(private readonly options: EsmMetricsOptions) {
+    this.enabled = enabledEsmMetrics(options.groups);
+    this.previous = options.read().counters;
+  }
+
+  start(): void {
+    this.timer = this.options.clock.after(this.options.periodMs, () => {
+      this.publish();
+      this.start();
+    });
+  }
+
+  /** Publishes the last, partial period, so nothing counted is left out. */
+  stop(): void {
+    this.timer?.cancel();
+    this.publish();
+  }
+
+  /** One period's data points. */
+  publish(): void {
+    const reading = this.options.read();
+    const delta = (name: keyof KafkaEsmCounters) => reading.counters[name] - (this.previous?.[name] ?? 0);
+    const lags = [...reading.offsetLagByPartition.values()];
+    for (const name of this.enabled) {
+      let value: number;
+      if (name === 'MaxOffsetLag') value = lags.length > 0 ? Math.max(...lags) : 0;
+      else if (name === 'SumOffsetLag') value = lags.reduce((sum, lag) => sum + lag, 0);
+      // The workshop uses no schema registry, so this error never happens.
+      else if (name === 'SchemaRegistryErrorCount') value = 0;
+      else value = delta(name);
+      if (ERROR_METRICS.has(name) && value === 0) continue;
+      this.emit(name, value);
+    }
+    if (this.options.provisioned) {
+      this.emit('ProvisionedPollers', reading.pollers);
+      this.emit('EventPollerUnit', Math.ceil(reading.pollers / POLLERS_PER_EVENT_POLLER_UNIT));
+      this.emit('EventPollerThroughputInBytes', delta('PolledBytes'));
+    }
+    this.previous = reading.counters;
+  }
+
+  private emit(name: KafkaEsmMetricName | ProvisionedPollerMetricName, value: number): void {
+    this.options.emit({
+      namespace: LAMBDA_NAMESPACE,
+      name,
+      unit: name === 'EventPollerThroughputInBytes' ? 'Bytes' : 'Count',
+      dimensions: { [ESM_METRIC_DIMENSION]: this.options.uuid },
+      values: [value],
+      timestamp: this.options.clock.now(),
+      storageResolution: 60,
+    });
+  }
+}
