@@ -17,7 +17,7 @@ export const SETTABLE_PATHS: readonly string[] = [
   'kafkaEsm.startingPosition',
   'kafkaEsm.startingPositionTimestamp',
   'kafkaEsm.consumerGroupId',
-  ...POLLERS.map((p) => `kafkaEsm.provisionedPollers${p}`),
+  ...[...POLLERS, '.pollerGroupName'].map((p) => `kafkaEsm.provisionedPollers${p}`),
   'kafkaEsm.filters',
   'kafkaEsm.maximumRetryAttempts',
   'kafkaEsm.maximumRecordAgeSeconds',

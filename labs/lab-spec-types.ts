@@ -17,6 +17,12 @@ export interface PollerRange {
   maximum: number;
 }
 
+/** Kafka provisioned mode: the range, and optionally a poller group whose mappings share EPUs. */
+export interface KafkaPollerConfig extends PollerRange {
+  /** PollerGroupName: 1..128 of [a-zA-Z0-9_-]; up to 100 mappings and 2,000 maximum pollers per group. */
+  pollerGroupName?: string;
+}
+
 export type OnFailureDestination =
   /** A queue this lab's stack creates (SSE, retention 14 days). */
   | { kind: 'sqs'; queueName: string }
@@ -37,7 +43,7 @@ export interface KafkaEsmSpec {
   /** Unset means a unique group per mapping (the AWS default). */
   consumerGroupId?: string;
   /** Unset means on-demand mode. */
-  provisionedPollers?: PollerRange;
+  provisionedPollers?: KafkaPollerConfig;
   /** Up to 5 patterns, ORed. */
   filters: FilterPattern[];
   /** -1 (infinite) or 0..10000. Needs provisioned mode. */

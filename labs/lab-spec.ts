@@ -23,6 +23,10 @@ export const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
 export const MIN_UNRESERVED_CONCURRENCY = 100;
 /** "You can reserve up to the Unreserved account concurrency value minus 100": 900 by default. */
 export const MAX_RESERVED_CONCURRENCY = DEFAULT_ACCOUNT_CONCURRENCY - MIN_UNRESERVED_CONCURRENCY;
+/** AWS: "You can group up to 100 ESMs per poller group" (API_ProvisionedPollerConfig.html). */
+export const MAX_MAPPINGS_PER_POLLER_GROUP = 100;
+/** AWS: "aggregate maximum pollers across all ESMs in a group cannot exceed 2000". */
+export const MAX_POLLERS_PER_POLLER_GROUP = 2000;
 /** The Lambda synchronous invocation payload limit, which also caps a Kafka ESM batch. */
 export const INVOKE_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
@@ -56,6 +60,7 @@ const RULES = {
   sqsModes: `An SQS ESM uses either MaximumConcurrency or provisioned pollers, not both (${DOCS}services-sqs-scaling.html)`,
   visibility: `A queue's visibility timeout is 0..43200 s and must be at least the function timeout, or CreateEventSourceMapping fails (${DOCS}services-sqs-configure.html)`,
   metrics: `MetricsConfig.Metrics holds 0..3 distinct groups of EventCount, ErrorCount, KafkaMetrics (https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingMetricsConfig.html)`,
+  pollerGroup: `PollerGroupName is 1..128 characters of [a-zA-Z0-9_-]; a group holds up to 100 mappings whose maximum pollers add up to at most 2000 (${DOCS}kafka-scaling-modes.html, https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html)`,
   systemLogLevel: `LoggingConfig.SystemLogLevel is DEBUG, INFO or WARN, for Kafka mappings in provisioned mode only (${DOCS}esm-logging.html)`,
   receiveCount: `A redrive policy's maxReceiveCount is 1..1000 (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html)`,
 };
@@ -191,8 +196,11 @@ function checkKafkaEsm(c: Checker, spec: LabSpec): void {
     c.matches('kafkaEsm.consumerGroupId', esm.consumerGroupId, /^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/, '1..200 characters of a-z A-Z 0-9 - / * : _ + = . @', RULES.consumerGroup);
   }
   const provisioned = esm.provisionedPollers !== undefined;
-  if (provisioned && c.object('kafkaEsm.provisionedPollers', esm.provisionedPollers, 'an object {"minimum": 1..200, "maximum": 1..2000}, or unset for on-demand mode', RULES.maxPollers)) {
-    const { minimum, maximum } = esm.provisionedPollers!;
+  if (provisioned && c.object('kafkaEsm.provisionedPollers', esm.provisionedPollers, 'an object {"minimum": 1..200, "maximum": 1..2000, "pollerGroupName"?: ...}, or unset for on-demand mode', RULES.maxPollers)) {
+    const { minimum, maximum, pollerGroupName } = esm.provisionedPollers!;
+    if (pollerGroupName !== undefined) {
+      c.matches('kafkaEsm.provisionedPollers.pollerGroupName', pollerGroupName, /^[a-zA-Z0-9_-]{1,128}$/, '1..128 characters of a-z A-Z 0-9 _ -, or unset for no group', RULES.pollerGroup);
+    }
     const minOk = c.int('kafkaEsm.provisionedPollers.minimum', minimum, 1, 200, RULES.minPollers);
     if (c.int('kafkaEsm.provisionedPollers.maximum', maximum, 1, 2000, RULES.maxPollers) && minOk && maximum < minimum) {
       c.fail('kafkaEsm.provisionedPollers.maximum', maximum, `at least the minimum (${minimum}) and at most 2000`, RULES.maxPollers);
@@ -227,6 +235,32 @@ function checkMetrics(c: Checker, metrics: unknown): void {
   }
   metrics.forEach((group, i) => c.oneOf(`kafkaEsm.metrics[${i}]`, group, ESM_METRIC_GROUPS, RULES.metrics));
   if (new Set(metrics).size !== metrics.length) c.fail('kafkaEsm.metrics', metrics, 'each group at most once', RULES.metrics);
+}
+
+/**
+ * The limits of a poller group across mappings (several labs, or several mappings in one
+ * sandbox): at most 100 mappings per group, their maximum pollers adding up to at most 2000.
+ */
+export function pollerGroupProblems(mappings: ReadonlyArray<{ id: string; kafkaEsm: Pick<LabSpec['kafkaEsm'], 'provisionedPollers'> }>): string[] {
+  const groups = new Map<string, Array<{ id: string; maximum: number }>>();
+  for (const m of mappings) {
+    const pollers = m.kafkaEsm.provisionedPollers;
+    if (!pollers?.pollerGroupName) continue;
+    groups.set(pollers.pollerGroupName, [...(groups.get(pollers.pollerGroupName) ?? []), { id: m.id, maximum: pollers.maximum }]);
+  }
+  const problems: string[] = [];
+  for (const [group, members] of groups) {
+    const total = members.reduce((sum, m) => sum + m.maximum, 0);
+    if (members.length > MAX_MAPPINGS_PER_POLLER_GROUP) {
+      problems.push(`poller group ${group} would hold ${members.length} mappings: allowed at most ${MAX_MAPPINGS_PER_POLLER_GROUP}. Rule: ${RULES.pollerGroup}`);
+    }
+    if (total > MAX_POLLERS_PER_POLLER_GROUP) {
+      problems.push(
+        `poller group ${group}: the maximum pollers of its mappings add up to ${total} (${members.map((m) => `${m.id} ${m.maximum}`).join(', ')}): allowed at most ${MAX_POLLERS_PER_POLLER_GROUP}; lower a maximum or use another group. Rule: ${RULES.pollerGroup}`,
+      );
+    }
+  }
+  return problems;
 }
 
 function checkFilters(c: Checker, filters: unknown): void {

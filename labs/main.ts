@@ -19,7 +19,7 @@ import { LoadGenerator, type TopicSpec } from '../modules/load-generator.ts';
 import { METRICS_NAMESPACE, resourceName } from '../modules/names.ts';
 import { InterfaceEndpoint, Network } from '../modules/network.ts';
 import { SqsBuffer } from '../modules/sqs-buffer.ts';
-import { validateLabSpec, type LabSpec } from './lab-spec.ts';
+import { pollerGroupProblems, validateLabSpec, type LabSpec } from './lab-spec.ts';
 import { regionFromEnv, resolveRegion } from './region.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -283,6 +283,8 @@ export class LabStack extends TerraformStack {
  */
 export function buildWorkshopApp(options: WorkshopAppOptions): WorkshopApp {
   for (const lab of options.labs) validateLabSpec(lab);
+  const groupProblems = pollerGroupProblems(options.labs);
+  if (groupProblems.length > 0) throw new Error(`The labs' poller groups break AWS's limits:\n  - ${groupProblems.join('\n  - ')}`);
   const ids = options.labs.map((lab) => lab.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new Error(`Two labs have the id "${duplicate}"; each lab needs its own stack name.`);

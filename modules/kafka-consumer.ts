@@ -123,7 +123,8 @@ export function kafkaEsmArguments(esm: KafkaEsmSpec, onFailureDestination?: stri
   if (esm.startingPositionTimestamp !== undefined) args.startingPositionTimestamp = rfc3339(esm.startingPositionTimestamp);
   if (esm.consumerGroupId !== undefined) args.amazonManagedKafkaEventSourceConfig = { consumerGroupId: esm.consumerGroupId };
   if (esm.provisionedPollers !== undefined) {
-    args.provisionedPollerConfig = { minimumPollers: esm.provisionedPollers.minimum, maximumPollers: esm.provisionedPollers.maximum };
+    const { minimum, maximum, pollerGroupName } = esm.provisionedPollers;
+    args.provisionedPollerConfig = { minimumPollers: minimum, maximumPollers: maximum, ...(pollerGroupName !== undefined ? { pollerGroupName } : {}) };
   }
   if (esm.filters.length > 0) args.filterCriteria = { filter: esm.filters.map((f) => ({ pattern: JSON.stringify(f) })) };
   if (esm.reportBatchItemFailures) args.functionResponseTypes = ['ReportBatchItemFailures'];

@@ -132,6 +132,10 @@ export function kafkaEsmDifferences(
     if (group !== spec.consumerGroupId) d.add('AmazonManagedKafkaEventSourceConfig.ConsumerGroupId', spec.consumerGroupId, group);
   }
   d.pollers(spec.provisionedPollers, deployed.ProvisionedPollerConfig, KAFKA_DEFAULT_POLLERS);
+  const group = deployed.ProvisionedPollerConfig?.PollerGroupName || undefined;
+  if (spec.provisionedPollers && (spec.provisionedPollers.pollerGroupName ?? undefined) !== group) {
+    d.add('ProvisionedPollerConfig.PollerGroupName', spec.provisionedPollers.pollerGroupName ?? 'unset (dedicated pollers)', group ?? 'unset (dedicated pollers)');
+  }
 
   const specFilters = spec.filters.map((f) => canonicalPattern(f)).sort();
   const deployedFilters = (deployed.FilterCriteria?.Filters ?? []).map((f) => canonicalPattern(f.Pattern ?? '')).sort();

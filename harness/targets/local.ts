@@ -10,6 +10,7 @@ import { DEFAULT_TIME_SCALE, startSandbox, type Sandbox } from '../../sandbox/in
 import { messagesHeld, startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
 import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
 import type { OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
+import { sandboxPollerGroups } from '../../sandbox/kafka-esm/poller-group.ts';
 import type { LambdaFunction } from '../../sandbox/lambda-runtime/index.ts';
 import type { MetricDatum } from '../../sandbox/lambda-runtime/metric-store.ts';
 import { metricWindow } from '../dashboard/metric-window.ts';
@@ -36,6 +37,16 @@ export function localNotes(timeScale: number): string[] {
     'Local sandbox: a real Kafka broker and ElasticMQ; the Lambda service and event source mappings are emulated (sandbox/MODEL.md).',
     `Scaling timers are compressed: one AWS minute of on-demand poller or SQS scaling is ${(60 / timeScale).toFixed(1)} s here (timeScale ${timeScale}).`,
     'Not modelled: AWS network and invoke overheads (local latencies are lower than on AWS), undocumented poller internals, the 1 MB/s per SQS poller, IAM/TLS/VPC networking.',
+  ];
+}
+
+/** What a poller group changes here: the EPUs the mapping counts, shared with the group's other mappings. */
+export function pollerGroupNote(lab: LabSpec): string[] {
+  const group = lab.kafkaEsm.provisionedPollers?.pollerGroupName;
+  if (!group) return [];
+  const mappings = sandboxPollerGroups.mappings(group);
+  return [
+    `Poller group ${group}: ${mappings} ${mappings === 1 ? 'mapping in this sandbox shares' : 'mappings in this sandbox share'} its Event Poller Units (10 pollers each; EventPollerUnit is the group's). A group shares EPU capacity, not pollers, so alone the run is the same as without it; it saves when several mappings with few pollers fill the same EPU (kafka-scaling-modes.html).`,
   ];
 }
 
@@ -115,7 +126,7 @@ export class LocalTarget implements LabTarget {
     const deadLettered = new Map<string, Set<number>>();
 
     return {
-      notes: () => localNotes(this.timeScale),
+      notes: () => [...localNotes(this.timeScale), ...pollerGroupNote(lab)],
       warnings: () => sandbox.snapshot().kafkaEsm.warnings,
       esmSystemLog: () => (lab.kafkaEsm.systemLogLevel ? summarizeEsmLog(lab.kafkaEsm.systemLogLevel, esmLogLines) : undefined),
       esmMetrics: async () => {

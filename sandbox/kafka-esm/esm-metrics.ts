@@ -15,14 +15,13 @@ import type { EmfMetric } from '../lambda-runtime/emf.ts';
 import { LAMBDA_NAMESPACE } from '../lambda-runtime/lambda-runtime.ts';
 import type { KafkaEsmCounters } from './engine.ts';
 
-/** AWS: an EPU hosts 10 event pollers by default (kafka-scaling-modes.html). */
-export const POLLERS_PER_EVENT_POLLER_UNIT = 10;
-
 /** What the publisher reads from the engine each period. */
 export interface EsmReading {
   counters: KafkaEsmCounters;
   offsetLagByPartition: Map<string, number>;
   pollers: number;
+  /** The EPUs the mapping runs on: its own, or its poller group's shared ones. */
+  eventPollerUnits: number;
 }
 
 export interface EsmMetricsOptions {
@@ -78,7 +77,7 @@ export class EsmMetricsPublisher {
     }
     if (this.options.provisioned) {
       this.emit('ProvisionedPollers', reading.pollers);
-      this.emit('EventPollerUnit', Math.ceil(reading.pollers / POLLERS_PER_EVENT_POLLER_UNIT));
+      this.emit('EventPollerUnit', reading.eventPollerUnits);
       this.emit('EventPollerThroughputInBytes', delta('PolledBytes'));
     }
     this.previous = reading.counters;

@@ -15,6 +15,7 @@ import type { FailureRules, InvokeResult } from './failure-policy.ts';
 import { startKafkaFetcher, type KafkaFetcher } from './kafka-fetcher.ts';
 import { EsmMetricsPublisher } from './esm-metrics.ts';
 import { EsmSystemLog } from './system-log.ts';
+import { dedicatedEventPollerUnits, sandboxPollerGroups, type PollerGroups } from './poller-group.ts';
 import { toKafkaEvent, toOnFailureRecord, type KafkaEventSource } from './msk-event.ts';
 import { OnDemandScaling, ProvisionedScaling, type PollerScaling } from './poller-scaling.ts';
 import { groupByPartition, partitionKey, type PolledRecord } from './polled-record.ts';
@@ -39,6 +40,8 @@ export interface KafkaEsmOptions {
   onFiltered?: (record: PolledRecord) => void;
   /** Where the mapping publishes its CloudWatch metrics (the runtime's store, as AWS/Lambda). */
   metrics?: MetricStore;
+  /** The poller groups a grouped mapping joins (default: the sandbox process's). */
+  pollerGroups?: PollerGroups;
   /** Where its system log lines go (the runtime's log store: the function's log group), with LoggingConfig set. */
   logs?: LogStore;
 }
@@ -140,7 +143,11 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
     clock,
   );
   engine.knowPartitions(Array.from({ length: options.partitions }, (_, i) => `${options.topic}-${i}`));
-  fetcher = await startKafkaFetcher({
+  // Refused before anything connects, as CreateEventSourceMapping refuses it.
+  const groupName = options.esm.provisionedPollers?.pollerGroupName;
+  const groups = options.pollerGroups ?? sandboxPollerGroups;
+  if (groupName) groups.join(groupName, uuid, options.esm.provisionedPollers!.maximum, () => engine.snapshot().pollers);
+  const fetcherStarted = startKafkaFetcher({
     brokers: options.brokers,
     topic: options.topic,
     groupId,
@@ -156,6 +163,13 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
       systemLog?.warning(error.message, error.name || 'KafkaJSError');
     },
   });
+  try {
+    fetcher = await fetcherStarted;
+  } catch (error) {
+    if (groupName) groups.leave(groupName, uuid);
+    await engine.stop();
+    throw error;
+  }
   systemLog?.pollersAssigned(engine.assignments(), connection);
   const offsetsTimer = systemLog ? every(clock, AWS_MINUTE_MS / (options.timeScale ?? 1), () => systemLog.offsets(engine.partitionOffsets())) : undefined;
   const metricStore = options.metrics;
@@ -165,7 +179,15 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
         groups: options.esm.metrics,
         provisioned: options.esm.provisionedPollers !== undefined,
         periodMs: AWS_MINUTE_MS / (options.timeScale ?? 1),
-        read: () => ({ counters: { ...engine.counters }, offsetLagByPartition: engine.offsetLagByPartition(), pollers: engine.snapshot().pollers }),
+        read: () => {
+          const pollers = engine.snapshot().pollers;
+          return {
+            counters: { ...engine.counters },
+            offsetLagByPartition: engine.offsetLagByPartition(),
+            pollers,
+            eventPollerUnits: groupName ? groups.eventPollerUnits(groupName) : dedicatedEventPollerUnits(pollers),
+          };
+        },
         emit: (metric) => metricStore.add({ ...metric, functionName: options.fn.name, requestId: '' }),
         clock,
       })
@@ -181,6 +203,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
       offsetsTimer?.cancel();
       await engine.stop();
       metrics?.stop();
+      if (groupName) groups.leave(groupName, uuid);
       await fetcher?.stop();
     },
   };

@@ -58,6 +58,7 @@ test('each Kafka ESM field is compared: spec value against deployed value', () =
     { lab: bestPractices, field: 'ProvisionedPollerConfig.MinimumPollers', change: (e) => (e.ProvisionedPollerConfig!.MinimumPollers = 2), spec: '1', deployed: '2' },
     { lab: bestPractices, field: 'ProvisionedPollerConfig.MaximumPollers', change: (e) => (e.ProvisionedPollerConfig!.MaximumPollers = 5), spec: '2', deployed: '5' },
     { lab: bestPractices, field: 'LoggingConfig.SystemLogLevel', change: (e) => delete e.LoggingConfig, spec: 'INFO', deployed: 'unset' },
+    { lab: bestPractices, field: 'ProvisionedPollerConfig.PollerGroupName', change: (e) => (e.ProvisionedPollerConfig!.PollerGroupName = 'other'), spec: 'unset (dedicated pollers)', deployed: 'other' },
     { lab: bestPractices, field: 'LoggingConfig.SystemLogLevel', change: (e) => (e.LoggingConfig = { SystemLogLevel: 'DEBUG' }), spec: 'INFO', deployed: 'DEBUG' },
     { lab: baseline, field: 'MetricsConfig.Metrics', change: (e) => (e.MetricsConfig = { Metrics: ['EventCount'] }), spec: '["ErrorCount","EventCount","KafkaMetrics"]', deployed: '["EventCount"]' },
     { lab: baseline, field: 'MetricsConfig.Metrics', change: (e) => delete e.MetricsConfig, spec: '["ErrorCount","EventCount","KafkaMetrics"]', deployed: 'none' },

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LABS } from '../../labs/index.ts';
-import { LabSpecError, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
+import { LabSpecError, pollerGroupProblems, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
 
 const lab1 = LABS[0];
 const lab3 = LABS[2];
@@ -127,6 +127,19 @@ test('MetricsConfig: 0..3 distinct groups of EventCount, ErrorCount, KafkaMetric
   rejects(lab1, 'kafkaEsm.metrics', ['EventCount', 'EventCount']);
   rejects(lab1, 'kafkaEsm.metrics', ['DeletedEventCount'], 'kafkaEsm.metrics[0]');
   rejects(lab1, 'kafkaEsm.metrics', 'EventCount');
+});
+
+test('PollerGroupName: 1..128 of [a-zA-Z0-9_-]; across mappings, at most 100 per group and 2,000 maximum pollers', () => {
+  accepts(lab4, 'kafkaEsm.provisionedPollers.pollerGroupName', 'bookings_pollers-1');
+  rejects(lab4, 'kafkaEsm.provisionedPollers.pollerGroupName', 'no spaces');
+  rejects(lab4, 'kafkaEsm.provisionedPollers.pollerGroupName', '');
+  rejects(lab4, 'kafkaEsm.provisionedPollers.pollerGroupName', 'x'.repeat(129));
+  const grouped = (id: string, maximum: number) => ({ id, kafkaEsm: { provisionedPollers: { minimum: 1, maximum, pollerGroupName: 'shared' } } });
+  assert.equal(pollerGroupProblems([grouped('a', 1000), grouped('b', 1000)]), []);
+  const [tooMany] = pollerGroupProblems([grouped('a', 1000), grouped('b', 1000), grouped('c', 1)]);
+  assert.match(tooMany, 'poller group shared: the maximum pollers of its mappings add up to 2001 (a 1000, b 1000, c 1): allowed at most 2000');
+  assert.match(pollerGroupProblems(Array.from({ length: 101 }, (_, i) => grouped(`m${i}`, 1)))[0], 'would hold 101 mappings: allowed at most 100');
+  assert.equal(pollerGroupProblems(LABS), [], 'the shipped labs');
 });
 
 test('LoggingConfig: DEBUG, INFO or WARN, in provisioned mode only', () => {

@@ -60,6 +60,11 @@ test('consumer group, pollers, filters, error handling and destination map one t
   });
 });
 
+test('a poller group goes in provisioned_poller_config.poller_group_name', () => {
+  const args = kafkaEsmArguments({ ...minimal, provisionedPollers: { minimum: 1, maximum: 4, pollerGroupName: 'bookings-pollers' } });
+  assert.equal(args.provisionedPollerConfig, { minimumPollers: 1, maximumPollers: 4, pollerGroupName: 'bookings-pollers' });
+});
+
 test('reportBatchItemFailures false leaves function_response_types out', () => {
   assert.not.ok('functionResponseTypes' in kafkaEsmArguments({ ...minimal, reportBatchItemFailures: false }));
 });

@@ -6,6 +6,7 @@ import { enabledEsmMetrics, KAFKA_ESM_METRICS } from '../../labs/esm-metrics.ts'
 import { FakeClock } from '../../sandbox/clock.ts';
 import { KafkaEsmEngine, zeroCounters, type KafkaEsmCounters } from '../../sandbox/kafka-esm/engine.ts';
 import { EsmMetricsPublisher, type EsmReading } from '../../sandbox/kafka-esm/esm-metrics.ts';
+import { dedicatedEventPollerUnits } from '../../sandbox/kafka-esm/poller-group.ts';
 import { AWS_DEFAULT_FAILURE_RULES, type InvokeResult } from '../../sandbox/kafka-esm/failure-policy.ts';
 import { ProvisionedScaling } from '../../sandbox/kafka-esm/poller-scaling.ts';
 import type { EmfMetric } from '../../sandbox/lambda-runtime/emf.ts';
@@ -17,7 +18,7 @@ function counters(values: Partial<KafkaEsmCounters> = {}): KafkaEsmCounters {
 
 function publisher(groups: Parameters<typeof enabledEsmMetrics>[0], provisioned = false) {
   const clock = new FakeClock(0);
-  let reading: EsmReading = { counters: counters(), offsetLagByPartition: new Map(), pollers: 1 };
+  let reading: EsmReading = { counters: counters(), offsetLagByPartition: new Map(), pollers: 1, eventPollerUnits: 1 };
   const emitted: EmfMetric[] = [];
   const p = new EsmMetricsPublisher({ uuid: 'esm-1', groups, provisioned, periodMs: 3000, read: () => reading, emit: (m) => emitted.push(m), clock });
   return { clock, emitted, p, set: (r: Partial<EsmReading>) => (reading = { ...reading, ...r }) };
@@ -79,7 +80,7 @@ test('KafkaMetrics: MaxOffsetLag and SumOffsetLag across partitions', () => {
 test('provisioned: ProvisionedPollers, EventPollerUnit (10 pollers each) and the bytes read, whatever MetricsConfig says', () => {
   const h = publisher([], true);
   h.p.start();
-  h.set({ pollers: 12, counters: counters({ PolledBytes: 5000 }) });
+  h.set({ pollers: 12, eventPollerUnits: dedicatedEventPollerUnits(12), counters: counters({ PolledBytes: 5000 }) });
   h.clock.advance(3000);
   assert.equal(h.emitted.map((m) => [m.name, m.values[0], m.unit]), [['ProvisionedPollers', 12, 'Count'], ['EventPollerUnit', 2, 'Count'], ['EventPollerThroughputInBytes', 5000, 'Bytes']]);
 });

@@ -75,7 +75,10 @@ export function deployedKafkaEsm(lab: LabSpec): EsmConfiguration {
   if (esm.metrics?.length) config.MetricsConfig = { Metrics: [...esm.metrics] };
   if (esm.systemLogLevel) config.LoggingConfig = { SystemLogLevel: esm.systemLogLevel };
   if (esm.batchingWindowSeconds !== undefined) config.MaximumBatchingWindowInSeconds = esm.batchingWindowSeconds;
-  if (esm.provisionedPollers) config.ProvisionedPollerConfig = { MinimumPollers: esm.provisionedPollers.minimum, MaximumPollers: esm.provisionedPollers.maximum };
+  if (esm.provisionedPollers) {
+    config.ProvisionedPollerConfig = { MinimumPollers: esm.provisionedPollers.minimum, MaximumPollers: esm.provisionedPollers.maximum };
+    if (esm.provisionedPollers.pollerGroupName) config.ProvisionedPollerConfig.PollerGroupName = esm.provisionedPollers.pollerGroupName;
+  }
   if (esm.filters.length > 0) config.FilterCriteria = { Filters: esm.filters.map((f) => ({ Pattern: JSON.stringify(f) })) };
   if (esm.maximumRetryAttempts !== undefined) config.MaximumRetryAttempts = esm.maximumRetryAttempts;
   if (esm.maximumRecordAgeSeconds !== undefined) config.MaximumRecordAgeInSeconds = esm.maximumRecordAgeSeconds;

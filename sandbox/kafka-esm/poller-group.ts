@@ -1,0 +1,66 @@
+// Poller groups (ProvisionedPollerConfig.PollerGroupName): mappings in one group share Event
+// Poller Units instead of each holding its own. A group takes at most 100 mappings whose maximum
+// pollers add up to at most 2,000; AWS refuses the mapping that would break either limit. An EPU
+// hosts 10 pollers by default, so a group of 10 one-poller mappings needs 1 EPU, not 10
+// (kafka-scaling-modes.html, API_ProvisionedPollerConfig.html).
+import { MAX_MAPPINGS_PER_POLLER_GROUP, MAX_POLLERS_PER_POLLER_GROUP } from '../../labs/lab-spec.ts';
+
+/** AWS: an EPU "supports a default of 10 event pollers". */
+export const POLLERS_PER_EVENT_POLLER_UNIT = 10;
+
+export class PollerGroupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PollerGroupError';
+  }
+}
+
+interface Member {
+  maximumPollers: number;
+  pollers: () => number;
+}
+
+/** The groups of one account and VPC: here, of one sandbox process. */
+export class PollerGroups {
+  private readonly groups = new Map<string, Map<string, Member>>();
+
+  /** Adds a mapping, or throws what CreateEventSourceMapping would refuse. */
+  join(group: string, uuid: string, maximumPollers: number, pollers: () => number): void {
+    const members = this.groups.get(group) ?? new Map<string, Member>();
+    if (members.size + 1 > MAX_MAPPINGS_PER_POLLER_GROUP) {
+      throw new PollerGroupError(`poller group ${group} already holds ${members.size} mappings: a group holds at most ${MAX_MAPPINGS_PER_POLLER_GROUP}; use another pollerGroupName.`);
+    }
+    const total = [...members.values()].reduce((sum, m) => sum + m.maximumPollers, 0) + maximumPollers;
+    if (total > MAX_POLLERS_PER_POLLER_GROUP) {
+      throw new PollerGroupError(
+        `poller group ${group}: its mappings' maximum pollers would add up to ${total}; a group allows at most ${MAX_POLLERS_PER_POLLER_GROUP}. Lower kafkaEsm.provisionedPollers.maximum or use another pollerGroupName.`,
+      );
+    }
+    members.set(uuid, { maximumPollers, pollers });
+    this.groups.set(group, members);
+  }
+
+  leave(group: string, uuid: string): void {
+    const members = this.groups.get(group);
+    members?.delete(uuid);
+    if (members?.size === 0) this.groups.delete(group);
+  }
+
+  mappings(group: string): number {
+    return this.groups.get(group)?.size ?? 0;
+  }
+
+  /** The EPUs the group runs now: its mappings' pollers packed 10 to an EPU. */
+  eventPollerUnits(group: string): number {
+    const pollers = [...(this.groups.get(group)?.values() ?? [])].reduce((sum, m) => sum + m.pollers(), 0);
+    return Math.ceil(pollers / POLLERS_PER_EVENT_POLLER_UNIT);
+  }
+}
+
+/** A mapping alone: its own pollers packed 10 to an EPU. */
+export function dedicatedEventPollerUnits(pollers: number): number {
+  return Math.ceil(pollers / POLLERS_PER_EVENT_POLLER_UNIT);
+}
+
+/** The sandbox process's groups, shared by every mapping it starts. */
+export const sandboxPollerGroups = new PollerGroups();
