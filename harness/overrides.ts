@@ -27,6 +27,8 @@ export const SETTABLE_PATHS: readonly string[] = [
   'kafkaEsm.onFailure.kind',
   'kafkaEsm.onFailure.queueName',
   'kafkaEsm.onFailure.topic',
+  'kafkaEsm.onFailure.topicName',
+  'kafkaEsm.onFailure.bucketName',
   'kafkaEsm.metrics',
   'kafkaEsm.systemLogLevel',
   'processor.processingMsPerRecord',

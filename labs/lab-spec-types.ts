@@ -24,9 +24,13 @@ export interface KafkaPollerConfig extends PollerRange {
 }
 
 export type OnFailureDestination =
-  /** A queue this lab's stack creates (SSE, retention 14 days). */
+  /** A queue this lab's stack creates (SSE, retention 14 days): one JSON invocation record per failed batch. */
   | { kind: 'sqs'; queueName: string }
-  /** `kafka://<topic>` on the same cluster; never the source topic. */
+  /** A topic this lab's stack creates: the same record as SQS, published. */
+  | { kind: 'sns'; topicName: string }
+  /** A bucket this lab's stack creates: the record plus the whole invocation payload, one object per failed batch. */
+  | { kind: 's3'; bucketName: string }
+  /** `kafka://<topic>` on the same cluster, never the source topic: one message per failed record, the record itself inside. */
   | { kind: 'kafka'; topic: string };
 
 /** An EventBridge-syntax pattern; for Kafka only the top-level `value` key is allowed. */

@@ -47,6 +47,8 @@ const RULES = {
   errorControlsProvisioned: `Kafka error handling controls (retries, record age, bisect, ReportBatchItemFailures) are configured in provisioned mode (${DOCS}kafka-retry-configurations.html)`,
   kafkaDestination: `A Kafka on-failure destination is a topic on the same cluster and must differ from the source topic (${DOCS}kafka-on-failure.html)`,
   kafkaDestinationProvisioned: `A Kafka topic as on-failure destination needs provisioned mode (${DOCS}kafka-on-failure.html)`,
+  snsTopic: `An SNS topic name is 1..256 characters of [A-Za-z0-9_-] (https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html)`,
+  bucket: `An S3 bucket name is 3..63 characters of lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, without "..", not an IP address, not starting with xn-- or ending with -s3alias (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)`,
   queueName: `An SQS queue name is 1..80 characters of [A-Za-z0-9_-] (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html)`,
   topicName: `A Kafka topic name is 1..249 characters of [a-zA-Z0-9._-] (Apache Kafka topic naming)`,
   partitions: `A topic needs at least 1 partition; MSK Serverless allows up to 2400 per cluster (https://docs.aws.amazon.com/msk/latest/developerguide/limits.html)`,
@@ -286,11 +288,17 @@ function checkFilters(c: Checker, filters: unknown): void {
 function checkOnFailure(c: Checker, spec: LabSpec, provisioned: boolean): void {
   const dest = spec.kafkaEsm?.onFailure;
   if (dest === undefined) return;
-  if (!c.object('kafkaEsm.onFailure', dest, 'an object {"kind": "sqs", "queueName": ...} or {"kind": "kafka", "topic": ...}, or unset for no destination', RULES.kafkaDestination)) return;
+  const kinds = '{"kind": "sqs", "queueName": ...}, {"kind": "sns", "topicName": ...}, {"kind": "s3", "bucketName": ...} or {"kind": "kafka", "topic": ...}';
+  if (!c.object('kafkaEsm.onFailure', dest, `an object ${kinds}, or unset for no destination`, RULES.kafkaDestination)) return;
   if (dest.kind === 'sqs') {
     c.matches('kafkaEsm.onFailure.queueName', dest.queueName, /^[A-Za-z0-9_-]{1,80}$/, '1..80 characters of A-Z a-z 0-9 _ -', RULES.queueName);
+  } else if (dest.kind === 'sns') {
+    c.matches('kafkaEsm.onFailure.topicName', dest.topicName, /^[A-Za-z0-9_-]{1,256}$/, '1..256 characters of A-Z a-z 0-9 _ -', RULES.snsTopic);
+  } else if (dest.kind === 's3') {
+    if (!isBucketName(dest.bucketName)) c.fail('kafkaEsm.onFailure.bucketName', dest.bucketName, '3..63 of a-z 0-9 . -, a letter or digit at each end', RULES.bucket);
   } else if (dest.kind === 'kafka') {
-    c.matches('kafkaEsm.onFailure.topic', dest.topic, /^[a-zA-Z0-9._-]{1,249}$/, '1..249 characters of a-z A-Z 0-9 . _ -', RULES.topicName);
+    // AWS's pattern for the destination: kafka://([^.]([a-zA-Z0-9\-_.]{0,248})) (API_OnFailure.html).
+    c.matches('kafkaEsm.onFailure.topic', dest.topic, /^[a-zA-Z0-9_-][a-zA-Z0-9._-]{0,248}$/, '1..249 characters of a-z A-Z 0-9 . _ -, not starting with a dot', RULES.topicName);
     if (dest.topic === spec.topic?.name) {
       c.fail('kafkaEsm.onFailure.topic', dest.topic, `any topic but the source topic "${spec.topic?.name}"`, RULES.kafkaDestination);
     }
@@ -298,8 +306,30 @@ function checkOnFailure(c: Checker, spec: LabSpec, provisioned: boolean): void {
       c.fail('kafkaEsm.onFailure.topic', dest.topic, 'a Kafka destination only with kafkaEsm.provisionedPollers set', RULES.kafkaDestinationProvisioned);
     }
   } else {
-    c.fail('kafkaEsm.onFailure.kind', (dest as { kind: unknown }).kind, 'sqs or kafka', RULES.kafkaDestination);
+    c.fail('kafkaEsm.onFailure.kind', (dest as { kind: unknown }).kind, 'sqs, sns, s3 or kafka', RULES.kafkaDestination);
   }
+}
+
+/**
+ * The queue subscribed (raw message delivery) to an SNS on-failure topic, in the stacks and the
+ * sandbox alike, so the harness reads an SNS destination as it reads a queue.
+ */
+export function snsSubscriptionQueueName(topicName: string): string {
+  return `${topicName.slice(0, 80 - '-subscription'.length)}-subscription`;
+}
+
+/** S3's general purpose bucket naming rules. */
+export function isBucketName(name: unknown): boolean {
+  return (
+    typeof name === 'string' &&
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+    !name.includes('..') &&
+    !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
+    !name.startsWith('xn--') &&
+    !name.startsWith('sthree-') &&
+    !name.endsWith('-s3alias') &&
+    !name.endsWith('--ol-s3')
+  );
 }
 
 function checkProcessor(c: Checker, spec: LabSpec): void {

@@ -69,6 +69,7 @@ export const LAB_OUTPUTS = {
   bufferDlqUrl: 'buffer_dlq_url',
   onFailureDestination: 'on_failure_destination',
   onFailureQueueUrl: 'on_failure_queue_url',
+  onFailureBucket: 'on_failure_bucket',
 } as const;
 
 export interface WorkshopAppOptions {
@@ -243,9 +244,10 @@ export class LabStack extends TerraformStack {
 
     // The ESM's pollers deliver failed records from inside the cluster VPC, which has no other
     // way to reach SQS. The endpoint lives (and costs) only while this lab is deployed.
-    if (lab.kafkaEsm.onFailure?.kind === 'sqs') {
-      new InterfaceEndpoint(this, 'sqs-endpoint', {
-        service: 'sqs',
+    const destinationService = { sqs: 'sqs', sns: 'sns', s3: 's3', kafka: undefined }[lab.kafkaEsm.onFailure?.kind ?? 'kafka'];
+    if (destinationService) {
+      new InterfaceEndpoint(this, `${destinationService}-endpoint`, {
+        service: destinationService,
         region: props.region,
         vpcId: base.vpcId,
         subnetIds: base.privateSubnetIds,
@@ -271,6 +273,7 @@ export class LabStack extends TerraformStack {
       outputs.onFailureDestination = this.kafkaConsumer.onFailureDestination;
     }
     if (this.kafkaConsumer.onFailureQueue) outputs.onFailureQueueUrl = this.kafkaConsumer.onFailureQueue.url;
+    if (this.kafkaConsumer.onFailureBucket) outputs.onFailureBucket = this.kafkaConsumer.onFailureBucket.bucket;
     for (const [key, value] of Object.entries(outputs)) {
       new TerraformOutput(this, LAB_OUTPUTS[key as keyof typeof LAB_OUTPUTS], { value });
     }

@@ -10,7 +10,7 @@ export interface Statement {
 }
 
 /** Services whose actions must always name their resources. */
-const SCOPED_SERVICES = ['kafka', 'kafka-cluster', 'sqs', 'logs', 'lambda'];
+const SCOPED_SERVICES = ['kafka', 'kafka-cluster', 'sqs', 'sns', 's3', 'logs', 'lambda'];
 
 /**
  * The EC2 network-interface actions Lambda needs to attach a VPC function, or an MSK event

@@ -3,7 +3,13 @@
 // exactly what the ESM needs (DESIGN §3) and nothing else.
 import { Construct } from 'constructs';
 import { LambdaEventSourceMapping, type LambdaEventSourceMappingConfig } from '@cdktn/provider-aws/lib/lambda-event-source-mapping/index.js';
+import { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';
+import { S3BucketPublicAccessBlock } from '@cdktn/provider-aws/lib/s3-bucket-public-access-block/index.js';
+import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic/index.js';
+import { SnsTopicSubscription } from '@cdktn/provider-aws/lib/sns-topic-subscription/index.js';
 import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue/index.js';
+import { SqsQueuePolicy } from '@cdktn/provider-aws/lib/sqs-queue-policy/index.js';
+import { snsSubscriptionQueueName } from '../labs/lab-spec.ts';
 import type { KafkaEsmSpec } from '../labs/lab-spec-types.ts';
 import { WorkshopFunction, type HandlerName } from './function.ts';
 import type { Statement } from './iam.ts';
@@ -33,8 +39,13 @@ export class KafkaConsumer extends Construct {
   readonly fn: WorkshopFunction;
   readonly mapping: LambdaEventSourceMapping;
   readonly esmUuid: string;
-  /** Set when kafkaEsm.onFailure is an SQS queue. */
+  /**
+   * Where the harness reads failed records: the destination queue, or for an SNS destination the
+   * queue subscribed to its topic with raw message delivery (the records arrive as published).
+   */
   readonly onFailureQueue?: SqsQueue;
+  /** Set when kafkaEsm.onFailure is an S3 bucket. */
+  readonly onFailureBucket?: S3Bucket;
   /** The on-failure destination as the ESM sees it: the queue's ARN, or kafka://<topic>. */
   readonly onFailureDestination?: string;
 
@@ -70,6 +81,45 @@ export class KafkaConsumer extends Construct {
       });
       this.onFailureDestination = this.onFailureQueue.arn;
       statements.push({ sid: 'OnFailureQueue', actions: ['sqs:SendMessage'], resources: [this.onFailureQueue.arn] });
+    } else if (esm.onFailure?.kind === 'sns') {
+      const topic = new SnsTopic(this, 'on-failure-topic', { name: resourceName(esm.onFailure.topicName), kmsMasterKeyId: 'alias/aws/sns' });
+      const queue = (this.onFailureQueue = new SqsQueue(this, 'on-failure-subscription', {
+        name: resourceName(snsSubscriptionQueueName(esm.onFailure.topicName)),
+        sqsManagedSseEnabled: true,
+        messageRetentionSeconds: FAILED_EVENT_RETENTION_SECONDS,
+      }));
+      new SqsQueuePolicy(this, 'on-failure-subscription-policy', {
+        queueUrl: queue.url,
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'TopicDelivers',
+              Effect: 'Allow',
+              Principal: { Service: 'sns.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: queue.arn,
+              Condition: { ArnEquals: { 'aws:SourceArn': topic.arn } },
+            },
+          ],
+        }),
+      });
+      new SnsTopicSubscription(this, 'on-failure-subscription-link', { topicArn: topic.arn, protocol: 'sqs', endpoint: queue.arn, rawMessageDelivery: true });
+      this.onFailureDestination = topic.arn;
+      statements.push({ sid: 'OnFailureTopic', actions: ['sns:Publish'], resources: [topic.arn] });
+    } else if (esm.onFailure?.kind === 's3') {
+      // A globally unique name from the spec's: Terraform appends a suffix to the prefix.
+      const bucket = (this.onFailureBucket = new S3Bucket(this, 'on-failure-bucket', { bucketPrefix: `${resourceName(esm.onFailure.bucketName)}-`.slice(0, 37), forceDestroy: true }));
+      new S3BucketPublicAccessBlock(this, 'on-failure-bucket-private', {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+      this.onFailureDestination = bucket.arn;
+      // kafka-on-failure.html: s3:PutObject and s3:ListBucket.
+      statements.push({ sid: 'OnFailureBucketWrite', actions: ['s3:PutObject'], resources: [`${bucket.arn}/*`] }, { sid: 'OnFailureBucketList', actions: ['s3:ListBucket'], resources: [bucket.arn] });
     } else if (esm.onFailure?.kind === 'kafka') {
       // The pollers write failed records to a topic of the same cluster with the function's role
       // (lambda/latest/dg/kafka-on-failure.html: kafka-cluster:WriteData on the destination topic).

@@ -159,7 +159,7 @@ export class Network extends Construct {
 }
 
 export interface InterfaceEndpointProps {
-  /** The service part of `com.amazonaws.<region>.<service>`: lambda, sts, sqs. */
+  /** The service part of `com.amazonaws.<region>.<service>`: lambda, sts, sqs, sns, s3. */
   service: string;
   region: string;
   vpcId: string;
@@ -169,7 +169,7 @@ export interface InterfaceEndpointProps {
 
 /**
  * A VPC interface endpoint with private DNS, so SDK calls to the public service name resolve to
- * it. A lab stack adds the SQS one when its ESM sends failures to an SQS queue: the pollers
+ * it. A lab stack adds the SQS, SNS or S3 one when its ESM sends failures there: the pollers
  * deliver to the destination from inside the cluster VPC (lambda/latest/dg/kafka-on-failure.html).
  */
 export class InterfaceEndpoint extends Construct {
@@ -183,6 +183,9 @@ export class InterfaceEndpoint extends Construct {
       serviceName: `com.amazonaws.${props.region}.${props.service}`,
       vpcEndpointType: 'Interface',
       privateDnsEnabled: true,
+      // S3 also has gateway endpoints; without one in the VPC, its interface endpoint's private
+      // DNS must answer for the whole VPC, not only inbound resolver endpoints.
+      ...(props.service === 's3' ? { dnsOptions: { privateDnsOnlyForInboundResolverEndpoint: false } } : {}),
       subnetIds: props.subnetIds,
       securityGroupIds: [props.securityGroupId],
       tags: { Name: resourceName(props.service, 'endpoint') },

@@ -6,11 +6,14 @@
 //   await sandbox.produce({ runId, startAtMs, profile });   // the producer Lambda, run locally
 //   sandbox.snapshot();                                     // pollers, concurrency, lag, counters
 //   await sandbox.stop();                                   // stops everything it started
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { bundleHandler, type HandlerName } from '../handlers/bundle.ts';
 import type { ProducerPayload, ProducerResult } from '../handlers/producer.ts';
-import type { LabSpec } from '../labs/lab-spec.ts';
+import { snsSubscriptionQueueName, type LabSpec } from '../labs/lab-spec.ts';
 import type { Clock } from './clock.ts';
 import { startElasticMq, sqsClientConfig, type ElasticMqSandbox } from './elasticmq.ts';
 import { capacityModel } from '../labs/capacity-model.ts';
@@ -54,7 +57,7 @@ export interface SandboxOptions {
 export interface SandboxQueues {
   /** Lab 3's buffer between the forwarder and the SQS processor. */
   buffer?: { url: string; arn: string; dlqUrl: string };
-  /** The Kafka ESM's on-failure destination, when it is a queue. */
+  /** The Kafka ESM's on-failure destination when it is a queue, or the queue subscribed to its SNS topic. */
   onFailure?: { url: string; arn: string };
 }
 
@@ -72,6 +75,8 @@ export interface Sandbox {
   readonly sqsEndpoint: string | undefined;
   readonly topic: string;
   readonly queues: SandboxQueues;
+  /** The folder standing in for the on-failure S3 bucket, when the destination is one. */
+  readonly onFailureBucket: string | undefined;
   readonly runtime: LambdaRuntime;
   readonly kafkaEsm: KafkaEsm;
   readonly sqsEsm: SqsEsm | undefined;
@@ -99,7 +104,7 @@ export function sendDelaysOf(result: Pick<InvokeResult, 'metrics'>): number[] {
 }
 
 function needsSqs(lab: LabSpec): boolean {
-  return lab.sqsBuffer !== undefined || lab.kafkaEsm.onFailure?.kind === 'sqs';
+  return lab.sqsBuffer !== undefined || lab.kafkaEsm.onFailure?.kind === 'sqs' || lab.kafkaEsm.onFailure?.kind === 'sns';
 }
 
 export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): Promise<Sandbox> {
@@ -144,6 +149,13 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
     const queues: SandboxQueues = {};
     if (sqs && lab.sqsBuffer) queues.buffer = await createBufferQueue(sqs, lab);
     if (sqs && onFailure?.kind === 'sqs') queues.onFailure = await createQueue(sqs, onFailure.queueName, {});
+    if (sqs && onFailure?.kind === 'sns') queues.onFailure = await createQueue(sqs, snsSubscriptionQueueName(onFailure.topicName), {});
+    let onFailureBucket: string | undefined;
+    if (onFailure?.kind === 's3') {
+      const bucketDir = await mkdtemp(join(tmpdir(), `klw-s3-${onFailure.bucketName}-`));
+      onFailureBucket = bucketDir;
+      cleanups.push(() => rm(bucketDir, { recursive: true, force: true }));
+    }
 
     const processorSettings = {
       PROCESSING_MS_PER_RECORD: String(lab.processor.processingMsPerRecord),
@@ -158,6 +170,8 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
     let destinationProducer: Producer | undefined;
     let destination: KafkaDestination | undefined;
     if (onFailure?.kind === 'sqs') destination = { kind: 'sqs', queueUrl: queues.onFailure!.url, sqs: sqs! };
+    if (onFailure?.kind === 'sns') destination = { kind: 'sns', subscriptionQueueUrl: queues.onFailure!.url, sqs: sqs! };
+    if (onFailure?.kind === 's3') destination = { kind: 's3', bucketDir: onFailureBucket! };
     if (onFailure?.kind === 'kafka') {
       destinationProducer = new Kafka({ clientId: 'lambda-esm-destination', brokers: kafka.brokerList, logLevel: logLevel.NOTHING }).producer();
       await destinationProducer.connect();
@@ -200,6 +214,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       sqsEndpoint: elasticMq?.endpoint,
       topic: lab.topic.name,
       queues,
+      onFailureBucket,
       runtime,
       kafkaEsm,
       sqsEsm,

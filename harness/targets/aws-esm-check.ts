@@ -166,13 +166,28 @@ export function kafkaEsmDifferences(
     if (destination !== undefined) d.add('DestinationConfig.OnFailure.Destination', 'unset', destination);
   } else {
     const wanted = spec.onFailure.kind === 'kafka' ? `kafka://${spec.onFailure.topic}` : expected.onFailureDestination;
+    const { service, name } = destinationNamed(spec.onFailure);
     const matches =
       wanted !== undefined
         ? destination === wanted
-        : spec.onFailure.kind === 'sqs' && destination !== undefined && destination.split(':').pop()?.endsWith(spec.onFailure.queueName) === true;
-    if (!matches) d.add('DestinationConfig.OnFailure.Destination', wanted ?? `an SQS queue named *${(spec.onFailure as { queueName: string }).queueName}`, destination);
+        : destination !== undefined && destination.startsWith(`arn:aws:${service}:`) && destination.split(':').pop()?.includes(name) === true;
+    if (!matches) d.add('DestinationConfig.OnFailure.Destination', wanted ?? `an ${service.toUpperCase()} destination named *${name}*`, destination);
   }
   return d.list;
+}
+
+/** The ARN service and the name a deployed destination's ARN carries (the stacks prefix it). */
+function destinationNamed(destination: NonNullable<KafkaEsmSpec['onFailure']>): { service: string; name: string } {
+  switch (destination.kind) {
+    case 'sqs':
+      return { service: 'sqs', name: destination.queueName };
+    case 'sns':
+      return { service: 'sns', name: destination.topicName };
+    case 's3':
+      return { service: 's3', name: destination.bucketName };
+    case 'kafka':
+      return { service: 'kafka', name: destination.topic };
+  }
 }
 
 /** Every field in which lab 3's deployed SQS ESM differs from the spec (modules/sqs-buffer.ts). */

@@ -24,6 +24,8 @@ export interface AwsLabOutputs {
   /** The Kafka ESM's on-failure destination as deployed (a queue ARN). */
   onFailureDestination?: string;
   onFailureQueueUrl?: string;
+  /** The S3 on-failure destination's bucket name. */
+  onFailureBucket?: string;
   dashboardName?: string;
 }
 
@@ -89,6 +91,7 @@ export function resolveLabOutputs(lab: LabSpec, deployed: DeployedOutputs | unde
   optional('bufferDlqUrl', LAB_OUTPUTS.bufferDlqUrl);
   optional('onFailureDestination', LAB_OUTPUTS.onFailureDestination);
   optional('onFailureQueueUrl', LAB_OUTPUTS.onFailureQueueUrl);
+  optional('onFailureBucket', LAB_OUTPUTS.onFailureBucket);
   const dashboard = text(base, BASE_OUTPUTS.dashboardName);
   if (dashboard) outputs.dashboardName = dashboard;
 
@@ -101,9 +104,11 @@ export function resolveLabOutputs(lab: LabSpec, deployed: DeployedOutputs | unde
       if (outputs[key] === undefined) missing.push(`${deployed.lab.stack}.${name}`);
     }
   }
-  if (lab.kafkaEsm.onFailure?.kind === 'sqs' && outputs.onFailureQueueUrl === undefined) {
+  const destination = lab.kafkaEsm.onFailure?.kind;
+  if ((destination === 'sqs' || destination === 'sns') && outputs.onFailureQueueUrl === undefined) {
     missing.push(`${deployed.lab.stack}.${LAB_OUTPUTS.onFailureQueueUrl}`);
   }
+  if (destination === 's3' && outputs.onFailureBucket === undefined) missing.push(`${deployed.lab.stack}.${LAB_OUTPUTS.onFailureBucket}`);
   if (missing.length > 0) {
     throw new UsageError(`The deployment of lab ${lab.id} in ${source} lacks ${missing.join(', ')} (deployed from an older spec, or the deploy stopped early): redeploy with \`${fix}\`.`);
   }

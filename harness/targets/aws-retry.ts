@@ -1,6 +1,6 @@
 // Backoff for AWS calls the service throttled. Each service names throttling its own way (Lambda
 // Invoke: TooManyRequestsException; CloudWatch GetMetricData: Throttling / LimitExceeded;
-// CloudWatch Logs FilterLogEvents: ThrottlingException), so one list covers them all.
+// CloudWatch Logs FilterLogEvents: ThrottlingException; S3: SlowDown), so one list covers them all.
 //
 // Only throttling is retried here: the request was refused before it ran, so sending it again
 // cannot do anything twice. That matters for the producer Invoke, which publishes events: it
@@ -20,6 +20,7 @@ export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
   'RequestThrottled',
   'RequestThrottledException',
   'TooManyRequests',
+  'SlowDown',
 ]);
 
 export interface RetryOptions {

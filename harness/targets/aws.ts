@@ -16,6 +16,7 @@ import type { EsmMetricTotals } from '../esm-metric-totals.ts';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ProducerResult } from '../../handlers/producer.ts';
 import { expectedEventCount } from '../../handlers/shared/schedule.ts';
@@ -30,6 +31,7 @@ import { BatchLineReader, batchLinePattern, logGroupOf } from './aws-logs.ts';
 import { metricScope, readEsmMetrics, readFilteredOutCount, readLiveMetrics, readRunMetrics, type LiveMetrics, type MetricScope, type MetricSummary } from './aws-metrics.ts';
 import { loadDeployedOutputs, resolveLabOutputs, type AwsLabOutputs } from './aws-outputs.ts';
 import { PER_SHARD_RATE, publishWithProducer, shardCount } from './aws-producer.ts';
+import { BucketPeek } from './aws-buckets.ts';
 import { parseDeadLetteredBooking, parseOnFailureRecord, QueuePeek, type DestinationRecord } from './aws-queues.ts';
 import { defaultSleep, describeError, withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
 import { UsageError, type LabTarget, type LiveSample, type Observations, type PreparedLab, type PublishSummary, type RunPlan } from './target.ts';
@@ -45,6 +47,8 @@ export interface AwsClients {
   cloudwatch: CloudWatchClient;
   logs: CloudWatchLogsClient;
   sqs: SQSClient;
+  /** The S3 on-failure destination, when a lab uses one. */
+  s3: S3Client;
 }
 
 export function createAwsClients(region: string): AwsClients {
@@ -56,6 +60,7 @@ export function createAwsClients(region: string): AwsClients {
     cloudwatch: new CloudWatchClient({ region }),
     logs: new CloudWatchLogsClient({ region }),
     sqs: new SQSClient({ region }),
+    s3: new S3Client({ region }),
   };
 }
 
@@ -126,7 +131,8 @@ export class AwsPreparedLab implements PreparedLab {
   private readonly runs = new Map<string, RunState>();
   private current?: RunState;
   private readonly scope: MetricScope;
-  private readonly destination?: QueuePeek;
+  /** The on-failure destination: its queue (SQS, or the queue subscribed to SNS), or its bucket. */
+  private readonly destination?: QueuePeek | BucketPeek;
   private readonly dlq?: QueuePeek;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -144,6 +150,7 @@ export class AwsPreparedLab implements PreparedLab {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     if (outputs.onFailureQueueUrl) this.destination = new QueuePeek(clients.sqs, outputs.onFailureQueueUrl, options.retry);
+    else if (outputs.onFailureBucket) this.destination = new BucketPeek(clients.s3, outputs.onFailureBucket, options.retry);
     if (outputs.bufferDlqUrl) this.dlq = new QueuePeek(clients.sqs, outputs.bufferDlqUrl, options.retry);
   }
 

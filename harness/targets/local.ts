@@ -2,6 +2,8 @@
 // serves every lab of a `workshop run all`; each lab gets its own sandbox pipeline. Accounting
 // comes from what really happened: the processors' "batch processed" lines, the ESM's filter,
 // the destination queue or topic read back, and the ledger of what the topic holds.
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ESM_METRIC_DIMENSION } from '../../labs/esm-metrics.ts';
 import { parseEsmLogRecord, summarizeEsmLog, type EsmLogRecord } from '../../labs/esm-system-log.ts';
@@ -9,7 +11,7 @@ import type { LabSpec } from '../../labs/lab-spec.ts';
 import { DEFAULT_TIME_SCALE, startSandbox, type Sandbox } from '../../sandbox/index.ts';
 import { messagesHeld, startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
 import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
-import type { OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
+import { recordValuesOf, type KafkaDestinationMessage, type OnFailureRecord, type S3OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
 import { sandboxPollerGroups } from '../../sandbox/kafka-esm/poller-group.ts';
 import type { LambdaFunction } from '../../sandbox/lambda-runtime/index.ts';
 import type { MetricDatum } from '../../sandbox/lambda-runtime/metric-store.ts';
@@ -229,8 +231,12 @@ function peakConcurrencySince(sandbox: Sandbox, fn: LambdaFunction, since: numbe
 async function readDeadLetters(sandbox: Sandbox, lab: LabSpec, ledger: Ledger): Promise<number[]> {
   const seqs: number[] = [];
   const sqs = sandbox.sqsClient();
+  // An SQS destination, or the queue subscribed to an SNS one: the same invocation record.
   if (sqs && sandbox.queues.onFailure) {
     for (const body of await drainQueue(sqs, sandbox.queues.onFailure.url)) seqs.push(...seqsNamedBy(JSON.parse(body) as OnFailureRecord, ledger));
+  }
+  if (sandbox.onFailureBucket) {
+    for (const record of await takeBucketObjects(sandbox.onFailureBucket)) seqs.push(...seqsNamedBy(record, ledger));
   }
   if (sqs && sandbox.queues.buffer) {
     for (const body of await drainQueue(sqs, sandbox.queues.buffer.dlqUrl)) {
@@ -243,7 +249,20 @@ async function readDeadLetters(sandbox: Sandbox, lab: LabSpec, ledger: Ledger): 
   return seqs;
 }
 
-/** A Kafka destination holds the failed records themselves, headers included. */
+/** Every object in the local bucket, removed once read (like a drained queue). */
+async function takeBucketObjects(dir: string): Promise<S3OnFailureRecord[]> {
+  const records: S3OnFailureRecord[] = [];
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    if (!entry.isFile() || entry.name.endsWith('.partial')) continue;
+    const file = join(entry.parentPath, entry.name);
+    records.push(JSON.parse(await readFile(file, 'utf8')) as S3OnFailureRecord);
+    await rm(file);
+  }
+  return records;
+}
+
+/** A Kafka destination holds one message per failed record, the record itself in its payload. */
 async function readTopicSeqs(brokers: string[], topic: string, runId: string): Promise<number[]> {
   const kafka = new Kafka({ clientId: 'workshop-destination-reader', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -261,7 +280,10 @@ async function readTopicSeqs(brokers: string[], topic: string, runId: string): P
     void consumer.run({
       eachMessage: async ({ message }) => {
         read++;
-        if (message.headers?.runId?.toString() === runId) seqs.push(Number(message.headers.seq!.toString()));
+        for (const value of recordValuesOf(JSON.parse(message.value!.toString()) as KafkaDestinationMessage)) {
+          const booking = bookingIdentity(value);
+          if (booking.runId === runId && booking.seq !== undefined) seqs.push(booking.seq);
+        }
         if (read >= total) {
           clearTimeout(timer);
           resolve();

@@ -2,6 +2,8 @@
 // fetcher, the rule engine, the local Lambda function it invokes, and the on-failure
 // destination (an SQS queue on ElasticMQ, or a Kafka topic on the same broker).
 import { randomUUID } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Producer } from 'kafkajs';
 import { KAFKA_DEFAULT_BATCHING_WINDOW_MS, type KafkaEsmSpec } from '../../labs/lab-spec.ts';
@@ -16,12 +18,16 @@ import { startKafkaFetcher, type KafkaFetcher } from './kafka-fetcher.ts';
 import { EsmMetricsPublisher } from './esm-metrics.ts';
 import { EsmSystemLog } from './system-log.ts';
 import { dedicatedEventPollerUnits, sandboxPollerGroups, type PollerGroups } from './poller-group.ts';
-import { toKafkaEvent, toOnFailureRecord, type KafkaEventSource } from './msk-event.ts';
+import { s3OnFailureKey, toKafkaDestinationMessage, toKafkaEvent, toOnFailureRecord, toS3OnFailureRecord, type KafkaEventSource } from './msk-event.ts';
 import { OnDemandScaling, ProvisionedScaling, type PollerScaling } from './poller-scaling.ts';
 import { groupByPartition, partitionKey, type PolledRecord } from './polled-record.ts';
 
 export type KafkaDestination =
   | { kind: 'sqs'; queueUrl: string; sqs: SQSClient }
+  /** SNS, as the stacks subscribe it: a queue with raw message delivery receives each record as published. */
+  | { kind: 'sns'; subscriptionQueueUrl: string; sqs: SQSClient }
+  /** A local folder standing in for the bucket: one file per object, named by its key. */
+  | { kind: 's3'; bucketDir: string }
   | { kind: 'kafka'; topic: string; producer: Producer };
 
 export interface KafkaEsmOptions {
@@ -135,7 +141,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
         if (!fetcher) throw new Error('the fetcher is not connected yet');
         await fetcher.commit(offsets);
       },
-      deliverToDestination: options.destination ? destinationSender(options.destination, options.fn, source, clock) : undefined,
+      deliverToDestination: options.destination ? destinationSender(options.destination, options.fn, source, clock, uuid) : undefined,
       onFiltered: options.onFiltered,
       onRebalanced: () => systemLog?.pollersAssigned(engine.assignments(), connection),
       onWarning: (message, code, poller) => systemLog?.warning(message, code, poller),
@@ -241,36 +247,29 @@ export function contiguousRuns(records: PolledRecord[]): PolledRecord[][] {
   return runs;
 }
 
-function destinationSender(destination: KafkaDestination, fn: LambdaFunction, source: KafkaEventSource, clock: Clock) {
+function destinationSender(destination: KafkaDestination, fn: LambdaFunction, source: KafkaEventSource, clock: Clock, esmUuid: string) {
   return async (delivery: DestinationDelivery): Promise<void> => {
+    const common = { condition: delivery.condition, invokeCount: delivery.invokeCount, lastResult: delivery.lastResult, functionArn: fn.invokedFunctionArn, source, now: clock.now() };
     if (destination.kind === 'kafka') {
-      // A Kafka destination receives the failed records themselves, with the failure as headers.
       await destination.producer.send({
         topic: destination.topic,
-        messages: delivery.records.map((r) => ({
-          key: r.key,
-          value: r.value,
-          headers: {
-            ...Object.assign({}, ...r.headers),
-            'lambda-esm-condition': delivery.condition,
-            'lambda-esm-source': `${partitionKey(r)}-${r.offset}`,
-          },
-        })),
+        messages: delivery.records.map((record) => toKafkaDestinationMessage({ ...common, record, requestId: randomUUID() })),
       });
       return;
     }
     for (const run of contiguousRuns(delivery.records)) {
-      const body = toOnFailureRecord({
-        records: run,
-        condition: delivery.condition,
-        invokeCount: delivery.invokeCount,
-        lastResult: delivery.lastResult,
-        functionArn: fn.invokedFunctionArn,
-        requestId: randomUUID(),
-        source,
-        now: clock.now(),
-      });
-      await destination.sqs.send(new SendMessageCommand({ QueueUrl: destination.queueUrl, MessageBody: JSON.stringify(body) }));
+      const input = { ...common, records: run, requestId: randomUUID() };
+      if (destination.kind === 's3') {
+        const key = s3OnFailureKey(esmUuid, partitionKey(run[0]), common.now, randomUUID());
+        const file = join(destination.bucketDir, ...key.split('/'));
+        await mkdir(dirname(file), { recursive: true });
+        // Written whole, then renamed: a reader never sees half an object.
+        await writeFile(`${file}.partial`, JSON.stringify(toS3OnFailureRecord(input)));
+        await rename(`${file}.partial`, file);
+      } else {
+        const queueUrl = destination.kind === 'sns' ? destination.subscriptionQueueUrl : destination.queueUrl;
+        await destination.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(toOnFailureRecord(input)) }));
+      }
     }
   };
 }

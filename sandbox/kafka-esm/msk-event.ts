@@ -113,3 +113,71 @@ export function toOnFailureRecord(input: {
     },
   };
 }
+
+/** The S3 destination's object: the SQS/SNS record plus the whole invocation event, as an escaped JSON string. */
+export interface S3OnFailureRecord extends OnFailureRecord {
+  payload: string;
+}
+
+export function toS3OnFailureRecord(input: Parameters<typeof toOnFailureRecord>[0]): S3OnFailureRecord {
+  return { ...toOnFailureRecord(input), payload: JSON.stringify(toKafkaEvent(input.records, input.source)) };
+}
+
+/**
+ * The S3 destination's object key. AWS documents `aws/lambda/<ESM-UUID>/<shardID>/YYYY/MM/DD/
+ * YYYY-MM-DDTHH.MM.SS-<random UUID>` for streams and no key for Kafka; the sandbox puts the
+ * topic-partition where the shard would be.
+ */
+export function s3OnFailureKey(esmUuid: string, partition: string, now: number, random: string): string {
+  const iso = new Date(now).toISOString();
+  const day = iso.slice(0, 10).replace(/-/g, '/');
+  return `aws/lambda/${esmUuid}/${partition}/${day}/${iso.slice(0, 19).replace(/:/g, '.')}-${random}`;
+}
+
+/**
+ * One message of a Kafka (`kafka://`) destination: one failed record, its failure metadata, and
+ * the record itself as the function received it (kafka-on-failure-destination.html). AWS spells
+ * the condition `RetriesExhausted` here and `RetryAttemptsExhausted` in SQS, SNS and S3 records.
+ */
+export interface KafkaDestinationMessage {
+  requestContext: OnFailureRecord['requestContext'];
+  responseContext: OnFailureRecord['responseContext'];
+  version: '1.0';
+  timestamp: string;
+  KafkaBatchInfo: {
+    batchSize: 1;
+    eventSourceArn?: string;
+    bootstrapServers: string;
+    payloadSize: number;
+    recordInfo: { offset: string; timestamp: string };
+  };
+  payload: KafkaEvent;
+}
+
+export function toKafkaDestinationMessage(input: Omit<Parameters<typeof toOnFailureRecord>[0], 'records'> & { record: PolledRecord }): { key: Buffer | null; value: string } {
+  const base = toOnFailureRecord({ ...input, records: [input.record] });
+  const payload = toKafkaEvent([input.record], input.source);
+  const message: KafkaDestinationMessage = {
+    requestContext: { ...base.requestContext, condition: input.condition === 'RetryAttemptsExhausted' ? 'RetriesExhausted' : input.condition },
+    responseContext: base.responseContext,
+    version: '1.0',
+    timestamp: base.timestamp,
+    KafkaBatchInfo: {
+      batchSize: 1,
+      ...(input.source.clusterArn ? { eventSourceArn: input.source.clusterArn } : {}),
+      bootstrapServers: input.source.bootstrapServers,
+      payloadSize: base.KafkaBatchInfo.payloadSize,
+      recordInfo: { offset: String(input.record.offset), timestamp: new Date(input.record.timestamp).toISOString() },
+    },
+    payload,
+  };
+  // "Lambda uses the same partition key from the original record when producing to the destination topic."
+  return { key: input.record.key, value: JSON.stringify(message) };
+}
+
+/** The original record values a Kafka destination message carries (base64-decoded). */
+export function recordValuesOf(message: KafkaDestinationMessage): Buffer[] {
+  return Object.values(message.payload.records)
+    .flat()
+    .flatMap((r) => (r.value ? [Buffer.from(r.value, 'base64')] : []));
+}

@@ -118,6 +118,17 @@ test('a Kafka on-failure topic is never the source topic, and needs provisioned 
   rejects(lab1, 'kafkaEsm.onFailure', { kind: 'kafka', topic: 'bookings-failed' }, 'kafkaEsm.onFailure.topic');
   accepts(lab1, 'kafkaEsm.onFailure', { kind: 'sqs', queueName: 'bookings-failed' });
   rejects(lab1, 'kafkaEsm.onFailure', { kind: 'sqs', queueName: 'no spaces allowed' }, 'kafkaEsm.onFailure.queueName');
+  rejects(lab4, 'kafkaEsm.onFailure', { kind: 'kafka', topic: '.hidden' }, 'kafkaEsm.onFailure.topic');
+});
+
+test('SNS and S3 destinations: their services\' naming rules', () => {
+  accepts(lab1, 'kafkaEsm.onFailure', { kind: 'sns', topicName: 'bookings-failed' });
+  rejects(lab1, 'kafkaEsm.onFailure', { kind: 'sns', topicName: 'bookings.failed' }, 'kafkaEsm.onFailure.topicName');
+  accepts(lab1, 'kafkaEsm.onFailure', { kind: 's3', bucketName: 'bookings-failed' });
+  for (const bad of ['Bookings', 'ab', 'bookings..failed', '192.168.1.10', 'xn--bookings', 'bookings-s3alias', '-bookings', 'x'.repeat(64)]) {
+    rejects(lab1, 'kafkaEsm.onFailure', { kind: 's3', bucketName: bad }, 'kafkaEsm.onFailure.bucketName');
+  }
+  rejects(lab1, 'kafkaEsm.onFailure', { kind: 'sftp', host: 'x' }, 'kafkaEsm.onFailure.kind');
 });
 
 test('MetricsConfig: 0..3 distinct groups of EventCount, ErrorCount, KafkaMetrics', () => {

@@ -172,6 +172,36 @@ test('KafkaConsumer: a kafka:// destination is passed as is, and the role may wr
   assert.equal(write.resources, ['${replace("' + CLUSTER_ARN + '", ":cluster/", ":topic/")}/bookings-dlq']);
 });
 
+test('KafkaConsumer: an SNS destination is a topic with a raw-delivery queue subscribed (what the harness reads), and the role may publish to it only', () => {
+  const { tf } = synth((scope) => consumer(scope, { ...esm, onFailure: { kind: 'sns', topicName: 'bookings-failed' } }));
+  const [mapping] = all(tf, 'aws_lambda_event_source_mapping');
+  assert.match(mapping.destination_config.on_failure.destination_arn, /^\$\{aws_sns_topic\.consumer_on-failure-topic_\w+\.arn\}$/);
+  const [topic] = all(tf, 'aws_sns_topic');
+  assert.equal([topic.name, topic.kms_master_key_id], ['klw-bookings-failed', 'alias/aws/sns']);
+  const [subscription] = all(tf, 'aws_sns_topic_subscription');
+  assert.equal([subscription.protocol, subscription.raw_message_delivery], ['sqs', true]);
+  assert.equal(all(tf, 'aws_sqs_queue').map((q) => q.name), ['klw-bookings-failed-subscription']);
+  const queuePolicy = JSON.parse(all(tf, 'aws_sqs_queue_policy')[0].policy);
+  assert.equal(queuePolicy.Statement[0].Principal, { Service: 'sns.amazonaws.com' });
+  assert.match(JSON.stringify(queuePolicy.Statement[0].Condition), /aws_sns_topic/);
+  const publish = statementsOf(tf).find((s) => s.sid === 'OnFailureTopic')!;
+  assert.equal(publish.actions, ['sns:Publish']);
+});
+
+test('KafkaConsumer: an S3 destination is a private bucket with a unique name, and the role may put objects and list it only', () => {
+  const { tf } = synth((scope) => consumer(scope, { ...esm, onFailure: { kind: 's3', bucketName: 'bookings-failed' } }));
+  const [mapping] = all(tf, 'aws_lambda_event_source_mapping');
+  assert.match(mapping.destination_config.on_failure.destination_arn, /^\$\{aws_s3_bucket\.consumer_on-failure-bucket_\w+\.arn\}$/);
+  const [bucket] = all(tf, 'aws_s3_bucket');
+  assert.equal([bucket.bucket_prefix, bucket.force_destroy], ['klw-bookings-failed-', true]);
+  const [block] = all(tf, 'aws_s3_bucket_public_access_block');
+  assert.equal([block.block_public_acls, block.block_public_policy, block.ignore_public_acls, block.restrict_public_buckets], [true, true, true, true]);
+  const statements = statementsOf(tf);
+  assert.equal(statements.find((s) => s.sid === 'OnFailureBucketWrite')!.actions, ['s3:PutObject']);
+  assert.match(statements.find((s) => s.sid === 'OnFailureBucketWrite')!.resources[0], /\.arn\}\/\*$/);
+  assert.equal(statements.find((s) => s.sid === 'OnFailureBucketList')!.actions, ['s3:ListBucket']);
+});
+
 test('SqsBuffer: SQS provisioned pollers pass through to the SQS ESM', () => {
   const { tf } = synth(
     (scope) =>

@@ -5,8 +5,8 @@
 //                kafka:GetBootstrapBrokers, the EC2 network-interface actions, and for IAM access
 //                control kafka-cluster:Connect, DescribeClusterDynamicConfiguration, DescribeTopic,
 //                ReadData, DescribeGroup, AlterGroup)
-//   destination  lambda/latest/dg/kafka-on-failure.html (SQS sqs:SendMessage; Kafka
-//                kafka-cluster:WriteData on the destination topic)
+//   destination  lambda/latest/dg/kafka-on-failure.html (SQS sqs:SendMessage; SNS sns:Publish;
+//                S3 s3:PutObject and s3:ListBucket; Kafka kafka-cluster:WriteData on the topic)
 //   SQS ESM      lambda/latest/dg/services-sqs-configure.html (sqs:ReceiveMessage, DeleteMessage,
 //                GetQueueAttributes)
 //   every function  logs:CreateLogStream and logs:PutLogEvents on its own log group (the workshop
@@ -59,8 +59,16 @@ function kafkaEsmChecks(tf: TfJson, esm: Addressed): Check[] {
     checks.push(need('destination', 'kafka-cluster:WriteData', topicArn(topic)), need('destination', 'kafka-cluster:DescribeTopic', topicArn(topic)));
     checks.push(mustNot('destination', 'kafka-cluster:ReadData', topicArn(topic)));
   } else if (destination) {
-    checks.push(need('destination', 'sqs:SendMessage', resolve(tf, destination)));
-    checks.push(mustNot('destination', 'sqs:DeleteMessage', resolve(tf, destination)));
+    const arn = resolve(tf, destination);
+    if (arn.startsWith('arn:aws:sns:')) {
+      checks.push(need('destination', 'sns:Publish', arn), mustNot('destination', 'sns:Subscribe', arn), mustNot('destination', 'sns:Publish', `${arn}-other`));
+    } else if (arn.startsWith('arn:aws:s3:::')) {
+      checks.push(need('destination', 's3:PutObject', `${arn}/aws/lambda/esm/bookings-0/2026/12/05/record`), need('destination', 's3:ListBucket', arn));
+      checks.push(mustNot('destination', 's3:GetObject', `${arn}/aws/lambda/esm/bookings-0/2026/12/05/record`), mustNot('destination', 's3:PutObject', 'arn:aws:s3:::some-other-bucket/key'));
+    } else {
+      checks.push(need('destination', 'sqs:SendMessage', arn));
+      checks.push(mustNot('destination', 'sqs:DeleteMessage', arn));
+    }
   }
   return checks;
 }
@@ -155,13 +163,15 @@ test('every role allows what its mappings, function and destination need, and de
   assert.equal(all, [], all.join('\n'));
 });
 
-test('the checks cover every Kafka ESM, the SQS ESM and both destinations kinds', () => {
+test('the checks cover every Kafka ESM, the SQS ESM and every destination kind', () => {
   const esms = REAL.flatMap((s) => kafkaEsms(s.tf));
-  assert.is(esms.length, LABS.length + 1);
+  assert.is(esms.length, LABS.length + 3);
   const checks = REAL.flatMap((s) => stackChecks(s.tf).flatMap((r) => r.checks));
   assert.ok(checks.some((c) => c.what === 'SQS ESM'));
   assert.ok(checks.some((c) => c.what === 'destination' && c.action === 'sqs:SendMessage'));
   assert.ok(checks.some((c) => c.what === 'destination' && c.action === 'kafka-cluster:WriteData'));
+  assert.ok(checks.some((c) => c.what === 'destination' && c.action === 'sns:Publish'));
+  assert.ok(checks.some((c) => c.what === 'destination' && c.action === 's3:PutObject'));
   assert.ok(checks.some((c) => c.what === 'producer') && checks.some((c) => c.what === 'topic-admin') && checks.some((c) => c.what === 'forwarder'));
 });
 

@@ -27,6 +27,9 @@ function evaluate(tf: TfJson, expr: string): string {
     if ((type === 'aws_msk_serverless_cluster' || type === 'aws_msk_cluster') && attr === 'arn') return SAMPLE_CLUSTER_ARN;
     const resource = resourcesOf(tf, type).find((r) => r.name === name);
     if (resource && attr === 'arn' && type === 'aws_sqs_queue') return queueArn(resource.block.name);
+    if (resource && attr === 'arn' && type === 'aws_sns_topic') return `arn:aws:sns:${REGION}:${ACCOUNT}:${resource.block.name}`;
+    // A bucket named from a prefix gets Terraform's suffix at apply: a sample one here.
+    if (resource && attr === 'arn' && type === 'aws_s3_bucket') return `arn:aws:s3:::${resource.block.bucket_prefix}20261205000000000000000001`;
     if (resource && attr === 'arn' && type === 'aws_cloudwatch_log_group') return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${resource.block.name}`;
   }
   throw new Error(`cannot resolve the Terraform expression \${${expr}} to a sample ARN (test/policy/iam-simulation.ts)`);

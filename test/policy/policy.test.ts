@@ -54,7 +54,7 @@ const show = (violations: Violation[]) => violations.map((v) => formatViolation(
 
 test('every rule holds on every real stack (base, base with a provisioned cluster, every lab)', () => {
   const names = REAL.map((s) => s.name);
-  assert.equal(names, ['base', ...LABS.map((l) => `lab-${l.id}`), 'base (provisioned cluster)', 'lab-04-best-practices (kafka:// destination)'], 'the base and every lab are checked');
+  assert.equal(names, ['base', ...LABS.map((l) => `lab-${l.id}`), 'base (provisioned cluster)', 'lab-04-best-practices (kafka:// destination)', 'lab-04-best-practices (sns destination)', 'lab-04-best-practices (s3 destination)'], 'the base, every lab, and lab 4 with every other destination kind are checked');
 
   const rows: string[] = [];
   const failures: string[] = [];
@@ -76,7 +76,7 @@ test('every rule holds on every real stack (base, base with a provisioned cluste
 test('the real stacks exercise what the rules are about', () => {
   const count = (rule: RuleId) => REAL.reduce((n, s) => n + RULES.find((r) => r.id === rule)!.subjects(s.tf).length, 0);
   assert.is(count('msk-tls-iam'), 2, 'one serverless and one provisioned cluster');
-  assert.is(count('esm-role-scope'), LABS.length + 1, 'one Kafka ESM per lab, and lab 4 with a Kafka destination');
+  assert.is(count('esm-role-scope'), LABS.length + 3, 'one Kafka ESM per lab, and lab 4 with a Kafka, an SNS and an S3 destination');
   assert.ok(count('sqs-encryption') >= 3, 'the buffer, its DLQ and the on-failure queue');
   assert.ok(count('log-retention') >= 7 && count('lambda-limits') >= 7);
   // Every Kafka ESM resolves to its function's role, and that role has Kafka statements to judge.

@@ -1,6 +1,6 @@
 // The stacks the policy tests judge: one synth of the app, the base stack with a provisioned
-// cluster (the only place an aws_msk_cluster exists), and lab 4 with a kafka:// on-failure
-// destination (the only Kafka destination).
+// cluster (the only place an aws_msk_cluster exists), and lab 4 with each other on-failure
+// destination kind (kafka://, SNS, S3).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,12 @@ export const KAFKA_DESTINATION_LAB: LabSpec = {
   kafkaEsm: { ...LABS[3].kafkaEsm, onFailure: { kind: 'kafka', topic: 'bookings-failed' } },
 };
 
+/** Lab 4 with each other destination kind AWS takes for Kafka: SNS and S3. */
+export const OTHER_DESTINATION_LABS: LabSpec[] = [
+  { ...LABS[3], kafkaEsm: { ...LABS[3].kafkaEsm, onFailure: { kind: 'sns', topicName: 'bookings-failed' } } },
+  { ...LABS[3], kafkaEsm: { ...LABS[3].kafkaEsm, onFailure: { kind: 's3', bucketName: 'bookings-failed' } } },
+];
+
 export function realStacks(): NamedStack[] {
   const synthed = synthWorkshop();
   const dir = mkdtempSync(join(tmpdir(), 'klw-policy-'));
@@ -30,5 +36,9 @@ export function realStacks(): NamedStack[] {
     ...synthed.all.map((s) => ({ name: s.name, tf: s.tf as TfJson })),
     { name: 'base (provisioned cluster)', tf: JSON.parse(Testing.synth(provisioned.base)) as TfJson },
     { name: 'lab-04-best-practices (kafka:// destination)', tf: JSON.parse(Testing.synth(kafkaDestination.labs[0])) as TfJson },
+    ...OTHER_DESTINATION_LABS.map((lab, i) => {
+      const app = buildWorkshopApp({ labs: [lab], outdir: join(dir, `out-${i}`), stateDir: join(dir, 'state'), region: 'eu-west-1' });
+      return { name: `lab-04-best-practices (${lab.kafkaEsm.onFailure!.kind} destination)`, tf: JSON.parse(Testing.synth(app.labs[0])) as TfJson };
+    }),
   ];
 }
