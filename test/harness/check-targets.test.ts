@@ -41,4 +41,13 @@ test('a real loss fails "events lost" and says it was neither handled nor waitin
   assert.match(lost.reason, 'nor still waiting');
 });
 
+
+test('a throughput that meets its target while the offered load outruns it says so, never "keeps up"', () => {
+  const at = (throughputPerSec: number, offeredPerSec: number) => checkTargets(lab, 'local', capacityModel(lab), measured({ throughputPerSec, offeredPerSec })).find((c) => c.name === 'sustained throughput')!;
+  assert.match(at(100, 100).reason, 'keeps up with the offered load');
+  const behind = at(96, 176.83);
+  assert.ok(behind.pass);
+  assert.match(behind.reason, 'meets the target but falls behind the offered 176.83/s');
+});
+
 test.run();
