@@ -7,16 +7,17 @@
 //   workshop paths               every path --set accepts
 //   workshop sandbox up|down|status [--lab N]
 //
-// Exit codes: 0 every target passed; 1 a target failed; 2 bad input or a missing prerequisite
-// (one line, no stack trace).
+// Exit codes (harness/exit-codes.ts): 0 every target passed; 1 a target failed; 2 bad input or a
+// missing deployment; 3 an environment problem (Java, ports, the broker, ElasticMQ); 4 anything
+// else. Never a stack trace: one line, and for 3 and 4 the full log's path.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { capacityModel } from '../labs/capacity-model.ts';
 import { findLab, labChoices, LABS } from '../labs/index.ts';
-import { LabSpecError, PLACES, type LabSpec, type Place } from '../labs/lab-spec.ts';
-import { SandboxError } from '../sandbox/process.ts';
+import { PLACES, type LabSpec, type Place } from '../labs/lab-spec.ts';
 import { parseOverride, SETTABLE_PATHS } from './overrides.ts';
+import { exitFor } from './exit-codes.ts';
 import { LiveFeedWriter, type LiveRun } from './dashboard/live-feed.ts';
 import { dashboardAt, DEFAULT_DASHBOARD_PORT, startDashboard, type DashboardServer } from './dashboard/server.ts';
 import { createProgressView } from './progress-view.ts';
@@ -201,20 +202,12 @@ function writeOutput(file: string, content: string, what: string): void {
   console.log(`${what}: ${relative(process.cwd(), path) || path}`);
 }
 
-/** Errors a person can fix get one line and exit code 2; anything else is a bug and shows its stack. */
-export function exitCodeFor(error: unknown): { code: number; message: string } {
-  if (error instanceof UsageError || error instanceof LabSpecError || error instanceof SandboxError) {
-    return { code: 2, message: error.message };
-  }
-  return { code: 1, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-}
-
 /** Runs the CLI and exits with its code; used by bin/workshop.js and `tsx harness/cli.ts`. */
 export function runCli(argv: string[]): void {
   main(argv).then(
     (code) => process.exit(code),
     (error) => {
-      const { code, message } = exitCodeFor(error);
+      const { code, message } = exitFor(error);
       console.error(message);
       process.exit(code);
     },

@@ -1,6 +1,7 @@
 // What was actually published, read back from the broker: for each event of a run, its
 // partition and offset. The producer's own count says what it sent; the ledger says what the
 // topic holds, and maps an on-failure destination's offset ranges back to (runId, seq).
+import { retryTransientKafka } from '../sandbox/transient-kafka.ts';
 import { Kafka, logLevel } from 'kafkajs';
 
 export interface LedgerEntry {
@@ -42,8 +43,8 @@ export async function readPublished(options: {
 }): Promise<Map<string, LedgerEntry[]>> {
   const kafka = new Kafka({ clientId: 'workshop-ledger', brokers: options.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(options.topic).finally(() => admin.disconnect());
+  await retryTransientKafka('Connecting to the broker to read the topic back', () => admin.connect());
+  const ends = await retryTransientKafka(`Reading the end offsets of ${options.topic}`, () => admin.fetchTopicOffsets(options.topic)).finally(() => admin.disconnect());
   const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
   const published = new Map<string, LedgerEntry[]>([...options.runIds].map((id) => [id, []]));
   const timeoutMs = options.timeoutMs ?? 30_000;

@@ -96,6 +96,7 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
   const loadMs = traffic.durationSec * 1000;
   const totalSec = traffic.durationSec + traffic.drainTimeoutSec;
   const report = (progress: Omit<Progress, 'lab' | 'totalSec'>) => options.onProgress?.({ lab: spec.id, totalSec, ...progress });
+  target.preflight?.(spec);
   report({ phase: 'preparing', elapsedSec: 0, published: 0, processed: 0, offsetLag: 0 });
 
   const prepared = await target.prepare(spec);

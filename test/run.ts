@@ -7,9 +7,13 @@
 //   TEST_JOBS=1 npm test          one file at a time
 //   npm run test:faults           the fault suite (test/faults/); each fault's accounting block is
 //                                 shown under its file's ok line
+//
+// Browser tests need a Chromium: CHROME_PATH, or chromium / google-chrome on PATH; with none, a
+// root shell with apt installs Debian's, anywhere else the run stops at once with the command.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { canInstallChromium, chromiumPlan, findChromium, INSTALL_COMMAND, installChromium, usesBrowser } from './browser/chromium.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 /** Files under these folders start servers: run them one at a time, after the rest. */
@@ -134,11 +138,27 @@ function report(result: FileResult): void {
   }
 }
 
+/** A Chromium for the browser tests: found, or installed (root with apt), or the run stops here. */
+function ensureChromium(files: number): string | undefined {
+  let plan = chromiumPlan(findChromium(), canInstallChromium(), files);
+  if (plan.kind === 'install') plan = installChromium() ? chromiumPlan(findChromium(), false, files) : { kind: 'stop', message: `apt-get could not install chromium (see its error above): install it with \`${INSTALL_COMMAND}\`, or set CHROME_PATH.` };
+  if (plan.kind === 'use') return plan.path;
+  console.log(plan.kind === 'stop' ? plan.message : '');
+  console.log('0 passed, 1 failed');
+  return undefined;
+}
+
 async function main(): Promise<void> {
   const targets = process.argv.slice(2);
   const files = (targets.length > 0 ? targets : ['test']).flatMap((t) => findTests(join(ROOT, t)));
   const isSerial = (file: string) => SERIAL_FOLDERS.some((folder) => relative(ROOT, file).startsWith(`${folder}/`));
   const jobs = Number(process.env.TEST_JOBS ?? 2);
+  const browserFiles = files.filter(usesBrowser).length;
+  if (browserFiles > 0) {
+    const chromium = ensureChromium(browserFiles);
+    if (!chromium) process.exit(1);
+    process.env.CHROME_PATH = chromium;
+  }
   console.log(`Running ${files.length} test files`);
   const results = [
     ...(await runPool(files.filter((f) => !isSerial(f)), jobs, report)),

@@ -93,7 +93,8 @@ export class AwsTarget implements LabTarget {
 
   constructor(private readonly options: AwsTargetOptions = {}) {}
 
-  async prepare(lab: LabSpec): Promise<PreparedLab & AwsPreparedLab> {
+  /** The lab's deploy outputs, or the one-line refusal: nothing deployed, another lab deployed, a spec AWS cannot be measured with. */
+  preflight(lab: LabSpec): AwsLabOutputs {
     const source = this.options.outputsSource ?? (this.options.outputs ? 'the given deploy outputs' : undefined);
     const deployed = typeof this.options.outputs === 'function' ? this.options.outputs() : (this.options.outputs ?? loadDeployedOutputs());
     const outputs = resolveLabOutputs(lab, deployed, source);
@@ -102,6 +103,11 @@ export class AwsTarget implements LabTarget {
         `Lab ${lab.id} filters events but kafkaEsm.metrics does not include EventCount: on AWS the harness confirms the filtered count with the ESM's FilteredOutEventCount, which only that group publishes. Add 'EventCount' to kafkaEsm.metrics and redeploy (npm run deploy -- ${lab.id}).`,
       );
     }
+    return outputs;
+  }
+
+  async prepare(lab: LabSpec): Promise<PreparedLab & AwsPreparedLab> {
+    const outputs = this.preflight(lab);
     const clients = (this.options.clients ?? createAwsClients)(outputs.region);
     this.created.push(clients);
     await checkDeployedMappings(clients.lambda, lab, outputs, this.options.retry);

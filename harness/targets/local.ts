@@ -13,6 +13,7 @@ import { messagesHeld, startElasticMq, type ElasticMqSandbox } from '../../sandb
 import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
 import { recordValuesOf, type KafkaDestinationMessage, type OnFailureRecord, type S3OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
 import { sandboxPollerGroups } from '../../sandbox/kafka-esm/poller-group.ts';
+import { retryTransientKafka } from '../../sandbox/transient-kafka.ts';
 import type { LambdaFunction } from '../../sandbox/lambda-runtime/index.ts';
 import type { MetricDatum } from '../../sandbox/lambda-runtime/metric-store.ts';
 import { metricWindow } from '../dashboard/metric-window.ts';
@@ -266,8 +267,8 @@ async function takeBucketObjects(dir: string): Promise<S3OnFailureRecord[]> {
 async function readTopicSeqs(brokers: string[], topic: string, runId: string): Promise<number[]> {
   const kafka = new Kafka({ clientId: 'workshop-destination-reader', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  await retryTransientKafka('Connecting to the broker to read the destination topic', () => admin.connect());
+  const ends = await retryTransientKafka(`Reading the end offsets of ${topic}`, () => admin.fetchTopicOffsets(topic)).finally(() => admin.disconnect());
   const total = ends.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
   if (total === 0) return [];
   const consumer = kafka.consumer({ groupId: `workshop-destination-${runId}-${Date.now()}` });

@@ -80,6 +80,11 @@ export interface PreparedLab {
 
 export interface LabTarget {
   readonly place: Place;
+  /**
+   * What can be refused without starting anything (a missing deployment, a spec the place cannot
+   * run): checked before any progress is shown, so a refusal is the only line printed.
+   */
+  preflight?(lab: LabSpec): void;
   prepare(lab: LabSpec): Promise<PreparedLab>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@
 // in memory is paused until its pollers catch up, so a slow function cannot exhaust memory.
 import { Kafka, logLevel, type Consumer, type Admin } from 'kafkajs';
 import type { Clock } from '../clock.ts';
+import { retryTransientKafka } from '../transient-kafka.ts';
 import type { PolledRecord } from './polled-record.ts';
 import type { StartingPosition } from '../../labs/lab-spec.ts';
 
@@ -125,13 +126,14 @@ export async function startKafkaFetcher(options: FetcherOptions): Promise<KafkaF
  * restart resumes there rather than at a later "latest".
  */
 async function pinLatest(consumer: Consumer, admin: Admin, options: FetcherOptions): Promise<void> {
-  const committed = await admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] });
+  const committed = await retryTransientKafka(`Reading group ${options.groupId}'s offsets`, () => admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] }));
   const uncommitted = new Set(committed.flatMap((t) => t.partitions.filter((p) => Number(p.offset) < 0).map((p) => p.partition)));
   if (uncommitted.size === 0) return;
-  const ends = await admin.fetchTopicOffsets(options.topic);
+  // Right after the topic is created its partitions may still be electing leaders.
+  const ends = await retryTransientKafka(`Reading the end offsets of ${options.topic}`, () => admin.fetchTopicOffsets(options.topic));
   const pinned = ends.filter((p) => uncommitted.has(p.partition)).map((p) => ({ topic: options.topic, partition: p.partition, offset: p.high }));
   for (const { partition, offset } of pinned) consumer.seek({ topic: options.topic, partition, offset });
-  await consumer.commitOffsets(pinned);
+  await retryTransientKafka(`Committing the starting offsets of ${options.groupId}`, () => consumer.commitOffsets(pinned));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
@@ -162,10 +164,12 @@ export function separateHeaders(headers: Record<string, unknown> | undefined): A
 
 /** AT_TIMESTAMP: a new group starts at the first offset at or after the timestamp. */
 async function seekToTimestamp(consumer: Consumer, admin: Admin, options: FetcherOptions): Promise<void> {
-  const committed = await admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] });
+  const committed = await retryTransientKafka(`Reading group ${options.groupId}'s offsets`, () => admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] }));
   const hasCommits = committed.some((t) => t.partitions.some((p) => Number(p.offset) >= 0));
   if (hasCommits) return;
-  const offsets = await admin.fetchTopicOffsetsByTimestamp(options.topic, (options.startingPositionTimestamp ?? 0) * 1000);
+  const offsets = await retryTransientKafka(`Reading ${options.topic}'s offsets at the starting timestamp`, () =>
+    admin.fetchTopicOffsetsByTimestamp(options.topic, (options.startingPositionTimestamp ?? 0) * 1000),
+  );
   consumer.on(consumer.events.GROUP_JOIN, () => {
     for (const { partition, offset } of offsets) consumer.seek({ topic: options.topic, partition, offset });
   });

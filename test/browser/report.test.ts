@@ -1,6 +1,6 @@
 // Opens the rendered HTML report in headless Chromium: no console error, no network request,
 // every chart drawn with visible pixels, and a full-page screenshot in reports/ to look at.
-// Needs Debian's Chromium (`apt-get install -y chromium`, as .ci/run does): missing, it fails.
+// Needs a Chromium (`npm test` finds or installs one: test/browser/chromium.ts): missing, it fails.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';

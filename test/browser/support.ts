@@ -1,13 +1,17 @@
 // Headless Debian Chromium through playwright-core: open an HTML file offline, collect console
 // errors and outgoing requests, and count the drawn pixels of every chart canvas.
-// Needs `apt-get install -y chromium` (as .ci/run does): missing, a test fails, never skips.
+// `npm test` finds a Chromium first, or installs Debian's, or stops (test/browser/chromium.ts);
+// run alone, a file without one fails, never skips.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+import { findChromium, INSTALL_COMMAND } from './chromium.ts';
+
+/** CHROME_PATH (set by `npm test` to what it found), else the first Chromium on PATH. */
+export const CHROMIUM = findChromium().path;
 export const REPORTS = join(new URL('../..', import.meta.url).pathname, 'reports');
 
 let context: BrowserContext | undefined;
@@ -15,8 +19,8 @@ let userDataDir: string | undefined;
 
 export async function browser(): Promise<BrowserContext> {
   if (context) return context;
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get update && apt-get install -y chromium\` (the CI script installs it).`);
+  if (!CHROMIUM || !existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium found (CHROME_PATH, chromium, google-chrome): install Debian's with \`${INSTALL_COMMAND}\`, or set CHROME_PATH.`);
   }
   userDataDir = mkdtempSync(join(tmpdir(), 'report-chromium-'));
   // launchPersistentContext is how Playwright takes a --user-data-dir: a fresh one per run.

@@ -25,8 +25,19 @@ test('an out-of-range value', async () => {
   await refused(['run', '1', '--set', 'kafkaEsm.batchingWindowSeconds=301'], /kafkaEsm.batchingWindowSeconds = 301: allowed a whole number from 0 to 300/);
 });
 
-test('--target aws without deployed outputs', async () => {
-  await refused(['run', '1', '--target', 'aws'], /deploy/i);
+test('--target aws without deployed outputs: its one line, and no progress line before it', async () => {
+  const run = await refused(['run', '1', '--target', 'aws'], /Nothing is deployed to AWS/);
+  assert.equal(run.stderr.trim().split('\n').filter((l) => l.trim() !== ''), [run.stderr.trim()], 'one line');
+  assert.not.match(run.stderr, 'preparing');
+  assert.is(run.stdout.trim(), '');
+});
+
+test('an environment problem (a broker that does not answer) exits 3 with one line, no stack trace', async () => {
+  const run = await workshop(['run', '1', '--quick'], { KAFKA_BROKERS: '127.0.0.1:1' });
+  assert.is(run.code, 3, `exit ${run.code}\n${run.stderr}`);
+  assert.not.match(run.stderr, /\n\s+at .+\(.+:\d+:\d+\)/, 'no stack trace');
+  const last = run.stderr.trim().split('\n').at(-1)!;
+  assert.match(last, 'KAFKA_BROKERS=127.0.0.1:1 did not answer an admin request within');
 });
 
 test('an unknown --target and a bad number', async () => {
