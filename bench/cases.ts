@@ -45,8 +45,8 @@ export interface ThroughputCase {
   /** A step keeps up when sustained throughput >= this share of the offered rate (and drains). */
   keepUpShare: number;
   /**
-   * The producer Lambda sends one event per request and awaits each acknowledgement, so one
-   * execution environment publishes only a few thousand events/s (see the producer-ceiling case): above this rate per environment the
+   * One producer execution environment publishes only so many events/s (the producer-ceiling
+   * case measures it): above this rate per environment the
    * schedule is split into shards ({index, count}, the producer's own option), one concurrent
    * invocation each, so the offered load reaches the topic and the ESM is what is measured.
    */

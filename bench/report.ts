@@ -1,4 +1,5 @@
 // The bench run as text (terminal) and markdown (bench/results/*.md), and the files it is kept in.
+import { PRODUCER_BATCHING } from '../handlers/producer.ts';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineLines } from './machine.ts';
@@ -145,7 +146,7 @@ function throughput(r: ThroughputResult, f: Format): string[] {
 
 function producer(r: ProducerResult, f: Format): string[] {
   return [
-    `The producer Lambda sends one event per request and awaits each acknowledgement (kafkajs, acks all, one connection per execution environment). Offered: ${r.case.ratePerSec} events/s for ${r.case.durationSec} s; the ESM of lab ${r.case.lab} (0 ms/record) consumes meanwhile.`,
+    `The producer Lambda batches as a load generator does: the events due within ${PRODUCER_BATCHING.lingerMs} ms (at most ${PRODUCER_BATCHING.maxMessages}) leave in one request, several requests in flight (kafkajs, acks all, one connection per execution environment). Offered: ${r.case.ratePerSec} events/s for ${r.case.durationSec} s; the ESM of lab ${r.case.lab} (0 ms/record) consumes meanwhile.`,
     '',
     table(
       ['producer environments', 'offered', 'published', 'published/s', 'send delay p50 ms', 'send delay p99 ms'],

@@ -1,14 +1,16 @@
 // The load generator: publishes a run's booking schedule (or one shard of it) to Kafka, open loop.
 // Payload: {runId, topic?, startAtMs, profile, shard?: {index, count}}. The topic defaults to
 // env TOPIC_NAME, else "bookings". Each record: key = bookingId, value = the booking (or a poison
-// event) padded to profile.eventBytes, headers runId and seq.
+// event) padded to profile.eventBytes, headers runId and seq. Events due together leave in one
+// produce request (PRODUCER_BATCHING: a 2 ms linger, 500 at most), each at its intended time.
 // Connection: KAFKA_BROKERS, KAFKA_AUTH (see shared/kafka-client.ts). Metrics: EventsPublished and
 // SendDelay per event; the run's send delays are summarized in the return value.
 
 import type { Context } from 'aws-lambda';
-import { Kafka, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, type ICustomPartitioner, type Message, type Producer } from 'kafkajs';
 import { makeBooking, makePoisonEvent } from './shared/booking.ts';
 import { kafkaConfigFromEnv } from './shared/kafka-client.ts';
+import { receiptsOf, SendBatcher } from './shared/send-batcher.ts';
 import { publishSchedule, summarizeDelays, systemClock, type DelaySummary, type SendFn } from './shared/publish.ts';
 import { bookingSchedule, expectedEventCount, validateShard, validateTrafficProfile, type ScheduledEvent, type Shard } from './shared/schedule.ts';
 import { METRIC_NAMES, MetricUnit, telemetry } from './shared/telemetry.ts';
@@ -37,6 +39,22 @@ export interface ProducerResult {
 
 /** Leave this much of the function timeout for connecting, flushing and metrics. */
 const TIMEOUT_MARGIN_MS = 10_000;
+/**
+ * Batching like a load generator's producer (linger.ms, batch size): a few milliseconds of wait
+ * at most, so the labs' latencies barely move, and one request per batch instead of per event.
+ */
+export const PRODUCER_BATCHING = { lingerMs: 2, maxMessages: 500 } as const;
+
+/** Where kafkajs's default (murmur2) partitioner put each message, to name its offset afterwards. */
+const chosenPartition = new WeakMap<object, number>();
+const recordingPartitioner: ICustomPartitioner = () => {
+  const pick = Partitioners.DefaultPartitioner();
+  return (args) => {
+    const partition = pick(args);
+    chosenPartition.set(args.message, partition);
+    return partition;
+  };
+};
 
 /** The Kafka record for one scheduled event. */
 export function toKafkaMessage(runId: string, event: ScheduledEvent, eventBytes: number) {
@@ -52,7 +70,7 @@ async function connectedProducer(): Promise<Producer> {
   // One connection per execution environment, reused by later invocations.
   if (!producer) {
     const candidate = new Kafka(kafkaConfigFromEnv(process.env, 'workshop-producer')).producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: recordingPartitioner,
       allowAutoTopicCreation: false,
     });
     await candidate.connect();
@@ -77,10 +95,11 @@ export const handler = async (payload: ProducerPayload, context?: Context): Prom
   const { logger, metrics } = telemetry('producer');
   if (context) logger.addContext(context);
   const kafka = await connectedProducer();
-  const send: SendFn = async (event) => {
-    const [metadata] = await kafka.send({ topic, messages: [toKafkaMessage(payload.runId, event, payload.profile.eventBytes)] });
-    return { partition: metadata.partition, offset: metadata.baseOffset ?? metadata.offset ?? '' };
-  };
+  const batcher = new SendBatcher<Message>(async (messages) => {
+    const response = await kafka.send({ topic, messages });
+    return receiptsOf(messages.map((m) => chosenPartition.get(m)!), response);
+  }, PRODUCER_BATCHING);
+  const send: SendFn = (event) => batcher.send(toKafkaMessage(payload.runId, event, payload.profile.eventBytes));
 
   const outcome = await publishSchedule(send, bookingSchedule(payload.profile, payload.startAtMs, shard), systemClock, {
     onPublished: (_event, sendDelayMs) => {
