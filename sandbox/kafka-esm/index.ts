@@ -1,6 +1,8 @@
 // A Kafka event source mapping on a real broker: the LabSpec's kafkaEsm settings, a kafkajs
-// fetcher, the rule engine, the local Lambda function it invokes, and the on-failure
-// destination (an SQS queue on ElasticMQ, or a Kafka topic on the same broker).
+// fetcher, the rule engine, the local Lambda function it invokes, the on-failure destination (an
+// SQS queue or SNS's subscribed queue on ElasticMQ, a folder standing in for an S3 bucket, or a
+// Kafka topic on the same broker), and what the mapping reports about itself: its CloudWatch
+// metrics (MetricsConfig) and its system log (LoggingConfig).
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
