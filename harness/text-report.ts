@@ -3,7 +3,7 @@
 // average messages in batch).
 import type { CapacityModel } from '../labs/capacity-model.ts';
 import type { LabSpec } from '../labs/lab-spec.ts';
-import { enabledEsmMetrics, PROVISIONED_POLLER_METRICS } from '../labs/esm-metrics.ts';
+import { publishedEsmMetrics } from '../labs/esm-metrics.ts';
 import { formatEsmMetricTotals } from './esm-metric-totals.ts';
 import type { LabRunResult } from './run-result.ts';
 
@@ -54,7 +54,7 @@ export function scalingLine(result: LabRunResult): string[] {
 export function esmMetricsLine(result: LabRunResult): string[] {
   const groups = result.config.kafkaEsm.metrics ?? [];
   const totals = result.esmMetrics ?? {};
-  const order = [...enabledEsmMetrics(groups), ...PROVISIONED_POLLER_METRICS];
+  const order = publishedEsmMetrics(groups, result.config.kafkaEsm.provisionedPollers !== undefined);
   const shown = formatEsmMetricTotals(totals, order);
   if (!shown) return groups.length === 0 ? ['  ESM metrics: none (kafkaEsm.metrics is unset: AWS publishes no ESM metrics without a MetricsConfig)'] : [];
   return [`  ESM metrics (${groups.join(', ') || 'provisioned pollers only'}): ${shown}`];

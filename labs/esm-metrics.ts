@@ -43,6 +43,11 @@ export function esmMetricStatistic(name: KafkaEsmMetricName | ProvisionedPollerM
   return name === 'MaxOffsetLag' || name === 'SumOffsetLag' || name === 'ProvisionedPollers' || name === 'EventPollerUnit' ? 'Maximum' : 'Sum';
 }
 
+/** Everything a Kafka mapping publishes about itself, in AWS's order: its groups' metrics, then the poller metrics when provisioned. */
+export function publishedEsmMetrics(groups: readonly EsmMetricGroup[] | undefined, provisioned: boolean): Array<KafkaEsmMetricName | ProvisionedPollerMetricName> {
+  return [...enabledEsmMetrics(groups), ...(provisioned ? PROVISIONED_POLLER_METRICS : [])];
+}
+
 /** The metric names a MetricsConfig turns on, in AWS's order. */
 export function enabledEsmMetrics(groups: readonly EsmMetricGroup[] | undefined): KafkaEsmMetricName[] {
   const on = new Set(groups ?? []);

@@ -1,6 +1,6 @@
 // The report's tables: the comparison of labs (the talk's dashboard), and per lab the capacity
 // model next to what was measured, the targets, and the latency summaries.
-import { enabledEsmMetrics, esmMetricStatistic, PROVISIONED_POLLER_METRICS } from '../../labs/esm-metrics.ts';
+import { esmMetricStatistic, publishedEsmMetrics } from '../../labs/esm-metrics.ts';
 import type { LabRunResult, LatencySummary } from '../run-result.ts';
 import { esc, fmtInt, fmtMs, fmtNum, fmtPercent, slug } from './html-format.ts';
 
@@ -105,7 +105,7 @@ export function latencyTable(lab: LabRunResult): string {
 /** The Kafka ESM's own metrics over the run, under AWS's names; empty when it published none. */
 export function esmMetricsTable(lab: LabRunResult): string {
   const totals = lab.esmMetrics ?? {};
-  const rows = [...enabledEsmMetrics(lab.config.kafkaEsm.metrics), ...PROVISIONED_POLLER_METRICS]
+  const rows = publishedEsmMetrics(lab.config.kafkaEsm.metrics, lab.config.kafkaEsm.provisionedPollers !== undefined)
     .filter((name) => totals[name] !== undefined)
     .map((name) => `<tr><th class="text">${esc(name)}</th><td>${fmtInt(Math.round(totals[name]!))}</td><td class="text">${esmMetricStatistic(name)}</td></tr>`);
   return rows.length === 0 ? '' : table('esm-metrics', ['AWS/Lambda metric (EventSourceMappingUUID)', 'over the run', 'statistic'], rows, [0, 2]);

@@ -34,7 +34,7 @@ import {
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES } from '../../handlers/shared/telemetry.ts';
-import { enabledEsmMetrics, ESM_METRIC_DIMENSION, esmMetricStatistic, PROVISIONED_POLLER_METRICS, type EsmMetricGroup } from '../../labs/esm-metrics.ts';
+import { ESM_METRIC_DIMENSION, esmMetricStatistic, publishedEsmMetrics, type EsmMetricGroup } from '../../labs/esm-metrics.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { esmMetricTotals, type EsmMetricName, type EsmMetricTotals } from '../esm-metric-totals.ts';
 import type { AwsLabOutputs } from './aws-outputs.ts';
@@ -332,7 +332,7 @@ export async function readEsmMetrics(
   window: { fromMs: number; toMs: number },
   retry: RetryOptions = {},
 ): Promise<EsmMetricTotals> {
-  const names: EsmMetricName[] = [...enabledEsmMetrics(groups), ...(scope.provisionedPollers ? PROVISIONED_POLLER_METRICS : [])];
+  const names: EsmMetricName[] = publishedEsmMetrics(groups, scope.provisionedPollers);
   if (names.length === 0) return {};
   const { start, end } = runWindow(window.fromMs, window.toMs);
   const dimensions = [{ Name: ESM_METRIC_DIMENSION, Value: scope.kafkaEsmUuid }];

@@ -251,10 +251,15 @@ export class KafkaEsmEngine {
     return this.offsets.committedOffset(key);
   }
 
+  /** The pollers running now. */
+  pollerCount(): number {
+    return this.pollers.length;
+  }
+
   snapshot(): KafkaEsmSnapshot {
     return {
       at: this.clock.now(),
-      pollers: this.pollers.length,
+      pollers: this.pollerCount(),
       concurrency: this.pollers.reduce((sum, p) => sum + p.inFlight, 0),
       offsetLag: this.offsetLag(),
       waiting: this.pollers.reduce((sum, p) => sum + p.accumulator.waiting(), 0),

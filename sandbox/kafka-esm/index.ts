@@ -154,7 +154,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
   // Refused before anything connects, as CreateEventSourceMapping refuses it.
   const groupName = options.esm.provisionedPollers?.pollerGroupName;
   const groups = options.pollerGroups ?? sandboxPollerGroups;
-  if (groupName) groups.join(groupName, uuid, options.esm.provisionedPollers!.maximum, () => engine.snapshot().pollers);
+  if (groupName) groups.join(groupName, uuid, options.esm.provisionedPollers!.maximum, () => engine.pollerCount());
   const fetcherStarted = startKafkaFetcher({
     brokers: options.brokers,
     topic: options.topic,
@@ -188,7 +188,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
         provisioned: options.esm.provisionedPollers !== undefined,
         periodMs: AWS_MINUTE_MS / (options.timeScale ?? 1),
         read: () => {
-          const pollers = engine.snapshot().pollers;
+          const pollers = engine.pollerCount();
           return {
             counters: { ...engine.counters },
             offsetLagByPartition: engine.offsetLagByPartition(),
