@@ -5,13 +5,17 @@
 //
 // Every server and process the bench starts is stopped in finally blocks, also when a case fails,
 // and on Ctrl-C or when bench/run.ts goes away (the partial results are still written).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startKafka, type KafkaSandbox } from '../sandbox/kafka-broker.ts';
 import { DEFAULT_TIME_SCALE } from '../sandbox/index.ts';
 import { round } from '../harness/stats.ts';
 import { CASES, TIME_BUDGET_MS, quickCases, type BenchCase } from './cases.ts';
 import { describeMachine, machineLines } from './machine.ts';
-import { renderRun, saveRun } from './report.ts';
+import { renderRun, runStamp, saveRun } from './report.ts';
+import { startMainThreadProfile, summarizeProfile } from './main-thread-profile.ts';
+import { runContention } from './contention.ts';
 import { findings } from './findings.ts';
 import { isFailed, type BenchRun, type BrokerStart, type CaseResult } from './results.ts';
 import { Resources, runLatency, runProducer, runStartup, runThroughput, type BenchContext } from './run-cases.ts';
@@ -26,16 +30,17 @@ const REPEAT_SIGNAL_MS = 2_000;
 
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
-function parseArgs(argv: string[]): { quick: boolean; only?: string } {
+function parseArgs(argv: string[]): { quick: boolean; profile: boolean; only?: string } {
   const quick = argv.includes('--quick');
+  const profile = argv.includes('--profile');
   const at = argv.indexOf('--only');
   const only = at >= 0 ? argv[at + 1] : undefined;
-  const unknown = argv.filter((a, i) => a !== '--quick' && a !== '--only' && !(i > 0 && argv[i - 1] === '--only'));
+  const unknown = argv.filter((a, i) => a !== '--quick' && a !== '--profile' && a !== '--only' && !(i > 0 && argv[i - 1] === '--only'));
   if (unknown.length > 0 || (at >= 0 && !only)) {
-    throw new Error(`Unknown arguments ${unknown.join(' ') || '--only without a case id'}; use --quick and/or --only <${CASES.map((c) => c.id).join('|')}>.`);
+    throw new Error(`Unknown arguments ${unknown.join(' ') || '--only without a case id'}; use --quick, --profile and/or --only <${CASES.map((c) => c.id).join('|')}>.`);
   }
   if (only && !CASES.some((c) => c.id === only)) throw new Error(`There is no case ${only}; the cases are ${CASES.map((c) => c.id).join(', ')}.`);
-  return { quick, only };
+  return { quick, profile, only };
 }
 
 async function main(): Promise<number> {
@@ -77,6 +82,8 @@ async function main(): Promise<number> {
   const notes: string[] = [];
   let kafka: KafkaSandbox | undefined;
   let fatal: string | undefined;
+  let profiler: Awaited<ReturnType<typeof startMainThreadProfile>> | undefined;
+  let mainThreadProfile: BenchRun['mainThreadProfile'];
   try {
     log('\nStarting the Kafka broker (cold: new JVM, fresh data dir)...');
     const t0 = Date.now();
@@ -95,6 +102,7 @@ async function main(): Promise<number> {
       interrupted: () => interrupted,
       interruption,
     };
+    profiler = args.profile ? await startMainThreadProfile() : undefined;
     for (const c of cases) {
       if (interrupted) break;
       log(`\n> ${c.title} [${c.id}]`);
@@ -113,6 +121,13 @@ async function main(): Promise<number> {
     log(`\nThe bench could not run: ${fatal}`);
     notes.push(`The bench stopped early: ${fatal}`);
   } finally {
+    const profile = await profiler?.stop();
+    if (profile) {
+      const file = join(RESULTS_DIR, `${runStamp(started)}-main-thread.cpuprofile`);
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      mainThreadProfile = { ...summarizeProfile(profile), file: file.slice(file.indexOf('bench/')) };
+    }
     log('\nStopping the broker and everything else the bench started...');
     await resources.stopAll(log);
   }
@@ -130,6 +145,7 @@ async function main(): Promise<number> {
     timeScale: DEFAULT_TIME_SCALE,
     results,
     notes,
+    mainThreadProfile,
   };
   log(`\n${renderRun(run, 'text')}`);
   const files = saveRun(run, RESULTS_DIR);
@@ -149,6 +165,8 @@ function runCase(c: BenchCase, ctx: BenchContext, broker: BrokerStart): Promise<
       return runProducer(c, ctx);
     case 'throughput':
       return runThroughput(c, ctx);
+    case 'contention':
+      return runContention(c, ctx);
   }
 }
 

@@ -36,6 +36,8 @@ export interface ThroughputCase {
   /** Its ESM (batch size, window, pollers) is used as is. */
   lab: number;
   processingMsPerRecord: number;
+  /** Each event's size, in place of the lab's. */
+  eventBytes: number;
   /** Offered rates, ascending; stepping stops after the first step that fails. */
   ratesPerSec: number[];
   stepSec: number;
@@ -51,6 +53,14 @@ export interface ThroughputCase {
    * invocation each, so the offered load reaches the topic and the ESM is what is measured.
    */
   producerRatePerShard: number;
+  /**
+   * Before the steps: a topic filled with this many events is read by a plain kafkajs consumer,
+   * then by the lab's ESM and function (bench/backlog-drain.ts), for the ratio of their rates.
+   */
+  backlogEvents: number;
+  backlogTimeoutSec: number;
+  /** What the workshop aims for; the report says whether the run met it. */
+  goal: { zeroLossPerSec: number; shareOfPlainConsumer: number };
 }
 
 export interface ProducerCase {
@@ -66,7 +76,19 @@ export interface ProducerCase {
   drainTimeoutSec: number;
 }
 
-export type BenchCase = StartupCase | LatencyCase | ProducerCase | ThroughputCase;
+export interface ContentionCase {
+  kind: 'contention';
+  id: string;
+  title: string;
+  /** Each runs as `npx workshop run <n> --quick`, quiet and then with the burner. */
+  labs: number[];
+  /** Cores another process keeps busy during the second run of each lab. */
+  burnerCores: number;
+  /** The most one run (start, load, drain, report) may take; checked against the time budget. */
+  perRunBudgetSec: number;
+}
+
+export type BenchCase = StartupCase | LatencyCase | ProducerCase | ThroughputCase | ContentionCase;
 
 export const CASES: readonly BenchCase[] = [
   {
@@ -99,15 +121,27 @@ export const CASES: readonly BenchCase[] = [
   {
     kind: 'throughput',
     id: 'max-throughput-batch-100',
-    title: "Highest rate sustained with zero loss at batch 100 (lab 1's ESM, 0 ms/record)",
+    title: "Highest rate sustained with zero loss at batch 100 (lab 1's ESM, 1 KB events, 0 ms/record)",
     lab: 1,
     processingMsPerRecord: 0,
-    ratesPerSec: [500, 1000, 2000, 4000, 8000],
+    eventBytes: 1024,
+    ratesPerSec: [500, 1000, 2000, 4000, 8000, 12000, 16000, 20000],
     stepSec: 10,
     warmUpSec: 2,
     drainTimeoutSec: 15,
     keepUpShare: 0.95,
     producerRatePerShard: 1500,
+    backlogEvents: 100_000,
+    backlogTimeoutSec: 40,
+    goal: { zeroLossPerSec: 20_000, shareOfPlainConsumer: 0.5 },
+  },
+  {
+    kind: 'contention',
+    id: 'busy-laptop',
+    title: 'Labs 2 and 4 (--quick) on a quiet machine, then with another process keeping one core busy',
+    labs: [2, 4],
+    burnerCores: 1,
+    perRunBudgetSec: 90,
   },
 ];
 
@@ -122,10 +156,12 @@ export function quickCases(cases: readonly BenchCase[]): BenchCase[] {
       case 'producer':
         return { ...c, durationSec: 3 };
       case 'throughput':
-        return { ...c, ratesPerSec: c.ratesPerSec.slice(0, 3), stepSec: 5, warmUpSec: 1, drainTimeoutSec: 10 };
+        return { ...c, ratesPerSec: c.ratesPerSec.slice(0, 3), stepSec: 5, warmUpSec: 1, drainTimeoutSec: 10, backlogEvents: 20_000 };
+      case 'contention':
+        return { ...c, labs: c.labs.slice(0, 1) };
     }
   });
 }
 
 /** The whole bench must finish within this; every loop checks it. */
-export const TIME_BUDGET_MS = 6 * 60_000;
+export const TIME_BUDGET_MS = 10 * 60_000;

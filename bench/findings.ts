@@ -1,5 +1,6 @@
 // Plain-language observations computed from a run's numbers, appended to its notes: what the
 // measurements show, with the figures that show it.
+import type { ContentionResult } from './contention.ts';
 import { isFailed, type CaseResult, type LatencyResult, type ProducerResult, type ThroughputResult } from './results.ts';
 import type { ProbeResult } from './probe.ts';
 
@@ -29,6 +30,8 @@ function probes(results: CaseResult[]): Array<[string, ProbeResult]> {
     if (r.kind === 'latency') out.push(['the latency case', r.probe]);
     if (r.kind === 'producer') for (const x of r.runs) out.push([`the producer run with ${x.shards} environment${x.shards > 1 ? 's' : ''}`, x.probe]);
     if (r.kind === 'throughput') for (const s of r.steps) out.push([`the ${s.ratePerSec}/s step`, s.probe]);
+    // The busy runs are busy on purpose (the burner is counted apart from "elsewhere" only by name).
+    if (r.kind === 'contention') for (const x of r.runs.filter((x) => x.burnerCores === 0)) out.push([`the quiet run of ${x.lab}`, x.probe]);
   }
   return out;
 }
@@ -71,6 +74,17 @@ export function findings(results: CaseResult[]): string[] {
         `${cpuSentence(step.probe)}.` +
         (before ? ` At ${before.ratePerSec}/s: main thread busy ${pct(before.probe.mainThreadElu)}, waiting for a core ${pct(before.probe.mainThreadCpuWait)}, invoke p50 ${Math.round(before.invocations.invokeMs.p50)} ms, ${n(before.probe.machineCores)} of ${before.probe.cores} cores in all.` : '') +
         starvation(step.probe),
+    );
+  }
+  const contention = results.find((r): r is ContentionResult => r.kind === 'contention' && !isFailed(r));
+  for (const busy of contention?.runs.filter((run) => run.burnerCores > 0) ?? []) {
+    const quiet = contention!.runs.find((run) => run.lab === busy.lab && run.burnerCores === 0);
+    if (!quiet) continue;
+    const missed = busy.targets.filter((t) => !t.pass).map((t) => `${t.name} ${t.actual} (target ${t.expected})`);
+    notes.push(
+      `Busy laptop, ${busy.lab}: p50 ${Math.round(quiet.endToEndMs.p50)} ms quiet, ${Math.round(busy.endToEndMs.p50)} ms with ${busy.burnerCores} core${busy.burnerCores > 1 ? 's' : ''} busy; p99 ${Math.round(quiet.endToEndMs.p99)} → ${Math.round(busy.endToEndMs.p99)} ms; ` +
+        (busy.passed ? 'its local targets still held. ' : `its local targets did NOT hold: ${missed.join(', ')}. `) +
+        `With the burner, ${cpuSentence(busy.probe)}.`,
     );
   }
   const busyElsewhere = probes(results).filter(([, p]) => (p.elsewhereCores ?? 0) >= 0.25);

@@ -3,6 +3,7 @@
 import { LABS } from '../labs/index.ts';
 import { validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
 import type { Sandbox } from '../sandbox/index.ts';
+import type { LogLine } from '../sandbox/lambda-runtime/function-logs.ts';
 
 /** A copy of lab `number` on its own topic (so runs never share data), with its id suffixed. */
 export function benchLab(number: number, topic: string, change: (lab: LabSpec) => void = () => undefined): LabSpec {
@@ -31,6 +32,7 @@ export interface RunCollector {
 /**
  * Everything the sandbox's processor reports, grouped by runId. `intendedAt(runId, seq)` gives the
  * schedule's intended send time, so completion times are exact per record rather than per batch.
+ * Lines the processor wrote before the call are counted too.
  */
 export function collectProcessed(sandbox: Sandbox, intendedAt: (runId: string, seq: number) => number | undefined) {
   const runs = new Map<string, RunCollector>();
@@ -40,7 +42,7 @@ export function collectProcessed(sandbox: Sandbox, intendedAt: (runId: string, s
     return run;
   };
   const processorName = (sandbox.functions.sqsProcessor ?? sandbox.functions.kafkaTarget).name;
-  const unsubscribe = sandbox.runtime.onLog((line) => {
+  const take = (line: LogLine) => {
     if (line.functionName !== processorName) return;
     const json = line.json as { message?: string; batchSize?: number; processed?: Array<{ runId: string; seq: number; endToEndMs: number }> } | undefined;
     if (json?.message !== 'batch processed') return;
@@ -56,7 +58,10 @@ export function collectProcessed(sandbox: Sandbox, intendedAt: (runId: string, s
       run.records.set(p.seq, { endToEndMs: p.endToEndMs, completedAt: intended === undefined ? line.timestamp : intended + p.endToEndMs });
     }
     for (const run of touched) run.batchSizes.push(json.batchSize ?? 0);
-  });
+  };
+  // A sandbox reading a backlog can finish batches before this is called: those lines are kept.
+  for (const line of sandbox.runtime.logs.find({ functionName: processorName })) take(line);
+  const unsubscribe = sandbox.runtime.onLog(take);
   return { run: runOf, stop: unsubscribe };
 }
 

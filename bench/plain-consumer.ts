@@ -8,8 +8,13 @@ export interface PlainConsumerConfig {
   groupId: string;
   runId: string;
   processingMsPerRecord: number;
-  /** kafkajs partitionsConsumedConcurrently: one record at a time per partition, partitions in parallel. */
+  /** kafkajs partitionsConsumedConcurrently: partitions handled in parallel. */
   partitionsConsumedConcurrently: number;
+  /**
+   * each-message: one record at a time per partition, as a latency-minded consumer is written.
+   * each-batch: a fetched batch at a time, the fastest way kafkajs consumes (the throughput baseline).
+   */
+  mode: 'each-message' | 'each-batch';
 }
 
 export type ParentMessage = { type: 'stop' };
@@ -65,7 +70,7 @@ export function startPlainConsumer(config: PlainConsumerConfig): PlainConsumer {
     return Promise.race([
       promise,
       new Promise<T>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the plain kafkajs consumer ${what} within ${ms / 1000} s${failure ? ` (${failure})` : ''}${stderr ? `; its stderr: ${stderr.trim().slice(-500)}` : ''}`)), ms);
+        timer = setTimeout(() => reject(new Error(`the plain kafkajs consumer had not ${what} after ${ms / 1000} s${failure ? ` (${failure})` : ''}${stderr ? `; its stderr: ${stderr.trim().slice(-500)}` : ''}`)), ms);
       }),
       exited.then(() => {
         throw new Error(`the plain kafkajs consumer exited before it ${what}${failure ? `: ${failure}` : ''}${stderr ? `; its stderr: ${stderr.trim().slice(-500)}` : ''}`);
@@ -84,11 +89,11 @@ export function startPlainConsumer(config: PlainConsumerConfig): PlainConsumer {
   return {
     pid: child.pid,
     count: () => count,
-    ready: (timeoutMs) => within(readyPromise, timeoutMs, 'did not join its consumer group'),
+    ready: (timeoutMs) => within(readyPromise, timeoutMs, 'joined its consumer group'),
     async stop(timeoutMs = 15_000) {
       child.send({ type: 'stop' } satisfies ParentMessage);
       try {
-        return await within(resultPromise, timeoutMs, 'did not report its measurements');
+        return await within(resultPromise, timeoutMs, 'reported its measurements');
       } finally {
         await kill();
       }

@@ -4,6 +4,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineLines } from './machine.ts';
 import type { ProbeResult } from './probe.ts';
+import type { ContentionResult, ContentionRun } from './contention.ts';
 import { isFailed, type BenchRun, type CaseResult, type LatencyResult, type ProducerResult, type StartupResult, type ThroughputResult } from './results.ts';
 
 export type Format = 'text' | 'markdown';
@@ -124,7 +125,11 @@ function throughput(r: ThroughputResult, f: Format): string[] {
   ]);
   const cpu = r.steps.map((s) => [`${s.ratePerSec}`, ...cpuCells(s.probe)]);
   return [
-    `Setup: ${r.setup.lab} on topic ${r.setup.topic} (${r.setup.partitions} partitions), batch ${r.setup.batchSize}, window ${r.setup.batchingWindowMs} ms, pollers ${r.setup.pollers}, ${r.setup.processingMsPerRecord} ms/record; each step ${r.case.stepSec} s of steady load (first ${r.case.warmUpSec} s excluded) plus up to ${r.case.drainTimeoutSec} s of drain, all steps on one sandbox.`,
+    ...throughputGoals(r),
+    '',
+    ...backlog(r, f),
+    '',
+    `Setup: ${r.setup.lab} on topic ${r.setup.topic} (${r.setup.partitions} partitions), batch ${r.setup.batchSize}, window ${r.setup.batchingWindowMs} ms, pollers ${r.setup.pollers}, ${r.setup.eventBytes}-byte events, ${r.setup.processingMsPerRecord} ms/record; each step ${r.case.stepSec} s of steady load (first ${r.case.warmUpSec} s excluded) plus up to ${r.case.drainTimeoutSec} s of drain, all steps on one sandbox.`,
     '',
     table(['offered/s', 'offered', 'published', 'processed', 'lost', 'sustained/s', 'p50 ms', 'p99 ms', 'drain s', 'kept up'], verdict, f),
     '',
@@ -141,6 +146,53 @@ function throughput(r: ThroughputResult, f: Format): string[] {
     table(['offered/s', ...CPU_HEADER], cpu, f),
     '',
     `Kept up = sustained >= ${pct(r.case.keepUpShare)} of offered, every published event processed and the offset lag 0 within the drain timeout, nothing lost. Sustained = completions in the measured window (warm-up excluded, shifted by the median latency, as harness/stats.ts sustainedThroughput) per second. drain s = seconds after the load ended until caught up. producers = concurrent producer Lambda environments, each publishing its shard of the schedule; published/s = events published from the first intended send until the producers returned; send delay = actual minus intended send time. handler = time in the processor's handler; invoke = from the ESM's invoke call to its result (handler plus the local runtime's round trip).`,
+  ];
+}
+
+/** The case's goals, each with the figure that meets or misses it. */
+function throughputGoals(r: ThroughputResult): string[] {
+  const { zeroLossPerSec, shareOfPlainConsumer } = r.case.goal;
+  const reached = r.highestSustainedPerSec ?? 0;
+  const lines = [`Goal: zero-loss throughput >= ${zeroLossPerSec} events/s: ${reached} events/s, ${reached >= zeroLossPerSec ? 'met' : 'NOT met'}.`];
+  if ('error' in r.backlog) {
+    lines.push(`Goal: >= ${pct(shareOfPlainConsumer)} of a plain kafkajs consumer's rate: not measured (${r.backlog.error}).`);
+  } else {
+    const plain = r.backlog.plain.perSec;
+    const share = plain > 0 ? reached / plain : NaN;
+    lines.push(
+      `Goal: >= ${pct(shareOfPlainConsumer)} of a plain kafkajs consumer's rate (${Math.round(plain)} events/s reading the backlog below): zero-loss ${reached} events/s is ${Number.isFinite(share) ? pct(share) : 'n/a'}, ${share >= shareOfPlainConsumer ? 'met' : 'NOT met'}; the ESM reading the same backlog, ${pct(r.backlog.ratio)}.`,
+    );
+  }
+  return lines;
+}
+
+function backlog(r: ThroughputResult, f: Format): string[] {
+  if ('error' in r.backlog) return [`Backlog: could not be measured: ${r.backlog.error}`];
+  const b = r.backlog;
+  const row = (name: string, run: typeof b.plain, extraCores: number | undefined) => [
+    name,
+    run.complete ? `${run.events}` : `${Math.round(run.perSec * run.seconds)} of ${run.events} (timed out)`,
+    `${Math.round(run.perSec)}`,
+    `${run.seconds}`,
+    pct(run.probe.mainThreadElu),
+    cores(run.probe.nodeCores),
+    cores(extraCores),
+    cores(run.probe.others.broker),
+    `${cores(run.probe.machineCores)} of ${run.probe.cores}`,
+  ];
+  return [
+    `The same backlog read by each consumer in turn: ${b.events} events of ${b.eventBytes} bytes in ${r.setup.partitions} partitions (filled in ${b.fillSeconds} s, not measured); the rate counts from the first completion to the last, so joining the group is not in it.`,
+    '',
+    table(
+      ['consumer', 'events read', 'events/s', 'seconds', 'bench main thread busy', 'bench process cores', 'plain consumer cores', 'broker cores', 'machine cores'],
+      [
+        row('plain kafkajs, eachBatch, own process, JSON.parse per record', b.plain, b.plain.probe.others.plainConsumer),
+        row(`sandbox: ${r.setup.lab}'s ESM (pollers ${b.sandbox.pollers}, TRIM_HORIZON) and function`, b.sandbox, undefined),
+      ],
+      f,
+    ),
+    '',
+    `Sandbox / plain kafkajs: ${ratio(b.ratio)}.`,
   ];
 }
 
@@ -161,6 +213,48 @@ function producer(r: ProducerResult, f: Format): string[] {
   ];
 }
 
+function profileSection(p: NonNullable<BenchRun['mainThreadProfile']>, f: Format): string[] {
+  return [
+    heading("Where the main thread's time went (--profile)", f, 2),
+    '',
+    `A V8 CPU profile of the bench's main thread over the ${p.seconds} s of the cases (self time; the profiler slows the run, so these results do not replace latest.*). Full profile: ${p.file} (Chrome DevTools, Performance panel, or speedscope).`,
+    '',
+    table(['area', 'share'], p.byArea.map((a) => [a.area, pct(a.share)]), f),
+    '',
+    table(['function', 'area', 'share'], p.byFunction.map((x) => [x.fn, x.area, pct(x.share)]), f),
+  ];
+}
+
+/** CPU of the burner processes, summed. */
+function burnerCores(p: ProbeResult): number | undefined {
+  const values = Object.entries(p.others).filter(([name]) => name.startsWith('burner')).map(([, v]) => v);
+  return values.length === 0 || values.some((v) => v === undefined) ? undefined : values.reduce((a, b) => a! + b!, 0);
+}
+
+function contention(r: ContentionResult, f: Format): string[] {
+  const p50Target = (run: ContentionRun) => run.targets.find((t) => t.name.toLowerCase().includes('p50'));
+  const rows = r.runs.map((run) => [
+    run.lab,
+    run.burnerCores === 0 ? 'quiet' : `${run.burnerCores} core${run.burnerCores > 1 ? 's' : ''} busy`,
+    ms(run.endToEndMs.p50),
+    p50Target(run)?.expected ?? 'n/a',
+    ms(run.endToEndMs.p99),
+    `${run.throughputPerSec}`,
+    `${run.lost}`,
+    run.passed ? 'yes' : `NO: ${run.targets.filter((t) => !t.pass).map((t) => `${t.name} ${t.actual}`).join('; ')}`,
+  ]);
+  const cpu = r.runs.map((run) => [`${run.lab}, ${run.burnerCores === 0 ? 'quiet' : `${run.burnerCores} busy`}`, ...cpuCells(run.probe), cores(burnerCores(run.probe))]);
+  return [
+    `Each lab runs as \`npx workshop run <n> --quick\` does (the harness, the lab's traffic and local targets), first on the quiet machine, then while ${r.case.burnerCores} other process${r.case.burnerCores > 1 ? 'es spin' : ' spins'} a core at the same priority (a browser, an editor, a video call).`,
+    '',
+    table(['lab', 'machine', 'p50 ms', 'p50 target', 'p99 ms', 'events/s', 'lost', 'local targets met'], rows, f),
+    '',
+    'CPU during each run:',
+    '',
+    table(['run', ...CPU_HEADER, 'burner cores'], cpu, f),
+  ];
+}
+
 function section(result: CaseResult, format: Format): string[] {
   const title = heading(`${result.case.title} [${result.case.id}]`, format, 2);
   if (isFailed(result)) return [title, '', `FAILED: ${result.error}`];
@@ -171,7 +265,9 @@ function section(result: CaseResult, format: Format): string[] {
         ? latency(result, format)
         : result.kind === 'producer'
           ? producer(result, format)
-          : throughput(result, format);
+          : result.kind === 'throughput'
+            ? throughput(result, format)
+            : contention(result, format);
   return [title, '', ...body];
 }
 
@@ -183,6 +279,7 @@ export function renderRun(run: BenchRun, format: Format): string {
     format === 'markdown' ? `- Wall time ${run.wallSeconds} s; timeScale ${run.timeScale}; HdrHistogram percentiles; one run, one broker.` : `Wall time ${run.wallSeconds} s; timeScale ${run.timeScale}; HdrHistogram percentiles; one run, one broker.`,
   ];
   for (const result of run.results) lines.push('', ...section(result, format));
+  if (run.mainThreadProfile) lines.push('', ...profileSection(run.mainThreadProfile, format));
   lines.push('', `CPU columns: ${CPU_LEGEND}`);
   if (run.notes.length > 0) lines.push('', heading('Notes', format, 2), '', ...run.notes.map((n) => (format === 'markdown' ? `- ${n}` : `- ${n}`)));
   return `${lines.join('\n')}\n`;
@@ -202,14 +299,14 @@ export function writeAtomic(file: string, text: string): void {
 
 /**
  * Writes <stamp>.json and <stamp>.md, and overwrites latest.json and latest.md, except for an
- * interrupted run: its partial results get the stamped files only.
+ * interrupted or profiled run: its results get the stamped files only.
  */
 export function saveRun(run: BenchRun, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   const stamp = runStamp(new Date(run.startedAt));
   const json = `${JSON.stringify(run, null, 1)}\n`;
   const md = renderRun(run, 'markdown');
-  const names = [`${stamp}.json`, `${stamp}.md`, ...(run.interrupted ? [] : ['latest.json', 'latest.md'])];
+  const names = [`${stamp}.json`, `${stamp}.md`, ...(run.interrupted || run.mainThreadProfile ? [] : ['latest.json', 'latest.md'])];
   const files = names.map((name) => join(dir, name));
   files.forEach((file) => writeAtomic(file, file.endsWith('.json') ? json : md));
   return files;

@@ -1,5 +1,8 @@
 // What one bench run produces: the JSON kept under bench/results/ (small: summaries only, no
 // per-event data).
+import type { BacklogDrain } from './backlog-drain.ts';
+import type { ContentionResult } from './contention.ts';
+import type { ProfileSummary } from './main-thread-profile.ts';
 import type { LatencySummary } from '../harness/run-result.ts';
 import type { BenchCase, LatencyCase, ProducerCase, StartupCase, ThroughputCase } from './cases.ts';
 import type { MachineInfo } from './machine.ts';
@@ -119,8 +122,10 @@ export interface ThroughputStep {
 export interface ThroughputResult {
   kind: 'throughput';
   case: ThroughputCase;
-  setup: { lab: string; topic: string; partitions: number; batchSize: number; batchingWindowMs: number; pollers: string; processingMsPerRecord: number };
+  setup: { lab: string; topic: string; partitions: number; batchSize: number; batchingWindowMs: number; pollers: string; processingMsPerRecord: number; eventBytes: number };
   steps: ThroughputStep[];
+  /** The same backlog read by a plain kafkajs consumer and by the ESM, or why it could not be measured. */
+  backlog: BacklogDrain | { error: string };
   /** The highest offered rate that kept up with zero loss; null when none did. */
   highestSustainedPerSec: number | null;
   stoppedBecause: string;
@@ -132,7 +137,7 @@ export interface FailedCase {
   error: string;
 }
 
-export type CaseResult = StartupResult | LatencyResult | ProducerResult | ThroughputResult | FailedCase;
+export type CaseResult = StartupResult | LatencyResult | ProducerResult | ThroughputResult | ContentionResult | FailedCase;
 
 export function isFailed(result: CaseResult): result is FailedCase {
   return 'error' in result;
@@ -151,4 +156,6 @@ export interface BenchRun {
   timeScale: number;
   results: CaseResult[];
   notes: string[];
+  /** `--profile`: where the main thread's time went during the cases (the profiler slows the run). */
+  mainThreadProfile?: ProfileSummary & { file: string };
 }

@@ -12,6 +12,7 @@ import { average, round, summarize, sustainedThroughput } from '../harness/stats
 import { sendDelaysOf, startSandbox, type LocalProducerResult, type Sandbox } from '../sandbox/index.ts';
 import type { KafkaSandbox } from '../sandbox/kafka-broker.ts';
 import type { LatencyCase, ProducerCase, StartupCase, ThroughputCase } from './cases.ts';
+import { measureBacklogDrain } from './backlog-drain.ts';
 import { startPlainConsumer } from './plain-consumer.ts';
 import { benchLab, collectProcessed, median, waitUntil, withTimeout } from './pipeline.ts';
 import { Probe, type ProbeResult } from './probe.ts';
@@ -214,6 +215,7 @@ export async function runLatency(c: LatencyCase, ctx: BenchContext): Promise<Lat
       runId,
       processingMsPerRecord: lab.processor.processingMsPerRecord,
       partitionsConsumedConcurrently: partitions,
+      mode: 'each-message',
     });
     const stopPlain = ctx.resources.track('plain kafkajs consumer', () => plain.kill());
     try {
@@ -325,9 +327,11 @@ export async function runProducer(c: ProducerCase, ctx: BenchContext): Promise<P
 
 export async function runThroughput(c: ThroughputCase, ctx: BenchContext): Promise<ThroughputResult> {
   const id = tag();
-  const lab = benchLab(c.lab, `bench-throughput-${id}`, (l) => {
+  const asTheCaseSays = (l: LabSpec) => {
     l.processor.processingMsPerRecord = c.processingMsPerRecord;
-  });
+    l.traffic.eventBytes = c.eventBytes;
+  };
+  const lab = benchLab(c.lab, `bench-throughput-${id}`, asTheCaseSays);
   const profiles = new Map<string, { profile: TrafficProfile; startAtMs: number }>();
   const intendedAt = (runId: string, seq: number) => {
     const run = profiles.get(runId);
@@ -337,6 +341,17 @@ export async function runThroughput(c: ThroughputCase, ctx: BenchContext): Promi
   let stoppedBecause = '';
 
   const shardsFor = (rate: number) => Math.max(1, Math.ceil(rate / c.producerRatePerShard));
+
+  let backlog: ThroughputResult['backlog'];
+  try {
+    const backlogLab = benchLab(c.lab, `bench-backlog-${id}`, asTheCaseSays);
+    backlog = await measureBacklogDrain(ctx, backlogLab, `bench-backlog-${id}`, c.backlogEvents, c.backlogTimeoutSec);
+    ctx.log(`  backlog of ${backlog.events}: plain kafkajs ${Math.round(backlog.plain.perSec)}/s, sandbox ${Math.round(backlog.sandbox.perSec)}/s (${backlog.ratio}×)`);
+  } catch (error) {
+    if (ctx.interrupted()) throw error;
+    backlog = { error: error instanceof Error ? error.message : String(error) };
+    ctx.log(`  backlog: FAILED: ${backlog.error}`);
+  }
 
   const { sandbox, stop } = await startTracked(lab, ctx);
   try {
@@ -457,8 +472,10 @@ export async function runThroughput(c: ThroughputCase, ctx: BenchContext): Promi
         batchingWindowMs: windowMs(lab),
         pollers: pollersText(lab),
         processingMsPerRecord: lab.processor.processingMsPerRecord,
+        eventBytes: lab.traffic.eventBytes,
       },
       steps,
+      backlog,
       highestSustainedPerSec: good.length > 0 ? Math.max(...good.map((s) => s.ratePerSec)) : null,
       stoppedBecause,
     };

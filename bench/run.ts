@@ -4,6 +4,7 @@
 //   npm run bench                  every case (about 2-3 minutes on 2 cores)
 //   npm run bench -- --quick       shortened cases, to try the bench itself (marked QUICK)
 //   npm run bench -- --only <id>   one case (ids in bench/cases.ts); the broker is always started
+//   npm run bench -- --profile     also profiles the main thread (results kept, latest.* untouched)
 //
 // Why a separate process: on Ctrl-C, sandbox/process.ts stops the broker from a synchronous signal
 // hook that blocks the event loop until the JVM has exited (up to 5 s). tsx's CLI relays a signal

@@ -26,6 +26,8 @@ const METRICS_NAMESPACE = 'KafkaLambdaWorkshop';
 
 export interface LocalTargetOptions {
   timeScale?: number;
+  /** A broker already running (the bench's): used as it is, and left running by close(). */
+  kafka?: KafkaSandbox;
 }
 
 interface RunRecord {
@@ -59,8 +61,12 @@ export class LocalTarget implements LabTarget {
   private elasticMq?: ElasticMqSandbox;
   private readonly timeScale: number;
 
+  private readonly ownsKafka: boolean;
+
   constructor(options: LocalTargetOptions = {}) {
     this.timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
+    this.kafka = options.kafka;
+    this.ownsKafka = options.kafka === undefined;
   }
 
   async prepare(lab: LabSpec): Promise<PreparedLab> {
@@ -190,8 +196,8 @@ export class LocalTarget implements LabTarget {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.kafka?.stop(), this.elasticMq?.stop()]);
-    this.kafka = undefined;
+    await Promise.allSettled([this.ownsKafka ? this.kafka?.stop() : undefined, this.elasticMq?.stop()]);
+    if (this.ownsKafka) this.kafka = undefined;
     this.elasticMq = undefined;
   }
 }

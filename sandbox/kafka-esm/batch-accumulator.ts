@@ -4,7 +4,8 @@
 //   - the 6 MB invoke payload reached.
 // A partition with a batch in flight lends no records to another batch, so records of one
 // partition are processed in order and at most one batch per partition is in flight.
-import { groupByPartition, partitionKey, payloadBytes, type PolledRecord } from './polled-record.ts';
+import { partitionGroupBytes, payloadBytes } from './msk-event.ts';
+import { groupByPartition, partitionKey, type PolledRecord } from './polled-record.ts';
 
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** The event envelope around the records (eventSource, ARN, bootstrap servers, braces). */
@@ -60,36 +61,36 @@ export class BatchAccumulator {
     const eligible = this.eligibleQueues();
     if (eligible.length === 0) return undefined;
     const records: PolledRecord[] = [];
+    const taken = new Map<string, number>();
     let bytes = ENVELOPE_BYTES;
     let trigger: Batch['trigger'] | undefined;
-    fill: for (const [, queue] of eligible) {
+    fill: for (const [key, queue] of eligible) {
+      let group = partitionGroupBytes(key);
       for (const record of queue) {
         if (records.length === this.rules.batchSize) {
           trigger = 'size';
           break fill;
         }
-        const size = payloadBytes(record);
+        const size = payloadBytes(record) + group;
         if (bytes + size > this.maxPayloadBytes && records.length > 0) {
           trigger = 'payload';
           break fill;
         }
         records.push(record);
+        taken.set(key, (taken.get(key) ?? 0) + 1);
         bytes += size;
+        group = 0;
       }
     }
     if (!trigger && records.length === this.rules.batchSize) trigger = 'size';
     if (!trigger && now >= eligible[0][1][0].polledAt + this.rules.windowMs) trigger = 'window';
     if (!trigger) return undefined;
 
-    const partitions = new Set<string>();
-    for (const record of records) partitions.add(partitionKey(record));
-    for (const key of partitions) {
-      const queue = this.queues.get(key)!;
-      const taken = records.filter((r) => partitionKey(r) === key).length;
-      queue.splice(0, taken);
+    for (const [key, count] of taken) {
+      this.queues.get(key)!.splice(0, count);
       this.inFlight.add(key);
     }
-    return { records, partitions: [...partitions], payloadBytes: bytes, trigger };
+    return { records, partitions: [...taken.keys()], payloadBytes: bytes, trigger };
   }
 
   /**

@@ -20,7 +20,8 @@ import { startKafkaFetcher, type KafkaFetcher } from './kafka-fetcher.ts';
 import { EsmMetricsPublisher } from './esm-metrics.ts';
 import { EsmSystemLog } from './system-log.ts';
 import { dedicatedEventPollerUnits, sandboxPollerGroups, type PollerGroups } from './poller-group.ts';
-import { s3OnFailureKey, toKafkaDestinationMessage, toKafkaEvent, toOnFailureRecord, toS3OnFailureRecord, type KafkaEventSource } from './msk-event.ts';
+import { kafkaEventBytes, s3OnFailureKey, toKafkaDestinationMessage, toOnFailureRecord, toS3OnFailureRecord, type KafkaEventSource } from './msk-event.ts';
+import { JsonPayload } from '../lambda-runtime/payload-limit.ts';
 import { OnDemandScaling, ProvisionedScaling, type PollerScaling } from './poller-scaling.ts';
 import { groupByPartition, partitionKey, type PolledRecord } from './polled-record.ts';
 
@@ -138,7 +139,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
     },
     pollerScaling(options.esm, options.partitions, options.timeScale ?? 1),
     {
-      invoke: async (records) => toInvokeResult(await options.fn.invoke(toKafkaEvent(records, source), { records: records.length })),
+      invoke: async (records) => toInvokeResult(await options.fn.invoke(new JsonPayload(kafkaEventBytes(records, source)), { records: records.length })),
       commit: async (offsets) => {
         if (!fetcher) throw new Error('the fetcher is not connected yet');
         await fetcher.commit(offsets);

@@ -31,18 +31,3 @@ export function groupByPartition(records: Iterable<PolledRecord>): Map<string, P
   }
   return byPartition;
 }
-
-/**
- * What a record adds to the invoke payload: base64 grows key and value by 4/3, headers become
- * arrays of byte numbers, and each record carries ~150 bytes of field names and numbers.
- * A header name counts as the UTF-8 bytes of its JSON string (escapes included): a name of
- * non-ASCII or control characters is larger on the wire than its length.
- */
-export function payloadBytes(record: PolledRecord): number {
-  const base64 = (b: Buffer | null) => (b ? Math.ceil(b.length / 3) * 4 : 0);
-  const headers = record.headers.reduce(
-    (sum, h) => sum + Object.entries(h).reduce((s, [name, v]) => s + Buffer.byteLength(JSON.stringify(name), 'utf8') + 4 + v.length * 4, 2),
-    2,
-  );
-  return 150 + record.topic.length + base64(record.key) + base64(record.value) + headers;
-}

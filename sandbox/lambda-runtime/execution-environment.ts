@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { runtimeExited, timedOut, type InvokeError } from './lambda-errors.ts';
-import type { EnvironmentSettings, LogMessage, MemoryMessage, StartMessage, WorkerMessage } from './protocol.ts';
+import type { EnvironmentSettings, InvokeMessage, LogMessage, MemoryMessage, StartMessage, WorkerMessage } from './protocol.ts';
 import { startRuntimeThread } from './spare-runtimes.ts';
 
 /** Lambda's INIT phase limit for on-demand functions. */
@@ -107,7 +107,8 @@ export class ExecutionEnvironment {
   }
 
   /** Runs one invocation; never rejects. */
-  invoke(requestId: string, payloadJson: string, timeoutMs: number): Promise<EnvironmentResult> {
+  /** A payload given as bytes is transferred to the thread: the caller must not use it afterwards. */
+  invoke(requestId: string, payloadJson: string | Uint8Array, timeoutMs: number): Promise<EnvironmentResult> {
     if (this.#state !== 'idle') throw new Error(`Execution environment ${this.logStreamName} is ${this.#state}, not idle.`);
     this.#state = 'busy';
     this.invocationCount += 1;
@@ -121,7 +122,8 @@ export class ExecutionEnvironment {
         void this.terminate();
       }, timeoutMs);
       this.#pending = { requestId, started, timer, resolve };
-      this.#worker.postMessage({ type: 'invoke', requestId, payloadJson, deadline: Date.now() + timeoutMs });
+      const message: InvokeMessage = { type: 'invoke', requestId, payloadJson, deadline: Date.now() + timeoutMs };
+      this.#worker.postMessage(message, typeof payloadJson === 'string' ? [] : [payloadJson.buffer as ArrayBuffer]);
     });
   }
 

@@ -69,6 +69,6 @@ export { DEFAULT_RETENTION_MS, type RetentionOptions } from './retention.ts';
 export { emfMetrics, isEmfDocument, type EmfMetric } from './emf.ts';
 export type { ConcurrencySample } from './concurrency.ts';
 export type { InvokeError, ThrottleReason } from './lambda-errors.ts';
-export { PAYLOAD_LIMIT_BYTES, serializePayload, exceedsPayloadLimit } from './payload-limit.ts';
+export { JsonPayload, PAYLOAD_LIMIT_BYTES, serializePayload, exceedsPayloadLimit } from './payload-limit.ts';
 export { INIT_TIMEOUT_MS } from './execution-environment.ts';
 export type { Unsubscribe } from './listeners.ts';

@@ -201,7 +201,7 @@ export class LambdaFunction {
       }
       result = init && !init.ok
         ? { outcome: init.outcome, durationMs: 0, error: init.error }
-        : await environment.invoke(requestId, request.json, this.timeoutSeconds * 1000);
+        : await environment.invoke(requestId, request.body, this.timeoutSeconds * 1000);
     } finally {
       this.#collecting.delete(requestId);
       if (environment) {

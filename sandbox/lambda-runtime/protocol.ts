@@ -24,8 +24,8 @@ export interface EnvironmentSettings {
 export interface InvokeMessage {
   type: 'invoke';
   requestId: string;
-  /** The request payload as Lambda receives it: JSON text. */
-  payloadJson: string;
+  /** The request payload as Lambda receives it: JSON text, or its UTF-8 bytes (transferred). */
+  payloadJson: string | Uint8Array;
   /** Epoch ms at which the invocation times out (for context.getRemainingTimeInMillis). */
   deadline: number;
 }

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CASES, quickCases, type LatencyCase, type ProducerCase, type StartupCase, type ThroughputCase } from '../../bench/cases.ts';
+import { CASES, quickCases, type ContentionCase, type LatencyCase, type ProducerCase, type StartupCase, type ThroughputCase } from '../../bench/cases.ts';
 import { findings } from '../../bench/findings.ts';
 import { median } from '../../bench/pipeline.ts';
 import { Probe, type ProbeResult } from '../../bench/probe.ts';
 import { renderRun, runStamp, saveRun, table } from '../../bench/report.ts';
-import type { BenchRun, ThroughputStep } from '../../bench/results.ts';
+import type { BenchRun, ThroughputResult, ThroughputStep } from '../../bench/results.ts';
 import { summarize } from '../../harness/stats.ts';
 
 const probe: ProbeResult = {
@@ -99,17 +99,43 @@ function sampleRun(): BenchRun {
       {
         kind: 'throughput',
         case: byKind('throughput') as ThroughputCase,
-        setup: { lab: '01-baseline', topic: 't', partitions: 12, batchSize: 100, batchingWindowMs: 500, pollers: 'on-demand', processingMsPerRecord: 0 },
+        setup: { lab: '01-baseline', topic: 't', partitions: 12, batchSize: 100, batchingWindowMs: 500, pollers: 'on-demand', processingMsPerRecord: 0, eventBytes: 1024 },
         steps: [step(500, true), step(1000, true), step(2000, false, 1500)],
+        backlog: {
+          events: 100000,
+          eventBytes: 1024,
+          fillSeconds: 3,
+          plain: { events: 100000, perSec: 40000, seconds: 2.5, complete: true, probe: { ...probe, others: { broker: 0.5, plainConsumer: 0.9 } } },
+          sandbox: { events: 100000, perSec: 10000, seconds: 10, complete: true, probe, pollers: 'provisioned 12-12' },
+          ratio: 0.25,
+        },
         highestSustainedPerSec: 1000,
         stoppedBecause: 'stepping stopped after 2000/s did not keep up',
+      },
+      {
+        kind: 'contention',
+        case: byKind('contention') as ContentionCase,
+        runs: [
+          { lab: '02-low-latency', burnerCores: 0, endToEndMs: summarize([20, 30, 40]), throughputPerSec: 150, published: 3000, lost: 0, passed: true, targets: [{ name: 'end-to-end p50', expected: '≤ 100 ms', actual: '30 ms', pass: true, reason: '' }], probe },
+          {
+            lab: '02-low-latency',
+            burnerCores: 1,
+            endToEndMs: summarize([200, 300, 400]),
+            throughputPerSec: 150,
+            published: 3000,
+            lost: 0,
+            passed: false,
+            targets: [{ name: 'end-to-end p50', expected: '≤ 100 ms', actual: '300 ms', pass: false, reason: '' }],
+            probe: { ...probe, others: { broker: 0.3, burner0: 0.98 } },
+          },
+        ],
       },
     ],
   };
 }
 
 test('the cases: one of each kind, rates ascending, quick mode shortens them', () => {
-  assert.equal(CASES.map((c) => c.kind), ['startup', 'latency', 'producer', 'throughput']);
+  assert.equal(CASES.map((c) => c.kind), ['startup', 'latency', 'producer', 'throughput', 'contention']);
   const tp = byKind('throughput') as ThroughputCase;
   assert.equal(tp.ratesPerSec, [...tp.ratesPerSec].sort((a, b) => a - b));
   const quick = quickCases(CASES);
@@ -147,6 +173,28 @@ test('the rendered run has every section and its key figures', () => {
   }
 });
 
+test('the throughput section states each goal with the figure that meets or misses it', () => {
+  const out = renderRun(sampleRun(), 'text');
+  assert.match(out, 'Goal: zero-loss throughput >= 20000 events/s: 1000 events/s, NOT met.');
+  // 1000/s zero-loss against a plain consumer reading 40000/s is 3%; the ESM on the backlog read 25%.
+  assert.match(out, "Goal: >= 50% of a plain kafkajs consumer's rate (40000 events/s reading the backlog below): zero-loss 1000 events/s is 3%, NOT met; the ESM reading the same backlog, 25%.");
+  assert.match(out, 'Sandbox / plain kafkajs: 0.25×.');
+  const failedBacklog = sampleRun();
+  const tp = failedBacklog.results.find((r) => r.kind === 'throughput') as ThroughputResult;
+  tp.backlog = { error: 'the broker went away' };
+  assert.match(renderRun(failedBacklog, 'text'), 'not measured (the broker went away)');
+});
+
+test("the busy-laptop case: each lab quiet and busy, its p50 against the target, the burner's CPU", () => {
+  const out = renderRun(sampleRun(), 'text');
+  assert.match(out, /02-low-latency\s+quiet\s+30\.0\s+≤ 100 ms/);
+  assert.match(out, /02-low-latency\s+1 core busy\s+300\s+≤ 100 ms.*NO: end-to-end p50 300 ms/);
+  assert.match(out, /0\.98\n/);
+  const notes = findings(sampleRun().results).join('\n');
+  assert.match(notes, 'Busy laptop, 02-low-latency: p50 30 ms quiet, 300 ms with 1 core busy');
+  assert.match(notes, 'did NOT hold: end-to-end p50 300 ms (target ≤ 100 ms)');
+});
+
 test('a failed case is shown as failed, the rest still rendered', () => {
   const run = sampleRun();
   run.results[1] = { kind: 'latency', case: run.results[1].case, error: 'the broker went away' };
@@ -168,8 +216,23 @@ test('saveRun writes the run and overwrites latest.*', () => {
     assert.equal(readdirSync(dir).sort(), ['2026-01-02_03-04-05Z.json', '2026-01-02_03-04-05Z.md', 'latest.json', 'latest.md']);
     assert.is(files.length, 4);
     const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as BenchRun;
-    assert.is(latest.results.length, 4);
+    assert.is(latest.results.length, 5);
     assert.ok(readFileSync(join(dir, 'latest.md'), 'utf8').startsWith('# Sandbox benchmarks'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a profiled run keeps its own files and its profile section, and leaves latest.* alone', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-results-'));
+  try {
+    const run = sampleRun();
+    run.mainThreadProfile = { seconds: 80, byArea: [{ area: 'kafkajs', share: 0.09 }], byFunction: [{ fn: 'recordJson sandbox/kafka-esm/msk-event.ts', area: 'sandbox/kafka-esm', share: 0.04 }], file: 'bench/results/x-main-thread.cpuprofile' };
+    saveRun(run, dir);
+    assert.equal(readdirSync(dir).sort(), ['2026-01-02_03-04-05Z.json', '2026-01-02_03-04-05Z.md']);
+    const md = readFileSync(join(dir, '2026-01-02_03-04-05Z.md'), 'utf8');
+    assert.match(md, "## Where the main thread's time went (--profile)");
+    assert.match(md, '| recordJson sandbox/kafka-esm/msk-event.ts | sandbox/kafka-esm | 4% |');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

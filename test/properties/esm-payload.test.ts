@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BatchAccumulator } from '../../sandbox/kafka-esm/batch-accumulator.ts';
-import { toKafkaEvent, type KafkaEventSource } from '../../sandbox/kafka-esm/msk-event.ts';
-import { partitionKey, payloadBytes, type PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
+import { kafkaEventBytes, payloadBytes, toKafkaEvent, type KafkaEventSource } from '../../sandbox/kafka-esm/msk-event.ts';
+import { partitionKey, type PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
 import { anyString, BIG, REPLAY } from './support.ts';
 
 const SOURCE: KafkaEventSource = {
@@ -47,6 +47,7 @@ test('every batch of two or more records serializes within the payload limit; re
       for (let batch = acc.takeBatch(0); batch; batch = acc.takeBatch(0)) {
         assert.ok(batch.records.length >= 1 && batch.records.length <= batchSize);
         const actual = Buffer.byteLength(JSON.stringify(toKafkaEvent(batch.records, SOURCE)), 'utf8');
+        assert.ok(batch.payloadBytes >= actual, `counted ${batch.payloadBytes} bytes for a payload of ${actual}`);
         if (batch.records.length >= 2) {
           assert.ok(actual <= limit, `${batch.records.length} records serialize to ${actual} bytes, over the ${limit}-byte limit (estimated ${batch.payloadBytes})`);
         } else if (actual > limit) {
@@ -64,6 +65,23 @@ test('every batch of two or more records serializes within the payload limit; re
       }
     }),
     { ...REPLAY, numRuns: 1000 },
+  );
+});
+
+test("the invoke payload built from each record's cached text is exactly the event serialized whole", () => {
+  const sources: KafkaEventSource[] = [SOURCE, { kind: 'self-managed', bootstrapServers: '127.0.0.1:9092' }];
+  fc.assert(
+    fc.property(recordsFor(4096), fc.constantFrom(...sources), fc.string({ maxLength: 8 }), (specs, source, topic) => {
+      const records: PolledRecord[] = specs.map((s, i) => ({ topic: topic || 'bookings', partition: s.partition % 5, offset: i, timestamp: 1_700_000_000_000 + i, timestampType: i % 2 ? 'LOG_APPEND_TIME' : 'CREATE_TIME', key: s.key, value: s.valueBytes === null ? null : BIG.subarray(0, s.valueBytes), headers: s.headers, polledAt: 0 }));
+      // Twice: the second time every record's text comes from the cache.
+      for (let i = 0; i < 2; i++) {
+        const bytes = kafkaEventBytes(records, source);
+        assert.is(bytes.toString('utf8'), JSON.stringify(toKafkaEvent(records, source)));
+        assert.is(bytes.byteOffset, 0, 'a buffer of its own, so it can be transferred');
+        assert.is(bytes.buffer.byteLength, bytes.length);
+      }
+    }),
+    { ...REPLAY, numRuns: 300 },
   );
 });
 

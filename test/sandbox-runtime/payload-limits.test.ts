@@ -2,7 +2,7 @@
 // for the request and for the response.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LambdaRuntime, PAYLOAD_LIMIT_BYTES } from '../../sandbox/lambda-runtime/index.ts';
+import { JsonPayload, LambdaRuntime, PAYLOAD_LIMIT_BYTES } from '../../sandbox/lambda-runtime/index.ts';
 import { fixture } from './fixtures.ts';
 
 /** A string payload whose JSON (with its two quotes) is exactly `bytes` UTF-8 bytes. */
@@ -29,6 +29,24 @@ test('a request of exactly 6,291,456 bytes runs; one byte more is refused before
     assert.is(over.durationMs, 0);
     assert.is(fn.environmentCount, 1);
     assert.is(runtime.concurrency, 0, 'a refused request takes no concurrency');
+  } finally {
+    await runtime.close();
+  }
+});
+
+test('a payload given as UTF-8 JSON bytes arrives as that JSON, moved to the function rather than copied; its size is its length', async () => {
+  const runtime = new LambdaRuntime();
+  try {
+    const fn = runtime.createFunction({ name: 'sized', bundleFile: fixture('sized') });
+    const json = JSON.stringify('héllo');
+    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+    bytes.write(json);
+    const result = await fn.invoke(new JsonPayload(bytes));
+    assert.is(result.outcome, 'ok');
+    assert.equal(result.response, { requestChars: 5 });
+    assert.is(result.requestBytes, 8);
+    assert.is(bytes.buffer.byteLength, 0, 'the buffer went to the function thread');
+    assert.throws(() => new JsonPayload(Buffer.from('"a slice of the shared pool"')), /a buffer of its own/);
   } finally {
     await runtime.close();
   }

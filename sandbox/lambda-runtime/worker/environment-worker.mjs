@@ -17,6 +17,7 @@ import { lambdaContext } from './lambda-context.mjs';
 import { captureOutput } from './log-capture.mjs';
 
 const port = parentPort;
+const utf8 = new TextDecoder();
 if (!port) throw new Error('environment-worker.mjs runs inside a worker thread started by the local Lambda runtime.');
 
 // A thread may be started ahead of need (../spare-runtimes.ts): it becomes a given function's
@@ -160,7 +161,7 @@ async function invoke(fn, message) {
   /** @type {import('../protocol.ts').ResultMessage} */
   let result;
   try {
-    const event = JSON.parse(message.payloadJson);
+    const event = JSON.parse(typeof message.payloadJson === 'string' ? message.payloadJson : utf8.decode(message.payloadJson));
     const response = await callHandler(fn, event, context);
     const durationMs = performance.now() - started;
     result = serializeResponse(requestId, response, durationMs);
