@@ -1,5 +1,6 @@
 // Plain-language observations computed from a run's numbers, appended to its notes: what the
 // measurements show, with the figures that show it.
+import type { BacklogDrain } from './backlog-drain.ts';
 import type { ContentionResult } from './contention.ts';
 import { isFailed, type CaseResult, type LatencyResult, type ProducerResult, type ThroughputResult } from './results.ts';
 import type { ProbeResult } from './probe.ts';
@@ -34,6 +35,29 @@ function probes(results: CaseResult[]): Array<[string, ProbeResult]> {
     if (r.kind === 'contention') for (const x of r.runs.filter((x) => x.burnerCores === 0)) out.push([`the quiet run of ${x.lab}`, x.probe]);
   }
   return out;
+}
+
+/** CPU time per event, in microseconds of one core. */
+const cpuMicrosPerEvent = (cores: number | undefined, perSec: number) => (cores === undefined || perSec <= 0 ? undefined : Math.round((cores / perSec) * 1e6));
+
+/** Why a throughput goal was missed, in the run's own figures: where the cores went. */
+function throughputGoalReasons(tp: ThroughputResult, backlog: BacklogDrain): string[] {
+  const goal = tp.case.goal.zeroLossPerSec;
+  if ((tp.highestSustainedPerSec ?? 0) >= goal) return [];
+  const esm = backlog.sandbox;
+  const plain = backlog.plain;
+  const esmCores = esm.probe.nodeCores;
+  const plainCores = plain.probe.others.plainConsumer;
+  const esmCost = cpuMicrosPerEvent(esmCores, esm.perSec);
+  const plainCost = cpuMicrosPerEvent(plainCores, plain.perSec);
+  const busiest = tp.steps.reduce<ThroughputResult['steps'][number] | undefined>((a, b) => (a === undefined || (b.probe.machineCores ?? 0) > (a.probe.machineCores ?? 0) ? b : a), undefined);
+  const needed = esmCost === undefined ? undefined : Math.round((esmCost * goal) / 1e4) / 100;
+  return [
+    `Throughput goal (${goal} events/s with zero loss): reading a backlog with nothing else running, the ESM and its function used ${n(esmCores)} cores for ${Math.round(esm.perSec)} events/s (${n(esmCost)} µs of CPU per event), so ${goal} events/s of consumption alone needs about ${n(needed)} of the ${esm.probe.cores} cores, before the producer Lambdas and the broker` +
+      (busiest ? `; in the steps the machine was at most ${n(busiest.probe.machineCores)} of ${busiest.probe.cores} cores busy (at ${busiest.ratePerSec}/s)` : '') +
+      `. The plain kafkajs consumer read the same backlog at ${Math.round(plain.perSec)} events/s on ${n(plainCores)} cores (${n(plainCost)} µs per event)` +
+      (esmCost !== undefined && plainCost ? `: per event the ESM path costs ${Math.round((esmCost / plainCost) * 10) / 10}× the CPU (base64 and JSON of each record, the invoke round trip to a worker thread, the function's own work and its log line).` : '.'),
+  ];
 }
 
 export function findings(results: CaseResult[]): string[] {
@@ -87,6 +111,7 @@ export function findings(results: CaseResult[]): string[] {
         `With the burner, ${cpuSentence(busy.probe)}.`,
     );
   }
+  if (tp && !('error' in tp.backlog)) notes.push(...throughputGoalReasons(tp, tp.backlog));
   const busyElsewhere = probes(results).filter(([, p]) => (p.elsewhereCores ?? 0) >= 0.25);
   if (busyElsewhere.length > 0) {
     notes.push(

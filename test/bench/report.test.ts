@@ -195,6 +195,18 @@ test("the busy-laptop case: each lab quiet and busy, its p50 against the target,
   assert.match(notes, 'did NOT hold: end-to-end p50 300 ms (target ≤ 100 ms)');
 });
 
+test("a missed throughput goal is explained with the run's own CPU figures", () => {
+  const run = sampleRun();
+  const tp = run.results.find((r) => r.kind === 'throughput') as ThroughputResult;
+  if ('error' in tp.backlog) throw new Error('the sample has a backlog');
+  tp.backlog.sandbox.probe = { ...probe, nodeCores: 1.6 };
+  const note = findings(run.results).find((x) => x.startsWith('Throughput goal'));
+  // 1.6 cores for 10,000 events/s: 160 µs an event, 3.2 cores for 20,000/s; plain: 0.9 cores for 40,000/s, 23 µs.
+  assert.ok(note, 'a note on the missed goal');
+  assert.match(note!, 'used 1.6 cores for 10000 events/s (160 µs of CPU per event), so 20000 events/s of consumption alone needs about 3.2 of the 2 cores');
+  assert.match(note!, 'at 40000 events/s on 0.9 cores (23 µs per event): per event the ESM path costs 7× the CPU');
+});
+
 test('a failed case is shown as failed, the rest still rendered', () => {
   const run = sampleRun();
   run.results[1] = { kind: 'latency', case: run.results[1].case, error: 'the broker went away' };
