@@ -4,6 +4,7 @@ import { LABS } from '../labs/index.ts';
 import { validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
 import type { Sandbox } from '../sandbox/index.ts';
 import type { LogLine } from '../sandbox/lambda-runtime/function-logs.ts';
+import { readBatchReport } from '../handlers/shared/telemetry.ts';
 
 /** A copy of lab `number` on its own topic (so runs never share data), with its id suffixed. */
 export function benchLab(number: number, topic: string, change: (lab: LabSpec) => void = () => undefined): LabSpec {
@@ -44,10 +45,10 @@ export function collectProcessed(sandbox: Sandbox, intendedAt: (runId: string, s
   const processorName = (sandbox.functions.sqsProcessor ?? sandbox.functions.kafkaTarget).name;
   const take = (line: LogLine) => {
     if (line.functionName !== processorName) return;
-    const json = line.json as { message?: string; batchSize?: number; processed?: Array<{ runId: string; seq: number; endToEndMs: number }> } | undefined;
-    if (json?.message !== 'batch processed') return;
+    const report = readBatchReport(line.json);
+    if (!report) return;
     const touched = new Set<RunCollector>();
-    for (const p of json.processed ?? []) {
+    for (const p of report.processed) {
       const run = runOf(p.runId);
       touched.add(run);
       if (run.records.has(p.seq)) {
@@ -57,7 +58,7 @@ export function collectProcessed(sandbox: Sandbox, intendedAt: (runId: string, s
       const intended = intendedAt(p.runId, p.seq);
       run.records.set(p.seq, { endToEndMs: p.endToEndMs, completedAt: intended === undefined ? line.timestamp : intended + p.endToEndMs });
     }
-    for (const run of touched) run.batchSizes.push(json.batchSize ?? 0);
+    for (const run of touched) run.batchSizes.push(report.batchSize);
   };
   // A sandbox reading a backlog can finish batches before this is called: those lines are kept.
   for (const line of sandbox.runtime.logs.find({ functionName: processorName })) take(line);

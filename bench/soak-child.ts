@@ -11,6 +11,7 @@ import type { ProducerPayload, ProducerResult } from '../handlers/producer.ts';
 import type { TrafficProfile } from '../handlers/shared/traffic.ts';
 import { residentMemory } from './jvm-memory.ts';
 import { benchLab } from './pipeline.ts';
+import { readBatchReport } from '../handlers/shared/telemetry.ts';
 
 export interface SoakChildConfig {
   topic: string;
@@ -95,9 +96,9 @@ async function main(): Promise<void> {
   });
   sandbox.runtime.onLog((line) => {
     if (line.functionName !== processorName) return;
-    const json = line.json as { message?: string; processed?: Array<{ runId: string; seq: number }> } | undefined;
-    if (json?.message !== 'batch processed') return;
-    for (const p of json.processed ?? []) {
+    const report = readBatchReport(line.json);
+    if (!report) return;
+    for (const p of report.processed) {
       if (p.runId === warmUpRunId) continue;
       let list = pending.get(p.runId);
       if (!list) pending.set(p.runId, (list = []));

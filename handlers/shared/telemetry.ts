@@ -110,7 +110,26 @@ export function telemetry(defaultServiceName: string, env: Record<string, string
   return cached.telemetry;
 }
 
-/** Emits a processor invocation's metrics and its one "batch processed" line. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The reader of the line reportBatch writes: the BatchReport in a parsed log line, or undefined
+ * when the line is not a "batch processed" line. Entries without the fields a reader counts by
+ * (runId, seq and endToEndMs; a failure's reason) are left out.
+ */
+export function readBatchReport(line: unknown): BatchReport | undefined {
+  if (!isRecord(line) || line.message !== BATCH_PROCESSED_MESSAGE) return undefined;
+  if (typeof line.batchSize !== 'number' || !Array.isArray(line.processed) || !Array.isArray(line.failed)) return undefined;
+  const processed = line.processed.filter(
+    (e): e is ProcessedEntry => isRecord(e) && typeof e.runId === 'string' && typeof e.seq === 'number' && typeof e.endToEndMs === 'number',
+  );
+  const failed = line.failed.filter((e): e is FailedEntry => isRecord(e) && typeof e.reason === 'string');
+  return { batchSize: line.batchSize, processed, failed };
+}
+
+/** Emits a processor invocation's metrics and its one "batch processed" line (read by readBatchReport). */
 export function reportBatch({ logger, metrics }: Telemetry, report: BatchReport): void {
   metrics.addMetric(METRIC_NAMES.batchSize, MetricUnit.Count, report.batchSize);
   metrics.addMetric(METRIC_NAMES.eventsProcessed, MetricUnit.Count, report.processed.length);

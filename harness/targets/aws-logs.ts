@@ -14,7 +14,7 @@
 // already seen by eventId. FilterLogEvents API:
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html
 import { FilterLogEventsCommand, type CloudWatchLogsClient, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-import { BATCH_PROCESSED_MESSAGE, type BatchReport, type FailedEntry, type ProcessedEntry } from '../../handlers/shared/telemetry.ts';
+import { BATCH_PROCESSED_MESSAGE, readBatchReport, type BatchReport } from '../../handlers/shared/telemetry.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
 import { withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
 import { UsageError } from './target.ts';
@@ -57,13 +57,7 @@ export function parseBatchLine(message: string): BatchReport | undefined {
     return undefined;
   }
   if (isRecord(parsed) && isRecord(parsed.message)) parsed = parsed.message;
-  if (!isRecord(parsed) || parsed.message !== BATCH_PROCESSED_MESSAGE) return undefined;
-  if (typeof parsed.batchSize !== 'number' || !Array.isArray(parsed.processed) || !Array.isArray(parsed.failed)) return undefined;
-  const processed = parsed.processed.filter(
-    (e): e is ProcessedEntry => isRecord(e) && typeof e.runId === 'string' && typeof e.seq === 'number' && typeof e.endToEndMs === 'number',
-  );
-  const failed = parsed.failed.filter((e): e is FailedEntry => isRecord(e) && typeof e.reason === 'string');
-  return { batchSize: parsed.batchSize, processed, failed };
+  return readBatchReport(parsed);
 }
 
 export interface LogReaderOptions {

@@ -21,6 +21,7 @@ import { esmMetricTotals } from '../esm-metric-totals.ts';
 import { bookingIdentity, drainQueue, seqsNamedBy } from '../dead-letters.ts';
 import { readLedger, type Ledger } from '../ledger.ts';
 import type { LabTarget, LiveSample, Observations, PreparedLab, ProcessedEvent, PublishSummary, RunPlan } from './target.ts';
+import { readBatchReport } from '../../handlers/shared/telemetry.ts';
 
 const METRICS_NAMESPACE = 'KafkaLambdaWorkshop';
 
@@ -92,16 +93,16 @@ export class LocalTarget implements LabTarget {
     let recent: number[] = [];
     sandbox.runtime.onLog((line) => {
       if (line.functionName !== processorName) return;
-      const json = line.json as { message?: string; batchSize?: number; processed?: Array<{ runId: string; seq: number; endToEndMs: number }> } | undefined;
-      if (json?.message !== 'batch processed') return;
+      const report = readBatchReport(line.json);
+      if (!report) return;
       const byRun = new Map<string, RunRecord>();
-      for (const p of json.processed ?? []) {
+      for (const p of report.processed) {
         const run = runOf(p.runId);
         byRun.set(p.runId, run);
         run.processed.push({ seq: p.seq, endToEndMs: p.endToEndMs, completedAt: line.timestamp });
         recent.push(p.endToEndMs);
       }
-      for (const run of byRun.values()) run.batchSizes.push(json.batchSize ?? 0);
+      for (const run of byRun.values()) run.batchSizes.push(report.batchSize);
     });
 
     let recentMetrics: MetricDatum[] = [];

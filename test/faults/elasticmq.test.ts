@@ -35,7 +35,10 @@ test.after(async () => {
 test('ElasticMQ SIGKILL and restart mid-run (lab 3): queued messages survive, the forwarder fails and is retried, nothing is lost', async () => {
   [kafka, elasticMq] = await Promise.all([startKafka(), startElasticMq({ dataDir, persist: true })]);
   const lab = labVariant(3, 'fault-elasticmq', {
-    traffic: { ratePerSec: 150, durationSec: 10, warmUpSec: 0 },
+    // Long enough that the producer is still publishing when SQS dies, however slowly the backlog
+    // below builds on a loaded machine: with no new records the forwarder is not invoked, so it
+    // could not fail while SQS is down.
+    traffic: { ratePerSec: 150, durationSec: 20, warmUpSec: 0 },
     // A message received by a long poll whose answer died with the server stays invisible for the
     // visibility timeout before SQS redelivers it: 10 s (the processor's timeout) keeps this short.
     // Two concurrent batches of 10 x 20 ms (100/s) against 150/s offered: the queue always holds a
@@ -57,11 +60,14 @@ test('ElasticMQ SIGKILL and restart mid-run (lab 3): queued messages survive, th
     if (line.functionName === forwarderName && json?.message === 'batch forwarded') forwardedBy.set(line.requestId, json.forwarded ?? 0);
   });
 
-  const producing = sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
+  const startAtMs = Date.now() + 200;
+  const producing = sandbox.produce({ runId, startAtMs, profile: lab.traffic });
   await waitFor(() => observer.uniqueProcessed().size >= 200 && sandbox!.snapshot().sqsEsm!.queueDepth >= 100, 60_000, 'a backlog of 100 messages in the buffer');
   const sqs = sandbox.sqsClient()!;
   const depth = () => messagesHeld(sqs, sandbox!.queues.buffer!.url);
   const queuedAtCrash = await depth();
+  const publishingLeftMs = startAtMs + lab.traffic.durationSec * 1000 - Date.now();
+  assert.ok(publishingLeftMs > 5_000, `the producer still publishes when SQS dies (${Math.round(publishingLeftMs / 1000)} s of the schedule left)`);
   const crashed = elasticMq;
   const killedAt = Date.now();
   await crashed.kill9();
@@ -104,7 +110,7 @@ test('ElasticMQ SIGKILL and restart mid-run (lab 3): queued messages survive, th
         ? 'none: no forwarder batch had queued part of its records before failing, and no delete was lost'
         : `${requeued} copies queued by forwarder batches that failed part-way and were retried by the Kafka ESM, ${redelivered} messages redelivered by SQS after a delete or receive lost while it was down`,
     notes: [
-      `${queuedAtCrash} messages queued just before the SIGKILL, ${queuedAfterRestart} restored from disk by the restart; down ${((restartedAt - killedAt) / 1000).toFixed(1)} s (restart with restore ${(elasticMq.startMs / 1000).toFixed(1)} s)`,
+      `${queuedAtCrash} messages queued just before the SIGKILL (${Math.round(publishingLeftMs / 1000)} s of publishing left), ${queuedAfterRestart} restored from disk by the restart; down ${((restartedAt - killedAt) / 1000).toFixed(1)} s (restart with restore ${(elasticMq.startMs / 1000).toFixed(1)} s)`,
       `${failedForwards.length} forwarder invocations failed while SQS was down; the Kafka ESM retried their batches until the forwarder succeeded`,
     ],
     aws: 'SQS is durable: messages survive server failures; a failed SendMessageBatch makes the forwarder throw and the Kafka ESM retries the batch, by default forever (sandbox/MODEL.md, Faults: "SQS unavailable")',

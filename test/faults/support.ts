@@ -23,6 +23,7 @@ import type { LabSpec } from '../../labs/lab-spec.ts';
 import type { OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
 import type { PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
 import type { InvocationRecord } from '../../sandbox/lambda-runtime/index.ts';
+import { readBatchReport } from '../../handlers/shared/telemetry.ts';
 
 export { labVariant, waitFor } from '../integration/support.ts';
 
@@ -60,12 +61,6 @@ export function sharedServers(suite: Test) {
   };
 }
 
-interface BatchLine {
-  message?: string;
-  processed?: Array<{ runId: string; seq: number }>;
-  failed?: Array<{ runId?: string; seq?: number; partition?: number; offset?: number; reason: string }>;
-}
-
 export interface FailedAttempt {
   seq?: number;
   partition?: number;
@@ -101,12 +96,12 @@ export class RunObserver {
     const processor = (sandbox.functions.sqsProcessor ?? sandbox.functions.kafkaTarget).name;
     sandbox.runtime.onLog((line) => {
       if (line.functionName !== processor) return;
-      const json = line.json as BatchLine | undefined;
-      if (json?.message !== 'batch processed') return;
-      const seqs = (json.processed ?? []).filter((p) => p.runId === this.runId).map((p) => p.seq);
+      const report = readBatchReport(line.json);
+      if (!report) return;
+      const seqs = report.processed.filter((p) => p.runId === this.runId).map((p) => p.seq);
       this.processed.push(...seqs);
       this.processedBy.set(line.requestId, [...(this.processedBy.get(line.requestId) ?? []), ...seqs]);
-      for (const f of json.failed ?? []) {
+      for (const f of report.failed) {
         if (f.runId === undefined || f.runId === this.runId) this.failed.push({ seq: f.seq, partition: f.partition, offset: f.offset, reason: f.reason, requestId: line.requestId });
       }
     });

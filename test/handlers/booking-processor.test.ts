@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { handler } from '../../handlers/booking-processor.ts';
-import { captureStdout, emfDocuments, logLines, metricUnit, metricValues } from './support/stdout.ts';
+import { readBatchReport } from '../../handlers/shared/telemetry.ts';
+import { captureStdout, emfDocuments, jsonLines, logLines, metricUnit, metricValues } from './support/stdout.ts';
 import { withEnv } from './support/env.ts';
 import { AWS_SAMPLE_MSK_EVENT, bookingValue, kafkaEvent, kafkaRecord } from './support/events.ts';
 
@@ -129,6 +130,19 @@ test('misconfiguration and non-Kafka payloads fail loudly with the fix', async (
   assert.match((bad.error as Error).message, 'use one of sequential, parallel-by-key');
   const notKafka = await withEnv(PARTIAL_ON, () => captureStdout(() => handler({ Records: [] })));
   assert.match((notKafka.error as Error).message, 'Not a Kafka event');
+});
+
+test("the line it writes reads back through readBatchReport, the one reader of the handlers' contract", async () => {
+  const now = Date.now();
+  const records = [kafkaRecord('bookings', 0, 7, bookingValue({ seq: 7, intendedAt: now - 50 }), 'BK-7'), kafkaRecord('bookings', 1, 8, 'not json', 'BK-8')];
+  const run = await withEnv(PARTIAL_ON, () => captureStdout(() => handler(kafkaEvent(records))));
+  const reports = jsonLines(run.lines).map(readBatchReport).filter((r) => r !== undefined);
+  assert.is(reports.length, 1, 'exactly one line is a batch report; EMF documents are not');
+  assert.is(reports[0]!.batchSize, 2);
+  assert.equal(reports[0]!.processed.map((p) => p.seq), [7]);
+  assert.equal(reports[0]!.failed.map((f) => f.offset), [8]);
+  assert.is(readBatchReport({ message: 'batch processed', batchSize: 1 }), undefined, 'a line without its lists is not a report');
+  assert.equal(readBatchReport({ message: 'batch processed', batchSize: 1, processed: [{ runId: 'r', seq: 1 }], failed: [] })?.processed, [], 'an entry without endToEndMs is left out');
 });
 
 test.run();

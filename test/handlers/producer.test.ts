@@ -121,6 +121,8 @@ test('Kafka connection settings: plaintext for the sandbox, MSK IAM over TLS on 
   assert.equal(local.brokers, ['127.0.0.1:9092']);
   assert.is(local.ssl, undefined);
   assert.is(local.sasl, undefined);
+  // A broker restart outlasts kafkajs's default ~9 s of retries: bounded, but long enough to ride one out.
+  assert.equal(local.retry, { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 });
 
   const regions: string[] = [];
   const msk = kafkaConfigFromEnv({ KAFKA_BROKERS: 'b-1.x:9098, b-2.x:9098', KAFKA_AUTH: 'iam', AWS_REGION: 'eu-west-1' }, 'test', async (region) => {

@@ -3,6 +3,7 @@
 import { LABS } from '../../labs/index.ts';
 import { validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
 import type { LambdaRuntime } from '../../sandbox/lambda-runtime/index.ts';
+import { readBatchReport } from '../../handlers/shared/telemetry.ts';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -37,15 +38,15 @@ export interface Processed {
 export function collectProcessed(runtime: LambdaRuntime, runId: string): Processed {
   const processed: Processed = { counts: new Map(), order: [], failed: [], batchSizes: [] };
   runtime.onLog((line) => {
-    const json = line.json as { message?: string; processed?: Array<{ runId: string; seq: number }>; failed?: Array<{ runId?: string; seq?: number; reason: string }>; batchSize?: number } | undefined;
-    if (json?.message !== 'batch processed') return;
-    processed.batchSizes.push(json.batchSize ?? 0);
-    for (const p of json.processed ?? []) {
+    const report = readBatchReport(line.json);
+    if (!report) return;
+    processed.batchSizes.push(report.batchSize);
+    for (const p of report.processed) {
       if (p.runId !== runId) continue;
       processed.counts.set(p.seq, (processed.counts.get(p.seq) ?? 0) + 1);
       processed.order.push(p.seq);
     }
-    for (const f of json.failed ?? []) if (f.runId === runId) processed.failed.push(f);
+    for (const f of report.failed) if (f.runId === runId) processed.failed.push(f);
   });
   return processed;
 }
