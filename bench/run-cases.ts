@@ -6,7 +6,8 @@ import { expectedEventCount, intendedOffsetSec } from '../handlers/shared/schedu
 import type { TrafficProfile } from '../handlers/shared/traffic.ts';
 import type { ProducerPayload, ProducerResult as LambdaProducerResult } from '../handlers/producer.ts';
 import type { LatencySummary } from '../harness/run-result.ts';
-import { KAFKA_DEFAULT_BATCHING_WINDOW_MS, type LabSpec } from '../labs/lab-spec.ts';
+import { kafkaWindowMs } from '../labs/aws-limits.ts';
+import type { LabSpec } from '../labs/lab-spec.ts';
 import { LABS } from '../labs/index.ts';
 import { average, round, summarize, sustainedThroughput } from '../harness/stats.ts';
 import { sendDelaysOf, startSandbox, type LocalProducerResult, type Sandbox } from '../sandbox/index.ts';
@@ -84,8 +85,7 @@ function steadyProfile(lab: LabSpec, ratePerSec: number, durationSec: number): T
 }
 
 function windowMs(lab: LabSpec): number {
-  const s = lab.kafkaEsm.batchingWindowSeconds;
-  return s === undefined ? KAFKA_DEFAULT_BATCHING_WINDOW_MS : s * 1000;
+  return kafkaWindowMs(lab.kafkaEsm.batchingWindowSeconds);
 }
 
 function pollersText(lab: LabSpec): string {

@@ -1,7 +1,8 @@
 // `--set path=value`: a what-if experiment on any LabSpec field, validated like the spec itself.
 // The value is JSON when it parses as JSON (numbers, booleans, objects, arrays), a plain string
 // otherwise; `unset` removes the field so the AWS default applies.
-import { KAFKA_WINDOW_IS_ONE_WAY, LabSpecError, validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
+import { KAFKA_WINDOW_IS_ONE_WAY } from '../labs/aws-limits.ts';
+import { LabSpecError, validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
 import { EventPatternError, FilterCriteriaError, parseFilterCriteria } from '../sandbox/filter/index.ts';
 import { UsageError } from './targets/target.ts';
 

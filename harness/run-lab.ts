@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { bookingSchedule } from '../handlers/shared/schedule.ts';
 import { capacityModel } from '../labs/capacity-model.ts';
-import { KAFKA_WINDOW_IS_ONE_WAY, validateLabSpec, type LabSpec, type TrafficSpec } from '../labs/lab-spec.ts';
+import { KAFKA_WINDOW_IS_ONE_WAY } from '../labs/aws-limits.ts';
+import { validateLabSpec, type LabSpec, type TrafficSpec } from '../labs/lab-spec.ts';
 import type { LiveRun } from './dashboard/live-feed.ts';
 import { account } from './accounting.ts';
 import { checkTargets } from './check-targets.ts';

@@ -5,7 +5,8 @@
 // invocations at once than the account allows deploys fine and is then throttled, which reads as
 // a latency or loss problem; deploy says so first, from GetAccountSettings.
 import { capacityModel } from './capacity-model.ts';
-import { MIN_UNRESERVED_CONCURRENCY, type LabSpec } from './lab-spec.ts';
+import { MIN_UNRESERVED_CONCURRENCY } from './aws-limits.ts';
+import type { LabSpec } from './lab-spec.ts';
 
 export { MIN_UNRESERVED_CONCURRENCY };
 

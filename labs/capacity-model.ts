@@ -3,27 +3,8 @@
 // a batch closes at the first of window, size or 6 MB; a partition has at most one batch in
 // flight; a poller drives at most 5 concurrent invocations; on-demand pollers follow the lag.
 import { lagTooHigh, pollersForLag } from '../sandbox/kafka-esm/on-demand-lag.ts';
-import {
-  INVOKE_PAYLOAD_LIMIT_BYTES,
-  KAFKA_DEFAULT_BATCHING_WINDOW_MS,
-  type LabSpec,
-  type ProcessorSpec,
-} from './lab-spec.ts';
-
-/** AWS: one provisioned Kafka poller handles up to 5 concurrent invocations... */
-export const INVOCATIONS_PER_KAFKA_POLLER = 5;
-/** ...and up to 5 MB/s (read as MiB, like the 6 MB payload limit). */
-export const KAFKA_POLLER_BYTES_PER_SEC = 5 * 1024 * 1024;
-/** AWS: SQS standard scaling starts with 5 concurrent batches... */
-export const SQS_INITIAL_CONCURRENCY = 5;
-/** ...and, without MaximumConcurrency, scales back "to 5 (as low as 2)" when traffic is low. */
-export const SQS_IDLE_CONCURRENCY = 2;
-/** ...and adds up to 300 per minute... */
-export const SQS_CONCURRENCY_STEP_PER_MINUTE = 300;
-/** ...up to 1,250 without MaximumConcurrency. */
-export const SQS_MAX_CONCURRENCY = 1250;
-/** AWS: one provisioned SQS poller handles up to 10 concurrent invocations. */
-export const INVOCATIONS_PER_SQS_POLLER = 10;
+import { INVOKE_PAYLOAD_LIMIT_BYTES, INVOCATIONS_PER_KAFKA_POLLER, KAFKA_POLLER_BYTES_PER_SEC, SQS_MAX_CONCURRENCY, INVOCATIONS_PER_SQS_POLLER, kafkaWindowMs } from './aws-limits.ts';
+import type { LabSpec, ProcessorSpec } from './lab-spec.ts';
 
 export interface StageModel {
   /** The ESM that feeds this stage. */
@@ -63,8 +44,7 @@ export function batchDurationMs(records: number, processor: ProcessorSpec): numb
 }
 
 export function batchingWindowMs(spec: LabSpec): number {
-  const seconds = spec.kafkaEsm.batchingWindowSeconds;
-  return seconds === undefined ? KAFKA_DEFAULT_BATCHING_WINDOW_MS : seconds * 1000;
+  return kafkaWindowMs(spec.kafkaEsm.batchingWindowSeconds);
 }
 
 /**

@@ -5,30 +5,9 @@ import { BOOKING_STATUSES, TRAFFIC_SHAPES } from '../handlers/shared/traffic.ts'
 import { ESM_METRIC_GROUPS } from './esm-metrics.ts';
 import { SYSTEM_LOG_LEVELS } from './esm-system-log.ts';
 import type { LabSpec, TargetSpec } from './lab-spec-types.ts';
+import { MAX_RESERVED_CONCURRENCY, MAX_MAPPINGS_PER_POLLER_GROUP, MAX_POLLERS_PER_POLLER_GROUP } from './aws-limits.ts';
 
 export * from './lab-spec-types.ts';
-
-/** The AWS default MaximumBatchingWindowInSeconds for Kafka event sources, when unset. */
-export const KAFKA_DEFAULT_BATCHING_WINDOW_MS = 500;
-/**
- * AWS: once a Kafka mapping's batching window is set, "you cannot revert back to the 500 ms
- * default batching window [...] you must create a new event source mapping"
- * (invocation-eventsourcemapping.html, batching behavior).
- */
-export const KAFKA_WINDOW_IS_ONE_WAY =
-  "on AWS a Kafka mapping's batching window cannot go back to the 500 ms default once it has been set: the mapping must be deleted and created again (invocation-eventsourcemapping.html, batching behavior)";
-/** AWS: an account's concurrency is 1,000 by default (gettingstarted-limits.html). */
-export const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
-/** AWS: reserved concurrency may not bring the unreserved pool below 100 (configuration-concurrency.html). */
-export const MIN_UNRESERVED_CONCURRENCY = 100;
-/** "You can reserve up to the Unreserved account concurrency value minus 100": 900 by default. */
-export const MAX_RESERVED_CONCURRENCY = DEFAULT_ACCOUNT_CONCURRENCY - MIN_UNRESERVED_CONCURRENCY;
-/** AWS: "You can group up to 100 ESMs per poller group" (API_ProvisionedPollerConfig.html). */
-export const MAX_MAPPINGS_PER_POLLER_GROUP = 100;
-/** AWS: "aggregate maximum pollers across all ESMs in a group cannot exceed 2000". */
-export const MAX_POLLERS_PER_POLLER_GROUP = 2000;
-/** The Lambda synchronous invocation payload limit, which also caps a Kafka ESM batch. */
-export const INVOKE_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
 const DOCS = 'https://docs.aws.amazon.com/lambda/latest/dg/';
 const RULES = {

@@ -4,10 +4,10 @@
 //   - the 6 MB invoke payload reached.
 // A partition with a batch in flight lends no records to another batch, so records of one
 // partition are processed in order and at most one batch per partition is in flight.
+import { INVOKE_PAYLOAD_LIMIT_BYTES } from '../../labs/aws-limits.ts';
 import { partitionGroupBytes, payloadBytes } from './msk-event.ts';
 import { groupByPartition, partitionKey, type PolledRecord } from './polled-record.ts';
 
-export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** The event envelope around the records (eventSource, ARN, bootstrap servers, braces). */
 const ENVELOPE_BYTES = 512;
 
@@ -31,7 +31,7 @@ export class BatchAccumulator {
   private readonly maxPayloadBytes: number;
 
   constructor(private readonly rules: BatchRules) {
-    this.maxPayloadBytes = rules.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+    this.maxPayloadBytes = rules.maxPayloadBytes ?? INVOKE_PAYLOAD_LIMIT_BYTES;
   }
 
   push(records: PolledRecord[]): void {

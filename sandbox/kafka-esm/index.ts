@@ -8,7 +8,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Producer } from 'kafkajs';
-import { KAFKA_DEFAULT_BATCHING_WINDOW_MS, type KafkaEsmSpec } from '../../labs/lab-spec.ts';
+import { kafkaWindowMs } from '../../labs/aws-limits.ts';
+import type { KafkaEsmSpec } from '../../labs/lab-spec.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { kafkaRecordMatches, parseFilterCriteria } from '../filter/index.ts';
 import type { InvokeResult as LambdaInvokeResult, LambdaFunction } from '../lambda-runtime/index.ts';
@@ -133,7 +134,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
   const engine: KafkaEsmEngine = new KafkaEsmEngine(
     {
       batchSize: options.esm.batchSize,
-      windowMs: options.esm.batchingWindowSeconds === undefined ? KAFKA_DEFAULT_BATCHING_WINDOW_MS : options.esm.batchingWindowSeconds * 1000,
+      windowMs: kafkaWindowMs(options.esm.batchingWindowSeconds),
       failure: failureRules(options.esm, options.destination !== undefined),
       matches: (record) => kafkaRecordMatches(patterns, record.value),
     },

@@ -3,7 +3,7 @@
 // pollers add up to at most 2,000; AWS refuses the mapping that would break either limit. An EPU
 // hosts 10 pollers by default, so a group of 10 one-poller mappings needs 1 EPU, not 10
 // (kafka-scaling-modes.html, API_ProvisionedPollerConfig.html).
-import { MAX_MAPPINGS_PER_POLLER_GROUP, MAX_POLLERS_PER_POLLER_GROUP } from '../../labs/lab-spec.ts';
+import { MAX_MAPPINGS_PER_POLLER_GROUP, MAX_POLLERS_PER_POLLER_GROUP } from '../../labs/aws-limits.ts';
 
 /** AWS: an EPU "supports a default of 10 event pollers". */
 export const POLLERS_PER_EVENT_POLLER_UNIT = 10;

@@ -6,7 +6,7 @@
 // - provisioned keeps between MinimumPollers and MaximumPollers and scales within seconds;
 // - in both modes a poller drives at most 5 concurrent invocations.
 // Both are pure: the engine feeds them observations and asks for a count at each evaluation.
-import { INVOCATIONS_PER_KAFKA_POLLER } from '../../labs/capacity-model.ts';
+import { INVOCATIONS_PER_KAFKA_POLLER } from '../../labs/aws-limits.ts';
 import { lagLow, lagTooHigh, pollersForLag } from './on-demand-lag.ts';
 
 export const ON_DEMAND_EVALUATION_MS = 60_000;

@@ -6,7 +6,7 @@
 // than a second ahead of its rate, and its bytes then push the next start later. A batch larger
 // than a second's worth (events up to 1 MiB, batches up to the 6 MB payload) still starts, on its
 // own, so nothing is ever stuck.
-import { KAFKA_POLLER_BYTES_PER_SEC } from '../../labs/capacity-model.ts';
+import { KAFKA_POLLER_BYTES_PER_SEC } from '../../labs/aws-limits.ts';
 
 const BURST_MS = 1000;
 

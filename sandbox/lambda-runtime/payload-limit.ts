@@ -3,7 +3,10 @@
 // checked inside the environment, see worker/environment-worker.mjs). The payload travels as JSON
 // text, as on Lambda, so the handler receives a fresh copy and sizes are UTF-8 bytes of that text.
 
-export const PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024; // 6,291,456
+import { INVOKE_PAYLOAD_LIMIT_BYTES } from '../../labs/aws-limits.ts';
+
+/** Lambda's 6 MB (6,291,456 bytes) synchronous payload limit, under the name the runtime's callers know. */
+export const PAYLOAD_LIMIT_BYTES = INVOKE_PAYLOAD_LIMIT_BYTES;
 
 /** body: JSON text, or its UTF-8 bytes when the caller built them (JsonPayload). */
 export type SerializedPayload = { ok: true; body: string | Uint8Array; bytes: number } | { ok: false; reason: string };

@@ -7,7 +7,7 @@
 // Pure: the poller loops report what the queue looked like, and ask for the allowed count:
 // 'backlog' (messages wait), 'idle' (a long poll came back empty) or 'steady' (neither: the
 // pollers keep up, so nothing changes).
-import { INVOCATIONS_PER_SQS_POLLER, SQS_CONCURRENCY_STEP_PER_MINUTE, SQS_IDLE_CONCURRENCY, SQS_INITIAL_CONCURRENCY, SQS_MAX_CONCURRENCY } from '../../labs/capacity-model.ts';
+import { INVOCATIONS_PER_SQS_POLLER, SQS_CONCURRENCY_STEP_PER_MINUTE, SQS_IDLE_CONCURRENCY, SQS_INITIAL_CONCURRENCY, SQS_MAX_CONCURRENCY } from '../../labs/aws-limits.ts';
 
 export const SQS_PROVISIONED_STEP_PER_MINUTE = 1000;
 const MINUTE_MS = 60_000;
