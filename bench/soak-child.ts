@@ -12,6 +12,7 @@ import type { TrafficProfile } from '../handlers/shared/traffic.ts';
 import { residentMemory } from './jvm-memory.ts';
 import { benchLab } from './pipeline.ts';
 import { readBatchReport } from '../handlers/shared/telemetry.ts';
+import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../handlers/shared/telemetry.ts';
 
 export interface SoakChildConfig {
   topic: string;
@@ -60,7 +61,6 @@ export type SoakChildMessage =
 
 const FLUSH_MS = 500;
 const STOP_GRACE_MS = 8_000;
-const METRICS_NAMESPACE = 'KafkaLambdaWorkshop';
 
 const send = (message: SoakChildMessage) => process.send?.(message);
 

@@ -5,7 +5,7 @@
 export const PREFIX = 'klw';
 
 /** The CloudWatch namespace the handlers publish to (METRICS_NAMESPACE's default). */
-export const METRICS_NAMESPACE = 'KafkaLambdaWorkshop';
+export { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../handlers/shared/telemetry.ts';
 
 /** A resource name `klw-<parts...>`, checked against the shortest AWS limit it is used for. */
 export function resourceName(...parts: string[]): string {

@@ -24,12 +24,12 @@ import type { PolledRecord } from './kafka-esm/polled-record.ts';
 import { LambdaRuntime, type InvokeResult, type LambdaFunction } from './lambda-runtime/index.ts';
 import { SandboxError } from './process.ts';
 import { startSqsEsm, type SqsEsm, type SqsEsmSnapshot } from './sqs-esm/index.ts';
+import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../handlers/shared/telemetry.ts';
 
 export { SandboxError } from './process.ts';
 
 /** One AWS scaling minute becomes three local seconds unless a caller says otherwise. */
 export const DEFAULT_TIME_SCALE = 20;
-const METRICS_NAMESPACE = 'KafkaLambdaWorkshop';
 
 export interface SandboxOptions {
   /** AWS's per-minute scaling timers are divided by this. Reports state it. */

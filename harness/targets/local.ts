@@ -22,8 +22,8 @@ import { bookingIdentity, drainQueue, seqsNamedBy } from '../dead-letters.ts';
 import { readLedger, type Ledger } from '../ledger.ts';
 import type { LabTarget, LiveSample, Observations, PreparedLab, ProcessedEvent, PublishSummary, RunPlan } from './target.ts';
 import { readBatchReport } from '../../handlers/shared/telemetry.ts';
+import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../../handlers/shared/telemetry.ts';
 
-const METRICS_NAMESPACE = 'KafkaLambdaWorkshop';
 
 export interface LocalTargetOptions {
   timeScale?: number;
