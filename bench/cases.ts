@@ -1,7 +1,7 @@
 // The benchmark cases, as data. bench/run.ts runs them in this order, in one process, on one
 // Kafka broker, so every comparison below comes from the same run on the same machine.
 //
-// Method (DESIGN.md section 5, OpenMessaging Benchmark style): open-loop load from the producer
+// Method (OpenMessaging Benchmark style): open-loop load from the producer
 // Lambda's schedule, end-to-end latency = completion time - intended send time, HdrHistogram
 // percentiles (harness/stats.ts summarize), warm-up excluded, a bounded drain after the load,
 // exact accounting by (runId, seq).

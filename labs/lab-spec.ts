@@ -1,5 +1,5 @@
 // One typed LabSpec drives both places a lab runs. validateLabSpec() enforces the limits AWS
-// enforces (DESIGN §3), so a spec that would be refused by CreateEventSourceMapping is refused
+// enforces (labs/aws-limits.ts and the pages in RULES below), so a spec that would be refused by CreateEventSourceMapping is refused
 // here first, with the field, the value, the allowed range and the rule behind it.
 import { BOOKING_STATUSES, TRAFFIC_SHAPES } from '../handlers/shared/traffic.ts';
 import { ESM_METRIC_GROUPS } from './esm-metrics.ts';

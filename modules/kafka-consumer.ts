@@ -1,6 +1,6 @@
 // A function behind an MSK event source mapping, with every knob of LabSpec.kafkaEsm mapped to
 // the aws_lambda_event_source_mapping argument of the same meaning, and a role that can do
-// exactly what the ESM needs (DESIGN §3) and nothing else.
+// exactly what the ESM needs (with-msk-permissions.html) and nothing else.
 import { Construct } from 'constructs';
 import { LambdaEventSourceMapping, type LambdaEventSourceMappingConfig } from '@cdktn/provider-aws/lib/lambda-event-source-mapping/index.js';
 import { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';

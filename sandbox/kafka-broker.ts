@@ -16,7 +16,7 @@
 // creates __consumer_offsets / __transaction_state lazily, and kafkajs retries. Readiness below
 // waits for the group coordinator, so consumers started after startKafka() do not see it.)
 //
-// Single-node settings (DESIGN section 4): replication factors 1, transaction log min ISR 1,
+// Single-node settings (a one-broker cluster on a laptop): replication factors 1, transaction log min ISR 1,
 // group.initial.rebalance.delay.ms=0 (a group forms at once instead of after 3 s),
 // log.cleaner.dedupe.buffer.size=2097152 (the default 128 MiB would not fit a small heap), 512 MB
 // heap, a 3 s broker session (so a restart after kill -9 is quick: see serverProperties).

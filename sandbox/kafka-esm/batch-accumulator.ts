@@ -1,4 +1,4 @@
-// One poller's batching rule (DESIGN §3): a batch is invoked at the first of
+// One poller's batching rule (msk-esm-parameters.html, "Batching behavior"; sandbox/MODEL.md): a batch is invoked at the first of
 //   - the batching window elapsed, counted from the arrival of the batch's first record,
 //   - the batch size reached,
 //   - the 6 MB invoke payload reached.

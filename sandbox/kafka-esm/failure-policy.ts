@@ -1,4 +1,4 @@
-// What the ESM does with a batch after an invocation (DESIGN §3, kafka-retry-configurations):
+// What the ESM does with a batch after an invocation (kafka-retry-configurations.html; sandbox/MODEL.md):
 // - success: every record is done and its offset may be committed;
 // - ReportBatchItemFailures: only the records the function names are retried ("so Lambda can
 //   retry only the failed records"); the others are done; a response of another shape fails the

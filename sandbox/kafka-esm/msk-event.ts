@@ -1,4 +1,4 @@
-// The payloads a Kafka ESM produces, in AWS's shapes (DESIGN §3):
+// The payloads a Kafka ESM produces, in AWS's shapes (with-msk.html, kafka-on-failure.html):
 // - the invoke event: records grouped under "topic-partition", key and value base64, header
 //   values as arrays of byte numbers; "aws:kafka" with an eventSourceArn for MSK, or
 //   "SelfManagedKafka" without one;

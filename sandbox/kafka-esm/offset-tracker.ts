@@ -1,4 +1,4 @@
-// Offsets are committed only after success (DESIGN §3): a partition's commit point is its
+// Offsets are committed only after success (kafka-retry-configurations.html; sandbox/MODEL.md): a partition's commit point is its
 // lowest record not yet done. Filtered and dead-lettered records count as done, so a filtered
 // record is committed too, but never ahead of an earlier record still being processed.
 

@@ -1,5 +1,5 @@
 // The local Lambda runtime: runs the real esbuild bundles of the handlers on this machine, with the
-// Lambda behaviours the labs depend on (DESIGN.md section 4, "Lambda runtime").
+// Lambda behaviours the labs depend on (sandbox/lambda-runtime/MODEL.md, with the AWS page for each).
 //
 //   const runtime = new LambdaRuntime({ accountConcurrency: 1000 });   // one account
 //   const fn = runtime.createFunction({

@@ -1,4 +1,4 @@
-// How many batches an SQS ESM processes at once (DESIGN §3, services-sqs-scaling.html):
+// How many batches an SQS ESM processes at once (services-sqs-scaling.html; sandbox/MODEL.md):
 // - standard: 5 concurrent batches at start, up to 300 more per minute while messages wait,
 //   up to 1,250, or MaximumConcurrency when set; back down while the queue is empty, to 2 when
 //   MaximumConcurrency is unset and to 5 when it is set ("does not scale down to 2");

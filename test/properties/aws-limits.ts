@@ -1,5 +1,5 @@
-// An independent oracle of the AWS limits in /work/shared/DESIGN.md section 3, written from the
-// document (not from labs/lab-spec.ts), for the LabSpec and --set properties. It lists every
+// An independent oracle of the AWS limits, written from AWS's pages (msk-esm-parameters.html,
+// API_CreateEventSourceMapping.html, gettingstarted-limits.html; not from labs/lab-spec.ts), for the LabSpec and --set properties. It lists every
 // value a spec holds that AWS (CreateEventSourceMapping / CreateFunction) would refuse.
 //
 //   Kafka ESM  BatchSize 1..10000; MaximumBatchingWindowInSeconds whole seconds 0..300 (unset =

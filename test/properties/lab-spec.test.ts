@@ -1,6 +1,6 @@
 // Properties of validateLabSpec (labs/lab-spec.ts) over arbitrary mutations of the real lab
-// specs: it throws nothing but LabSpecError, never accepts a value outside the AWS limits of
-// DESIGN §3 (checked by the independent oracle in aws-limits.ts), and when it refuses a value
+// specs: it throws nothing but LabSpecError, never accepts a value outside the AWS limits
+// (checked by the independent oracle in aws-limits.ts), and when it refuses a value
 // the oracle refuses, the message names that field, its value, the allowed range and the rule.
 import fc from 'fast-check';
 import { test } from 'uvu';
@@ -67,7 +67,7 @@ test('mutated lab specs: validateLabSpec returns the spec or throws a well-forme
   );
 });
 
-test('mutated lab specs: nothing outside the AWS limits of DESIGN §3 is ever accepted', () => {
+test('mutated lab specs: nothing outside the AWS limits is ever accepted', () => {
   let accepted = 0;
   fc.assert(
     fc.property(mutatedSpec, ({ spec }) => {
@@ -152,7 +152,7 @@ test('regression: a Kafka destination with the topic section missing is a LabSpe
 });
 
 // validateLabSpec checks a filter's shape ({"value": ...}, 4096 characters); labs/ may not
-// import the sandbox's matcher (DESIGN §2), so a run checks the EventBridge syntax on top
+// import the sandbox's matcher (README, Layout: nothing in labs/ depends on how it runs locally), so a run checks the EventBridge syntax on top
 // (harness/overrides.ts checkFilterSyntax): what AWS refuses never starts.
 test('a filter with invalid EventBridge syntax is refused before a run starts', () => {
   for (const value of [{ status: 'CONFIRMED' }, {}, [], { status: [] }, { status: [{ regex: '^C' }] }, { status: [{ numeric: ['>', 6e9] }] }]) {

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { SETTABLE_PATHS } from '../../harness/overrides.ts';
 
-/** Whole-number bounds per path (DESIGN §3 and the workshop's own), for boundary values. */
+/** Whole-number bounds per path (AWS's and the workshop's own), for boundary values. */
 const INT_BOUNDS: Record<string, [number, number]> = {
   'topic.partitions': [1, 2400],
   'kafkaEsm.batchSize': [1, 10000],
@@ -137,7 +137,7 @@ export const MUTABLE_PATHS: readonly string[] = [
   'targets.aws.maxLost',
 ];
 
-/** The paths DESIGN §3 puts an AWS limit on: three mutations in four touch one of them. */
+/** The paths AWS puts a limit on: three mutations in four touch one of them. */
 const AWS_PATH = /^(kafkaEsm|sqsBuffer|processor\.(memoryMb|timeoutSeconds)$|topic\.name$)/;
 const awsPaths = MUTABLE_PATHS.filter((p) => AWS_PATH.test(p));
 const otherPaths = MUTABLE_PATHS.filter((p) => !AWS_PATH.test(p));

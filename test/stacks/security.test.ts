@@ -1,5 +1,5 @@
-// Least privilege and closed networking across every stack: IAM actions as DESIGN §3 lists
-// them, no wildcard on Kafka/MSK/SQS/logs, security groups open only to themselves, log groups
+// Least privilege and closed networking across every stack: IAM actions as the AWS pages list
+// them (with-msk-permissions.html, with-sqs.html), no wildcard on Kafka/MSK/SQS/logs, security groups open only to themselves, log groups
 // with a retention.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -45,7 +45,7 @@ test('"*" resources appear only with EC2 network-interface actions and kafka:Get
   assert.ok(wildcardStatements > 0, 'the VPC functions carry the network-interface statement');
 });
 
-test('the Kafka consumer role carries exactly the DESIGN §3 actions, each scoped', () => {
+test('the Kafka consumer role carries exactly the actions AWS lists for an MSK event source, each scoped', () => {
   const statements = policyOf(lab('01-baseline').tf, 'booking-processor/function');
   assert.equal(actionsOf(statements), [
     'kafka-cluster:AlterGroup',
