@@ -19,7 +19,7 @@ import type { GetEventSourceMappingCommandOutput, LambdaClient } from '@aws-sdk/
 import { concurrencyProblem } from './account-concurrency.ts';
 import { mappingProblem } from './esm-health.ts';
 import type { LabSpec, SystemLogLevel } from './lab-spec.ts';
-import { BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName } from './main.ts';
+import { BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName } from './stack-contract.ts';
 import { resolveRegion } from './region.ts';
 
 export const RECORD_FILE = join(DEFAULT_STATE_DIR, 'deployed.json');

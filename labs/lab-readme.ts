@@ -11,7 +11,8 @@ import { capacityModel } from './capacity-model.ts';
 import { postApplySettings } from './deploy.ts';
 import { LABS } from './index.ts';
 import type { LabSpec } from './lab-spec.ts';
-import { buildWorkshopApp, REPO_ROOT } from './main.ts';
+import { REPO_ROOT } from './stack-contract.ts';
+import { buildWorkshopApp } from './stacks.ts';
 
 type Attributes = Record<string, unknown>;
 

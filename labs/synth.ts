@@ -6,7 +6,8 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LabSpec } from './lab-spec.ts';
 import { LabSpecError } from './lab-spec.ts';
-import { buildWorkshopApp, DEFAULT_OUTDIR, REPO_ROOT, type WorkshopAppOptions } from './main.ts';
+import { DEFAULT_OUTDIR, REPO_ROOT } from './stack-contract.ts';
+import { buildWorkshopApp, type WorkshopAppOptions } from './stacks.ts';
 
 export interface SynthResult {
   outdir: string;

@@ -5,7 +5,7 @@
 // - The handlers' own metrics (handlers/shared/telemetry.ts): namespace KafkaLambdaWorkshop,
 //   Powertools Metrics with dimensions exactly {service, Lab}: service is the function's
 //   POWERTOOLS_SERVICE_NAME (booking-processor, or sqs-processor behind lab 3's buffer; set in
-//   labs/main.ts and modules/sqs-buffer.ts), Lab the lab id. The producer lives in the base stack
+//   labs/stacks.ts and modules/sqs-buffer.ts), Lab the lab id. The producer lives in the base stack
 //   and has no LAB_ID, so its metrics (EventsPublished, SendDelay) carry {service: producer} only
 //   and are scoped by time alone.
 // - AWS/Lambda ConcurrentExecutions per function (dimension FunctionName), Maximum.
@@ -61,7 +61,7 @@ export interface MetricScope {
 
 export const PRODUCER_SERVICE = 'producer';
 
-/** The service name labs/main.ts gives the function that processes bookings. */
+/** The service name labs/stacks.ts gives the function that processes bookings. */
 export function processorServiceName(lab: Pick<LabSpec, 'sqsBuffer'>): string {
   return lab.sqsBuffer ? 'sqs-processor' : 'booking-processor';
 }

@@ -14,7 +14,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LABS } from '../../labs/index.ts';
-import { workshopTopics } from '../../labs/main.ts';
+import { workshopTopics } from '../../labs/stacks.ts';
 import { decide, groupArn, logStreamArn, queueArn, resolve, SAMPLE_CLUSTER_ARN, topicArn, type Decision } from './iam-simulation.ts';
 import { realStacks } from './real-stacks.ts';
 import { esmRoleStatements, functionRoleStatements, kafkaEsms, resourcesOf, type Addressed, type Statement, type TfJson } from './rules.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdktn';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { buildWorkshopApp } from '../../labs/main.ts';
+import { buildWorkshopApp } from '../../labs/stacks.ts';
 import { synthWorkshop } from '../stacks/synth-once.ts';
 import type { TfJson } from './rules.ts';
 

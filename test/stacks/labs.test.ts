@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { Testing } from 'cdktn';
 import { findLab } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { LAB_OUTPUTS } from '../../labs/main.ts';
+import { LAB_OUTPUTS } from '../../labs/stack-contract.ts';
 import { PINNED_AWS_PROVIDER } from '../../modules/provider-values.ts';
 import { actionsOf, kafkaEsms, policyOf, resources, sqsEsms, synthWorkshop, type SynthedStack } from './synth-once.ts';
 

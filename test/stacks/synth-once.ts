@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Testing } from 'cdktn';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { buildWorkshopApp, labStackName, type WorkshopApp } from '../../labs/main.ts';
+import { labStackName } from '../../labs/stack-contract.ts';
+import { buildWorkshopApp, type WorkshopApp } from '../../labs/stacks.ts';
 
 export type Block = Record<string, any>;
 export interface TfJson {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LABS } from '../../labs/index.ts';
 import { LabSpecError, type LabSpec } from '../../labs/lab-spec.ts';
-import { buildWorkshopApp, clusterModeFromEnv, workshopTopics } from '../../labs/main.ts';
+import { buildWorkshopApp, clusterModeFromEnv, workshopTopics } from '../../labs/stacks.ts';
 import { runSynth, synthesize } from '../../labs/synth.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'klw-synth-test-'));

@@ -23,7 +23,7 @@ export function queueArn(name: string): string {
   return `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
 }
 
-/** The outputs `npm run deploy -- <lab>` records for a lab (names from labs/main.ts). */
+/** The outputs `npm run deploy -- <lab>` records for a lab (names from labs/stack-contract.ts). */
 export function deployedOutputsFor(lab: LabSpec): DeployedOutputs {
   const outputs: Record<string, unknown> = {
     region: REGION,

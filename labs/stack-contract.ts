@@ -1,0 +1,56 @@
+// What the stacks promise the rest of the project, without building them: stack names, where
+// their Terraform state lives, and the names of their outputs. The deploy scripts and the AWS
+// target read these; importing this file loads neither CDK Terrain, the provider nor esbuild.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LabSpec } from './lab-spec.ts';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_OUTDIR = join(REPO_ROOT, 'cdktf.out');
+/** Terraform state of every stack, and the deploy scripts' record of what is deployed. */
+export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.deploy');
+export const BASE_STACK = 'base';
+
+export function labStackName(lab: Pick<LabSpec, 'id'>): string {
+  return `lab-${lab.id}`;
+}
+
+export function statePath(stateDir: string, stackName: string): string {
+  return join(stateDir, `terraform.${stackName}.tfstate`);
+}
+
+
+/** Names of the base stack's outputs, read by the lab stacks and by the harness. */
+export const BASE_OUTPUTS = {
+  region: 'region',
+  vpcId: 'vpc_id',
+  privateSubnetIds: 'private_subnet_ids',
+  workloadSecurityGroupId: 'workload_security_group_id',
+  endpointSecurityGroupId: 'endpoint_security_group_id',
+  clusterArn: 'cluster_arn',
+  clusterMode: 'cluster_mode',
+  bootstrapBrokers: 'bootstrap_brokers_sasl_iam',
+  producerFunctionName: 'producer_function_name',
+  topicAdminFunctionName: 'topic_admin_function_name',
+  dashboardName: 'dashboard_name',
+  topics: 'topics',
+} as const;
+
+/** Names of a lab stack's outputs, read by the harness. Optional ones exist only where they apply. */
+export const LAB_OUTPUTS = {
+  region: 'region',
+  labId: 'lab_id',
+  topic: 'topic',
+  kafkaEsmUuid: 'kafka_esm_uuid',
+  /** The function the Kafka ESM invokes: the booking processor, or the forwarder in lab 3. */
+  kafkaConsumerFunctionName: 'kafka_consumer_function_name',
+  /** The function that processes bookings (booking-processor or sqs-processor). */
+  processorFunctionName: 'processor_function_name',
+  forwarderFunctionName: 'forwarder_function_name',
+  sqsEsmUuid: 'sqs_esm_uuid',
+  bufferQueueUrl: 'buffer_queue_url',
+  bufferDlqUrl: 'buffer_dlq_url',
+  onFailureDestination: 'on_failure_destination',
+  onFailureQueueUrl: 'on_failure_queue_url',
+  onFailureBucket: 'on_failure_bucket',
+} as const;

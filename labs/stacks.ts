@@ -1,0 +1,259 @@
+// The CDK Terrain stacks: one `base` stack deployed once (network, MSK cluster, topics, load
+// generator, dashboard) and one stack per lab (`lab-01-baseline`, ...) holding only that lab's
+// pipeline, built from the constructs in modules/ with the lab's LabSpec as their settings.
+//
+// A lab stack reads the base stack's outputs from the base's local state file
+// (terraform_remote_state, backend "local"), so it synthesizes offline, deploys after the base,
+// and can be destroyed and replaced by another lab without touching the cluster or the data.
+// Every lab is validated (validateLabSpec) before any construct is built. The names and output
+// keys the stacks promise are in stack-contract.ts; labs/main.ts is the entry point cdktf runs.
+import { Construct } from 'constructs';
+import { App, DataTerraformRemoteStateLocal, LocalBackend, TerraformOutput, TerraformStack } from 'cdktn';
+import { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
+import { Dashboard } from '../modules/dashboard.ts';
+import { ClusterRef, KafkaCluster, type ClusterMode } from '../modules/kafka-cluster.ts';
+import { KafkaConsumer } from '../modules/kafka-consumer.ts';
+import { LoadGenerator, type TopicSpec } from '../modules/load-generator.ts';
+import { METRICS_NAMESPACE, resourceName } from '../modules/names.ts';
+import { InterfaceEndpoint, Network } from '../modules/network.ts';
+import { SqsBuffer } from '../modules/sqs-buffer.ts';
+import { pollerGroupProblems, validateLabSpec, type LabSpec } from './lab-spec.ts';
+import { regionFromEnv } from './region.ts';
+import { BASE_OUTPUTS, BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName, statePath } from './stack-contract.ts';
+
+export interface WorkshopAppOptions {
+  labs: readonly LabSpec[];
+  /** Default: the environment's (regionFromEnv); the entry points pass resolveRegion()'s, which reads the profile too. */
+  region?: string;
+  outdir?: string;
+  stateDir?: string;
+  /** MSK Serverless unless WORKSHOP_CLUSTER_MODE=provisioned. */
+  clusterMode?: ClusterMode;
+}
+
+export interface WorkshopApp {
+  app: App;
+  base: BaseStack;
+  labs: LabStack[];
+}
+
+function common(stack: TerraformStack, name: string, region: string, stateDir: string): void {
+  new AwsProvider(stack, 'aws', {
+    region,
+    defaultTags: [{ tags: { Project: 'kafka-lambda-workshop', Stack: name } }],
+  });
+  new LocalBackend(stack, { path: statePath(stateDir, name) });
+}
+
+/** Every topic the labs use, once each, with the largest partition count asked for. */
+export function workshopTopics(labs: readonly LabSpec[]): TopicSpec[] {
+  const topics = new Map<string, number>();
+  const add = (name: string, partitions: number) => topics.set(name, Math.max(partitions, topics.get(name) ?? 0));
+  for (const lab of labs) {
+    add(lab.topic.name, lab.topic.partitions);
+    if (lab.kafkaEsm.onFailure?.kind === 'kafka') add(lab.kafkaEsm.onFailure.topic, lab.topic.partitions);
+  }
+  return [...topics].map(([name, partitions]) => ({ name, partitions }));
+}
+
+export interface BaseStackProps {
+  labs: readonly LabSpec[];
+  region: string;
+  stateDir: string;
+  clusterMode: ClusterMode;
+}
+
+export class BaseStack extends TerraformStack {
+  readonly network: Network;
+  readonly cluster: KafkaCluster;
+  readonly loadGenerator: LoadGenerator;
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, props: BaseStackProps) {
+    super(scope, BASE_STACK);
+    common(this, BASE_STACK, props.region, props.stateDir);
+    const topics = workshopTopics(props.labs);
+
+    this.network = new Network(this, 'network', { region: props.region });
+    this.cluster = new KafkaCluster(this, 'kafka', {
+      mode: props.clusterMode,
+      subnetIds: this.network.privateSubnetIds,
+      securityGroupIds: [this.network.workloadSecurityGroupId],
+    });
+    this.loadGenerator = new LoadGenerator(this, 'load-generator', {
+      cluster: this.cluster.ref,
+      bootstrapBrokers: this.cluster.bootstrapBrokersSaslIam,
+      vpc: { subnetIds: this.network.privateSubnetIds, securityGroupIds: [this.network.workloadSecurityGroupId] },
+      topics,
+      defaultTopic: topics[0]?.name ?? 'bookings',
+      networkReady: this.network.ready,
+    });
+    this.dashboard = new Dashboard(this, 'dashboard', { region: props.region });
+
+    const outputs: Record<keyof typeof BASE_OUTPUTS, unknown> = {
+      region: props.region,
+      vpcId: this.network.vpcId,
+      privateSubnetIds: this.network.privateSubnetIds,
+      workloadSecurityGroupId: this.network.workloadSecurityGroupId,
+      endpointSecurityGroupId: this.network.endpointSecurityGroupId,
+      clusterArn: this.cluster.arn,
+      clusterMode: this.cluster.mode,
+      bootstrapBrokers: this.cluster.bootstrapBrokersSaslIam,
+      producerFunctionName: this.loadGenerator.producer.functionName,
+      topicAdminFunctionName: this.loadGenerator.topicAdmin.functionName,
+      dashboardName: this.dashboard.dashboardName,
+      topics: topics,
+    };
+    for (const [key, value] of Object.entries(outputs)) {
+      new TerraformOutput(this, BASE_OUTPUTS[key as keyof typeof BASE_OUTPUTS], { value });
+    }
+  }
+}
+
+/** The base stack's outputs as seen from a lab stack (through the base's state file). */
+export class BaseRef extends Construct {
+  readonly vpcId: string;
+  readonly privateSubnetIds: string[];
+  readonly workloadSecurityGroupId: string;
+  readonly endpointSecurityGroupId: string;
+  readonly cluster: ClusterRef;
+
+  constructor(scope: Construct, id: string, stateDir: string) {
+    super(scope, id);
+    const base = new DataTerraformRemoteStateLocal(this, 'state', { path: statePath(stateDir, BASE_STACK) });
+    this.vpcId = base.getString(BASE_OUTPUTS.vpcId);
+    this.privateSubnetIds = base.getList(BASE_OUTPUTS.privateSubnetIds);
+    this.workloadSecurityGroupId = base.getString(BASE_OUTPUTS.workloadSecurityGroupId);
+    this.endpointSecurityGroupId = base.getString(BASE_OUTPUTS.endpointSecurityGroupId);
+    this.cluster = new ClusterRef(base.getString(BASE_OUTPUTS.clusterArn));
+  }
+}
+
+export interface LabStackProps {
+  lab: LabSpec;
+  region: string;
+  stateDir: string;
+}
+
+export class LabStack extends TerraformStack {
+  readonly lab: LabSpec;
+  readonly stackName: string;
+  /** The consumer of the Kafka ESM: the booking processor, or lab 3's forwarder. */
+  readonly kafkaConsumer: KafkaConsumer;
+  readonly buffer?: SqsBuffer;
+
+  constructor(scope: Construct, props: LabStackProps) {
+    const name = labStackName(props.lab);
+    super(scope, name);
+    this.lab = props.lab;
+    this.stackName = name;
+    common(this, name, props.region, props.stateDir);
+    const { lab } = props;
+    const base = new BaseRef(this, 'base', props.stateDir);
+    const prefix = resourceName(lab.id);
+
+    const environment = { LAB_ID: lab.id, METRICS_NAMESPACE };
+    const processorEnvironment = {
+      PROCESSING_MS_PER_RECORD: String(lab.processor.processingMsPerRecord),
+      PROCESSING_MODE: lab.processor.mode,
+    };
+
+    if (lab.sqsBuffer) {
+      this.buffer = new SqsBuffer(this, 'sqs-buffer', {
+        namePrefix: prefix,
+        topic: lab.topic.name,
+        kafkaEsm: lab.kafkaEsm,
+        buffer: lab.sqsBuffer,
+        processor: lab.processor,
+        cluster: base.cluster,
+        environment,
+        processorEnvironment,
+      });
+      this.kafkaConsumer = this.buffer.forwarder;
+    } else {
+      this.kafkaConsumer = new KafkaConsumer(this, 'booking-processor', {
+        handler: 'booking-processor',
+        functionName: `${prefix}-booking-processor`,
+        description: `${lab.title}: processes bookings from ${lab.topic.name}`,
+        topic: lab.topic.name,
+        esm: lab.kafkaEsm,
+        cluster: base.cluster,
+        memoryMb: lab.processor.memoryMb,
+        timeoutSeconds: lab.processor.timeoutSeconds,
+        reservedConcurrency: lab.processor.reservedConcurrency,
+        environment: {
+          ...environment,
+          ...processorEnvironment,
+          POWERTOOLS_SERVICE_NAME: 'booking-processor',
+          TOPIC: lab.topic.name,
+          REPORT_BATCH_ITEM_FAILURES: String(lab.kafkaEsm.reportBatchItemFailures ?? false),
+        },
+      });
+    }
+
+    // The ESM's pollers deliver failed records from inside the cluster VPC, which has no other
+    // way to reach SQS. The endpoint lives (and costs) only while this lab is deployed.
+    const destinationService = { sqs: 'sqs', sns: 'sns', s3: 's3', kafka: undefined }[lab.kafkaEsm.onFailure?.kind ?? 'kafka'];
+    if (destinationService) {
+      new InterfaceEndpoint(this, `${destinationService}-endpoint`, {
+        service: destinationService,
+        region: props.region,
+        vpcId: base.vpcId,
+        subnetIds: base.privateSubnetIds,
+        securityGroupId: base.endpointSecurityGroupId,
+      });
+    }
+
+    const outputs: Partial<Record<keyof typeof LAB_OUTPUTS, unknown>> = {
+      region: props.region,
+      labId: lab.id,
+      topic: lab.topic.name,
+      kafkaEsmUuid: this.kafkaConsumer.esmUuid,
+      kafkaConsumerFunctionName: this.kafkaConsumer.fn.functionName,
+      processorFunctionName: this.buffer ? this.buffer.processor.functionName : this.kafkaConsumer.fn.functionName,
+    };
+    if (this.buffer) {
+      outputs.forwarderFunctionName = this.buffer.forwarder.fn.functionName;
+      outputs.sqsEsmUuid = this.buffer.sqsEsmUuid;
+      outputs.bufferQueueUrl = this.buffer.queue.url;
+      outputs.bufferDlqUrl = this.buffer.deadLetterQueue.url;
+    }
+    if (this.kafkaConsumer.onFailureDestination !== undefined) {
+      outputs.onFailureDestination = this.kafkaConsumer.onFailureDestination;
+    }
+    if (this.kafkaConsumer.onFailureQueue) outputs.onFailureQueueUrl = this.kafkaConsumer.onFailureQueue.url;
+    if (this.kafkaConsumer.onFailureBucket) outputs.onFailureBucket = this.kafkaConsumer.onFailureBucket.bucket;
+    for (const [key, value] of Object.entries(outputs)) {
+      new TerraformOutput(this, LAB_OUTPUTS[key as keyof typeof LAB_OUTPUTS], { value });
+    }
+  }
+}
+
+/**
+ * The whole app. Throws LabSpecError (with every problem of the first invalid lab) before any
+ * construct is built.
+ */
+export function buildWorkshopApp(options: WorkshopAppOptions): WorkshopApp {
+  for (const lab of options.labs) validateLabSpec(lab);
+  const groupProblems = pollerGroupProblems(options.labs);
+  if (groupProblems.length > 0) throw new Error(`The labs' poller groups break AWS's limits:\n  - ${groupProblems.join('\n  - ')}`);
+  const ids = options.labs.map((lab) => lab.id);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) throw new Error(`Two labs have the id "${duplicate}"; each lab needs its own stack name.`);
+
+  const region = options.region ?? regionFromEnv();
+  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
+  const clusterMode = options.clusterMode ?? clusterModeFromEnv();
+  const app = new App({ outdir: options.outdir ?? DEFAULT_OUTDIR });
+  const base = new BaseStack(app, { labs: options.labs, region, stateDir, clusterMode });
+  const labs = options.labs.map((lab) => new LabStack(app, { lab, region, stateDir }));
+  return { app, base, labs };
+}
+
+export function clusterModeFromEnv(env: NodeJS.ProcessEnv = process.env): ClusterMode {
+  const mode = env.WORKSHOP_CLUSTER_MODE ?? 'serverless';
+  if (mode !== 'serverless' && mode !== 'provisioned') {
+    throw new Error(`WORKSHOP_CLUSTER_MODE=${mode} is not a cluster mode: use serverless (the default) or provisioned.`);
+  }
+  return mode;
+}
