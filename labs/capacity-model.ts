@@ -2,7 +2,7 @@
 // predict a number before they measure it. It models the ESM rules in sandbox/MODEL.md:
 // a batch closes at the first of window, size or 6 MB; a partition has at most one batch in
 // flight; a poller drives at most 5 concurrent invocations; on-demand pollers follow the lag.
-import { lagTooHigh, pollersForLag } from '../sandbox/kafka-esm/on-demand-lag.ts';
+import { lagTooHigh, pollersForLag } from './on-demand-lag.ts';
 import { INVOKE_PAYLOAD_LIMIT_BYTES, INVOCATIONS_PER_KAFKA_POLLER, KAFKA_POLLER_BYTES_PER_SEC, SQS_MAX_CONCURRENCY, INVOCATIONS_PER_SQS_POLLER, kafkaWindowMs } from './aws-limits.ts';
 import type { LabSpec, ProcessorSpec } from './lab-spec.ts';
 

@@ -7,7 +7,7 @@
 // - in both modes a poller drives at most 5 concurrent invocations.
 // Both are pure: the engine feeds them observations and asks for a count at each evaluation.
 import { INVOCATIONS_PER_KAFKA_POLLER } from '../../labs/aws-limits.ts';
-import { lagLow, lagTooHigh, pollersForLag } from './on-demand-lag.ts';
+import { lagLow, lagTooHigh, pollersForLag } from '../../labs/on-demand-lag.ts';
 
 export const ON_DEMAND_EVALUATION_MS = 60_000;
 /**

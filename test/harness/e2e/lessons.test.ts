@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabRunResult } from '../../../harness/run-result.ts';
 import { closeBrowser, inkedPixels, openFile, REPORTS } from '../../browser/support.ts';
-import { lagTooHigh } from '../../../sandbox/kafka-esm/on-demand-lag.ts';
+import { lagTooHigh } from '../../../labs/on-demand-lag.ts';
 import { runJson } from './support.ts';
 
 let all: LabRunResult[] = [];

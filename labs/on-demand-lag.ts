@@ -1,7 +1,8 @@
 // When on-demand Kafka pollers scale. AWS: "If the offset lag is too high, the partition is
 // receiving messages faster than Lambda can process them. If necessary, Lambda adds or removes
 // event pollers" (kafka-scaling-modes.html). What "too high" and "too low" mean is not
-// documented; the rule here is shared by the sandbox (poller-scaling.ts) and the capacity model.
+// documented; the rule here is the workshop's own, shared by the sandbox (sandbox/kafka-esm/poller-scaling.ts)
+// and the capacity model (capacity-model.ts), so the model predicts what the sandbox does.
 /** The pollers a lag asks for: one per full batch of lag, at most one per partition. */
 export function pollersForLag(offsetLag: number, batchSize: number, partitions: number): number {
   return Math.min(partitions, Math.max(1, Math.ceil(offsetLag / batchSize)));
