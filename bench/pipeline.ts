@@ -42,7 +42,7 @@ export function collectProcessed(sandbox: Sandbox, intendedAt: (runId: string, s
     if (!run) runs.set(runId, (run = { records: new Map(), duplicates: 0, batchSizes: [] }));
     return run;
   };
-  const processorName = (sandbox.functions.sqsProcessor ?? sandbox.functions.kafkaTarget).name;
+  const processorName = sandbox.processor.name;
   const take = (line: LogLine) => {
     if (line.functionName !== processorName) return;
     const report = readBatchReport(line.json);

@@ -17,6 +17,7 @@ import { LoadGenerator, type TopicSpec } from '../modules/load-generator.ts';
 import { METRICS_NAMESPACE, resourceName } from '../modules/names.ts';
 import { InterfaceEndpoint, Network } from '../modules/network.ts';
 import { SqsBuffer } from '../modules/sqs-buffer.ts';
+import { processorEnvironment } from '../handlers/shared/settings.ts';
 import { pollerGroupProblems, validateLabSpec, type LabSpec } from './lab-spec.ts';
 import { regionFromEnv } from './region.ts';
 import { BASE_OUTPUTS, BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName, statePath } from './stack-contract.ts';
@@ -153,10 +154,7 @@ export class LabStack extends TerraformStack {
     const prefix = resourceName(lab.id);
 
     const environment = { LAB_ID: lab.id, METRICS_NAMESPACE };
-    const processorEnvironment = {
-      PROCESSING_MS_PER_RECORD: String(lab.processor.processingMsPerRecord),
-      PROCESSING_MODE: lab.processor.mode,
-    };
+    const processorSettings = { processingMsPerRecord: lab.processor.processingMsPerRecord, mode: lab.processor.mode };
 
     if (lab.sqsBuffer) {
       this.buffer = new SqsBuffer(this, 'sqs-buffer', {
@@ -167,7 +165,8 @@ export class LabStack extends TerraformStack {
         processor: lab.processor,
         cluster: base.cluster,
         environment,
-        processorEnvironment,
+        // The SQS ESM always reports partial batch failures (modules/sqs-buffer.ts).
+        processorEnvironment: processorEnvironment({ ...processorSettings, reportBatchItemFailures: true }),
       });
       this.kafkaConsumer = this.buffer.forwarder;
     } else {
@@ -183,10 +182,8 @@ export class LabStack extends TerraformStack {
         reservedConcurrency: lab.processor.reservedConcurrency,
         environment: {
           ...environment,
-          ...processorEnvironment,
+          ...processorEnvironment({ ...processorSettings, reportBatchItemFailures: lab.kafkaEsm.reportBatchItemFailures ?? false }),
           POWERTOOLS_SERVICE_NAME: 'booking-processor',
-          TOPIC: lab.topic.name,
-          REPORT_BATCH_ITEM_FAILURES: String(lab.kafkaEsm.reportBatchItemFailures ?? false),
         },
       });
     }

@@ -27,7 +27,7 @@ export interface SqsBufferProps {
   cluster: ClusterRef;
   /** Variables both functions get (LAB_ID, METRICS_NAMESPACE, ...). */
   environment: Record<string, string>;
-  /** The processor's own variables (PROCESSING_MS_PER_RECORD, PROCESSING_MODE, ...). */
+  /** The processor's own variables, from processorEnvironment (handlers/shared/settings.ts), REPORT_BATCH_ITEM_FAILURES true. */
   processorEnvironment: Record<string, string>;
 }
 
@@ -75,7 +75,6 @@ export class SqsBuffer extends Construct {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: 'sqs-forwarder',
         QUEUE_URL: this.queue.url,
-        TOPIC: props.topic,
         REPORT_BATCH_ITEM_FAILURES: String(props.kafkaEsm.reportBatchItemFailures ?? false),
       },
       // SendMessageBatch is authorized by sqs:SendMessage.
@@ -93,7 +92,6 @@ export class SqsBuffer extends Construct {
         ...props.environment,
         ...props.processorEnvironment,
         POWERTOOLS_SERVICE_NAME: 'sqs-processor',
-        REPORT_BATCH_ITEM_FAILURES: 'true',
       },
       statements: [
         {

@@ -25,6 +25,7 @@ import { LambdaRuntime, type InvokeResult, type LambdaFunction } from './lambda-
 import { SandboxError } from './process.ts';
 import { startSqsEsm, type SqsEsm, type SqsEsmSnapshot } from './sqs-esm/index.ts';
 import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../handlers/shared/telemetry.ts';
+import { processorEnvironment } from '../handlers/shared/settings.ts';
 
 export { SandboxError } from './process.ts';
 
@@ -82,6 +83,10 @@ export interface Sandbox {
   readonly sqsEsm: SqsEsm | undefined;
   /** The function the Kafka ESM invokes (processor, or forwarder in front of SQS), and the rest. */
   readonly functions: { kafkaTarget: LambdaFunction; sqsProcessor?: LambdaFunction; producer: LambdaFunction };
+  /** The function that processes bookings and writes the "batch processed" lines: the SQS processor in lab 3, else the Kafka ESM's target. */
+  readonly processor: LambdaFunction;
+  /** The Kafka ESM's committed offset of a partition of the lab's topic (the next offset it will read after a restart); 0 before any commit. */
+  committedOffset(partition: number): number;
   readonly timeScale: number;
   /** Milliseconds from the call until the pipeline was ready. */
   readonly startMs: number;
@@ -157,14 +162,11 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       cleanups.push(() => rm(bucketDir, { recursive: true, force: true }));
     }
 
-    const processorSettings = {
-      PROCESSING_MS_PER_RECORD: String(lab.processor.processingMsPerRecord),
-      PROCESSING_MODE: lab.processor.mode,
-    };
+    const processorSettings = { processingMsPerRecord: lab.processor.processingMsPerRecord, mode: lab.processor.mode };
     const processorLimits = { memoryMb: lab.processor.memoryMb, timeoutSeconds: lab.processor.timeoutSeconds, reservedConcurrency: lab.processor.reservedConcurrency };
     const kafkaTarget = lab.sqsBuffer
       ? fn('sqs-forwarder', { QUEUE_URL: queues.buffer!.url, SQS_ENDPOINT: elasticMq!.endpoint, SQS_MAX_MESSAGE_BYTES: '262144' })
-      : fn('booking-processor', { ...processorSettings, REPORT_BATCH_ITEM_FAILURES: String(lab.kafkaEsm.reportBatchItemFailures ?? false) }, processorLimits);
+      : fn('booking-processor', processorEnvironment({ ...processorSettings, reportBatchItemFailures: lab.kafkaEsm.reportBatchItemFailures ?? false }), processorLimits);
     const producerFn = fn('producer', kafkaEnv, { timeoutSeconds: 900 });
 
     let destinationProducer: Producer | undefined;
@@ -179,7 +181,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       destination = { kind: 'kafka', topic: onFailure.topic, producer: destinationProducer };
     }
 
-    const processor = lab.sqsBuffer && sqs ? fn('sqs-processor', { ...processorSettings, REPORT_BATCH_ITEM_FAILURES: 'true' }, processorLimits) : undefined;
+    const processor = lab.sqsBuffer && sqs ? fn('sqs-processor', processorEnvironment({ ...processorSettings, reportBatchItemFailures: true }), processorLimits) : undefined;
     const [kafkaStage, sqsStage] = capacityModel(lab).stages;
     await runtime.prepareColdStarts([
       { fn: kafkaTarget, environments: kafkaStage.concurrencyLimit },
@@ -219,6 +221,8 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       kafkaEsm,
       sqsEsm,
       functions: { kafkaTarget, sqsProcessor: processor, producer: producerFn },
+      processor: processor ?? kafkaTarget,
+      committedOffset: (partition) => kafkaEsm.engine.committedOffset(`${lab.topic.name}-${partition}`) ?? 0,
       timeScale,
       startMs: Date.now() - started,
       async produce(payload) {

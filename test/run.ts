@@ -11,7 +11,7 @@
 // Browser tests need a Chromium: CHROME_PATH, or chromium / google-chrome on PATH; with none, a
 // root shell with apt installs Debian's, anywhere else the run stops at once with the command.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { canInstallChromium, chromiumPlan, findChromium, INSTALL_COMMAND, installChromium, usesBrowser } from './browser/chromium.ts';
 
@@ -150,6 +150,11 @@ function ensureChromium(files: number): string | undefined {
 
 async function main(): Promise<void> {
   const targets = process.argv.slice(2);
+  const missing = targets.filter((t) => !existsSync(join(ROOT, t)));
+  if (missing.length > 0) {
+    console.error(`No such test file or folder: ${missing.join(', ')}. Give paths from the project root, e.g. npm test -- test/labs or npm test -- test/labs/lab-spec.test.ts.`);
+    process.exit(2);
+  }
   const files = (targets.length > 0 ? targets : ['test']).flatMap((t) => findTests(join(ROOT, t)));
   const isSerial = (file: string) => SERIAL_FOLDERS.some((folder) => relative(ROOT, file).startsWith(`${folder}/`));
   const jobs = Number(process.env.TEST_JOBS ?? 2);

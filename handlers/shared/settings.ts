@@ -44,6 +44,19 @@ export interface ChaosSettings {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * The writer of what readProcessorSettings reads: a processor's environment variables, used by
+ * the stacks (labs/stacks.ts, modules/sqs-buffer.ts) and the sandbox (sandbox/index.ts) alike.
+ * The chaos knobs are not here: only the fault suite sets them.
+ */
+export function processorEnvironment(settings: Omit<ProcessorSettings, 'chaos'>): Record<string, string> {
+  return {
+    PROCESSING_MS_PER_RECORD: String(settings.processingMsPerRecord),
+    PROCESSING_MODE: settings.mode,
+    REPORT_BATCH_ITEM_FAILURES: String(settings.reportBatchItemFailures),
+  };
+}
+
 export function readProcessorSettings(env: Env, defaults: { reportBatchItemFailures: boolean }): ProcessorSettings {
   return {
     processingMsPerRecord: readNumber(env, 'PROCESSING_MS_PER_RECORD', 0, 0, 900_000),

@@ -89,7 +89,7 @@ export class LocalTarget implements LabTarget {
         if (runId !== undefined && seq !== undefined) runOf(runId).filtered.add(seq);
       },
     });
-    const processorName = (sandbox.functions.sqsProcessor ?? sandbox.functions.kafkaTarget).name;
+    const processorName = sandbox.processor.name;
     let recent: number[] = [];
     sandbox.runtime.onLog((line) => {
       if (line.functionName !== processorName) return;
@@ -211,7 +211,7 @@ export class LocalTarget implements LabTarget {
  * when the queue holds at least that many messages, otherwise they stay lost.
  */
 async function waitingSeqs(sandbox: Sandbox, ledger: Ledger, handled: Set<number>): Promise<number[]> {
-  const committed = (partition: number) => sandbox.kafkaEsm.engine.committedOffset(`${sandbox.topic}-${partition}`) ?? 0;
+  const committed = (partition: number) => sandbox.committedOffset(partition);
   const inTopic: number[] = [];
   const inQueue: number[] = [];
   for (const e of ledger.entries) {

@@ -93,7 +93,7 @@ export class RunObserver {
 
   /** Listens to the processor of this sandbox (the SQS processor behind a buffer). */
   attach(sandbox: Sandbox): void {
-    const processor = (sandbox.functions.sqsProcessor ?? sandbox.functions.kafkaTarget).name;
+    const processor = sandbox.processor.name;
     sandbox.runtime.onLog((line) => {
       if (line.functionName !== processor) return;
       const report = readBatchReport(line.json);

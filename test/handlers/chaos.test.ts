@@ -8,7 +8,8 @@ import { handler as sqsProcessor } from '../../handlers/sqs-processor.ts';
 import { consumeBookings } from '../../handlers/shared/booking-batch.ts';
 import { chaosRandom, extraLatencyMs, INJECTED_FAILURE, INJECTED_HANG, maybeFailRecord, maybeHangPastTimeout } from '../../handlers/shared/chaos.ts';
 import { mixSeed, mulberry32 } from '../../handlers/shared/random.ts';
-import { readProcessorSettings, type ChaosSettings, type ProcessorSettings } from '../../handlers/shared/settings.ts';
+import { PROCESSING_MODES } from '../../handlers/shared/processing.ts';
+import { processorEnvironment, readProcessorSettings, type ChaosSettings, type ProcessorSettings } from '../../handlers/shared/settings.ts';
 import { telemetry } from '../../handlers/shared/telemetry.ts';
 import { withEnv } from './support/env.ts';
 import { bookingValue, kafkaEvent, kafkaRecord, sqsEventFromKafka } from './support/events.ts';
@@ -35,6 +36,17 @@ test('every chaos knob defaults to off; set values are read', () => {
   const set = readProcessorSettings({ CHAOS_FAILURE_RATE: '0.1', CHAOS_TIMEOUT_RATE: '1', CHAOS_LATENCY_MS: '40', CHAOS_LATENCY_UNTIL: '1795718000000' }, { reportBatchItemFailures: false });
   assert.equal(set.chaos, { failureRate: 0.1, timeoutRate: 1, latencyMs: 40, latencyUntil: 1795718000000 });
   assert.equal(readProcessorSettings({ CHAOS_FAILURE_RATE: ' ', CHAOS_TIMEOUT_RATE: '', CHAOS_LATENCY_MS: '' }, { reportBatchItemFailures: true }).chaos, OFF);
+});
+
+test('processorEnvironment writes what readProcessorSettings reads back, for every mode', () => {
+  for (const mode of PROCESSING_MODES) {
+    for (const reportBatchItemFailures of [true, false]) {
+      const written = { processingMsPerRecord: 12, mode, reportBatchItemFailures };
+      const { chaos, ...read } = readProcessorSettings(processorEnvironment(written), { reportBatchItemFailures: !reportBatchItemFailures });
+      assert.equal(read, written);
+      assert.equal(chaos, OFF, 'the writer never turns chaos on');
+    }
+  }
 });
 
 test('a bad chaos value is one clear error naming the variable and the range', () => {

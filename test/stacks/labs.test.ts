@@ -134,7 +134,6 @@ test('processors get the lab settings as environment variables', () => {
       PROCESSING_MS_PER_RECORD: String(spec.processor.processingMsPerRecord),
       PROCESSING_MODE: spec.processor.mode,
       POWERTOOLS_SERVICE_NAME: 'booking-processor',
-      TOPIC: spec.topic.name,
       REPORT_BATCH_ITEM_FAILURES: String(spec.kafkaEsm.reportBatchItemFailures ?? false),
     });
     assert.is(fn.memory_size, spec.processor.memoryMb);
