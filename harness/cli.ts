@@ -24,7 +24,8 @@ import { createProgressView } from './progress-view.ts';
 import type { LabRunResult, RunReport } from './run-result.ts';
 import { runLab } from './run-lab.ts';
 import { renderComparison, renderModels, renderTargets } from './text-report.ts';
-import { UsageError, type LabTarget } from './targets/target.ts';
+import { type LabTarget } from './targets/target.ts';
+import { UsageError } from './errors.ts';
 
 const USAGE = `Usage:
   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]

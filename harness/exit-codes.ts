@@ -5,9 +5,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabSpecError } from '../labs/lab-spec.ts';
 import { cacheRoot } from '../sandbox/jars.ts';
-import { SandboxError } from '../sandbox/process.ts';
+import { SandboxError } from '../sandbox/errors.ts';
 import { isTransientKafkaError } from '../sandbox/transient-kafka.ts';
-import { UsageError } from './targets/target.ts';
+import { UsageError } from './errors.ts';
 
 export const EXIT = {
   /** Every target passed. */

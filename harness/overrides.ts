@@ -4,7 +4,7 @@
 import { KAFKA_WINDOW_IS_ONE_WAY } from '../labs/aws-limits.ts';
 import { LabSpecError, validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
 import { EventPatternError, FilterCriteriaError, parseFilterCriteria } from '../sandbox/filter/index.ts';
-import { UsageError } from './targets/target.ts';
+import { UsageError } from './errors.ts';
 
 const TARGET_FIELDS = ['endToEndP50MaxMs', 'endToEndP99MaxMs', 'minThroughputPerSec', 'avgBatchSize', 'avgBatchSize.expected', 'avgBatchSize.tolerance'];
 const POLLERS = ['', '.minimum', '.maximum'];

@@ -11,7 +11,8 @@ import { checkTargets } from './check-targets.ts';
 import { applyOverrides, checkFilterSyntax, overrideCaveats, unsetsKafkaWindow, type Override } from './overrides.ts';
 import type { EventCounts, LabRunResult, TimelinePoint } from './run-result.ts';
 import { average, batchSizeDistribution, latencyHistogram, round, summarize, sustainedThroughput } from './stats.ts';
-import { UsageError, type LabTarget, type LiveSample } from './targets/target.ts';
+import { type LabTarget, type LiveSample } from './targets/target.ts';
+import { UsageError } from './errors.ts';
 
 /** Time between preparing the pipeline and the first intended send. */
 const LEAD_MS = 1_000;

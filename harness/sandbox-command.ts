@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findLab, labChoices } from '../labs/index.ts';
 import { readSandboxState, sandboxStatePath, type SandboxState } from '../sandbox/daemon-state.ts';
-import { UsageError } from './targets/target.ts';
+import { UsageError } from './errors.ts';
 
 const DAEMON = new URL('../sandbox/daemon.ts', import.meta.url).pathname;
 const START_TIMEOUT_MS = 120_000;

@@ -24,18 +24,8 @@ import { join, resolve } from 'node:path';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { classDataSharing, ensureJars, findJava } from './jars.ts';
 import { assertPortFree, freePort, LOOPBACK, reusablePort } from './free-port.ts';
-import {
-  markerArg,
-  newMarker,
-  readJson,
-  reapOrphans,
-  removeDir,
-  serverControls,
-  SandboxError,
-  sleep,
-  startProcess,
-  type ManagedProcess,
-} from './process.ts';
+import { markerArg, newMarker, readJson, reapOrphans, removeDir, serverControls, sleep, startProcess, type ManagedProcess } from './process.ts';
+import { SandboxError } from './errors.ts';
 
 export const SANDBOX_REGION = 'us-east-1';
 export const SANDBOX_ACCOUNT_ID = '000000000000';

@@ -1,6 +1,6 @@
 // Free loopback ports for the sandbox servers. The servers bind 127.0.0.1 only.
 import { createServer, type Server } from 'node:net';
-import { SandboxError } from './process.ts';
+import { SandboxError } from './errors.ts';
 
 export const LOOPBACK = '127.0.0.1';
 

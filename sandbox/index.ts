@@ -22,12 +22,12 @@ import { startKafkaEsm, type KafkaDestination, type KafkaEsm } from './kafka-esm
 import type { KafkaEsmSnapshot } from './kafka-esm/engine.ts';
 import type { PolledRecord } from './kafka-esm/polled-record.ts';
 import { LambdaRuntime, type InvokeResult, type LambdaFunction } from './lambda-runtime/index.ts';
-import { SandboxError } from './process.ts';
+import { SandboxError } from './errors.ts';
 import { startSqsEsm, type SqsEsm, type SqsEsmSnapshot } from './sqs-esm/index.ts';
 import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../handlers/shared/telemetry.ts';
 import { processorEnvironment } from '../handlers/shared/settings.ts';
 
-export { SandboxError } from './process.ts';
+export { SandboxError } from './errors.ts';
 
 /** One AWS scaling minute becomes three local seconds unless a caller says otherwise. */
 export const DEFAULT_TIME_SCALE = 20;

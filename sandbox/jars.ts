@@ -13,7 +13,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findExecutable, isPidAlive, markerArg, newMarker, removeDir, SandboxError, startProcess, tailFile } from './process.ts';
+import { findExecutable, isPidAlive, markerArg, newMarker, removeDir, startProcess, tailFile } from './process.ts';
+import { SandboxError } from './errors.ts';
 
 export type Component = 'kafka' | 'elasticmq';
 export const COMPONENTS: readonly Component[] = ['kafka', 'elasticmq'];

@@ -39,19 +39,8 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { classDataSharing, ensureJars, findJava } from './jars.ts';
 import { assertPortFree, freePorts, LOOPBACK, reusablePort } from './free-port.ts';
-import {
-  isMarkedProcess,
-  markerArg,
-  newMarker,
-  readJson,
-  reapOrphans,
-  removeDir,
-  serverControls,
-  SandboxError,
-  sleep,
-  startProcess,
-  type ManagedProcess,
-} from './process.ts';
+import { isMarkedProcess, markerArg, newMarker, readJson, reapOrphans, removeDir, serverControls, sleep, startProcess, type ManagedProcess } from './process.ts';
+import { SandboxError } from './errors.ts';
 
 export interface KafkaOptions {
   /**

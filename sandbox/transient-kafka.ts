@@ -4,7 +4,7 @@
 // (listOffsets right after createTopics can answer NOT_LEADER_OR_FOLLOWER), so the sandbox and
 // the harness retry such a call, bounded, and only then give up with one line (a SandboxError,
 // exit 3: an environment problem), never a stack trace.
-import { SandboxError } from './process.ts';
+import { SandboxError } from './errors.ts';
 
 /** Kafka protocol error types (kafkajs `error.type`) that mean "try again shortly". */
 export const TRANSIENT_KAFKA_ERROR_TYPES: ReadonlySet<string> = new Set([

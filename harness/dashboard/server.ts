@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { UsageError } from '../targets/target.ts';
+import { UsageError } from '../errors.ts';
 import { liveFeedDir, readLiveState } from './live-feed.ts';
 import { dashboardPage } from './page.ts';
 

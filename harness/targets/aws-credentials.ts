@@ -3,7 +3,7 @@
 // The SDK raises CredentialsProviderError when its default chain (environment, AWS_PROFILE and
 // ~/.aws, SSO, container and instance roles) finds nothing:
 // https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/setting-credentials-node.html
-import { UsageError } from './target.ts';
+import { UsageError } from '../errors.ts';
 
 export const CREDENTIALS_HELP =
   'set AWS_PROFILE (after `aws configure` or `aws sso login`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary keys), and AWS_REGION, then run again';

@@ -25,7 +25,7 @@ import type { AwsLabOutputs } from './aws-outputs.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
 import { mappingProblem } from '../../labs/esm-health.ts';
 import { withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
-import { UsageError } from './target.ts';
+import { UsageError } from '../errors.ts';
 
 export type EsmConfiguration = Omit<GetEventSourceMappingCommandOutput, '$metadata'>;
 

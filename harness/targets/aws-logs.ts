@@ -17,7 +17,7 @@ import { FilterLogEventsCommand, type CloudWatchLogsClient, type FilteredLogEven
 import { BATCH_PROCESSED_MESSAGE, readBatchReport, type BatchReport } from '../../handlers/shared/telemetry.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
 import { withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
-import { UsageError } from './target.ts';
+import { UsageError } from '../errors.ts';
 
 /** One "batch processed" line as read from CloudWatch. */
 export interface BatchLine extends BatchReport {

@@ -4,7 +4,7 @@
 import { OUTPUTS_FILE, readDeployedOutputs, type DeployedOutputs } from '../../labs/deploy.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { BASE_OUTPUTS, LAB_OUTPUTS } from '../../labs/stack-contract.ts';
-import { UsageError } from './target.ts';
+import { UsageError } from '../errors.ts';
 
 /** Everything of one deployed lab the AWS target talks to. */
 export interface AwsLabOutputs {

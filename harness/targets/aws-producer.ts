@@ -29,7 +29,8 @@ import type { DelaySummary } from '../../handlers/shared/publish.ts';
 import type { TrafficProfile } from '../../labs/lab-spec.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
 import { describeError, ThrottledError, withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
-import { UsageError, type PublishSummary, type RunPlan } from './target.ts';
+import { type PublishSummary, type RunPlan } from './target.ts';
+import { UsageError } from '../errors.ts';
 
 /** Events per second one producer invocation is asked to send, at most. */
 export const PER_SHARD_RATE = 500;

@@ -12,7 +12,7 @@
 import { BOOKING_STATUSES, type TrafficProfile } from '../../handlers/shared/traffic.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { predictFilteredOut } from './aws-accounting.ts';
-import { UsageError } from './target.ts';
+import { UsageError } from '../errors.ts';
 
 export interface ReadinessDeps {
   /** Publishes the one-event probe run `runId`. */

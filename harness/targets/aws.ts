@@ -34,7 +34,8 @@ import { PER_SHARD_RATE, publishWithProducer, shardCount } from './aws-producer.
 import { BucketPeek } from './aws-buckets.ts';
 import { parseDeadLetteredBooking, parseOnFailureRecord, QueuePeek, type DestinationRecord } from './aws-queues.ts';
 import { defaultSleep, describeError, withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
-import { UsageError, type LabTarget, type LiveSample, type Observations, type PreparedLab, type PublishSummary, type RunPlan } from './target.ts';
+import { type LabTarget, type LiveSample, type Observations, type PreparedLab, type PublishSummary, type RunPlan } from './target.ts';
+import { UsageError } from '../errors.ts';
 
 /** A producer invocation may run for the function's 900 s timeout: wait that long, and a minute more. */
 export const PRODUCER_REQUEST_TIMEOUT_MS = 16 * 60_000;

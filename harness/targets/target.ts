@@ -88,11 +88,3 @@ export interface LabTarget {
   prepare(lab: LabSpec): Promise<PreparedLab>;
   close(): Promise<void>;
 }
-
-/** Bad input or a missing prerequisite: the CLI prints the message alone and exits 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { LABS } from '../../labs/index.ts';
 import { credentialsUsageError, explainAwsErrors } from '../../harness/targets/aws-credentials.ts';
 import { AwsTarget } from '../../harness/targets/aws.ts';
-import { UsageError } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { withEnv } from '../handlers/support/env.ts';
 import { awsError, deployedOutputsFor } from './support/aws-fixtures.ts';
 

@@ -12,7 +12,7 @@ import {
   type EsmConfiguration,
 } from '../../harness/targets/aws-esm-check.ts';
 import { resolveLabOutputs } from '../../harness/targets/aws-outputs.ts';
-import { UsageError } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { awsError, deployedKafkaEsm, deployedOutputsFor, deployedSqsEsm, KAFKA_ESM_UUID, noSleep, SQS_ESM_UUID } from './support/aws-fixtures.ts';
 
 const [baseline, lowLatency, sqsBuffer, bestPractices] = LABS;

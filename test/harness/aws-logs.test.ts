@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { CloudWatchLogsClient, FilterLogEventsCommand, type FilterLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchLineReader, batchLinePattern, logGroupOf, parseBatchLine } from '../../harness/targets/aws-logs.ts';
-import { UsageError } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { awsError, batchLineMessage, noSleep } from './support/aws-fixtures.ts';
 
 const logs = mockClient(CloudWatchLogsClient);

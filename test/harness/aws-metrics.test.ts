@@ -15,7 +15,7 @@ import {
 } from '../../harness/targets/aws-metrics.ts';
 import { resolveLabOutputs } from '../../harness/targets/aws-outputs.ts';
 import { ThrottledError } from '../../harness/targets/aws-retry.ts';
-import { UsageError } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { awsError, deployedOutputsFor, KAFKA_ESM_UUID, noSleep } from './support/aws-fixtures.ts';
 
 const [baseline, lowLatency, sqsBuffer] = LABS;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LABS } from '../../labs/index.ts';
 import { loadDeployedOutputs, resolveLabOutputs } from '../../harness/targets/aws-outputs.ts';
-import { UsageError } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { deployedOutputsFor, KAFKA_ESM_UUID, REGION, SQS_ESM_UUID } from './support/aws-fixtures.ts';
 
 const [baseline, lowLatency, sqsBuffer, bestPractices] = LABS;

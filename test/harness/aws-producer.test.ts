@@ -15,7 +15,8 @@ import {
   summarizeShards,
 } from '../../harness/targets/aws-producer.ts';
 import { ThrottledError } from '../../harness/targets/aws-retry.ts';
-import { UsageError, type RunPlan } from '../../harness/targets/target.ts';
+import { type RunPlan } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { awsError, jsonBytes, noSleep } from './support/aws-fixtures.ts';
 
 const [baseline, lowLatency] = LABS;

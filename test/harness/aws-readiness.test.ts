@@ -15,7 +15,7 @@ import { LABS } from '../../labs/index.ts';
 import { AwsTarget } from '../../harness/targets/aws.ts';
 import { mappingProblem } from '../../labs/esm-health.ts';
 import { awaitFirstProcessed, probeProfile } from '../../harness/targets/aws-readiness.ts';
-import { UsageError } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { batchLineMessage, deployedKafkaEsm, deployedOutputsFor, deployedSqsEsm, jsonBytes, noSleep } from './support/aws-fixtures.ts';
 
 const [baseline, , sqsBuffer, bestPractices] = LABS;

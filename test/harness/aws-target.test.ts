@@ -14,7 +14,8 @@ import { bookingSchedule, type ScheduledEvent } from '../../handlers/shared/sche
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { AwsTarget } from '../../harness/targets/aws.ts';
-import { UsageError, type RunPlan } from '../../harness/targets/target.ts';
+import { type RunPlan } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import {
   awsError,
   batchLineMessage,

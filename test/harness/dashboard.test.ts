@@ -11,7 +11,7 @@ import { parseRunArgs } from '../../harness/cli.ts';
 import { LiveFeedWriter, readLiveState, STALE_AFTER_MS, type LiveRun } from '../../harness/dashboard/live-feed.ts';
 import { metricWindow } from '../../harness/dashboard/metric-window.ts';
 import { dashboardAt, startDashboard } from '../../harness/dashboard/server.ts';
-import { UsageError } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { makeRunReport } from './support/report-fixture.ts';
 
 const run = (runId = 'r1'): LiveRun => ({

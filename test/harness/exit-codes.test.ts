@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { EXIT, exitFor, writeErrorLog } from '../../harness/exit-codes.ts';
-import { UsageError } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { LabSpecError } from '../../labs/lab-spec.ts';
-import { SandboxError } from '../../sandbox/process.ts';
+import { SandboxError } from '../../sandbox/errors.ts';
 
 // kafkajs exports its errors from CommonJS by spreading, which ESM named imports cannot see.
 const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;

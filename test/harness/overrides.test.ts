@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { applyOverrides, overrideCaveats, parseOverride, SETTABLE_PATHS, unsetsKafkaWindow } from '../../harness/overrides.ts';
 import { runLab } from '../../harness/run-lab.ts';
 import type { LabTarget } from '../../harness/targets/target.ts';
-import { UsageError } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { LABS } from '../../labs/index.ts';
 
 const [lab1, lab2, lab3] = LABS;

@@ -14,7 +14,7 @@ import { handler as bookingProcessor } from '../../handlers/booking-processor.ts
 import { handler as sqsProcessor } from '../../handlers/sqs-processor.ts';
 import { makeBooking, parseBooking } from '../../handlers/shared/booking.ts';
 import { applyOverrides, parseOverride } from '../../harness/overrides.ts';
-import { UsageError } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { LABS } from '../../labs/index.ts';
 import { LabSpecError, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
 import { INVOKE_PAYLOAD_LIMIT_BYTES as MAX_PAYLOAD_BYTES } from '../../labs/aws-limits.ts';

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import { applyOverrides, checkFilterSyntax, parseOverride } from '../../harness/overrides.ts';
-import { UsageError } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import * as assert from 'uvu/assert';
 import { LABS } from '../../labs/index.ts';
 import { describeProblem, LabSpecError, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';

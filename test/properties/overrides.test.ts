@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyOverrides, parseOverride, SETTABLE_PATHS, type Override } from '../../harness/overrides.ts';
-import { UsageError } from '../../harness/targets/target.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { LABS } from '../../labs/index.ts';
 import { validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
 import { awsViolations } from './aws-limits.ts';

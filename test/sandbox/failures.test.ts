@@ -10,7 +10,8 @@ import { startKafka } from '../../sandbox/kafka-broker.ts';
 import { startElasticMq } from '../../sandbox/elasticmq.ts';
 import { ensureJars, findJava } from '../../sandbox/jars.ts';
 import { freePort } from '../../sandbox/free-port.ts';
-import { liveChildren, SandboxError } from '../../sandbox/process.ts';
+import { liveChildren } from '../../sandbox/process.ts';
+import { SandboxError } from '../../sandbox/errors.ts';
 import { rejection, sandboxChildPids } from './helpers.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'workshop-sandbox-failures-'));

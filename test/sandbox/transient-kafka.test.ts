@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import kafkajs from 'kafkajs';
-import { SandboxError } from '../../sandbox/process.ts';
+import { SandboxError } from '../../sandbox/errors.ts';
 import { isTransientKafkaError, retryTransientKafka } from '../../sandbox/transient-kafka.ts';
 
 const notLeader = () => new KafkaJSProtocolError({ message: 'This server is not the leader for that topic-partition', type: 'NOT_LEADER_FOR_PARTITION', code: 6, retriable: true } as never);
