@@ -87,6 +87,24 @@ export function effectiveSpec(lab: LabSpec, options: RunOptions): LabSpec {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Runs one lab on a target (the local sandbox or the deployed AWS stacks) as `npx workshop run`
+ * does: publishes the lab's traffic on its open-loop schedule, waits for the pipeline to drain,
+ * accounts for every event (processed, filtered, dead-lettered, lost) and checks the lab's targets
+ * for that place. Percentiles are computed in harness/stats.ts; the target checks in
+ * harness/check-targets.ts.
+ *
+ * @example
+ * import { LABS } from '../labs/index.ts';
+ * import { LocalTarget } from './targets/local.ts';
+ * const target = new LocalTarget();
+ * try {
+ *   const result = await runLab(LABS[1], target, { quick: true });
+ *   console.log(result.endToEndMs.p50, result.passed, result.lost);
+ * } finally {
+ *   await target.close();
+ * }
+ */
 export async function runLab(lab: LabSpec, target: LabTarget, options: RunOptions = {}): Promise<LabRunResult> {
   const spec = effectiveSpec(lab, options);
   if (target.place === 'aws' && unsetsKafkaWindow(lab, options.overrides ?? [])) {

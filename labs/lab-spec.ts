@@ -138,6 +138,22 @@ class Checker {
 
 const WORKSHOP_RULE = 'workshop limit (keeps a local run on one laptop)';
 
+/**
+ * Checks a lab against the limits AWS enforces on its event source mappings, functions and queues
+ * (labs/aws-limits.ts and the pages in RULES) and the workshop's own, before anything is built or
+ * started. Returns the spec unchanged, or throws one LabSpecError listing every problem: the
+ * field, its value, the allowed range and the rule behind it.
+ *
+ * @example
+ * import { LABS } from './index.ts';
+ * const lab = structuredClone(LABS[1]);
+ * lab.kafkaEsm.batchingWindowSeconds = 301;
+ * try {
+ *   validateLabSpec(lab);
+ * } catch (error) {
+ *   if (error instanceof LabSpecError) console.log(error.message); // "- kafkaEsm.batchingWindowSeconds = 301: allowed a whole number from 0 to 300. Rule: ..."
+ * }
+ */
 export function validateLabSpec(spec: LabSpec): LabSpec {
   const c = new Checker();
   if (spec === null || typeof spec !== 'object') {

@@ -227,8 +227,15 @@ export class LabStack extends TerraformStack {
 }
 
 /**
- * The whole app. Throws LabSpecError (with every problem of the first invalid lab) before any
- * construct is built.
+ * The whole app: the base stack and one stack per lab. Throws LabSpecError (with every problem of
+ * the first invalid lab) before any construct is built.
+ *
+ * @example
+ * import { Testing } from 'cdktn';
+ * import { LABS } from './index.ts';
+ * const { app, labs } = buildWorkshopApp({ labs: LABS, region: 'eu-west-1', outdir: 'cdktf.out' });
+ * const lab2 = JSON.parse(Testing.synth(labs[1])); // the resources of lab-02-low-latency
+ * app.synth(); // or write every stack, as `npm run synth` does
  */
 export function buildWorkshopApp(options: WorkshopAppOptions): WorkshopApp {
   for (const lab of options.labs) validateLabSpec(lab);

@@ -112,6 +112,23 @@ function needsSqs(lab: LabSpec): boolean {
   return lab.sqsBuffer !== undefined || lab.kafkaEsm.onFailure?.kind === 'sqs' || lab.kafkaEsm.onFailure?.kind === 'sns';
 }
 
+/**
+ * Runs a lab's whole pipeline on this machine: its topic on a real Kafka broker, the ESM (and the
+ * SQS buffer and its ESM in lab 3) as sandbox/MODEL.md describes, and the lab's handlers in the
+ * local Lambda runtime. Starts a broker (and ElasticMQ when the lab needs SQS) unless `options`
+ * passes running ones; `stop()` stops everything this call started. A spec AWS would refuse is
+ * refused first (LabSpecError); a machine problem is a SandboxError naming the fix.
+ *
+ * @example
+ * import { LABS } from '../labs/index.ts';
+ * const sandbox = await startSandbox(LABS[0]);
+ * try {
+ *   const run = await sandbox.produce({ runId: 'try-1', startAtMs: Date.now() + 500, profile: LABS[0].traffic });
+ *   console.log(run.published, sandbox.snapshot().kafkaEsm.offsetLag);
+ * } finally {
+ *   await sandbox.stop();
+ * }
+ */
 export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): Promise<Sandbox> {
   const started = Date.now();
   const timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
