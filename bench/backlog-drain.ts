@@ -9,10 +9,9 @@ import type { TrafficProfile } from '../handlers/shared/traffic.ts';
 import { toKafkaMessage } from '../handlers/producer.ts';
 import { round } from '../harness/stats.ts';
 import type { LabSpec } from '../labs/lab-spec.ts';
-import { startSandbox } from '../sandbox/index.ts';
 import { retryTransientKafka } from '../sandbox/transient-kafka.ts';
 import { startPlainConsumer } from './plain-consumer.ts';
-import { collectProcessed, waitUntil } from './pipeline.ts';
+import { collectProcessed, startTracked, waitUntil } from './pipeline.ts';
 import { Probe, type ProbeResult } from './probe.ts';
 import type { BenchContext } from './run-cases.ts';
 
@@ -116,10 +115,7 @@ export async function measureBacklogDrain(ctx: BenchContext, lab: LabSpec, runId
   const drainLab = structuredClone(lab);
   drainLab.kafkaEsm.startingPosition = 'TRIM_HORIZON';
   drainLab.kafkaEsm.provisionedPollers = { ...drainLab.kafkaEsm.provisionedPollers, minimum: pollers, maximum: pollers };
-  const starting = startSandbox(drainLab, { kafka: ctx.kafka, timeScale: ctx.timeScale });
-  starting.then((late) => (ctx.interrupted() ? late.stop() : undefined)).catch(() => undefined);
-  const sandbox = await Promise.race([starting, ctx.interruption]);
-  const stopSandbox = ctx.resources.track(`sandbox ${drainLab.id} (backlog)`, () => sandbox.stop());
+  const { sandbox, stop: stopSandbox } = await startTracked(drainLab, ctx);
   try {
     const probe = new Probe({ broker: ctx.kafka.pid });
     const collector = collectProcessed(sandbox, () => undefined);

@@ -2,7 +2,8 @@
 // its "batch processed" log lines, as harness/targets/local.ts does), and bounded waiting.
 import { LABS } from '../labs/index.ts';
 import { validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
-import type { Sandbox } from '../sandbox/index.ts';
+import { startSandbox, type Sandbox } from '../sandbox/index.ts';
+import type { BenchContext } from './run-cases.ts';
 import type { LogLine } from '../sandbox/lambda-runtime/function-logs.ts';
 import { readBatchReport } from '../handlers/shared/telemetry.ts';
 
@@ -64,6 +65,15 @@ export function collectProcessed(sandbox: Sandbox, intendedAt: (runId: string, s
   for (const line of sandbox.runtime.logs.find({ functionName: processorName })) take(line);
   const unsubscribe = sandbox.runtime.onLog(take);
   return { run: runOf, stop: unsubscribe };
+}
+
+/** Starts `lab`'s sandbox on the bench's broker, stopped by the returned stop() or on Ctrl-C. */
+export async function startTracked(lab: LabSpec, ctx: BenchContext): Promise<{ sandbox: Sandbox; stop: () => Promise<void> }> {
+  const starting = startSandbox(lab, { kafka: ctx.kafka, timeScale: ctx.timeScale });
+  // Interrupted while starting: stop it once it is up (the race below has already given up on it).
+  starting.then((late) => (ctx.interrupted() ? late.stop() : undefined)).catch(() => undefined);
+  const sandbox = await Promise.race([starting, ctx.interruption]);
+  return { sandbox, stop: ctx.resources.track(`sandbox ${lab.id}`, () => sandbox.stop()) };
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

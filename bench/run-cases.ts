@@ -6,16 +6,16 @@ import { expectedEventCount, intendedOffsetSec } from '../handlers/shared/schedu
 import type { TrafficProfile } from '../handlers/shared/traffic.ts';
 import type { ProducerPayload, ProducerResult as LambdaProducerResult } from '../handlers/producer.ts';
 import type { LatencySummary } from '../harness/run-result.ts';
-import { kafkaWindowMs } from '../labs/aws-limits.ts';
+import { batchingWindowMs } from '../labs/capacity-model.ts';
 import type { LabSpec } from '../labs/lab-spec.ts';
 import { LABS } from '../labs/index.ts';
 import { average, round, summarize, sustainedThroughput } from '../harness/stats.ts';
-import { sendDelaysOf, startSandbox, type LocalProducerResult, type Sandbox } from '../sandbox/index.ts';
+import { sendDelaysOf, type LocalProducerResult, type Sandbox } from '../sandbox/index.ts';
 import type { KafkaSandbox } from '../sandbox/kafka-broker.ts';
 import type { LatencyCase, ProducerCase, StartupCase, ThroughputCase } from './cases.ts';
 import { measureBacklogDrain } from './backlog-drain.ts';
 import { startPlainConsumer } from './plain-consumer.ts';
-import { benchLab, collectProcessed, median, waitUntil, withTimeout } from './pipeline.ts';
+import { benchLab, collectProcessed, median, startTracked, waitUntil, withTimeout } from './pipeline.ts';
 import { Probe, type ProbeResult } from './probe.ts';
 import type { BrokerStart, ConsumerMeasurement, InvocationStats, LatencyResult, ProducerResult, ProducerRun, StartupResult, ThroughputResult, ThroughputStep } from './results.ts';
 
@@ -84,21 +84,9 @@ function steadyProfile(lab: LabSpec, ratePerSec: number, durationSec: number): T
   return { shape: 'steady', ratePerSec, durationSec, eventBytes: t.eventBytes, statusMix: t.statusMix, poisonShare: 0, seed: t.seed };
 }
 
-function windowMs(lab: LabSpec): number {
-  return kafkaWindowMs(lab.kafkaEsm.batchingWindowSeconds);
-}
-
 function pollersText(lab: LabSpec): string {
   const p = lab.kafkaEsm.provisionedPollers;
   return p ? `provisioned ${p.minimum}-${p.maximum}` : 'on-demand';
-}
-
-async function startTracked(lab: LabSpec, ctx: BenchContext): Promise<{ sandbox: Sandbox; stop: () => Promise<void> }> {
-  const starting = startSandbox(lab, { kafka: ctx.kafka, timeScale: ctx.timeScale });
-  // Interrupted while starting: stop it once it is up (the race below has already given up on it).
-  starting.then((late) => (ctx.interrupted() ? late.stop() : undefined)).catch(() => undefined);
-  const sandbox = await Promise.race([starting, ctx.interruption]);
-  return { sandbox, stop: ctx.resources.track(`sandbox ${lab.id}`, () => sandbox.stop()) };
 }
 
 interface Produced {
@@ -261,7 +249,7 @@ export async function runLatency(c: LatencyCase, ctx: BenchContext): Promise<Lat
           topic: lab.topic.name,
           partitions,
           batchSize: lab.kafkaEsm.batchSize,
-          batchingWindowMs: windowMs(lab),
+          batchingWindowMs: batchingWindowMs(lab),
           pollers: pollersText(lab),
           processingMsPerRecord: lab.processor.processingMsPerRecord,
           plainConsumer: `kafkajs eachMessage in its own process, group bench-plain-${id}, partitionsConsumedConcurrently ${partitions}, same per-record work (await a ${lab.processor.processingMsPerRecord} ms timer)`,
@@ -469,7 +457,7 @@ export async function runThroughput(c: ThroughputCase, ctx: BenchContext): Promi
         topic: lab.topic.name,
         partitions: lab.topic.partitions,
         batchSize: lab.kafkaEsm.batchSize,
-        batchingWindowMs: windowMs(lab),
+        batchingWindowMs: batchingWindowMs(lab),
         pollers: pollersText(lab),
         processingMsPerRecord: lab.processor.processingMsPerRecord,
         eventBytes: lab.traffic.eventBytes,

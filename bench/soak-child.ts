@@ -11,8 +11,7 @@ import type { ProducerPayload, ProducerResult } from '../handlers/producer.ts';
 import type { TrafficProfile } from '../handlers/shared/traffic.ts';
 import { residentMemory } from './jvm-memory.ts';
 import { benchLab } from './pipeline.ts';
-import { readBatchReport } from '../handlers/shared/telemetry.ts';
-import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../handlers/shared/telemetry.ts';
+import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE, readBatchReport } from '../handlers/shared/telemetry.ts';
 
 export interface SoakChildConfig {
   topic: string;

@@ -21,9 +21,7 @@ import { esmMetricTotals } from '../esm-metric-totals.ts';
 import { bookingIdentity, drainQueue, seqsNamedBy } from '../dead-letters.ts';
 import { readLedger, type Ledger } from '../ledger.ts';
 import type { LabTarget, LiveSample, Observations, PreparedLab, ProcessedEvent, PublishSummary, RunPlan } from './target.ts';
-import { readBatchReport } from '../../handlers/shared/telemetry.ts';
-import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../../handlers/shared/telemetry.ts';
-
+import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE, readBatchReport } from '../../handlers/shared/telemetry.ts';
 
 export interface LocalTargetOptions {
   timeScale?: number;

@@ -106,8 +106,7 @@ export class ExecutionEnvironment {
     });
   }
 
-  /** Runs one invocation; never rejects. */
-  /** A payload given as bytes is transferred to the thread: the caller must not use it afterwards. */
+  /** Runs one invocation; never rejects. A payload given as bytes is transferred to the thread: the caller must not use it afterwards. */
   invoke(requestId: string, payloadJson: string | Uint8Array, timeoutMs: number): Promise<EnvironmentResult> {
     if (this.#state !== 'idle') throw new Error(`Execution environment ${this.logStreamName} is ${this.#state}, not idle.`);
     this.#state = 'busy';

@@ -1,7 +1,8 @@
 // Lambda's 6 MB limit on synchronous invocation payloads, applied to the request (refused before
 // anything runs) and to the response (the invocation fails with Function.ResponseSizeTooLarge,
 // checked inside the environment, see worker/environment-worker.mjs). The payload travels as JSON
-// text, as on Lambda, so the handler receives a fresh copy and sizes are UTF-8 bytes of that text.
+// text (or its UTF-8 bytes, JsonPayload), as on Lambda, so the handler receives a fresh copy and
+// sizes are UTF-8 bytes of that text.
 
 import { INVOKE_PAYLOAD_LIMIT_BYTES } from '../../labs/aws-limits.ts';
 
