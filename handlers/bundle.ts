@@ -40,9 +40,17 @@ export interface BundleOptions {
   outRoot?: string;
   /** Rebuild even when the inputs are unchanged. */
   force?: boolean;
+  /**
+   * The source to bundle in place of handlers/<name>.ts: a learner's exercise. Give it its own
+   * outRoot, so the workshop's own bundle is never replaced by a learner's.
+   */
+  entry?: string;
 }
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+
+/** Where bundles of a learner's handler sources go (BundleOptions.entry), apart from the workshop's own. */
+export const LEARNER_BUNDLES = join(REPO_ROOT, '.build', 'learner-handlers');
 
 // Kafka and other CommonJS dependencies call require() for Node built-ins; an ESM bundle has no
 // require of its own, so give it one.
@@ -69,7 +77,7 @@ function pathsFor(name: HandlerName, options: BundleOptions): Paths {
   }
   const outRoot = resolve(options.outRoot ?? join(REPO_ROOT, '.build', 'handlers'));
   const dir = join(outRoot, name);
-  return { entry: join(REPO_ROOT, 'handlers', `${name}.ts`), dir, file: join(dir, 'index.mjs'), record: join(outRoot, `${name}.inputs.json`) };
+  return { entry: options.entry ? resolve(options.entry) : join(REPO_ROOT, 'handlers', `${name}.ts`), dir, file: join(dir, 'index.mjs'), record: join(outRoot, `${name}.inputs.json`) };
 }
 
 function esbuildOptions(paths: Paths): BuildOptions & { metafile: true } {

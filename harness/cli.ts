@@ -6,6 +6,7 @@
 //   workshop models              every lab's capacity model
 //   workshop paths               every path --set accepts
 //   workshop sandbox up|down|status [--lab N]
+//   workshop exercise|solution <lab>, check <lab> [--hint], progress   (harness/exercise/)
 //
 // Exit codes (harness/exit-codes.ts): 0 every target passed; 1 a target failed; 2 bad input or a
 // missing deployment; 3 an environment problem (Java, ports, the broker, ElasticMQ); 4 anything
@@ -26,6 +27,7 @@ import { runLab } from './run-lab.ts';
 import { renderComparison, renderModels, renderTargets } from './text-report.ts';
 import { type LabTarget } from './targets/target.ts';
 import { UsageError } from './errors.ts';
+import { checkCommand, EXERCISE_USAGE, exerciseCommand, progressCommand, solutionCommand } from './exercise/commands.ts';
 
 const USAGE = `Usage:
   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
@@ -34,6 +36,9 @@ const USAGE = `Usage:
   workshop models
   workshop paths
   workshop sandbox up|down|status [--lab N]
+
+Builders session (build each lab yourself):
+${EXERCISE_USAGE}
 
 Labs: ${labChoices()}.`;
 
@@ -50,6 +55,14 @@ export async function main(argv: string[]): Promise<number> {
     case 'paths':
       console.log(SETTABLE_PATHS.join('\n'));
       return 0;
+    case 'exercise':
+      return exerciseCommand(rest);
+    case 'solution':
+      return solutionCommand(rest);
+    case 'check':
+      return checkCommand(rest);
+    case 'progress':
+      return progressCommand(rest);
     case 'sandbox': {
       const { sandboxCommand } = await import('./sandbox-command.ts');
       return sandboxCommand(rest);

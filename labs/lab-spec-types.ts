@@ -128,3 +128,12 @@ export interface LabSpec {
   traffic: TrafficSpec;
   targets: Record<Place, TargetSpec>;
 }
+
+/**
+ * What a lab asks for and measures: its load, the work a booking takes and its targets. A
+ * learner's exercise keeps it as it is and builds the rest (the mappings, the processor's mode,
+ * the buffer); `workshop check` refuses a spec that changed it.
+ */
+export type LabProblem = Pick<LabSpec, 'id' | 'number' | 'title' | 'teaches' | 'topic' | 'traffic' | 'targets'> & {
+  processor: Pick<ProcessorSpec, 'processingMsPerRecord'>;
+};

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { bundleHandler, type HandlerName } from '../handlers/bundle.ts';
+import { bundleHandler, LEARNER_BUNDLES, type HandlerName } from '../handlers/bundle.ts';
 import type { ProducerPayload, ProducerResult } from '../handlers/producer.ts';
 import { snsSubscriptionQueueName, type LabSpec } from '../labs/lab-spec.ts';
 import type { Clock } from './clock.ts';
@@ -53,6 +53,8 @@ export interface SandboxOptions {
    * samples (RuntimeOptions.retentionMs). Default: the runtime's 15 minutes.
    */
   retentionMs?: number;
+  /** A handler's source in place of handlers/<name>.ts: a learner's exercise (`workshop check`). */
+  handlerSources?: Partial<Record<HandlerName, string>>;
 }
 
 export interface SandboxQueues {
@@ -137,7 +139,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
     for (const step of cleanups.reverse()) await step().catch(() => undefined);
   };
   try {
-    const bundles = bundleAll(['producer', 'topic-admin', ...(lab.sqsBuffer ? (['sqs-forwarder', 'sqs-processor'] as const) : (['booking-processor'] as const))]);
+    const bundles = bundleAll(['producer', 'topic-admin', ...(lab.sqsBuffer ? (['sqs-forwarder', 'sqs-processor'] as const) : (['booking-processor'] as const))], options.handlerSources);
     const [kafka, elasticMq] = await Promise.all([
       options.kafka ?? startKafka({ dataDir: options.kafkaDataDir }),
       needsSqs(lab) ? (options.elasticMq ?? startElasticMq()) : undefined,
@@ -268,8 +270,8 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
   }
 }
 
-async function bundleAll(names: readonly HandlerName[]): Promise<Map<HandlerName, string>> {
-  const results = await Promise.all(names.map((name) => bundleHandler(name)));
+async function bundleAll(names: readonly HandlerName[], sources: Partial<Record<HandlerName, string>> = {}): Promise<Map<HandlerName, string>> {
+  const results = await Promise.all(names.map((name) => bundleHandler(name, sources[name] ? { entry: sources[name], outRoot: LEARNER_BUNDLES } : {})));
   return new Map(results.map((r) => [r.name, r.file]));
 }
 

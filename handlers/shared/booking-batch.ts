@@ -4,7 +4,7 @@
 
 import { parseBooking, type Booking } from './booking.ts';
 import { chaosRandom, extraLatencyMs, maybeFailRecord, type Random } from './chaos.ts';
-import { processRecords, simulatedWork } from './processing.ts';
+import { processRecords, simulatedWork, type ProcessingMode, type Schedule } from './processing.ts';
 import type { ProcessorSettings } from './settings.ts';
 import { reportBatch, type FailedEntry, type ProcessedEntry, type Telemetry } from './telemetry.ts';
 
@@ -27,6 +27,8 @@ export interface BookingBatchOptions<Ref> {
   now?: () => number;
   /** Draws for the chaos knobs (settings.chaos); default Math.random. */
   random?: Random;
+  /** A processor's own schedule for a mode (lab 4's exercise writes parallel-by-key); default SCHEDULES. */
+  schedules?: Partial<Record<ProcessingMode, Schedule>>;
 }
 
 export async function consumeBookings<Ref>(
@@ -53,6 +55,7 @@ export async function consumeBookings<Ref>(
   const outcomes = await processRecords(valid, {
     processingMsPerRecord,
     mode: options.settings.mode,
+    schedule: options.schedules?.[options.settings.mode],
     now,
     // CHAOS_LATENCY_MS slows each record's work; with CHAOS_FAILURE_RATE a record attempt fails
     // after its work, like a failed downstream write.

@@ -15,7 +15,37 @@ export interface ProcessingOptions {
   work?: (record: KeyedRecord) => Promise<void>;
   /** Wall clock for completion times; injectable for tests. */
   now?: () => number;
+  /** How the records are scheduled; default: the mode's own schedule (SCHEDULES). */
+  schedule?: Schedule;
 }
+
+/**
+ * Runs `runOne(i)` for every record index of a batch, in some order and overlap. It must only
+ * resolve once every `runOne` it started has resolved. `keys[i]` is record i's key.
+ */
+export type Schedule = (keys: readonly string[], runOne: (index: number) => Promise<void>) => Promise<void>;
+
+/** One record after another, in arrival order. */
+export const inArrivalOrder: Schedule = async (keys, runOne) => {
+  for (let i = 0; i < keys.length; i++) await runOne(i);
+};
+
+/** One chain per key, chains concurrent: a key's records stay in arrival order. */
+export const inParallelByKey: Schedule = async (keys, runOne) => {
+  const chains = new Map<string, number[]>();
+  keys.forEach((key, i) => {
+    const chain = chains.get(key);
+    if (chain) chain.push(i);
+    else chains.set(key, [i]);
+  });
+  await Promise.all(
+    [...chains.values()].map(async (chain) => {
+      for (const i of chain) await runOne(i);
+    }),
+  );
+};
+
+export const SCHEDULES: Record<ProcessingMode, Schedule> = { sequential: inArrivalOrder, 'parallel-by-key': inParallelByKey };
 
 export interface KeyedRecord {
   /** Records with the same key are processed in arrival order (the booking id). */
@@ -57,21 +87,11 @@ export async function processRecords<R extends KeyedRecord>(
     }
   };
 
-  if (options.mode === 'sequential') {
-    for (let i = 0; i < records.length; i++) await runOne(i);
-  } else {
-    const chains = new Map<string, number[]>();
-    records.forEach((record, i) => {
-      const chain = chains.get(record.key);
-      if (chain) chain.push(i);
-      else chains.set(record.key, [i]);
-    });
-    await Promise.all(
-      [...chains.values()].map(async (chain) => {
-        for (const i of chain) await runOne(i);
-      }),
-    );
-  }
+  const schedule = options.schedule ?? SCHEDULES[options.mode];
+  await schedule(
+    records.map((r) => r.key),
+    runOne,
+  );
   return outcomes;
 }
 

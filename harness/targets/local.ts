@@ -8,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { ESM_METRIC_DIMENSION } from '../../labs/esm-metrics.ts';
 import { parseEsmLogRecord, summarizeEsmLog, type EsmLogRecord } from '../../labs/esm-system-log.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { DEFAULT_TIME_SCALE, startSandbox, type Sandbox } from '../../sandbox/index.ts';
+import { DEFAULT_TIME_SCALE, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.ts';
 import { messagesHeld, startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
 import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
 import { recordValuesOf, type KafkaDestinationMessage, type OnFailureRecord, type S3OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
@@ -27,6 +27,8 @@ export interface LocalTargetOptions {
   timeScale?: number;
   /** A broker already running (the bench's): used as it is, and left running by close(). */
   kafka?: KafkaSandbox;
+  /** A learner's handler sources in place of the workshop's (`workshop check`). */
+  handlerSources?: SandboxOptions['handlerSources'];
 }
 
 interface RunRecord {
@@ -61,9 +63,11 @@ export class LocalTarget implements LabTarget {
   private readonly timeScale: number;
 
   private readonly ownsKafka: boolean;
+  private readonly handlerSources: LocalTargetOptions['handlerSources'];
 
   constructor(options: LocalTargetOptions = {}) {
     this.timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
+    this.handlerSources = options.handlerSources;
     this.kafka = options.kafka;
     this.ownsKafka = options.kafka === undefined;
   }
@@ -82,6 +86,7 @@ export class LocalTarget implements LabTarget {
       kafka: this.kafka,
       elasticMq: this.elasticMq,
       timeScale: this.timeScale,
+      handlerSources: this.handlerSources,
       onFiltered: (record) => {
         const { runId, seq } = bookingIdentity(record.value);
         if (runId !== undefined && seq !== undefined) runOf(runId).filtered.add(seq);

@@ -1,14 +1,10 @@
-import { BOOKING_MIX, BOOKINGS_TOPIC, ESM_METRICS_ON, RUN_WINDOW } from '../pipeline-defaults.ts';
+import { ESM_METRICS_ON } from '../pipeline-defaults.ts';
 import type { LabSpec } from '../lab-spec.ts';
+import { problem } from './problem.ts';
 
-// At 100 ms a booking, 12 partitions give at most 120 bookings/s however the ESM is tuned.
 // The forwarder moves records to SQS, whose ESM scales past the partition count.
 export const lab: LabSpec = {
-  id: '03-sqs-buffer',
-  number: 3,
-  title: 'SQS buffer: throughput beyond the partition limit',
-  teaches: 'A Kafka ESM never runs more invocations than partitions; SQS lets a slow processor scale out.',
-  topic: BOOKINGS_TOPIC,
+  ...problem,
   kafkaEsm: {
     batchSize: 100,
     batchingWindowSeconds: 0,
@@ -16,31 +12,12 @@ export const lab: LabSpec = {
     filters: [],
     metrics: ESM_METRICS_ON,
   },
-  processor: { processingMsPerRecord: 100, mode: 'sequential', memoryMb: 512, timeoutSeconds: 30 },
+  processor: { ...problem.processor, mode: 'sequential', memoryMb: 512, timeoutSeconds: 30 },
   sqsBuffer: {
     batchSize: 10,
     batchingWindowSeconds: 0,
     maximumConcurrency: 40,
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
-  },
-  traffic: {
-    shape: 'steady',
-    ratePerSec: 200,
-    ...RUN_WINDOW,
-    // SQS starts at 5 concurrent batches and adds up to 300 a minute, and the forwarder's
-    // on-demand pollers grow every minute; then the backlog of those minutes drains. Measured
-    // locally: about 15 s to steady state (five compressed minutes), so the warm-up covers them
-    // and the run is longer, to keep 25 s measured.
-    durationSec: 40,
-    warmUpSec: 15,
-    eventBytes: 512,
-    statusMix: BOOKING_MIX,
-    poisonShare: 0,
-    seed: 3,
-  },
-  targets: {
-    local: { endToEndP50MaxMs: 3000, endToEndP99MaxMs: 8000, minThroughputPerSec: 190, maxLost: 0 },
-    aws: { endToEndP50MaxMs: 1500, endToEndP99MaxMs: 5000, minThroughputPerSec: 190, maxLost: 0 },
   },
 };

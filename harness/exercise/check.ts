@@ -1,0 +1,81 @@
+// `workshop check <lab>`: what the learner built, checked the way the lab is. First the files
+// (the spec compiles, AWS would take it, the problem is the lab's; lab 4's handler does what the
+// probes ask), which fails in seconds; only then the lab's traffic and targets, run with the
+// learner's spec and handler in the local sandbox, and the lab's own goals. Every failure names
+// what to look at (checkpoints.ts); the record goes to progress.json.
+import type { LabSpec } from '../../labs/lab-spec.ts';
+import type { HandlerName } from '../../handlers/bundle.ts';
+import { runLab, type Progress as RunProgress } from '../run-lab.ts';
+import type { LabRunResult } from '../run-result.ts';
+import { UsageError } from '../errors.ts';
+import { checkpointOf } from './checkpoints.ts';
+import type { Finding } from './finding.ts';
+import { probeBookingProcessor } from './handler-probes.ts';
+import { loadLearnerSpec } from './learner-spec.ts';
+import { recordCheck, type CheckRecord } from './progress.ts';
+import { exercisesDir, fingerprint, labFolder, learnerFiles, shown } from './workspace.ts';
+
+export interface CheckOptions {
+  quick?: boolean;
+  timeScale?: number;
+  dir?: string;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export interface CheckOutcome {
+  passed: boolean;
+  findings: Finding[];
+  record: CheckRecord;
+}
+
+/** The learner's files, or the one-line reason there are none to check. */
+export function filesToCheck(solution: LabSpec, dir = exercisesDir()) {
+  const { files, missing } = learnerFiles(solution, dir);
+  if (missing.length === files.length) {
+    throw new UsageError(`Lab ${solution.number} has no exercise in ${shown(labFolder(solution, dir))} yet: start it with \`npx workshop exercise ${solution.number}\` (\`npx workshop run ${solution.number}\` runs the solution).`);
+  }
+  if (missing.length > 0) {
+    throw new UsageError(`${missing.map(shown).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing: \`npx workshop exercise ${solution.number}\` writes ${missing.length === 1 ? 'it' : 'them'} again (your other files are backed up first).`);
+  }
+  return files;
+}
+
+export async function checkExercise(solution: LabSpec, options: CheckOptions = {}): Promise<CheckOutcome> {
+  const dir = options.dir ?? exercisesDir();
+  const files = filesToCheck(solution, dir);
+  const print = fingerprint(files.map((f) => f.path));
+  const findings: Finding[] = [];
+
+  const specFile = files.find((f) => f.role === 'spec')!;
+  const loaded = await loadLearnerSpec(specFile.path, solution);
+  findings.push(...loaded.findings);
+  const handlers = files.filter((f) => f.role !== 'spec');
+  for (const handler of handlers) {
+    if (handler.role === 'booking-processor') findings.push(...(await probeBookingProcessor(handler.path)));
+  }
+
+  if (loaded.lab && findings.every((f) => f.pass)) {
+    const { LocalTarget } = await import('../targets/local.ts');
+    const handlerSources = Object.fromEntries(handlers.map((h) => [h.role as HandlerName, h.path]));
+    const target = new LocalTarget({ timeScale: options.timeScale, handlerSources });
+    let result: LabRunResult;
+    try {
+      result = await runLab(loaded.lab, target, { quick: options.quick, onProgress: options.onProgress });
+    } finally {
+      await target.close();
+    }
+    findings.push(...runFindings(result));
+  }
+
+  const passed = findings.every((f) => f.pass);
+  const record: CheckRecord = { at: new Date().toISOString(), passed, fingerprint: print, findings };
+  recordCheck(solution.id, record, dir);
+  return { passed, findings, record };
+}
+
+/** The run's targets and the lab's goals, as findings. */
+export function runFindings(result: LabRunResult): Finding[] {
+  const targets = result.targets.map((t): Finding => ({ name: t.name, pass: t.pass, measured: `${t.actual} (target ${t.expected})`, ...(t.pass ? {} : { detail: t.reason }) }));
+  const goals = checkpointOf(result.config.id).goals.map((g): Finding => ({ name: g.name, pass: g.met(result), measured: g.measured(result) }));
+  return [...targets, ...goals];
+}

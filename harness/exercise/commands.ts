@@ -1,0 +1,186 @@
+// The builders-session commands: `workshop exercise|solution|check|progress`. Each prints what
+// it did and the next command to type.
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { findLab, labChoices, LABS } from '../../labs/index.ts';
+import type { LabSpec } from '../../labs/lab-spec.ts';
+import { UsageError } from '../errors.ts';
+import { createProgressView } from '../progress-view.ts';
+import { checkExercise, filesToCheck } from './check.ts';
+import { checkpointOf } from './checkpoints.ts';
+import type { Finding } from './finding.ts';
+import { progressFile, readProgress, type CheckRecord } from './progress.ts';
+import { exercisesDir, fingerprint, labFolder, shown, todosIn, writeExercise, type WrittenFile } from './workspace.ts';
+
+export const EXERCISE_USAGE = `  workshop exercise <lab>            write the lab's starting files into exercises/<lab>/
+  workshop check <lab> [--hint] [--quick] [--time-scale N]
+                                     check what you built: files first, then the lab's traffic
+  workshop solution <lab>            write the solution (your files are backed up first)
+  workshop progress                  which labs you have done`;
+
+function oneLab(command: string, positionals: string[]): LabSpec {
+  if (positionals.length !== 1) throw new UsageError(`workshop ${command} takes one lab: ${labChoices()}.`);
+  const lab = findLab(positionals[0]);
+  if (!lab) throw new UsageError(`Unknown lab "${positionals[0]}": use ${labChoices()}.`);
+  return lab;
+}
+
+function parsed<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. Usage:\n${EXERCISE_USAGE}`);
+  }
+}
+
+const labOnly = (args: string[]) => parsed(() => parseArgs({ args, options: {}, allowPositionals: true }));
+
+function describeWritten(written: WrittenFile[]): string[] {
+  return written.map((w) => {
+    const name = shown(w.path);
+    if (w.unchanged) return `  ${name} (already so)`;
+    return `  ${name}${w.backup ? `  (what it held before is saved in ${shown(w.backup)})` : ''}`;
+  });
+}
+
+export function exerciseCommand(args: string[]): number {
+  const { positionals } = labOnly(args);
+  const lab = oneLab('exercise', positionals);
+  const written = writeExercise(lab, 'start');
+  const todos = todosIn(written.map((w) => w.path));
+  console.log(
+    [
+      `Lab ${lab.number} exercise — ${lab.title}`,
+      `Your files, in their starting state:`,
+      ...describeWritten(written),
+      '',
+      'What to build (the TODO markers):',
+      ...todos.map((t) => `  ${shown(t.path)}:${t.line}  ${t.text}`),
+      '',
+      `When you have made the change: npx workshop check ${lab.number}`,
+    ].join('\n'),
+  );
+  return 0;
+}
+
+export function solutionCommand(args: string[]): number {
+  const { positionals } = labOnly(args);
+  const lab = oneLab('solution', positionals);
+  const written = writeExercise(lab, 'solution');
+  console.log(
+    [
+      `Lab ${lab.number} solution, written into your exercise folder:`,
+      ...describeWritten(written),
+      '',
+      `Read it against yours, then check it: npx workshop check ${lab.number}`,
+    ].join('\n'),
+  );
+  return 0;
+}
+
+export async function checkCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parsed(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      options: { hint: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, 'time-scale': { type: 'string' } },
+    }),
+  );
+  const lab = oneLab('check', positionals);
+  const timeScale = values['time-scale'] === undefined ? undefined : Number(values['time-scale']);
+  if (timeScale !== undefined && (!Number.isFinite(timeScale) || timeScale < 1 || timeScale > 600)) {
+    throw new UsageError(`--time-scale ${values['time-scale']} is not valid: use a number from 1 to 600.`);
+  }
+  const hint = Boolean(values.hint);
+
+  if (hint) {
+    const last = readProgress().labs[lab.id]?.last;
+    const files = filesToCheck(lab);
+    if (last && last.fingerprint === fingerprint(files.map((f) => f.path))) {
+      console.log(`Your files have not changed since your check at ${when(last.at)}; its findings, with hints:`);
+      console.log(renderCheck(lab, last, true));
+      return last.passed ? 0 : 1;
+    }
+  }
+
+  console.log(`Checking lab ${lab.number} — your files in ${shown(labFolder(lab))}`);
+  const view = createProgressView();
+  let record: CheckRecord;
+  try {
+    ({ record } = await checkExercise(lab, { quick: Boolean(values.quick), timeScale, onProgress: view.update }));
+  } finally {
+    view.stop();
+  }
+  console.log(renderCheck(lab, record, hint));
+  return record.passed ? 0 : 1;
+}
+
+function when(iso: string): string {
+  return iso.slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+/** The checkpoint as the learner reads it: each finding, what to look at, and what to type next. */
+export function renderCheck(lab: LabSpec, record: CheckRecord, withHints: boolean): string {
+  const hints = checkpointOf(lab.id).hints;
+  const failed = record.findings.filter((f) => !f.pass);
+  const lines = [
+    '',
+    record.passed ? `Lab ${lab.number} checkpoint — DONE` : `Lab ${lab.number} checkpoint — not yet: ${failed.length} of ${record.findings.length} checks failed`,
+    ...record.findings.map((f) => findingLines(f, hints[f.name], withHints)).flat(),
+    '',
+  ];
+  if (record.passed) {
+    const next = LABS.find((l) => l.number === lab.number + 1);
+    lines.push(next ? `Next: npx workshop exercise ${next.number}  (${next.title})` : 'That was the last lab. `npx workshop progress` shows them all.');
+  } else {
+    lines.push(
+      withHints
+        ? `Change your files, then: npx workshop check ${lab.number}   (stuck? npx workshop solution ${lab.number} writes the solution; yours is backed up)`
+        : `Change your files, then: npx workshop check ${lab.number}   (more help: npx workshop check ${lab.number} --hint)`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function findingLines(finding: Finding, hint: { look: string; more: string } | undefined, withHints: boolean): string[] {
+  const head = `  ${finding.pass ? 'ok  ' : 'FAIL'}  ${finding.name}${finding.measured ? `: ${finding.measured}` : ''}`;
+  if (finding.pass) return [head];
+  const lines = [head];
+  if (hint) lines.push(`        ${hint.look}`);
+  else if (finding.detail) lines.push(...finding.detail.split('\n').map((l) => `        ${l}`));
+  if (withHints && hint) lines.push(`        Hint: ${hint.more}`);
+  return lines;
+}
+
+export function progressCommand(args: string[]): number {
+  const { positionals } = labOnly(args);
+  if (positionals.length > 0) throw new UsageError(`workshop progress takes no lab: it shows them all.`);
+  const dir = exercisesDir();
+  const progress = readProgress(dir);
+  const rows = LABS.map((lab) => {
+    const record = progress.labs[lab.id];
+    const started = existsSync(labFolder(lab, dir));
+    const status = record?.doneAt ? 'done' : started ? 'in progress' : 'not started';
+    const last = record
+      ? `${when(record.last.at)}: ${record.last.passed ? 'passed' : `failed ${record.last.findings.filter((f) => !f.pass).map((f) => f.name).join(', ')}`}`
+      : '';
+    return { lab, status, checks: record?.checks ?? 0, last };
+  });
+  const name = (lab: LabSpec) => `${lab.number} ${lab.title.split(':')[0]}`;
+  const width = Math.max(...rows.map((r) => name(r.lab).length));
+  const next = rows.find((r) => r.status !== 'done');
+  console.log(
+    [
+      `Your progress (${shown(progressFile(dir))}):`,
+      `  ${'Lab'.padEnd(width)}  ${'Status'.padEnd(11)}  Checks  Last check`,
+      ...rows.map((r) => `  ${name(r.lab).padEnd(width)}  ${r.status.padEnd(11)}  ${String(r.checks).padStart(6)}  ${r.last}`),
+      '',
+      next
+        ? next.status === 'not started'
+          ? `Next: npx workshop exercise ${next.lab.number}`
+          : `Next: npx workshop check ${next.lab.number}`
+        : `All ${LABS.length} labs done.`,
+    ].join('\n'),
+  );
+  return 0;
+}

@@ -1,0 +1,94 @@
+// The learner's spec.ts, loaded as the workshop would run it: compiled with esbuild (a syntax
+// error comes back as file:line:column, not a stack), checked against AWS's limits, and checked
+// to keep the lab's problem (traffic, work, targets): a check measures the lab, not a new one.
+import { build, type Message } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from '../../labs/stack-contract.ts';
+import { LabSpecError, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
+import type { Finding } from './finding.ts';
+import { shown } from './workspace.ts';
+
+export type LoadedSpec = { lab: LabSpec; findings: Finding[] } | { lab?: undefined; findings: Finding[] };
+
+export async function loadLearnerSpec(path: string, solution: LabSpec): Promise<LoadedSpec> {
+  const compiled = await compile(path);
+  if ('error' in compiled) return { findings: [{ name: 'spec.ts compiles', pass: false, detail: compiled.error }] };
+  let exported: unknown;
+  try {
+    exported = ((await import(pathToFileURL(compiled.file).href)) as { lab?: unknown }).lab;
+  } catch (error) {
+    return { findings: [{ name: 'spec.ts compiles', pass: false, detail: `${shown(path)} failed while loading: ${(error as Error).message}` }] };
+  }
+  if (exported === undefined) {
+    return { findings: [{ name: 'spec.ts compiles', pass: false, detail: `${shown(path)} has no \`export const lab: LabSpec = { … }\`: keep the export the exercise started with.` }] };
+  }
+  const findings: Finding[] = [{ name: 'spec.ts compiles', pass: true }];
+  const lab = exported as LabSpec;
+  try {
+    validateLabSpec(lab);
+    findings.push({ name: "within AWS's limits", pass: true });
+  } catch (error) {
+    if (!(error instanceof LabSpecError)) throw error;
+    return { findings: [...findings, { name: "within AWS's limits", pass: false, detail: error.message }] };
+  }
+  const changed = problemChanges(lab, solution);
+  findings.push(
+    changed.length === 0
+      ? { name: "the lab's problem is unchanged", pass: true }
+      : {
+          name: "the lab's problem is unchanged",
+          pass: false,
+          detail: `${changed.join('; ')}. The traffic, the work a booking takes and the targets are the lab's problem, not knobs: put back \`...problem\` and \`...problem.processor\` as the exercise had them.`,
+        },
+  );
+  return changed.length === 0 ? { lab, findings } : { findings };
+}
+
+async function compile(path: string): Promise<{ file: string } | { error: string }> {
+  try {
+    const result = await build({ entryPoints: [path], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
+    const text = result.outputFiles[0].text;
+    const dir = join(REPO_ROOT, '.build', 'learner-specs');
+    mkdirSync(dir, { recursive: true });
+    // A new name per content: an import of the same URL would return the first version.
+    const file = join(dir, `spec-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+    writeFileSync(file, text);
+    return { file };
+  } catch (error) {
+    const errors = (error as { errors?: Message[] }).errors;
+    if (!errors?.length) throw error;
+    return { error: errors.map(describeMessage).join('\n') };
+  }
+}
+
+function describeMessage(message: Message): string {
+  const where = message.location ? `${shown(join(REPO_ROOT, message.location.file))}:${message.location.line}:${message.location.column + 1}: ` : '';
+  return `${where}${message.text}`;
+}
+
+/** The problem's fields the learner's spec changed, each as "traffic.ratePerSec is 50, the lab's is 100". */
+export function problemChanges(lab: LabSpec, solution: LabSpec): string[] {
+  const problem = (spec: LabSpec) => ({
+    id: spec.id,
+    number: spec.number,
+    topic: spec.topic,
+    traffic: spec.traffic,
+    targets: spec.targets,
+    processor: { processingMsPerRecord: spec.processor?.processingMsPerRecord },
+  });
+  return differences(problem(lab), problem(solution), '');
+}
+
+function differences(mine: unknown, theirs: unknown, path: string): string[] {
+  if (isDeepStrictEqual(mine, theirs)) return [];
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isObject(mine) && isObject(theirs)) {
+    const keys = [...new Set([...Object.keys(theirs), ...Object.keys(mine)])];
+    return keys.flatMap((key) => differences(mine[key], theirs[key], path ? `${path}.${key}` : key));
+  }
+  return [`${path} is ${JSON.stringify(mine) ?? 'unset'}, the lab's is ${JSON.stringify(theirs) ?? 'unset'}`];
+}

@@ -1,0 +1,111 @@
+// The learner's exercise folder: one folder per lab (exercises/02-low-latency/spec.ts, …), the
+// checkpoint record (progress.json) and the backups. The workshop's own files are never
+// written: a learner's edits live here, and `check` runs them in their place.
+//
+// Nothing a learner wrote is ever replaced without a copy: before `exercise` or `solution`
+// writes over a file that holds something else, the file is copied to
+// .backups/<time>/<lab>/<name>, and the command says where.
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { REPO_ROOT } from '../../labs/stack-contract.ts';
+import type { LabSpec } from '../../labs/lab-spec.ts';
+import { checkpointOf, type ExerciseFile } from './checkpoints.ts';
+
+/** Moves the exercise folder (tests, or a learner who keeps exercises elsewhere). */
+export const EXERCISES_DIR_ENV = 'WORKSHOP_EXERCISES_DIR';
+
+export function exercisesDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env[EXERCISES_DIR_ENV] || join(REPO_ROOT, 'exercises'));
+}
+
+export function labFolder(lab: Pick<LabSpec, 'id'>, dir = exercisesDir()): string {
+  return join(dir, lab.id);
+}
+
+/** How a path is shown to the learner: relative to where they stand when that is shorter. */
+export function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+const RELATIVE_IMPORT = /((?:\bfrom|\bimport)\s*\(?\s*)(['"])(\.\.?\/[^'"]+)\2/g;
+
+/** A source file's text with its relative imports pointing at the same files from `toDir`. */
+export function relocateImports(source: string, fromDir: string, toDir: string): string {
+  return source.replace(RELATIVE_IMPORT, (_match, lead: string, quote: string, specifier: string) => {
+    let moved = relative(toDir, resolve(fromDir, specifier)).split(sep).join('/');
+    if (!moved.startsWith('.')) moved = `./${moved}`;
+    return `${lead}${quote}${moved}${quote}`;
+  });
+}
+
+/** The text `file` gets in the learner's folder, from its starting state or its solution. */
+export function exerciseText(file: ExerciseFile, version: 'start' | 'solution', folder: string): string {
+  const source = join(REPO_ROOT, file[version]);
+  return relocateImports(readFileSync(source, 'utf8'), dirname(source), folder);
+}
+
+export interface WrittenFile {
+  path: string;
+  /** Where its previous content went, when it held something else. */
+  backup?: string;
+  /** It already held exactly this. */
+  unchanged: boolean;
+}
+
+/** Writes each file's `version` into the lab's folder, backing up whatever else was there. */
+export function writeExercise(lab: Pick<LabSpec, 'id'>, version: 'start' | 'solution', dir = exercisesDir(), now = new Date()): WrittenFile[] {
+  const folder = labFolder(lab, dir);
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  return checkpointOf(lab.id).files.map((file) => {
+    const path = join(folder, file.name);
+    const text = exerciseText(file, version, folder);
+    if (existsSync(path)) {
+      if (readFileSync(path, 'utf8') === text) return { path, unchanged: true };
+      const backup = freePath(join(dir, '.backups', stamp, lab.id, file.name));
+      mkdirSync(dirname(backup), { recursive: true });
+      copyFileSync(path, backup);
+      writeAtomically(path, text);
+      return { path, backup, unchanged: false };
+    }
+    writeAtomically(path, text);
+    return { path, unchanged: false };
+  });
+}
+
+/** The learner's files for a lab, or the names missing (the exercise was never started). */
+export function learnerFiles(lab: Pick<LabSpec, 'id'>, dir = exercisesDir()): { files: Array<ExerciseFile & { path: string }>; missing: string[] } {
+  const folder = labFolder(lab, dir);
+  const files = checkpointOf(lab.id).files.map((file) => ({ ...file, path: join(folder, file.name) }));
+  return { files, missing: files.filter((f) => !existsSync(f.path)).map((f) => f.path) };
+}
+
+/** Changes whenever any of the learner's files for the lab changes. */
+export function fingerprint(paths: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const path of paths) hash.update(path).update('\0').update(readFileSync(path)).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Every `TODO(lab N)` line of the learner's files, as file:line: text. */
+export function todosIn(paths: readonly string[]): Array<{ path: string; line: number; text: string }> {
+  return paths.flatMap((path) =>
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .flatMap((text, i) => (/TODO\(lab \d+\)/.test(text) ? [{ path, line: i + 1, text: text.trim().replace(/^\/\/\s*/, '') }] : [])),
+  );
+}
+
+export function writeAtomically(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, path);
+}
+
+function freePath(path: string): string {
+  let candidate = path;
+  for (let n = 2; existsSync(candidate); n++) candidate = `${path}.${n}`;
+  return candidate;
+}

@@ -1,0 +1,21 @@
+// Lab 3, your turn: this is lab 2's mapping, but a booking now takes 100 ms and 200 arrive a
+// second. `problem` (the traffic, the work a booking takes and the targets) is the lab's: keep it.
+// Check your work with `npx workshop check 3`.
+import { sizeProvisionedPollers } from '../../capacity-model.ts';
+import { ESM_METRICS_ON } from '../../pipeline-defaults.ts';
+import type { LabSpec } from '../../lab-spec.ts';
+import { problem } from '../problem.ts';
+
+export const lab: LabSpec = {
+  ...problem,
+  kafkaEsm: {
+    batchSize: 10,
+    batchingWindowSeconds: 0,
+    startingPosition: 'LATEST',
+    provisionedPollers: sizeProvisionedPollers({ peakRatePerSec: 600, recordsPerBatch: 10, batchDurationMs: 100 }),
+    filters: [],
+    metrics: ESM_METRICS_ON,
+  },
+  processor: { ...problem.processor, mode: 'sequential', memoryMb: 512, timeoutSeconds: 30 },
+  // TODO(lab 3): the processor cannot keep up behind the Kafka mapping alone. Give it room to scale.
+};
