@@ -1,0 +1,490 @@
+// `npm run studio [-- --out DIR]`: the workshop as an AWS Workshop Studio content folder that an
+// instructor imports as it is (default dist/workshop-studio/, emptied first).
+//
+//   contentspec.yaml                         version 2.0, the locale, the event account
+//   content/index.en.md                      WORKSHOP.md's title and introduction, and its sections
+//   content/<section>/index.en.md            each `##` section of WORKSHOP.md, weights in guide order
+//   content/<lab section>/at-a-glance/...    each lab README, its generated blocks (capacity model,
+//                                            synthesized mapping) re-rendered from the specs now
+//   content/appendix/<name>/index.en.md      every other markdown file of the repository that a page
+//                                            links to (sandbox/MODEL.md and what it links to)
+//   static/                                  every image a page shows; a .gitkeep when there is none,
+//                                            since git drops an empty folder and the folder is part
+//                                            of the layout
+//
+// Links become what Workshop Studio resolves: a page is a path from the content root without the
+// locale (`/lab-1-baseline`, `/clean-up#anchor`), an image `/static/<repo path>`. A link to a repo
+// file that is no page (labs/01-baseline/spec.ts, a folder) becomes inline code naming the repo
+// path, since the event has no copy of the repository to link into; so does a web link that is
+// not https (the local dashboard's http://127.0.0.1:4310/). Anchors are Hugo's heading ids
+// (docs/hugo-anchors.ts). Each lab page keeps the guide's order, local path first, then an
+// `## AWS path` heading over the ```bash aws steps; those fences become plain ```bash, as Workshop
+// Studio renders Hugo markdown and knows no `aws` info string.
+//
+// The format, from public Workshop Studio repositories read when this was written:
+//   aws-samples/cfn101-workshop contentspec.yaml (commit 2f01dbb^): version 2.0, defaultLocaleCode,
+//     localeCodes, awsAccountConfig (accountSources WorkshopStudio and CustomerProvided,
+//     participantRole.managedPolicies, regionConfiguration with min/maxAccessibleRegions and
+//     deployableRegions/accessibleRegions `required`); its content/**/index.md pages: front matter
+//     `title` and `weight`, no `#` heading in the body, page links `/prerequisites/local-development`
+//     and `/basics/operations/session-manager#challenge`, images `/static/...`
+//   aws-samples/the-aws-step-functions-workshop contentspec.yaml and content/index.en.md:
+//     defaultLocaleCode en-US with index.en.md files, the landing page at weight 0
+//   awslabs/multi-az-workshop contentspec.yaml and content/: one accessible region
+//     (maxAccessibleRegions 1), sections as content/lab-1/index.en.md, links `/lab-1`
+//   TamimiGitHub/aws-workshop-25 contentspec.yaml: the smallest real one (version,
+//     defaultLocaleCode, localeCodes)
+//   aws-samples/policy-as-code README.md: the layout contentspec.yaml, static/, content/index.en.md
+// The event account runs no CloudFormation template: Workshop Studio provisions with CloudFormation
+// (`infrastructure.cloudformationTemplates`), the AWS path deploys with CDKTF from the participant's
+// terminal, so contentspec.yaml has no `infrastructure`.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { Document, Scalar, stringify } from 'yaml';
+import { UsageError } from '../harness/errors.ts';
+import { findLab } from '../labs/index.ts';
+import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
+import { DEFAULT_REGION } from '../labs/region.ts';
+import { extractLinks, resolveHref } from './guide-links.ts';
+import { hugoHeadings } from './hugo-anchors.ts';
+import { createMarkdown, inlineText, labReadmes, REPO_ROOT, Slugger, type Token } from './markdown.ts';
+
+export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'dist', 'workshop-studio');
+export const LOCALE = 'en-US';
+/** The page file of every folder under content/ (the locale's language, as real workshops name it). */
+export const PAGE_FILE = 'index.en.md';
+/** The heading over each lab's AWS steps; the test finds the AWS part by it. */
+export const AWS_HEADING = 'AWS path';
+
+export interface ExportOptions {
+  /** Where the folder goes; emptied first if it holds an earlier export. Default dist/workshop-studio. */
+  outDir?: string;
+  /** Reads a repo file (repo-relative path). */
+  read?: (path: string) => string;
+  /** Print where the export is. Default true. */
+  log?: boolean;
+}
+
+export interface StudioPage {
+  /** Repo-relative source: WORKSHOP.md (the root and each section), a lab README, an appendix file. */
+  source: string;
+  /** Folder under content/, '' for the root; the page's link is `/${dir}`. */
+  dir: string;
+  title: string;
+  weight: number;
+}
+
+export interface StudioExport {
+  outDir: string;
+  pages: StudioPage[];
+  /** static/ paths of the images copied. */
+  staticFiles: string[];
+}
+
+/** A page being built. Every body is built before any link is rewritten: an anchor is the id Hugo gives the heading in its new page. */
+interface Draft extends StudioPage {
+  /** The source headings the body keeps, in order (GitHub ids of the source document). */
+  keeps: Array<{ githubId: string; text: string }>;
+  /** Headings that became this page's title: a link to them is a link to the page. */
+  titles: string[];
+  build: () => string;
+  body?: string;
+}
+
+interface SourceHeading {
+  line: number;
+  level: number;
+  text: string;
+  githubId: string;
+}
+
+const md = createMarkdown();
+
+/** GitHub's ids, numbered over the whole document, since those are what the source's #anchors name. */
+function headingsOf(text: string): SourceHeading[] {
+  const tokens = md.parse(text, {});
+  const slugger = new Slugger();
+  const out: SourceHeading[] = [];
+  tokens.forEach((token, i) => {
+    if (token.type !== 'heading_open' || !token.map) return;
+    const heading = inlineText(tokens[i + 1]);
+    out.push({ line: token.map[0], level: Number(token.tag.slice(1)), text: heading, githubId: slugger.next(heading) });
+  });
+  return out;
+}
+
+/** A folder name from a heading: the part before a colon, lower case, words joined by hyphens. */
+function folderName(title: string): string {
+  return title.split(':')[0].toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'page';
+}
+
+/** The name of a markdown file's appendix page: its repo path without `.md` (sandbox-model). */
+function appendixName(source: string): string {
+  return source.replace(/\.md$/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+function frontMatter(page: StudioPage): string {
+  return `---\n${stringify({ title: page.title, weight: page.weight })}---\n`;
+}
+
+/**
+ * Lines of a markdown slice with its structure adjusted: the title heading dropped, the other
+ * headings raised by `shift` levels ('auto': so the highest is `##`, under the page's title), ```bash aws
+ * fences made plain (Workshop Studio renders Hugo markdown, which knows no `aws` info string).
+ */
+function restructure(text: string, dropTitle: boolean, shift: number | 'auto'): string[] {
+  const lines = text.split('\n');
+  const tokens = md.parse(text, {});
+  const headings: Array<{ line: number; level: number }> = [];
+  for (const token of tokens) {
+    if (!token.map) continue;
+    if (token.type === 'fence' && token.info.trim().replace(/\s+/g, ' ') === 'bash aws') {
+      lines[token.map[0]] = lines[token.map[0]].replace(/^(\s*(?:`{3,}|~{3,}))\s*bash\s+aws\s*$/, '$1bash');
+    }
+    if (token.type === 'heading_open') {
+      if (!/^\s{0,3}#/.test(lines[token.map[0]])) throw new Error(`only # headings can be exported, not underlined ones: "${lines[token.map[0]]}"`);
+      headings.push({ line: token.map[0], level: Number(token.tag.slice(1)) });
+    }
+  }
+  const drop = dropTitle ? headings.shift() : undefined;
+  const by = shift !== 'auto' ? shift : headings.length === 0 ? 0 : Math.max(0, Math.min(...headings.map((h) => h.level)) - 2);
+  for (const h of headings) lines[h.line] = lines[h.line].replace(/^(\s{0,3})#+/, (_m, indent: string) => `${indent}${'#'.repeat(Math.max(2, h.level - by))}`);
+  if (drop) lines[drop.line] = '';
+  return lines;
+}
+
+type LinkForm = 'link' | 'image' | 'autolink';
+
+/** The text of a markdown slice with every inline link made by `rewrite`; code is left alone. */
+function rewriteLinks(lines: string[], code: Set<number>, rewrite: (href: string, form: LinkForm, text: string) => string): string {
+  const LINK = /(!?)\[((?:[^[\]]|\[[^\]]*\])*)\]\(\s*<?([^\s)>]+)>?(?:\s+"[^"]*")?\s*\)|<([a-z][a-z0-9+.-]*:[^\s<>]*)>/gi;
+  const codeSpans = (line: string) => {
+    const spans: Array<[number, number]> = [];
+    for (let i = line.indexOf('`'); i >= 0; i = line.indexOf('`', i)) {
+      const run = /^`+/.exec(line.slice(i))![0];
+      const close = line.indexOf(run, i + run.length);
+      if (close < 0) break;
+      spans.push([i, close + run.length]);
+      i = close + run.length;
+    }
+    return spans;
+  };
+  return lines
+    .map((line, n) => {
+      if (code.has(n)) return line;
+      const spans = codeSpans(line);
+      return line.replace(LINK, (whole: string, bang: string, text: string | undefined, href: string | undefined, autolink: string | undefined, at: number) => {
+        if (spans.some(([from, to]) => at >= from && at < to)) return whole;
+        if (autolink !== undefined) return rewrite(autolink, 'autolink', autolink);
+        return rewrite(href!, bang === '!' ? 'image' : 'link', text ?? '');
+      });
+    })
+    .join('\n');
+}
+
+/** Inline code naming a repo path (or a web address), with the link's words when they say more. */
+function asCode(text: string, path: string): string {
+  const words = text.replace(/`/g, '').trim();
+  return words === '' || words === path ? `\`${path}\`` : `${text} (\`${path}\`)`;
+}
+
+/** Splits a lab section at its AWS part: the `**AWS path:**` paragraph, else its first ```bash aws fence. */
+function splitLab(section: string, title: string): { local: string; aws?: string } {
+  const lines = section.split('\n');
+  const tokens = md.parse(section, {});
+  const fences = tokens.filter((t) => t.type === 'fence' && t.map && /^bash(\s|$)/.test(t.info.trim()));
+  const lead = tokens.findIndex((t, i) => t.type === 'inline' && tokens[i - 1]?.type === 'paragraph_open' && /^\*\*AWS path:?\*\*:?/.test(t.content));
+  const firstAws = fences.find((t) => t.info.trim().replace(/\s+/g, ' ') === 'bash aws');
+  if (!firstAws && lead < 0) return { local: section };
+  const start = lead >= 0 ? tokens[lead - 1].map![0] : firstAws!.map![0];
+  for (const fence of fences) {
+    const aws = fence.info.trim().replace(/\s+/g, ' ') === 'bash aws';
+    if (aws && fence.map![0] < start) throw new Error(`WORKSHOP.md, "${title}": a \`\`\`bash aws block (line ${fence.map![0] + 1} of the section) comes before the AWS path; the local path must come first`);
+    if (!aws && fence.map![0] > start) throw new Error(`WORKSHOP.md, "${title}": a local \`\`\`bash block (line ${fence.map![0] + 1} of the section) comes after the AWS path; the local path must come first`);
+  }
+  const aws = lines.slice(start);
+  aws[0] = aws[0].replace(/^\*\*AWS path:?\*\*:?\s*/, '').replace(/^\p{Ll}/u, (c) => c.toUpperCase());
+  return { local: lines.slice(0, start).join('\n'), aws: aws.join('\n') };
+}
+
+/** A lab README as it is now: generated blocks re-rendered from the spec, their markers dropped. */
+function currentReadme(source: string, text: string, mappings: ReturnType<typeof synthesizedMappings>): string {
+  const labId = source.split('/')[1];
+  const lab = findLab(labId);
+  if (!lab) throw new Error(`${source}: no LabSpec has the id ${labId} (labs/index.ts)`);
+  return regenerate(text, lab, mappings).replace(/^<!-- \/?generated:[a-z-]+ -->\n/gm, '');
+}
+
+function contentspec(description: string): string {
+  const doc = new Document({
+    version: 2,
+    defaultLocaleCode: LOCALE,
+    localeCodes: [LOCALE],
+    params: { description },
+    awsAccountConfig: {
+      accountSources: ['WorkshopStudio', 'CustomerProvided'],
+      participantRole: { managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
+      // The deploy's default region, where WORKSHOP.md's prices apply; one region, as the stacks use one.
+      regionConfiguration: {
+        minAccessibleRegions: 1,
+        maxAccessibleRegions: 1,
+        deployableRegions: { required: [DEFAULT_REGION] },
+        accessibleRegions: { required: [DEFAULT_REGION] },
+      },
+    },
+  });
+  // Every real contentspec writes `version: 2.0`; a plain number would print as 2.
+  (doc.get('version', true) as Scalar).minFractionDigits = 1;
+  doc.commentBefore = [
+    ' Workshop Studio content spec, written by `npm run studio` (docs/studio-export.ts) from WORKSHOP.md.',
+    ' The AWS path deploys with CDKTF (`npm run deploy -- <lab>`) from the participant\'s terminal with the',
+    ' event account\'s credentials, so there is no infrastructure template; AdministratorAccess because the',
+    ' labs create VPCs, IAM roles, an MSK Serverless cluster, Lambda functions and SQS queues.',
+  ].join('\n');
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** Refuses to empty a folder that is not an earlier export, so a wrong --out cannot delete work. */
+function prepareOutDir(outDir: string): void {
+  const root = resolve(outDir);
+  const shown = relative(process.cwd(), root) || '.';
+  if (root === REPO_ROOT || REPO_ROOT.startsWith(`${root}/`)) throw new UsageError(`--out ${shown} would replace the repository; choose a new or empty folder, e.g. dist/workshop-studio.`);
+  if (existsSync(root)) {
+    if (!statSync(root).isDirectory()) throw new UsageError(`--out ${shown} is a file; choose a new or empty folder.`);
+    if (readdirSync(root).length > 0 && !existsSync(join(root, 'contentspec.yaml'))) {
+      throw new UsageError(`--out ${shown} is not empty and holds no earlier export (no contentspec.yaml); choose a new or empty folder.`);
+    }
+  }
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+}
+
+export async function exportStudio(options: ExportOptions = {}): Promise<StudioExport> {
+  const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
+  const read = options.read ?? ((path: string) => readFileSync(join(REPO_ROOT, path), 'utf8'));
+  const workshop = read('WORKSHOP.md');
+  const workshopLines = workshop.split('\n');
+  const workshopHeadings = headingsOf(workshop);
+  const h1 = workshopHeadings.find((h) => h.level === 1);
+  if (!h1) throw new Error('WORKSHOP.md has no # title');
+  const sections = workshopHeadings.filter((h) => h.level === 2);
+  if (sections.length === 0) throw new Error('WORKSHOP.md has no ## sections');
+
+  const drafts: Draft[] = [];
+  const sourceText = new Map<string, string>([['WORKSHOP.md', workshop]]);
+  const pageLink = (d: Draft) => `/${d.dir}`;
+
+  const root: Draft = {
+    source: 'WORKSHOP.md', dir: '', title: h1.text, weight: 0, keeps: [], titles: [h1.githubId],
+    build: () => {
+      const intro = restructure(workshopLines.slice(0, sections[0].line).join('\n'), true, 0);
+      return [...intro, '', '## In this workshop', '', ...sectionDrafts.map((d) => `- [${d.title}](${pageLink(d)})`), ''].join('\n');
+    },
+  };
+  drafts.push(root);
+
+  const readmes = new Map(labReadmes().map((path) => [Number(/^labs\/(\d+)-/.exec(path)![1]), path]));
+  const mappings = readmes.size > 0 ? synthesizedMappings() : new Map();
+  const readmePage = (source: string, parent: Draft): Draft => {
+    const text = currentReadme(source, read(source), mappings);
+    sourceText.set(source, text);
+    const headings = headingsOf(text);
+    const title = headings[0]?.level === 1 ? headings[0] : undefined;
+    return {
+      source, dir: `${parent.dir}/at-a-glance`, title: `${(title?.text ?? parent.title).split(':')[0].trim()}: at a glance`, weight: 10,
+      keeps: headings.filter((h) => h !== title).map((h) => ({ githubId: h.githubId, text: h.text })),
+      titles: title ? [title.githubId] : [],
+      build: () => restructure(text, title !== undefined, 'auto').join('\n'),
+    };
+  };
+
+  // Each `##` section of WORKSHOP.md is a page; a lab's README is a page under its section.
+  const taken = new Set<string>(['appendix']);
+  const sectionDrafts: Draft[] = [];
+  sections.forEach((section, i) => {
+    const end = sections[i + 1]?.line ?? workshopLines.length;
+    const text = workshopLines.slice(section.line, end).join('\n');
+    let dir = folderName(section.text);
+    for (let n = 2; taken.has(dir); n++) dir = `${folderName(section.text)}-${n}`;
+    taken.add(dir);
+    const lab = /^Lab (\d+)\b/.exec(section.text);
+    const readme = lab ? readmes.get(Number(lab[1])) : undefined;
+    if (lab) readmes.delete(Number(lab[1]));
+    const draft: Draft = {
+      source: 'WORKSHOP.md', dir, title: section.text, weight: (i + 1) * 10,
+      keeps: workshopHeadings.filter((h) => h.line > section.line && h.line < end).map((h) => ({ githubId: h.githubId, text: h.text })),
+      titles: [section.githubId],
+      build: () => {
+        // The section's `##` is the title; its `###` become the page's `##`.
+        const { local, aws } = lab ? splitLab(text, section.text) : { local: text };
+        const lines = restructure(local, true, 1);
+        if (glance) lines.push('', `**At a glance:** the spec's predictions and the synthesized mapping, in [${glance.title}](${pageLink(glance)}).`);
+        if (aws !== undefined) lines.push('', `## ${AWS_HEADING}`, '', ...restructure(aws, false, 1));
+        return lines.join('\n');
+      },
+    };
+    const glance = readme ? readmePage(readme, draft) : undefined;
+    sectionDrafts.push(draft);
+    drafts.push(draft, ...(glance ? [glance] : []));
+  });
+  if (readmes.size > 0) throw new Error(`no WORKSHOP.md section "## Lab N — ..." for ${[...readmes.values()].join(', ')}`);
+
+  // Markdown files the pages link to, and those they link to, become appendix pages.
+  const appendix: Draft[] = [];
+  const queue = [...sourceText.keys()];
+  while (queue.length > 0) {
+    const from = queue.shift()!;
+    for (const { target } of extractLinks(from, sourceText.get(from)!)) {
+      if (!target || !/\.md$/i.test(target) || sourceText.has(target)) continue;
+      const path = join(REPO_ROOT, target);
+      if (!existsSync(path) || statSync(path).isDirectory()) continue;
+      const text = read(target);
+      sourceText.set(target, text);
+      queue.push(target);
+      const headings = headingsOf(text);
+      const title = headings[0]?.level === 1 ? headings[0] : undefined;
+      appendix.push({
+        source: target, dir: `appendix/${appendixName(target)}`, title: title?.text ?? target, weight: (appendix.length + 1) * 10,
+        keeps: headings.filter((h) => h !== title).map((h) => ({ githubId: h.githubId, text: h.text })),
+        titles: title ? [title.githubId] : [],
+        build: () => [`*From \`${target}\` in the workshop repository.*`, '', ...restructure(text, title !== undefined, 'auto')].join('\n'),
+      });
+    }
+  }
+  if (appendix.length > 0) {
+    drafts.push({
+      source: 'WORKSHOP.md', dir: 'appendix', title: 'Appendix', weight: (sections.length + 1) * 10, keeps: [], titles: [],
+      build: () => ['Reference pages the guide links to, from the workshop repository.', '', ...appendix.map((a) => `- [${a.title}](${pageLink(a)}) (\`${a.source}\`)`), ''].join('\n'),
+    }, ...appendix);
+  }
+
+  // Bodies first, links after: an anchor is the id Hugo gives the heading in its new page.
+  for (const d of drafts) d.body = d.build();
+  const anchors = new Map<string, { page: Draft; id?: string }>();
+  for (const d of drafts) {
+    const ids = hugoHeadings(d.body!, md);
+    let next = 0;
+    for (const kept of d.keeps) {
+      while (next < ids.length && ids[next].text !== kept.text) next++;
+      if (next === ids.length) throw new Error(`${d.source}: the heading "${kept.text}" is missing from the page /${d.dir}`);
+      anchors.set(`${d.source}#${kept.githubId}`, { page: d, id: ids[next++].id });
+    }
+    for (const id of d.titles) anchors.set(`${d.source}#${id}`, { page: d });
+  }
+  const pageOf = new Map<string, Draft>(drafts.filter((d) => d.source !== 'WORKSHOP.md').map((d) => [d.source, d]));
+  pageOf.set('WORKSHOP.md', root);
+  const pageLinks = new Set(drafts.map(pageLink));
+
+  const images = new Set<string>();
+  const produced = new Map<Draft, Set<string>>();
+  for (const d of drafts) {
+    const hrefs = new Set<string>();
+    produced.set(d, hrefs);
+    const emit = (form: LinkForm, text: string, to: string) => {
+      hrefs.add(to);
+      return form === 'autolink' ? `<${to}>` : `${form === 'image' ? '!' : ''}[${text}](${to})`;
+    };
+    const rewrite = (href: string, form: LinkForm, text: string): string => {
+      // The list of sections, the appendix and the "At a glance" line link with page paths already.
+      if (pageLinks.has(href)) return emit(form, text, href);
+      const resolved = resolveHref(d.source, href);
+      if (resolved.external) return /^https:\/\//i.test(href) ? emit(form, text, href) : asCode(form === 'autolink' ? '' : text, href);
+      const target = resolved.target;
+      if (target === undefined) throw new Error(`${d.source}: the link ${href} points outside the repository`);
+      if (target !== '' && !existsSync(join(REPO_ROOT, target))) throw new Error(`${d.source}: the link ${href} points to nothing in the repository`);
+      if (form === 'image') {
+        images.add(target);
+        return emit(form, text, `/static/${target}`);
+      }
+      const file = target === '' ? d.source : target;
+      const page = pageOf.get(file);
+      if (!page) return asCode(text, /^L\d+(-L\d+)?$/.test(resolved.anchor ?? '') ? `${target}#${resolved.anchor}` : target);
+      if (!resolved.anchor) return emit(form, text, pageLink(page));
+      const where = anchors.get(`${file}#${resolved.anchor}`);
+      if (!where) throw new Error(`${d.source}: the link ${href} names no heading of ${file}`);
+      if (where.id === undefined) return emit(form, text, pageLink(where.page));
+      return emit(form, text, where.page === d ? `#${where.id}` : `${pageLink(where.page)}#${where.id}`);
+    };
+    const code = new Set<number>();
+    for (const token of md.parse(d.body!, {})) {
+      if ((token.type === 'fence' || token.type === 'code_block') && token.map) for (let l = token.map[0]; l < token.map[1]; l++) code.add(l);
+    }
+    d.body = tidy(rewriteLinks(d.body!.split('\n'), code, rewrite), code);
+  }
+
+  // A link the rewriting did not make (a reference-style link, say) would reach Workshop Studio as written.
+  for (const d of drafts) {
+    for (const href of hrefsOf(d.body!)) {
+      if (!produced.get(d)!.has(href)) throw new Error(`${d.source} (page /${d.dir}): the link ${href} was not rewritten; write it as [text](path)`);
+    }
+  }
+
+  prepareOutDir(outDir);
+  writeFileSync(join(outDir, 'contentspec.yaml'), contentspec(h1.text));
+  for (const d of drafts) {
+    const file = join(outDir, 'content', d.dir, PAGE_FILE);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${frontMatter(d)}\n${d.body!.trimEnd()}\n`);
+  }
+  mkdirSync(join(outDir, 'static'), { recursive: true });
+  const staticFiles = [...images].map((target) => {
+    mkdirSync(dirname(join(outDir, 'static', target)), { recursive: true });
+    copyFileSync(join(REPO_ROOT, target), join(outDir, 'static', target));
+    return `static/${target}`;
+  });
+  if (staticFiles.length === 0) writeFileSync(join(outDir, 'static', '.gitkeep'), '');
+
+  const pages = drafts.map(({ source, dir, title, weight }) => ({ source, dir, title, weight }));
+  if (options.log ?? true) {
+    console.log(`Workshop Studio export: ${relative(process.cwd(), outDir) || outDir} (${pages.length} pages, ${staticFiles.length} static files)`);
+  }
+  return { outDir, pages, staticFiles };
+}
+
+function hrefsOf(body: string): string[] {
+  const hrefs: string[] = [];
+  const visit = (token: Token) => {
+    const href = token.type === 'link_open' ? token.attrGet('href') : token.type === 'image' ? token.attrGet('src') : null;
+    if (href !== null) hrefs.push(href);
+    for (const child of token.children ?? []) visit(child);
+  };
+  for (const token of md.parse(body, {})) visit(token);
+  return hrefs;
+}
+
+/** One blank line between blocks where dropped headings and joined parts left several; code untouched. */
+function tidy(text: string, code: Set<number>): string {
+  const out: string[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '' && !code.has(i) && (out.length === 0 || out[out.length - 1].trim() === '')) return;
+    out.push(line);
+  });
+  return out.join('\n');
+}
+
+/** `--out DIR` (or `--out=DIR`), nothing else. */
+export function parseStudioArgs(argv: string[]): { outDir?: string } {
+  const usage = 'Usage: npm run studio [-- --out DIR]';
+  let outDir: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--out' || arg.startsWith('--out=')) {
+      const value = arg === '--out' ? argv[++i] : arg.slice('--out='.length);
+      if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`--out needs a folder. ${usage}`);
+      outDir = value;
+    } else if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}. ${usage}`);
+    else throw new UsageError(`Unexpected argument ${arg}. ${usage}`);
+  }
+  return { outDir };
+}
+
+if (process.argv[1] && relative(process.argv[1], new URL(import.meta.url).pathname) === '') {
+  try {
+    const { outDir } = parseStudioArgs(process.argv.slice(2));
+    await exportStudio({ outDir: outDir === undefined ? undefined : resolve(process.cwd(), outDir) });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,281 @@
+// `npm run studio`, checked as Workshop Studio would take the folder: contentspec.yaml, a page
+// (front matter title and weight) for the landing page, every WORKSHOP.md section and every lab
+// README, no folder without its page, every link resolving inside the export (page paths from
+// the content root, Hugo's heading anchors, /static files, https), no ```bash aws fence left, and
+// each lab's local steps before its AWS steps. The export goes to a temporary folder.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
+import { hugoAnchor, HugoAnchors, hugoHeadings } from '../../docs/hugo-anchors.ts';
+import { AWS_HEADING, exportStudio, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
+import { createMarkdown, inlineText, labReadmes, REPO_ROOT, type Token } from '../../docs/markdown.ts';
+
+const md = createMarkdown();
+const WORKSHOP = readFileSync(join(REPO_ROOT, 'WORKSHOP.md'), 'utf8');
+const tmp = mkdtempSync(join(tmpdir(), 'klw-studio-'));
+const out = join(tmp, 'export');
+let exported: StudioExport;
+
+interface Page {
+  /** Folder under content/, '' for the root. */
+  dir: string;
+  front: Record<string, unknown>;
+  body: string;
+}
+
+const pages = new Map<string, Page>();
+
+function readPage(dir: string): Page {
+  const text = readFileSync(join(out, 'content', dir, PAGE_FILE), 'utf8');
+  const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text);
+  assert.ok(m, `content/${dir}/${PAGE_FILE} starts with YAML front matter between --- lines`);
+  return { dir, front: parse(m![1]) as Record<string, unknown>, body: m![2] };
+}
+
+/** Every folder under content/, '' for content/ itself. */
+function folders(dir = ''): string[] {
+  const here = join(out, 'content', dir);
+  return [dir, ...readdirSync(here).filter((name) => statSync(join(here, name)).isDirectory()).flatMap((name) => folders(dir ? `${dir}/${name}` : name))];
+}
+
+/** The ## sections of a markdown text: heading text and the fences in it, in order. */
+function sectionsOf(text: string): Array<{ title: string; fences: Array<{ info: string; content: string }> }> {
+  const tokens = md.parse(text, {});
+  const sections: Array<{ title: string; fences: Array<{ info: string; content: string }> }> = [];
+  tokens.forEach((token, i) => {
+    if (token.type === 'heading_open' && token.tag === 'h2') sections.push({ title: inlineText(tokens[i + 1]), fences: [] });
+    else if (token.type === 'fence' && sections.length > 0) sections[sections.length - 1].fences.push({ info: token.info.trim().replace(/\s+/g, ' '), content: token.content });
+  });
+  return sections;
+}
+
+function hrefsOf(body: string): string[] {
+  const hrefs: string[] = [];
+  const visit = (token: Token) => {
+    const href = token.type === 'link_open' ? token.attrGet('href') : token.type === 'image' ? token.attrGet('src') : null;
+    if (href !== null) hrefs.push(href);
+    for (const child of token.children ?? []) visit(child);
+  };
+  for (const token of md.parse(body, {})) visit(token);
+  return hrefs;
+}
+
+function pageTitled(title: string): Page | undefined {
+  return [...pages.values()].find((p) => p.front.title === title);
+}
+
+test.before(async () => {
+  exported = await exportStudio({ outDir: out, log: false });
+  for (const dir of folders()) if (existsSync(join(out, 'content', dir, PAGE_FILE))) pages.set(dir, readPage(dir));
+});
+
+test.after(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+test('contentspec.yaml parses, says version 2.0 and has the locale and the event account', () => {
+  const raw = readFileSync(join(out, 'contentspec.yaml'), 'utf8');
+  const spec = parse(raw) as Record<string, any>;
+  assert.match(raw, /^version: 2\.0$/m, 'written as 2.0, as every real contentspec is');
+  assert.is(spec.version, 2);
+  assert.type(spec.defaultLocaleCode, 'string');
+  assert.ok(Array.isArray(spec.localeCodes) && spec.localeCodes.includes(spec.defaultLocaleCode), 'localeCodes holds the default locale');
+  assert.ok(spec.awsAccountConfig.accountSources.includes('WorkshopStudio'));
+  assert.ok(spec.awsAccountConfig.participantRole.managedPolicies.length > 0);
+  const regions = spec.awsAccountConfig.regionConfiguration;
+  assert.ok(regions.minAccessibleRegions >= 1 && regions.maxAccessibleRegions >= regions.minAccessibleRegions);
+  assert.equal(regions.deployableRegions.required, ['us-east-1']);
+  assert.is(spec.infrastructure, undefined, 'no CloudFormation template: the AWS path deploys with CDKTF');
+});
+
+test('every page has front matter with a string title and a numeric weight; every folder has its page', () => {
+  assert.ok(pages.size >= 10, `${pages.size} pages`);
+  const orphans = folders().filter((dir) => !pages.has(dir));
+  assert.equal(orphans, [], 'a folder without index.en.md is not a page Workshop Studio can show');
+  for (const page of pages.values()) {
+    assert.type(page.front.title, 'string', `content/${page.dir}: title`);
+    assert.ok((page.front.title as string).length > 0);
+    assert.type(page.front.weight, 'number', `content/${page.dir}: weight`);
+  }
+  const files = folders().flatMap((dir) => readdirSync(join(out, 'content', dir)).filter((name) => statSync(join(out, 'content', dir, name)).isFile()));
+  assert.equal([...new Set(files)], [PAGE_FILE], 'content/ holds pages only');
+  // Siblings are ordered by weight: two with the same weight would have no defined order.
+  const byParent = new Map<string, number[]>();
+  for (const page of pages.values()) {
+    if (page.dir === '') continue;
+    const parent = page.dir.includes('/') ? page.dir.slice(0, page.dir.lastIndexOf('/')) : '';
+    byParent.set(parent, [...(byParent.get(parent) ?? []), page.front.weight as number]);
+  }
+  for (const [parent, weights] of byParent) assert.is(new Set(weights).size, weights.length, `weights under content/${parent} are distinct`);
+  assert.ok(existsSync(join(out, 'static')) && statSync(join(out, 'static')).isDirectory(), 'static/ exists');
+});
+
+test('the landing page, every WORKSHOP.md section and every lab README have a page, in the guide order', () => {
+  const title = inlineText(md.parse(WORKSHOP, {}).find((t, i, all) => all[i - 1]?.type === 'heading_open' && all[i - 1].tag === 'h1')!);
+  assert.is(pages.get('')!.front.title, title);
+  const sections = sectionsOf(WORKSHOP).map((s) => s.title);
+  const found = sections.map((s) => pageTitled(s));
+  assert.equal(sections.filter((_, i) => !found[i]), [], 'sections without a page');
+  for (const page of found) assert.not.ok(page!.dir.includes('/'), `${page!.dir}: a section is a top-level page`);
+  const weights = found.map((p) => p!.front.weight as number);
+  assert.equal(weights, [...weights].sort((a, b) => a - b), 'weights follow WORKSHOP.md');
+  assert.ok(weights.every((w) => w > (pages.get('')!.front.weight as number)));
+
+  for (const readme of labReadmes()) {
+    const text = readFileSync(join(REPO_ROOT, readme), 'utf8');
+    const labNumber = Number(/^labs\/(\d+)-/.exec(readme)![1]);
+    const section = found.find((p) => new RegExp(`^Lab ${labNumber}\\b`).test(p!.front.title as string))!;
+    assert.ok(section, `${readme}: WORKSHOP.md has a Lab ${labNumber} section`);
+    const firstParagraph = md.parse(text, {}).find((t, i, all) => t.type === 'inline' && all[i - 1].type === 'paragraph_open')!.content.split('\n')[0];
+    const child = [...pages.values()].find((p) => p.dir.startsWith(`${section.dir}/`) && p.body.includes(firstParagraph));
+    assert.ok(child, `${readme} is a page under content/${section.dir}/`);
+    assert.match(child!.body, '## What the spec predicts');
+    assert.not.match(child!.body, '<!-- generated:', 'the generated-block markers are dropped');
+  }
+  assert.ok(exported.pages.some((p) => p.source === 'sandbox/MODEL.md'), 'sandbox/MODEL.md, which WORKSHOP.md links to, is an appendix page');
+});
+
+test('every link resolves inside the export: a page, an anchor of it, a static file, or https', () => {
+  const problems: string[] = [];
+  const idsOf = (dir: string) => hugoHeadings(pages.get(dir)!.body).map((h) => h.id);
+  let checked = 0;
+  for (const page of pages.values()) {
+    for (const href of hrefsOf(page.body)) {
+      checked++;
+      const where = `content/${page.dir ? `${page.dir}/` : ''}${PAGE_FILE}: ${href}`;
+      if (/^https:\/\/[^\s]+$/.test(href)) continue;
+      if (href.startsWith('/static/')) {
+        if (!existsSync(join(out, decodeURIComponent(href.slice(1))))) problems.push(`${where}: no such file in the export`);
+        continue;
+      }
+      const m = /^(\/[^#]*)?(?:#(.*))?$/.exec(href);
+      if (!m || (m[1] === undefined && m[2] === undefined)) {
+        problems.push(`${where}: neither a page path from the content root, an anchor, /static/ nor https`);
+        continue;
+      }
+      const dir = m[1] === undefined ? page.dir : m[1].replace(/^\/|\/$/g, '');
+      if (!pages.has(dir)) {
+        problems.push(`${where}: no page content/${dir}/${PAGE_FILE}`);
+        continue;
+      }
+      if (m[2] !== undefined && !idsOf(dir).includes(m[2])) problems.push(`${where}: no heading of /${dir} has the anchor #${m[2]} (it has ${idsOf(dir).join(', ')})`);
+    }
+  }
+  assert.equal(problems, []);
+  assert.ok(checked >= 15, `${checked} links checked`);
+  // The forms the guide's links take: a page, a page's anchor, an anchor of the same page.
+  const all = [...pages.values()].flatMap((p) => hrefsOf(p.body));
+  assert.ok(all.includes('/clean-up'), "WORKSHOP.md's (#clean-up) now names the Clean-up page");
+  assert.ok(all.includes('/appendix/sandbox-model'));
+});
+
+test('repo files that are no page become inline code naming the path; so does a non-https address', () => {
+  const lab1 = pageTitled(sectionsOf(WORKSHOP).find((s) => s.title.startsWith('Lab 1'))!.title)!;
+  const code = md.parse(lab1.body, {}).flatMap((t) => t.children ?? []).filter((c) => c.type === 'code_inline').map((c) => c.content);
+  assert.ok(code.includes('labs/01-baseline/spec.ts'), 'the spec is named as code');
+  assert.not.ok(hrefsOf(lab1.body).some((h) => h.includes('spec.ts')), 'and not linked');
+  const setup = pageTitled(sectionsOf(WORKSHOP).find((s) => s.title.startsWith('Lab 0'))!.title)!;
+  assert.match(setup.body, '`http://127.0.0.1:4310/`');
+});
+
+test('no ```bash aws fence is left, and every shell block of the guide is exported', () => {
+  const fences = [...pages.values()].flatMap((p) => md.parse(p.body, {}).filter((t) => t.type === 'fence').map((t) => t.info.trim()));
+  assert.not.ok(fences.some((info) => /\baws\b/.test(info)), `fence info strings: ${[...new Set(fences)].join(', ')}`);
+  const source = sectionsOf(WORKSHOP).flatMap((s) => s.fences).filter((f) => f.info.startsWith('bash')).length;
+  assert.ok(fences.filter((info) => info === 'bash').length >= source, `${source} shell blocks in WORKSHOP.md`);
+});
+
+test("each lab page has its local steps first and its AWS steps after the AWS path heading", () => {
+  const labs = sectionsOf(WORKSHOP).filter((s) => /^Lab \d+\b/.test(s.title));
+  assert.ok(labs.length >= 5, 'labs 0 to 4');
+  for (const lab of labs) {
+    const page = pageTitled(lab.title)!;
+    const tokens = md.parse(page.body, {});
+    const awsAt = tokens.findIndex((t, i) => t.type === 'heading_open' && inlineText(tokens[i + 1]) === AWS_HEADING);
+    const aws = lab.fences.filter((f) => f.info === 'bash aws');
+    const local = lab.fences.filter((f) => f.info === 'bash');
+    assert.ok(local.length > 0, `${lab.title}: has local steps`);
+    assert.ok(aws.length > 0, `${lab.title}: has AWS steps`);
+    assert.ok(awsAt > 0, `${lab.title}: has an "${AWS_HEADING}" heading`);
+    const fenceAt = (content: string) => tokens.findIndex((t) => t.type === 'fence' && t.content === content);
+    for (const f of local) assert.ok(fenceAt(f.content) >= 0 && fenceAt(f.content) < awsAt, `${lab.title}: local block before the AWS path:\n${f.content}`);
+    for (const f of aws) assert.ok(fenceAt(f.content) > awsAt, `${lab.title}: AWS block after the AWS path:\n${f.content}`);
+  }
+});
+
+test('the export refuses a lab whose AWS step comes before its local path, and writes nothing', async () => {
+  const local = '```bash\nnpx workshop run 2\n```';
+  assert.ok(WORKSHOP.includes(local), 'lab 2 runs locally with `npx workshop run 2`');
+  const swapped = WORKSHOP.replace(local, '```bash aws\nnpx workshop run 2 --target aws\n```');
+  const read = (path: string) => (path === 'WORKSHOP.md' ? swapped : readFileSync(join(REPO_ROOT, path), 'utf8'));
+  const target = join(tmp, 'refused');
+  try {
+    await exportStudio({ outDir: target, read, log: false });
+    assert.unreachable('exported a lab with an AWS step first');
+  } catch (error) {
+    assert.match((error as Error).message, /"Lab 2 .*": a ```bash aws block .* comes before the AWS path/);
+  }
+  assert.not.ok(existsSync(target));
+});
+
+test("Hugo's heading anchors: letters, digits and _ kept, spaces and - as -, repeats numbered", () => {
+  assert.is(hugoAnchor('Lab 0 — Setup'), 'lab-0--setup');
+  assert.is(hugoAnchor('Kafka event source mapping (kafka-esm/)'), 'kafka-event-source-mapping-kafka-esm');
+  assert.is(hugoAnchor('snake_case & Ünïcode 2'), 'snake_case--ünïcode-2');
+  assert.is(hugoAnchor('!!!'), 'heading');
+  const anchors = new HugoAnchors();
+  assert.equal(['Faults', 'Faults', 'Faults'].map((t) => anchors.next(t)), ['faults', 'faults-1', 'faults-2']);
+  assert.equal(hugoHeadings('# A `b`\n\n## A b\n').map((h) => h.id), ['a-b', 'a-b-1']);
+});
+
+test('it refuses to empty a folder that holds something other than an export', async () => {
+  const mine = join(tmp, 'mine');
+  mkdirSync(mine);
+  writeFileSync(join(mine, 'notes.txt'), 'keep me');
+  try {
+    await exportStudio({ outDir: mine, log: false });
+    assert.unreachable('exported over a folder of other files');
+  } catch (error) {
+    assert.instance(error, Error);
+    assert.match((error as Error).message, 'holds no earlier export');
+  }
+  assert.is(readFileSync(join(mine, 'notes.txt'), 'utf8'), 'keep me');
+});
+
+/** The CLI as `npm run studio` starts it, from the temporary folder so a relative --out lands there. */
+function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  // tsx by its file address: `--import tsx` would be looked up from the temporary folder.
+  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'docs', 'studio-export.ts'), ...args], { cwd: tmp, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('the CLI: a bad option prints one clear line and exits 2, without a stack trace', () => {
+  for (const [args, says] of [[['--out'], '--out needs a folder'], [['--out', '--verbose'], '--out needs a folder'], [['--bogus'], 'Unknown option --bogus'], [['stray'], 'Unexpected argument stray']] as const) {
+    const { status, stdout, stderr } = runCli([...args]);
+    const lines = stderr.trim().split('\n');
+    assert.is(status, 2, `${args.join(' ')}: exit code (stderr: ${stderr})`);
+    assert.is(lines.length, 1, `${args.join(' ')}: one line, got:\n${stderr}`);
+    assert.match(lines[0], says);
+    assert.match(lines[0], 'Usage: npm run studio');
+    assert.not.match(stderr, /\n\s+at /, 'no stack trace');
+    assert.is(stdout, '');
+  }
+  assert.equal(readdirSync(tmp).sort(), ['export', 'mine'], 'a refused run writes nothing');
+});
+
+test('the CLI writes the export where --out says, relative to the working folder', () => {
+  const { status, stdout } = runCli(['--out', 'cli-export']);
+  assert.is(status, 0);
+  assert.match(stdout, 'Workshop Studio export: cli-export');
+  assert.ok(existsSync(join(tmp, 'cli-export', 'contentspec.yaml')));
+  assert.equal(
+    readdirSync(join(tmp, 'cli-export', 'content')).sort(),
+    readdirSync(join(out, 'content')).sort(),
+  );
+});
+
+test.run();
