@@ -230,6 +230,8 @@ export interface WorkshopUsage {
   command: string;
   subcommands: string[];
   options: string[];
+  /** Its usage starts with `<lab>`: one lab, as findLab reads it. */
+  takesLab: boolean;
 }
 
 let usageCache: Promise<WorkshopUsage[]> | undefined;
@@ -248,12 +250,15 @@ export function workshopUsage(): Promise<WorkshopUsage[]> {
         .split('\n')
         .map((line) => /^\s*workshop (\S+)(.*)$/.exec(line))
         .filter((m): m is RegExpExecArray => m !== null)
-        .map(([, command, rest]) => {
-          const first = rest.trim().split(/\s+/)[0] ?? '';
+        .map(([, command, line]) => {
+          // Two spaces or more end the syntax and start the description.
+          const rest = line.split(/\s{2,}/)[0].trim();
+          const first = rest.split(/\s+/)[0] ?? '';
           return {
             command,
             subcommands: first && !first.startsWith('[') && !first.startsWith('<') ? first.split('|') : [],
             options: [...rest.matchAll(/\[(--[a-z-]+)/g)].map((m) => m[1]),
+            takesLab: first === '<lab>',
           };
         }),
   );
@@ -281,7 +286,9 @@ function checkWorkshop(args: string[], action: string | undefined, usage: Worksh
   const problems: string[] = [];
   const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && entry.options.includes(args[i - 1])));
   const flags = args.filter((a) => a.startsWith('--')).map((a) => a.split('=')[0]);
-  if (entry.subcommands.length > 0) {
+  if (entry.takesLab) {
+    if (positional.length !== 1 || !findLab(positional[0])) problems.push(`\`workshop ${action}\` takes one lab: ${labChoices()} (got ${positional.join(' ') || 'nothing'})`);
+  } else if (entry.subcommands.length > 0) {
     if (positional.length !== 1 || !entry.subcommands.includes(positional[0])) {
       problems.push(`\`workshop ${action}\` takes one of ${entry.subcommands.join(', ')} (got ${positional.join(' ') || 'nothing'})`);
     }
@@ -372,6 +379,12 @@ export type RunStep =
   | { kind: 'cli'; args: string[]; env: Record<string, string>; expect: 'pass' | 'pass-or-fail'; from: GuideCommand[]; html?: string }
   /** `workshop sandbox ...`: in guide order, with a private state directory. */
   | { kind: 'sandbox'; args: string[]; env: Record<string, string>; from: GuideCommand[] }
+  /**
+   * `workshop exercise|check|solution|progress`: a learner's walk through a lab, run in guide
+   * order by test/docs/exercise-walk.test.ts, which makes the learner's edit between the check
+   * that fails and the one that passes.
+   */
+  | { kind: 'exercise'; args: string[]; env: Record<string, string>; from: GuideCommand[] }
   /** Exists, but is what CI itself runs (npm install, npm test, npm run synth): not re-run inside a test. */
   | { kind: 'not-rerun'; why: string; from: GuideCommand[] }
   /** A local step the runner does not know how to run: a failing test until someone teaches it. */
@@ -386,6 +399,9 @@ const NOT_RERUN: Record<string, string> = {
   'npm run sandbox:fetch': 'CI runs it before the tests (.ci/run)',
   'npm run test:faults': 'the fault suite is test/faults, part of `npm test`',
 };
+
+/** The builders-session commands (harness/exercise/commands.ts). */
+export const EXERCISE_ACTIONS = ['exercise', 'check', 'solution', 'progress'];
 
 /** The placeholder the runner replaces with a temporary directory. */
 export const TMP = '<tmp>';
@@ -408,6 +424,7 @@ export function planLocalRuns(commands: readonly GuideCommand[], pkg: PackageJso
     }
   };
   let sandboxSeq = 0;
+  let exerciseSeq = 0;
   for (const c of commands) {
     if (c.source !== 'block' || c.place !== 'local') continue;
     const envKey = JSON.stringify(c.env);
@@ -423,6 +440,8 @@ export function planLocalRuns(commands: readonly GuideCommand[], pkg: PackageJso
     } else if (c.kind === 'npx workshop' && c.action === 'sandbox') {
       // Never deduplicated: `down` then `up` then `status` means something in that order.
       add(`sandbox ${sandboxSeq++}`, c, () => ({ kind: 'sandbox', args: ['sandbox', ...c.args], env: c.env, from: [c] }));
+    } else if (c.kind === 'npx workshop' && EXERCISE_ACTIONS.includes(c.action ?? '')) {
+      add(`exercise ${exerciseSeq++}`, c, () => ({ kind: 'exercise', args: [c.action!, ...c.args], env: c.env, from: [c] }));
     } else if (c.kind === 'npm start') {
       const script = pkg.scripts.start ?? '';
       const m = /^tsx harness\/cli\.ts (.+)$/.exec(script.trim());
@@ -450,7 +469,7 @@ export function planLocalRuns(commands: readonly GuideCommand[], pkg: PackageJso
 
 export function describeStep(step: RunStep): string {
   const where = step.from.map((c) => `${c.file}:${c.line}`).join(', ');
-  const what = step.kind === 'cli' || step.kind === 'sandbox' ? `workshop ${step.args.join(' ')}` : step.from[0].text;
+  const what = step.kind === 'cli' || step.kind === 'sandbox' || step.kind === 'exercise' ? `workshop ${step.args.join(' ')}` : step.from[0].text;
   return `${what}  [${where}]`;
 }
 
