@@ -3,6 +3,9 @@
 // provisioned mapping always has. The stacks, the sandbox, the harness and both dashboards read
 // the names from here (lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
 
+/** Lambda's own metrics and the mapping's share this namespace (monitoring-metrics-types.html). */
+export const LAMBDA_NAMESPACE = 'AWS/Lambda';
+
 export const ESM_METRICS_DOC = 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics';
 
 /** MetricsConfig.Metrics values (API_EventSourceMappingMetricsConfig.html: 0..3 of these). */

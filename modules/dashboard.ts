@@ -10,7 +10,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard/index.js';
 import { METRICS_BY_SERVICE } from '../handlers/shared/telemetry.ts';
-import { ESM_METRIC_DIMENSION, esmMetricStatistic, KAFKA_ESM_METRICS, type KafkaEsmMetricName } from '../labs/esm-metrics.ts';
+import { ESM_METRIC_DIMENSION, esmMetricStatistic, KAFKA_ESM_METRICS, LAMBDA_NAMESPACE, type KafkaEsmMetricName } from '../labs/esm-metrics.ts';
 import { METRICS_NAMESPACE, PREFIX, resourceName } from './names.ts';
 
 export interface DashboardProps {
@@ -70,7 +70,7 @@ export function dashboardBody(opts: { region: string; namespace: string; period:
   // The ESM's own metrics (MetricsConfig) have exactly the EventSourceMappingUUID dimension: one
   // line per mapping, whichever lab created it.
   const esm = (metric: KafkaEsmMetricName) => ({
-    expression: `SEARCH('{AWS/Lambda,${ESM_METRIC_DIMENSION}} MetricName="${metric}"', '${esmMetricStatistic(metric)}', ${period})`,
+    expression: `SEARCH('{${LAMBDA_NAMESPACE},${ESM_METRIC_DIMENSION}} MetricName="${metric}"', '${esmMetricStatistic(metric)}', ${period})`,
     label: metric,
     id: `esm${metric.toLowerCase()}`,
   });
@@ -119,7 +119,7 @@ export function dashboardBody(opts: { region: string; namespace: string; period:
       graph('BatchSize: average messages in batch', [workshop('BatchSize', 'Average', 'avg batch')], 0, 8),
       graph('EventsProcessed (per period)', [workshop('EventsProcessed', 'Sum', 'processed')], 12, 8),
       graph('OffsetLag (records behind, per ESM)', [lambda('OffsetLag', 'Maximum', 'offset lag', '')], 0, 14),
-      graph('ConcurrentExecutions per function', [lambda('ConcurrentExecutions', 'Maximum', 'concurrency', '{AWS/Lambda,FunctionName} ')], 12, 14),
+      graph('ConcurrentExecutions per function', [lambda('ConcurrentExecutions', 'Maximum', 'concurrency', `{${LAMBDA_NAMESPACE},FunctionName} `)], 12, 14),
       graph(
         'EventsFailed and SendDelay',
         [workshop('EventsFailed', 'Sum', 'failed'), workshop('SendDelay', 'Average', 'send delay ms')],

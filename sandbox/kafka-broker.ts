@@ -32,7 +32,7 @@
 // kill/restart fault test reconnect to the same address.
 //
 // KAFKA_BROKERS=host:port[,host:port] skips all of this and uses that broker (stop is a no-op).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';

@@ -26,6 +26,8 @@ export interface CheckOutcome {
   passed: boolean;
   findings: Finding[];
   record: CheckRecord;
+  /** Where a damaged progress.json went before this check started a new one. */
+  progressSetAside?: string;
 }
 
 /** The learner's files, or the one-line reason there are none to check. */
@@ -69,8 +71,8 @@ export async function checkExercise(solution: LabSpec, options: CheckOptions = {
 
   const passed = findings.every((f) => f.pass);
   const record: CheckRecord = { at: new Date().toISOString(), passed, fingerprint: print, findings };
-  recordCheck(solution.id, record, dir);
-  return { passed, findings, record };
+  const { setAside } = recordCheck(solution.id, record, dir);
+  return { passed, findings, record, progressSetAside: setAside };
 }
 
 /** The run's targets and the lab's goals, as findings. */

@@ -9,7 +9,7 @@ import { createProgressView } from '../progress-view.ts';
 import { checkExercise, filesToCheck } from './check.ts';
 import { checkpointOf } from './checkpoints.ts';
 import type { Finding } from './finding.ts';
-import { progressFile, readProgress, type CheckRecord } from './progress.ts';
+import { loadProgress, progressFile, readProgress, type CheckRecord } from './progress.ts';
 import { exercisesDir, fingerprint, labFolder, shown, todosIn, writeExercise, type WrittenFile } from './workspace.ts';
 
 export const EXERCISE_USAGE = `  workshop exercise <lab>            write the lab's starting files into exercises/<lab>/
@@ -106,13 +106,19 @@ export async function checkCommand(args: string[]): Promise<number> {
   console.log(`Checking lab ${lab.number} — your files in ${shown(labFolder(lab))}`);
   const view = createProgressView();
   let record: CheckRecord;
+  let progressSetAside: string | undefined;
   try {
-    ({ record } = await checkExercise(lab, { quick: Boolean(values.quick), timeScale, onProgress: view.update }));
+    ({ record, progressSetAside } = await checkExercise(lab, { quick: Boolean(values.quick), timeScale, onProgress: view.update }));
   } finally {
     view.stop();
   }
   console.log(renderCheck(lab, record, hint));
+  if (progressSetAside) console.log(damagedNote(`was damaged, so it was kept as ${shown(progressSetAside)} and a new record started`));
   return record.passed ? 0 : 1;
+}
+
+function damagedNote(what: string): string {
+  return `Note: your progress record ${what}.`;
 }
 
 function when(iso: string): string {
@@ -156,7 +162,7 @@ export function progressCommand(args: string[]): number {
   const { positionals } = labOnly(args);
   if (positionals.length > 0) throw new UsageError(`workshop progress takes no lab: it shows them all.`);
   const dir = exercisesDir();
-  const progress = readProgress(dir);
+  const { progress, damaged } = loadProgress(dir);
   const rows = LABS.map((lab) => {
     const record = progress.labs[lab.id];
     const started = existsSync(labFolder(lab, dir));
@@ -173,13 +179,14 @@ export function progressCommand(args: string[]): number {
     [
       `Your progress (${shown(progressFile(dir))}):`,
       `  ${'Lab'.padEnd(width)}  ${'Status'.padEnd(11)}  Checks  Last check`,
-      ...rows.map((r) => `  ${name(r.lab).padEnd(width)}  ${r.status.padEnd(11)}  ${String(r.checks).padStart(6)}  ${r.last}`),
+      ...rows.map((r) => `  ${name(r.lab).padEnd(width)}  ${r.status.padEnd(11)}  ${String(r.checks).padStart(6)}  ${r.last}`.trimEnd()),
       '',
       next
         ? next.status === 'not started'
           ? `Next: npx workshop exercise ${next.lab.number}`
           : `Next: npx workshop check ${next.lab.number}`
         : `All ${LABS.length} labs done.`,
+      ...(damaged ? ['', damagedNote(`(${shown(progressFile(dir))}) could not be read: ${damaged}. The labs show as not checked; your next check keeps the file as ${shown(progressFile(dir))}.damaged and starts a new one`)] : []),
     ].join('\n'),
   );
   return 0;

@@ -2,10 +2,10 @@
 // self-paced learner who comes back another day sees where they stopped. Written by
 // `workshop check`, read by `workshop progress` and by `check --hint` (which shows the last
 // check's findings again when nothing changed since). The writer and the reader are both here.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from './finding.ts';
-import { exercisesDir, writeAtomically } from './workspace.ts';
+import { exercisesDir, freePath, writeAtomically } from './workspace.ts';
 
 export interface CheckRecord {
   at: string;
@@ -31,20 +31,42 @@ export function progressFile(dir = exercisesDir()): string {
   return join(dir, 'progress.json');
 }
 
-export function readProgress(dir = exercisesDir()): Progress {
-  const file = progressFile(dir);
-  if (!existsSync(file)) return { version: 1, labs: {} };
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Progress;
-    if (parsed?.version === 1 && parsed.labs && typeof parsed.labs === 'object') return parsed;
-  } catch {
-    // A damaged record is started afresh below rather than failing every command.
-  }
-  return { version: 1, labs: {} };
+/** The record, and why it could not be read when it is damaged (it is then treated as empty). */
+export interface LoadedProgress {
+  progress: Progress;
+  damaged?: string;
 }
 
-export function recordCheck(labId: string, check: CheckRecord, dir = exercisesDir()): LabProgress {
-  const progress = readProgress(dir);
+export function loadProgress(dir = exercisesDir()): LoadedProgress {
+  const file = progressFile(dir);
+  const empty: Progress = { version: 1, labs: {} };
+  if (!existsSync(file)) return { progress: empty };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return { progress: empty, damaged: `it is not JSON (${(error as Error).message})` };
+  }
+  const wrong = shapeProblem(parsed);
+  return wrong ? { progress: empty, damaged: wrong } : { progress: parsed as Progress };
+}
+
+export function readProgress(dir = exercisesDir()): Progress {
+  return loadProgress(dir).progress;
+}
+
+/**
+ * Adds a check to the record. A damaged record is never written over: it is moved aside
+ * (progress.json.damaged, .damaged.2, …) and a new record started, and the caller says where.
+ */
+export function recordCheck(labId: string, check: CheckRecord, dir = exercisesDir()): { lab: LabProgress; setAside?: string } {
+  const { progress, damaged } = loadProgress(dir);
+  const file = progressFile(dir);
+  let setAside: string | undefined;
+  if (damaged) {
+    setAside = freePath(`${file}.damaged`);
+    renameSync(file, setAside);
+  }
   const before = progress.labs[labId];
   const lab: LabProgress = {
     checks: (before?.checks ?? 0) + 1,
@@ -52,6 +74,19 @@ export function recordCheck(labId: string, check: CheckRecord, dir = exercisesDi
     last: check,
   };
   progress.labs[labId] = lab;
-  writeAtomically(progressFile(dir), `${JSON.stringify(progress, null, 2)}\n`);
-  return lab;
+  writeAtomically(file, `${JSON.stringify(progress, null, 2)}\n`);
+  return { lab, setAside };
+}
+
+function shapeProblem(parsed: unknown): string | undefined {
+  const record = parsed as Partial<Progress> | null;
+  if (typeof record !== 'object' || record === null || record.version !== 1) return 'it is not a version 1 progress record';
+  if (typeof record.labs !== 'object' || record.labs === null) return 'it has no "labs" object';
+  for (const [labId, lab] of Object.entries(record.labs)) {
+    const last = (lab as Partial<LabProgress> | null)?.last;
+    const valid =
+      typeof lab?.checks === 'number' && typeof last?.at === 'string' && typeof last.passed === 'boolean' && typeof last.fingerprint === 'string' && Array.isArray(last.findings);
+    if (!valid) return `its entry for ${labId} is not a check record`;
+  }
+  return undefined;
 }

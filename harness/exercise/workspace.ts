@@ -104,7 +104,8 @@ export function writeAtomically(path: string, text: string): void {
   renameSync(temp, path);
 }
 
-function freePath(path: string): string {
+/** `path`, or `path.2`, `path.3`, … : the first that does not exist yet. */
+export function freePath(path: string): string {
   let candidate = path;
   for (let n = 2; existsSync(candidate); n++) candidate = `${path}.${n}`;
   return candidate;

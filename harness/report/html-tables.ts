@@ -1,6 +1,6 @@
 // The report's tables: the comparison of labs (the talk's dashboard), and per lab the capacity
 // model next to what was measured, the targets, and the latency summaries.
-import { esmMetricStatistic, publishedEsmMetrics } from '../../labs/esm-metrics.ts';
+import { ESM_METRIC_DIMENSION, esmMetricStatistic, LAMBDA_NAMESPACE, publishedEsmMetrics } from '../../labs/esm-metrics.ts';
 import type { LabRunResult, LatencySummary } from '../run-result.ts';
 import { esc, fmtInt, fmtMs, fmtNum, fmtPercent, slug } from './html-format.ts';
 
@@ -108,5 +108,5 @@ export function esmMetricsTable(lab: LabRunResult): string {
   const rows = publishedEsmMetrics(lab.config.kafkaEsm.metrics, lab.config.kafkaEsm.provisionedPollers !== undefined)
     .filter((name) => totals[name] !== undefined)
     .map((name) => `<tr><th class="text">${esc(name)}</th><td>${fmtInt(Math.round(totals[name]!))}</td><td class="text">${esmMetricStatistic(name)}</td></tr>`);
-  return rows.length === 0 ? '' : table('esm-metrics', ['AWS/Lambda metric (EventSourceMappingUUID)', 'over the run', 'statistic'], rows, [0, 2]);
+  return rows.length === 0 ? '' : table('esm-metrics', [`${LAMBDA_NAMESPACE} metric (${ESM_METRIC_DIMENSION})`, 'over the run', 'statistic'], rows, [0, 2]);
 }

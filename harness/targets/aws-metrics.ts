@@ -34,7 +34,7 @@ import {
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES } from '../../handlers/shared/telemetry.ts';
-import { ESM_METRIC_DIMENSION, esmMetricStatistic, publishedEsmMetrics, type EsmMetricGroup } from '../../labs/esm-metrics.ts';
+import { ESM_METRIC_DIMENSION, esmMetricStatistic, LAMBDA_NAMESPACE, publishedEsmMetrics, type EsmMetricGroup } from '../../labs/esm-metrics.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { esmMetricTotals, type EsmMetricName, type EsmMetricTotals } from '../esm-metric-totals.ts';
 import type { AwsLabOutputs } from './aws-outputs.ts';
@@ -43,7 +43,6 @@ import { withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
 
 export const PERIOD_SECONDS = 60;
 const MINUTE_MS = 60_000;
-const LAMBDA_NAMESPACE = 'AWS/Lambda';
 
 /** Who the metrics belong to. */
 export interface MetricScope {

@@ -6,13 +6,13 @@ import {
   ESM_METRIC_DIMENSION,
   enabledEsmMetrics,
   KAFKA_ESM_METRICS,
+  LAMBDA_NAMESPACE,
   type EsmMetricGroup,
   type KafkaEsmMetricName,
   type ProvisionedPollerMetricName,
 } from '../../labs/esm-metrics.ts';
 import type { Clock, Timer } from '../clock.ts';
 import type { EmfMetric } from '../lambda-runtime/emf.ts';
-import { LAMBDA_NAMESPACE } from '../lambda-runtime/lambda-runtime.ts';
 import type { KafkaEsmCounters } from './engine.ts';
 
 /** What the publisher reads from the engine each period. */

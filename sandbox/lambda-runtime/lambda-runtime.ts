@@ -8,6 +8,7 @@ import { LogStore, parseJsonLine, type LogLine } from './function-logs.ts';
 import { InvocationLog, type InvocationRecord } from './invocation-log.ts';
 import { LambdaFunction, type FunctionConfig, type FunctionHost, type IngestedLine, type InvokeResult } from './lambda-function.ts';
 import type { Unsubscribe } from './listeners.ts';
+import { LAMBDA_NAMESPACE } from '../../labs/esm-metrics.ts';
 import { MetricStore } from './metric-store.ts';
 import { SpareRuntimes } from './spare-runtimes.ts';
 import { validRetentionMs } from './retention.ts';
@@ -42,8 +43,6 @@ export interface RuntimeMemory {
   byFunction: Record<string, { environments: number; heapUsedBytes: number }>;
 }
 
-/** Lambda's own metrics (namespace AWS/Lambda, dimension FunctionName), one datum per invoke. */
-export const LAMBDA_NAMESPACE = 'AWS/Lambda';
 
 export class LambdaRuntime {
   readonly metrics: MetricStore;

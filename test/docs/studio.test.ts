@@ -115,7 +115,7 @@ test('every page has front matter with a string title and a numeric weight; ever
 });
 
 test('the landing page, every WORKSHOP.md section and every lab README have a page, in the guide order', () => {
-  const title = inlineText(md.parse(WORKSHOP, {}).find((t, i, all) => all[i - 1]?.type === 'heading_open' && all[i - 1].tag === 'h1')!);
+  const title = inlineText(md.parse(WORKSHOP, {}).find((_, i, all) => all[i - 1]?.type === 'heading_open' && all[i - 1].tag === 'h1')!);
   assert.is(pages.get('')!.front.title, title);
   const sections = sectionsOf(WORKSHOP).map((s) => s.title);
   const found = sections.map((s) => pageTitled(s));

@@ -30,7 +30,7 @@ test('poison records with lab 4 settings: exactly the poison records are dead-le
     kafkaEsm: { onFailure: { kind: 'sqs', queueName: 'fault-poison-lab4-failed' } },
   });
   const runId = 'fault-poison-lab4';
-  const { sandbox, observer, produced, ledger } = await servers.run(lab, runId, { settleMs: 80_000 });
+  const { observer, produced, ledger } = await servers.run(lab, runId, { settleMs: 80_000 });
 
   // The schedule is seeded, so the poison seqs are known in advance.
   const poison = [...bookingSchedule(lab.traffic, 0)].filter((e) => e.poison).map((e) => e.seq);

@@ -49,7 +49,6 @@ const started = Date.now();
 const REAL = realStacks();
 const synthMs = Date.now() - started;
 
-const byRule = (violations: Violation[], rule: RuleId) => violations.filter((v) => v.rule === rule);
 const show = (violations: Violation[]) => violations.map((v) => formatViolation(v)).join('\n');
 
 test('every rule holds on every real stack (base, base with a provisioned cluster, every lab)', () => {

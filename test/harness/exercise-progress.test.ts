@@ -1,0 +1,141 @@
+// The learner's checkpoint record (progress.json): counted checks, the first pass kept as the day
+// the lab was done, and a damaged record never written over. Then the commands around it, run
+// through the real CLI: `progress` reads the record, and bad input gets one line, exit 2.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadProgress, progressFile, readProgress, recordCheck, type CheckRecord } from '../../harness/exercise/progress.ts';
+import { EXERCISES_DIR_ENV } from '../../harness/exercise/workspace.ts';
+import { workshop } from './e2e/support.ts';
+
+const STACK_FRAME = /\n\s+at .+\(.+:\d+:\d+\)/;
+
+function check(at: string, passed: boolean): CheckRecord {
+  return { at, passed, fingerprint: `fp-${at}`, findings: [{ name: 'p50 end-to-end', pass: passed, measured: passed ? '40 ms' : '1,513 ms' }] };
+}
+
+function withDir(body: (dir: string) => Promise<void> | void) {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'klw-progress-'));
+    try {
+      await body(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+test(
+  'recordCheck counts checks, keeps the last, and keeps the first pass as doneAt',
+  withDir((dir) => {
+    assert.equal(readProgress(dir), { version: 1, labs: {} }, 'no file: nothing checked');
+    recordCheck('02-low-latency', check('2026-12-05T10:00:00.000Z', false), dir);
+    const passed = recordCheck('02-low-latency', check('2026-12-05T10:05:00.000Z', true), dir);
+    assert.is(passed.lab.doneAt, '2026-12-05T10:05:00.000Z');
+    const failedLater = recordCheck('02-low-latency', check('2026-12-06T09:00:00.000Z', false), dir);
+    assert.is(failedLater.lab.checks, 3);
+    assert.is(failedLater.lab.doneAt, '2026-12-05T10:05:00.000Z', 'a later failure does not undo a done lab');
+    assert.is(failedLater.lab.last.passed, false);
+    recordCheck('04-best-practices', check('2026-12-06T09:10:00.000Z', false), dir);
+    const read = readProgress(dir);
+    assert.equal(Object.keys(read.labs).sort(), ['02-low-latency', '04-best-practices']);
+    assert.equal(read.labs['02-low-latency'], failedLater.lab, 'what is read is what was written');
+    assert.is(failedLater.setAside, undefined);
+  }),
+);
+
+test(
+  'a damaged record is reported, read as empty, and moved aside (never written over) by the next check',
+  withDir((dir) => {
+    const file = progressFile(dir);
+    const damaged = [
+      ['{"version": 1, "labs": {', /not JSON/],
+      ['[]', /not a version 1 progress record/],
+      ['{"version": 1, "labs": {"02-low-latency": {"checks": 1}}}', /entry for 02-low-latency is not a check record/],
+    ] as const;
+    for (const [text, why] of damaged) {
+      rmSync(file, { force: true });
+      writeFileSync(file, text);
+      const loaded = loadProgress(dir);
+      assert.match(loaded.damaged ?? '', why);
+      assert.equal(loaded.progress, { version: 1, labs: {} });
+    }
+    const { setAside, lab } = recordCheck('01-baseline', check('2026-12-05T11:00:00.000Z', true), dir);
+    assert.is(setAside, `${file}.damaged`);
+    assert.is(readFileSync(setAside!, 'utf8'), damaged[2][0], 'the damaged record is kept byte for byte');
+    assert.is(lab.checks, 1);
+    assert.is(loadProgress(dir).damaged, undefined, 'the new record reads');
+
+    writeFileSync(file, 'garbage');
+    assert.is(recordCheck('01-baseline', check('2026-12-05T11:05:00.000Z', true), dir).setAside, `${file}.damaged.2`, 'an earlier set-aside file is not written over');
+    assert.ok(existsSync(`${file}.damaged`));
+  }),
+);
+
+test(
+  '`workshop progress` shows each lab from the record, the next command, and says when the record is damaged',
+  withDir(async (dir) => {
+    const env = { [EXERCISES_DIR_ENV]: dir };
+    const empty = await workshop(['progress'], env);
+    assert.is(empty.code, 0, empty.stderr);
+    assert.match(empty.stdout, /1 Baseline\s+not started\s+0\n/);
+    assert.match(empty.stdout, 'Next: npx workshop exercise 1');
+
+    recordCheck('01-baseline', check('2026-12-05T10:00:00.000Z', true), dir);
+    recordCheck('02-low-latency', check('2026-12-05T10:30:00.000Z', false), dir);
+    const some = await workshop(['progress'], env);
+    assert.match(some.stdout, /1 Baseline\s+done\s+1\s+2026-12-05 10:00 UTC: passed/);
+    assert.match(some.stdout, /2 Low latency\s+not started\s+1\s+2026-12-05 10:30 UTC: failed p50 end-to-end/);
+    assert.match(some.stdout, 'Next: npx workshop exercise 2');
+
+    writeFileSync(progressFile(dir), '{"version": 1, "labs": {');
+    const damaged = await workshop(['progress'], env);
+    assert.is(damaged.code, 0);
+    assert.not.match(damaged.stdout + damaged.stderr, STACK_FRAME);
+    assert.match(damaged.stdout, /could not be read: it is not JSON/);
+    assert.match(damaged.stdout, /your next check keeps the file as .*progress\.json\.damaged/);
+  }),
+);
+
+async function refused(args: string[], expected: RegExp, env: Record<string, string>) {
+  const run = await workshop(args, env);
+  assert.is(run.code, 2, `workshop ${args.join(' ')}: exit ${run.code}\n${run.stdout}\n${run.stderr}`);
+  assert.not.match(run.stderr, STACK_FRAME, 'no stack trace');
+  assert.match(run.stderr, expected);
+}
+
+test(
+  'bad input to exercise, solution, check and progress: one line, exit 2',
+  withDir(async (dir) => {
+    const env = { [EXERCISES_DIR_ENV]: dir };
+    await refused(['exercise'], /workshop exercise takes one lab: 1 \(01-baseline\)/, env);
+    await refused(['exercise', '9'], /Unknown lab "9": use 1 \(01-baseline\)/, env);
+    await refused(['solution', '1', '2'], /workshop solution takes one lab/, env);
+    await refused(['check', '2', '--hints'], /Unknown option '--hints'.*Usage:/s, env);
+    await refused(['check', '2', '--time-scale', '0'], /--time-scale 0 is not valid: use a number from 1 to 600/, env);
+    await refused(['check', '3'], /Lab 3 has no exercise in .* yet: start it with `npx workshop exercise 3`/, env);
+    await refused(['progress', '2'], /workshop progress takes no lab/, env);
+    assert.not.ok(existsSync(progressFile(dir)), 'a refused command records nothing');
+  }),
+);
+
+test(
+  "a spec that does not compile fails the check in its files stage, naming file:line, with no run",
+  withDir(async (dir) => {
+    const env = { [EXERCISES_DIR_ENV]: dir };
+    const started = await workshop(['exercise', '1'], env);
+    assert.is(started.code, 0, started.stderr);
+    const spec = join(dir, '01-baseline', 'spec.ts');
+    writeFileSync(spec, `${readFileSync(spec, 'utf8')}\nexport const broken = {;\n`);
+    const run = await workshop(['check', '1'], env);
+    assert.is(run.code, 1, `${run.stdout}\n${run.stderr}`);
+    assert.not.match(run.stdout + run.stderr, STACK_FRAME);
+    assert.match(run.stdout, /spec\.ts:\d+:\d+/);
+    assert.not.match(run.stdout, /p50 end-to-end/, 'no traffic was run');
+    assert.is(readProgress(dir).labs['01-baseline'].last.passed, false, 'the failed check is recorded');
+  }),
+);
+
+test.run();
