@@ -47,7 +47,7 @@ import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
 import { DEFAULT_REGION } from '../labs/region.ts';
 import { extractLinks, resolveHref } from './guide-links.ts';
 import { hugoHeadings } from './hugo-anchors.ts';
-import { createMarkdown, inlineText, labReadmes, REPO_ROOT, Slugger, type Token } from './markdown.ts';
+import { createMarkdown, inlineText, labReadmes, REPO_ROOT, Slugger } from './markdown.ts';
 
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'dist', 'workshop-studio');
 export const LOCALE = 'en-US';
@@ -442,14 +442,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
 }
 
 function hrefsOf(body: string): string[] {
-  const hrefs: string[] = [];
-  const visit = (token: Token) => {
-    const href = token.type === 'link_open' ? token.attrGet('href') : token.type === 'image' ? token.attrGet('src') : null;
-    if (href !== null) hrefs.push(href);
-    for (const child of token.children ?? []) visit(child);
-  };
-  for (const token of md.parse(body, {})) visit(token);
-  return hrefs;
+  return extractLinks(PAGE_FILE, body).map((link) => link.href);
 }
 
 /** One blank line between blocks where dropped headings and joined parts left several; code untouched. */

@@ -12,7 +12,8 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { hugoAnchor, HugoAnchors, hugoHeadings } from '../../docs/hugo-anchors.ts';
 import { AWS_HEADING, exportStudio, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
-import { createMarkdown, inlineText, labReadmes, REPO_ROOT, type Token } from '../../docs/markdown.ts';
+import { createMarkdown, inlineText, labReadmes, REPO_ROOT } from '../../docs/markdown.ts';
+import { extractLinks } from '../../docs/guide-links.ts';
 
 const md = createMarkdown();
 const WORKSHOP = readFileSync(join(REPO_ROOT, 'WORKSHOP.md'), 'utf8');
@@ -54,14 +55,7 @@ function sectionsOf(text: string): Array<{ title: string; fences: Array<{ info: 
 }
 
 function hrefsOf(body: string): string[] {
-  const hrefs: string[] = [];
-  const visit = (token: Token) => {
-    const href = token.type === 'link_open' ? token.attrGet('href') : token.type === 'image' ? token.attrGet('src') : null;
-    if (href !== null) hrefs.push(href);
-    for (const child of token.children ?? []) visit(child);
-  };
-  for (const token of md.parse(body, {})) visit(token);
-  return hrefs;
+  return extractLinks(PAGE_FILE, body).map((link) => link.href);
 }
 
 function pageTitled(title: string): Page | undefined {
