@@ -20,6 +20,7 @@ import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
 import { resolveHref } from './guide-links.ts';
 import { createMarkdown, inlineText, labReadmes, REPO_ROOT, Slugger, type Token } from './markdown.ts';
+import { runsAsScript } from '../labs/entry-point.ts';
 
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'site');
 
@@ -318,7 +319,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuiltSite> 
   return { outDir, index, pages, warnings };
 }
 
-if (process.argv[1] && relative(process.argv[1], new URL(import.meta.url).pathname) === '') {
+if (runsAsScript(import.meta.url)) {
   const site = await buildSite();
   process.exitCode = site.warnings.length === 0 ? 0 : 1;
 }

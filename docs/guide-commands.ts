@@ -15,12 +15,13 @@
 // `planLocalRuns` says how test/docs/guide-runs.test.ts runs each local command; a command it
 // cannot run is an `unrunnable` step, which fails that test.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { main as workshopMain, parseRunArgs } from '../harness/cli.ts';
 import { applyOverrides } from '../harness/overrides.ts';
 import { findLab, labChoices } from '../labs/index.ts';
 import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../labs/deploy.ts';
 import { createMarkdown, guideDocuments, REPO_ROOT } from './markdown.ts';
+import { runsAsScript } from '../labs/entry-point.ts';
 
 export type Place = 'local' | 'aws';
 
@@ -473,7 +474,7 @@ export function describeStep(step: RunStep): string {
   return `${what}  [${where}]`;
 }
 
-if (process.argv[1] && relative(process.argv[1], new URL(import.meta.url).pathname) === '') {
+if (runsAsScript(import.meta.url)) {
   // `tsx docs/guide-commands.ts`: list every command and problem.
   const results = await checkGuideCommands();
   for (const r of results) {

@@ -3,9 +3,10 @@
 // site gives its headings). Web links (https:, mailto:) are listed but not fetched: the checks
 // run offline.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize, relative } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import type { Problem } from './guide-commands.ts';
 import { createMarkdown, guideDocuments, headingIds, REPO_ROOT, type Token } from './markdown.ts';
+import { runsAsScript } from '../labs/entry-point.ts';
 
 export interface GuideLink {
   file: string;
@@ -102,7 +103,7 @@ export function checkGuideLinks(root = REPO_ROOT): Array<{ file: string; links: 
   return guideDocuments(root).map((file) => ({ file, ...checkLinksText(file, readFileSync(join(root, file), 'utf8'), root) }));
 }
 
-if (process.argv[1] && relative(process.argv[1], new URL(import.meta.url).pathname) === '') {
+if (runsAsScript(import.meta.url)) {
   const results = checkGuideLinks();
   for (const r of results) {
     console.log(`${r.file}: ${r.links.length} links`);

@@ -48,6 +48,7 @@ import { DEFAULT_REGION } from '../labs/region.ts';
 import { extractLinks, resolveHref } from './guide-links.ts';
 import { hugoHeadings } from './hugo-anchors.ts';
 import { createMarkdown, inlineText, labReadmes, REPO_ROOT, Slugger } from './markdown.ts';
+import { runsAsScript } from '../labs/entry-point.ts';
 
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'dist', 'workshop-studio');
 export const LOCALE = 'en-US';
@@ -244,6 +245,13 @@ function contentspec(description: string): string {
   return doc.toString({ lineWidth: 0 });
 }
 
+/**
+ * Written into every export. A folder is emptied only when it holds this file (or nothing): a
+ * Workshop Studio repository also has a contentspec.yaml, next to its .git and the instructor's
+ * own assets, and exporting into it must not delete them.
+ */
+export const EXPORT_MARKER = '.workshop-studio-export';
+
 /** Refuses to empty a folder that is not an earlier export, so a wrong --out cannot delete work. */
 function prepareOutDir(outDir: string): void {
   const root = resolve(outDir);
@@ -251,12 +259,17 @@ function prepareOutDir(outDir: string): void {
   if (root === REPO_ROOT || REPO_ROOT.startsWith(`${root}/`)) throw new UsageError(`--out ${shown} would replace the repository; choose a new or empty folder, e.g. dist/workshop-studio.`);
   if (existsSync(root)) {
     if (!statSync(root).isDirectory()) throw new UsageError(`--out ${shown} is a file; choose a new or empty folder.`);
-    if (readdirSync(root).length > 0 && !existsSync(join(root, 'contentspec.yaml'))) {
-      throw new UsageError(`--out ${shown} is not empty and holds no earlier export (no contentspec.yaml); choose a new or empty folder.`);
+    const entries = readdirSync(root);
+    if (entries.length > 0 && !entries.includes(EXPORT_MARKER)) {
+      throw new UsageError(
+        `--out ${shown} is not empty and is not an earlier export (no ${EXPORT_MARKER}); ` +
+          `choose a new or empty folder, and copy content/, static/ and contentspec.yaml from it into your Workshop Studio repository.`,
+      );
     }
   }
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, EXPORT_MARKER), 'Written by `npm run studio`; the next export empties this folder first.\n');
 }
 
 export async function exportStudio(options: ExportOptions = {}): Promise<StudioExport> {
@@ -471,7 +484,7 @@ export function parseStudioArgs(argv: string[]): { outDir?: string } {
   return { outDir };
 }
 
-if (process.argv[1] && relative(process.argv[1], new URL(import.meta.url).pathname) === '') {
+if (runsAsScript(import.meta.url)) {
   try {
     const { outDir } = parseStudioArgs(process.argv.slice(2));
     await exportStudio({ outDir: outDir === undefined ? undefined : resolve(process.cwd(), outDir) });

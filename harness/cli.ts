@@ -28,6 +28,7 @@ import { renderComparison, renderModels, renderTargets } from './text-report.ts'
 import { type LabTarget } from './targets/target.ts';
 import { UsageError } from './errors.ts';
 import { checkCommand, EXERCISE_USAGE, exerciseCommand, progressCommand, solutionCommand } from './exercise/commands.ts';
+import { runsAsScript } from '../labs/entry-point.ts';
 
 const USAGE = `Usage:
   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
@@ -228,4 +229,4 @@ export function runCli(argv: string[]): void {
   );
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) runCli(process.argv.slice(2));
+if (runsAsScript(import.meta.url)) runCli(process.argv.slice(2));

@@ -14,13 +14,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { GetEventSourceMappingCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { concurrencyProblem } from './account-concurrency.ts';
 import { mappingProblem } from './esm-health.ts';
 import type { LabSpec, SystemLogLevel } from './lab-spec.ts';
 import { BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName } from './stack-contract.ts';
 import { resolveRegion } from './region.ts';
+import { runsAsScript } from './entry-point.ts';
 
 export const RECORD_FILE = join(DEFAULT_STATE_DIR, 'deployed.json');
 export const OUTPUTS_FILE = join(DEFAULT_STATE_DIR, 'outputs.json');
@@ -473,6 +473,6 @@ export async function runCli(run: (argv: string[]) => Promise<number>): Promise<
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (runsAsScript(import.meta.url)) {
   await runCli(main);
 }

@@ -8,7 +8,6 @@
 //
 // Destroying the base can take 20+ minutes: Lambda releases the VPC network interfaces of the
 // producer and topic-admin functions slowly, and the subnets wait for them.
-import { pathToFileURL } from 'node:url';
 import { resolveRegion } from './region.ts';
 import {
   checkRegion,
@@ -22,6 +21,7 @@ import {
   runCli,
   synthForDeploy,
 } from './deploy.ts';
+import { runsAsScript } from './entry-point.ts';
 
 async function main(argv: string[]): Promise<number> {
   const { LABS, findLab, labChoices } = await import('./index.ts');
@@ -40,6 +40,6 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (runsAsScript(import.meta.url)) {
   await runCli(main);
 }

@@ -13,6 +13,7 @@ import { LABS } from './index.ts';
 import type { LabSpec } from './lab-spec.ts';
 import { REPO_ROOT } from './stack-contract.ts';
 import { buildWorkshopApp } from './stacks.ts';
+import { runsAsScript } from './entry-point.ts';
 
 type Attributes = Record<string, unknown>;
 
@@ -115,7 +116,7 @@ export function regenerate(text: string, lab: LabSpec, mappings: Map<string, Rec
   return out;
 }
 
-if (process.argv[1]?.endsWith('lab-readme.ts')) {
+if (runsAsScript(import.meta.url)) {
   const mappings = synthesizedMappings();
   for (const lab of LABS) {
     const path = readmePath(lab);

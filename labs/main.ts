@@ -1,13 +1,12 @@
 // The entry point cdktf.json runs (`npx tsx labs/main.ts`): synthesize every lab's stacks
 // (labs/stacks.ts), quietly, as `cdktf synth` expects. `npm run synth` (labs/synth.ts) does the
 // same with a summary.
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { resolveRegion } from './region.ts';
 import { buildWorkshopApp } from './stacks.ts';
+import { runsAsScript } from './entry-point.ts';
 
 // cdktf.json runs this file: synthesize every stack, quietly, as `cdktf synth` expects.
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (runsAsScript(import.meta.url)) {
   const { LABS } = await import('./index.ts');
   try {
     buildWorkshopApp({ labs: LABS, outdir: process.env.CDKTF_OUTDIR || undefined, region: await resolveRegion() }).app.synth();

@@ -3,11 +3,11 @@
 // validation message (what is wrong, the allowed range, the AWS rule) and exit code 1.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { LabSpec } from './lab-spec.ts';
 import { LabSpecError } from './lab-spec.ts';
 import { DEFAULT_OUTDIR, REPO_ROOT } from './stack-contract.ts';
 import { buildWorkshopApp, type WorkshopAppOptions } from './stacks.ts';
+import { runsAsScript } from './entry-point.ts';
 
 export interface SynthResult {
   outdir: string;
@@ -52,7 +52,7 @@ export function runSynth(labs: readonly LabSpec[], options: Omit<WorkshopAppOpti
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (runsAsScript(import.meta.url)) {
   const { LABS } = await import('./index.ts');
   const { resolveRegion } = await import('./region.ts');
   process.exitCode = runSynth(LABS, { region: await resolveRegion() });

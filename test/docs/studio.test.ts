@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { hugoAnchor, HugoAnchors, hugoHeadings } from '../../docs/hugo-anchors.ts';
-import { AWS_HEADING, exportStudio, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
+import { AWS_HEADING, EXPORT_MARKER, exportStudio, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
 import { createMarkdown, inlineText, labReadmes, REPO_ROOT } from '../../docs/markdown.ts';
 import { extractLinks } from '../../docs/guide-links.ts';
 
@@ -235,9 +235,32 @@ test('it refuses to empty a folder that holds something other than an export', a
     assert.unreachable('exported over a folder of other files');
   } catch (error) {
     assert.instance(error, Error);
-    assert.match((error as Error).message, 'holds no earlier export');
+    assert.match((error as Error).message, 'is not an earlier export');
   }
   assert.is(readFileSync(join(mine, 'notes.txt'), 'utf8'), 'keep me');
+});
+
+test('it refuses a Workshop Studio repository (contentspec.yaml, .git, own assets), and re-exports over its own export', async () => {
+  const repo = join(tmp, 'studio-repo');
+  mkdirSync(join(repo, '.git'), { recursive: true });
+  writeFileSync(join(repo, 'contentspec.yaml'), 'version: 2.0\n');
+  writeFileSync(join(repo, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+  try {
+    await exportStudio({ outDir: repo, log: false });
+    assert.unreachable('exported over a Workshop Studio repository');
+  } catch (error) {
+    assert.match((error as Error).message, `no ${EXPORT_MARKER}`);
+  }
+  assert.is(readFileSync(join(repo, '.git', 'HEAD'), 'utf8'), 'ref: refs/heads/main\n', '.git untouched');
+
+  const again = join(tmp, 'again');
+  await exportStudio({ outDir: again, log: false });
+  writeFileSync(join(again, 'content', 'stale.md'), 'from an older export');
+  await exportStudio({ outDir: again, log: false });
+  assert.ok(existsSync(join(again, EXPORT_MARKER)));
+  assert.not.ok(existsSync(join(again, 'content', 'stale.md')), 'an earlier export is replaced whole');
+  rmSync(again, { recursive: true, force: true });
+  rmSync(repo, { recursive: true, force: true });
 });
 
 /** The CLI as `npm run studio` starts it, from the temporary folder so a relative --out lands there. */
