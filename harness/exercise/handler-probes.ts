@@ -3,7 +3,6 @@
 // answer is known. Each probe is one thing the lab asks the handler to do, so a failure names
 // the code to look at, in seconds, instead of after a run.
 import { isDeepStrictEqual } from 'node:util';
-import type { Message } from 'esbuild';
 import { bundleHandler, LEARNER_BUNDLES } from '../../handlers/bundle.ts';
 import { makeBooking, makePoisonEvent } from '../../handlers/shared/booking.ts';
 import { kafkaBatchResponse } from '../../handlers/shared/kafka-event.ts';
@@ -14,7 +13,7 @@ import type { PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
 import { LambdaRuntime, type InvokeResult, type LambdaFunction } from '../../sandbox/lambda-runtime/index.ts';
 import type { ProcessorSettings } from '../../handlers/shared/settings.ts';
 import type { Finding } from './finding.ts';
-import { shown } from './workspace.ts';
+import { describeBuildErrors } from './build-errors.ts';
 
 const TOPIC = 'bookings';
 const EVENT_BYTES = 256;
@@ -55,11 +54,7 @@ export async function probeBookingProcessor(source: string): Promise<Finding[]> 
   try {
     bundleFile = (await bundleHandler('booking-processor', { entry: source, outRoot: LEARNER_BUNDLES, force: true })).file;
   } catch (error) {
-    const errors = (error as { errors?: Message[] }).errors;
-    const detail = errors?.length
-      ? errors.map((m) => `${m.location ? `${shown(m.location.file)}:${m.location.line}:${m.location.column + 1}: ` : ''}${m.text}`).join('\n')
-      : (error as Error).message;
-    return [{ name: 'booking-processor.ts compiles', pass: false, detail }];
+    return [{ name: 'booking-processor.ts compiles', pass: false, detail: describeBuildErrors(error) ?? (error as Error).message }];
   }
   const runtime = new LambdaRuntime();
   let count = 0;
@@ -85,7 +80,7 @@ export async function probeBookingProcessor(source: string): Promise<Finding[]> 
     findings.push({
       name: 'partial batch response',
       pass: partial.outcome === 'ok' && isDeepStrictEqual(partial.response, expected),
-      measured: `a batch of 3 with one poison event (offset 11), partial batch responses on: ${invocationText(partial)}; expected ${JSON.stringify(expected)}`,
+      measured: `a batch of 3 with one poison event (offset 11), partial batch responses on: ${invocationText(partial)}; expected: offset 11, and only it, reported as failed`,
     });
 
     const whole = await processor({ processingMsPerRecord: 0, mode: 'sequential', reportBatchItemFailures: false }).invoke(withPoison);
@@ -117,7 +112,7 @@ async function probeParallelByKey(fn: LambdaFunction): Promise<Finding[]> {
   overlap.pass = result.durationMs < 0.75 * sequentialMs;
   overlap.measured = `6 records of 4 bookings at ${WORK_MS} ms each took ${Math.round(result.durationMs)} ms (one after another: ${sequentialMs} ms; by booking: ${3 * WORK_MS} ms)`;
 
-  const report = result.logs.map((line) => readBatchReport(safeJson(line.text))).find((r) => r !== undefined);
+  const report = result.logs.map((line) => readBatchReport(line.json)).find((r) => r !== undefined);
   const doneAt = [0, 1, 2].map((seq) => report?.processed.find((p) => p.seq === seq)?.endToEndMs);
   if (doneAt.some((ms) => ms === undefined)) {
     order.measured = 'the "batch processed" log line did not list booking BK-A\'s three records as processed';
@@ -127,12 +122,4 @@ async function probeParallelByKey(fn: LambdaFunction): Promise<Finding[]> {
   order.pass = second - first >= 0.8 * WORK_MS && third - second >= 0.8 * WORK_MS;
   order.measured = `booking BK-A's three records finished at ${Math.round(first)}, ${Math.round(second)} and ${Math.round(third)} ms: ${order.pass ? 'one after another' : `they overlapped; each must wait for the one before (${WORK_MS} ms of work each)`}`;
   return [overlap, order];
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

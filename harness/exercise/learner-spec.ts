@@ -1,8 +1,8 @@
 // The learner's spec.ts, loaded as the workshop would run it: compiled with esbuild (a syntax
 // error comes back as file:line:column, not a stack), checked against AWS's limits, and checked
 // to keep the lab's problem (traffic, work, targets): a check measures the lab, not a new one.
-import { build, type Message } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import { LabSpecError, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
 import type { Finding } from './finding.ts';
+import { describeBuildErrors } from './build-errors.ts';
 import { shown } from './workspace.ts';
 
 export type LoadedSpec = { lab: LabSpec; findings: Finding[] } | { lab?: undefined; findings: Finding[] };
@@ -22,6 +23,9 @@ export async function loadLearnerSpec(path: string, solution: LabSpec): Promise<
     exported = ((await import(pathToFileURL(compiled.file).href)) as { lab?: unknown }).lab;
   } catch (error) {
     return { findings: [{ name: 'spec.ts compiles', pass: false, detail: `${shown(path)} failed while loading: ${(error as Error).message}` }] };
+  } finally {
+    // Imported once per content; a check leaves nothing behind in .build.
+    rmSync(compiled.file, { force: true });
   }
   if (exported === undefined) {
     return { findings: [{ name: 'spec.ts compiles', pass: false, detail: `${shown(path)} has no \`export const lab: LabSpec = { … }\`: keep the export the exercise started with.` }] };
@@ -32,8 +36,10 @@ export async function loadLearnerSpec(path: string, solution: LabSpec): Promise<
     validateLabSpec(lab);
     findings.push({ name: "within AWS's limits", pass: true });
   } catch (error) {
-    if (!(error instanceof LabSpecError)) throw error;
-    return { findings: [...findings, { name: "within AWS's limits", pass: false, detail: error.message }] };
+    // Not only LabSpecError: a spec shaped unlike any lab (a field of the wrong type) can make
+    // the validator itself throw, and that is still the learner's spec to fix.
+    const detail = error instanceof LabSpecError ? error.message : `${shown(path)}: the spec could not be validated (${(error as Error).message}); compare its shape with the exercise's starting state.`;
+    return { findings: [...findings, { name: "within AWS's limits", pass: false, detail }] };
   }
   const changed = problemChanges(lab, solution);
   findings.push(
@@ -50,24 +56,20 @@ export async function loadLearnerSpec(path: string, solution: LabSpec): Promise<
 
 async function compile(path: string): Promise<{ file: string } | { error: string }> {
   try {
-    const result = await build({ entryPoints: [path], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
+    const result = await build({ entryPoints: [path], absWorkingDir: REPO_ROOT, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
     const text = result.outputFiles[0].text;
     const dir = join(REPO_ROOT, '.build', 'learner-specs');
     mkdirSync(dir, { recursive: true });
-    // A new name per content: an import of the same URL would return the first version.
-    const file = join(dir, `spec-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+    // A new name per content (an import of the same URL would return the first version) and per
+    // process (two checks at once never remove each other's file).
+    const file = join(dir, `spec-${process.pid}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
     writeFileSync(file, text);
     return { file };
   } catch (error) {
-    const errors = (error as { errors?: Message[] }).errors;
-    if (!errors?.length) throw error;
-    return { error: errors.map(describeMessage).join('\n') };
+    const described = describeBuildErrors(error);
+    if (described === undefined) throw error;
+    return { error: described };
   }
-}
-
-function describeMessage(message: Message): string {
-  const where = message.location ? `${shown(join(REPO_ROOT, message.location.file))}:${message.location.line}:${message.location.column + 1}: ` : '';
-  return `${where}${message.text}`;
 }
 
 /** The problem's fields the learner's spec changed, each as "traffic.ratePerSec is 50, the lab's is 100". */

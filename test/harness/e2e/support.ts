@@ -9,18 +9,19 @@ const BIN = new URL('../../../bin/workshop.js', import.meta.url).pathname;
 
 export interface CliRun {
   code: number;
+  pid: number;
   stdout: string;
   stderr: string;
 }
 
-export function workshop(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+export function workshop(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => resolve({ code: code ?? -1, pid: child.pid ?? -1, stdout, stderr }));
   });
 }
 

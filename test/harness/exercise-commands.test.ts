@@ -1,15 +1,18 @@
-// The learner's checkpoint record (progress.json): counted checks, the first pass kept as the day
-// the lab was done, and a damaged record never written over. Then the commands around it, run
-// through the real CLI: `progress` reads the record, and bad input gets one line, exit 2.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The builders-session commands around the learner's files. The checkpoint record (progress.json):
+// counted checks, the first pass kept as the day the lab was done, and a damaged record never
+// written over. Then, through the real CLI: `progress` reads the record, bad input gets one line
+// and exit 2, and a file that does not compile is named at its file:line from any folder.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadProgress, progressFile, readProgress, recordCheck, type CheckRecord } from '../../harness/exercise/progress.ts';
 import { EXERCISES_DIR_ENV } from '../../harness/exercise/workspace.ts';
 import { workshop } from './e2e/support.ts';
 
+const LEARNER_SPECS = join(REPO_ROOT, '.build', 'learner-specs');
 const STACK_FRAME = /\n\s+at .+\(.+:\d+:\d+\)/;
 
 function check(at: string, passed: boolean): CheckRecord {
@@ -121,20 +124,37 @@ test(
   }),
 );
 
+/** The file:line:column locations a check printed, each resolved from where it was run. */
+function locations(stdout: string, cwd: string): Array<{ path: string; line: number }> {
+  return [...stdout.matchAll(/(\S+\.ts):(\d+):(\d+): /g)].map((m) => ({ path: resolve(cwd, m[1]), line: Number(m[2]) }));
+}
+
 test(
-  "a spec that does not compile fails the check in its files stage, naming file:line, with no run",
+  'a spec or handler that does not compile fails the check in its files stage at the right file:line, from any folder, with no run',
   withDir(async (dir) => {
     const env = { [EXERCISES_DIR_ENV]: dir };
-    const started = await workshop(['exercise', '1'], env);
-    assert.is(started.code, 0, started.stderr);
-    const spec = join(dir, '01-baseline', 'spec.ts');
-    writeFileSync(spec, `${readFileSync(spec, 'utf8')}\nexport const broken = {;\n`);
-    const run = await workshop(['check', '1'], env);
-    assert.is(run.code, 1, `${run.stdout}\n${run.stderr}`);
-    assert.not.match(run.stdout + run.stderr, STACK_FRAME);
-    assert.match(run.stdout, /spec\.ts:\d+:\d+/);
-    assert.not.match(run.stdout, /p50 end-to-end/, 'no traffic was run');
-    assert.is(readProgress(dir).labs['01-baseline'].last.passed, false, 'the failed check is recorded');
+    const leftBehind: string[] = [];
+    for (const [lab, labId, name] of [
+      ['1', '01-baseline', 'spec.ts'],
+      ['4', '04-best-practices', 'booking-processor.ts'],
+    ] as const) {
+      const file = join(dir, labId, name);
+      const started = await workshop(['exercise', lab], env);
+      assert.is(started.code, 0, started.stderr);
+      const before = readFileSync(file, 'utf8');
+      writeFileSync(file, `${before}\nexport const broken = {;\n`);
+      const brokenLine = before.split('\n').length + 1;
+      for (const cwd of [REPO_ROOT, dirname(file), tmpdir()]) {
+        const run = await workshop(['check', lab], env, cwd);
+        assert.is(run.code, 1, `${run.stdout}\n${run.stderr}`);
+        assert.not.match(run.stdout + run.stderr, STACK_FRAME);
+        assert.equal(locations(run.stdout, cwd), [{ path: file, line: brokenLine }], `lab ${lab} from ${cwd}:\n${run.stdout}`);
+        assert.not.match(run.stdout, /p50 end-to-end/, 'no traffic was run');
+        leftBehind.push(...(existsSync(LEARNER_SPECS) ? readdirSync(LEARNER_SPECS) : []).filter((f) => f.startsWith(`spec-${run.pid}-`)));
+      }
+      assert.is(readProgress(dir).labs[labId].last.passed, false, 'the failed check is recorded');
+    }
+    assert.equal(leftBehind, [], 'a check leaves no compiled spec behind');
   }),
 );
 
