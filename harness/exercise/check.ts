@@ -37,7 +37,7 @@ export function filesToCheck(solution: LabSpec, dir = exercisesDir()) {
     throw new UsageError(`Lab ${solution.number} has no exercise in ${shown(labFolder(solution, dir))} yet: start it with \`npx workshop exercise ${solution.number}\` (\`npx workshop run ${solution.number}\` runs the solution).`);
   }
   if (missing.length > 0) {
-    throw new UsageError(`${missing.map(shown).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing: \`npx workshop exercise ${solution.number}\` writes ${missing.length === 1 ? 'it' : 'them'} again (your other files are backed up first).`);
+    throw new UsageError(`${missing.map(shown).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing: \`npx workshop exercise ${solution.number}\` writes ${missing.length === 1 ? 'it' : 'them'} again and keeps your other files.`);
   }
   return files;
 }

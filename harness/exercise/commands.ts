@@ -12,7 +12,7 @@ import type { Finding } from './finding.ts';
 import { loadProgress, progressFile, readProgress, type CheckRecord } from './progress.ts';
 import { exercisesDir, fingerprint, labFolder, shown, todosIn, writeExercise, type WrittenFile } from './workspace.ts';
 
-export const EXERCISE_USAGE = `  workshop exercise <lab>            write the lab's starting files into exercises/<lab>/
+export const EXERCISE_USAGE = `  workshop exercise <lab> [--reset]  write the lab's starting files into exercises/<lab>/ (--reset: over your edits)
   workshop check <lab> [--hint] [--quick] [--time-scale N]
                                      check what you built: files first, then the lab's traffic
   workshop solution <lab>            write the solution (your files are backed up first)
@@ -39,20 +39,25 @@ function describeWritten(written: WrittenFile[]): string[] {
   return written.map((w) => {
     const name = shown(w.path);
     if (w.unchanged) return `  ${name} (already so)`;
+    if (w.kept) return `  ${name} (yours, kept)`;
     return `  ${name}${w.backup ? `  (what it held before is saved in ${shown(w.backup)})` : ''}`;
   });
 }
 
 export function exerciseCommand(args: string[]): number {
-  const { positionals } = labOnly(args);
+  const { positionals, values } = parsed(() => parseArgs({ args, options: { reset: { type: 'boolean' } }, allowPositionals: true }));
   const lab = oneLab('exercise', positionals);
-  const written = writeExercise(lab, 'start');
+  // Running the guide's block again must not undo the learner's work: edited files are kept
+  // unless they ask for the starting state with --reset (and then backed up).
+  const written = writeExercise(lab, 'start', exercisesDir(), { keepEdited: !values.reset });
+  const kept = written.filter((w) => w.kept);
   const todos = todosIn(written.map((w) => w.path));
   console.log(
     [
       `Lab ${lab.number} exercise — ${lab.title}`,
-      `Your files, in their starting state:`,
+      kept.length === 0 ? `Your files, in their starting state:` : `Your files (the ones you edited are kept as they are):`,
       ...describeWritten(written),
+      ...(kept.length > 0 ? [`  To start them over: npx workshop exercise ${lab.number} --reset  (your versions are backed up first)`] : []),
       '',
       'What to build (the TODO markers):',
       ...todos.map((t) => `  ${shown(t.path)}:${t.line}  ${t.text}`),

@@ -52,17 +52,29 @@ export interface WrittenFile {
   backup?: string;
   /** It already held exactly this. */
   unchanged: boolean;
+  /** It held the learner's own version, which `keepEdited` left in place. */
+  kept?: boolean;
 }
 
-/** Writes each file's `version` into the lab's folder, backing up whatever else was there. */
-export function writeExercise(lab: Pick<LabSpec, 'id'>, version: 'start' | 'solution', dir = exercisesDir(), now = new Date()): WrittenFile[] {
+export interface WriteOptions {
+  /** Leave a file that holds something else as it is (`exercise` without --reset). */
+  keepEdited?: boolean;
+  now?: Date;
+}
+
+/**
+ * Writes each file's `version` into the lab's folder. A file that holds something else is kept
+ * (`keepEdited`) or backed up before it is replaced.
+ */
+export function writeExercise(lab: Pick<LabSpec, 'id'>, version: 'start' | 'solution', dir = exercisesDir(), options: WriteOptions = {}): WrittenFile[] {
   const folder = labFolder(lab, dir);
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const stamp = (options.now ?? new Date()).toISOString().replace(/[:.]/g, '-');
   return checkpointOf(lab.id).files.map((file) => {
     const path = join(folder, file.name);
     const text = exerciseText(file, version, folder);
     if (existsSync(path)) {
       if (readFileSync(path, 'utf8') === text) return { path, unchanged: true };
+      if (options.keepEdited) return { path, unchanged: false, kept: true };
       const backup = freePath(join(dir, '.backups', stamp, lab.id, file.name));
       mkdirSync(dirname(backup), { recursive: true });
       copyFileSync(path, backup);

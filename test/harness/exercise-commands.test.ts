@@ -124,6 +124,30 @@ test(
   }),
 );
 
+test(
+  '`exercise` run again keeps the learner\'s edits; `exercise --reset` starts over and says where the edits went',
+  withDir(async (dir) => {
+    const env = { [EXERCISES_DIR_ENV]: dir };
+    const spec = join(dir, '02-low-latency', 'spec.ts');
+    assert.is((await workshop(['exercise', '2'], env)).code, 0);
+    const start = readFileSync(spec, 'utf8');
+    writeFileSync(spec, `${start}// my change\n`);
+
+    const again = await workshop(['exercise', '2'], env);
+    assert.is(again.code, 0, again.stderr);
+    assert.match(again.stdout, /spec\.ts \(yours, kept\)/);
+    assert.match(again.stdout, 'To start them over: npx workshop exercise 2 --reset');
+    assert.is(readFileSync(spec, 'utf8'), `${start}// my change\n`);
+
+    const reset = await workshop(['exercise', '2', '--reset'], env);
+    assert.is(reset.code, 0, reset.stderr);
+    assert.is(readFileSync(spec, 'utf8'), start, 'the starting state again');
+    const backup = /what it held before is saved in (\S+)\)/.exec(reset.stdout)?.[1];
+    assert.ok(backup, reset.stdout);
+    assert.is(readFileSync(resolve(REPO_ROOT, backup!), 'utf8'), `${start}// my change\n`, 'the edit is in the backup it names');
+  }),
+);
+
 /** The file:line:column locations a check printed, each resolved from where it was run. */
 function locations(stdout: string, cwd: string): Array<{ path: string; line: number }> {
   return [...stdout.matchAll(/(\S+\.ts):(\d+):(\d+): /g)].map((m) => ({ path: resolve(cwd, m[1]), line: Number(m[2]) }));

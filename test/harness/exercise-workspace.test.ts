@@ -75,7 +75,7 @@ test("writeExercise never loses the learner's edits: each replaced file is copie
     const [spec] = writeExercise(lab2, 'start', dir);
     writeFileSync(spec.path, '// my attempt\n');
     const now = new Date('2026-12-05T10:11:12.345Z');
-    const [restored] = writeExercise(lab2, 'solution', dir, now);
+    const [restored] = writeExercise(lab2, 'solution', dir, { now });
     assert.ok(restored.backup, 'a backup was made');
     assert.is(restored.backup, join(dir, '.backups', '2026-12-05T10-11-12-345Z', lab2.id, 'spec.ts'));
     assert.is(readFileSync(restored.backup!, 'utf8'), '// my attempt\n');
@@ -83,11 +83,27 @@ test("writeExercise never loses the learner's edits: each replaced file is copie
 
     // A second replacement in the same millisecond does not write over the first backup.
     writeFileSync(spec.path, '// my second attempt\n');
-    const [second] = writeExercise(lab2, 'solution', dir, now);
+    const [second] = writeExercise(lab2, 'solution', dir, { now });
     assert.is(second.backup, `${restored.backup}.2`);
     assert.is(readFileSync(restored.backup!, 'utf8'), '// my attempt\n');
     assert.is(readFileSync(second.backup!, 'utf8'), '// my second attempt\n');
     assert.not.ok(readdirSync(join(dir, lab2.id)).some((name) => name.endsWith('.tmp')), 'no temporary file is left');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("keepEdited leaves the learner's version in place and writes only what is missing or still the starting state", () => {
+  const dir = scratch();
+  try {
+    const [spec, handler] = writeExercise(lab4, 'start', dir);
+    writeFileSync(spec.path, '// my spec\n');
+    rmSync(handler.path);
+    const again = writeExercise(lab4, 'start', dir, { keepEdited: true });
+    assert.equal(again.map((w) => ({ kept: Boolean(w.kept), backup: w.backup })), [{ kept: true, backup: undefined }, { kept: false, backup: undefined }]);
+    assert.is(readFileSync(spec.path, 'utf8'), '// my spec\n', 'the edited file is untouched');
+    assert.match(readFileSync(handler.path, 'utf8'), /TODO\(lab 4\)/, 'the missing file is written again');
+    assert.not.ok(readdirSync(dir).includes('.backups'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
