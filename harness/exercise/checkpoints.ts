@@ -34,6 +34,8 @@ export interface LabCheckpoint {
   goals: RunGoal[];
   /** Keyed by the name of a target, a goal or a handler probe (handler-probes.ts). */
   hints: Record<string, Hint>;
+  /** Where a part of the solution lives that its files only import (shown by `workshop solution`). */
+  solutionNotes?: string[];
 }
 
 const spec = (lab: string): ExerciseFile => ({ name: 'spec.ts', start: `labs/${lab}/exercise/spec.ts`, solution: `labs/${lab}/spec.ts`, role: 'spec' });
@@ -85,7 +87,8 @@ const partialResponse: Hint = {
 const parallelByKey: Hint = {
   look: 'Look at parallelByKey in booking-processor.ts: how it calls runOne for the records of a batch.',
   more:
-    "Group the indexes by key (keys[i]); for each key, run its records one after another (for … await runOne(i)); run the keys' chains at once and await them all (Promise.all).",
+    "Group the indexes by key (keys[i]); for each key, run its records one after another (for … await runOne(i)); run the keys' chains at once and await them all (Promise.all). " +
+    'The solution keeps this schedule in handlers/shared/processing.ts (inParallelByKey).',
 };
 
 export const CHECKPOINTS: readonly LabCheckpoint[] = [
@@ -150,6 +153,9 @@ export const CHECKPOINTS: readonly LabCheckpoint[] = [
       'records of different bookings overlap in the handler': parallelByKey,
       "a booking's records stay in order": parallelByKey,
     },
+    // The solution handler passes no schedules: parallel-by-key is the shared default, so the
+    // answer to the parallelByKey TODO is not in the file `solution` writes.
+    solutionNotes: ['Your parallelByKey: the solution uses inParallelByKey from handlers/shared/processing.ts (one chain per booking, the chains at once).'],
   },
 ];
 

@@ -76,6 +76,7 @@ export function solutionCommand(args: string[]): number {
     [
       `Lab ${lab.number} solution, written into your exercise folder:`,
       ...describeWritten(written),
+      ...(checkpointOf(lab.id).solutionNotes ?? []).map((note) => `  ${note}`),
       '',
       `Read it against yours, then check it: npx workshop check ${lab.number}`,
     ].join('\n'),

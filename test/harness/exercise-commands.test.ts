@@ -148,6 +148,16 @@ test(
   }),
 );
 
+test(
+  "`solution 4` says where the answer to the parallelByKey TODO lives, since the handler it writes only imports it",
+  withDir(async (dir) => {
+    const run = await workshop(['solution', '4'], { [EXERCISES_DIR_ENV]: dir });
+    assert.is(run.code, 0, run.stderr);
+    assert.match(run.stdout, 'the solution uses inParallelByKey from handlers/shared/processing.ts');
+    assert.match(readFileSync(join(REPO_ROOT, 'handlers', 'shared', 'processing.ts'), 'utf8'), /export const inParallelByKey: Schedule/);
+  }),
+);
+
 /** The file:line:column locations a check printed, each resolved from where it was run. */
 function locations(stdout: string, cwd: string): Array<{ path: string; line: number }> {
   return [...stdout.matchAll(/(\S+\.ts):(\d+):(\d+): /g)].map((m) => ({ path: resolve(cwd, m[1]), line: Number(m[2]) }));
