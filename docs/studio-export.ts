@@ -42,6 +42,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { dirname, join, relative, resolve } from 'node:path';
 import { Document, Scalar, stringify } from 'yaml';
 import { UsageError } from '../harness/errors.ts';
+import { exitFor } from '../harness/exit-codes.ts';
 import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
 import { DEFAULT_REGION } from '../labs/region.ts';
@@ -143,7 +144,7 @@ function restructure(text: string, dropTitle: boolean, shift: number | 'auto'): 
       lines[token.map[0]] = lines[token.map[0]].replace(/^(\s*(?:`{3,}|~{3,}))\s*bash\s+aws\s*$/, '$1bash');
     }
     if (token.type === 'heading_open') {
-      if (!/^\s{0,3}#/.test(lines[token.map[0]])) throw new Error(`only # headings can be exported, not underlined ones: "${lines[token.map[0]]}"`);
+      if (!/^\s{0,3}#/.test(lines[token.map[0]])) throw new GuideContentError(`only # headings can be exported, not underlined ones: "${lines[token.map[0]]}"`);
       headings.push({ line: token.map[0], level: Number(token.tag.slice(1)) });
     }
   }
@@ -200,8 +201,8 @@ function splitLab(section: string, title: string): { local: string; aws?: string
   const start = lead >= 0 ? tokens[lead - 1].map![0] : firstAws!.map![0];
   for (const fence of fences) {
     const aws = fence.info.trim().replace(/\s+/g, ' ') === 'bash aws';
-    if (aws && fence.map![0] < start) throw new Error(`WORKSHOP.md, "${title}": a \`\`\`bash aws block (line ${fence.map![0] + 1} of the section) comes before the AWS path; the local path must come first`);
-    if (!aws && fence.map![0] > start) throw new Error(`WORKSHOP.md, "${title}": a local \`\`\`bash block (line ${fence.map![0] + 1} of the section) comes after the AWS path; the local path must come first`);
+    if (aws && fence.map![0] < start) throw new GuideContentError(`WORKSHOP.md, "${title}": a \`\`\`bash aws block (line ${fence.map![0] + 1} of the section) comes before the AWS path; the local path must come first`);
+    if (!aws && fence.map![0] > start) throw new GuideContentError(`WORKSHOP.md, "${title}": a local \`\`\`bash block (line ${fence.map![0] + 1} of the section) comes after the AWS path; the local path must come first`);
   }
   const aws = lines.slice(start);
   aws[0] = aws[0].replace(/^\*\*AWS path:?\*\*:?\s*/, '').replace(/^\p{Ll}/u, (c) => c.toUpperCase());
@@ -212,7 +213,7 @@ function splitLab(section: string, title: string): { local: string; aws?: string
 function currentReadme(source: string, text: string, mappings: ReturnType<typeof synthesizedMappings>): string {
   const labId = source.split('/')[1];
   const lab = findLab(labId);
-  if (!lab) throw new Error(`${source}: no LabSpec has the id ${labId} (labs/index.ts)`);
+  if (!lab) throw new GuideContentError(`${source}: no LabSpec has the id ${labId} (labs/index.ts)`);
   return regenerate(text, lab, mappings).replace(/^<!-- \/?generated:[a-z-]+ -->\n/gm, '');
 }
 
@@ -243,6 +244,14 @@ function contentspec(description: string): string {
     ' labs create VPCs, IAM roles, an MSK Serverless cluster, Lambda functions and SQS queues.',
   ].join('\n');
   return doc.toString({ lineWidth: 0 });
+}
+
+/** The guide cannot be exported as written: the message names the file and what to change. */
+export class GuideContentError extends UsageError {
+  constructor(message: string) {
+    super(`Cannot export the guide: ${message}`);
+    this.name = 'GuideContentError';
+  }
 }
 
 /**
@@ -279,9 +288,9 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   const workshopLines = workshop.split('\n');
   const workshopHeadings = headingsOf(workshop);
   const h1 = workshopHeadings.find((h) => h.level === 1);
-  if (!h1) throw new Error('WORKSHOP.md has no # title');
+  if (!h1) throw new GuideContentError('WORKSHOP.md has no # title');
   const sections = workshopHeadings.filter((h) => h.level === 2);
-  if (sections.length === 0) throw new Error('WORKSHOP.md has no ## sections');
+  if (sections.length === 0) throw new GuideContentError('WORKSHOP.md has no ## sections');
 
   const drafts: Draft[] = [];
   const sourceText = new Map<string, string>([['WORKSHOP.md', workshop]]);
@@ -340,7 +349,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
     sectionDrafts.push(draft);
     drafts.push(draft, ...(glance ? [glance] : []));
   });
-  if (readmes.size > 0) throw new Error(`no WORKSHOP.md section "## Lab N — ..." for ${[...readmes.values()].join(', ')}`);
+  if (readmes.size > 0) throw new GuideContentError(`no WORKSHOP.md section "## Lab N — ..." for ${[...readmes.values()].join(', ')}`);
 
   // Markdown files the pages link to, and those they link to, become appendix pages.
   const appendix: Draft[] = [];
@@ -379,7 +388,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
     let next = 0;
     for (const kept of d.keeps) {
       while (next < ids.length && ids[next].text !== kept.text) next++;
-      if (next === ids.length) throw new Error(`${d.source}: the heading "${kept.text}" is missing from the page /${d.dir}`);
+      if (next === ids.length) throw new GuideContentError(`${d.source}: the heading "${kept.text}" is missing from the page /${d.dir}`);
       anchors.set(`${d.source}#${kept.githubId}`, { page: d, id: ids[next++].id });
     }
     for (const id of d.titles) anchors.set(`${d.source}#${id}`, { page: d });
@@ -403,8 +412,8 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
       const resolved = resolveHref(d.source, href);
       if (resolved.external) return /^https:\/\//i.test(href) ? emit(form, text, href) : asCode(form === 'autolink' ? '' : text, href);
       const target = resolved.target;
-      if (target === undefined) throw new Error(`${d.source}: the link ${href} points outside the repository`);
-      if (target !== '' && !existsSync(join(REPO_ROOT, target))) throw new Error(`${d.source}: the link ${href} points to nothing in the repository`);
+      if (target === undefined) throw new GuideContentError(`${d.source}: the link ${href} points outside the repository`);
+      if (target !== '' && !existsSync(join(REPO_ROOT, target))) throw new GuideContentError(`${d.source}: the link ${href} points to nothing in the repository`);
       if (form === 'image') {
         images.add(target);
         return emit(form, text, `/static/${target}`);
@@ -414,7 +423,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
       if (!page) return asCode(text, /^L\d+(-L\d+)?$/.test(resolved.anchor ?? '') ? `${target}#${resolved.anchor}` : target);
       if (!resolved.anchor) return emit(form, text, pageLink(page));
       const where = anchors.get(`${file}#${resolved.anchor}`);
-      if (!where) throw new Error(`${d.source}: the link ${href} names no heading of ${file}`);
+      if (!where) throw new GuideContentError(`${d.source}: the link ${href} names no heading of ${file}`);
       if (where.id === undefined) return emit(form, text, pageLink(where.page));
       return emit(form, text, where.page === d ? `#${where.id}` : `${pageLink(where.page)}#${where.id}`);
     };
@@ -428,7 +437,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   // A link the rewriting did not make (a reference-style link, say) would reach Workshop Studio as written.
   for (const d of drafts) {
     for (const href of hrefsOf(d.body!)) {
-      if (!produced.get(d)!.has(href)) throw new Error(`${d.source} (page /${d.dir}): the link ${href} was not rewritten; write it as [text](path)`);
+      if (!produced.get(d)!.has(href)) throw new GuideContentError(`${d.source} (page /${d.dir}): the link ${href} was not rewritten; write it as [text](path)`);
     }
   }
 
@@ -489,8 +498,8 @@ if (runsAsScript(import.meta.url)) {
     const { outDir } = parseStudioArgs(process.argv.slice(2));
     await exportStudio({ outDir: outDir === undefined ? undefined : resolve(process.cwd(), outDir) });
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(error.message);
-    process.exitCode = 2;
+    const { code, message } = exitFor(error);
+    console.error(message);
+    process.exitCode = code;
   }
 }

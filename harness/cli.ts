@@ -28,6 +28,7 @@ import { renderComparison, renderModels, renderTargets } from './text-report.ts'
 import { type LabTarget } from './targets/target.ts';
 import { UsageError } from './errors.ts';
 import { checkCommand, EXERCISE_USAGE, exerciseCommand, progressCommand, solutionCommand } from './exercise/commands.ts';
+import { inExerciseFolder } from './exercise/workspace.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 
 const USAGE = `Usage:
@@ -57,13 +58,13 @@ export async function main(argv: string[]): Promise<number> {
       console.log(SETTABLE_PATHS.join('\n'));
       return 0;
     case 'exercise':
-      return exerciseCommand(rest);
+      return inExerciseFolder(() => exerciseCommand(rest));
     case 'solution':
-      return solutionCommand(rest);
+      return inExerciseFolder(() => solutionCommand(rest));
     case 'check':
-      return checkCommand(rest);
+      return inExerciseFolder(() => checkCommand(rest));
     case 'progress':
-      return progressCommand(rest);
+      return inExerciseFolder(() => progressCommand(rest));
     case 'sandbox': {
       const { sandboxCommand } = await import('./sandbox-command.ts');
       return sandboxCommand(rest);

@@ -9,7 +9,7 @@ import { createProgressView } from '../progress-view.ts';
 import { checkExercise, filesToCheck } from './check.ts';
 import { checkpointOf } from './checkpoints.ts';
 import type { Finding } from './finding.ts';
-import { loadProgress, progressFile, readProgress, type CheckRecord } from './progress.ts';
+import { damagedRecordPath, loadProgress, progressFile, readProgress, type CheckRecord } from './progress.ts';
 import { exercisesDir, fingerprint, labFolder, shown, todosIn, writeExercise, type WrittenFile } from './workspace.ts';
 
 export const EXERCISE_USAGE = `  workshop exercise <lab> [--reset]  write the lab's starting files into exercises/<lab>/ (--reset: over your edits)
@@ -192,7 +192,7 @@ export function progressCommand(args: string[]): number {
           ? `Next: npx workshop exercise ${next.lab.number}`
           : `Next: npx workshop check ${next.lab.number}`
         : `All ${LABS.length} labs done.`,
-      ...(damaged ? ['', damagedNote(`(${shown(progressFile(dir))}) could not be read: ${damaged}. The labs show as not checked; your next check keeps the file as ${shown(progressFile(dir))}.damaged and starts a new one`)] : []),
+      ...(damaged ? ['', damagedNote(`(${shown(progressFile(dir))}) could not be read: ${damaged}. The labs show as not checked; your next check keeps the file as ${shown(damagedRecordPath(dir))} and starts a new one`)] : []),
     ].join('\n'),
   );
   return 0;

@@ -64,7 +64,7 @@ export function recordCheck(labId: string, check: CheckRecord, dir = exercisesDi
   const file = progressFile(dir);
   let setAside: string | undefined;
   if (damaged) {
-    setAside = freePath(`${file}.damaged`);
+    setAside = damagedRecordPath(dir);
     renameSync(file, setAside);
   }
   const before = progress.labs[labId];
@@ -78,6 +78,16 @@ export function recordCheck(labId: string, check: CheckRecord, dir = exercisesDi
   return { lab, setAside };
 }
 
+function isFinding(finding: unknown): finding is Finding {
+  const f = finding as Partial<Finding> | null;
+  return typeof f === 'object' && f !== null && typeof f.name === 'string' && typeof f.pass === 'boolean';
+}
+
+/** Where recordCheck will move a damaged record. */
+export function damagedRecordPath(dir = exercisesDir()): string {
+  return freePath(`${progressFile(dir)}.damaged`);
+}
+
 function shapeProblem(parsed: unknown): string | undefined {
   const record = parsed as Partial<Progress> | null;
   if (typeof record !== 'object' || record === null || record.version !== 1) return 'it is not a version 1 progress record';
@@ -85,7 +95,7 @@ function shapeProblem(parsed: unknown): string | undefined {
   for (const [labId, lab] of Object.entries(record.labs)) {
     const last = (lab as Partial<LabProgress> | null)?.last;
     const valid =
-      typeof lab?.checks === 'number' && typeof last?.at === 'string' && typeof last.passed === 'boolean' && typeof last.fingerprint === 'string' && Array.isArray(last.findings);
+      typeof lab?.checks === 'number' && typeof last?.at === 'string' && typeof last.passed === 'boolean' && typeof last.fingerprint === 'string' && Array.isArray(last.findings) && last.findings.every(isFinding);
     if (!valid) return `its entry for ${labId} is not a check record`;
   }
   return undefined;

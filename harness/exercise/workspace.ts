@@ -6,10 +6,11 @@
 // writes over a file that holds something else, the file is copied to
 // .backups/<time>/<lab>/<name>, and the command says where.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
+import { UsageError } from '../errors.ts';
 import { checkpointOf, type ExerciseFile } from './checkpoints.ts';
 
 /** Moves the exercise folder (tests, or a learner who keeps exercises elsewhere). */
@@ -73,7 +74,7 @@ export function writeExercise(lab: Pick<LabSpec, 'id'>, version: 'start' | 'solu
     const path = join(folder, file.name);
     const text = exerciseText(file, version, folder);
     if (existsSync(path)) {
-      if (readFileSync(path, 'utf8') === text) return { path, unchanged: true };
+      if (readLearnerFile(path) === text) return { path, unchanged: true };
       if (options.keepEdited) return { path, unchanged: false, kept: true };
       const backup = freePath(join(dir, '.backups', stamp, lab.id, file.name));
       mkdirSync(dirname(backup), { recursive: true });
@@ -96,24 +97,59 @@ export function learnerFiles(lab: Pick<LabSpec, 'id'>, dir = exercisesDir()): { 
 /** Changes whenever any of the learner's files for the lab changes. */
 export function fingerprint(paths: readonly string[]): string {
   const hash = createHash('sha256');
-  for (const path of paths) hash.update(path).update('\0').update(readFileSync(path)).update('\0');
+  for (const path of paths) hash.update(path).update('\0').update(readLearnerFile(path)).update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 
 /** Every `TODO(lab N)` line of the learner's files, as file:line: text. */
 export function todosIn(paths: readonly string[]): Array<{ path: string; line: number; text: string }> {
   return paths.flatMap((path) =>
-    readFileSync(path, 'utf8')
+    readLearnerFile(path)
       .split('\n')
       .flatMap((text, i) => (/TODO\(lab \d+\)/.test(text) ? [{ path, line: i + 1, text: text.trim().replace(/^\/\/\s*/, '') }] : [])),
   );
 }
 
+/** A learner's file as text; a read error names the file (Node's EISDIR, say, does not). */
+export function readLearnerFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e?.code === 'string' && e.path === undefined) e.path = path;
+    throw error;
+  }
+}
+
 export function writeAtomically(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Runs a builders-session command, turning a file error inside the exercise folder (no write
+ * permission, a file another program holds, a folder named like a file) into one line that names
+ * the file: it is the learner's folder to fix, not a failed server.
+ */
+export async function inExerciseFolder<T>(command: () => T | Promise<T>, dir = exercisesDir()): Promise<T> {
+  try {
+    return await command();
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException | null;
+    if (typeof e?.code !== 'string' || typeof e.path !== 'string') throw error;
+    const path = resolve(e.path);
+    if (path !== dir && !path.startsWith(`${dir}${sep}`)) throw error;
+    throw new UsageError(
+      `Could not ${e.syscall ?? 'use'} ${shown(path)} (${e.code}): check that nothing else of that name is in the way (a folder where a file belongs, or the reverse), that you may write there and that no other program holds it; or set ${EXERCISES_DIR_ENV} to another folder.`,
+    );
+  }
 }
 
 /** `path`, or `path.2`, `path.3`, … : the first that does not exist yet. */

@@ -11,7 +11,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { hugoAnchor, HugoAnchors, hugoHeadings } from '../../docs/hugo-anchors.ts';
-import { AWS_HEADING, EXPORT_MARKER, exportStudio, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
+import { exitFor } from '../../harness/exit-codes.ts';
+import { AWS_HEADING, EXPORT_MARKER, exportStudio, GuideContentError, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
 import { createMarkdown, inlineText, labReadmes, REPO_ROOT } from '../../docs/markdown.ts';
 import { extractLinks } from '../../docs/guide-links.ts';
 
@@ -261,6 +262,22 @@ test('it refuses a Workshop Studio repository (contentspec.yaml, .git, own asset
   assert.not.ok(existsSync(join(again, 'content', 'stale.md')), 'an earlier export is replaced whole');
   rmSync(again, { recursive: true, force: true });
   rmSync(repo, { recursive: true, force: true });
+});
+
+test('a guide that cannot be exported as written is one line to fix (exit 2), and nothing is written', async () => {
+  const guide = WORKSHOP.replace(/^## Lab 1 — .*$/m, (heading) => `${heading}\n\n\`\`\`bash aws\nnpm run deploy -- 1\n\`\`\`\n`);
+  const target = join(tmp, 'not-written');
+  let caught: unknown;
+  try {
+    await exportStudio({ outDir: target, log: false, read: (path) => (path === 'WORKSHOP.md' ? guide : readFileSync(join(REPO_ROOT, path), 'utf8')) });
+  } catch (error) {
+    caught = error;
+  }
+  assert.instance(caught, GuideContentError);
+  const { code, message } = exitFor(caught);
+  assert.is(code, 2);
+  assert.match(message, /^Cannot export the guide: WORKSHOP.md, "Lab 1 — .*": a ```bash aws block \(line 3 of the section\) comes before the AWS path; the local path must come first$/);
+  assert.not.ok(existsSync(target), 'nothing written');
 });
 
 /** The CLI as `npm run studio` starts it, from the temporary folder so a relative --out lands there. */

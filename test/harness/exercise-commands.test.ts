@@ -2,7 +2,7 @@
 // counted checks, the first pass kept as the day the lab was done, and a damaged record never
 // written over. Then, through the real CLI: `progress` reads the record, bad input gets one line
 // and exit 2, and a file that does not compile is named at its file:line from any folder.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
@@ -56,6 +56,7 @@ test(
     const damaged = [
       ['{"version": 1, "labs": {', /not JSON/],
       ['[]', /not a version 1 progress record/],
+      ['{"version": 1, "labs": {"01-baseline": {"checks": 1, "last": {"at": "x", "passed": true, "fingerprint": "f", "findings": [null]}}}}', /entry for 01-baseline is not a check record/],
       ['{"version": 1, "labs": {"02-low-latency": {"checks": 1}}}', /entry for 02-low-latency is not a check record/],
     ] as const;
     for (const [text, why] of damaged) {
@@ -67,7 +68,7 @@ test(
     }
     const { setAside, lab } = recordCheck('01-baseline', check('2026-12-05T11:00:00.000Z', true), dir);
     assert.is(setAside, `${file}.damaged`);
-    assert.is(readFileSync(setAside!, 'utf8'), damaged[2][0], 'the damaged record is kept byte for byte');
+    assert.is(readFileSync(setAside!, 'utf8'), damaged.at(-1)![0], 'the damaged record is kept byte for byte');
     assert.is(lab.checks, 1);
     assert.is(loadProgress(dir).damaged, undefined, 'the new record reads');
 
@@ -121,6 +122,13 @@ test(
     await refused(['check', '3'], /Lab 3 has no exercise in .* yet: start it with `npx workshop exercise 3`/, env);
     await refused(['progress', '2'], /workshop progress takes no lab/, env);
     assert.not.ok(existsSync(progressFile(dir)), 'a refused command records nothing');
+
+    // Something in the way in the learner's own folder is theirs to fix: named, exit 2, not "a server failed".
+    mkdirSync(join(dir, '01-baseline', 'spec.ts'), { recursive: true });
+    await refused(['exercise', '1'], /Could not read .*01-baseline\/spec\.ts \(EISDIR\): check that nothing else of that name is in the way/, env);
+    await refused(['check', '1'], /Could not read .*01-baseline\/spec\.ts \(EISDIR\)/, env);
+    writeFileSync(join(dir, '02-low-latency'), 'a file where the lab folder belongs');
+    await refused(['exercise', '2'], /Could not mkdir .*02-low-latency \(EEXIST\)/, env);
   }),
 );
 
