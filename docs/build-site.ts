@@ -12,8 +12,9 @@
 // Every heading has an id (GitHub's slug, so `#clean-up` works as on GitHub) and a self-link;
 // every shell block has a copy button (one small inline script); every page has the menu and
 // previous/next links.
+import { displayPath } from '../harness/display-path.ts';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, posix, relative } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type MarkdownIt from 'markdown-it';
 import { findLab } from '../labs/index.ts';
@@ -312,7 +313,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuiltSite> 
 
   const index = join(outDir, 'index.html');
   if (options.log ?? true) {
-    console.log(`Site: ${relative(process.cwd(), index) || index} (${menu.length} guide pages, ${pages.length - menu.length} linked repo files)`);
+    console.log(`Site: ${displayPath(index)} (${menu.length} guide pages, ${pages.length - menu.length} linked repo files)`);
     console.log(`Open ${pathToFileURL(index).href}`);
     for (const w of warnings) console.log(`warning: ${w}`);
   }

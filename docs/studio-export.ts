@@ -39,10 +39,11 @@
 // (`infrastructure.cloudformationTemplates`), the AWS path deploys with CDKTF from the participant's
 // terminal, so contentspec.yaml has no `infrastructure`.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Document, Scalar, stringify } from 'yaml';
 import { UsageError } from '../harness/errors.ts';
 import { exitFor } from '../harness/exit-codes.ts';
+import { displayPath } from '../harness/display-path.ts';
 import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
 import { DEFAULT_REGION } from '../labs/region.ts';
@@ -264,7 +265,7 @@ export const EXPORT_MARKER = '.workshop-studio-export';
 /** Refuses to empty a folder that is not an earlier export, so a wrong --out cannot delete work. */
 function prepareOutDir(outDir: string): void {
   const root = resolve(outDir);
-  const shown = relative(process.cwd(), root) || '.';
+  const shown = displayPath(root);
   if (root === REPO_ROOT || REPO_ROOT.startsWith(`${root}/`)) throw new UsageError(`--out ${shown} would replace the repository; choose a new or empty folder, e.g. dist/workshop-studio.`);
   if (existsSync(root)) {
     if (!statSync(root).isDirectory()) throw new UsageError(`--out ${shown} is a file; choose a new or empty folder.`);
@@ -458,7 +459,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
 
   const pages = drafts.map(({ source, dir, title, weight }) => ({ source, dir, title, weight }));
   if (options.log ?? true) {
-    console.log(`Workshop Studio export: ${relative(process.cwd(), outDir) || outDir} (${pages.length} pages, ${staticFiles.length} static files)`);
+    console.log(`Workshop Studio export: ${displayPath(outDir)} (${pages.length} pages, ${staticFiles.length} static files)`);
   }
   return { outDir, pages, staticFiles };
 }

@@ -12,7 +12,7 @@
 // missing deployment; 3 an environment problem (Java, ports, the broker, ElasticMQ); 4 anything
 // else. Never a stack trace: one line, and for 3 and 4 the full log's path.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { capacityModel } from '../labs/capacity-model.ts';
 import { findLab, labChoices, LABS } from '../labs/index.ts';
@@ -29,6 +29,8 @@ import { type LabTarget } from './targets/target.ts';
 import { UsageError } from './errors.ts';
 import { checkCommand, EXERCISE_USAGE, exerciseCommand, progressCommand, solutionCommand } from './exercise/commands.ts';
 import { inExerciseFolder } from './exercise/workspace.ts';
+import { numberOption, timeScaleOption } from './number-option.ts';
+import { displayPath } from './display-path.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 
 const USAGE = `Usage:
@@ -80,13 +82,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function number(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} ${value} is not valid: use a number from ${min} to ${max}.`);
-  return n;
-}
-
 export function parseRunArgs(args: string[]) {
   let parsed;
   try {
@@ -121,15 +116,15 @@ export function parseRunArgs(args: string[]) {
   return {
     labs,
     place: values.target as Place,
-    durationSec: number(values.duration, '--duration', 5, 3600),
-    ratePerSec: number(values.rate, '--rate', 0.1, 100_000),
+    durationSec: numberOption(values.duration, '--duration', 5, 3600),
+    ratePerSec: numberOption(values.rate, '--rate', 0.1, 100_000),
     overrides: (values.set ?? []).map(parseOverride),
     json: values.json,
     html: values.html,
     quick: values.quick ?? false,
-    timeScale: number(values['time-scale'], '--time-scale', 1, 600),
+    timeScale: timeScaleOption(values['time-scale']),
     dashboard: values.dashboard ?? false,
-    port: number(values.port, '--port', 0, 65535),
+    port: numberOption(values.port, '--port', 0, 65535),
   };
 }
 
@@ -201,7 +196,7 @@ async function dashboardCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`${(error as Error).message}. Usage: workshop dashboard [--port N]`);
   }
-  const server = await startDashboard({ port: number(values.port, '--port', 0, 65535) });
+  const server = await startDashboard({ port: numberOption(values.port, '--port', 0, 65535) });
   console.log(`Live dashboard: ${server.url}\nIt follows every local \`workshop run\` on this machine (any terminal). Ctrl+C stops it.`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -215,7 +210,7 @@ function writeOutput(file: string, content: string, what: string): void {
   const path = resolve(file);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, content);
-  console.log(`${what}: ${relative(process.cwd(), path) || path}`);
+  console.log(`${what}: ${displayPath(path)}`);
 }
 
 /** Runs the CLI and exits with its code; used by bin/workshop.js and `tsx harness/cli.ts`. */

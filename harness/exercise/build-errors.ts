@@ -4,7 +4,7 @@
 import type { Message } from 'esbuild';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
-import { shown } from './workspace.ts';
+import { displayPath } from '../display-path.ts';
 
 /** The build's error lines, or undefined when `error` is not an esbuild build failure. */
 export function describeBuildErrors(error: unknown): string | undefined {
@@ -12,7 +12,7 @@ export function describeBuildErrors(error: unknown): string | undefined {
   if (!errors?.length) return undefined;
   return errors
     .map((message) => {
-      const where = message.location ? `${shown(resolve(REPO_ROOT, message.location.file))}:${message.location.line}:${message.location.column + 1}: ` : '';
+      const where = message.location ? `${displayPath(resolve(REPO_ROOT, message.location.file))}:${message.location.line}:${message.location.column + 1}: ` : '';
       return `${where}${message.text}`;
     })
     .join('\n');

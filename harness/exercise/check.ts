@@ -3,6 +3,7 @@
 // probes ask), which fails in seconds; only then the lab's traffic and targets, run with the
 // learner's spec and handler in the local sandbox, and the lab's own goals. Every failure names
 // what to look at (checkpoints.ts); the record goes to progress.json.
+import { displayPath } from '../display-path.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import type { HandlerName } from '../../handlers/bundle.ts';
 import { runLab, type Progress as RunProgress } from '../run-lab.ts';
@@ -13,7 +14,7 @@ import type { Finding } from './finding.ts';
 import { probeBookingProcessor } from './handler-probes.ts';
 import { loadLearnerSpec } from './learner-spec.ts';
 import { recordCheck, type CheckRecord } from './progress.ts';
-import { exercisesDir, fingerprint, labFolder, learnerFiles, shown } from './workspace.ts';
+import { exercisesDir, fingerprint, labFolder, learnerFiles } from './workspace.ts';
 
 export interface CheckOptions {
   quick?: boolean;
@@ -34,10 +35,10 @@ export interface CheckOutcome {
 export function filesToCheck(solution: LabSpec, dir = exercisesDir()) {
   const { files, missing } = learnerFiles(solution, dir);
   if (missing.length === files.length) {
-    throw new UsageError(`Lab ${solution.number} has no exercise in ${shown(labFolder(solution, dir))} yet: start it with \`npx workshop exercise ${solution.number}\` (\`npx workshop run ${solution.number}\` runs the solution).`);
+    throw new UsageError(`Lab ${solution.number} has no exercise in ${displayPath(labFolder(solution, dir))} yet: start it with \`npx workshop exercise ${solution.number}\` (\`npx workshop run ${solution.number}\` runs the solution).`);
   }
   if (missing.length > 0) {
-    throw new UsageError(`${missing.map(shown).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing: \`npx workshop exercise ${solution.number}\` writes ${missing.length === 1 ? 'it' : 'them'} again and keeps your other files.`);
+    throw new UsageError(`${missing.map((path) => displayPath(path)).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing: \`npx workshop exercise ${solution.number}\` writes ${missing.length === 1 ? 'it' : 'them'} again and keeps your other files.`);
   }
   return files;
 }

@@ -1,16 +1,18 @@
 // The builders-session commands: `workshop exercise|solution|check|progress`. Each prints what
 // it did and the next command to type.
+import { displayPath } from '../display-path.ts';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { findLab, labChoices, LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { UsageError } from '../errors.ts';
+import { timeScaleOption } from '../number-option.ts';
 import { createProgressView } from '../progress-view.ts';
 import { checkExercise, filesToCheck } from './check.ts';
 import { checkpointOf } from './checkpoints.ts';
 import type { Finding } from './finding.ts';
 import { damagedRecordPath, loadProgress, progressFile, readProgress, type CheckRecord } from './progress.ts';
-import { exercisesDir, fingerprint, labFolder, shown, todosIn, writeExercise, type WrittenFile } from './workspace.ts';
+import { exercisesDir, fingerprint, labFolder, todosIn, writeExercise, type WrittenFile } from './workspace.ts';
 
 export const EXERCISE_USAGE = `  workshop exercise <lab> [--reset]  write the lab's starting files into exercises/<lab>/ (--reset: over your edits)
   workshop check <lab> [--hint] [--quick] [--time-scale N]
@@ -37,10 +39,10 @@ const labOnly = (args: string[]) => parsed(() => parseArgs({ args, options: {}, 
 
 function describeWritten(written: WrittenFile[]): string[] {
   return written.map((w) => {
-    const name = shown(w.path);
+    const name = displayPath(w.path);
     if (w.unchanged) return `  ${name} (already so)`;
     if (w.kept) return `  ${name} (yours, kept)`;
-    return `  ${name}${w.backup ? `  (what it held before is saved in ${shown(w.backup)})` : ''}`;
+    return `  ${name}${w.backup ? `  (what it held before is saved in ${displayPath(w.backup)})` : ''}`;
   });
 }
 
@@ -60,7 +62,7 @@ export function exerciseCommand(args: string[]): number {
       ...(kept.length > 0 ? [`  To start them over: npx workshop exercise ${lab.number} --reset  (your versions are backed up first)`] : []),
       '',
       'What to build (the TODO markers):',
-      ...todos.map((t) => `  ${shown(t.path)}:${t.line}  ${t.text}`),
+      ...todos.map((t) => `  ${displayPath(t.path)}:${t.line}  ${t.text}`),
       '',
       `When you have made the change: npx workshop check ${lab.number}`,
     ].join('\n'),
@@ -93,10 +95,7 @@ export async function checkCommand(args: string[]): Promise<number> {
     }),
   );
   const lab = oneLab('check', positionals);
-  const timeScale = values['time-scale'] === undefined ? undefined : Number(values['time-scale']);
-  if (timeScale !== undefined && (!Number.isFinite(timeScale) || timeScale < 1 || timeScale > 600)) {
-    throw new UsageError(`--time-scale ${values['time-scale']} is not valid: use a number from 1 to 600.`);
-  }
+  const timeScale = timeScaleOption(values['time-scale']);
   const hint = Boolean(values.hint);
 
   if (hint) {
@@ -109,7 +108,7 @@ export async function checkCommand(args: string[]): Promise<number> {
     }
   }
 
-  console.log(`Checking lab ${lab.number} — your files in ${shown(labFolder(lab))}`);
+  console.log(`Checking lab ${lab.number} — your files in ${displayPath(labFolder(lab))}`);
   const view = createProgressView();
   let record: CheckRecord;
   let progressSetAside: string | undefined;
@@ -119,7 +118,7 @@ export async function checkCommand(args: string[]): Promise<number> {
     view.stop();
   }
   console.log(renderCheck(lab, record, hint));
-  if (progressSetAside) console.log(damagedNote(`was damaged, so it was kept as ${shown(progressSetAside)} and a new record started`));
+  if (progressSetAside) console.log(damagedNote(`was damaged, so it was kept as ${displayPath(progressSetAside)} and a new record started`));
   return record.passed ? 0 : 1;
 }
 
@@ -183,7 +182,7 @@ export function progressCommand(args: string[]): number {
   const next = rows.find((r) => r.status !== 'done');
   console.log(
     [
-      `Your progress (${shown(progressFile(dir))}):`,
+      `Your progress (${displayPath(progressFile(dir))}):`,
       `  ${'Lab'.padEnd(width)}  ${'Status'.padEnd(11)}  Checks  Last check`,
       ...rows.map((r) => `  ${name(r.lab).padEnd(width)}  ${r.status.padEnd(11)}  ${String(r.checks).padStart(6)}  ${r.last}`.trimEnd()),
       '',
@@ -192,7 +191,7 @@ export function progressCommand(args: string[]): number {
           ? `Next: npx workshop exercise ${next.lab.number}`
           : `Next: npx workshop check ${next.lab.number}`
         : `All ${LABS.length} labs done.`,
-      ...(damaged ? ['', damagedNote(`(${shown(progressFile(dir))}) could not be read: ${damaged}. The labs show as not checked; your next check keeps the file as ${shown(damagedRecordPath(dir))} and starts a new one`)] : []),
+      ...(damaged ? ['', damagedNote(`(${displayPath(progressFile(dir))}) could not be read: ${damaged}. The labs show as not checked; your next check keeps the file as ${displayPath(damagedRecordPath(dir))} and starts a new one`)] : []),
     ].join('\n'),
   );
   return 0;

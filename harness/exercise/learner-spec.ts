@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import { LabSpecError, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
 import type { Finding } from './finding.ts';
 import { describeBuildErrors } from './build-errors.ts';
-import { shown } from './workspace.ts';
+import { displayPath } from '../display-path.ts';
 
 export type LoadedSpec = { lab: LabSpec; findings: Finding[] } | { lab?: undefined; findings: Finding[] };
 
@@ -22,13 +22,13 @@ export async function loadLearnerSpec(path: string, solution: LabSpec): Promise<
   try {
     exported = ((await import(pathToFileURL(compiled.file).href)) as { lab?: unknown }).lab;
   } catch (error) {
-    return { findings: [{ name: 'spec.ts compiles', pass: false, detail: `${shown(path)} failed while loading: ${(error as Error).message}` }] };
+    return { findings: [{ name: 'spec.ts compiles', pass: false, detail: `${displayPath(path)} failed while loading: ${(error as Error).message}` }] };
   } finally {
     // Imported once per content; a check leaves nothing behind in .build.
     rmSync(compiled.file, { force: true });
   }
   if (exported === undefined) {
-    return { findings: [{ name: 'spec.ts compiles', pass: false, detail: `${shown(path)} has no \`export const lab: LabSpec = { … }\`: keep the export the exercise started with.` }] };
+    return { findings: [{ name: 'spec.ts compiles', pass: false, detail: `${displayPath(path)} has no \`export const lab: LabSpec = { … }\`: keep the export the exercise started with.` }] };
   }
   const findings: Finding[] = [{ name: 'spec.ts compiles', pass: true }];
   const lab = exported as LabSpec;
@@ -38,7 +38,7 @@ export async function loadLearnerSpec(path: string, solution: LabSpec): Promise<
   } catch (error) {
     // Not only LabSpecError: a spec shaped unlike any lab (a field of the wrong type) can make
     // the validator itself throw, and that is still the learner's spec to fix.
-    const detail = error instanceof LabSpecError ? error.message : `${shown(path)}: the spec could not be validated (${(error as Error).message}); compare its shape with the exercise's starting state.`;
+    const detail = error instanceof LabSpecError ? error.message : `${displayPath(path)}: the spec could not be validated (${(error as Error).message}); compare its shape with the exercise's starting state.`;
     return { findings: [...findings, { name: "within AWS's limits", pass: false, detail }] };
   }
   const changed = problemChanges(lab, solution);

@@ -5,6 +5,7 @@
 // Nothing a learner wrote is ever replaced without a copy: before `exercise` or `solution`
 // writes over a file that holds something else, the file is copied to
 // .backups/<time>/<lab>/<name>, and the command says where.
+import { displayPath } from '../display-path.ts';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -24,11 +25,6 @@ export function labFolder(lab: Pick<LabSpec, 'id'>, dir = exercisesDir()): strin
   return join(dir, lab.id);
 }
 
-/** How a path is shown to the learner: relative to where they stand when that is shorter. */
-export function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') ? rel : path;
-}
 
 const RELATIVE_IMPORT = /((?:\bfrom|\bimport)\s*\(?\s*)(['"])(\.\.?\/[^'"]+)\2/g;
 
@@ -147,7 +143,7 @@ export async function inExerciseFolder<T>(command: () => T | Promise<T>, dir = e
     const path = resolve(e.path);
     if (path !== dir && !path.startsWith(`${dir}${sep}`)) throw error;
     throw new UsageError(
-      `Could not ${e.syscall ?? 'use'} ${shown(path)} (${e.code}): check that nothing else of that name is in the way (a folder where a file belongs, or the reverse), that you may write there and that no other program holds it; or set ${EXERCISES_DIR_ENV} to another folder.`,
+      `Could not ${e.syscall ?? 'use'} ${displayPath(path)} (${e.code}): check that nothing else of that name is in the way (a folder where a file belongs, or the reverse), that you may write there and that no other program holds it; or set ${EXERCISES_DIR_ENV} to another folder.`,
     );
   }
 }
