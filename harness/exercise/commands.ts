@@ -9,7 +9,7 @@ import { UsageError } from '../errors.ts';
 import { timeScaleOption } from '../number-option.ts';
 import { createProgressView } from '../progress-view.ts';
 import { checkExercise, filesToCheck } from './check.ts';
-import { checkpointOf } from './checkpoints.ts';
+import { checkpointOf, type Hint } from './checkpoints.ts';
 import type { Finding } from './finding.ts';
 import { damagedRecordPath, loadProgress, progressFile, readProgress, type CheckRecord } from './progress.ts';
 import { exercisesDir, fingerprint, labFolder, todosIn, writeExercise, type WrittenFile } from './workspace.ts';
@@ -137,7 +137,7 @@ export function renderCheck(lab: LabSpec, record: CheckRecord, withHints: boolea
   const lines = [
     '',
     record.passed ? `Lab ${lab.number} checkpoint — DONE` : `Lab ${lab.number} checkpoint — not yet: ${failed.length} of ${record.findings.length} checks failed`,
-    ...record.findings.map((f) => findingLines(f, hints[f.name], withHints)).flat(),
+    ...findingsWithHints(record.findings, hints, withHints),
     '',
   ];
   if (record.passed) {
@@ -153,14 +153,21 @@ export function renderCheck(lab: LabSpec, record: CheckRecord, withHints: boolea
   return lines.join('\n');
 }
 
-function findingLines(finding: Finding, hint: { look: string; more: string } | undefined, withHints: boolean): string[] {
-  const head = `  ${finding.pass ? 'ok  ' : 'FAIL'}  ${finding.name}${finding.measured ? `: ${finding.measured}` : ''}`;
-  if (finding.pass) return [head];
-  const lines = [head];
-  if (hint) lines.push(`        ${hint.look}`);
-  else if (finding.detail) lines.push(...finding.detail.split('\n').map((l) => `        ${l}`));
-  if (withHints && hint) lines.push(`        Hint: ${hint.more}`);
-  return lines;
+/** Each finding, and under a failure what to look at; a hint that several failures share is printed once. */
+function findingsWithHints(findings: Finding[], hints: Record<string, Hint>, withHints: boolean): string[] {
+  const given = new Set<Hint>();
+  return findings.flatMap((finding) => {
+    const lines = [`  ${finding.pass ? 'ok  ' : 'FAIL'}  ${finding.name}${finding.measured ? `: ${finding.measured}` : ''}`];
+    if (finding.pass) return lines;
+    const hint = hints[finding.name];
+    if (hint && given.has(hint)) lines.push('        (the same place to look as above)');
+    else if (hint) {
+      given.add(hint);
+      lines.push(`        ${hint.look}`);
+      if (withHints) lines.push(`        Hint: ${hint.more}`);
+    } else if (finding.detail) lines.push(...finding.detail.split('\n').map((l) => `        ${l}`));
+    return lines;
+  });
 }
 
 export function progressCommand(args: string[]): number {

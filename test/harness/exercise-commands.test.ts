@@ -11,6 +11,9 @@ import * as assert from 'uvu/assert';
 import { loadProgress, progressFile, readProgress, recordCheck, type CheckRecord } from '../../harness/exercise/progress.ts';
 import { EXERCISES_DIR_ENV } from '../../harness/exercise/workspace.ts';
 import { workshop } from './e2e/support.ts';
+import { checkpointOf } from '../../harness/exercise/checkpoints.ts';
+import { renderCheck } from '../../harness/exercise/commands.ts';
+import { LABS } from '../../labs/index.ts';
 
 const LEARNER_SPECS = join(REPO_ROOT, '.build', 'learner-specs');
 const STACK_FRAME = /\n\s+at .+\(.+:\d+:\d+\)/;
@@ -165,6 +168,27 @@ test(
     assert.match(readFileSync(join(REPO_ROOT, 'handlers', 'shared', 'processing.ts'), 'utf8'), /export const inParallelByKey: Schedule/);
   }),
 );
+
+test('a checkpoint prints a hint once when several failures share it, the answer only with --hint', () => {
+  const lab3 = LABS.find((l) => l.number === 3)!;
+  const { hints } = checkpointOf(lab3.id);
+  const failing = ['end-to-end p50', 'end-to-end p99', 'sustained throughput'];
+  assert.ok(failing.every((name) => hints[name] === hints[failing[0]]), 'the three share the buffer hint');
+  const record: CheckRecord = {
+    at: '2026-12-05T10:00:00.000Z',
+    passed: false,
+    fingerprint: 'f',
+    findings: [{ name: 'spec.ts compiles', pass: true }, ...failing.map((name) => ({ name, pass: false, measured: 'x' }))],
+  };
+  const count = (text: string, part: string) => text.split(part).length - 1;
+  const plain = renderCheck(lab3, record, false);
+  assert.is(count(plain, hints[failing[0]].look), 1);
+  assert.is(count(plain, '(the same place to look as above)'), 2);
+  assert.is(count(plain, hints[failing[0]].more), 0, 'no answer before --hint');
+  assert.match(plain, 'not yet: 3 of 4 checks failed');
+  const withHint = renderCheck(lab3, record, true);
+  assert.is(count(withHint, hints[failing[0]].more), 1);
+});
 
 /** The file:line:column locations a check printed, each resolved from where it was run. */
 function locations(stdout: string, cwd: string): Array<{ path: string; line: number }> {
