@@ -2,7 +2,7 @@
 import { UsageError } from './errors.ts';
 
 /** The range `--time-scale` accepts, for `run` and `check` alike. */
-export const TIME_SCALE_RANGE = { min: 1, max: 600 } as const;
+const TIME_SCALE_RANGE = { min: 1, max: 600 } as const;
 
 export function numberOption(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;

@@ -60,7 +60,6 @@
 // concurrency, callbackWaitsForEmptyEventLoop (responses are sent when the handler settles), the
 // Lambda console's text prefix on console.log lines, and writes that bypass process.stdout/stderr.
 
-export { LAMBDA_NAMESPACE } from '../../labs/esm-metrics.ts';
 export { LambdaRuntime, type RuntimeMemory, type RuntimeOptions } from './lambda-runtime.ts';
 export { LambdaFunction, RESERVED_ENV_KEYS, type FunctionConfig, type InvokeOptions, type InvokeResult } from './lambda-function.ts';
 export type { InvocationOutcome, InvocationRecord, InvocationLog } from './invocation-log.ts';

@@ -43,7 +43,6 @@ export interface RuntimeMemory {
   byFunction: Record<string, { environments: number; heapUsedBytes: number }>;
 }
 
-
 export class LambdaRuntime {
   readonly metrics: MetricStore;
   readonly logs: LogStore;

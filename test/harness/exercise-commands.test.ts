@@ -10,13 +10,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadProgress, progressFile, readProgress, recordCheck, type CheckRecord } from '../../harness/exercise/progress.ts';
 import { EXERCISES_DIR_ENV } from '../../harness/exercise/workspace.ts';
-import { workshop } from './e2e/support.ts';
+import { refused, STACK_FRAME, workshop } from './e2e/support.ts';
 import { checkpointOf } from '../../harness/exercise/checkpoints.ts';
 import { renderCheck } from '../../harness/exercise/commands.ts';
 import { LABS } from '../../labs/index.ts';
 
 const LEARNER_SPECS = join(REPO_ROOT, '.build', 'learner-specs');
-const STACK_FRAME = /\n\s+at .+\(.+:\d+:\d+\)/;
 
 function check(at: string, passed: boolean): CheckRecord {
   return { at, passed, fingerprint: `fp-${at}`, findings: [{ name: 'p50 end-to-end', pass: passed, measured: passed ? '40 ms' : '1,513 ms' }] };
@@ -105,13 +104,6 @@ test(
     assert.match(damaged.stdout, /your next check keeps the file as .*progress\.json\.damaged/);
   }),
 );
-
-async function refused(args: string[], expected: RegExp, env: Record<string, string>) {
-  const run = await workshop(args, env);
-  assert.is(run.code, 2, `workshop ${args.join(' ')}: exit ${run.code}\n${run.stdout}\n${run.stderr}`);
-  assert.not.match(run.stderr, STACK_FRAME, 'no stack trace');
-  assert.match(run.stderr, expected);
-}
 
 test(
   'bad input to exercise, solution, check and progress: one line, exit 2',

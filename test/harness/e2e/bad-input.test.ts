@@ -1,17 +1,7 @@
 // Bad input exits 2 with one line and no stack trace.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { workshop } from './support.ts';
-
-async function refused(args: string[], expected: RegExp, env: Record<string, string> = {}) {
-  const run = await workshop(args, env);
-  assert.is(run.code, 2, `workshop ${args.join(' ')}: exit ${run.code}\n${run.stderr}`);
-  const lines = run.stderr.trim().split('\n').filter((l) => l.trim() !== '');
-  assert.ok(lines.length >= 1, 'says why');
-  assert.not.match(run.stderr, /\n\s+at .+\(.+:\d+:\d+\)/, 'no stack trace');
-  assert.match(run.stderr, expected);
-  return run;
-}
+import { refused, STACK_FRAME, workshop } from './support.ts';
 
 test('an unknown lab', async () => {
   await refused(['run', '7'], /Unknown lab "7": use 1 \(01-baseline\)/);
@@ -35,7 +25,7 @@ test('--target aws without deployed outputs: its one line, and no progress line 
 test('an environment problem (a broker that does not answer) exits 3 with one line, no stack trace', async () => {
   const run = await workshop(['run', '1', '--quick'], { KAFKA_BROKERS: '127.0.0.1:1' });
   assert.is(run.code, 3, `exit ${run.code}\n${run.stderr}`);
-  assert.not.match(run.stderr, /\n\s+at .+\(.+:\d+:\d+\)/, 'no stack trace');
+  assert.not.match(run.stderr, STACK_FRAME, 'no stack trace');
   const last = run.stderr.trim().split('\n').at(-1)!;
   assert.match(last, 'KAFKA_BROKERS=127.0.0.1:1 did not answer an admin request within');
 });

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as assert from 'uvu/assert';
 import type { RunReport } from '../../../harness/run-result.ts';
 
 const BIN = new URL('../../../bin/workshop.js', import.meta.url).pathname;
@@ -12,6 +13,20 @@ export interface CliRun {
   pid: number;
   stdout: string;
   stderr: string;
+}
+
+/** A stack frame as Node prints it: what a person must never see on the terminal. */
+export const STACK_FRAME = /\n\s+at .+\(.+:\d+:\d+\)/;
+
+/** Bad input exits 2 with its reason on stderr and no stack trace. */
+export async function refused(args: string[], expected: RegExp, env: Record<string, string> = {}): Promise<CliRun> {
+  const run = await workshop(args, env);
+  assert.is(run.code, 2, `workshop ${args.join(' ')}: exit ${run.code}\n${run.stdout}\n${run.stderr}`);
+  const lines = run.stderr.trim().split('\n').filter((l) => l.trim() !== '');
+  assert.ok(lines.length >= 1, 'says why');
+  assert.not.match(run.stderr, STACK_FRAME, 'no stack trace');
+  assert.match(run.stderr, expected);
+  return run;
 }
 
 export function workshop(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliRun> {
