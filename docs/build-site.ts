@@ -20,7 +20,7 @@ import type MarkdownIt from 'markdown-it';
 import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
 import { resolveHref } from './guide-links.ts';
-import { createMarkdown, inlineText, labReadmes, REPO_ROOT, Slugger, type Token } from './markdown.ts';
+import { createMarkdown, fenceInfo, inlineText, labReadmes, REPO_ROOT, Slugger, type Token } from './markdown.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'site');
@@ -91,7 +91,7 @@ function siteMarkdown(): MarkdownIt {
 
   rules.fence = (tokens, idx) => {
     const token = tokens[idx];
-    const info = token.info.trim().replace(/\s+/g, ' ');
+    const info = fenceInfo(token);
     const lang = info.split(' ')[0];
     const shell = lang === 'bash';
     const label = info === 'bash aws' ? 'AWS' : shell ? 'local' : lang || 'text';
@@ -141,8 +141,7 @@ function currentLabReadme(text: string, source: string, mappings: ReturnType<typ
   const labId = source.split('/')[1];
   const lab = findLab(labId);
   if (!lab) throw new Error(`${source}: no LabSpec has the id ${labId} (labs/index.ts)`);
-  const current = regenerate(text, lab, mappings);
-  return current.replace(/<!-- generated:([a-z-]+) -->\n([\s\S]*?)\n<!-- \/generated:\1 -->/g, (_m, name: string, body: string) =>
+  return regenerate(text, lab, mappings, (name, body) =>
     [`<div class="generated" data-generated="${name}">`, '', body, '', `<p class="generated-note">${esc(GENERATED_NOTES[name] ?? 'Generated when the site was built.')}</p>`, '</div>'].join('\n'),
   );
 }

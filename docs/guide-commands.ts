@@ -20,7 +20,7 @@ import { main as workshopMain, parseRunArgs } from '../harness/cli.ts';
 import { applyOverrides } from '../harness/overrides.ts';
 import { findLab, labChoices } from '../labs/index.ts';
 import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../labs/deploy.ts';
-import { createMarkdown, guideDocuments, REPO_ROOT } from './markdown.ts';
+import { createMarkdown, fenceInfo, guideDocuments, REPO_ROOT } from './markdown.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 
 export type Place = 'local' | 'aws';
@@ -182,7 +182,7 @@ export function extractCommands(file: string, text: string): Extracted {
   for (const token of tokens) {
     if (token.map) map = token.map;
     if (token.type === 'fence' && token.map) {
-      const info = token.info.trim().replace(/\s+/g, ' ');
+      const info = fenceInfo(token);
       const lang = info.split(' ')[0];
       if (!SHELL_LANGS.has(lang)) continue;
       const fenceLine = token.map[0] + 1;

@@ -4,6 +4,7 @@
 // run offline.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
+import type MarkdownIt from 'markdown-it';
 import type { Problem } from './guide-commands.ts';
 import { createMarkdown, guideDocuments, headingIds, REPO_ROOT, type Token } from './markdown.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
@@ -38,8 +39,8 @@ export function resolveHref(fromFile: string, href: string): { target?: string; 
   return { target: joined.replace(/\/$/, ''), anchor, external: false };
 }
 
-export function extractLinks(file: string, text: string): GuideLink[] {
-  const tokens = createMarkdown().parse(text, {});
+export function extractLinks(file: string, text: string, md: MarkdownIt = createMarkdown()): GuideLink[] {
+  const tokens = md.parse(text, {});
   const lines = text.split('\n');
   const links: GuideLink[] = [];
   let map: [number, number] = [0, lines.length];
@@ -56,6 +57,11 @@ export function extractLinks(file: string, text: string): GuideLink[] {
     for (const child of token.children ?? []) visit(child);
   }
   return links;
+}
+
+/** Every link and image address of a markdown text, as written. */
+export function hrefsIn(text: string, md: MarkdownIt = createMarkdown()): string[] {
+  return extractLinks('', text, md).map((link) => link.href);
 }
 
 /** Problems with the links of one document, given as text. `root` is where repo paths resolve. */

@@ -4,7 +4,7 @@
 // turns a tab into `-` too, names an empty heading `heading`, and numbers repeats per page. The
 // rule is Hugo's markup/goldmark/autoid.go (sanitizeAnchorNameWithHook, idFactory.Generate).
 import type MarkdownIt from 'markdown-it';
-import { createMarkdown, inlineText } from './markdown.ts';
+import { createMarkdown, headings, type Heading } from './markdown.ts';
 
 /** One heading's anchor before repeats are numbered. */
 export function hugoAnchor(text: string): string {
@@ -29,21 +29,7 @@ export class HugoAnchors {
   }
 }
 
-export interface PageHeading {
-  level: number;
-  text: string;
-  id: string;
-}
-
 /** Every heading of one page, in order, with the anchor Hugo gives it. */
-export function hugoHeadings(text: string, md: MarkdownIt = createMarkdown()): PageHeading[] {
-  const tokens = md.parse(text, {});
-  const anchors = new HugoAnchors();
-  const headings: PageHeading[] = [];
-  tokens.forEach((token, i) => {
-    if (token.type !== 'heading_open') return;
-    const heading = inlineText(tokens[i + 1]);
-    headings.push({ level: Number(token.tag.slice(1)), text: heading, id: anchors.next(heading) });
-  });
-  return headings;
+export function hugoHeadings(text: string, md: MarkdownIt = createMarkdown()): Heading[] {
+  return headings(md, text, new HugoAnchors());
 }

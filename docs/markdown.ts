@@ -60,13 +60,32 @@ export function inlineText(token: Token): string {
     .join('');
 }
 
+export interface Heading {
+  /** Its first line, 0-based. */
+  line: number;
+  level: number;
+  text: string;
+  id: string;
+}
+
+/** Every heading, in order, with the anchor id `ids` gives it: GitHub's by default (Slugger). */
+export function headings(md: MarkdownIt, text: string, ids: { next(text: string): string } = new Slugger()): Heading[] {
+  const tokens = md.parse(text, {});
+  const found: Heading[] = [];
+  tokens.forEach((token, i) => {
+    if (token.type !== 'heading_open') return;
+    const heading = inlineText(tokens[i + 1]);
+    found.push({ line: token.map![0], level: Number(token.tag.slice(1)), text: heading, id: ids.next(heading) });
+  });
+  return found;
+}
+
 /** Every heading's anchor id, in order. */
 export function headingIds(md: MarkdownIt, text: string): string[] {
-  const tokens = md.parse(text, {});
-  const slugger = new Slugger();
-  const ids: string[] = [];
-  tokens.forEach((token, i) => {
-    if (token.type === 'heading_open') ids.push(slugger.next(inlineText(tokens[i + 1])));
-  });
-  return ids;
+  return headings(md, text).map((h) => h.id);
+}
+
+/** A fence's info string with its words single-spaced (`bash  aws` is `bash aws`). */
+export function fenceInfo(token: Token): string {
+  return token.info.trim().replace(/\s+/g, ' ');
 }

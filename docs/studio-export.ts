@@ -47,9 +47,9 @@ import { displayPath } from '../harness/display-path.ts';
 import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
 import { DEFAULT_REGION } from '../labs/region.ts';
-import { extractLinks, resolveHref } from './guide-links.ts';
+import { extractLinks, hrefsIn, resolveHref } from './guide-links.ts';
 import { hugoHeadings } from './hugo-anchors.ts';
-import { createMarkdown, inlineText, labReadmes, REPO_ROOT, Slugger } from './markdown.ts';
+import { createMarkdown, fenceInfo, headings, labReadmes, REPO_ROOT, type Heading } from './markdown.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'dist', 'workshop-studio');
@@ -87,43 +87,35 @@ export interface StudioExport {
 /** A page being built. Every body is built before any link is rewritten: an anchor is the id Hugo gives the heading in its new page. */
 interface Draft extends StudioPage {
   /** The source headings the body keeps, in order (GitHub ids of the source document). */
-  keeps: Array<{ githubId: string; text: string }>;
-  /** Headings that became this page's title: a link to them is a link to the page. */
-  titles: string[];
+  keeps: Heading[];
+  /** The heading that became this page's title: a link to it is a link to the page. */
+  titleId?: string;
   build: () => string;
   body?: string;
 }
 
-interface SourceHeading {
-  line: number;
-  level: number;
-  text: string;
-  githubId: string;
-}
-
 const md = createMarkdown();
 
-/** GitHub's ids, numbered over the whole document, since those are what the source's #anchors name. */
-function headingsOf(text: string): SourceHeading[] {
-  const tokens = md.parse(text, {});
-  const slugger = new Slugger();
-  const out: SourceHeading[] = [];
-  tokens.forEach((token, i) => {
-    if (token.type !== 'heading_open' || !token.map) return;
-    const heading = inlineText(tokens[i + 1]);
-    out.push({ line: token.map[0], level: Number(token.tag.slice(1)), text: heading, githubId: slugger.next(heading) });
-  });
-  return out;
+/** A markdown file's `#` title, when it starts with one, and the headings its page keeps. */
+function titled(text: string): { title?: Heading; keeps: Draft['keeps'] } {
+  const all = headings(md, text);
+  const title = all[0]?.level === 1 ? all[0] : undefined;
+  return { title, keeps: all.filter((h) => h !== title) };
 }
 
-/** A folder name from a heading: the part before a colon, lower case, words joined by hyphens. */
+/** Lower case, runs of anything but letters and digits as one hyphen, none at the ends. */
+function kebab(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/** A folder name from a heading: the part before a colon. */
 function folderName(title: string): string {
-  return title.split(':')[0].toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'page';
+  return kebab(title.split(':')[0]) || 'page';
 }
 
 /** The name of a markdown file's appendix page: its repo path without `.md` (sandbox-model). */
 function appendixName(source: string): string {
-  return source.replace(/\.md$/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return kebab(source.replace(/\.md$/i, ''));
 }
 
 function frontMatter(page: StudioPage): string {
@@ -141,7 +133,7 @@ function restructure(text: string, dropTitle: boolean, shift: number | 'auto'): 
   const headings: Array<{ line: number; level: number }> = [];
   for (const token of tokens) {
     if (!token.map) continue;
-    if (token.type === 'fence' && token.info.trim().replace(/\s+/g, ' ') === 'bash aws') {
+    if (token.type === 'fence' && fenceInfo(token) === 'bash aws') {
       lines[token.map[0]] = lines[token.map[0]].replace(/^(\s*(?:`{3,}|~{3,}))\s*bash\s+aws\s*$/, '$1bash');
     }
     if (token.type === 'heading_open') {
@@ -197,11 +189,11 @@ function splitLab(section: string, title: string): { local: string; aws?: string
   const tokens = md.parse(section, {});
   const fences = tokens.filter((t) => t.type === 'fence' && t.map && /^bash(\s|$)/.test(t.info.trim()));
   const lead = tokens.findIndex((t, i) => t.type === 'inline' && tokens[i - 1]?.type === 'paragraph_open' && /^\*\*AWS path:?\*\*:?/.test(t.content));
-  const firstAws = fences.find((t) => t.info.trim().replace(/\s+/g, ' ') === 'bash aws');
+  const firstAws = fences.find((t) => fenceInfo(t) === 'bash aws');
   if (!firstAws && lead < 0) return { local: section };
   const start = lead >= 0 ? tokens[lead - 1].map![0] : firstAws!.map![0];
   for (const fence of fences) {
-    const aws = fence.info.trim().replace(/\s+/g, ' ') === 'bash aws';
+    const aws = fenceInfo(fence) === 'bash aws';
     if (aws && fence.map![0] < start) throw new GuideContentError(`WORKSHOP.md, "${title}": a \`\`\`bash aws block (line ${fence.map![0] + 1} of the section) comes before the AWS path; the local path must come first`);
     if (!aws && fence.map![0] > start) throw new GuideContentError(`WORKSHOP.md, "${title}": a local \`\`\`bash block (line ${fence.map![0] + 1} of the section) comes after the AWS path; the local path must come first`);
   }
@@ -215,7 +207,7 @@ function currentReadme(source: string, text: string, mappings: ReturnType<typeof
   const labId = source.split('/')[1];
   const lab = findLab(labId);
   if (!lab) throw new GuideContentError(`${source}: no LabSpec has the id ${labId} (labs/index.ts)`);
-  return regenerate(text, lab, mappings).replace(/^<!-- \/?generated:[a-z-]+ -->\n/gm, '');
+  return regenerate(text, lab, mappings, (_name, body) => body);
 }
 
 function contentspec(description: string): string {
@@ -287,7 +279,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   const read = options.read ?? ((path: string) => readFileSync(join(REPO_ROOT, path), 'utf8'));
   const workshop = read('WORKSHOP.md');
   const workshopLines = workshop.split('\n');
-  const workshopHeadings = headingsOf(workshop);
+  const workshopHeadings = headings(md, workshop);
   const h1 = workshopHeadings.find((h) => h.level === 1);
   if (!h1) throw new GuideContentError('WORKSHOP.md has no # title');
   const sections = workshopHeadings.filter((h) => h.level === 2);
@@ -298,7 +290,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   const pageLink = (d: Draft) => `/${d.dir}`;
 
   const root: Draft = {
-    source: 'WORKSHOP.md', dir: '', title: h1.text, weight: 0, keeps: [], titles: [h1.githubId],
+    source: 'WORKSHOP.md', dir: '', title: h1.text, weight: 0, keeps: [], titleId: h1.id,
     build: () => {
       const intro = restructure(workshopLines.slice(0, sections[0].line).join('\n'), true, 0);
       return [...intro, '', '## In this workshop', '', ...sectionDrafts.map((d) => `- [${d.title}](${pageLink(d)})`), ''].join('\n');
@@ -311,12 +303,10 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   const readmePage = (source: string, parent: Draft): Draft => {
     const text = currentReadme(source, read(source), mappings);
     sourceText.set(source, text);
-    const headings = headingsOf(text);
-    const title = headings[0]?.level === 1 ? headings[0] : undefined;
+    const { title, keeps } = titled(text);
     return {
       source, dir: `${parent.dir}/at-a-glance`, title: `${(title?.text ?? parent.title).split(':')[0].trim()}: at a glance`, weight: 10,
-      keeps: headings.filter((h) => h !== title).map((h) => ({ githubId: h.githubId, text: h.text })),
-      titles: title ? [title.githubId] : [],
+      keeps, titleId: title?.id,
       build: () => restructure(text, title !== undefined, 'auto').join('\n'),
     };
   };
@@ -327,16 +317,17 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   sections.forEach((section, i) => {
     const end = sections[i + 1]?.line ?? workshopLines.length;
     const text = workshopLines.slice(section.line, end).join('\n');
-    let dir = folderName(section.text);
-    for (let n = 2; taken.has(dir); n++) dir = `${folderName(section.text)}-${n}`;
+    const base = folderName(section.text);
+    let dir = base;
+    for (let n = 2; taken.has(dir); n++) dir = `${base}-${n}`;
     taken.add(dir);
     const lab = /^Lab (\d+)\b/.exec(section.text);
     const readme = lab ? readmes.get(Number(lab[1])) : undefined;
     if (lab) readmes.delete(Number(lab[1]));
     const draft: Draft = {
       source: 'WORKSHOP.md', dir, title: section.text, weight: (i + 1) * 10,
-      keeps: workshopHeadings.filter((h) => h.line > section.line && h.line < end).map((h) => ({ githubId: h.githubId, text: h.text })),
-      titles: [section.githubId],
+      keeps: workshopHeadings.filter((h) => h.line > section.line && h.line < end),
+      titleId: section.id,
       build: () => {
         // The section's `##` is the title; its `###` become the page's `##`.
         const { local, aws } = lab ? splitLab(text, section.text) : { local: text };
@@ -357,26 +348,24 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   const queue = [...sourceText.keys()];
   while (queue.length > 0) {
     const from = queue.shift()!;
-    for (const { target } of extractLinks(from, sourceText.get(from)!)) {
+    for (const { target } of extractLinks(from, sourceText.get(from)!, md)) {
       if (!target || !/\.md$/i.test(target) || sourceText.has(target)) continue;
       const path = join(REPO_ROOT, target);
       if (!existsSync(path) || statSync(path).isDirectory()) continue;
       const text = read(target);
       sourceText.set(target, text);
       queue.push(target);
-      const headings = headingsOf(text);
-      const title = headings[0]?.level === 1 ? headings[0] : undefined;
+      const { title, keeps } = titled(text);
       appendix.push({
         source: target, dir: `appendix/${appendixName(target)}`, title: title?.text ?? target, weight: (appendix.length + 1) * 10,
-        keeps: headings.filter((h) => h !== title).map((h) => ({ githubId: h.githubId, text: h.text })),
-        titles: title ? [title.githubId] : [],
+        keeps, titleId: title?.id,
         build: () => [`*From \`${target}\` in the workshop repository.*`, '', ...restructure(text, title !== undefined, 'auto')].join('\n'),
       });
     }
   }
   if (appendix.length > 0) {
     drafts.push({
-      source: 'WORKSHOP.md', dir: 'appendix', title: 'Appendix', weight: (sections.length + 1) * 10, keeps: [], titles: [],
+      source: 'WORKSHOP.md', dir: 'appendix', title: 'Appendix', weight: (sections.length + 1) * 10, keeps: [],
       build: () => ['Reference pages the guide links to, from the workshop repository.', '', ...appendix.map((a) => `- [${a.title}](${pageLink(a)}) (\`${a.source}\`)`), ''].join('\n'),
     }, ...appendix);
   }
@@ -390,9 +379,9 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
     for (const kept of d.keeps) {
       while (next < ids.length && ids[next].text !== kept.text) next++;
       if (next === ids.length) throw new GuideContentError(`${d.source}: the heading "${kept.text}" is missing from the page /${d.dir}`);
-      anchors.set(`${d.source}#${kept.githubId}`, { page: d, id: ids[next++].id });
+      anchors.set(`${d.source}#${kept.id}`, { page: d, id: ids[next++].id });
     }
-    for (const id of d.titles) anchors.set(`${d.source}#${id}`, { page: d });
+    if (d.titleId) anchors.set(`${d.source}#${d.titleId}`, { page: d });
   }
   const pageOf = new Map<string, Draft>(drafts.filter((d) => d.source !== 'WORKSHOP.md').map((d) => [d.source, d]));
   pageOf.set('WORKSHOP.md', root);
@@ -437,7 +426,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
 
   // A link the rewriting did not make (a reference-style link, say) would reach Workshop Studio as written.
   for (const d of drafts) {
-    for (const href of hrefsOf(d.body!)) {
+    for (const href of hrefsIn(d.body!, md)) {
       if (!produced.get(d)!.has(href)) throw new GuideContentError(`${d.source} (page /${d.dir}): the link ${href} was not rewritten; write it as [text](path)`);
     }
   }
@@ -464,9 +453,6 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   return { outDir, pages, staticFiles };
 }
 
-function hrefsOf(body: string): string[] {
-  return extractLinks(PAGE_FILE, body).map((link) => link.href);
-}
 
 /** One blank line between blocks where dropped headings and joined parts left several; code untouched. */
 function tidy(text: string, code: Set<number>): string {

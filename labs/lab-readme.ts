@@ -105,13 +105,20 @@ export function readmePath(lab: LabSpec): string {
   return join(REPO_ROOT, 'labs', lab.id, 'README.md');
 }
 
-/** A README with every generated block replaced by its current content. */
-export function regenerate(text: string, lab: LabSpec, mappings: Map<string, Record<string, Attributes>>): string {
+/** A generated block as the README keeps it: its content between its two markers. */
+const withMarkers = (name: string, body: string): string => `<!-- generated:${name} -->\n${body}\n<!-- /generated:${name} -->`;
+
+/**
+ * A README with every generated block replaced by its current content, written by `wrap`: with
+ * its markers (the README itself), or as a page shows it (the site's captioned box, Studio's
+ * bare content).
+ */
+export function regenerate(text: string, lab: LabSpec, mappings: Map<string, Record<string, Attributes>>, wrap = withMarkers): string {
   let out = text;
   for (const [name, render] of Object.entries(BLOCKS)) {
-    const pattern = new RegExp(`(<!-- generated:${name} -->)[\\s\\S]*?(<!-- /generated:${name} -->)`);
+    const pattern = new RegExp(`<!-- generated:${name} -->[\\s\\S]*?<!-- /generated:${name} -->`);
     if (!pattern.test(out)) throw new Error(`${readmePath(lab)} has no <!-- generated:${name} --> block.`);
-    out = out.replace(pattern, (_m, open: string, close: string) => `${open}\n${render(lab, mappings)}\n${close}`);
+    out = out.replace(pattern, () => wrap(name, render(lab, mappings)));
   }
   return out;
 }

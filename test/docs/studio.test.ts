@@ -13,8 +13,8 @@ import { parse } from 'yaml';
 import { hugoAnchor, HugoAnchors, hugoHeadings } from '../../docs/hugo-anchors.ts';
 import { exitFor } from '../../harness/exit-codes.ts';
 import { AWS_HEADING, EXPORT_MARKER, exportStudio, GuideContentError, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
-import { createMarkdown, inlineText, labReadmes, REPO_ROOT } from '../../docs/markdown.ts';
-import { extractLinks } from '../../docs/guide-links.ts';
+import { createMarkdown, fenceInfo, inlineText, labReadmes, REPO_ROOT } from '../../docs/markdown.ts';
+import { hrefsIn } from '../../docs/guide-links.ts';
 
 const md = createMarkdown();
 const WORKSHOP = readFileSync(join(REPO_ROOT, 'WORKSHOP.md'), 'utf8');
@@ -50,13 +50,14 @@ function sectionsOf(text: string): Array<{ title: string; fences: Array<{ info: 
   const sections: Array<{ title: string; fences: Array<{ info: string; content: string }> }> = [];
   tokens.forEach((token, i) => {
     if (token.type === 'heading_open' && token.tag === 'h2') sections.push({ title: inlineText(tokens[i + 1]), fences: [] });
-    else if (token.type === 'fence' && sections.length > 0) sections[sections.length - 1].fences.push({ info: token.info.trim().replace(/\s+/g, ' '), content: token.content });
+    else if (token.type === 'fence' && sections.length > 0) sections[sections.length - 1].fences.push({ info: fenceInfo(token), content: token.content });
   });
   return sections;
 }
 
-function hrefsOf(body: string): string[] {
-  return extractLinks(PAGE_FILE, body).map((link) => link.href);
+/** The repository's files as the exporter reads them, with WORKSHOP.md replaced by `guide`. */
+function withGuide(guide: string): (path: string) => string {
+  return (path) => (path === 'WORKSHOP.md' ? guide : readFileSync(join(REPO_ROOT, path), 'utf8'));
 }
 
 function pageTitled(title: string): Page | undefined {
@@ -139,7 +140,7 @@ test('every link resolves inside the export: a page, an anchor of it, a static f
   const idsOf = (dir: string) => hugoHeadings(pages.get(dir)!.body).map((h) => h.id);
   let checked = 0;
   for (const page of pages.values()) {
-    for (const href of hrefsOf(page.body)) {
+    for (const href of hrefsIn(page.body)) {
       checked++;
       const where = `content/${page.dir ? `${page.dir}/` : ''}${PAGE_FILE}: ${href}`;
       if (/^https:\/\/[^\s]+$/.test(href)) continue;
@@ -163,7 +164,7 @@ test('every link resolves inside the export: a page, an anchor of it, a static f
   assert.equal(problems, []);
   assert.ok(checked >= 15, `${checked} links checked`);
   // The forms the guide's links take: a page, a page's anchor, an anchor of the same page.
-  const all = [...pages.values()].flatMap((p) => hrefsOf(p.body));
+  const all = [...pages.values()].flatMap((p) => hrefsIn(p.body));
   assert.ok(all.includes('/clean-up'), "WORKSHOP.md's (#clean-up) now names the Clean-up page");
   assert.ok(all.includes('/appendix/sandbox-model'));
 });
@@ -172,7 +173,7 @@ test('repo files that are no page become inline code naming the path; so does a 
   const lab1 = pageTitled(sectionsOf(WORKSHOP).find((s) => s.title.startsWith('Lab 1'))!.title)!;
   const code = md.parse(lab1.body, {}).flatMap((t) => t.children ?? []).filter((c) => c.type === 'code_inline').map((c) => c.content);
   assert.ok(code.includes('labs/01-baseline/spec.ts'), 'the spec is named as code');
-  assert.not.ok(hrefsOf(lab1.body).some((h) => h.includes('spec.ts')), 'and not linked');
+  assert.not.ok(hrefsIn(lab1.body).some((h) => h.includes('spec.ts')), 'and not linked');
   const setup = pageTitled(sectionsOf(WORKSHOP).find((s) => s.title.startsWith('Lab 0'))!.title)!;
   assert.match(setup.body, '`http://127.0.0.1:4310/`');
 });
@@ -206,7 +207,7 @@ test('the export refuses a lab whose AWS step comes before its local path, and w
   const local = '```bash\nnpx workshop run 2\n```';
   assert.ok(WORKSHOP.includes(local), 'lab 2 runs locally with `npx workshop run 2`');
   const swapped = WORKSHOP.replace(local, '```bash aws\nnpx workshop run 2 --target aws\n```');
-  const read = (path: string) => (path === 'WORKSHOP.md' ? swapped : readFileSync(join(REPO_ROOT, path), 'utf8'));
+  const read = withGuide(swapped);
   const target = join(tmp, 'refused');
   try {
     await exportStudio({ outDir: target, read, log: false });
@@ -269,7 +270,7 @@ test('a guide that cannot be exported as written is one line to fix (exit 2), an
   const target = join(tmp, 'not-written');
   let caught: unknown;
   try {
-    await exportStudio({ outDir: target, log: false, read: (path) => (path === 'WORKSHOP.md' ? guide : readFileSync(join(REPO_ROOT, path), 'utf8')) });
+    await exportStudio({ outDir: target, log: false, read: withGuide(guide) });
   } catch (error) {
     caught = error;
   }
