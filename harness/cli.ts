@@ -23,7 +23,8 @@ import { LiveFeedWriter, type LiveRun } from './dashboard/live-feed.ts';
 import { dashboardAt, DEFAULT_DASHBOARD_PORT, startDashboard, type DashboardServer } from './dashboard/server.ts';
 import { createProgressView } from './progress-view.ts';
 import type { LabRunResult, RunReport } from './run-result.ts';
-import { runLab } from './run-lab.ts';
+import { effectiveSpec, runLab } from './run-lab.ts';
+import { validateShippedLab } from '../labs/spec-source.ts';
 import { renderComparison, renderModels, renderTargets } from './text-report.ts';
 import { type LabTarget } from './targets/target.ts';
 import { UsageError } from './errors.ts';
@@ -143,6 +144,9 @@ async function createTarget(place: Place, timeScale: number | undefined): Promis
 
 async function runCommand(args: string[]): Promise<number> {
   const options = parseRunArgs(args);
+  // Every lab's spec, and each with the run's --set, before any server starts: a mistake in the
+  // third lab of `run all` is reported in seconds, not after two runs.
+  for (const lab of options.labs) effectiveSpec(await validateShippedLab(lab), options);
   const dashboard = options.dashboard ? await dashboardForRun(options.port) : undefined;
   const target = await createTarget(options.place, options.timeScale);
   const results: LabRunResult[] = [];

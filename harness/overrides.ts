@@ -5,6 +5,7 @@ import { KAFKA_WINDOW_IS_ONE_WAY } from '../labs/aws-limits.ts';
 import { LabSpecError, validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
 import { EventPatternError, FilterCriteriaError, parseFilterCriteria } from '../sandbox/filter/index.ts';
 import { UsageError } from './errors.ts';
+import { nearestName } from '../labs/nearest-name.ts';
 
 const TARGET_FIELDS = ['endToEndP50MaxMs', 'endToEndP99MaxMs', 'minThroughputPerSec', 'avgBatchSize', 'avgBatchSize.expected', 'avgBatchSize.tolerance'];
 const POLLERS = ['', '.minimum', '.maximum'];
@@ -147,31 +148,5 @@ export function applyOverrides(lab: LabSpec, overrides: readonly Override[]): La
 }
 
 function closestPath(path: string): string | undefined {
-  const lower = path.toLowerCase();
-  const exact = SETTABLE_PATHS.find((p) => p.toLowerCase() === lower);
-  if (exact) return exact;
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of SETTABLE_PATHS) {
-    const d = editDistance(lower, candidate.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(path.length / 5)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
+  return nearestName(path, SETTABLE_PATHS);
 }

@@ -5,6 +5,8 @@ import { BOOKING_STATUSES, TRAFFIC_SHAPES } from '../handlers/shared/traffic.ts'
 import { ESM_METRIC_GROUPS } from './esm-metrics.ts';
 import { SYSTEM_LOG_LEVELS } from './esm-system-log.ts';
 import type { LabSpec, TargetSpec } from './lab-spec-types.ts';
+import { allowedKeys, KEYED_PATHS } from './lab-spec-keys.ts';
+import { nearestName } from './nearest-name.ts';
 import { MAX_RESERVED_CONCURRENCY, MAX_MAPPINGS_PER_POLLER_GROUP, MAX_POLLERS_PER_POLLER_GROUP } from './aws-limits.ts';
 
 export * from './lab-spec-types.ts';
@@ -51,6 +53,10 @@ export interface SpecProblem {
   value: unknown;
   allowed: string;
   rule: string;
+  /** A key the spec may not hold: the keys its object may, and the one most likely meant. */
+  unknownKey?: { known: readonly string[]; nearest?: string };
+  /** Where the problem is written (`labs/01-baseline/spec.ts:12:5`, or the `--set` that made it), when known. */
+  where?: string;
 }
 
 /** Every problem in a spec at once, so a participant fixes them in one pass. */
@@ -68,7 +74,13 @@ export class LabSpecError extends Error {
 }
 
 export function describeProblem(p: SpecProblem): string {
-  return `${p.path} = ${formatValue(p.value)}: allowed ${p.allowed}. Rule: ${p.rule}`;
+  const where = p.where ? `${p.where}: ` : '';
+  if (p.unknownKey) {
+    const parent = p.path.includes('.') ? p.path.slice(0, p.path.lastIndexOf('.')) : '';
+    const fix = p.unknownKey.nearest ? `did you mean ${parent ? `${parent}.` : ''}${p.unknownKey.nearest}?` : `${parent || 'a LabSpec'} holds ${p.unknownKey.known.join(', ')}.`;
+    return `${where}${p.path} is not a LabSpec key: ${fix} Rule: ${p.rule}`;
+  }
+  return `${where}${p.path} = ${formatValue(p.value)}: allowed ${p.allowed}. Rule: ${p.rule}`;
 }
 
 function formatValue(value: unknown): string {
@@ -129,6 +141,24 @@ class Checker {
     return true;
   }
 
+  /** Every key of the object at `path` that its type does not have, with the nearest one it does. */
+  knownKeys(path: string, node: unknown): void {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
+    const record = node as Record<string, unknown>;
+    const known = allowedKeys(path, record);
+    if (!known) return;
+    for (const key of Object.keys(record)) {
+      if (known.includes(key)) continue;
+      this.problems.push({
+        path: path ? `${path}.${key}` : key,
+        value: record[key],
+        allowed: `one of ${known.join(', ')}`,
+        rule: KEY_RULE,
+        unknownKey: { known, nearest: nearestName(key, known) },
+      });
+    }
+  }
+
   boolean(path: string, value: unknown): void {
     if (value !== undefined && typeof value !== 'boolean') {
       this.fail(path, value, 'true or false', 'a switch is a boolean');
@@ -137,6 +167,18 @@ class Checker {
 }
 
 const WORKSHOP_RULE = 'workshop limit (keeps a local run on one laptop)';
+const KEY_RULE = 'a key the LabSpec types do not have would be ignored, so it is refused (labs/lab-spec-types.ts)';
+
+/** The object at a dotted path of the spec (`kafkaEsm.provisionedPollers`), or undefined. */
+function nodeAt(spec: unknown, path: string): unknown {
+  if (path === '') return spec;
+  let node = spec;
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
 
 /**
  * Checks a lab against the limits AWS enforces on its event source mappings, functions and queues
@@ -160,6 +202,7 @@ export function validateLabSpec(spec: LabSpec): LabSpec {
     throw new LabSpecError('?', [{ path: '(spec)', value: spec, allowed: 'a LabSpec object', rule: 'labs/lab-spec-types.ts' }]);
   }
   const id = typeof spec.id === 'string' ? spec.id : '?';
+  for (const path of KEYED_PATHS) c.knownKeys(path, nodeAt(spec, path));
   checkTopic(c, spec);
   checkKafkaEsm(c, spec);
   checkProcessor(c, spec);

@@ -55,5 +55,14 @@ export function runSynth(labs: readonly LabSpec[], options: Omit<WorkshopAppOpti
 if (runsAsScript(import.meta.url)) {
   const { LABS } = await import('./index.ts');
   const { resolveRegion } = await import('./region.ts');
-  process.exitCode = runSynth(LABS, { region: await resolveRegion() });
+  const { validateShippedLab } = await import('./spec-source.ts');
+  try {
+    // Validated here first so a refused key is reported at its line in the lab's files.
+    for (const lab of LABS) await validateShippedLab(lab);
+    process.exitCode = runSynth(LABS, { region: await resolveRegion() });
+  } catch (error) {
+    if (!(error instanceof LabSpecError)) throw error;
+    console.error(`Synth stopped: ${error.message}`);
+    process.exitCode = 1;
+  }
 }

@@ -6,7 +6,7 @@
 //   npm test -- test/labs         files under a folder, or a single file
 //   TEST_JOBS=1 npm test          one file at a time
 //   npm run test:faults           the fault suite (test/faults/); each fault's accounting block is
-//                                 shown under its file's ok line
+//                                 shown under its file's ok line, as is each [measured] line
 //
 // Browser tests need a Chromium: CHROME_PATH, or chromium / google-chrome on PATH; with none, a
 // root shell with apt installs Debian's, anywhere else the run stops at once with the command.
@@ -108,13 +108,14 @@ async function runPool(files: string[], jobs: number, report: (r: FileResult) =>
 
 /**
  * Report blocks a passing file prints for a reader: a line starting with `[fault]` (the fault
- * suite's accounting) and the indented lines under it. uvu may put its progress dots in front.
+ * suite's accounting) or `[measured]` (a figure a test measured, such as the core path's machine
+ * time), and the indented lines under it. uvu may put its progress dots in front.
  */
 function reportBlocks(output: string): string[] {
   const lines: string[] = [];
   let inBlock = false;
   for (const line of output.split('\n')) {
-    const start = /^(?:[•✘]\s*)*(\[fault\] .*)$/.exec(line);
+    const start = /^(?:[•✘]\s*)*(\[(?:fault|measured)\] .*)$/.exec(line);
     if (start) {
       lines.push(start[1]);
       inBlock = true;

@@ -12,7 +12,8 @@ import { UsageError } from '../errors.ts';
 import { checkpointOf } from './checkpoints.ts';
 import type { Finding } from './finding.ts';
 import { probeBookingProcessor } from './handler-probes.ts';
-import { loadLearnerSpec } from './learner-spec.ts';
+import { loadLearnerSpec, type LoadedSpec } from './learner-spec.ts';
+import { typeCheck } from './type-check.ts';
 import { recordCheck, type CheckRecord } from './progress.ts';
 import { exercisesDir, fingerprint, labFolder, learnerFiles } from './workspace.ts';
 
@@ -49,12 +50,20 @@ export async function checkExercise(solution: LabSpec, options: CheckOptions = {
   const print = fingerprint(files.map((f) => f.path));
   const findings: Finding[] = [];
 
+  // Types first: a misspelt key or a wrong type is named at its line in seconds, and a file that
+  // does not type-check is neither run nor probed.
+  const typeErrors = typeCheck(files.map((f) => f.path));
+  const typeChecked = (file: (typeof files)[number]) => {
+    const errors = typeErrors.get(file.path) ?? [];
+    if (errors.length > 0) findings.push({ name: `${file.name} compiles`, pass: false, detail: errors.join('\n') });
+    return errors.length === 0;
+  };
   const specFile = files.find((f) => f.role === 'spec')!;
-  const loaded = await loadLearnerSpec(specFile.path, solution);
+  const loaded: LoadedSpec = typeChecked(specFile) ? await loadLearnerSpec(specFile.path, solution) : { findings: [] };
   findings.push(...loaded.findings);
   const handlers = files.filter((f) => f.role !== 'spec');
   for (const handler of handlers) {
-    if (handler.role === 'booking-processor') findings.push(...(await probeBookingProcessor(handler.path)));
+    if (handler.role === 'booking-processor' && typeChecked(handler)) findings.push(...(await probeBookingProcessor(handler.path)));
   }
 
   if (loaded.lab && findings.every((f) => f.pass)) {

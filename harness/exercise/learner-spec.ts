@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import { LabSpecError, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
 import type { Finding } from './finding.ts';
 import { describeBuildErrors } from './build-errors.ts';
+import { labSourceFiles, locateUnknownKeys } from '../../labs/spec-source.ts';
 import { displayPath } from '../display-path.ts';
 
 export type LoadedSpec = { lab: LabSpec; findings: Finding[] } | { lab?: undefined; findings: Finding[] };
@@ -38,7 +39,7 @@ export async function loadLearnerSpec(path: string, solution: LabSpec): Promise<
   } catch (error) {
     // Not only LabSpecError: a spec shaped unlike any lab (a field of the wrong type) can make
     // the validator itself throw, and that is still the learner's spec to fix.
-    const detail = error instanceof LabSpecError ? error.message : `${displayPath(path)}: the spec could not be validated (${(error as Error).message}); compare its shape with the exercise's starting state.`;
+    const detail = error instanceof LabSpecError ? (await locateUnknownKeys(error, [path, ...labSourceFiles(solution.id).filter((file) => file.endsWith('problem.ts'))])).message : `${displayPath(path)}: the spec could not be validated (${(error as Error).message}); compare its shape with the exercise's starting state.`;
     return { findings: [...findings, { name: "within AWS's limits", pass: false, detail }] };
   }
   const changed = problemChanges(lab, solution);

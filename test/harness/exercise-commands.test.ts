@@ -216,4 +216,30 @@ test(
   }),
 );
 
+test(
+  'a misspelt key in a learner\'s spec fails the check in seconds, at its file:line, with the key meant, before any server starts',
+  withDir(async (dir) => {
+    const env = { [EXERCISES_DIR_ENV]: dir };
+    for (const [lab, labId, typo, meant] of [
+      ['1', '01-baseline', '    batchingWindowSecond: 1,', 'batchingWindowSeconds'],
+      ['2', '02-low-latency', '    provisionedPoller: { minimum: 2, maximum: 2 },', 'provisionedPollers'],
+    ] as const) {
+      assert.is((await workshop(['exercise', lab], env)).code, 0);
+      const file = join(dir, labId, 'spec.ts');
+      const lines = readFileSync(file, 'utf8').split('\n');
+      const at = lines.findIndex((l) => l.includes('kafkaEsm: {')) + 1;
+      lines.splice(at, 0, typo);
+      writeFileSync(file, lines.join('\n'));
+      const started = Date.now();
+      const run = await workshop(['check', lab], env);
+      const seconds = (Date.now() - started) / 1000;
+      assert.is(run.code, 1, `${run.stdout}\n${run.stderr}`);
+      assert.equal(locations(run.stdout, REPO_ROOT), [{ path: file, line: at + 1 }], run.stdout);
+      assert.match(run.stdout, `Did you mean to write '${meant}'?`);
+      assert.not.match(run.stdout, /end-to-end p50/, 'no traffic was run');
+      console.log(`[measured] lab ${lab}: a misspelt key (${typo.trim()}) was named in ${seconds.toFixed(1)} s`);
+    }
+  }),
+);
+
 test.run();

@@ -57,6 +57,12 @@ test('an unknown path is refused with a suggestion', () => {
   assert.match(usageMessage(() => parseOverride('nonsense=1')), 'Unknown --set path');
 });
 
+test('a misspelt key inside a JSON value is refused with the nearest valid one', () => {
+  const message = usageMessage(() => applyOverrides(lab2, [parseOverride('kafkaEsm.provisionedPollers={"minimum":2,"maximun":2}')]));
+  assert.match(message, 'With --set kafkaEsm.provisionedPollers={"minimum":2,"maximun":2}');
+  assert.match(message, 'kafkaEsm.provisionedPollers.maximun is not a LabSpec key: did you mean kafkaEsm.provisionedPollers.maximum?');
+});
+
 test('malformed and empty values are refused', () => {
   assert.match(usageMessage(() => parseOverride('kafkaEsm.batchSize')), 'path=value');
   assert.match(usageMessage(() => parseOverride('kafkaEsm.batchSize=')), 'has no value');

@@ -205,6 +205,39 @@ test('the message names the field, the value, the allowed range and the AWS rule
   }
 });
 
+test('a key the types do not have is refused at every depth, with the nearest valid one', () => {
+  const cases: Array<[LabSpec, string, string | undefined]> = [
+    [withValue(lab1, 'kafkaEsm.batchingWindowSecond', 0), 'kafkaEsm.batchingWindowSecond', 'kafkaEsm.batchingWindowSeconds'],
+    [withValue(lab1, 'kafkaEsm.provisionedPoller', { minimum: 1, maximum: 1 }), 'kafkaEsm.provisionedPoller', 'kafkaEsm.provisionedPollers'],
+    [withValue(lab4, 'kafkaEsm.provisionedPollers.maximun', 2), 'kafkaEsm.provisionedPollers.maximun', 'kafkaEsm.provisionedPollers.maximum'],
+    [withValue(lab4, 'kafkaEsm.onFailure.topicName', 'x'), 'kafkaEsm.onFailure.topicName', undefined],
+    [withValue(lab1, 'processor.Mode', 'sequential'), 'processor.Mode', 'processor.mode'],
+    [withValue(lab3, 'sqsBuffer.maxConcurrency', 10), 'sqsBuffer.maxConcurrency', 'sqsBuffer.maximumConcurrency'],
+    [withValue(lab3, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 2, group: 'x' }), 'sqsBuffer.provisionedPollers.group', undefined],
+    [withValue(lab1, 'traffic.rate', 10), 'traffic.rate', undefined],
+    [withValue(lab1, 'targets.local.p50', 10), 'targets.local.p50', undefined],
+    [withValue(lab1, 'targets.aws.avgBatchSize.tolerence', 0.2), 'targets.aws.avgBatchSize.tolerence', 'targets.aws.avgBatchSize.tolerance'],
+    [withValue(lab1, 'topic.partition', 12), 'topic.partition', 'topic.partitions'],
+    [withValue(lab1, 'sqsbuffer', {}), 'sqsbuffer', 'sqsBuffer'],
+  ];
+  for (const [spec, path, nearest] of cases) {
+    let error: LabSpecError | undefined;
+    try {
+      validateLabSpec(spec);
+    } catch (e) {
+      error = e as LabSpecError;
+    }
+    assert.instance(error, LabSpecError, `${path} is refused`);
+    const problem = error!.problems.find((p) => p.path === path);
+    assert.ok(problem?.unknownKey, `${path} is named as an unknown key: ${error!.message}`);
+    if (nearest) assert.match(error!.message, `${path} is not a LabSpec key: did you mean ${nearest}?`);
+    else assert.match(error!.message, new RegExp(`${path.replace(/\./g, '\\.')} is not a LabSpec key: \\S+ holds `));
+  }
+  // A filter pattern's keys are the pattern's own (checked as a pattern), and statusMix keeps its own message.
+  assert.equal(problemsOf(withValue(lab4, 'kafkaEsm.filters', [{ value: { status: ['CONFIRMED'], flight: [{ prefix: 'KL' }] } }])), []);
+  assert.equal(problemsOf(withValue(lab1, 'traffic.statusMix.WAITLISTED', 1)), ['traffic.statusMix.WAITLISTED']);
+});
+
 test('all problems are reported together', () => {
   const spec = withValue(withValue(lab1, 'kafkaEsm.batchSize', 0), 'kafkaEsm.batchingWindowSeconds', 301);
   assert.equal(problemsOf(spec), ['kafkaEsm.batchSize', 'kafkaEsm.batchingWindowSeconds']);

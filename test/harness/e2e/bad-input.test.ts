@@ -11,6 +11,11 @@ test('an unknown --set path', async () => {
   await refused(['run', '1', '--set', 'kafkaEsm.batchsize=10'], /Unknown --set path "kafkaEsm.batchsize". Did you mean kafkaEsm.batchSize\?/);
 });
 
+test('a misspelt key in a --set value is refused for `run all` before any lab runs', async () => {
+  const run = await refused(['run', 'all', '--set', 'kafkaEsm.provisionedPollers={"minimum":1,"maximun":1}'], /kafkaEsm\.provisionedPollers\.maximun is not a LabSpec key: did you mean kafkaEsm\.provisionedPollers\.maximum\?/);
+  assert.is(run.stdout.trim(), '', 'no lab started');
+});
+
 test('an out-of-range value', async () => {
   await refused(['run', '1', '--set', 'kafkaEsm.batchingWindowSeconds=301'], /kafkaEsm.batchingWindowSeconds = 301: allowed a whole number from 0 to 300/);
 });
