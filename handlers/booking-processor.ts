@@ -1,5 +1,6 @@
 // The booking processor behind a Kafka event source mapping (Amazon MSK or self-managed Kafka).
-// Environment: PROCESSING_MS_PER_RECORD, PROCESSING_MODE (sequential | parallel-by-key),
+// Environment: PROCESSING_MS_PER_RECORD, PROCESSING_MODE (sequential | parallel-by-key), WORK_KIND
+// (cpu | io: whether a batch's records can overlap at all; shared/processing.ts),
 // REPORT_BATCH_ITEM_FAILURES ("true" | "false", default false like the ESM's default), the
 // telemetry variables (see shared/telemetry.ts), and the fault-injection knobs CHAOS_* (off by
 // default; see shared/settings.ts).

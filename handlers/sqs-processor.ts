@@ -1,6 +1,6 @@
 // The booking processor behind the SQS buffer (lab 3): the same booking work, metrics and
 // "batch processed" line as booking-processor, fed by the SQS event source mapping.
-// Environment: PROCESSING_MS_PER_RECORD, PROCESSING_MODE, REPORT_BATCH_ITEM_FAILURES (default
+// Environment: PROCESSING_MS_PER_RECORD, PROCESSING_MODE, WORK_KIND, REPORT_BATCH_ITEM_FAILURES (default
 // true here: the lab's SQS ESM uses FunctionResponseTypes [ReportBatchItemFailures]), telemetry
 // variables, and the fault-injection knobs CHAOS_* (off by default; see shared/settings.ts).
 // With partial batch responses off, any failure fails the whole batch (every message of it

@@ -2,6 +2,7 @@
 // knob that governs the number ("p50 above 100 ms: the batching window is 500 ms").
 import type { CapacityModel } from '../labs/capacity-model.ts';
 import { batchingWindowMs } from '../labs/capacity-model.ts';
+import { INVOCATIONS_PER_KAFKA_POLLER } from '../labs/aws-limits.ts';
 import type { LabSpec, Place } from '../labs/lab-spec.ts';
 import type { LatencySummary, TargetCheck } from './run-result.ts';
 
@@ -25,6 +26,12 @@ function latencyReason(lab: LabSpec, model: CapacityModel, pass: boolean, what: 
   if (pass) return `${what} within the limit: ${windowText(lab)}; ${processing}`;
   if (batchingWindowMs(lab) > 0) return `${what} above the limit: ${windowText(lab)}, and events wait for it`;
   if (model.headroom < 1) return `${what} above the limit: the pipeline falls behind the offered load (bottleneck: ${model.bottleneck})`;
+  if (model.startingHeadroom !== undefined && model.startingHeadroom < 1) {
+    return (
+      `${what} above the limit: on-demand, the mapping starts with 1 poller (${INVOCATIONS_PER_KAFKA_POLLER} invocations, ${model.stages[0].startingCeilingPerSec}/s at this batch size and processing time) ` +
+      `and the peak offers ${model.peakRatePerSec}/s; more pollers come only after a minute's evaluation of the lag (on AWS within three minutes of it), after a short spike has waited`
+    );
+  }
   return `${what} above the limit: ${processing}; batches of ${model.expectedBatchSize} expected`;
 }
 

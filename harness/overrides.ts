@@ -34,6 +34,7 @@ export const SETTABLE_PATHS: readonly string[] = [
   'kafkaEsm.metrics',
   'kafkaEsm.systemLogLevel',
   'processor.processingMsPerRecord',
+  'processor.workKind',
   'processor.mode',
   'processor.memoryMb',
   'processor.timeoutSeconds',

@@ -6,6 +6,10 @@ import { lagTooHigh, pollersForLag } from './on-demand-lag.ts';
 import { INVOKE_PAYLOAD_LIMIT_BYTES, INVOCATIONS_PER_KAFKA_POLLER, KAFKA_POLLER_BYTES_PER_SEC, SQS_MAX_CONCURRENCY, INVOCATIONS_PER_SQS_POLLER, kafkaWindowMs } from './aws-limits.ts';
 import type { LabSpec, ProcessorSpec } from './lab-spec.ts';
 
+/** What caps a stage's throughput, as a learner names it in a prediction. */
+export const BOTTLENECKS = ['partitions', 'pollers', 'poller throughput', 'reserved concurrency', 'sqs concurrency'] as const;
+export type Bottleneck = (typeof BOTTLENECKS)[number];
+
 export interface StageModel {
   /** The ESM that feeds this stage. */
   source: 'kafka' | 'sqs';
@@ -16,6 +20,16 @@ export interface StageModel {
   concurrencyLimit: number;
   /** Why the concurrency stops there. */
   concurrencyBound: string;
+  /** What caps the stage's throughput (maxThroughputPerSec). */
+  bottleneck: Bottleneck;
+  /** Why the throughput stops there: the concurrency bound, or the pollers' 5 MB/s. */
+  ceilingBound: string;
+  /**
+   * On-demand Kafka only: the ceiling with the one poller a mapping starts with. Scaling adds
+   * pollers a minute's evaluation later at the soonest (AWS: within three minutes of it), so a
+   * spike above this waits in the topic.
+   */
+  startingCeilingPerSec?: number;
   expectedBatchSize: number;
   batchDurationMs: number;
   maxThroughputPerSec: number;
@@ -34,12 +48,24 @@ export interface CapacityModel {
   maxThroughputPerSec: number;
   /** maxThroughput / peak offered: below 1 the pipeline falls behind at the peak. */
   headroom: number;
+  /**
+   * On-demand Kafka: the headroom with the one poller the mapping starts with. Below 1, the peak
+   * waits in the topic until a scaling step, which on AWS comes minutes later.
+   */
+  startingHeadroom?: number;
+  /** The slowest stage and why its throughput stops there, e.g. "Kafka ESM: 12 partitions (...)". */
   bottleneck: string;
+  bottleneckKind: Bottleneck;
 }
 
-/** Duration of one batch of `records` records under the processor's mode. */
+/** Records of a batch overlap only when they are scheduled by key and their work waits (io). */
+export function overlapsByKey(processor: ProcessorSpec): boolean {
+  return processor.mode === 'parallel-by-key' && processor.workKind === 'io';
+}
+
+/** Duration of one batch of `records` records (distinct keys) under the processor's mode and work. */
 export function batchDurationMs(records: number, processor: ProcessorSpec): number {
-  if (processor.mode === 'parallel-by-key') return processor.processingMsPerRecord;
+  if (overlapsByKey(processor)) return processor.processingMsPerRecord;
   return records * processor.processingMsPerRecord;
 }
 
@@ -48,19 +74,33 @@ export function batchingWindowMs(spec: LabSpec): number {
 }
 
 /**
+ * AWS recommends "to provision additional event pollers as buffer to avoid consistently operating
+ * at maximum capacity" (with-kafka-low-latency.html) and names no figure: the workshop sizes for
+ * a quarter more than the peak.
+ */
+export const POLLER_HEADROOM = 0.25;
+
+/**
  * AWS's provisioned-poller sizing rule: one poller drives 5 concurrent invocations, so it
  * handles 5 × recordsPerBatch / batchDuration records per second (20 records in 50 ms gives
- * 2,000 records/s). Minimum = maximum turns autoscaling off, so a spike never waits for a
- * rebalance.
+ * 2,000 records/s); pollers = (peak + headroom) ÷ that, rounded up. Minimum = maximum turns
+ * autoscaling off, so a spike never waits for a rebalance.
  */
 export function sizeProvisionedPollers(input: {
   peakRatePerSec: number;
   recordsPerBatch: number;
   batchDurationMs: number;
+  /** The share above the peak to size for; default POLLER_HEADROOM. */
+  headroom?: number;
 }): { minimum: number; maximum: number } {
-  const perPoller = (INVOCATIONS_PER_KAFKA_POLLER * input.recordsPerBatch * 1000) / input.batchDurationMs;
-  const pollers = Math.max(1, Math.ceil(input.peakRatePerSec / perPoller));
+  const perPoller = recordsPerPollerPerSec(input.recordsPerBatch, input.batchDurationMs);
+  const pollers = Math.max(1, Math.ceil((input.peakRatePerSec * (1 + (input.headroom ?? POLLER_HEADROOM))) / perPoller));
   return { minimum: pollers, maximum: pollers };
+}
+
+/** What one Kafka poller carries at most: 5 invocations, each `recordsPerBatch` in `batchDurationMs`. */
+export function recordsPerPollerPerSec(recordsPerBatch: number, batchDurationMs: number): number {
+  return (INVOCATIONS_PER_KAFKA_POLLER * recordsPerBatch * 1000) / batchDurationMs;
 }
 
 export function peakRatePerSec(spec: LabSpec): number {
@@ -86,7 +126,7 @@ function kafkaStage(spec: LabSpec, rate: number, recordMs: ProcessorSpec): Stage
 
   let pollers = provisioned ? Math.min(provisioned.minimum, partitions) : 1;
   if (!provisioned) {
-    // The on-demand rule (sandbox/kafka-esm/poller-rules.ts) on the lag the offered rate holds at
+    // The on-demand rule (labs/on-demand-lag.ts) on the lag the offered rate holds at
     // steady state: by Little's law, the rate times how long a record waits to be committed.
     for (let step = 0; step < partitions; step++) {
       const { batch, saturated } = steady(pollers);
@@ -100,19 +140,33 @@ function kafkaStage(spec: LabSpec, rate: number, recordMs: ProcessorSpec): Stage
   }
   const maxPollers = provisioned ? Math.min(provisioned.maximum, partitions) : partitions;
   const concurrencyLimit = concurrencyAt(maxPollers);
+  const pollersText = `${maxPollers} poller${maxPollers === 1 ? '' : 's'}`;
   let concurrencyBound = `${partitions} partitions (one batch in flight per partition)`;
-  if (reserved !== undefined && reserved === concurrencyLimit && reserved < partitions) concurrencyBound = `reserved concurrency ${reserved}`;
-  else if (concurrencyLimit < partitions) concurrencyBound = `${maxPollers} poller${maxPollers === 1 ? "" : "s"} × ${INVOCATIONS_PER_KAFKA_POLLER} invocations`;
+  let bottleneck: Bottleneck = 'partitions';
+  if (reserved !== undefined && reserved === concurrencyLimit && reserved < partitions) {
+    concurrencyBound = `reserved concurrency ${reserved}`;
+    bottleneck = 'reserved concurrency';
+  } else if (concurrencyLimit < partitions) {
+    concurrencyBound = `${pollersText} × ${INVOCATIONS_PER_KAFKA_POLLER} invocations`;
+    bottleneck = 'pollers';
+  }
   const { batch } = steady(pollers);
   const invocationCeiling = (concurrencyLimit * sizeCap * 1000) / fullBatchMs;
   const bytesCeiling = bytesCeilingAt(maxPollers);
-  if (bytesCeiling < invocationCeiling) concurrencyBound = `${maxPollers} poller${maxPollers === 1 ? '' : 's'} × 5 MB/s of ${spec.traffic.eventBytes}-byte events`;
+  let ceilingBound = concurrencyBound;
+  if (bytesCeiling < invocationCeiling) {
+    ceilingBound = `${pollersText} × 5 MB/s of ${spec.traffic.eventBytes}-byte events`;
+    bottleneck = 'poller throughput';
+  }
   return {
     source: 'kafka',
     pollers,
     batchingWindowMs: windowMs,
     concurrencyLimit,
     concurrencyBound,
+    bottleneck,
+    ceilingBound,
+    ...(provisioned ? {} : { startingCeilingPerSec: round(ceilingAt(1)) }),
     expectedBatchSize: round(Math.max(1, batch)),
     batchDurationMs: round(batchDurationMs(batch, recordMs)),
     maxThroughputPerSec: round(Math.min(invocationCeiling, bytesCeiling)),
@@ -175,9 +229,11 @@ function sqsStage(spec: LabSpec, rate: number): StageModel {
   const windowMs = (q.batchingWindowSeconds ?? 0) * 1000;
   let concurrencyLimit: number;
   let concurrencyBound: string;
+  let bottleneck: Bottleneck = 'sqs concurrency';
   if (q.provisionedPollers) {
     concurrencyLimit = q.provisionedPollers.maximum * INVOCATIONS_PER_SQS_POLLER;
     concurrencyBound = `${q.provisionedPollers.maximum} SQS pollers × ${INVOCATIONS_PER_SQS_POLLER} invocations`;
+    bottleneck = 'pollers';
   } else if (q.maximumConcurrency !== undefined) {
     concurrencyLimit = q.maximumConcurrency;
     concurrencyBound = `MaximumConcurrency ${q.maximumConcurrency}`;
@@ -189,6 +245,7 @@ function sqsStage(spec: LabSpec, rate: number): StageModel {
   if (reserved !== undefined && reserved < concurrencyLimit) {
     concurrencyLimit = reserved;
     concurrencyBound = `reserved concurrency ${reserved}`;
+    bottleneck = 'reserved concurrency';
   }
   const fullBatch = q.batchSize;
   const maxThroughputPerSec = (concurrencyLimit * fullBatch * 1000) / Math.max(batchDurationMs(fullBatch, spec.processor), 0.001);
@@ -201,6 +258,8 @@ function sqsStage(spec: LabSpec, rate: number): StageModel {
     batchingWindowMs: windowMs,
     concurrencyLimit,
     concurrencyBound,
+    bottleneck,
+    ceilingBound: concurrencyBound,
     expectedBatchSize: round(batch),
     batchDurationMs: round(batchDurationMs(batch, spec.processor)),
     maxThroughputPerSec: round(maxThroughputPerSec),
@@ -208,7 +267,7 @@ function sqsStage(spec: LabSpec, rate: number): StageModel {
 }
 
 /** The forwarder only copies records to SQS; its own work is negligible next to the processor. */
-const FORWARDER: ProcessorSpec = { processingMsPerRecord: 0.05, mode: 'sequential', memoryMb: 256, timeoutSeconds: 60 };
+const FORWARDER: ProcessorSpec = { processingMsPerRecord: 0.05, workKind: 'io', mode: 'sequential', memoryMb: 256, timeoutSeconds: 60 };
 
 export function capacityModel(spec: LabSpec): CapacityModel {
   const offered = spec.traffic.ratePerSec;
@@ -222,7 +281,7 @@ export function capacityModel(spec: LabSpec): CapacityModel {
   // records run in parallel), in every stage it passes.
   const latencyFloorMs = stages.reduce((sum, s, i) => {
     const processor = spec.sqsBuffer && i === 0 ? FORWARDER : spec.processor;
-    const work = processor.mode === 'parallel-by-key' ? s.batchDurationMs : (s.batchDurationMs + processor.processingMsPerRecord) / 2;
+    const work = overlapsByKey(processor) ? s.batchDurationMs : (s.batchDurationMs + processor.processingMsPerRecord) / 2;
     return sum + s.batchingWindowMs / 2 + work;
   }, 0);
   return {
@@ -234,7 +293,9 @@ export function capacityModel(spec: LabSpec): CapacityModel {
     latencyFloorMs: round(latencyFloorMs),
     maxThroughputPerSec: slowest.maxThroughputPerSec,
     headroom: round(slowest.maxThroughputPerSec / (peak * kafkaPassShare(spec))),
-    bottleneck: `${slowest.source === 'kafka' ? 'Kafka ESM' : 'SQS ESM'}: ${slowest.concurrencyBound}`,
+    ...(stages[0].startingCeilingPerSec === undefined ? {} : { startingHeadroom: round(Math.min(stages[0].startingCeilingPerSec, slowest.maxThroughputPerSec) / (peak * kafkaPassShare(spec))) }),
+    bottleneck: `${slowest.source === 'kafka' ? 'Kafka ESM' : 'SQS ESM'}: ${slowest.ceilingBound}`,
+    bottleneckKind: slowest.bottleneck,
   };
 }
 

@@ -86,7 +86,7 @@ export function renderCapacityModel(lab: LabSpec): string {
       [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: batching window`, `${stage.batchingWindowMs} ms`],
       [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: concurrency limit`, `${stage.concurrencyLimit} (${stage.concurrencyBound})`],
       [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: expected batch`, `${stage.expectedBatchSize} records, ${stage.batchDurationMs} ms`],
-      [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: ceiling`, `${stage.maxThroughputPerSec} records/s`],
+      [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: ceiling`, `${stage.maxThroughputPerSec} records/s (${stage.ceilingBound})`],
     ]),
     ['expected average batch (processor)', `${model.expectedBatchSize}`],
     ['latency floor (median, no network)', `${model.latencyFloorMs} ms`],

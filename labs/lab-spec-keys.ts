@@ -26,7 +26,7 @@ const KAFKA_ESM = keys<KafkaEsmSpec>({
   systemLogLevel: true,
 });
 const KAFKA_POLLERS = keys<KafkaPollerConfig>({ minimum: true, maximum: true, pollerGroupName: true });
-const PROCESSOR = keys<ProcessorSpec>({ processingMsPerRecord: true, mode: true, memoryMb: true, timeoutSeconds: true, reservedConcurrency: true });
+const PROCESSOR = keys<ProcessorSpec>({ processingMsPerRecord: true, workKind: true, mode: true, memoryMb: true, timeoutSeconds: true, reservedConcurrency: true });
 const SQS_BUFFER = keys<SqsBufferSpec>({ batchSize: true, batchingWindowSeconds: true, maximumConcurrency: true, provisionedPollers: true, visibilityTimeoutSeconds: true, maxReceiveCount: true });
 const SQS_POLLERS = keys<PollerRange>({ minimum: true, maximum: true });
 const TRAFFIC = keys<TrafficSpec>({

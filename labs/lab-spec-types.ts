@@ -65,12 +65,19 @@ export interface KafkaEsmSpec {
   systemLogLevel?: SystemLogLevel;
 }
 
-export type ProcessingMode = 'sequential' | 'parallel-by-key';
+export type { ProcessingMode, WorkKind } from '../handlers/shared/processing.ts';
+import type { ProcessingMode, WorkKind } from '../handlers/shared/processing.ts';
 
 export interface ProcessorSpec {
   /** Simulated work per booking, in milliseconds (awaited, not spun). */
   processingMsPerRecord: number;
-  /** Parallel by key keeps per-key order while records of different bookings overlap. */
+  /**
+   * What the work is: `cpu` is computed on the handler's one thread, so a batch's records take
+   * turns whatever the mode; `io` waits on another service, so records of different bookings can
+   * overlap (parallel-by-key). Part of a lab's problem, like the time it takes.
+   */
+  workKind: WorkKind;
+  /** Parallel by key keeps per-key order while records of different bookings overlap (io work only). */
   mode: ProcessingMode;
   /** 128..10240 MB. */
   memoryMb: number;
@@ -135,5 +142,5 @@ export interface LabSpec {
  * the buffer); `workshop check` refuses a spec that changed it.
  */
 export type LabProblem = Pick<LabSpec, 'id' | 'number' | 'title' | 'teaches' | 'topic' | 'traffic' | 'targets'> & {
-  processor: Pick<ProcessorSpec, 'processingMsPerRecord'>;
+  processor: Pick<ProcessorSpec, 'processingMsPerRecord' | 'workKind'>;
 };

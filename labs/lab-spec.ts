@@ -2,6 +2,7 @@
 // enforces (labs/aws-limits.ts and the pages in RULES below), so a spec that would be refused by CreateEventSourceMapping is refused
 // here first, with the field, the value, the allowed range and the rule behind it.
 import { BOOKING_STATUSES, TRAFFIC_SHAPES } from '../handlers/shared/traffic.ts';
+import { PROCESSING_MODES, WORK_KINDS } from '../handlers/shared/processing.ts';
 import { ESM_METRIC_GROUPS } from './esm-metrics.ts';
 import { SYSTEM_LOG_LEVELS } from './esm-system-log.ts';
 import type { LabSpec, TargetSpec } from './lab-spec-types.ts';
@@ -373,7 +374,8 @@ export function isBucketName(name: unknown): boolean {
 function checkProcessor(c: Checker, spec: LabSpec): void {
   const p = spec.processor ?? ({} as LabSpec['processor']);
   c.number('processor.processingMsPerRecord', p.processingMsPerRecord, 0, 60000, WORKSHOP_RULE);
-  c.oneOf('processor.mode', p.mode, ['sequential', 'parallel-by-key'] as const, 'the booking processor runs records in order or in parallel by key');
+  c.oneOf('processor.workKind', p.workKind, WORK_KINDS, "a booking's work is computed on the handler's thread (cpu) or waits on another service (io)");
+  c.oneOf('processor.mode', p.mode, PROCESSING_MODES, 'the booking processor runs records in order or in parallel by key');
   c.int('processor.memoryMb', p.memoryMb, 128, 10240, RULES.memory);
   c.int('processor.timeoutSeconds', p.timeoutSeconds, 1, 840, RULES.kafkaTimeout);
   if (p.reservedConcurrency !== undefined) c.int('processor.reservedConcurrency', p.reservedConcurrency, 0, MAX_RESERVED_CONCURRENCY, RULES.reserved);

@@ -154,7 +154,7 @@ export class LabStack extends TerraformStack {
     const prefix = resourceName(lab.id);
 
     const environment = { LAB_ID: lab.id, METRICS_NAMESPACE };
-    const processorSettings = { processingMsPerRecord: lab.processor.processingMsPerRecord, mode: lab.processor.mode };
+    const processorSettings = { processingMsPerRecord: lab.processor.processingMsPerRecord, mode: lab.processor.mode, workKind: lab.processor.workKind };
 
     if (lab.sqsBuffer) {
       this.buffer = new SqsBuffer(this, 'sqs-buffer', {

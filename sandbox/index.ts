@@ -181,7 +181,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       cleanups.push(() => rm(bucketDir, { recursive: true, force: true }));
     }
 
-    const processorSettings = { processingMsPerRecord: lab.processor.processingMsPerRecord, mode: lab.processor.mode };
+    const processorSettings = { processingMsPerRecord: lab.processor.processingMsPerRecord, mode: lab.processor.mode, workKind: lab.processor.workKind };
     const processorLimits = { memoryMb: lab.processor.memoryMb, timeoutSeconds: lab.processor.timeoutSeconds, reservedConcurrency: lab.processor.reservedConcurrency };
     const kafkaTarget = lab.sqsBuffer
       ? fn('sqs-forwarder', { QUEUE_URL: queues.buffer!.url, SQS_ENDPOINT: elasticMq!.endpoint, SQS_MAX_MESSAGE_BYTES: '262144' })

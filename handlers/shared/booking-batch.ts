@@ -55,6 +55,7 @@ export async function consumeBookings<Ref>(
   const outcomes = await processRecords(valid, {
     processingMsPerRecord,
     mode: options.settings.mode,
+    workKind: options.settings.workKind,
     schedule: options.schedules?.[options.settings.mode],
     now,
     // CHAOS_LATENCY_MS slows each record's work; with CHAOS_FAILURE_RATE a record attempt fails

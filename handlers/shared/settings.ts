@@ -18,11 +18,13 @@
 //   CHAOS_SEED           0..4294967295  makes the first two repeatable (unset: Math.random)
 // The first two draw per attempt (shared/chaos.ts), so each attempt is independent.
 
-import { PROCESSING_MODES, type ProcessingMode } from './processing.ts';
+import { PROCESSING_MODES, WORK_KINDS, type ProcessingMode, type WorkKind } from './processing.ts';
 
 export interface ProcessorSettings {
   processingMsPerRecord: number;
   mode: ProcessingMode;
+  /** cpu: a batch's records take turns on the handler's thread whatever the mode (processing.ts). */
+  workKind: WorkKind;
   /** Return partial batch responses instead of failing the whole batch. */
   reportBatchItemFailures: boolean;
   chaos: ChaosSettings;
@@ -53,6 +55,7 @@ export function processorEnvironment(settings: Omit<ProcessorSettings, 'chaos'>)
   return {
     PROCESSING_MS_PER_RECORD: String(settings.processingMsPerRecord),
     PROCESSING_MODE: settings.mode,
+    WORK_KIND: settings.workKind,
     REPORT_BATCH_ITEM_FAILURES: String(settings.reportBatchItemFailures),
   };
 }
@@ -61,6 +64,7 @@ export function readProcessorSettings(env: Env, defaults: { reportBatchItemFailu
   return {
     processingMsPerRecord: readNumber(env, 'PROCESSING_MS_PER_RECORD', 0, 0, 900_000),
     mode: readMode(env.PROCESSING_MODE),
+    workKind: readWorkKind(env.WORK_KIND),
     reportBatchItemFailures: readBoolean(env, 'REPORT_BATCH_ITEM_FAILURES', defaults.reportBatchItemFailures),
     chaos: readChaosSettings(env),
   };
@@ -100,6 +104,13 @@ export function readBoolean(env: Env, name: string, fallback: boolean): boolean 
   if (normalized === 'true') return true;
   if (normalized === 'false') return false;
   throw new Error(`${name}=${JSON.stringify(raw)} is not valid: use "true" or "false".`);
+}
+
+function readWorkKind(raw: string | undefined): WorkKind {
+  if (raw === undefined || raw.trim() === '') return 'io';
+  const kind = raw.trim() as WorkKind;
+  if (!WORK_KINDS.includes(kind)) throw new Error(`WORK_KIND=${JSON.stringify(raw)} is not valid: use one of ${WORK_KINDS.join(', ')}.`);
+  return kind;
 }
 
 function readMode(raw: string | undefined): ProcessingMode {

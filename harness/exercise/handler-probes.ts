@@ -76,21 +76,21 @@ export async function probeBookingProcessor(source: string): Promise<Finding[]> 
     ]);
     const expected = kafkaBatchResponse([{ topic: TOPIC, partition: 0, offset: 11 }]);
 
-    const partial = await processor({ processingMsPerRecord: 0, mode: 'sequential', reportBatchItemFailures: true }).invoke(withPoison);
+    const partial = await processor({ processingMsPerRecord: 0, workKind: 'io', mode: 'sequential', reportBatchItemFailures: true }).invoke(withPoison);
     findings.push({
       name: 'partial batch response',
       pass: partial.outcome === 'ok' && isDeepStrictEqual(partial.response, expected),
       measured: `a batch of 3 with one poison event (offset 11), partial batch responses on: ${invocationText(partial)}; expected: offset 11, and only it, reported as failed`,
     });
 
-    const whole = await processor({ processingMsPerRecord: 0, mode: 'sequential', reportBatchItemFailures: false }).invoke(withPoison);
+    const whole = await processor({ processingMsPerRecord: 0, workKind: 'io', mode: 'sequential', reportBatchItemFailures: false }).invoke(withPoison);
     findings.push({
       name: 'whole batch fails when partial responses are off',
       pass: whole.outcome === 'error',
       measured: `the same batch, partial batch responses off: ${invocationText(whole)}${whole.outcome === 'ok' ? ': the mapping would commit the poison event as processed' : ''}`,
     });
 
-    findings.push(...(await probeParallelByKey(processor({ processingMsPerRecord: WORK_MS, mode: 'parallel-by-key', reportBatchItemFailures: true }))));
+    findings.push(...(await probeParallelByKey(processor({ processingMsPerRecord: WORK_MS, workKind: 'io', mode: 'parallel-by-key', reportBatchItemFailures: true }))));
     return findings;
   } finally {
     await runtime.close();

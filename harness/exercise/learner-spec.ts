@@ -81,7 +81,7 @@ export function problemChanges(lab: LabSpec, solution: LabSpec): string[] {
     topic: spec.topic,
     traffic: spec.traffic,
     targets: spec.targets,
-    processor: { processingMsPerRecord: spec.processor?.processingMsPerRecord },
+    processor: { processingMsPerRecord: spec.processor?.processingMsPerRecord, workKind: spec.processor?.workKind },
   });
   return differences(problem(lab), problem(solution), '');
 }

@@ -8,7 +8,8 @@ export const problem: LabProblem = {
   title: 'Baseline: the out-of-the-box numbers',
   teaches: 'Know the defaults: a Kafka ESM waits up to 500 ms to fill a batch of 100.',
   topic: BOOKINGS_TOPIC,
-  processor: { processingMsPerRecord: 2 },
+  // Validating and pricing a booking: computed in the function.
+  processor: { processingMsPerRecord: 2, workKind: 'cpu' },
   traffic: {
     shape: 'steady',
     ratePerSec: 100,

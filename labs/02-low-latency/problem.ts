@@ -10,7 +10,8 @@ export const problem: LabProblem = {
   title: 'Low latency: no batching window, provisioned pollers',
   teaches: 'Under 100 ms end to end needs window 0 and provisioned pollers sized for the peak.',
   topic: BOOKINGS_TOPIC,
-  processor: { processingMsPerRecord: 10 },
+  // Validating and pricing a booking: computed in the function.
+  processor: { processingMsPerRecord: 10, workKind: 'cpu' },
   traffic: {
     shape: 'spike',
     ratePerSec: 50,

@@ -9,7 +9,9 @@ export const problem: LabProblem = {
   title: 'SQS buffer: throughput beyond the partition limit',
   teaches: 'A Kafka ESM never runs more invocations than partitions; SQS lets a slow processor scale out.',
   topic: BOOKINGS_TOPIC,
-  processor: { processingMsPerRecord: 100 },
+  // The fare rules and the fraud score of a booking, computed in the function: 100 ms of its one
+  // thread, so records of one invocation can never overlap; only more invocations process more.
+  processor: { processingMsPerRecord: 100, workKind: 'cpu' },
   traffic: {
     shape: 'steady',
     ratePerSec: 200,

@@ -38,10 +38,10 @@ test('every chaos knob defaults to off; set values are read', () => {
   assert.equal(readProcessorSettings({ CHAOS_FAILURE_RATE: ' ', CHAOS_TIMEOUT_RATE: '', CHAOS_LATENCY_MS: '' }, { reportBatchItemFailures: true }).chaos, OFF);
 });
 
-test('processorEnvironment writes what readProcessorSettings reads back, for every mode', () => {
+test('processorEnvironment writes what readProcessorSettings reads back, for every mode and work kind', () => {
   for (const mode of PROCESSING_MODES) {
-    for (const reportBatchItemFailures of [true, false]) {
-      const written = { processingMsPerRecord: 12, mode, reportBatchItemFailures };
+    for (const [reportBatchItemFailures, workKind] of [[true, 'cpu'], [false, 'io']] as const) {
+      const written = { processingMsPerRecord: 12, mode, workKind, reportBatchItemFailures };
       const { chaos, ...read } = readProcessorSettings(processorEnvironment(written), { reportBatchItemFailures: !reportBatchItemFailures });
       assert.equal(read, written);
       assert.equal(chaos, OFF, 'the writer never turns chaos on');
@@ -110,7 +110,7 @@ test('maybeFailRecord throws "injected failure" exactly when the draw is below t
 });
 
 test('CHAOS_FAILURE_RATE: each record attempt fails independently at about the rate', async () => {
-  const settings: ProcessorSettings = { processingMsPerRecord: 0, mode: 'sequential', reportBatchItemFailures: true, chaos: { ...OFF, failureRate: 0.1 } };
+  const settings: ProcessorSettings = { processingMsPerRecord: 0, mode: 'sequential', workKind: 'io', reportBatchItemFailures: true, chaos: { ...OFF, failureRate: 0.1 } };
   const inbound = Array.from({ length: 2000 }, (_, i) => ({ ref: i, value: bookingValue({ seq: i }) }));
   const result = await captureStdout(() =>
     consumeBookings(inbound, { settings, telemetry: telemetry('booking-processor'), identify: () => ({}), random: mulberry32(7) }),
@@ -166,7 +166,7 @@ test('CHAOS_LATENCY_MS slows each record while the phase lasts', async () => {
   const inbound = Array.from({ length: 5 }, (_, i) => ({ ref: i, value: bookingValue({ seq: i }) }));
   const run = async (chaos: ChaosSettings) => {
     const started = performance.now();
-    const settings: ProcessorSettings = { processingMsPerRecord: 0, mode: 'sequential', reportBatchItemFailures: true, chaos };
+    const settings: ProcessorSettings = { processingMsPerRecord: 0, mode: 'sequential', workKind: 'io', reportBatchItemFailures: true, chaos };
     const result = await captureStdout(() => consumeBookings(inbound, { settings, telemetry: telemetry('booking-processor'), identify: () => ({}) }));
     assert.is(result.result!.processed.length, 5);
     return performance.now() - started;

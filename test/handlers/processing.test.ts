@@ -52,6 +52,29 @@ test('parallel-by-key: keys overlap, so the batch takes as long as its longest k
   assert.ok(elapsed >= 3 * MS - 2, `elapsed ${elapsed}`);
 });
 
+test("cpu work never overlaps: parallel-by-key schedules by key, but the records take turns on the one thread", async () => {
+  let running = 0;
+  let peak = 0;
+  const run = (workKind: 'cpu' | 'io') =>
+    processRecords(records, {
+      processingMsPerRecord: 0,
+      mode: 'parallel-by-key',
+      workKind,
+      work: async () => {
+        peak = Math.max(peak, ++running);
+        await sleep(MS);
+        running--;
+      },
+    });
+  const [cpu, cpuMs] = await timed(() => run('cpu'));
+  assert.ok(cpu.every((o) => o.status === 'processed'));
+  assert.is(peak, 1, 'one record at a time');
+  assert.ok(cpuMs >= 6 * MS - 2, `elapsed ${cpuMs}: as long as sequential`);
+  peak = 0;
+  await run('io');
+  assert.is(peak, 3, 'the same schedule overlaps three keys when the work waits');
+});
+
 test('parallel-by-key keeps arrival order within a key', async () => {
   const started: string[] = [];
   const finished: string[] = [];

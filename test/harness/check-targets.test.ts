@@ -50,4 +50,14 @@ test('a throughput that meets its target while the offered load outruns it says 
   assert.match(behind.reason, 'meets the target but falls behind the offered 176.83/s');
 });
 
+test('an on-demand mapping whose one starting poller is below the spike: the latency reason says the pollers came too late', () => {
+  const onDemand = structuredClone(LABS[1]);
+  delete onDemand.kafkaEsm.provisionedPollers;
+  const p50 = checkTargets(onDemand, 'local', capacityModel(onDemand), measured({ endToEndMs: summarize([600, 616, 700]) })).find((c) => c.name === 'end-to-end p50')!;
+  assert.is(p50.pass, false);
+  assert.match(p50.reason, 'on-demand, the mapping starts with 1 poller (5 invocations, 500/s');
+  assert.match(p50.reason, 'the peak offers 600/s');
+  assert.match(p50.reason, 'within three minutes');
+});
+
 test.run();

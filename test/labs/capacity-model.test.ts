@@ -1,14 +1,19 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { capacityModel, sizeProvisionedPollers } from '../../labs/capacity-model.ts';
+import { capacityModel, sizeProvisionedPollers, POLLER_HEADROOM, recordsPerPollerPerSec } from '../../labs/capacity-model.ts';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 
 const [lab1, lab2, lab3, lab4] = LABS;
 
-test('AWS sizing example: 20 records in 50 ms is 2,000 records/s per poller', () => {
-  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 2000, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 1, maximum: 1 });
-  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 2001, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 2, maximum: 2 });
+test('AWS sizing example: 20 records in 50 ms is 2,000 records/s per poller; 20,000/s needs at least 10, and the headroom AWS recommends adds more', () => {
+  assert.is(recordsPerPollerPerSec(20, 50), 2000);
+  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 20000, recordsPerBatch: 20, batchDurationMs: 50, headroom: 0 }), { minimum: 10, maximum: 10 });
+  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 20001, recordsPerBatch: 20, batchDurationMs: 50, headroom: 0 }), { minimum: 11, maximum: 11 });
+  assert.is(POLLER_HEADROOM, 0.25);
+  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 20000, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 13, maximum: 13 }, '25,000/s of capacity for a 20,000/s peak');
+  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 1600, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 1, maximum: 1 }, 'a quarter above 1,600 still fits one poller');
+  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 1700, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 2, maximum: 2 }, 'a quarter above 1,700 does not');
   assert.equal(sizeProvisionedPollers({ peakRatePerSec: 10, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 1, maximum: 1 });
 });
 
@@ -89,6 +94,38 @@ test('a poller reads 5 MB/s: large events are bounded by bytes, not invocations'
   assert.is(model.maxThroughputPerSec, lab4.kafkaEsm.provisionedPollers!.maximum * 5, 'two pollers × 5 MB/s of 1 MiB events');
   assert.match(model.bottleneck, '2 pollers × 5 MB/s of 1048576-byte events');
   assert.is(capacityModel(lab4).maxThroughputPerSec > 1000, true, '512-byte events never get near it');
+});
+
+
+test("parallel-by-key shortens a batch only when the work waits: lab 3's CPU-bound processor without a buffer stays at the partition ceiling", () => {
+  const lab3 = LABS[2];
+  const byKey = structuredClone(lab3);
+  delete byKey.sqsBuffer;
+  byKey.processor.mode = 'parallel-by-key';
+  const model = capacityModel(byKey);
+  assert.is(lab3.processor.workKind, 'cpu');
+  assert.is(model.maxThroughputPerSec, 120, '12 partitions × 10 bookings/s, whatever the schedule');
+  assert.is(model.bottleneckKind, 'partitions');
+  assert.ok(model.headroom < 1);
+  byKey.processor.workKind = 'io';
+  assert.ok(capacityModel(byKey).maxThroughputPerSec > 1000, 'the same schedule over waiting work overlaps the records');
+});
+
+test("on-demand lab 2 starts with one poller below the spike: the starting headroom says so, the steady one does not", () => {
+  const onDemand = structuredClone(LABS[1]);
+  delete onDemand.kafkaEsm.provisionedPollers;
+  const model = capacityModel(onDemand);
+  assert.is(model.stages[0].startingCeilingPerSec, 500, '1 poller × 5 invocations × 10 records / 100 ms');
+  assert.is(model.startingHeadroom, 0.83);
+  assert.ok(model.headroom >= 1);
+  assert.is(capacityModel(LABS[1]).startingHeadroom, undefined, 'provisioned pollers are there from the start');
+});
+
+test('a ceiling set by the pollers\' 5 MB/s is named as such, apart from the concurrency bound', () => {
+  const stage = capacityModel(LABS[3]).stages[0];
+  assert.is(stage.concurrencyBound, '2 pollers × 5 invocations');
+  assert.is(stage.ceilingBound, '2 pollers × 5 MB/s of 512-byte events');
+  assert.is(stage.bottleneck, 'poller throughput');
 });
 
 test.run();

@@ -210,7 +210,7 @@ test('SqsBuffer: SQS provisioned pollers pass through to the SQS ESM', () => {
         topic: 'bookings',
         kafkaEsm: { batchSize: 100, startingPosition: 'LATEST', filters: [] },
         buffer: { batchSize: 10, provisionedPollers: { minimum: 2, maximum: 10 }, visibilityTimeoutSeconds: 60, maxReceiveCount: 2 },
-        processor: { processingMsPerRecord: 1, mode: 'sequential', memoryMb: 128, timeoutSeconds: 10 },
+        processor: { processingMsPerRecord: 1, workKind: 'io', mode: 'sequential', memoryMb: 128, timeoutSeconds: 10 },
         cluster: new ClusterRef(CLUSTER_ARN),
         environment: { LAB_ID: 't' },
         processorEnvironment: {},

@@ -133,6 +133,7 @@ test('processors get the lab settings as environment variables', () => {
       METRICS_NAMESPACE: 'KafkaLambdaWorkshop',
       PROCESSING_MS_PER_RECORD: String(spec.processor.processingMsPerRecord),
       PROCESSING_MODE: spec.processor.mode,
+      WORK_KIND: spec.processor.workKind,
       POWERTOOLS_SERVICE_NAME: 'booking-processor',
       REPORT_BATCH_ITEM_FAILURES: String(spec.kafkaEsm.reportBatchItemFailures ?? false),
     });
