@@ -153,6 +153,14 @@ function titleOf(md: MarkdownIt, text: string, fallback: string): string {
 }
 
 const COPY_SCRIPT = `
+// A link to a heading inside a folded solution opens the fold first.
+const openFolded = () => {
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  for (let node = target; node; node = node.parentElement) if (node.tagName === 'DETAILS') node.open = true;
+  if (target) target.scrollIntoView();
+};
+addEventListener('hashchange', openFolded);
+addEventListener('DOMContentLoaded', openFolded);
 document.addEventListener('click', async (event) => {
   const button = event.target.closest && event.target.closest('button.copy');
   if (!button) return;

@@ -4,8 +4,11 @@
 //   contentspec.yaml                         version 2.0, the locale, the event account
 //   content/index.en.md                      WORKSHOP.md's title and introduction, and its sections
 //   content/<section>/index.en.md            each `##` section of WORKSHOP.md, weights in guide order
-//   content/<lab section>/at-a-glance/...    each lab README, its generated blocks (capacity model,
-//                                            synthesized mapping) re-rendered from the specs now
+//   content/<lab section>/solution/...       the lab's solution walkthrough (folded in WORKSHOP.md,
+//                                            docs/solution-section.ts) and its README's solution part,
+//                                            generated blocks (capacity model, synthesized mapping)
+//                                            re-rendered from the specs now: the answers on a page of
+//                                            their own, which a learner opens when they choose
 //   content/appendix/<name>/index.en.md      every other markdown file of the repository that a page
 //                                            links to (sandbox/MODEL.md and what it links to)
 //   static/                                  every image a page shows; a .gitkeep when there is none,
@@ -50,6 +53,7 @@ import { DEFAULT_REGION } from '../labs/region.ts';
 import { extractLinks, hrefsIn, resolveHref } from './guide-links.ts';
 import { hugoHeadings } from './hugo-anchors.ts';
 import { createMarkdown, fenceInfo, headings, labReadmes, REPO_ROOT, type Heading } from './markdown.ts';
+import { solutionBlocks, withoutSolutions } from './solution-section.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'dist', 'workshop-studio');
@@ -84,12 +88,17 @@ export interface StudioExport {
   staticFiles: string[];
 }
 
+/** A heading a page keeps, from its own source or (`source`) from another document folded into it. */
+type KeptHeading = Heading & { source?: string };
+
 /** A page being built. Every body is built before any link is rewritten: an anchor is the id Hugo gives the heading in its new page. */
 interface Draft extends StudioPage {
   /** The source headings the body keeps, in order (GitHub ids of the source document). */
-  keeps: Heading[];
+  keeps: KeptHeading[];
   /** The heading that became this page's title: a link to it is a link to the page. */
   titleId?: string;
+  /** Other `<source>#<id>` anchors that name the whole page (a lab README's title, on its solution page). */
+  aliases?: string[];
   build: () => string;
   body?: string;
 }
@@ -300,15 +309,38 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
 
   const readmes = new Map(labReadmes().map((path) => [Number(/^labs\/(\d+)-/.exec(path)![1]), path]));
   const mappings = readmes.size > 0 ? synthesizedMappings() : new Map();
-  const readmePage = (source: string, parent: Draft): Draft => {
-    const text = currentReadme(source, read(source), mappings);
-    sourceText.set(source, text);
-    const { title, keeps } = titled(text);
-    return {
-      source, dir: `${parent.dir}/at-a-glance`, title: `${(title?.text ?? parent.title).split(':')[0].trim()}: at a glance`, weight: 10,
-      keeps, titleId: title?.id,
-      build: () => restructure(text, title !== undefined, 'auto').join('\n'),
+  /** Extra links to a page: a lab README is read on its lab's solution page. */
+  const pageAliases = new Map<string, Draft>();
+  /**
+   * A lab's solution page: the walkthrough folded in its WORKSHOP.md section, then its README's
+   * solution part (what the spec changes, its model and its mapping) under "At a glance".
+   */
+  const solutionPage = (walkthrough: string[], walkthroughHeadings: Heading[], readme: string | undefined, parent: Draft): Draft => {
+    const { title, keeps } = titled(walkthrough.join('\n'));
+    const readmeText = readme === undefined ? undefined : currentReadme(readme, read(readme), mappings);
+    const readmeSolution = readmeText === undefined ? undefined : solutionBlocks(md, readmeText)[0];
+    if (readme && !readmeSolution) throw new GuideContentError(`${readme} has no folded solution (<details><summary>Solution…): the answers stay out of sight`);
+    // The README's own heading ids (GitHub's, over the whole file), for links into it.
+    const readmeHeadings = readmeSolution ? headings(md, readmeText!).filter((h) => h.line > readmeSolution.open && h.line < readmeSolution.close && h.text !== 'Solution') : [];
+    const draft: Draft = {
+      source: 'WORKSHOP.md', dir: `${parent.dir}/solution`, title: title?.text ?? `${parent.title.split(':')[0].trim()}: solution`, weight: 10,
+      keeps: [...walkthroughHeadings.filter((h) => h.text !== title?.text), ...readmeHeadings.map((h) => ({ ...h, source: readme }))],
+      build: () => {
+        const lines = restructure(walkthrough.join('\n'), title !== undefined, 'auto');
+        if (readmeSolution) {
+          const body = readmeSolution.body.filter((line) => !/^#{1,6}\s+Solution\s*$/.test(line));
+          lines.push('', '## At a glance', '', `*From \`${readme}\`: what the spec changes, the model's predictions and the synthesized mapping.*`, '', ...restructure(body.join('\n'), false, 1));
+        }
+        return lines.join('\n');
+      },
     };
+    if (readme && readmeText) {
+      sourceText.set(readme, readmeText);
+      pageAliases.set(readme, draft);
+      const readmeTitle = titled(readmeText).title;
+      if (readmeTitle) draft.aliases = [`${readme}#${readmeTitle.id}`];
+    }
+    return draft;
   };
 
   // Each `##` section of WORKSHOP.md is a page; a lab's README is a page under its section.
@@ -324,22 +356,28 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
     const lab = /^Lab (\d+)\b/.exec(section.text);
     const readme = lab ? readmes.get(Number(lab[1])) : undefined;
     if (lab) readmes.delete(Number(lab[1]));
+    const { local, aws } = lab ? splitLab(text, section.text) : { local: text };
+    const [walkthrough] = solutionBlocks(md, local);
+    // WORKSHOP.md's lines of the walkthrough, to tell its headings from the section's own.
+    const inWalkthrough = (h: Heading) => walkthrough !== undefined && h.line > section.line + walkthrough.open && h.line < section.line + walkthrough.close;
+    const sectionHeadings = workshopHeadings.filter((h) => h.line > section.line && h.line < end);
     const draft: Draft = {
       source: 'WORKSHOP.md', dir, title: section.text, weight: (i + 1) * 10,
-      keeps: workshopHeadings.filter((h) => h.line > section.line && h.line < end),
+      keeps: sectionHeadings.filter((h) => !inWalkthrough(h)),
       titleId: section.id,
       build: () => {
-        // The section's `##` is the title; its `###` become the page's `##`.
-        const { local, aws } = lab ? splitLab(text, section.text) : { local: text };
-        const lines = restructure(local, true, 1);
-        if (glance) lines.push('', `**At a glance:** the spec's predictions and the synthesized mapping, in [${glance.title}](${pageLink(glance)}).`);
+        // The section's `##` is the title; its `###` become the page's `##`. The folded walkthrough
+        // is a page of its own, one link away.
+        const open = withoutSolutions(md, local, () => (solution ? [`**Solution:** once you have checked your own, [${solution.title}](${pageLink(solution)}) walks through it.`] : []));
+        const lines = restructure(open, true, 1);
         if (aws !== undefined) lines.push('', `## ${AWS_HEADING}`, '', ...restructure(aws, false, 1));
         return lines.join('\n');
       },
     };
-    const glance = readme ? readmePage(readme, draft) : undefined;
+    if (readme && !walkthrough) throw new GuideContentError(`WORKSHOP.md, "${section.text}": no folded solution walkthrough (<details><summary>Solution…); the answers stay out of sight`);
+    const solution = walkthrough ? solutionPage(walkthrough.body, sectionHeadings.filter(inWalkthrough), readme, draft) : undefined;
     sectionDrafts.push(draft);
-    drafts.push(draft, ...(glance ? [glance] : []));
+    drafts.push(draft, ...(solution ? [solution] : []));
   });
   if (readmes.size > 0) throw new GuideContentError(`no WORKSHOP.md section "## Lab N — ..." for ${[...readmes.values()].join(', ')}`);
 
@@ -379,11 +417,13 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
     for (const kept of d.keeps) {
       while (next < ids.length && ids[next].text !== kept.text) next++;
       if (next === ids.length) throw new GuideContentError(`${d.source}: the heading "${kept.text}" is missing from the page /${d.dir}`);
-      anchors.set(`${d.source}#${kept.id}`, { page: d, id: ids[next++].id });
+      anchors.set(`${kept.source ?? d.source}#${kept.id}`, { page: d, id: ids[next++].id });
     }
     if (d.titleId) anchors.set(`${d.source}#${d.titleId}`, { page: d });
+    for (const alias of d.aliases ?? []) anchors.set(alias, { page: d });
   }
   const pageOf = new Map<string, Draft>(drafts.filter((d) => d.source !== 'WORKSHOP.md').map((d) => [d.source, d]));
+  for (const [source, page] of pageAliases) pageOf.set(source, page);
   pageOf.set('WORKSHOP.md', root);
   const pageLinks = new Set(drafts.map(pageLink));
 

@@ -33,6 +33,13 @@ export interface StageModel {
   expectedBatchSize: number;
   batchDurationMs: number;
   maxThroughputPerSec: number;
+  /** Records a second this stage's function is invoked with at the offered rate (after filters). */
+  invokedRatePerSec: number;
+  /**
+   * The median record's time in this stage: half the window waiting for its batch, then the work
+   * before it completes (half its batch's, or one record's when the batch's records overlap).
+   */
+  latencyMs: { window: number; work: number };
 }
 
 export interface CapacityModel {
@@ -170,6 +177,8 @@ function kafkaStage(spec: LabSpec, rate: number, recordMs: ProcessorSpec): Stage
     expectedBatchSize: round(Math.max(1, batch)),
     batchDurationMs: round(batchDurationMs(batch, recordMs)),
     maxThroughputPerSec: round(Math.min(invocationCeiling, bytesCeiling)),
+    invokedRatePerSec: round(passRate),
+    latencyMs: medianLatency(windowMs, Math.max(1, batch), recordMs),
   };
 }
 
@@ -263,7 +272,15 @@ function sqsStage(spec: LabSpec, rate: number): StageModel {
     expectedBatchSize: round(batch),
     batchDurationMs: round(batchDurationMs(batch, spec.processor)),
     maxThroughputPerSec: round(maxThroughputPerSec),
+    invokedRatePerSec: round(rate),
+    latencyMs: medianLatency(windowMs, batch, spec.processor),
   };
+}
+
+/** Half the window, then half the batch's work (records in turn) or one record's (records overlap). */
+function medianLatency(windowMs: number, batch: number, processor: ProcessorSpec): StageModel['latencyMs'] {
+  const work = overlapsByKey(processor) ? batchDurationMs(batch, processor) : (batchDurationMs(batch, processor) + processor.processingMsPerRecord) / 2;
+  return { window: round(windowMs / 2), work: round(work) };
 }
 
 /** The forwarder only copies records to SQS; its own work is negligible next to the processor. */
@@ -277,13 +294,8 @@ export function capacityModel(spec: LabSpec): CapacityModel {
     : [kafkaStage(spec, offered, spec.processor)];
   const last = stages[stages.length - 1];
   const slowest = stages.reduce((a, b) => (b.maxThroughputPerSec < a.maxThroughputPerSec ? b : a));
-  // Median record: it waits half a window, then half of its batch's work (or all of it when
-  // records run in parallel), in every stage it passes.
-  const latencyFloorMs = stages.reduce((sum, s, i) => {
-    const processor = spec.sqsBuffer && i === 0 ? FORWARDER : spec.processor;
-    const work = overlapsByKey(processor) ? s.batchDurationMs : (s.batchDurationMs + processor.processingMsPerRecord) / 2;
-    return sum + s.batchingWindowMs / 2 + work;
-  }, 0);
+  // The median record passes every stage: its window and its work in each.
+  const latencyFloorMs = stages.reduce((sum, s) => sum + s.latencyMs.window + s.latencyMs.work, 0);
   return {
     labId: spec.id,
     offeredRatePerSec: offered,

@@ -31,17 +31,24 @@ export interface ProcessingOptions {
 }
 
 /**
- * Runs `runOne(i)` for every record index of a batch, in some order and overlap. It must only
- * resolve once every `runOne` it started has resolved. `keys[i]` is record i's key.
+ * Runs `runOne(i)` for the record indexes of a batch, in some order and overlap, and resolves
+ * once every `runOne` it started has resolved. `keys[i]` is record i's key; `runOne(i)` resolves
+ * true when the record was processed, false when it failed. A record the schedule never runs is
+ * failed unprocessed, so the mapping retries it: that is how a schedule keeps a key in order after
+ * a failure (a later record applied before the failed one's retry would be out of order).
  */
-export type Schedule = (keys: readonly string[], runOne: (index: number) => Promise<void>) => Promise<void>;
+export type Schedule = (keys: readonly string[], runOne: (index: number) => Promise<boolean>) => Promise<void>;
 
-/** One record after another, in arrival order. */
+/** One record after another, in arrival order; a key's records after its first failure are not run. */
 export const inArrivalOrder: Schedule = async (keys, runOne) => {
-  for (let i = 0; i < keys.length; i++) await runOne(i);
+  const failedKeys = new Set<string>();
+  for (let i = 0; i < keys.length; i++) {
+    if (failedKeys.has(keys[i])) continue;
+    if (!(await runOne(i))) failedKeys.add(keys[i]);
+  }
 };
 
-/** One chain per key, chains concurrent: a key's records stay in arrival order. */
+/** One chain per key, chains concurrent: a key's records stay in arrival order, and stop at its first failure. */
 export const inParallelByKey: Schedule = async (keys, runOne) => {
   const chains = new Map<string, number[]>();
   keys.forEach((key, i) => {
@@ -51,7 +58,7 @@ export const inParallelByKey: Schedule = async (keys, runOne) => {
   });
   await Promise.all(
     [...chains.values()].map(async (chain) => {
-      for (const i of chain) await runOne(i);
+      for (const i of chain) if (!(await runOne(i))) break;
     }),
   );
 };
@@ -63,15 +70,23 @@ export interface KeyedRecord {
   key: string;
 }
 
+/** How a failed outcome's reason starts when the record's work ran and threw (readers: ranBeforeFailing). */
+const RAN_AND_FAILED = 'processing failed: ';
+
+/** Whether a failed record's work ran, by its reason: false for a record failed unprocessed (skipped, not run). */
+export function ranBeforeFailing(reason: string): boolean {
+  return reason.startsWith(RAN_AND_FAILED);
+}
+
 export type RecordOutcome =
   | { status: 'processed'; completedAt: number }
   | { status: 'failed'; reason: string };
 
 /**
- * Processes a batch and returns one outcome per record, in input order.
- * sequential: one record after another. parallel-by-key: one chain per key, chains concurrent.
- * In both modes, once a record fails the later records of the same key are failed unprocessed,
- * so a retry can never apply a booking's events out of order.
+ * Processes a batch and returns one outcome per record, in input order, scheduled by the mode's
+ * schedule (or `options.schedule`). A record the schedule did not run is failed unprocessed:
+ * after a failure, both shared schedules leave the key's later records so, and the mapping
+ * retries them after the failed one, so a retry never applies a booking's events out of order.
  */
 export async function processRecords<R extends KeyedRecord>(
   records: readonly R[],
@@ -79,8 +94,8 @@ export async function processRecords<R extends KeyedRecord>(
 ): Promise<RecordOutcome[]> {
   const now = options.now ?? Date.now;
   const work = options.work ?? ((_record: KeyedRecord) => simulatedWork(options.processingMsPerRecord));
-  const outcomes: RecordOutcome[] = new Array(records.length);
-  const brokenKeys = new Map<string, number>();
+  const outcomes: Array<RecordOutcome | undefined> = new Array(records.length);
+  const firstFailure = new Map<string, number>();
   // CPU work has one thread to run on: each record's work waits for the one before to finish.
   let thread: Promise<unknown> = Promise.resolve();
   const onThread = (run: () => Promise<void>): Promise<void> => {
@@ -90,19 +105,23 @@ export async function processRecords<R extends KeyedRecord>(
     return turn;
   };
 
-  const runOne = async (index: number) => {
+  const started = new Map<number, Promise<boolean>>();
+  const runOne = (index: number): Promise<boolean> => {
+    // Each record's work runs once, whatever the schedule asks.
+    const running = started.get(index) ?? attempt(index);
+    started.set(index, running);
+    return running;
+  };
+  const attempt = async (index: number): Promise<boolean> => {
     const record = records[index];
-    const failedAt = brokenKeys.get(record.key);
-    if (failedAt !== undefined) {
-      outcomes[index] = { status: 'failed', reason: `skipped: an earlier record (#${failedAt}) of key ${record.key} failed` };
-      return;
-    }
     try {
       await onThread(() => work(record));
       outcomes[index] = { status: 'processed', completedAt: now() };
+      return true;
     } catch (error) {
-      brokenKeys.set(record.key, index);
-      outcomes[index] = { status: 'failed', reason: `processing failed: ${error instanceof Error ? error.message : String(error)}` };
+      if (!firstFailure.has(record.key) || firstFailure.get(record.key)! > index) firstFailure.set(record.key, index);
+      outcomes[index] = { status: 'failed', reason: `${RAN_AND_FAILED}${error instanceof Error ? error.message : String(error)}` };
+      return false;
     }
   };
 
@@ -111,7 +130,18 @@ export async function processRecords<R extends KeyedRecord>(
     records.map((r) => r.key),
     runOne,
   );
-  return outcomes;
+  // Anything still running belongs to a schedule that resolved too early: wait for it.
+  await Promise.allSettled(started.values());
+  return records.map((record, index) => {
+    const outcome = outcomes[index];
+    if (outcome) return outcome;
+    const failedAt = firstFailure.get(record.key);
+    const reason =
+      failedAt !== undefined && failedAt < index
+        ? `skipped: an earlier record (#${failedAt}) of key ${record.key} failed, so this one was not run; it is retried after it`
+        : 'not run: the schedule did not run this record; it is retried';
+    return { status: 'failed', reason };
+  });
 }
 
 /** The default work for one record: an awaited timer of `ms`. */

@@ -70,13 +70,30 @@ export function readProcessorSettings(env: Env, defaults: { reportBatchItemFailu
   };
 }
 
+const CHAOS_VARIABLES: Record<keyof ChaosSettings, string> = {
+  failureRate: 'CHAOS_FAILURE_RATE',
+  timeoutRate: 'CHAOS_TIMEOUT_RATE',
+  latencyMs: 'CHAOS_LATENCY_MS',
+  latencyUntil: 'CHAOS_LATENCY_UNTIL',
+  seed: 'CHAOS_SEED',
+};
+
+/** The writer of what readChaosSettings reads, for the knobs given: a fault test's or a probe's. */
+export function chaosEnvironment(chaos: Partial<ChaosSettings>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(chaos)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [CHAOS_VARIABLES[key as keyof ChaosSettings], String(value)]),
+  );
+}
+
 export function readChaosSettings(env: Env): ChaosSettings {
-  const seed = readOptionalNumber(env, 'CHAOS_SEED', 0, 0xffff_ffff, { whole: true });
+  const seed = readOptionalNumber(env, CHAOS_VARIABLES.seed, 0, 0xffff_ffff, { whole: true });
   return {
-    failureRate: readNumber(env, 'CHAOS_FAILURE_RATE', 0, 0, 1),
-    timeoutRate: readNumber(env, 'CHAOS_TIMEOUT_RATE', 0, 0, 1),
-    latencyMs: readNumber(env, 'CHAOS_LATENCY_MS', 0, 0, 900_000),
-    latencyUntil: readNumber(env, 'CHAOS_LATENCY_UNTIL', Infinity, 0, Number.MAX_SAFE_INTEGER),
+    failureRate: readNumber(env, CHAOS_VARIABLES.failureRate, 0, 0, 1),
+    timeoutRate: readNumber(env, CHAOS_VARIABLES.timeoutRate, 0, 0, 1),
+    latencyMs: readNumber(env, CHAOS_VARIABLES.latencyMs, 0, 0, 900_000),
+    latencyUntil: readNumber(env, CHAOS_VARIABLES.latencyUntil, Infinity, 0, Number.MAX_SAFE_INTEGER),
     ...(seed === undefined ? {} : { seed }),
   };
 }

@@ -1,13 +1,19 @@
 // `workshop check <lab>`: what the learner built, checked the way the lab is. First the files
-// (the spec compiles, AWS would take it, the problem is the lab's; lab 4's handler does what the
-// probes ask), which fails in seconds; only then the lab's traffic and targets, run with the
-// learner's spec and handler in the local sandbox, and the lab's own goals. Every failure names
-// what to look at (checkpoints.ts); the record goes to progress.json.
+// (they type-check, AWS would take the spec, the problem is the lab's, the learner's prediction
+// is written down; lab 4's handler does what the probes ask), which fails in seconds; only then
+// the lab's traffic and targets, run with the learner's spec and handler in the local sandbox
+// like any `workshop run` (the live dashboard follows it, the JSON and HTML reports are written
+// beside the learner's files), and the lab's own goals. Every failure names what to look at
+// (checkpoints.ts); the record, with the prediction and how it compared, goes to progress.json.
 import { displayPath } from '../display-path.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import type { HandlerName } from '../../handlers/bundle.ts';
 import { runLab, type Progress as RunProgress } from '../run-lab.ts';
-import type { LabRunResult } from '../run-result.ts';
+import type { LabRunResult, RunReport } from '../run-result.ts';
+import { join } from 'node:path';
+import type { Prediction } from '../../labs/prediction.ts';
+import { LiveFeedWriter, type LiveRun } from '../dashboard/live-feed.ts';
+import { comparePrediction } from './prediction-report.ts';
 import { UsageError } from '../errors.ts';
 import { checkpointOf } from './checkpoints.ts';
 import type { Finding } from './finding.ts';
@@ -15,13 +21,24 @@ import { probeBookingProcessor } from './handler-probes.ts';
 import { loadLearnerSpec, type LoadedSpec } from './learner-spec.ts';
 import { typeCheck } from './type-check.ts';
 import { recordCheck, type CheckRecord } from './progress.ts';
-import { exercisesDir, fingerprint, labFolder, learnerFiles } from './workspace.ts';
+import { exercisesDir, fingerprint, labFolder, learnerFiles, writeAtomically } from './workspace.ts';
 
 export interface CheckOptions {
   quick?: boolean;
   timeScale?: number;
   dir?: string;
   onProgress?: (progress: RunProgress) => void;
+  /** Feed the live dashboard (`workshop dashboard`) as `workshop run` does; default true. */
+  liveDashboard?: boolean;
+}
+
+/** The last check's run, in the learner's lab folder: what `workshop run --json/--html` would write. */
+export const CHECK_REPORT_JSON = 'check-report.json';
+export const CHECK_REPORT_HTML = 'check-report.html';
+
+export interface CheckReports {
+  json: string;
+  html: string;
 }
 
 export interface CheckOutcome {
@@ -30,6 +47,8 @@ export interface CheckOutcome {
   record: CheckRecord;
   /** Where a damaged progress.json went before this check started a new one. */
   progressSetAside?: string;
+  /** Written when the check ran traffic. */
+  reports?: CheckReports;
 }
 
 /** The learner's files, or the one-line reason there are none to check. */
@@ -66,28 +85,48 @@ export async function checkExercise(solution: LabSpec, options: CheckOptions = {
     if (handler.role === 'booking-processor' && typeChecked(handler)) findings.push(...(await probeBookingProcessor(handler.path)));
   }
 
+  let result: LabRunResult | undefined;
   if (loaded.lab && findings.every((f) => f.pass)) {
     const { LocalTarget } = await import('../targets/local.ts');
     const handlerSources = Object.fromEntries(handlers.map((h) => [h.role as HandlerName, h.path]));
     const target = new LocalTarget({ timeScale: options.timeScale, handlerSources });
-    let result: LabRunResult;
+    // The learner's run is a run like any other: on the live dashboard while it lasts.
+    const observer = options.liveDashboard === false ? undefined : (run: LiveRun) => new LiveFeedWriter(run);
     try {
-      result = await runLab(loaded.lab, target, { quick: options.quick, onProgress: options.onProgress });
+      result = await runLab(loaded.lab, target, { quick: options.quick, onProgress: options.onProgress, observer });
     } finally {
       await target.close();
     }
-    findings.push(...runFindings(result));
+    findings.push(...runFindings(result, loaded.prediction));
   }
 
   const passed = findings.every((f) => f.pass);
-  const record: CheckRecord = { at: new Date().toISOString(), passed, fingerprint: print, findings };
+  const record: CheckRecord = {
+    at: new Date().toISOString(),
+    passed,
+    fingerprint: print,
+    findings,
+    ...(loaded.prediction ? { prediction: loaded.prediction } : {}),
+    ...(result && loaded.prediction ? { comparison: comparePrediction(loaded.prediction, result) } : {}),
+  };
   const { setAside } = recordCheck(solution.id, record, dir);
-  return { passed, findings, record, progressSetAside: setAside };
+  const reports = result ? await writeCheckReports(result, labFolder(solution, dir)) : undefined;
+  return { passed, findings, record, progressSetAside: setAside, reports };
 }
 
-/** The run's targets and the lab's goals, as findings. */
-export function runFindings(result: LabRunResult): Finding[] {
+/** The run's targets and the lab's goals, as findings; a failed target keeps the model's explanation. */
+export function runFindings(result: LabRunResult, prediction: Prediction): Finding[] {
   const targets = result.targets.map((t): Finding => ({ name: t.name, pass: t.pass, measured: `${t.actual} (target ${t.expected})`, ...(t.pass ? {} : { detail: t.reason }) }));
-  const goals = checkpointOf(result.config.id).goals.map((g): Finding => ({ name: g.name, pass: g.met(result), measured: g.measured(result) }));
+  const goals = checkpointOf(result.config.id).goals.map((g): Finding => ({ name: g.name, pass: g.met(result, prediction), measured: g.measured(result, prediction) }));
   return [...targets, ...goals];
+}
+
+/** The check's run as `workshop run --json --html` writes it, beside the learner's files. */
+async function writeCheckReports(result: LabRunResult, folder: string): Promise<CheckReports> {
+  const { renderHtmlReport } = await import('../report/html.ts');
+  const report: RunReport = { generatedAt: new Date().toISOString(), labs: [result] };
+  const reports = { json: join(folder, CHECK_REPORT_JSON), html: join(folder, CHECK_REPORT_HTML) };
+  writeAtomically(reports.json, `${JSON.stringify(report, null, 2)}\n`);
+  writeAtomically(reports.html, renderHtmlReport(report));
+  return reports;
 }

@@ -8,15 +8,17 @@ import type { LabSpec } from '../../labs/lab-spec.ts';
 import { UsageError } from '../errors.ts';
 import { timeScaleOption } from '../number-option.ts';
 import { createProgressView } from '../progress-view.ts';
-import { checkExercise, filesToCheck } from './check.ts';
-import { checkpointOf, type Hint } from './checkpoints.ts';
+import { checkExercise, filesToCheck, type CheckOutcome } from './check.ts';
+import { checkpointOf, HINT_STEPS, type Hint } from './checkpoints.ts';
+import { renderComparison } from './prediction-report.ts';
 import type { Finding } from './finding.ts';
-import { damagedRecordPath, loadProgress, progressFile, readProgress, type CheckRecord } from './progress.ts';
+import { advanceHints, damagedRecordPath, hintStepsUsed, loadProgress, progressFile, readProgress, type CheckRecord } from './progress.ts';
 import { exercisesDir, fingerprint, labFolder, todosIn, writeExercise, type WrittenFile } from './workspace.ts';
 
 export const EXERCISE_USAGE = `  workshop exercise <lab> [--reset]  write the lab's starting files into exercises/<lab>/ (--reset: over your edits)
   workshop check <lab> [--hint] [--quick] [--time-scale N]
                                      check what you built: files first, then the lab's traffic
+                                     (--hint: the next step of each hint: where, then the answer)
   workshop solution <lab>            write the solution (your files are backed up first)
   workshop progress                  which labs you have done`;
 
@@ -102,24 +104,32 @@ export async function checkCommand(args: string[]): Promise<number> {
     const last = readProgress().labs[lab.id]?.last;
     const files = filesToCheck(lab);
     if (last && last.fingerprint === fingerprint(files.map((f) => f.path))) {
-      console.log(`Your files have not changed since your check at ${when(last.at)}; its findings, with hints:`);
-      console.log(renderCheck(lab, last, true));
+      console.log(`Your files have not changed since your check at ${when(last.at)}; its findings, with the next step of each hint:`);
+      console.log(renderCheck(lab, last, advanceHints(lab.id, failingHints(lab, last), HINT_STEPS)));
       return last.passed ? 0 : 1;
     }
   }
 
   console.log(`Checking lab ${lab.number} — your files in ${displayPath(labFolder(lab))}`);
   const view = createProgressView();
-  let record: CheckRecord;
-  let progressSetAside: string | undefined;
+  let outcome: CheckOutcome;
   try {
-    ({ record, progressSetAside } = await checkExercise(lab, { quick: Boolean(values.quick), timeScale, onProgress: view.update }));
+    outcome = await checkExercise(lab, { quick: Boolean(values.quick), timeScale, onProgress: view.update });
   } finally {
     view.stop();
   }
-  console.log(renderCheck(lab, record, hint));
+  const { record, progressSetAside, reports } = outcome;
+  const steps = hint ? advanceHints(lab.id, failingHints(lab, record), HINT_STEPS) : (readProgress().labs[lab.id]?.hintSteps ?? {});
+  console.log(renderCheck(lab, record, steps));
+  if (reports) console.log(`\nThis check's run: ${displayPath(reports.html)} (HTML report) and ${displayPath(reports.json)}; a running \`npx workshop dashboard\` followed it live.`);
   if (progressSetAside) console.log(damagedNote(`was damaged, so it was kept as ${displayPath(progressSetAside)} and a new record started`));
   return record.passed ? 0 : 1;
+}
+
+/** The ids of the hints of a check's failures. */
+function failingHints(lab: LabSpec, record: CheckRecord): string[] {
+  const hints = checkpointOf(lab.id).hints;
+  return record.findings.filter((f) => !f.pass && hints[f.name]).map((f) => hints[f.name].id);
 }
 
 function damagedNote(what: string): string {
@@ -130,42 +140,55 @@ function when(iso: string): string {
   return iso.slice(0, 16).replace('T', ' ') + ' UTC';
 }
 
-/** The checkpoint as the learner reads it: each finding, what to look at, and what to type next. */
-export function renderCheck(lab: LabSpec, record: CheckRecord, withHints: boolean): string {
+/**
+ * The checkpoint as the learner reads it: each finding; under a failure the model's reason and
+ * the hint's idea, then as many further steps as `--hint` has shown (`steps`, per hint id); the
+ * prediction beside the model and the run; and what to type next.
+ */
+export function renderCheck(lab: LabSpec, record: CheckRecord, steps: Record<string, number> = {}): string {
   const hints = checkpointOf(lab.id).hints;
   const failed = record.findings.filter((f) => !f.pass);
   const lines = [
     '',
     record.passed ? `Lab ${lab.number} checkpoint — DONE` : `Lab ${lab.number} checkpoint — not yet: ${failed.length} of ${record.findings.length} checks failed`,
-    ...findingsWithHints(record.findings, hints, withHints),
+    ...findingsWithHints(record.findings, hints, steps),
+    ...(record.comparison ? ['', ...renderComparison(record.comparison)] : []),
     '',
   ];
+  const failing = [...new Set(failed.map((f) => hints[f.name]).filter((h): h is Hint => h !== undefined))];
+  const next = Math.min(...failing.map((h) => steps[h.id] ?? 0)) + 1;
   if (record.passed) {
-    const next = LABS.find((l) => l.number === lab.number + 1);
-    lines.push(next ? `Next: npx workshop exercise ${next.number}  (${next.title})` : 'That was the last lab. `npx workshop progress` shows them all.');
+    const following = LABS.find((l) => l.number === lab.number + 1);
+    lines.push(following ? `Next: npx workshop exercise ${following.number}  (${following.title})` : 'That was the last lab. `npx workshop progress` shows them all.');
+  } else if (failing.length > 0 && next <= HINT_STEPS) {
+    lines.push(`Change your files, then: npx workshop check ${lab.number}   (more help: npx workshop check ${lab.number} --hint shows ${next === 1 ? 'where to look' : 'the answer'})`);
   } else {
-    lines.push(
-      withHints
-        ? `Change your files, then: npx workshop check ${lab.number}   (stuck? npx workshop solution ${lab.number} writes the solution; yours is backed up)`
-        : `Change your files, then: npx workshop check ${lab.number}   (more help: npx workshop check ${lab.number} --hint)`,
-    );
+    lines.push(`Change your files, then: npx workshop check ${lab.number}   (stuck? npx workshop solution ${lab.number} writes the solution; yours is backed up)`);
   }
   return lines.join('\n');
 }
 
-/** Each finding, and under a failure what to look at; a hint that several failures share is printed once. */
-function findingsWithHints(findings: Finding[], hints: Record<string, Hint>, withHints: boolean): string[] {
+/** Each finding, and under a failure why and what to look at; a hint that several failures share is printed once. */
+function findingsWithHints(findings: Finding[], hints: Record<string, Hint>, steps: Record<string, number>): string[] {
   const given = new Set<Hint>();
+  const indent = (label: string, text: string) => text.split('\n').map((line, i) => `        ${i === 0 && label ? `${label}: ` : ''}${line}`);
   return findings.flatMap((finding) => {
     const lines = [`  ${finding.pass ? 'ok  ' : 'FAIL'}  ${finding.name}${finding.measured ? `: ${finding.measured}` : ''}`];
     if (finding.pass) return lines;
     const hint = hints[finding.name];
-    if (hint && given.has(hint)) lines.push('        (the same place to look as above)');
-    else if (hint) {
-      given.add(hint);
-      lines.push(`        ${hint.look}`);
-      if (withHints) lines.push(`        Hint: ${hint.more}`);
-    } else if (finding.detail) lines.push(...finding.detail.split('\n').map((l) => `        ${l}`));
+    // A target's own explanation (the model's reason) comes with its hint; a compile error or an
+    // AWS limit is the whole message.
+    if (finding.detail) lines.push(...indent(hint ? 'Why' : '', finding.detail));
+    if (!hint) return lines;
+    if (given.has(hint)) {
+      lines.push('        (the same place to look as above)');
+      return lines;
+    }
+    given.add(hint);
+    const shown = steps[hint.id] ?? 0;
+    lines.push(...indent('Look', hint.idea));
+    if (shown >= 1) lines.push(...indent('Where', hint.where));
+    if (shown >= 2) lines.push(...indent('Answer', hint.answer));
     return lines;
   });
 }
@@ -182,7 +205,7 @@ export function progressCommand(args: string[]): number {
     const last = record
       ? `${when(record.last.at)}: ${record.last.passed ? 'passed' : `failed ${record.last.findings.filter((f) => !f.pass).map((f) => f.name).join(', ')}`}`
       : '';
-    return { lab, status, checks: record?.checks ?? 0, last };
+    return { lab, status, checks: record?.checks ?? 0, hints: hintStepsUsed(record), last };
   });
   const name = (lab: LabSpec) => `${lab.number} ${lab.title.split(':')[0]}`;
   const width = Math.max(...rows.map((r) => name(r.lab).length));
@@ -190,8 +213,9 @@ export function progressCommand(args: string[]): number {
   console.log(
     [
       `Your progress (${displayPath(progressFile(dir))}):`,
-      `  ${'Lab'.padEnd(width)}  ${'Status'.padEnd(11)}  Checks  Last check`,
-      ...rows.map((r) => `  ${name(r.lab).padEnd(width)}  ${r.status.padEnd(11)}  ${String(r.checks).padStart(6)}  ${r.last}`.trimEnd()),
+      `  ${'Lab'.padEnd(width)}  ${'Status'.padEnd(11)}  Checks  Hints  Last check`,
+      ...rows.map((r) => `  ${name(r.lab).padEnd(width)}  ${r.status.padEnd(11)}  ${String(r.checks).padStart(6)}  ${String(r.hints).padStart(5)}  ${r.last}`.trimEnd()),
+      '  (Hints: the steps --hint showed beyond each failure\'s first idea: where to look, then the answer.)',
       '',
       next
         ? next.status === 'not started'

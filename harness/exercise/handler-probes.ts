@@ -6,7 +6,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { bundleHandler, LEARNER_BUNDLES } from '../../handlers/bundle.ts';
 import { makeBooking, makePoisonEvent } from '../../handlers/shared/booking.ts';
 import { kafkaBatchResponse } from '../../handlers/shared/kafka-event.ts';
-import { processorEnvironment } from '../../handlers/shared/settings.ts';
+import { chaosEnvironment, processorEnvironment, type ChaosSettings } from '../../handlers/shared/settings.ts';
+import { ranBeforeFailing } from '../../handlers/shared/processing.ts';
 import { DEFAULT_METRICS_NAMESPACE, readBatchReport } from '../../handlers/shared/telemetry.ts';
 import { toKafkaEvent } from '../../sandbox/kafka-esm/msk-event.ts';
 import type { PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
@@ -58,11 +59,11 @@ export async function probeBookingProcessor(source: string): Promise<Finding[]> 
   }
   const runtime = new LambdaRuntime();
   let count = 0;
-  const processor = (settings: Omit<ProcessorSettings, 'chaos'>): LambdaFunction =>
+  const processor = (settings: Omit<ProcessorSettings, 'chaos'>, chaos: Partial<ChaosSettings> = {}): LambdaFunction =>
     runtime.createFunction({
       name: `exercise-probe-${++count}`,
       bundleFile,
-      env: { POWERTOOLS_SERVICE_NAME: 'booking-processor', METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE, ...processorEnvironment(settings) },
+      env: { POWERTOOLS_SERVICE_NAME: 'booking-processor', METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE, ...processorEnvironment(settings), ...chaosEnvironment(chaos) },
       memoryMb: 512,
       timeoutSeconds: 10,
     });
@@ -91,6 +92,8 @@ export async function probeBookingProcessor(source: string): Promise<Finding[]> 
     });
 
     findings.push(...(await probeParallelByKey(processor({ processingMsPerRecord: WORK_MS, workKind: 'io', mode: 'parallel-by-key', reportBatchItemFailures: true }))));
+    // Every record's downstream write fails: only the first of each booking may have run.
+    findings.push(await probeFailedBooking(processor({ processingMsPerRecord: WORK_MS, workKind: 'io', mode: 'parallel-by-key', reportBatchItemFailures: true }, { failureRate: 1 })));
     return findings;
   } finally {
     await runtime.close();
@@ -122,4 +125,27 @@ async function probeParallelByKey(fn: LambdaFunction): Promise<Finding[]> {
   order.pass = second - first >= 0.8 * WORK_MS && third - second >= 0.8 * WORK_MS;
   order.measured = `booking BK-A's three records finished at ${Math.round(first)}, ${Math.round(second)} and ${Math.round(third)} ms: ${order.pass ? 'one after another' : `they overlapped; each must wait for the one before (${WORK_MS} ms of work each)`}`;
   return [overlap, order];
+}
+
+/**
+ * Booking BK-A's three records and BK-B's one, every write failing: BK-A's later two must not run
+ * (a retry of the first would otherwise land after them), and are failed unprocessed instead.
+ */
+async function probeFailedBooking(fn: LambdaFunction): Promise<Finding> {
+  const intendedAt = Date.now();
+  const keys = ['BK-A', 'BK-A', 'BK-A', 'BK-B'];
+  const result = await fn.invoke(kafkaEventOf(keys.map((key, seq) => ({ offset: seq, value: booking(seq, key, intendedAt) }))));
+  const finding: Finding = { name: "a failed booking's later records are not run", pass: false };
+  const report = result.logs.map((line) => readBatchReport(line.json)).find((r) => r !== undefined);
+  if (!report) {
+    finding.measured = `a batch of 4 whose every write fails: the invocation ${invocationText(result)} and wrote no "batch processed" line`;
+    return finding;
+  }
+  const ran = (seq: number) => report.failed.some((f) => f.seq === seq && ranBeforeFailing(f.reason)) || report.processed.some((p) => p.seq === seq);
+  const laterRan = [1, 2].filter(ran);
+  finding.pass = ran(0) && ran(3) && laterRan.length === 0;
+  finding.measured = `booking BK-A's 3 records and BK-B's 1, every write failing: ${
+    laterRan.length === 0 ? "BK-A's 2nd and 3rd were left unprocessed (retried after the 1st)" : `BK-A's ${laterRan.map((s) => (s === 1 ? '2nd' : '3rd')).join(' and ')} ran after the 1st had failed: its retry would land after them`
+  }${ran(3) ? '' : "; BK-B's record was not run at all"}`;
+  return finding;
 }

@@ -13,15 +13,19 @@ import type { Finding } from './finding.ts';
 import { describeBuildErrors } from './build-errors.ts';
 import { labSourceFiles, locateUnknownKeys } from '../../labs/spec-source.ts';
 import { displayPath } from '../display-path.ts';
+import { PREDICTED, type Prediction } from '../../labs/prediction.ts';
+import { PREDICTION_WRITTEN } from './checkpoints.ts';
+import { predictionProblems, unwritten } from './prediction-report.ts';
 
-export type LoadedSpec = { lab: LabSpec; findings: Finding[] } | { lab?: undefined; findings: Finding[] };
+export type LoadedSpec = { lab: LabSpec; prediction: Prediction; findings: Finding[] } | { lab?: undefined; prediction?: undefined; findings: Finding[] };
 
 export async function loadLearnerSpec(path: string, solution: LabSpec): Promise<LoadedSpec> {
   const compiled = await compile(path);
   if ('error' in compiled) return { findings: [{ name: 'spec.ts compiles', pass: false, detail: compiled.error }] };
   let exported: unknown;
+  let predicted: unknown;
   try {
-    exported = ((await import(pathToFileURL(compiled.file).href)) as { lab?: unknown }).lab;
+    ({ lab: exported, prediction: predicted } = (await import(pathToFileURL(compiled.file).href)) as { lab?: unknown; prediction?: unknown });
   } catch (error) {
     return { findings: [{ name: 'spec.ts compiles', pass: false, detail: `${displayPath(path)} failed while loading: ${(error as Error).message}` }] };
   } finally {
@@ -52,7 +56,20 @@ export async function loadLearnerSpec(path: string, solution: LabSpec): Promise<
           detail: `${changed.join('; ')}. The traffic, the work a booking takes and the targets are the lab's problem, not knobs: put back \`...problem\` and \`...problem.processor\` as the exercise had them.`,
         },
   );
-  return changed.length === 0 ? { lab, findings } : { findings };
+  if (changed.length > 0) return { findings };
+  const prediction = (predicted ?? {}) as Prediction;
+  const missing = unwritten(prediction);
+  const wrong = predictionProblems(prediction);
+  findings.push(
+    missing.length === 0 && wrong.length === 0
+      ? { name: PREDICTION_WRITTEN, pass: true, measured: PREDICTED.map(({ key }) => `${key} ${prediction[key]}`).join(', ') }
+      : {
+          name: PREDICTION_WRITTEN,
+          pass: false,
+          measured: [missing.length > 0 ? `not yet written: ${missing.map((key) => `prediction.${key}`).join(', ')}` : '', ...wrong].filter(Boolean).join('; '),
+        },
+  );
+  return missing.length === 0 && wrong.length === 0 ? { lab, prediction, findings } : { findings };
 }
 
 async function compile(path: string): Promise<{ file: string } | { error: string }> {

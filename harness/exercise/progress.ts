@@ -1,10 +1,13 @@
 // The learner's checkpoint record, kept next to their exercises (progress.json), so a
 // self-paced learner who comes back another day sees where they stopped. Written by
-// `workshop check`, read by `workshop progress` and by `check --hint` (which shows the last
-// check's findings again when nothing changed since). The writer and the reader are both here.
+// `workshop check` (each check, with the prediction and how it compared) and `check --hint` (how
+// many steps of each hint were shown), read by `workshop progress` and by `check --hint` (which
+// shows the last check's findings again when nothing changed since). Writers and readers are here.
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from './finding.ts';
+import type { Prediction } from '../../labs/prediction.ts';
+import type { PredictionComparison } from './prediction-report.ts';
 import { exercisesDir, freePath, writeAtomically } from './workspace.ts';
 
 export interface CheckRecord {
@@ -13,6 +16,10 @@ export interface CheckRecord {
   /** Of the learner's files at the time: `check --hint` reuses the record while it is the same. */
   fingerprint: string;
   findings: Finding[];
+  /** What the learner predicted before this check measured. */
+  prediction?: Prediction;
+  /** The prediction beside the model's figures and the run's, when the check ran traffic. */
+  comparison?: PredictionComparison;
 }
 
 export interface LabProgress {
@@ -20,6 +27,8 @@ export interface LabProgress {
   /** The first check that passed. */
   doneAt?: string;
   last: CheckRecord;
+  /** Per hint id (checkpoints.ts), how many steps beyond its idea `check --hint` has shown. */
+  hintSteps?: Record<string, number>;
 }
 
 export interface Progress {
@@ -72,10 +81,31 @@ export function recordCheck(labId: string, check: CheckRecord, dir = exercisesDi
     checks: (before?.checks ?? 0) + 1,
     doneAt: before?.doneAt ?? (check.passed ? check.at : undefined),
     last: check,
+    ...(before?.hintSteps ? { hintSteps: before.hintSteps } : {}),
   };
   progress.labs[labId] = lab;
   writeAtomically(file, `${JSON.stringify(progress, null, 2)}\n`);
   return { lab, setAside };
+}
+
+/**
+ * One more step of each of these hints (none past the answer), kept with the lab's record: what
+ * `check --hint` does before it prints. Returns every hint's steps now.
+ */
+export function advanceHints(labId: string, hintIds: readonly string[], maxSteps: number, dir = exercisesDir()): Record<string, number> {
+  const { progress, damaged } = loadProgress(dir);
+  const lab = progress.labs[labId];
+  if (!lab || damaged) return Object.fromEntries(hintIds.map((id) => [id, 1]));
+  const steps = { ...(lab.hintSteps ?? {}) };
+  for (const id of new Set(hintIds)) steps[id] = Math.min(maxSteps, (steps[id] ?? 0) + 1);
+  progress.labs[labId] = { ...lab, hintSteps: steps };
+  writeAtomically(progressFile(dir), `${JSON.stringify(progress, null, 2)}\n`);
+  return steps;
+}
+
+/** How many hint steps a lab has used in all. */
+export function hintStepsUsed(lab: LabProgress | undefined): number {
+  return Object.values(lab?.hintSteps ?? {}).reduce((sum, n) => sum + n, 0);
 }
 
 function isFinding(finding: unknown): finding is Finding {
@@ -96,7 +126,9 @@ function shapeProblem(parsed: unknown): string | undefined {
     const last = (lab as Partial<LabProgress> | null)?.last;
     const valid =
       typeof lab?.checks === 'number' && typeof last?.at === 'string' && typeof last.passed === 'boolean' && typeof last.fingerprint === 'string' && Array.isArray(last.findings) && last.findings.every(isFinding);
-    if (!valid) return `its entry for ${labId} is not a check record`;
+    const steps = (lab as Partial<LabProgress>).hintSteps;
+    const stepsValid = steps === undefined || (typeof steps === 'object' && steps !== null && Object.values(steps).every((n) => typeof n === 'number'));
+    if (!valid || !stepsValid) return `its entry for ${labId} is not a check record`;
   }
   return undefined;
 }

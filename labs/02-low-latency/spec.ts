@@ -1,6 +1,7 @@
 import { sizeProvisionedPollers } from '../capacity-model.ts';
 import { ESM_METRICS_ON } from '../pipeline-defaults.ts';
 import type { LabSpec } from '../lab-spec.ts';
+import type { Prediction } from '../prediction.ts';
 import { PEAK_RATE_PER_SEC, problem } from './problem.ts';
 
 const RECORDS_PER_BATCH = 10;
@@ -23,3 +24,7 @@ export const lab: LabSpec = {
   },
   processor: { ...problem.processor, mode: 'sequential', memoryMb: 512, timeoutSeconds: 60 },
 };
+
+// What the rules give for it: with no window a batch is about one record at the base rate, an
+// event waits only for its own 10 ms of work, and 2 pollers drive at most 10 invocations.
+export const prediction: Prediction = { avgBatchSize: 1, p50Ms: 10, maxConcurrency: 10, bottleneck: 'pollers' };

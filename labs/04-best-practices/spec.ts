@@ -1,5 +1,6 @@
 import { ESM_METRICS_ON } from '../pipeline-defaults.ts';
 import type { LabSpec } from '../lab-spec.ts';
+import type { Prediction } from '../prediction.ts';
 import { problem } from './problem.ts';
 
 // Only confirmed bookings reach the function; a poison event is retried twice, bisected down
@@ -22,3 +23,8 @@ export const lab: LabSpec = {
   },
   processor: { ...problem.processor, mode: 'parallel-by-key', memoryMb: 512, timeoutSeconds: 60 },
 };
+
+// What the rules give for it: 60% of the bookings pass the filter, a batch's bookings overlap so
+// it takes one booking's 20 ms, 2 pollers drive at most 10 invocations, and their 5 MB/s each
+// caps the throughput before the invocations do.
+export const prediction: Prediction = { avgBatchSize: 1.2, p50Ms: 20, maxConcurrency: 10, bottleneck: 'poller throughput' };

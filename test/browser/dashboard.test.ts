@@ -1,7 +1,8 @@
 // The live dashboard in headless Chromium, the way an instructor uses it: `workshop dashboard` in
 // one terminal says no run is in progress; `workshop run 1 --quick` in another makes every widget
 // move while traffic flows; afterwards the page keeps that run under a "no run in progress"
-// banner. A screenshot of the charts mid-run is kept in reports/dashboard.png.
+// banner. A screenshot of the charts mid-run is kept in reports/dashboard.png. A learner's
+// `workshop check` is followed the same way, and the HTML report it writes opens and draws.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,9 @@ import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { ESM_METRICS_WIDGET, WIDGETS } from '../../harness/dashboard/page.ts';
 import { browser, closeBrowser, inkedPixels, REPORTS } from './support.ts';
+import { pathToFileURL } from 'node:url';
+import { CHECK_REPORT_HTML, CHECK_REPORT_JSON } from '../../harness/exercise/check.ts';
+import { EXERCISES_DIR_ENV } from '../../harness/exercise/workspace.ts';
 
 const BIN = new URL('../../bin/workshop.js', import.meta.url).pathname;
 const SCREENSHOT = join(REPORTS, 'dashboard.png');
@@ -23,8 +27,8 @@ interface Started {
   exited: Promise<number>;
 }
 
-function workshop(args: string[]): Started {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, WORKSHOP_SANDBOX_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+function workshop(args: string[], env: Record<string, string> = {}): Started {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, WORKSHOP_SANDBOX_STATE_DIR: stateDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
@@ -136,6 +140,47 @@ test('workshop run --dashboard serves the page for its own run and stops with it
   assert.is(after, 'closed', 'the dashboard stopped with the run');
   assert.equal(errors.filter((e) => !/Failed to fetch|ERR_CONNECTION_REFUSED/.test(e)), []);
   await page.close();
+});
+
+test("a learner's check is a run like any other: the live dashboard follows it, and its HTML report opens", async () => {
+  const exercises = mkdtempSync(join(tmpdir(), 'klw-dashboard-exercises-'));
+  const env = { [EXERCISES_DIR_ENV]: exercises };
+  try {
+    assert.is(await workshop(['solution', '1'], env).exited, 0, 'the solution as the learner\'s files');
+    const server = workshop(['dashboard', '--port', '0']);
+    const url = await dashboardUrl(server);
+    const { page, errors } = await openDashboard(url);
+    await page.waitForSelector('body[data-status="idle"]', { timeout: 10_000 });
+
+    const check = workshop(['check', '1', '--quick'], env);
+    await page.waitForSelector('body[data-status="running"]', { timeout: 120_000 });
+    assert.match((await page.textContent('#status'))!, /01-/);
+    await page.waitForFunction(() => Number(document.querySelector('[data-widget="processed"] .value')!.getAttribute('data-value')) > 0, undefined, { timeout: 30_000 });
+    const code = await check.exited;
+    assert.is(code, 0, `the check passed:\n${check.output().slice(-2000)}`);
+    await page.waitForSelector('body[data-status="idle"]', { timeout: 30_000 });
+    assert.match((await page.textContent('#last-run'))!, /Showing the last run: 01-baseline · PASS/);
+    assert.equal(errors, [], 'no console error');
+    await page.close();
+    server.child.kill('SIGINT');
+    await server.exited;
+
+    const report = join(exercises, '01-baseline', CHECK_REPORT_HTML);
+    assert.match(check.output(), `${CHECK_REPORT_HTML} (HTML report)`);
+    assert.ok(existsSync(join(exercises, '01-baseline', CHECK_REPORT_JSON)), 'and its JSON');
+    const reportPage = await (await browser()).newPage();
+    const reportErrors: string[] = [];
+    reportPage.on('pageerror', (err) => reportErrors.push(err.message));
+    await reportPage.goto(pathToFileURL(report).href, { waitUntil: 'load' });
+    assert.match((await reportPage.textContent('body'))!, '01-baseline');
+    const canvases = await inkedPixels(reportPage);
+    assert.ok(canvases.length > 0, 'the report has its charts');
+    for (const c of canvases) assert.ok(c.inked > 1000, `the report's ${c.id} is drawn (${c.inked} inked pixels)`);
+    assert.equal(reportErrors, []);
+    await reportPage.close();
+  } finally {
+    rmSync(exercises, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -23,6 +23,8 @@ import { checkGuideLinks, checkLinksText } from '../../docs/guide-links.ts';
 import { guideDocuments, headingIds, createMarkdown, REPO_ROOT } from '../../docs/markdown.ts';
 import { LABS } from '../../labs/index.ts';
 import { renderCapacityModel } from '../../labs/lab-readme.ts';
+import { RULES, type Rule } from '../../labs/model-rules.ts';
+import { solutionBlocks, withoutSolutions } from '../../docs/solution-section.ts';
 
 const WORKSHOP = readFileSync(join(REPO_ROOT, 'WORKSHOP.md'), 'utf8');
 let checked: DocumentCheck[] = [];
@@ -169,6 +171,59 @@ test('the site shows the current capacity model even when a lab README is stale'
   const floor = floorRow.split('|')[2].trim();
   assert.match(html, `<td>latency floor (median, no network)</td>\n<td>${floor}</td>`);
   assert.equal(site.warnings, []);
+});
+
+/** Each lab's section of WORKSHOP.md, from its `## Lab N` heading to the next `##`. */
+function labSection(guide: string, n: number): string {
+  const start = guide.search(new RegExp(`^## Lab ${n} — `, 'm'));
+  const rest = guide.slice(start + 1);
+  const next = rest.search(/^## /m);
+  return guide.slice(start, next < 0 ? undefined : start + 1 + next);
+}
+
+/** Which of labs/model-rules.ts's rules each lab states. */
+const LAB_RULES: Record<number, Rule[]> = { 1: ['batch', 'latency'], 2: ['pollers'], 3: ['concurrency'], 4: ['byKey'] };
+
+test("each lab states its rule in one line, word for word the rule the check explains with", () => {
+  const guide = readFileSync(join(REPO_ROOT, 'WORKSHOP.md'), 'utf8');
+  for (const lab of LABS) {
+    const ruleLine = labSection(guide, lab.number).split('\n').find((line) => line.startsWith('**The rule:**'));
+    assert.ok(ruleLine, `Lab ${lab.number} has a "**The rule:**" line`);
+    for (const rule of LAB_RULES[lab.number]) assert.match(ruleLine!, RULES[rule], `Lab ${lab.number} states ${rule}`);
+    const readme = readFileSync(join(REPO_ROOT, 'labs', lab.id, 'README.md'), 'utf8');
+    assert.match(readme, ruleLine!, `${lab.id}/README.md states the same rule`);
+  }
+});
+
+test('answers out of sight: each lab builds first, its walkthrough folded after; each lab README folds its "What changes"', () => {
+  const md = createMarkdown();
+  const guide = readFileSync(join(REPO_ROOT, 'WORKSHOP.md'), 'utf8');
+  for (const lab of LABS) {
+    const section = labSection(guide, lab.number);
+    const blocks = solutionBlocks(md, section);
+    assert.is(blocks.length, 1, `Lab ${lab.number}: one folded solution walkthrough`);
+    const build = section.indexOf('### Build it yourself');
+    assert.ok(build > 0 && section.split('\n').findIndex((l) => l.startsWith('### Build it yourself')) < blocks[0].open, `Lab ${lab.number}: Build it yourself comes first`);
+    const open = withoutSolutions(md, section);
+    assert.not.match(open, `npx workshop run ${lab.number}\n`, `Lab ${lab.number}: the solution's run is in the fold`);
+    assert.not.match(open, `labs/${lab.id}/spec.ts`, `Lab ${lab.number}: the solution spec is named in the fold only`);
+    assert.match(open, `npx workshop check ${lab.number}`);
+
+    const readme = readFileSync(join(REPO_ROOT, 'labs', lab.id, 'README.md'), 'utf8');
+    const [folded] = solutionBlocks(md, readme);
+    assert.ok(folded, `${lab.id}/README.md folds its solution`);
+    assert.match(folded.body.join('\n'), '**What changes');
+    assert.not.match(withoutSolutions(md, readme), '**What changes', `${lab.id}/README.md: "What changes" only in the fold`);
+  }
+});
+
+test('the site folds each solution: closed, with its summary, and a link into it opens it', async () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'klw-site-fold-'));
+  await buildSite({ outDir, log: false });
+  const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+  assert.is(html.match(/<details>\s*<summary><strong>Solution: lab \d walkthrough<\/strong>/g)?.length, LABS.length);
+  assert.not.match(html, '<details open', 'closed');
+  assert.match(html, "if (node.tagName === 'DETAILS') node.open = true;");
 });
 
 test.run();

@@ -15,6 +15,7 @@ import { exitFor } from '../../harness/exit-codes.ts';
 import { AWS_HEADING, EXPORT_MARKER, exportStudio, GuideContentError, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
 import { createMarkdown, fenceInfo, inlineText, labReadmes, REPO_ROOT } from '../../docs/markdown.ts';
 import { hrefsIn } from '../../docs/guide-links.ts';
+import { solutionBlocks } from '../../docs/solution-section.ts';
 
 const md = createMarkdown();
 const WORKSHOP = readFileSync(join(REPO_ROOT, 'WORKSHOP.md'), 'utf8');
@@ -126,13 +127,31 @@ test('the landing page, every WORKSHOP.md section and every lab README have a pa
     const labNumber = Number(/^labs\/(\d+)-/.exec(readme)![1]);
     const section = found.find((p) => new RegExp(`^Lab ${labNumber}\\b`).test(p!.front.title as string))!;
     assert.ok(section, `${readme}: WORKSHOP.md has a Lab ${labNumber} section`);
-    const firstParagraph = md.parse(text, {}).find((t, i, all) => t.type === 'inline' && all[i - 1].type === 'paragraph_open')!.content.split('\n')[0];
-    const child = [...pages.values()].find((p) => p.dir.startsWith(`${section.dir}/`) && p.body.includes(firstParagraph));
-    assert.ok(child, `${readme} is a page under content/${section.dir}/`);
-    assert.match(child!.body, '## What the spec predicts');
-    assert.not.match(child!.body, '<!-- generated:', 'the generated-block markers are dropped');
+    // The README's folded solution is read on the lab's solution page, under the walkthrough.
+    const [folded] = solutionBlocks(md, text);
+    const whatChanges = folded.body.find((line) => line.startsWith('**What changes'))!;
+    const solution = pages.get(`${section.dir}/solution`);
+    assert.ok(solution, `content/${section.dir}/solution is the lab's solution page`);
+    assert.match(solution!.body, whatChanges, `${readme}'s solution is on it`);
+    assert.match(solution!.body, '## What the spec predicts');
+    assert.not.match(solution!.body, '<!-- generated:', 'the generated-block markers are dropped');
+    assert.not.match(section.body, whatChanges, 'the lab page keeps the answer out of sight');
   }
   assert.ok(exported.pages.some((p) => p.source === 'sandbox/MODEL.md'), 'sandbox/MODEL.md, which WORKSHOP.md links to, is an appendix page');
+});
+
+test('answers out of sight: each lab page builds first and links to its solution page, which holds the walkthrough', () => {
+  for (const lab of sectionsOf(WORKSHOP).filter((s) => /^Lab [1-9]\b/.test(s.title))) {
+    const page = pageTitled(lab.title)!;
+    const solution = pages.get(`${page.dir}/solution`)!;
+    assert.ok(solution, `${lab.title}: a solution page`);
+    assert.match(page.body, `(/${page.dir}/solution)`, `${lab.title}: the lab page links to it`);
+    assert.match(page.body, '## Build it yourself');
+    assert.not.match(page.body, '<details', `${lab.title}: no fold left on the lab page`);
+    assert.not.match(page.body, 'Solution: lab', `${lab.title}: the walkthrough is not on the lab page`);
+    assert.match(solution.body, /## Solution: lab \d walkthrough/);
+    assert.ok((solution.front.weight as number) > 0);
+  }
 });
 
 test('every link resolves inside the export: a page, an anchor of it, a static file, or https', () => {
@@ -171,9 +190,11 @@ test('every link resolves inside the export: a page, an anchor of it, a static f
 
 test('repo files that are no page become inline code naming the path; so does a non-https address', () => {
   const lab1 = pageTitled(sectionsOf(WORKSHOP).find((s) => s.title.startsWith('Lab 1'))!.title)!;
-  const code = md.parse(lab1.body, {}).flatMap((t) => t.children ?? []).filter((c) => c.type === 'code_inline').map((c) => c.content);
-  assert.ok(code.includes('labs/01-baseline/spec.ts'), 'the spec is named as code');
-  assert.not.ok(hrefsIn(lab1.body).some((h) => h.includes('spec.ts')), 'and not linked');
+  const codeOf = (body: string) => md.parse(body, {}).flatMap((t) => t.children ?? []).filter((c) => c.type === 'code_inline').map((c) => c.content);
+  assert.ok(codeOf(lab1.body).includes('labs/01-baseline/problem.ts'), 'the problem is named as code');
+  assert.not.ok(hrefsIn(lab1.body).some((h) => h.includes('problem.ts')), 'and not linked');
+  const solution1 = pages.get(`${lab1.dir}/solution`)!;
+  assert.ok(codeOf(solution1.body).includes('labs/01-baseline/spec.ts'), 'the solution spec, on the solution page');
   const setup = pageTitled(sectionsOf(WORKSHOP).find((s) => s.title.startsWith('Lab 0'))!.title)!;
   assert.match(setup.body, '`http://127.0.0.1:4310/`');
 });
@@ -198,7 +219,10 @@ test("each lab page has its local steps first and its AWS steps after the AWS pa
     assert.ok(aws.length > 0, `${lab.title}: has AWS steps`);
     assert.ok(awsAt > 0, `${lab.title}: has an "${AWS_HEADING}" heading`);
     const fenceAt = (content: string) => tokens.findIndex((t) => t.type === 'fence' && t.content === content);
-    for (const f of local) assert.ok(fenceAt(f.content) >= 0 && fenceAt(f.content) < awsAt, `${lab.title}: local block before the AWS path:\n${f.content}`);
+    // A local block of the folded walkthrough is on the solution page instead.
+    const solution = pages.get(`${page.dir}/solution`);
+    const onSolution = (content: string) => solution !== undefined && md.parse(solution.body, {}).some((t) => t.type === 'fence' && t.content === content);
+    for (const f of local) assert.ok((fenceAt(f.content) >= 0 && fenceAt(f.content) < awsAt) || onSolution(f.content), `${lab.title}: local block before the AWS path, or on the solution page:\n${f.content}`);
     for (const f of aws) assert.ok(fenceAt(f.content) > awsAt, `${lab.title}: AWS block after the AWS path:\n${f.content}`);
   }
 });

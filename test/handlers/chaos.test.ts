@@ -9,7 +9,7 @@ import { consumeBookings } from '../../handlers/shared/booking-batch.ts';
 import { chaosRandom, extraLatencyMs, INJECTED_FAILURE, INJECTED_HANG, maybeFailRecord, maybeHangPastTimeout } from '../../handlers/shared/chaos.ts';
 import { mixSeed, mulberry32 } from '../../handlers/shared/random.ts';
 import { PROCESSING_MODES } from '../../handlers/shared/processing.ts';
-import { processorEnvironment, readProcessorSettings, type ChaosSettings, type ProcessorSettings } from '../../handlers/shared/settings.ts';
+import { chaosEnvironment, processorEnvironment, readChaosSettings, readProcessorSettings, type ChaosSettings, type ProcessorSettings } from '../../handlers/shared/settings.ts';
 import { telemetry } from '../../handlers/shared/telemetry.ts';
 import { withEnv } from './support/env.ts';
 import { bookingValue, kafkaEvent, kafkaRecord, sqsEventFromKafka } from './support/events.ts';
@@ -36,6 +36,12 @@ test('every chaos knob defaults to off; set values are read', () => {
   const set = readProcessorSettings({ CHAOS_FAILURE_RATE: '0.1', CHAOS_TIMEOUT_RATE: '1', CHAOS_LATENCY_MS: '40', CHAOS_LATENCY_UNTIL: '1795718000000' }, { reportBatchItemFailures: false });
   assert.equal(set.chaos, { failureRate: 0.1, timeoutRate: 1, latencyMs: 40, latencyUntil: 1795718000000 });
   assert.equal(readProcessorSettings({ CHAOS_FAILURE_RATE: ' ', CHAOS_TIMEOUT_RATE: '', CHAOS_LATENCY_MS: '' }, { reportBatchItemFailures: true }).chaos, OFF);
+});
+
+test('chaosEnvironment writes what readChaosSettings reads back', () => {
+  const chaos = { failureRate: 1, timeoutRate: 0.2, latencyMs: 50, latencyUntil: 1_800_000_000_000, seed: 7 };
+  assert.equal(readChaosSettings(chaosEnvironment(chaos)), chaos);
+  assert.equal(chaosEnvironment({ failureRate: 1 }), { CHAOS_FAILURE_RATE: '1' });
 });
 
 test('processorEnvironment writes what readProcessorSettings reads back, for every mode and work kind', () => {

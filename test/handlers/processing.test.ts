@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { processRecords } from '../../handlers/shared/processing.ts';
+import { processRecords, type Schedule } from '../../handlers/shared/processing.ts';
 
 const records = [
   { key: 'A', id: 'A1' },
@@ -112,6 +112,26 @@ test('outcomes come back in input order, and a failure skips the rest of its key
     if (a2.status === 'failed') assert.match(a2.reason, 'payment declined');
     if (a3.status === 'failed') assert.match(a3.reason, 'skipped');
   }
+});
+
+test("the failure rule is the schedule's: one that runs every record applies a key's later record before the failed one's retry; records it never runs are failed unprocessed", async () => {
+  const declineA2 = async (record: { key: string }) => {
+    if ((record as (typeof records)[number]).id === 'A2') throw new Error('payment declined');
+  };
+  const everything: Schedule = async (keys, runOne) => {
+    await Promise.all(keys.map((_, i) => runOne(i)));
+  };
+  const careless = await processRecords(records, { processingMsPerRecord: 0, mode: 'parallel-by-key', schedule: everything, work: declineA2 });
+  assert.is(careless[5].status, 'processed', 'A3 went through while A2 will be retried: out of order');
+  const nothing = await processRecords(records, { processingMsPerRecord: 0, mode: 'parallel-by-key', schedule: async () => {} });
+  assert.ok(nothing.every((o) => o.status === 'failed' && /^not run: /.test(o.reason)), 'a record never run is failed, so the mapping retries it');
+  let calls = 0;
+  const twice: Schedule = async (_keys, runOne) => {
+    await runOne(0);
+    await runOne(0);
+  };
+  await processRecords(records, { processingMsPerRecord: 0, mode: 'sequential', schedule: twice, work: async () => void calls++ });
+  assert.is(calls, 1, 'a record runs once however often the schedule asks');
 });
 
 test('zero processing time completes immediately (before any timer could fire); an empty batch is fine', async () => {

@@ -60,4 +60,10 @@ test('an on-demand mapping whose one starting poller is below the spike: the lat
   assert.match(p50.reason, 'within three minutes');
 });
 
+test('nothing processed after the warm-up: the latency and throughput reasons say so, not "above the limit"', () => {
+  const checks = checkTargets(lab, 'local', capacityModel(lab), measured({ endToEndMs: summarize([]), throughputPerSec: 0, offeredPerSec: 0 }));
+  assert.match(checks.find((c) => c.name === 'end-to-end p50')!.reason, 'no event was processed after the warm-up');
+  assert.match(checks.find((c) => c.name === 'sustained throughput')!.reason, 'no event was left for the processor after the warm-up');
+});
+
 test.run();

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadProgress, progressFile, readProgress, recordCheck, type CheckRecord } from '../../harness/exercise/progress.ts';
+import { advanceHints, loadProgress, progressFile, readProgress, recordCheck, type CheckRecord } from '../../harness/exercise/progress.ts';
 import { EXERCISES_DIR_ENV } from '../../harness/exercise/workspace.ts';
 import { refused, STACK_FRAME, workshop } from './e2e/support.ts';
 import { checkpointOf } from '../../harness/exercise/checkpoints.ts';
@@ -86,14 +86,19 @@ test(
     const env = { [EXERCISES_DIR_ENV]: dir };
     const empty = await workshop(['progress'], env);
     assert.is(empty.code, 0, empty.stderr);
-    assert.match(empty.stdout, /1 Baseline\s+not started\s+0\n/);
+    assert.match(empty.stdout, /1 Baseline\s+not started\s+0\s+0\n/);
     assert.match(empty.stdout, 'Next: npx workshop exercise 1');
 
     recordCheck('01-baseline', check('2026-12-05T10:00:00.000Z', true), dir);
     recordCheck('02-low-latency', check('2026-12-05T10:30:00.000Z', false), dir);
+    assert.equal(advanceHints('02-low-latency', ['low-latency'], 2, dir), { 'low-latency': 1 });
+    assert.equal(advanceHints('02-low-latency', ['low-latency', 'low-latency'], 2, dir), { 'low-latency': 2 }, 'one step a --hint, whatever the failures sharing it');
+    assert.equal(advanceHints('02-low-latency', ['low-latency'], 2, dir), { 'low-latency': 2 }, 'never past the answer');
+    recordCheck('02-low-latency', check('2026-12-05T10:40:00.000Z', false), dir);
+    assert.equal(readProgress(dir).labs['02-low-latency'].hintSteps, { 'low-latency': 2 }, 'a later check keeps the steps shown');
     const some = await workshop(['progress'], env);
-    assert.match(some.stdout, /1 Baseline\s+done\s+1\s+2026-12-05 10:00 UTC: passed/);
-    assert.match(some.stdout, /2 Low latency\s+not started\s+1\s+2026-12-05 10:30 UTC: failed p50 end-to-end/);
+    assert.match(some.stdout, /1 Baseline\s+done\s+1\s+0\s+2026-12-05 10:00 UTC: passed/);
+    assert.match(some.stdout, /2 Low latency\s+not started\s+2\s+2\s+2026-12-05 10:40 UTC: failed p50 end-to-end/);
     assert.match(some.stdout, 'Next: npx workshop exercise 2');
 
     writeFileSync(progressFile(dir), '{"version": 1, "labs": {');
@@ -161,7 +166,7 @@ test(
   }),
 );
 
-test('a checkpoint prints a hint once when several failures share it, the answer only with --hint', () => {
+test('a checkpoint prints a hint once when several failures share it: the idea always, where after one --hint, the answer after two', () => {
   const lab3 = LABS.find((l) => l.number === 3)!;
   const { hints } = checkpointOf(lab3.id);
   const failing = ['end-to-end p50', 'end-to-end p99', 'sustained throughput'];
@@ -173,13 +178,21 @@ test('a checkpoint prints a hint once when several failures share it, the answer
     findings: [{ name: 'spec.ts compiles', pass: true }, ...failing.map((name) => ({ name, pass: false, measured: 'x' }))],
   };
   const count = (text: string, part: string) => text.split(part).length - 1;
-  const plain = renderCheck(lab3, record, false);
-  assert.is(count(plain, hints[failing[0]].look), 1);
+  const hint = hints[failing[0]];
+  const plain = renderCheck(lab3, record, {});
+  assert.is(count(plain, hint.idea), 1);
   assert.is(count(plain, '(the same place to look as above)'), 2);
-  assert.is(count(plain, hints[failing[0]].more), 0, 'no answer before --hint');
+  assert.is(count(plain, hint.where), 0, 'no place before --hint');
+  assert.is(count(plain, hint.answer), 0, 'no answer before --hint');
   assert.match(plain, 'not yet: 3 of 4 checks failed');
-  const withHint = renderCheck(lab3, record, true);
-  assert.is(count(withHint, hints[failing[0]].more), 1);
+  assert.match(plain, 'more help: npx workshop check 3 --hint shows where to look');
+  const once = renderCheck(lab3, record, { [hint.id]: 1 });
+  assert.is(count(once, hint.where), 1);
+  assert.is(count(once, hint.answer), 0, 'the answer only after the place');
+  assert.match(once, '--hint shows the answer');
+  const twice = renderCheck(lab3, record, { [hint.id]: 2 });
+  assert.is(count(twice, hint.answer), 1);
+  assert.match(twice, 'stuck? npx workshop solution 3');
 });
 
 /** The file:line:column locations a check printed, each resolved from where it was run. */

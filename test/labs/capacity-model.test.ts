@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { capacityModel, sizeProvisionedPollers, POLLER_HEADROOM, recordsPerPollerPerSec } from '../../labs/capacity-model.ts';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
+import type { Prediction } from '../../labs/prediction.ts';
 
 const [lab1, lab2, lab3, lab4] = LABS;
 
@@ -126,6 +127,18 @@ test('a ceiling set by the pollers\' 5 MB/s is named as such, apart from the con
   assert.is(stage.concurrencyBound, '2 pollers × 5 invocations');
   assert.is(stage.ceilingBound, '2 pollers × 5 MB/s of 512-byte events');
   assert.is(stage.bottleneck, 'poller throughput');
+});
+
+test("each solution's prediction is what the rules give: within a quarter of the model, the model's limit and bottleneck", async () => {
+  for (const lab of LABS) {
+    const { prediction } = (await import(`../../labs/${lab.id}/spec.ts`)) as { prediction: Prediction };
+    const model = capacityModel(lab);
+    const near = (mine: number | undefined, theirs: number) => mine !== undefined && Math.abs(mine - theirs) <= 0.25 * theirs;
+    assert.ok(near(prediction.avgBatchSize, model.expectedBatchSize), `${lab.id} avgBatchSize ${prediction.avgBatchSize} vs ${model.expectedBatchSize}`);
+    assert.ok(near(prediction.p50Ms, model.latencyFloorMs), `${lab.id} p50Ms ${prediction.p50Ms} vs ${model.latencyFloorMs}`);
+    assert.is(prediction.maxConcurrency, model.stages.at(-1)!.concurrencyLimit, lab.id);
+    assert.is(prediction.bottleneck, model.bottleneckKind, lab.id);
+  }
 });
 
 test.run();

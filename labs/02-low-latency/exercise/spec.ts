@@ -7,6 +7,7 @@
 import { sizeProvisionedPollers } from '../../capacity-model.ts';
 import { ESM_METRICS_ON } from '../../pipeline-defaults.ts';
 import type { LabSpec } from '../../lab-spec.ts';
+import type { Prediction } from '../../prediction.ts';
 import { PEAK_RATE_PER_SEC, problem } from '../problem.ts';
 
 export const lab: LabSpec = {
@@ -19,4 +20,12 @@ export const lab: LabSpec = {
     metrics: ESM_METRICS_ON,
   },
   processor: { ...problem.processor, mode: 'sequential', memoryMb: 512, timeoutSeconds: 60 },
+};
+
+// TODO(lab 2): before your first check, write down what you expect your mapping to give.
+export const prediction: Prediction = {
+  avgBatchSize: undefined, // records per invocation of the booking processor, on average
+  p50Ms: undefined, // median end-to-end latency, in ms
+  maxConcurrency: undefined, // the most invocations of the booking processor at once this configuration allows
+  bottleneck: undefined, // what caps the throughput: 'partitions', 'pollers', 'poller throughput', 'reserved concurrency' or 'sqs concurrency'
 };

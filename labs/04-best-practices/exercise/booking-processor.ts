@@ -15,12 +15,14 @@ export class BatchFailedError extends Error {
 }
 
 /**
- * How a batch's records are processed when PROCESSING_MODE is parallel-by-key. Call
- * `runOne(i)` once for every index of `keys` (record i's booking id), and resolve only when all
- * of them have finished.
+ * How a batch's records are processed when PROCESSING_MODE is parallel-by-key. `keys[i]` is
+ * record i's booking id. `runOne(i)` processes record i and resolves true, or false when it
+ * failed. Resolve only when every runOne you started has finished. A record you never run is
+ * reported failed, unprocessed, and the mapping retries it.
  */
 const parallelByKey: Schedule = async (keys, runOne) => {
   // TODO(lab 4): records of different bookings may overlap; a booking's own records must stay in order.
+  // TODO(lab 4): once one of a booking's records fails, do not run that booking's later records.
   for (let i = 0; i < keys.length; i++) await runOne(i);
 };
 

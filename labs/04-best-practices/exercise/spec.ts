@@ -4,6 +4,7 @@
 // Check your work with `npx workshop check 4`.
 import { ESM_METRICS_ON } from '../../pipeline-defaults.ts';
 import type { LabSpec } from '../../lab-spec.ts';
+import type { Prediction } from '../../prediction.ts';
 import { problem } from '../problem.ts';
 
 export const lab: LabSpec = {
@@ -21,4 +22,12 @@ export const lab: LabSpec = {
   },
   // TODO(lab 4): let records of different bookings overlap in one invocation.
   processor: { ...problem.processor, mode: 'sequential', memoryMb: 512, timeoutSeconds: 60 },
+};
+
+// TODO(lab 4): before your first check, write down what you expect your mapping to give.
+export const prediction: Prediction = {
+  avgBatchSize: undefined, // records per invocation of the booking processor, on average
+  p50Ms: undefined, // median end-to-end latency, in ms
+  maxConcurrency: undefined, // the most invocations of the booking processor at once this configuration allows
+  bottleneck: undefined, // what caps the throughput: 'partitions', 'pollers', 'poller throughput', 'reserved concurrency' or 'sqs concurrency'
 };

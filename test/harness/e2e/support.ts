@@ -29,9 +29,10 @@ export async function refused(args: string[], expected: RegExp, env: Record<stri
   return run;
 }
 
-export function workshop(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliRun> {
+/** `bin`: another copy's bin/workshop.js (a test that edits the project works on a copy). */
+export function workshop(args: string[], env: Record<string, string> = {}, cwd?: string, bin = BIN): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
