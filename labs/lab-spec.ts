@@ -431,7 +431,10 @@ function checkTraffic(c: Checker, spec: LabSpec): void {
   } else {
     for (const status of BOOKING_STATUSES) c.number(`traffic.statusMix.${status}`, mix[status], 0, 1e6, 'a status weight is zero or positive');
     for (const key of Object.keys(mix)) {
-      if (!BOOKING_STATUSES.includes(key as never)) c.fail(`traffic.statusMix.${key}`, mix[key], `only ${BOOKING_STATUSES.join(', ')}`, 'the booking status mix');
+      if (!BOOKING_STATUSES.includes(key as never)) {
+        const nearest = nearestName(key, BOOKING_STATUSES);
+        c.fail(`traffic.statusMix.${key}`, mix[key], `only ${BOOKING_STATUSES.join(', ')}${nearest ? ` (did you mean ${nearest}?)` : ''}`, 'the booking status mix');
+      }
     }
     const total = BOOKING_STATUSES.reduce((sum, s) => sum + (typeof mix[s] === 'number' ? (mix[s] as number) : 0), 0);
     if (!(total > 0)) c.fail('traffic.statusMix', mix, 'at least one positive weight', 'the booking status mix');

@@ -236,6 +236,13 @@ test('a key the types do not have is refused at every depth, with the nearest va
   // A filter pattern's keys are the pattern's own (checked as a pattern), and statusMix keeps its own message.
   assert.equal(problemsOf(withValue(lab4, 'kafkaEsm.filters', [{ value: { status: ['CONFIRMED'], flight: [{ prefix: 'KL' }] } }])), []);
   assert.equal(problemsOf(withValue(lab1, 'traffic.statusMix.WAITLISTED', 1)), ['traffic.statusMix.WAITLISTED']);
+  let mixError: LabSpecError | undefined;
+  try {
+    validateLabSpec(withValue(lab1, 'traffic.statusMix.CONFIRMD', 1));
+  } catch (e) {
+    mixError = e as LabSpecError;
+  }
+  assert.match(mixError!.message, 'only CONFIRMED, PENDING, CANCELLED (did you mean CONFIRMED?)');
 });
 
 test('all problems are reported together', () => {
