@@ -12,7 +12,7 @@
 // slip past the checks by its spelling. Inline code in the prose that starts with `npx ` or
 // `npm ` is checked too, unless it is a template (`<lab>`, `[--quick]`, `…`).
 //
-// `planLocalRuns` says how test/docs/guide-runs.test.ts runs each local command; a command it
+// `planLocalRuns` says how test/docs/guide-runs.ts runs each local command; a command it
 // cannot run is an `unrunnable` step, which fails that test.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -408,7 +408,7 @@ export const EXERCISE_ACTIONS = ['exercise', 'check', 'solution', 'progress'];
 export const TMP = '<tmp>';
 
 /**
- * How each local command (```bash block) is run by test/docs/guide-runs.test.ts, deduplicated.
+ * How each local command (```bash block) is run by test/docs/guide-runs.ts, deduplicated.
  * `npm start` runs its package.json script's CLI arguments with --quick and the HTML report in a
  * temporary folder: `tsx harness/cli.ts run all ...` becomes `workshop run all ... --quick --html <tmp>/index.html`.
  */

@@ -131,7 +131,7 @@ test('headings have anchors, shell blocks a working copy button, lab pages the c
   const awsBlocks = await page.locator('.code.aws').count();
   assert.ok(awsBlocks >= 5, `AWS blocks are marked (${awsBlocks})`);
   // What the button copies: the commands, without the "$ " prompts the stylesheet draws.
-  assert.is(await page.locator('.code code').first().evaluate((c) => (c as HTMLElement).innerText), 'npm install\nnpx workshop models');
+  assert.is(await page.locator('.code code').first().evaluate((c) => (c as HTMLElement).innerText), 'npm install\nnpm run sandbox:fetch');
   const button = page.locator('.code button.copy').first();
   await button.click();
   await page.waitForFunction(() => document.querySelector('.code button.copy')?.textContent !== 'Copy', undefined, { timeout: 5000 });

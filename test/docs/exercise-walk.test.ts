@@ -12,7 +12,7 @@
 //      the learner's version went.
 // The core path of the guide (labs 1-3, `--quick`) is timed from the steps a learner on it runs
 // (not the wrong edits), and printed as a [measured] line; WORKSHOP.md quotes it.
-// guide-runs.test.ts runs the guide's other commands.
+// test/docs/guide-runs.ts runs the guide's other commands.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // WORKSHOP.md, README.md and the lab READMEs as a tested guide, the static half (a few seconds):
 // every command in a shell block parses with the real CLI / scripts / deploy parsers, every link
 // to a repo file resolves, and the checker itself fails, naming file and line, on a broken copy.
-// Running the local commands is test/docs/guide-runs.test.ts.
+// Running the local commands is test/docs/guide-runs.ts (two test files, a shard each).
 import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
