@@ -36,6 +36,16 @@ function latencyReason(lab: LabSpec, model: CapacityModel, pass: boolean, what: 
   return `${what} above the limit: ${processing}; batches of ${model.expectedBatchSize} expected`;
 }
 
+function throughputReason(model: CapacityModel, measured: Measured, pass: boolean): string {
+  if (measured.offeredPerSec === 0 && measured.published > 0) return 'no event was left for the processor after the warm-up: every one was filtered or dead-lettered';
+  const ceiling = `the model's ceiling is ${model.maxThroughputPerSec}/s (${model.bottleneck})`;
+  const keptUp = measured.throughputPerSec >= 0.95 * measured.offeredPerSec;
+  if (pass) return keptUp ? `keeps up with the offered load; ${ceiling}` : `meets the target but falls behind the offered ${measured.offeredPerSec}/s: ${ceiling}`;
+  return keptUp
+    ? `keeps up with the ${measured.offeredPerSec}/s offered, but this target was set for the lab's own traffic (traffic.ratePerSec)`
+    : `falls behind the offered ${measured.offeredPerSec}/s: ${ceiling}`;
+}
+
 export function checkTargets(lab: LabSpec, place: Place, model: CapacityModel, measured: Measured): TargetCheck[] {
   const targets = lab.targets[place];
   const checks: TargetCheck[] = [];
@@ -50,21 +60,12 @@ export function checkTargets(lab: LabSpec, place: Place, model: CapacityModel, m
   }
   if (targets.minThroughputPerSec !== undefined) {
     const pass = measured.throughputPerSec >= targets.minThroughputPerSec;
-    const ceiling = `the model's ceiling is ${model.maxThroughputPerSec}/s (${model.bottleneck})`;
     checks.push({
       name: 'sustained throughput',
       expected: `≥ ${targets.minThroughputPerSec}/s`,
       actual: `${measured.throughputPerSec}/s of ${measured.offeredPerSec}/s offered`,
       pass,
-      reason: measured.offeredPerSec === 0 && measured.published > 0
-        ? 'no event was left for the processor after the warm-up: every one was filtered or dead-lettered'
-        : pass
-        ? measured.throughputPerSec >= 0.95 * measured.offeredPerSec
-          ? `keeps up with the offered load; ${ceiling}`
-          : `meets the target but falls behind the offered ${measured.offeredPerSec}/s: ${ceiling}`
-        : measured.throughputPerSec >= 0.95 * measured.offeredPerSec
-          ? `keeps up with the ${measured.offeredPerSec}/s offered, but this target was set for the lab's own traffic (traffic.ratePerSec)`
-          : `falls behind the offered ${measured.offeredPerSec}/s: ${ceiling}`,
+      reason: throughputReason(model, measured, pass),
     });
   }
   if (targets.avgBatchSize !== undefined) {

@@ -197,15 +197,19 @@ function steadyBatch(
   ceilingPerSec: number,
 ): { batch: number; saturated: boolean } {
   if (passRate > ceilingPerSec) return { batch: sizeCap, saturated: true };
-  const perPoller = passRate / pollers;
   const perPartition = passRate / partitions;
-  let batch = windowMs > 0 ? 1 + perPoller * (windowMs / 1000) : 1;
+  let batch = windowMs > 0 ? recordsPerWindow(passRate, pollers, windowMs) : 1;
   for (let i = 0; i < 20; i++) {
     const busyMs = batchDurationMs(batch, recordMs);
-    const next = windowMs > 0 ? 1 + perPoller * (windowMs / 1000) : 1 + perPartition * (busyMs / 1000);
+    const next = windowMs > 0 ? recordsPerWindow(passRate, pollers, windowMs) : 1 + perPartition * (busyMs / 1000);
     batch = Math.min(sizeCap, next);
   }
   return { batch, saturated: false };
+}
+
+/** What a poller collects in a window: the record that opened it and the window's worth of its share of the rate. */
+export function recordsPerWindow(ratePerSec: number, pollers: number, windowMs: number): number {
+  return 1 + (ratePerSec / pollers) * (windowMs / 1000);
 }
 
 /** Share of records that reach the function: filters drop the rest before invoking. */

@@ -56,60 +56,36 @@ const DESTINATION_FIELD: { readonly [K in DestinationKind]: Exclude<keyof Extrac
   kafka: 'topic',
 };
 
+/** The keys of the object at each path of a spec (`''` is the spec itself), in the order a spec is written. */
+const KEYS_AT: Record<string, readonly string[] | ((node: Record<string, unknown>) => readonly string[] | undefined)> = {
+  '': LAB,
+  topic: TOPIC,
+  kafkaEsm: KAFKA_ESM,
+  'kafkaEsm.provisionedPollers': KAFKA_POLLERS,
+  // A destination's keys depend on its kind; an unknown kind is refused by its own check.
+  'kafkaEsm.onFailure': (node) => {
+    const field = DESTINATION_FIELD[node.kind as DestinationKind];
+    return field ? ['kind', field] : undefined;
+  },
+  processor: PROCESSOR,
+  sqsBuffer: SQS_BUFFER,
+  'sqsBuffer.provisionedPollers': SQS_POLLERS,
+  traffic: TRAFFIC,
+  targets: TARGETS,
+  'targets.local': TARGET,
+  'targets.local.avgBatchSize': BATCH_SIZE_TARGET,
+  'targets.aws': TARGET,
+  'targets.aws.avgBatchSize': BATCH_SIZE_TARGET,
+};
+
 /**
- * The keys allowed in the object at `path` of a spec (`''` is the spec itself), or undefined when
- * that object's keys are free (a filter pattern's, checked as a pattern) or checked elsewhere
- * (traffic.statusMix). The on-failure destination's depend on its kind.
+ * The keys allowed in the object at `path` of a spec, or undefined when that object's keys are
+ * free (a filter pattern's, checked as a pattern) or checked elsewhere (traffic.statusMix).
  */
 export function allowedKeys(path: string, node: Record<string, unknown>): readonly string[] | undefined {
-  switch (path) {
-    case '':
-      return LAB;
-    case 'topic':
-      return TOPIC;
-    case 'kafkaEsm':
-      return KAFKA_ESM;
-    case 'kafkaEsm.provisionedPollers':
-      return KAFKA_POLLERS;
-    case 'kafkaEsm.onFailure': {
-      const field = DESTINATION_FIELD[node.kind as DestinationKind];
-      return field ? ['kind', field] : undefined;
-    }
-    case 'processor':
-      return PROCESSOR;
-    case 'sqsBuffer':
-      return SQS_BUFFER;
-    case 'sqsBuffer.provisionedPollers':
-      return SQS_POLLERS;
-    case 'traffic':
-      return TRAFFIC;
-    case 'targets':
-      return TARGETS;
-    case 'targets.local':
-    case 'targets.aws':
-      return TARGET;
-    case 'targets.local.avgBatchSize':
-    case 'targets.aws.avgBatchSize':
-      return BATCH_SIZE_TARGET;
-    default:
-      return undefined;
-  }
+  const keys = KEYS_AT[path];
+  return typeof keys === 'function' ? keys(node) : keys;
 }
 
-/** Every path whose object allowedKeys knows, in the order a spec is written. */
-export const KEYED_PATHS = [
-  '',
-  'topic',
-  'kafkaEsm',
-  'kafkaEsm.provisionedPollers',
-  'kafkaEsm.onFailure',
-  'processor',
-  'sqsBuffer',
-  'sqsBuffer.provisionedPollers',
-  'traffic',
-  'targets',
-  'targets.local',
-  'targets.local.avgBatchSize',
-  'targets.aws',
-  'targets.aws.avgBatchSize',
-] as const;
+/** Every path whose object allowedKeys knows. */
+export const KEYED_PATHS: readonly string[] = Object.keys(KEYS_AT);

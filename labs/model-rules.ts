@@ -2,7 +2,7 @@
 // capacity model computes with them; `workshop check` explains a learner's largest miss with them;
 // WORKSHOP.md states each in its lab, word for word (test/docs/guide.test.ts keeps it so).
 import { INVOCATIONS_PER_KAFKA_POLLER } from './aws-limits.ts';
-import { POLLER_HEADROOM, type CapacityModel, type StageModel } from './capacity-model.ts';
+import { POLLER_HEADROOM, recordsPerWindow, type CapacityModel, type StageModel } from './capacity-model.ts';
 import type { LabSpec } from './lab-spec.ts';
 
 export const RULES = {
@@ -32,7 +32,7 @@ export function batchRuleApplied(spec: LabSpec, model: CapacityModel): string {
   }
   const pollers = stage.pollers ?? 1;
   if (stage.batchingWindowMs > 0) {
-    const collected = round(1 + (stage.invokedRatePerSec / pollers) * (stage.batchingWindowMs / 1000));
+    const collected = round(recordsPerWindow(stage.invokedRatePerSec, pollers, stage.batchingWindowMs));
     return `min(batch size ${spec.kafkaEsm.batchSize}, ${rate} ÷ ${pollers} poller${pollers === 1 ? '' : 's'} × ${stage.batchingWindowMs / 1000} s window + the record that opened it ≈ ${collected}) ≈ ${stage.expectedBatchSize}: ${collected < spec.kafkaEsm.batchSize ? 'the window closes before the batch fills' : 'the batch fills before the window closes'}`;
   }
   return `with no window a batch holds the record that opens it plus what its partition received while the batch before was in flight: 1 + ${rate} ÷ ${spec.topic.partitions} partitions × ${stage.batchDurationMs} ms ≈ ${stage.expectedBatchSize} (at most the batch size, ${spec.kafkaEsm.batchSize})`;

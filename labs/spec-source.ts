@@ -20,30 +20,41 @@ export function labSourceFiles(labId: string): string[] {
 }
 
 /**
- * Where the last key of `path` is written in `files`: the property of that name whose enclosing
- * properties match most of the path (`maximum` inside `provisionedPollers`), the first such.
+ * Where the last key of each path is written in `files`: the property of that name whose
+ * enclosing properties match most of the path (`maximum` inside `provisionedPollers`), the first
+ * such. Each file is parsed once, however many keys are looked for.
  */
-export async function locateKey(files: readonly string[], path: string): Promise<SourcePosition | undefined> {
+export async function locateKeys(files: readonly string[], paths: readonly string[]): Promise<Map<string, SourcePosition>> {
+  const found = new Map<string, SourcePosition>();
+  if (paths.length === 0) return found;
   const { default: ts } = await import('typescript');
-  const segments = path.split('.');
-  const key = segments[segments.length - 1];
-  const parents = segments.slice(0, -1);
-  let best: { position: SourcePosition; score: number } | undefined;
-  for (const file of files) {
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-    const visit = (node: import('typescript').Node): void => {
-      if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && propertyName(ts, node.name) === key) {
-        const score = matchedParents(ts, node, parents);
-        if (!best || score > best.score) {
-          const { line, character } = source.getLineAndCharacterOfPosition(node.name.getStart(source));
-          best = { position: { file, line: line + 1, column: character + 1 }, score };
+  const sources = files.map((file) => ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true));
+  for (const path of paths) {
+    const segments = path.split('.');
+    const key = segments[segments.length - 1];
+    const parents = segments.slice(0, -1);
+    let best: { position: SourcePosition; score: number } | undefined;
+    for (const source of sources) {
+      const visit = (node: import('typescript').Node): void => {
+        if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && propertyName(ts, node.name) === key) {
+          const score = matchedParents(ts, node, parents);
+          if (!best || score > best.score) {
+            const { line, character } = source.getLineAndCharacterOfPosition(node.name.getStart(source));
+            best = { position: { file: source.fileName, line: line + 1, column: character + 1 }, score };
+          }
         }
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(source);
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    if (best) found.set(path, best.position);
   }
-  return best?.position;
+  return found;
+}
+
+/** Where one key is written (locateKeys for one path). */
+export async function locateKey(files: readonly string[], path: string): Promise<SourcePosition | undefined> {
+  return (await locateKeys(files, [path])).get(path);
 }
 
 function propertyName(ts: typeof import('typescript'), name: import('typescript').PropertyName): string | undefined {
@@ -68,11 +79,12 @@ function matchedParents(ts: typeof import('typescript'), node: import('typescrip
  * the working directory); problems of values stay as they are.
  */
 export async function locateUnknownKeys(error: LabSpecError, files: readonly string[], show: (position: SourcePosition) => string = showPosition): Promise<LabSpecError> {
-  const problems: SpecProblem[] = [];
-  for (const problem of error.problems) {
-    const position = problem.unknownKey && !problem.where ? await locateKey(files, problem.path) : undefined;
-    problems.push(position ? { ...problem, where: show(position) } : problem);
-  }
+  const unplaced = (problem: SpecProblem) => problem.unknownKey !== undefined && problem.where === undefined;
+  const positions = await locateKeys(files, error.problems.filter(unplaced).map((p) => p.path));
+  const problems = error.problems.map((problem): SpecProblem => {
+    const position = unplaced(problem) ? positions.get(problem.path) : undefined;
+    return position ? { ...problem, where: show(position) } : problem;
+  });
   return new LabSpecError(error.labId, problems);
 }
 

@@ -95,7 +95,6 @@ export async function processRecords<R extends KeyedRecord>(
   const now = options.now ?? Date.now;
   const work = options.work ?? ((_record: KeyedRecord) => simulatedWork(options.processingMsPerRecord));
   const outcomes: Array<RecordOutcome | undefined> = new Array(records.length);
-  const firstFailure = new Map<string, number>();
   // CPU work has one thread to run on: each record's work waits for the one before to finish.
   let thread: Promise<unknown> = Promise.resolve();
   const onThread = (run: () => Promise<void>): Promise<void> => {
@@ -119,7 +118,6 @@ export async function processRecords<R extends KeyedRecord>(
       outcomes[index] = { status: 'processed', completedAt: now() };
       return true;
     } catch (error) {
-      if (!firstFailure.has(record.key) || firstFailure.get(record.key)! > index) firstFailure.set(record.key, index);
       outcomes[index] = { status: 'failed', reason: `${RAN_AND_FAILED}${error instanceof Error ? error.message : String(error)}` };
       return false;
     }
@@ -132,6 +130,10 @@ export async function processRecords<R extends KeyedRecord>(
   );
   // Anything still running belongs to a schedule that resolved too early: wait for it.
   await Promise.allSettled(started.values());
+  const firstFailure = new Map<string, number>();
+  outcomes.forEach((outcome, index) => {
+    if (outcome?.status === 'failed' && !firstFailure.has(records[index].key)) firstFailure.set(records[index].key, index);
+  });
   return records.map((record, index) => {
     const outcome = outcomes[index];
     if (outcome) return outcome;

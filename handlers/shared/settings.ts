@@ -63,8 +63,8 @@ export function processorEnvironment(settings: Omit<ProcessorSettings, 'chaos'>)
 export function readProcessorSettings(env: Env, defaults: { reportBatchItemFailures: boolean }): ProcessorSettings {
   return {
     processingMsPerRecord: readNumber(env, 'PROCESSING_MS_PER_RECORD', 0, 0, 900_000),
-    mode: readMode(env.PROCESSING_MODE),
-    workKind: readWorkKind(env.WORK_KIND),
+    mode: readChoice(env, 'PROCESSING_MODE', PROCESSING_MODES, 'sequential'),
+    workKind: readChoice(env, 'WORK_KIND', WORK_KINDS, 'io'),
     reportBatchItemFailures: readBoolean(env, 'REPORT_BATCH_ITEM_FAILURES', defaults.reportBatchItemFailures),
     chaos: readChaosSettings(env),
   };
@@ -123,18 +123,11 @@ export function readBoolean(env: Env, name: string, fallback: boolean): boolean 
   throw new Error(`${name}=${JSON.stringify(raw)} is not valid: use "true" or "false".`);
 }
 
-function readWorkKind(raw: string | undefined): WorkKind {
-  if (raw === undefined || raw.trim() === '') return 'io';
-  const kind = raw.trim() as WorkKind;
-  if (!WORK_KINDS.includes(kind)) throw new Error(`WORK_KIND=${JSON.stringify(raw)} is not valid: use one of ${WORK_KINDS.join(', ')}.`);
-  return kind;
-}
-
-function readMode(raw: string | undefined): ProcessingMode {
-  if (raw === undefined || raw.trim() === '') return 'sequential';
-  const mode = raw.trim() as ProcessingMode;
-  if (!PROCESSING_MODES.includes(mode)) {
-    throw new Error(`PROCESSING_MODE=${JSON.stringify(raw)} is not valid: use one of ${PROCESSING_MODES.join(', ')}.`);
-  }
-  return mode;
+/** One of `choices`, or `fallback` when unset or blank. */
+function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = raw.trim() as T;
+  if (!choices.includes(value)) throw new Error(`${name}=${JSON.stringify(raw)} is not valid: use one of ${choices.join(', ')}.`);
+  return value;
 }

@@ -19,7 +19,6 @@ import { checkpointOf } from './checkpoints.ts';
 import type { Finding } from './finding.ts';
 import { probeBookingProcessor } from './handler-probes.ts';
 import { loadLearnerSpec, type LoadedSpec } from './learner-spec.ts';
-import { typeCheck } from './type-check.ts';
 import { recordCheck, type CheckRecord } from './progress.ts';
 import { exercisesDir, fingerprint, labFolder, learnerFiles, writeAtomically } from './workspace.ts';
 
@@ -28,8 +27,6 @@ export interface CheckOptions {
   timeScale?: number;
   dir?: string;
   onProgress?: (progress: RunProgress) => void;
-  /** Feed the live dashboard (`workshop dashboard`) as `workshop run` does; default true. */
-  liveDashboard?: boolean;
 }
 
 /** The last check's run, in the learner's lab folder: what `workshop run --json/--html` would write. */
@@ -70,7 +67,8 @@ export async function checkExercise(solution: LabSpec, options: CheckOptions = {
   const findings: Finding[] = [];
 
   // Types first: a misspelt key or a wrong type is named at its line in seconds, and a file that
-  // does not type-check is neither run nor probed.
+  // does not type-check is neither run nor probed. The compiler loads here, not when the CLI starts.
+  const { typeCheck } = await import('./type-check.ts');
   const typeErrors = typeCheck(files.map((f) => f.path));
   const typeChecked = (file: (typeof files)[number]) => {
     const errors = typeErrors.get(file.path) ?? [];
@@ -91,9 +89,8 @@ export async function checkExercise(solution: LabSpec, options: CheckOptions = {
     const handlerSources = Object.fromEntries(handlers.map((h) => [h.role as HandlerName, h.path]));
     const target = new LocalTarget({ timeScale: options.timeScale, handlerSources });
     // The learner's run is a run like any other: on the live dashboard while it lasts.
-    const observer = options.liveDashboard === false ? undefined : (run: LiveRun) => new LiveFeedWriter(run);
     try {
-      result = await runLab(loaded.lab, target, { quick: options.quick, onProgress: options.onProgress, observer });
+      result = await runLab(loaded.lab, target, { quick: options.quick, onProgress: options.onProgress, observer: (run: LiveRun) => new LiveFeedWriter(run) });
     } finally {
       await target.close();
     }

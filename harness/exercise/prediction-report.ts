@@ -59,18 +59,25 @@ export function comparePrediction(prediction: Prediction, result: LabRunResult):
   const limit = model.stages[model.stages.length - 1].concurrencyLimit;
   const peak = peakConcurrency(result);
   const keptUp = result.throughputPerSec >= 0.95 * result.offeredPerSec && result.waiting === 0;
-  const value = (key: keyof Prediction) => (prediction[key] === undefined ? '—' : String(prediction[key]));
-  const rows: PredictionRow[] = [
-    { key: 'avgBatchSize', model: String(model.expectedBatchSize), measured: String(result.avgBatchSize), miss: relativeMiss(prediction.avgBatchSize ?? 0, model.expectedBatchSize) },
-    { key: 'p50Ms', model: String(model.latencyFloorMs), measured: String(result.endToEndMs.p50), miss: relativeMiss(prediction.p50Ms ?? 0, model.latencyFloorMs) },
-    { key: 'maxConcurrency', model: String(limit), measured: `${peak} at the peak`, miss: relativeMiss(prediction.maxConcurrency ?? 0, limit) },
-    {
-      key: 'bottleneck',
-      model: model.bottleneckKind,
-      measured: keptUp ? `not reached: the run kept up (${peak} of ${limit} at once at most)` : `reached: ${result.throughputPerSec}/s of ${result.offeredPerSec}/s offered`,
-      miss: prediction.bottleneck === model.bottleneckKind ? 0 : WRONG_BOTTLENECK,
-    },
-  ].map((row) => ({ ...row, key: row.key as keyof Prediction, label: PREDICTED.find((p) => p.key === row.key)!.label, you: value(row.key as keyof Prediction) }));
+  const row = (key: keyof Prediction, modelFigure: string | number, measured: string | number, miss: number): PredictionRow => ({
+    key,
+    label: PREDICTED.find((p) => p.key === key)!.label,
+    you: prediction[key] === undefined ? '—' : String(prediction[key]),
+    model: String(modelFigure),
+    measured: String(measured),
+    miss,
+  });
+  const rows = [
+    row('avgBatchSize', model.expectedBatchSize, result.avgBatchSize, relativeMiss(prediction.avgBatchSize ?? 0, model.expectedBatchSize)),
+    row('p50Ms', model.latencyFloorMs, result.endToEndMs.p50, relativeMiss(prediction.p50Ms ?? 0, model.latencyFloorMs)),
+    row('maxConcurrency', limit, `${peak} at the peak`, relativeMiss(prediction.maxConcurrency ?? 0, limit)),
+    row(
+      'bottleneck',
+      model.bottleneckKind,
+      keptUp ? `not reached: the run kept up (${peak} of ${limit} at once at most)` : `reached: ${result.throughputPerSec}/s of ${result.offeredPerSec}/s offered`,
+      prediction.bottleneck === model.bottleneckKind ? 0 : WRONG_BOTTLENECK,
+    ),
+  ];
   const worst = rows.reduce((a, b) => (b.miss > a.miss ? b : a));
   return worst.miss > MISS_WORTH_EXPLAINING ? { rows, largestMiss: { key: worst.key, explanation: explainMiss(worst, spec, model) } } : { rows };
 }
