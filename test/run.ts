@@ -12,12 +12,16 @@
 // root shell with apt installs Debian's, anywhere else the run stops at once with the command.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { canInstallChromium, chromiumPlan, findChromium, INSTALL_COMMAND, installChromium, usesBrowser } from './browser/chromium.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-/** Files under these folders start servers: run them one at a time, after the rest. */
-const SERIAL_FOLDERS = ['test/sandbox', 'test/integration', 'test/harness/e2e', 'test/docs', 'test/browser', 'test/faults'];
+/**
+ * Test files that start servers: run them one at a time, after the rest. `folder/*` is the files
+ * directly in a folder (test/sandbox's own files start Kafka and ElasticMQ; its subfolders test
+ * sandbox rules on a fake clock), `folder/**` everything under it.
+ */
+const SERIAL = ['test/sandbox/*', 'test/integration/**', 'test/harness/e2e/**', 'test/docs/**', 'test/browser/**', 'test/faults/**'];
 /** A file still running after this is stopped and counted as failed, so a hang never stalls CI. */
 const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 600_000);
 
@@ -149,6 +153,11 @@ function ensureChromium(files: number): string | undefined {
   return undefined;
 }
 
+function matchesFolder(file: string, pattern: string): boolean {
+  const folder = pattern.replace(/\/\*\*?$/, '');
+  return pattern.endsWith('/**') ? file.startsWith(`${folder}/`) : dirname(file) === folder;
+}
+
 async function main(): Promise<void> {
   const targets = process.argv.slice(2);
   const missing = targets.filter((t) => !existsSync(join(ROOT, t)));
@@ -157,7 +166,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const files = (targets.length > 0 ? targets : ['test']).flatMap((t) => findTests(join(ROOT, t)));
-  const isSerial = (file: string) => SERIAL_FOLDERS.some((folder) => relative(ROOT, file).startsWith(`${folder}/`));
+  const isSerial = (file: string) => SERIAL.some((pattern) => matchesFolder(relative(ROOT, file), pattern));
   const jobs = Number(process.env.TEST_JOBS ?? 2);
   const browserFiles = files.filter(usesBrowser).length;
   if (browserFiles > 0) {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KAFKA_POLLER_BYTES_PER_SEC } from '../../labs/aws-limits.ts';
-import { PollerThroughput, recordBytes } from '../../sandbox/kafka-esm/poller-throughput.ts';
+import { KAFKA_POLLER_BYTES_PER_SEC } from '../../../labs/aws-limits.ts';
+import { PollerThroughput, recordBytes } from '../../../sandbox/kafka-esm/poller-throughput.ts';
 import { record } from './records.ts';
 
 const MB = 1024 * 1024;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assignPartitions, OnDemandScaling, ProvisionedScaling } from '../../sandbox/kafka-esm/poller-scaling.ts';
+import { assignPartitions, OnDemandScaling, ProvisionedScaling } from '../../../sandbox/kafka-esm/poller-scaling.ts';
 
 const calm = { offsetLag: 0, invocationDemand: 0, throttled: false };
 

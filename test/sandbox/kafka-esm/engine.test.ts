@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FakeClock } from '../../sandbox/clock.ts';
-import { KafkaEsmEngine, type DestinationDelivery, type KafkaEsmRules } from '../../sandbox/kafka-esm/engine.ts';
-import { AWS_DEFAULT_FAILURE_RULES, type InvokeResult } from '../../sandbox/kafka-esm/failure-policy.ts';
-import { OnDemandScaling, ProvisionedScaling, type PollerScaling } from '../../sandbox/kafka-esm/poller-scaling.ts';
-import { partitionKey, type PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
+import { FakeClock } from '../../../sandbox/clock.ts';
+import { KafkaEsmEngine, type DestinationDelivery, type KafkaEsmRules } from '../../../sandbox/kafka-esm/engine.ts';
+import { AWS_DEFAULT_FAILURE_RULES, type InvokeResult } from '../../../sandbox/kafka-esm/failure-policy.ts';
+import { OnDemandScaling, ProvisionedScaling, type PollerScaling } from '../../../sandbox/kafka-esm/poller-scaling.ts';
+import { partitionKey, type PolledRecord } from '../../../sandbox/kafka-esm/polled-record.ts';
 import { record, settle } from './records.ts';
 
 interface Harness {

@@ -2,12 +2,12 @@
 // its own `YYYY/MM/DD/<uuid>` stream, shaped as AWS's examples (esm-logging.html).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { esmLogStreamName, parseEsmLogRecord, writesAtLevel, type EsmLogRecord, type SystemLogLevel } from '../../labs/esm-system-log.ts';
-import { FakeClock } from '../../sandbox/clock.ts';
-import { KafkaEsmEngine } from '../../sandbox/kafka-esm/engine.ts';
-import { AWS_DEFAULT_FAILURE_RULES } from '../../sandbox/kafka-esm/failure-policy.ts';
-import { ProvisionedScaling } from '../../sandbox/kafka-esm/poller-scaling.ts';
-import { EsmSystemLog } from '../../sandbox/kafka-esm/system-log.ts';
+import { esmLogStreamName, parseEsmLogRecord, writesAtLevel, type EsmLogRecord, type SystemLogLevel } from '../../../labs/esm-system-log.ts';
+import { FakeClock } from '../../../sandbox/clock.ts';
+import { KafkaEsmEngine } from '../../../sandbox/kafka-esm/engine.ts';
+import { AWS_DEFAULT_FAILURE_RULES } from '../../../sandbox/kafka-esm/failure-policy.ts';
+import { ProvisionedScaling } from '../../../sandbox/kafka-esm/poller-scaling.ts';
+import { EsmSystemLog } from '../../../sandbox/kafka-esm/system-log.ts';
 import { record, settle } from './records.ts';
 
 const T0 = Date.UTC(2026, 11, 5, 10, 30, 0);

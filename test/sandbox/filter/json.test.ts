@@ -1,7 +1,7 @@
 // The JSON reader behind filtering: strict RFC 8259, numbers keep the text they were written as.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fromJs, isJson, JsonSyntaxError, parseJson, stringifyJson } from '../../sandbox/filter/json.ts';
+import { fromJs, isJson, JsonSyntaxError, parseJson, stringifyJson } from '../../../sandbox/filter/json.ts';
 
 test('numbers keep their text and value', () => {
   const node = parseJson('{"a": 300.0, "b": 3.0e2, "c": -0, "d": 1E-7}');

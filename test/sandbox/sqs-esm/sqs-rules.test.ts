@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PAYLOAD_LIMIT_BYTES } from '../../sandbox/lambda-runtime/payload-limit.ts';
-import { messagesToDelete } from '../../sandbox/sqs-esm/batch-response.ts';
-import { cutAtPayloadLimit } from '../../sandbox/sqs-esm/payload-cut.ts';
-import { ProvisionedSqsScaling, StandardSqsScaling } from '../../sandbox/sqs-esm/concurrency-scaling.ts';
+import { PAYLOAD_LIMIT_BYTES } from '../../../sandbox/lambda-runtime/payload-limit.ts';
+import { messagesToDelete } from '../../../sandbox/sqs-esm/batch-response.ts';
+import { cutAtPayloadLimit } from '../../../sandbox/sqs-esm/payload-cut.ts';
+import { ProvisionedSqsScaling, StandardSqsScaling } from '../../../sandbox/sqs-esm/concurrency-scaling.ts';
 
 test('standard SQS scaling: 5 at start, +300 per minute while messages wait, up to 1,250', () => {
   const s = new StandardSqsScaling(undefined);

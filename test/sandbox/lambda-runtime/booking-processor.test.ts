@@ -2,9 +2,9 @@
 // modules/function deploys) and invoke it in the local runtime with an MSK-shaped event.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bundleHandler } from '../../handlers/bundle.ts';
-import { makeBooking, makePoisonEvent } from '../../handlers/shared/booking.ts';
-import { LambdaRuntime } from '../../sandbox/lambda-runtime/index.ts';
+import { bundleHandler } from '../../../handlers/bundle.ts';
+import { makeBooking, makePoisonEvent } from '../../../handlers/shared/booking.ts';
+import { LambdaRuntime } from '../../../sandbox/lambda-runtime/index.ts';
 
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 

@@ -1,5 +1,5 @@
 // Test records: small helpers shared by the ESM rule tests.
-import type { PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
+import type { PolledRecord } from '../../../sandbox/kafka-esm/polled-record.ts';
 
 export function record(partition: number, offset: number, polledAt = 0, valueBytes = 10, topic = 'bookings'): PolledRecord {
   return {

@@ -2,8 +2,8 @@
 // is shared by all functions of a runtime, and the timeline records every change.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LambdaRuntime } from '../../sandbox/lambda-runtime/index.ts';
-import { ConcurrencyPool } from '../../sandbox/lambda-runtime/concurrency.ts';
+import { LambdaRuntime } from '../../../sandbox/lambda-runtime/index.ts';
+import { ConcurrencyPool } from '../../../sandbox/lambda-runtime/concurrency.ts';
 import { fixture } from './fixtures.ts';
 
 test('reserved concurrency: exactly the limit runs, every invoke above it is throttled without running', async () => {

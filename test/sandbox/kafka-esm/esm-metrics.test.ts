@@ -2,14 +2,14 @@
 // publisher emits, per metric period, only the groups the spec turns on, under AWS's names.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { enabledEsmMetrics, KAFKA_ESM_METRICS } from '../../labs/esm-metrics.ts';
-import { FakeClock } from '../../sandbox/clock.ts';
-import { KafkaEsmEngine, zeroCounters, type KafkaEsmCounters } from '../../sandbox/kafka-esm/engine.ts';
-import { EsmMetricsPublisher, type EsmReading } from '../../sandbox/kafka-esm/esm-metrics.ts';
-import { dedicatedEventPollerUnits } from '../../sandbox/kafka-esm/poller-group.ts';
-import { AWS_DEFAULT_FAILURE_RULES, type InvokeResult } from '../../sandbox/kafka-esm/failure-policy.ts';
-import { ProvisionedScaling } from '../../sandbox/kafka-esm/poller-scaling.ts';
-import type { EmfMetric } from '../../sandbox/lambda-runtime/emf.ts';
+import { enabledEsmMetrics, KAFKA_ESM_METRICS } from '../../../labs/esm-metrics.ts';
+import { FakeClock } from '../../../sandbox/clock.ts';
+import { KafkaEsmEngine, zeroCounters, type KafkaEsmCounters } from '../../../sandbox/kafka-esm/engine.ts';
+import { EsmMetricsPublisher, type EsmReading } from '../../../sandbox/kafka-esm/esm-metrics.ts';
+import { dedicatedEventPollerUnits } from '../../../sandbox/kafka-esm/poller-group.ts';
+import { AWS_DEFAULT_FAILURE_RULES, type InvokeResult } from '../../../sandbox/kafka-esm/failure-policy.ts';
+import { ProvisionedScaling } from '../../../sandbox/kafka-esm/poller-scaling.ts';
+import type { EmfMetric } from '../../../sandbox/lambda-runtime/emf.ts';
 import { record, settle } from './records.ts';
 
 function counters(values: Partial<KafkaEsmCounters> = {}): KafkaEsmCounters {

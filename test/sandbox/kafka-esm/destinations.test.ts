@@ -3,7 +3,7 @@
 // whole payload, a Kafka topic one message per failed record with the record inside.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { recordValuesOf, s3OnFailureKey, toKafkaDestinationMessage, toKafkaEvent, toS3OnFailureRecord, type KafkaDestinationMessage } from '../../sandbox/kafka-esm/msk-event.ts';
+import { recordValuesOf, s3OnFailureKey, toKafkaDestinationMessage, toKafkaEvent, toS3OnFailureRecord, type KafkaDestinationMessage } from '../../../sandbox/kafka-esm/msk-event.ts';
 import { record } from './records.ts';
 
 const source = { kind: 'msk' as const, clusterArn: 'arn:aws:kafka:us-east-1:000000000000:cluster/sandbox/abc-1', bootstrapServers: '127.0.0.1:9092' };

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AWS_DEFAULT_FAILURE_RULES, decide, effectiveMaxRetries, failedRecords, splitByAge, type FailureRules } from '../../sandbox/kafka-esm/failure-policy.ts';
+import { AWS_DEFAULT_FAILURE_RULES, decide, effectiveMaxRetries, failedRecords, splitByAge, type FailureRules } from '../../../sandbox/kafka-esm/failure-policy.ts';
 import { record, records } from './records.ts';
 
 const error = { kind: 'function-error', message: 'boom' } as const;

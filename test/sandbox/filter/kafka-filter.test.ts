@@ -4,7 +4,7 @@
 // serverless-patterns "lambda-esm-msk-filters-sam" template.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeBooking, makePoisonEvent } from '../../handlers/shared/booking.ts';
+import { makeBooking, makePoisonEvent } from '../../../handlers/shared/booking.ts';
 import {
   decodeBase64Value,
   decodeKafkaValue,
@@ -15,7 +15,7 @@ import {
   parseFilterCriteria,
   parseFilterPattern,
   type KafkaFilterPattern,
-} from '../../sandbox/filter/kafka-filter.ts';
+} from '../../../sandbox/filter/kafka-filter.ts';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const json = (value: unknown): Uint8Array => bytes(JSON.stringify(value));

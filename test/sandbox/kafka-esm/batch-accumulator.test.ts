@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { INVOKE_PAYLOAD_LIMIT_BYTES as MAX_PAYLOAD_BYTES } from '../../labs/aws-limits.ts';
-import { BatchAccumulator } from '../../sandbox/kafka-esm/batch-accumulator.ts';
+import { INVOKE_PAYLOAD_LIMIT_BYTES as MAX_PAYLOAD_BYTES } from '../../../labs/aws-limits.ts';
+import { BatchAccumulator } from '../../../sandbox/kafka-esm/batch-accumulator.ts';
 import { record, records } from './records.ts';
 
 test('the window counts from the first record, not from the last', () => {

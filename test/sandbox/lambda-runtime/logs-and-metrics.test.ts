@@ -2,7 +2,7 @@
 // invocation that wrote them, also under concurrency.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { emfMetrics, isEmfDocument, LambdaRuntime, type LogLine, type MetricDatum } from '../../sandbox/lambda-runtime/index.ts';
+import { emfMetrics, isEmfDocument, LambdaRuntime, type LogLine, type MetricDatum } from '../../../sandbox/lambda-runtime/index.ts';
 import { fixture, sleep } from './fixtures.ts';
 
 test('EMF lines become metrics (every dimension set, the array-of-values form) and are not kept as logs', async () => {

@@ -2,7 +2,7 @@
 // isolation, the Lambda context, process.env, handler styles, close().
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LambdaRuntime } from '../../sandbox/lambda-runtime/index.ts';
+import { LambdaRuntime } from '../../../sandbox/lambda-runtime/index.ts';
 import { fixture, sleep, threadCount } from './fixtures.ts';
 
 interface CounterResponse {

@@ -2,7 +2,7 @@
 // INIT failures, out of memory.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LambdaRuntime } from '../../sandbox/lambda-runtime/index.ts';
+import { LambdaRuntime } from '../../../sandbox/lambda-runtime/index.ts';
 import { fixture, sleep } from './fixtures.ts';
 
 test('a thrown error comes back as {errorType, errorMessage, stackTrace} and the environment stays warm', async () => {

@@ -5,9 +5,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sendDelaysOf } from '../../sandbox/index.ts';
-import { DEFAULT_RETENTION_MS, LambdaRuntime, MetricStore, type MetricDatum } from '../../sandbox/lambda-runtime/index.ts';
-import { RetainedList } from '../../sandbox/lambda-runtime/retention.ts';
+import { sendDelaysOf } from '../../../sandbox/index.ts';
+import { DEFAULT_RETENTION_MS, LambdaRuntime, MetricStore, type MetricDatum } from '../../../sandbox/lambda-runtime/index.ts';
+import { RetainedList } from '../../../sandbox/lambda-runtime/retention.ts';
 import { fixture } from './fixtures.ts';
 
 setFlagsFromString('--expose-gc');

@@ -1,7 +1,7 @@
 // Poller groups: mappings that share Event Poller Units, within AWS's per-group limits.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { dedicatedEventPollerUnits, PollerGroupError, PollerGroups } from '../../sandbox/kafka-esm/poller-group.ts';
+import { dedicatedEventPollerUnits, PollerGroupError, PollerGroups } from '../../../sandbox/kafka-esm/poller-group.ts';
 
 test('ten one-poller mappings take ten EPUs alone and one EPU in a group (AWS\'s own example)', () => {
   const groups = new PollerGroups();

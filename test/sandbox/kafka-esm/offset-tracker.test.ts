@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { OffsetTracker } from '../../sandbox/kafka-esm/offset-tracker.ts';
+import { OffsetTracker } from '../../../sandbox/kafka-esm/offset-tracker.ts';
 
 test('nothing is committed before success', () => {
   const t = new OffsetTracker();

@@ -4,8 +4,8 @@
 // and the aws/event-ruler README, where those give one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileEventPattern, EventPatternError, matchesPattern, type PatternDialect } from '../../sandbox/filter/event-pattern.ts';
-import { parseJson } from '../../sandbox/filter/json.ts';
+import { compileEventPattern, EventPatternError, matchesPattern, type PatternDialect } from '../../../sandbox/filter/event-pattern.ts';
+import { parseJson } from '../../../sandbox/filter/json.ts';
 
 function matches(pattern: string | object, event: string | object, dialect: PatternDialect = 'lambda'): boolean {
   const compiled = compileEventPattern(pattern, { dialect });

@@ -2,7 +2,7 @@
 // for the request and for the response.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { JsonPayload, LambdaRuntime, PAYLOAD_LIMIT_BYTES } from '../../sandbox/lambda-runtime/index.ts';
+import { JsonPayload, LambdaRuntime, PAYLOAD_LIMIT_BYTES } from '../../../sandbox/lambda-runtime/index.ts';
 import { fixture } from './fixtures.ts';
 
 /** A string payload whose JSON (with its two quotes) is exactly `bytes` UTF-8 bytes. */
