@@ -1,7 +1,12 @@
 // AWS's numbers for Lambda, its event source mappings and SQS, each written once, with the page
 // that states it. The spec validation (lab-spec.ts), the capacity model (capacity-model.ts) and
 // the sandbox's rules (sandbox/) all read them from here, so the sandbox does not take its limits
-// from the model that predicts it. Pages are under https://docs.aws.amazon.com/lambda/latest/dg/.
+// from the model that predicts it. Pages are under https://docs.aws.amazon.com/lambda/latest/dg/
+// unless a full address is given. labs/spec-limits.ts turns the ranges a LabSpec may hold into the
+// validator's rows.
+
+/** Where Lambda's developer guide pages are. */
+export const LAMBDA_DOCS = 'https://docs.aws.amazon.com/lambda/latest/dg/';
 
 /** The default MaximumBatchingWindowInSeconds of a Kafka event source, when unset (msk-esm-parameters.html). */
 export const KAFKA_DEFAULT_BATCHING_WINDOW_MS = 500;
@@ -49,3 +54,55 @@ export const SQS_CONCURRENCY_STEP_PER_MINUTE = 300;
 export const SQS_MAX_CONCURRENCY = 1250;
 /** One provisioned SQS poller handles up to 10 concurrent invocations (services-sqs-scaling.html). */
 export const INVOCATIONS_PER_SQS_POLLER = 10;
+
+/** A Kafka ESM's BatchSize (msk-esm-parameters.html)... */
+export const KAFKA_MAX_BATCH_SIZE = 10000;
+/** ...and MaximumBatchingWindowInSeconds, Kafka's and SQS's alike (msk-esm-parameters.html, services-sqs-parameters.html). */
+export const MAX_BATCHING_WINDOW_SECONDS = 300;
+/** ConsumerGroupId's length (msk-esm-parameters.html). */
+export const CONSUMER_GROUP_ID_MAX_LENGTH = 200;
+
+/** Kafka ProvisionedPollerConfig: MinimumPollers 1..200, MaximumPollers 1..2000 (kafka-scaling-modes.html). */
+export const KAFKA_MIN_POLLERS_LIMIT = 200;
+export const KAFKA_MAX_POLLERS_LIMIT = 2000;
+/** PollerGroupName's length (API_ProvisionedPollerConfig.html). */
+export const POLLER_GROUP_NAME_MAX_LENGTH = 128;
+
+/** MaximumRetryAttempts -1 (infinite) or 0..10000 (kafka-retry-configurations.html). */
+export const MAX_RETRY_ATTEMPTS = 10000;
+/** MaximumRecordAgeInSeconds -1 (infinite) or 60..604800 (kafka-retry-configurations.html). */
+export const MIN_RECORD_AGE_SECONDS = 60;
+export const MAX_RECORD_AGE_SECONDS = 604800;
+
+/** FilterCriteria: at most 5 filters per event source mapping (kafka-filtering.html)... */
+export const MAX_FILTERS_PER_MAPPING = 5;
+/** ...10 with a quota increase (invocation-eventfiltering.html)... */
+export const MAX_FILTERS_WITH_QUOTA_INCREASE = 10;
+/** ...each pattern at most 4096 characters (API_Filter.html, Pattern's length constraint). */
+export const FILTER_PATTERN_MAX_CHARS = 4096;
+
+/** A function's memory, 128..10240 MB (gettingstarted-limits.html). */
+export const MIN_MEMORY_MB = 128;
+export const MAX_MEMORY_MB = 10240;
+/** Any function's timeout, at most 900 s (gettingstarted-limits.html)... */
+export const MAX_FUNCTION_TIMEOUT_SECONDS = 900;
+/** ...and a function behind a Kafka ESM may time out after at most 14 minutes (with-msk.html). */
+export const KAFKA_FUNCTION_MAX_TIMEOUT_SECONDS = 840;
+
+/** An SQS ESM's BatchSize for a standard queue (services-sqs-parameters.html)... */
+export const SQS_MAX_BATCH_SIZE = 10000;
+/** ...above which MaximumBatchingWindowInSeconds must be at least 1. */
+export const SQS_MAX_BATCH_WITHOUT_WINDOW = 10;
+/** ScalingConfig MaximumConcurrency 2..1000 (services-sqs-scaling.html). */
+export const SQS_MIN_MAXIMUM_CONCURRENCY = 2;
+export const SQS_MAX_MAXIMUM_CONCURRENCY = 1000;
+/** SQS provisioned mode: MinimumPollers 2..200, MaximumPollers 2..10000 (services-sqs-scaling.html). */
+export const SQS_MIN_POLLERS = 2;
+export const SQS_MIN_POLLERS_LIMIT = 200;
+export const SQS_MAX_POLLERS_LIMIT = 10000;
+/** A queue's visibility timeout, 0..43200 s (services-sqs-configure.html). */
+export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43200;
+/** A redrive policy's maxReceiveCount, 1..1000 (sqs-dead-letter-queues.html). */
+export const MAX_RECEIVE_COUNT = 1000;
+/** MSK Serverless: partitions per cluster (msk/latest/developerguide/limits.html). */
+export const MSK_SERVERLESS_MAX_PARTITIONS = 2400;

@@ -1,6 +1,7 @@
 // One typed LabSpec drives both places a lab runs. validateLabSpec() enforces the limits AWS
-// enforces (labs/aws-limits.ts and the pages in RULES below), so a spec that would be refused by CreateEventSourceMapping is refused
-// here first, with the field, the value, the allowed range and the rule behind it.
+// enforces (the ranges in labs/spec-limits.ts, read from labs/aws-limits.ts, and the rules in RULES
+// below), so a spec that would be refused by CreateEventSourceMapping is refused here first, with
+// the field, the value, the allowed range and the rule behind it.
 import { BOOKING_STATUSES, TRAFFIC_SHAPES } from '../handlers/shared/traffic.ts';
 import { PROCESSING_MODES, WORK_KINDS } from '../handlers/shared/processing.ts';
 import { ESM_METRIC_GROUPS } from './esm-metrics.ts';
@@ -8,24 +9,15 @@ import { SYSTEM_LOG_LEVELS } from './esm-system-log.ts';
 import type { LabSpec, TargetSpec } from './lab-spec-types.ts';
 import { allowedKeys, KEYED_PATHS } from './lab-spec-keys.ts';
 import { nearestName } from './nearest-name.ts';
-import { MAX_RESERVED_CONCURRENCY, MAX_MAPPINGS_PER_POLLER_GROUP, MAX_POLLERS_PER_POLLER_GROUP } from './aws-limits.ts';
+import { KAFKA_MAX_BATCH_SIZE, LAMBDA_DOCS as DOCS, MAX_MAPPINGS_PER_POLLER_GROUP, MAX_POLLERS_PER_POLLER_GROUP, POLLER_GROUP_NAME_MAX_LENGTH, SQS_MAX_BATCH_WITHOUT_WINDOW } from './aws-limits.ts';
+import { limitAllowed, limitOf, limitRule, SPEC_LIMITS, type SpecLimit } from './spec-limits.ts';
 
 export * from './lab-spec-types.ts';
 
-const DOCS = 'https://docs.aws.amazon.com/lambda/latest/dg/';
 const RULES = {
-  kafkaBatch: `Kafka ESM BatchSize is 1..10000 (${DOCS}msk-esm-parameters.html)`,
-  window: `MaximumBatchingWindowInSeconds is a whole number of seconds, 0..300 (${DOCS}msk-esm-parameters.html)`,
   startingPosition: `StartingPosition is LATEST, TRIM_HORIZON or AT_TIMESTAMP (${DOCS}msk-esm-parameters.html)`,
   atTimestamp: `StartingPositionTimestamp is required with AT_TIMESTAMP and only allowed with it (${DOCS}msk-esm-parameters.html)`,
-  consumerGroup: `ConsumerGroupId is 1..200 characters of [a-zA-Z0-9-/*:_+=.@] (${DOCS}msk-esm-parameters.html)`,
-  minPollers: `ProvisionedPollerConfig MinimumPollers is 1..200 (${DOCS}kafka-scaling-modes.html)`,
-  maxPollers: `ProvisionedPollerConfig MaximumPollers is 1..2000 and at least MinimumPollers (${DOCS}kafka-scaling-modes.html)`,
-  filters: `FilterCriteria holds at most 5 filters per event source mapping (${DOCS}kafka-filtering.html)`,
   filterKey: `Kafka filters match only the record value: each pattern's single top-level key is "value" (${DOCS}kafka-filtering.html)`,
-  filterSize: `A filter pattern is at most 4096 characters of JSON (${DOCS}invocation-eventfiltering.html)`,
-  retries: `MaximumRetryAttempts is -1 (infinite) or 0..10000 (${DOCS}kafka-retry-configurations.html)`,
-  recordAge: `MaximumRecordAgeInSeconds is -1 (infinite) or 60..604800 (${DOCS}kafka-retry-configurations.html)`,
   errorControlsProvisioned: `Kafka error handling controls (retries, record age, bisect, ReportBatchItemFailures) are configured in provisioned mode (${DOCS}kafka-retry-configurations.html)`,
   kafkaDestination: `A Kafka on-failure destination is a topic on the same cluster and must differ from the source topic (${DOCS}kafka-on-failure.html)`,
   kafkaDestinationProvisioned: `A Kafka topic as on-failure destination needs provisioned mode (${DOCS}kafka-on-failure.html)`,
@@ -33,20 +25,11 @@ const RULES = {
   bucket: `An S3 bucket name is 3..63 characters of lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, without "..", not an IP address, not starting with xn-- or ending with -s3alias (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)`,
   queueName: `An SQS queue name is 1..80 characters of [A-Za-z0-9_-] (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html)`,
   topicName: `A Kafka topic name is 1..249 characters of [a-zA-Z0-9._-] (Apache Kafka topic naming)`,
-  partitions: `A topic needs at least 1 partition; MSK Serverless allows up to 2400 per cluster (https://docs.aws.amazon.com/msk/latest/developerguide/limits.html)`,
-  memory: `Lambda memory is 128..10240 MB (${DOCS}gettingstarted-limits.html)`,
-  kafkaTimeout: `A function behind a Kafka ESM may time out after at most 14 minutes (840 s) (${DOCS}with-msk.html)`,
-  reserved: `Reserved concurrency is 0..900 with the default account concurrency of 1,000: AWS keeps at least 100 unreserved (${DOCS}configuration-concurrency.html)`,
-  sqsBatch: `SQS ESM BatchSize is 1..10000 for a standard queue (${DOCS}services-sqs-parameters.html)`,
-  sqsWindow: `An SQS ESM with BatchSize over 10 needs MaximumBatchingWindowInSeconds of at least 1 (${DOCS}services-sqs-parameters.html)`,
-  sqsConcurrency: `ScalingConfig MaximumConcurrency is 2..1000 (${DOCS}services-sqs-scaling.html)`,
-  sqsPollers: `SQS provisioned mode: MinimumPollers 2..200, MaximumPollers 2..10000 and at least MinimumPollers (${DOCS}services-sqs-scaling.html, API_ProvisionedPollerConfig.html)`,
+  sqsWindow: `An SQS ESM with BatchSize over ${SQS_MAX_BATCH_WITHOUT_WINDOW} needs MaximumBatchingWindowInSeconds of at least 1 (${DOCS}services-sqs-parameters.html)`,
   sqsModes: `An SQS ESM uses either MaximumConcurrency or provisioned pollers, not both (${DOCS}services-sqs-scaling.html)`,
-  visibility: `A queue's visibility timeout is 0..43200 s and must be at least the function timeout, or CreateEventSourceMapping fails (${DOCS}services-sqs-configure.html)`,
   metrics: `MetricsConfig.Metrics holds 0..3 distinct groups of EventCount, ErrorCount, KafkaMetrics (https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingMetricsConfig.html)`,
-  pollerGroup: `PollerGroupName is 1..128 characters of [a-zA-Z0-9_-]; a group holds up to 100 mappings whose maximum pollers add up to at most 2000 (${DOCS}kafka-scaling-modes.html, https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html)`,
+  pollerGroup: `PollerGroupName is 1..${POLLER_GROUP_NAME_MAX_LENGTH} characters of [a-zA-Z0-9_-]; a group holds up to ${MAX_MAPPINGS_PER_POLLER_GROUP} mappings whose maximum pollers add up to at most ${MAX_POLLERS_PER_POLLER_GROUP} (${DOCS}kafka-scaling-modes.html, https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html)`,
   systemLogLevel: `LoggingConfig.SystemLogLevel is DEBUG, INFO or WARN, for Kafka mappings in provisioned mode only (${DOCS}esm-logging.html)`,
-  receiveCount: `A redrive policy's maxReceiveCount is 1..1000 (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html)`,
 };
 
 export interface SpecProblem {
@@ -93,6 +76,29 @@ function formatValue(value: unknown): string {
 class Checker {
   readonly problems: SpecProblem[] = [];
 
+  constructor(private readonly limits: readonly SpecLimit[]) {}
+
+  /** The rule AWS states for a field with a row in labs/spec-limits.ts. */
+  rule(path: string): string {
+    return limitRule(limitOf(path, this.limits));
+  }
+
+  /** The field's row: its range, what is allowed and the rule, as labs/spec-limits.ts words them. */
+  limit(path: string): SpecLimit {
+    return limitOf(path, this.limits);
+  }
+
+  /** A field within AWS's range for it (its row in labs/spec-limits.ts); `at` names an element of a list. */
+  within(path: string, value: unknown, at = path): value is number {
+    const limit = limitOf(path, this.limits);
+    if (limit.orInfinite && value === -1) return true;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < limit.min || value > limit.max) {
+      this.fail(at, value, limitAllowed(limit), limitRule(limit));
+      return false;
+    }
+    return true;
+  }
+
   fail(path: string, value: unknown, allowed: string, rule: string): void {
     this.problems.push({ path, value, allowed, rule });
   }
@@ -105,13 +111,6 @@ class Checker {
     return true;
   }
 
-  /** -1 means "infinite" for retries and record age. */
-  intOrInfinite(path: string, value: unknown, min: number, max: number, rule: string): void {
-    if (value === -1) return;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.fail(path, value, `-1 (infinite) or a whole number from ${min} to ${max}`, rule);
-    }
-  }
 
   number(path: string, value: unknown, min: number, max: number, rule: string): value is number {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
@@ -184,7 +183,7 @@ function nodeAt(spec: unknown, path: string): unknown {
 /**
  * Checks a lab against the limits AWS enforces on its event source mappings, functions and queues
  * (labs/aws-limits.ts and the pages in RULES) and the workshop's own, before anything is built or
- * started. Returns the spec unchanged, or throws one LabSpecError listing every problem: the
+ * started (`limits` is for tests that change a limit). Returns the spec unchanged, or throws one LabSpecError listing every problem: the
  * field, its value, the allowed range and the rule behind it.
  *
  * @example
@@ -197,8 +196,8 @@ function nodeAt(spec: unknown, path: string): unknown {
  *   if (error instanceof LabSpecError) console.log(error.message); // "- kafkaEsm.batchingWindowSeconds = 301: allowed a whole number from 0 to 300. Rule: ..."
  * }
  */
-export function validateLabSpec(spec: LabSpec): LabSpec {
-  const c = new Checker();
+export function validateLabSpec(spec: LabSpec, limits: readonly SpecLimit[] = SPEC_LIMITS): LabSpec {
+  const c = new Checker(limits);
   if (spec === null || typeof spec !== 'object') {
     throw new LabSpecError('?', [{ path: '(spec)', value: spec, allowed: 'a LabSpec object', rule: 'labs/lab-spec-types.ts' }]);
   }
@@ -216,15 +215,13 @@ export function validateLabSpec(spec: LabSpec): LabSpec {
 
 function checkTopic(c: Checker, spec: LabSpec): void {
   c.matches('topic.name', spec.topic?.name, /^[a-zA-Z0-9._-]{1,249}$/, '1..249 characters of a-z A-Z 0-9 . _ -', RULES.topicName);
-  c.int('topic.partitions', spec.topic?.partitions, 1, 2400, RULES.partitions);
+  c.within('topic.partitions', spec.topic?.partitions);
 }
 
 function checkKafkaEsm(c: Checker, spec: LabSpec): void {
   const esm = spec.kafkaEsm ?? ({} as LabSpec['kafkaEsm']);
-  c.int('kafkaEsm.batchSize', esm.batchSize, 1, 10000, RULES.kafkaBatch);
-  if (esm.batchingWindowSeconds !== undefined) {
-    c.int('kafkaEsm.batchingWindowSeconds', esm.batchingWindowSeconds, 0, 300, RULES.window);
-  }
+  c.within('kafkaEsm.batchSize', esm.batchSize);
+  if (esm.batchingWindowSeconds !== undefined) c.within('kafkaEsm.batchingWindowSeconds', esm.batchingWindowSeconds);
   if (c.oneOf('kafkaEsm.startingPosition', esm.startingPosition, ['LATEST', 'TRIM_HORIZON', 'AT_TIMESTAMP'] as const, RULES.startingPosition)) {
     const hasTimestamp = esm.startingPositionTimestamp !== undefined;
     if (esm.startingPosition === 'AT_TIMESTAMP') {
@@ -234,22 +231,23 @@ function checkKafkaEsm(c: Checker, spec: LabSpec): void {
     }
   }
   if (esm.consumerGroupId !== undefined) {
-    c.matches('kafkaEsm.consumerGroupId', esm.consumerGroupId, /^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/, '1..200 characters of a-z A-Z 0-9 - / * : _ + = . @', RULES.consumerGroup);
+    const { max } = c.limit('kafkaEsm.consumerGroupId');
+    c.matches('kafkaEsm.consumerGroupId', esm.consumerGroupId, new RegExp(`^[a-zA-Z0-9\\-/*:_+=.@]{1,${max}}$`), `1..${max} characters of a-z A-Z 0-9 - / * : _ + = . @`, c.rule('kafkaEsm.consumerGroupId'));
   }
   const provisioned = esm.provisionedPollers !== undefined;
-  if (provisioned && c.object('kafkaEsm.provisionedPollers', esm.provisionedPollers, 'an object {"minimum": 1..200, "maximum": 1..2000, "pollerGroupName"?: ...}, or unset for on-demand mode', RULES.maxPollers)) {
+  const [minPollers, maxPollers] = [c.limit('kafkaEsm.provisionedPollers.minimum'), c.limit('kafkaEsm.provisionedPollers.maximum')];
+  const pollersAllowed = `an object {"minimum": ${minPollers.min}..${minPollers.max}, "maximum": ${maxPollers.min}..${maxPollers.max}, "pollerGroupName"?: ...}, or unset for on-demand mode`;
+  if (provisioned && c.object('kafkaEsm.provisionedPollers', esm.provisionedPollers, pollersAllowed, limitRule(maxPollers))) {
     const { minimum, maximum, pollerGroupName } = esm.provisionedPollers!;
     if (pollerGroupName !== undefined) {
-      c.matches('kafkaEsm.provisionedPollers.pollerGroupName', pollerGroupName, /^[a-zA-Z0-9_-]{1,128}$/, '1..128 characters of a-z A-Z 0-9 _ -, or unset for no group', RULES.pollerGroup);
+      const groupName = new RegExp(`^[a-zA-Z0-9_-]{1,${POLLER_GROUP_NAME_MAX_LENGTH}}$`);
+      c.matches('kafkaEsm.provisionedPollers.pollerGroupName', pollerGroupName, groupName, `1..${POLLER_GROUP_NAME_MAX_LENGTH} characters of a-z A-Z 0-9 _ -, or unset for no group`, RULES.pollerGroup);
     }
-    const minOk = c.int('kafkaEsm.provisionedPollers.minimum', minimum, 1, 200, RULES.minPollers);
-    if (c.int('kafkaEsm.provisionedPollers.maximum', maximum, 1, 2000, RULES.maxPollers) && minOk && maximum < minimum) {
-      c.fail('kafkaEsm.provisionedPollers.maximum', maximum, `at least the minimum (${minimum}) and at most 2000`, RULES.maxPollers);
-    }
+    checkPollerRange(c, 'kafkaEsm.provisionedPollers', minimum, maximum);
   }
   checkFilters(c, esm.filters);
-  if (esm.maximumRetryAttempts !== undefined) c.intOrInfinite('kafkaEsm.maximumRetryAttempts', esm.maximumRetryAttempts, 0, 10000, RULES.retries);
-  if (esm.maximumRecordAgeSeconds !== undefined) c.intOrInfinite('kafkaEsm.maximumRecordAgeSeconds', esm.maximumRecordAgeSeconds, 60, 604800, RULES.recordAge);
+  if (esm.maximumRetryAttempts !== undefined) c.within('kafkaEsm.maximumRetryAttempts', esm.maximumRetryAttempts);
+  if (esm.maximumRecordAgeSeconds !== undefined) c.within('kafkaEsm.maximumRecordAgeSeconds', esm.maximumRecordAgeSeconds);
   c.boolean('kafkaEsm.bisectBatchOnFunctionError', esm.bisectBatchOnFunctionError);
   c.boolean('kafkaEsm.reportBatchItemFailures', esm.reportBatchItemFailures);
   if (!provisioned) {
@@ -280,7 +278,8 @@ function checkMetrics(c: Checker, metrics: unknown): void {
 
 /**
  * The limits of a poller group across mappings (several labs, or several mappings in one
- * sandbox): at most 100 mappings per group, their maximum pollers adding up to at most 2000.
+ * sandbox): MAX_MAPPINGS_PER_POLLER_GROUP mappings per group at most, their maximum pollers adding
+ * up to MAX_POLLERS_PER_POLLER_GROUP at most.
  */
 export function pollerGroupProblems(mappings: ReadonlyArray<{ id: string; kafkaEsm: Pick<LabSpec['kafkaEsm'], 'provisionedPollers'> }>): string[] {
   const groups = new Map<string, Array<{ id: string; maximum: number }>>();
@@ -304,12 +303,22 @@ export function pollerGroupProblems(mappings: ReadonlyArray<{ id: string; kafkaE
   return problems;
 }
 
+/** MinimumPollers and MaximumPollers each in range, and the maximum at least the minimum. */
+function checkPollerRange(c: Checker, path: string, minimum: number, maximum: number): void {
+  const minOk = c.within(`${path}.minimum`, minimum);
+  if (c.within(`${path}.maximum`, maximum) && minOk && maximum < minimum) {
+    c.fail(`${path}.maximum`, maximum, `at least the minimum (${minimum}) and at most ${c.limit(`${path}.maximum`).max}`, c.rule(`${path}.maximum`));
+  }
+}
+
 function checkFilters(c: Checker, filters: unknown): void {
+  const count = c.limit('kafkaEsm.filters');
   if (!Array.isArray(filters)) {
-    c.fail('kafkaEsm.filters', filters, 'a list of 0..5 patterns (use [] for none)', RULES.filters);
+    c.fail('kafkaEsm.filters', filters, `a list of ${count.min}..${count.max} patterns (use [] for none)`, limitRule(count));
     return;
   }
-  if (filters.length > 5) c.fail('kafkaEsm.filters', `${filters.length} patterns`, 'at most 5 patterns', RULES.filters);
+  if (filters.length > count.max) c.fail('kafkaEsm.filters', `${filters.length} patterns`, `at most ${count.max} patterns`, limitRule(count));
+  const size = c.limit('kafkaEsm.filters[]');
   filters.forEach((pattern, i) => {
     const path = `kafkaEsm.filters[${i}]`;
     const isObject = pattern !== null && typeof pattern === 'object' && !Array.isArray(pattern);
@@ -319,8 +328,8 @@ function checkFilters(c: Checker, filters: unknown): void {
       c.fail(path, pattern, 'an object {"value": {...pattern...}}', RULES.filterKey);
       return;
     }
-    const size = JSON.stringify(pattern).length;
-    if (size > 4096) c.fail(path, `${size} characters`, 'at most 4096 characters', RULES.filterSize);
+    const chars = JSON.stringify(pattern).length;
+    if (chars > size.max) c.fail(path, `${chars} characters`, `at most ${size.max} characters`, limitRule(size));
   });
 }
 
@@ -376,37 +385,37 @@ function checkProcessor(c: Checker, spec: LabSpec): void {
   c.number('processor.processingMsPerRecord', p.processingMsPerRecord, 0, 60000, WORKSHOP_RULE);
   c.oneOf('processor.workKind', p.workKind, WORK_KINDS, "a booking's work is computed on the handler's thread (cpu) or waits on another service (io)");
   c.oneOf('processor.mode', p.mode, PROCESSING_MODES, 'the booking processor runs records in order or in parallel by key');
-  c.int('processor.memoryMb', p.memoryMb, 128, 10240, RULES.memory);
-  c.int('processor.timeoutSeconds', p.timeoutSeconds, 1, 840, RULES.kafkaTimeout);
-  if (p.reservedConcurrency !== undefined) c.int('processor.reservedConcurrency', p.reservedConcurrency, 0, MAX_RESERVED_CONCURRENCY, RULES.reserved);
+  c.within('processor.memoryMb', p.memoryMb);
+  c.within('processor.timeoutSeconds', p.timeoutSeconds);
+  if (p.reservedConcurrency !== undefined) c.within('processor.reservedConcurrency', p.reservedConcurrency);
 }
 
 function checkSqsBuffer(c: Checker, spec: LabSpec): void {
   const q = spec.sqsBuffer!;
-  if (!c.object('sqsBuffer', q, 'an SQS buffer object (see SqsBufferSpec), or unset for no buffer', RULES.sqsBatch)) return;
-  const batchOk = c.int('sqsBuffer.batchSize', q.batchSize, 1, 10000, RULES.sqsBatch);
-  if (q.batchingWindowSeconds !== undefined) c.int('sqsBuffer.batchingWindowSeconds', q.batchingWindowSeconds, 0, 300, RULES.window);
-  if (batchOk && q.batchSize > 10 && !(typeof q.batchingWindowSeconds === 'number' && q.batchingWindowSeconds >= 1)) {
-    c.fail('sqsBuffer.batchingWindowSeconds', q.batchingWindowSeconds, `at least 1 because sqsBuffer.batchSize is ${q.batchSize} (> 10)`, RULES.sqsWindow);
+  if (!c.object('sqsBuffer', q, 'an SQS buffer object (see SqsBufferSpec), or unset for no buffer', c.rule('sqsBuffer.batchSize'))) return;
+  const batchOk = c.within('sqsBuffer.batchSize', q.batchSize);
+  if (q.batchingWindowSeconds !== undefined) c.within('sqsBuffer.batchingWindowSeconds', q.batchingWindowSeconds);
+  if (batchOk && q.batchSize > SQS_MAX_BATCH_WITHOUT_WINDOW && !(typeof q.batchingWindowSeconds === 'number' && q.batchingWindowSeconds >= 1)) {
+    c.fail('sqsBuffer.batchingWindowSeconds', q.batchingWindowSeconds, `at least 1 because sqsBuffer.batchSize is ${q.batchSize} (> ${SQS_MAX_BATCH_WITHOUT_WINDOW})`, RULES.sqsWindow);
   }
-  if (q.maximumConcurrency !== undefined) c.int('sqsBuffer.maximumConcurrency', q.maximumConcurrency, 2, 1000, RULES.sqsConcurrency);
-  if (q.provisionedPollers !== undefined && c.object('sqsBuffer.provisionedPollers', q.provisionedPollers, 'an object {"minimum": 2..200, "maximum": 2..10000}, or unset', RULES.sqsPollers)) {
+  if (q.maximumConcurrency !== undefined) c.within('sqsBuffer.maximumConcurrency', q.maximumConcurrency);
+  const [minPollers, maxPollers] = [c.limit('sqsBuffer.provisionedPollers.minimum'), c.limit('sqsBuffer.provisionedPollers.maximum')];
+  const pollersAllowed = `an object {"minimum": ${minPollers.min}..${minPollers.max}, "maximum": ${maxPollers.min}..${maxPollers.max}}, or unset`;
+  if (q.provisionedPollers !== undefined && c.object('sqsBuffer.provisionedPollers', q.provisionedPollers, pollersAllowed, limitRule(maxPollers))) {
     const { minimum, maximum } = q.provisionedPollers;
-    const minOk = c.int('sqsBuffer.provisionedPollers.minimum', minimum, 2, 200, RULES.sqsPollers);
-    if (c.int('sqsBuffer.provisionedPollers.maximum', maximum, 2, 10000, RULES.sqsPollers) && minOk && maximum < minimum) {
-      c.fail('sqsBuffer.provisionedPollers.maximum', maximum, `at least the minimum (${minimum}) and at most 10000`, RULES.sqsPollers);
-    }
+    checkPollerRange(c, 'sqsBuffer.provisionedPollers', minimum, maximum);
     if (q.maximumConcurrency !== undefined) {
       c.fail('sqsBuffer.maximumConcurrency', q.maximumConcurrency, 'unset when sqsBuffer.provisionedPollers is set', RULES.sqsModes);
     }
   }
-  if (c.int('sqsBuffer.visibilityTimeoutSeconds', q.visibilityTimeoutSeconds, 0, 43200, RULES.visibility)) {
+  if (c.within('sqsBuffer.visibilityTimeoutSeconds', q.visibilityTimeoutSeconds)) {
     const timeout = spec.processor?.timeoutSeconds;
     if (typeof timeout === 'number' && q.visibilityTimeoutSeconds < timeout) {
-      c.fail('sqsBuffer.visibilityTimeoutSeconds', q.visibilityTimeoutSeconds, `at least processor.timeoutSeconds (${timeout}) and at most 43200`, RULES.visibility);
+      const { max } = c.limit('sqsBuffer.visibilityTimeoutSeconds');
+      c.fail('sqsBuffer.visibilityTimeoutSeconds', q.visibilityTimeoutSeconds, `at least processor.timeoutSeconds (${timeout}) and at most ${max}`, c.rule('sqsBuffer.visibilityTimeoutSeconds'));
     }
   }
-  c.int('sqsBuffer.maxReceiveCount', q.maxReceiveCount, 1, 1000, RULES.receiveCount);
+  c.within('sqsBuffer.maxReceiveCount', q.maxReceiveCount);
 }
 
 function checkTraffic(c: Checker, spec: LabSpec): void {
@@ -456,8 +465,9 @@ function checkTargets(c: Checker, path: string, targets: TargetSpec | undefined)
   if (targets.endToEndP50MaxMs !== undefined) c.number(`${path}.endToEndP50MaxMs`, targets.endToEndP50MaxMs, 1, 3600000, 'a latency limit in ms');
   if (targets.endToEndP99MaxMs !== undefined) c.number(`${path}.endToEndP99MaxMs`, targets.endToEndP99MaxMs, 1, 3600000, 'a latency limit in ms');
   if (targets.minThroughputPerSec !== undefined) c.number(`${path}.minThroughputPerSec`, targets.minThroughputPerSec, 0, 1e6, 'a rate in events/s');
-  if (targets.avgBatchSize !== undefined && c.object(`${path}.avgBatchSize`, targets.avgBatchSize, 'an object {"expected": 1..10000, "tolerance": 0..10}, or unset', 'a batch holds 1..10000 records')) {
-    c.number(`${path}.avgBatchSize.expected`, targets.avgBatchSize.expected, 1, 10000, 'a batch holds 1..10000 records');
+  const batchRule = `a batch holds 1..${KAFKA_MAX_BATCH_SIZE} records`;
+  if (targets.avgBatchSize !== undefined && c.object(`${path}.avgBatchSize`, targets.avgBatchSize, `an object {"expected": 1..${KAFKA_MAX_BATCH_SIZE}, "tolerance": 0..10}, or unset`, batchRule)) {
+    c.number(`${path}.avgBatchSize.expected`, targets.avgBatchSize.expected, 1, KAFKA_MAX_BATCH_SIZE, batchRule);
     c.number(`${path}.avgBatchSize.tolerance`, targets.avgBatchSize.tolerance, 0, 10, 'a relative tolerance, e.g. 0.2 for ±20%');
   }
   if (targets.maxLost !== 0) c.fail(`${path}.maxLost`, targets.maxLost, '0', 'nothing published may be lost');

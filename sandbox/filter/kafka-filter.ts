@@ -24,6 +24,7 @@
 //   - A record with a null value (a tombstone) has no value: only {"exists": false} matches it.
 //     An empty value (zero bytes) is the empty plain string "" (the "Empty" operator matches).
 //   - Trailing non-JSON text makes a value a plain string (the whole value must be one JSON value).
+import { FILTER_PATTERN_MAX_CHARS, MAX_FILTERS_PER_MAPPING, MAX_FILTERS_WITH_QUOTA_INCREASE } from '../../labs/aws-limits.ts';
 import { compileNode, DOCS, EventPatternError, type CompiledPattern, type PatternDialect, matchesPattern } from './event-pattern.ts';
 import { fromJs, JsonSyntaxError, parseJson, stringifyJson, type JsonNode } from './json.ts';
 
@@ -34,10 +35,10 @@ const EVENT_FILTERING_DOC = 'https://docs.aws.amazon.com/lambda/latest/dg/invoca
 const FILTER_API_DOC = 'https://docs.aws.amazon.com/lambda/latest/api/API_Filter.html';
 
 /** Filter.Pattern maximum length (API_Filter.html). */
-export const MAX_PATTERN_LENGTH = 4096;
+export const MAX_PATTERN_LENGTH = FILTER_PATTERN_MAX_CHARS;
 /** Filters per event source mapping: 5 by default, 10 with a quota increase. */
-export const DEFAULT_MAX_FILTERS = 5;
-export const QUOTA_MAX_FILTERS = 10;
+export const DEFAULT_MAX_FILTERS = MAX_FILTERS_PER_MAPPING;
+export const QUOTA_MAX_FILTERS = MAX_FILTERS_WITH_QUOTA_INCREASE;
 
 /** How a pattern reads the record value: as JSON (`"value": {...}`) or as a string (`"value": [...]`). */
 export type ValueFormat = 'json' | 'plain-string';

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { MAX_FUNCTION_TIMEOUT_SECONDS, MAX_MEMORY_MB, MIN_MEMORY_MB } from '../../labs/aws-limits.ts';
 import type { ConcurrencyPool } from './concurrency.ts';
 import { ExecutionEnvironment, type EnvironmentLine, type EnvironmentMemory, type EnvironmentResult, type InitResult } from './execution-environment.ts';
 import type { LogLine } from './function-logs.ts';
@@ -26,7 +27,7 @@ export interface FunctionConfig {
   handler?: string;
   /** process.env of the handler, on top of the variables Lambda defines. */
   env?: Record<string, string>;
-  /** 128..10240, default 128. Also the worker's heap limit, so a runaway handler runs out of memory. */
+  /** MIN_MEMORY_MB..MAX_MEMORY_MB (labs/aws-limits.ts), default the minimum. Also the worker's heap limit, so a runaway handler runs out of memory. */
   memoryMb?: number;
   /** Default 3 (Lambda's default), at most 900. Fractions are allowed for compressed local runs. */
   timeoutSeconds?: number;
@@ -101,13 +102,13 @@ export class LambdaFunction {
       throw new Error(`Bundle ${this.bundleFile} for function ${this.name} does not exist: build it first (handlers/bundle.ts bundleHandler).`);
     }
     this.handler = config.handler ?? 'handler';
-    this.memoryMb = config.memoryMb ?? 128;
-    if (!Number.isInteger(this.memoryMb) || this.memoryMb < 128 || this.memoryMb > 10240) {
-      throw new Error(`memoryMb ${config.memoryMb} for ${this.name} is not valid: use a whole number from 128 to 10240.`);
+    this.memoryMb = config.memoryMb ?? MIN_MEMORY_MB;
+    if (!Number.isInteger(this.memoryMb) || this.memoryMb < MIN_MEMORY_MB || this.memoryMb > MAX_MEMORY_MB) {
+      throw new Error(`memoryMb ${config.memoryMb} for ${this.name} is not valid: use a whole number from ${MIN_MEMORY_MB} to ${MAX_MEMORY_MB}.`);
     }
     this.timeoutSeconds = config.timeoutSeconds ?? 3;
-    if (!Number.isFinite(this.timeoutSeconds) || this.timeoutSeconds <= 0 || this.timeoutSeconds > 900) {
-      throw new Error(`timeoutSeconds ${config.timeoutSeconds} for ${this.name} is not valid: use a number above 0 and at most 900.`);
+    if (!Number.isFinite(this.timeoutSeconds) || this.timeoutSeconds <= 0 || this.timeoutSeconds > MAX_FUNCTION_TIMEOUT_SECONDS) {
+      throw new Error(`timeoutSeconds ${config.timeoutSeconds} for ${this.name} is not valid: use a number above 0 and at most ${MAX_FUNCTION_TIMEOUT_SECONDS}.`);
     }
     const reserved = Object.keys(config.env ?? {}).filter((key) => (RESERVED_ENV_KEYS as readonly string[]).includes(key));
     if (reserved.length > 0) {
