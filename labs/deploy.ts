@@ -12,18 +12,17 @@
 // stacks' outputs (function names, ESM UUIDs, queue URLs, dashboard) in .deploy/outputs.json
 // for the harness.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { GetEventSourceMappingCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { concurrencyProblem } from './account-concurrency.ts';
 import { mappingProblem } from './esm-health.ts';
 import type { LabSpec, SystemLogLevel } from './lab-spec.ts';
-import { BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName } from './stack-contract.ts';
+import { BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName, OUTPUTS_FILE, writeDeployedOutputs, type DeployedOutputs } from './stack-contract.ts';
 import { resolveRegion } from './region.ts';
 import { runsAsScript } from './entry-point.ts';
 
 export const RECORD_FILE = join(DEFAULT_STATE_DIR, 'deployed.json');
-export const OUTPUTS_FILE = join(DEFAULT_STATE_DIR, 'outputs.json');
 /** One download of the AWS provider for all stacks (it is several hundred MB). */
 export const PLUGIN_CACHE_DIR = join(DEFAULT_STATE_DIR, 'plugin-cache');
 
@@ -221,18 +220,6 @@ export function writeRecord(record: DeployRecord, file = RECORD_FILE): void {
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
 }
 
-/** What the harness reads to drive a deployed lab. */
-export interface DeployedOutputs {
-  region: string;
-  base: Record<string, unknown>;
-  lab?: { id: string; stack: string; outputs: Record<string, unknown> };
-}
-
-export function readDeployedOutputs(file = OUTPUTS_FILE): DeployedOutputs | undefined {
-  if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, 'utf8')) as DeployedOutputs;
-}
-
 // ---------------------------------------------------------------- running Terraform
 
 export interface TerraformRunner {
@@ -417,23 +404,19 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
     record = applyStep(record, step, options.region);
     writeRecord(record, recordFile);
   }
-  writeOutputs(record, runner, options.region, options.outputsFile ?? OUTPUTS_FILE);
+  writeDeployedOutputs(deployedOutputs(record, runner, options.region), options.outputsFile ?? OUTPUTS_FILE);
   return record;
 }
 
-function writeOutputs(record: DeployRecord, runner: TerraformRunner, region: string, file: string): void {
-  if (!record.baseDeployed) {
-    // Nothing is deployed: stale names would only mislead the harness.
-    rmSync(file, { force: true });
-    return;
-  }
+/** What Terraform reports for the recorded stacks; undefined when nothing is deployed. */
+function deployedOutputs(record: DeployRecord, runner: TerraformRunner, region: string): DeployedOutputs | undefined {
+  if (!record.baseDeployed) return undefined;
   const outputs: DeployedOutputs = { region, base: runner.output(BASE_STACK) };
   if (record.currentLab) {
     const stack = labStackName({ id: record.currentLab });
     outputs.lab = { id: record.currentLab, stack, outputs: runner.output(stack) };
   }
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(outputs, null, 2)}\n`);
+  return outputs;
 }
 
 /** Synthesizes every stack for `region`; false (with the message printed) when a lab is invalid. */

@@ -20,7 +20,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ProducerResult } from '../../handlers/producer.ts';
 import { expectedEventCount } from '../../handlers/shared/schedule.ts';
-import type { DeployedOutputs } from '../../labs/deploy.ts';
+import type { DeployedOutputs } from '../../labs/stack-contract.ts';
 import type { LabSpec, Place } from '../../labs/lab-spec.ts';
 import { accountRun, predictFilteredOut, type Accounting } from './aws-accounting.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
@@ -66,7 +66,7 @@ export function createAwsClients(region: string): AwsClients {
 }
 
 export interface AwsTargetOptions {
-  /** The deploy outputs; default: .deploy/outputs.json (labs/deploy.ts OUTPUTS_FILE). */
+  /** The deploy outputs; default: .deploy/outputs.json (labs/stack-contract.ts OUTPUTS_FILE). */
   outputs?: DeployedOutputs | (() => DeployedOutputs | undefined);
   /** Where the outputs came from, for messages. */
   outputsSource?: string;
