@@ -11,6 +11,7 @@
 //
 // Only the AWS SDK talks to AWS; every client can be injected (tests mock them with
 // aws-sdk-client-mock). Nothing here creates, changes or deletes AWS resources.
+import { quietSdkNodeVersionWarning } from '../../labs/aws-sdk.ts';
 import { esmLogStreamName } from '../../labs/esm-system-log.ts';
 import type { EsmMetricTotals } from '../esm-metric-totals.ts';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -53,8 +54,7 @@ export interface AwsClients {
 }
 
 export function createAwsClients(region: string): AwsClients {
-  // The SDK warns at load that its 2027 releases need Node 22; the workshop pins it on Node 20.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  quietSdkNodeVersionWarning();
   return {
     lambda: new LambdaClient({ region }),
     producerLambda: new LambdaClient({ region, maxAttempts: 1, requestHandler: { requestTimeout: PRODUCER_REQUEST_TIMEOUT_MS } }),

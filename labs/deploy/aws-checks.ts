@@ -6,18 +6,10 @@ import { spawnSync } from 'node:child_process';
 import type { GetEventSourceMappingCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { concurrencyProblem } from '../account-concurrency.ts';
 import { mappingProblem } from '../esm-health.ts';
+import { quietSdkNodeVersionWarning } from '../aws-sdk.ts';
 import type { LabSpec } from '../lab-spec.ts';
 import { DeployError } from './deploy-error.ts';
 import type { PostApplySettings } from './plan.ts';
-
-/**
- * The AWS SDK warns at load time that its 2027 releases will need Node 22; the workshop pins
- * an SDK version and supports Node 20, so that warning would only bury our one-line errors.
- * The SDK's own switch turns it off.
- */
-function quietSdkNodeVersionWarning(): void {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-}
 
 /** Terraform on PATH and AWS credentials, or one sentence saying what to do. */
 export async function preflight(region: string): Promise<void> {
