@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { main as workshopMain, parseRunArgs } from '../harness/cli.ts';
 import { applyOverrides } from '../harness/overrides.ts';
 import { findLab, labChoices } from '../labs/index.ts';
-import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../labs/deploy.ts';
+import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../labs/deploy/arguments.ts';
 import { createMarkdown, fenceInfo, guideDocuments, REPO_ROOT } from './markdown.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 

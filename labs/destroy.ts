@@ -8,19 +8,13 @@
 //
 // Destroying the base can take 20+ minutes: Lambda releases the VPC network interfaces of the
 // producer and topic-admin functions slowly, and the subnets wait for them.
+import { parseDestroyArgs, resolveTarget } from './deploy/arguments.ts';
+import { preflight } from './deploy/aws-checks.ts';
+import { runCli } from './deploy/cli.ts';
+import { executeSteps, synthForDeploy } from './deploy/execute.ts';
+import { checkRegion, formatPlan, planDestroy } from './deploy/plan.ts';
+import { readRecord } from './deploy/record.ts';
 import { resolveRegion } from './region.ts';
-import {
-  checkRegion,
-  executeSteps,
-  formatPlan,
-  parseDestroyArgs,
-  planDestroy,
-  preflight,
-  readRecord,
-  resolveTarget,
-  runCli,
-  synthForDeploy,
-} from './deploy.ts';
 import { runsAsScript } from './entry-point.ts';
 
 async function main(argv: string[]): Promise<number> {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktn';
 import { capacityModel } from './capacity-model.ts';
-import { postApplySettings } from './deploy.ts';
+import { postApplySettings } from './deploy/plan.ts';
 import { LABS } from './index.ts';
 import type { LabSpec } from './lab-spec.ts';
 import { REPO_ROOT } from './stack-contract.ts';

@@ -1,6 +1,8 @@
 // What the stacks promise the rest of the project, without building them: stack names, where
-// their Terraform state lives, and the names of their outputs. The deploy scripts and the AWS
-// target read these; importing this file loads neither CDK Terrain, the provider nor esbuild.
+// their Terraform state lives, the names of their outputs, and the outputs file the deploy
+// writes for the harness. The deploy scripts and the AWS target read these; importing this file
+// loads neither CDK Terrain, the provider nor esbuild.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabSpec } from './lab-spec.ts';
@@ -10,6 +12,8 @@ export const DEFAULT_OUTDIR = join(REPO_ROOT, 'cdktf.out');
 /** Terraform state of every stack, and the deploy scripts' record of what is deployed. */
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.deploy');
 export const BASE_STACK = 'base';
+/** The stacks' outputs as last deployed: `npm run deploy` writes it, the AWS target reads it. */
+export const OUTPUTS_FILE = join(DEFAULT_STATE_DIR, 'outputs.json');
 
 export function labStackName(lab: Pick<LabSpec, 'id'>): string {
   return `lab-${lab.id}`;
@@ -54,3 +58,25 @@ export const LAB_OUTPUTS = {
   onFailureQueueUrl: 'on_failure_queue_url',
   onFailureBucket: 'on_failure_bucket',
 } as const;
+
+/** What the harness reads to drive a deployed lab. */
+export interface DeployedOutputs {
+  region: string;
+  base: Record<string, unknown>;
+  lab?: { id: string; stack: string; outputs: Record<string, unknown> };
+}
+
+export function readDeployedOutputs(file = OUTPUTS_FILE): DeployedOutputs | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as DeployedOutputs;
+}
+
+/** Undefined (nothing deployed) removes the file: stale names would only mislead the harness. */
+export function writeDeployedOutputs(outputs: DeployedOutputs | undefined, file = OUTPUTS_FILE): void {
+  if (!outputs) {
+    rmSync(file, { force: true });
+    return;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(outputs, null, 2)}\n`);
+}

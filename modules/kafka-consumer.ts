@@ -160,7 +160,7 @@ type EsmArguments = Omit<LambdaEventSourceMappingConfig, 'functionName' | 'event
  * LabSpec.kafkaEsm as aws_lambda_event_source_mapping arguments. An unset spec field is left
  * out, so the AWS default applies (for the batching window: 500 ms for Kafka, which no whole
  * number of seconds can express). A window of 0 is written as 0, but the provider drops a zero
- * window on create; labs/deploy.ts sets it after apply (postApplySettings), as it does
+ * window on create; the deploy sets it after apply (labs/deploy/plan.ts postApplySettings), as it does
  * LoggingConfig, which the pinned provider has no argument for.
  */
 export function kafkaEsmArguments(esm: KafkaEsmSpec, onFailureDestination?: string): EsmArguments {

@@ -17,7 +17,7 @@
 // not document what GetEventSourceMapping reports for an untouched Kafka mapping, so an unset
 // spec window accepts the field absent or 0. A spec window of 0 (lab 2) accepts only an explicit
 // 0: absent means the provider dropped the 0 on create and the 500 ms default applies (see
-// labs/deploy.ts postApplySettings). Should AWS report the 500 ms default as 0, the two cannot be
+// labs/deploy/plan.ts postApplySettings). Should AWS report the 500 ms default as 0, the two cannot be
 // told apart from the API; the target says so in its notes.
 import { GetEventSourceMappingCommand, type GetEventSourceMappingCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { KafkaEsmSpec, LabSpec, PollerRange, SqsBufferSpec } from '../../labs/lab-spec.ts';

@@ -1,9 +1,8 @@
 // What the AWS target needs to find a deployed lab: the stack outputs `npm run deploy` writes to
-// .deploy/outputs.json (labs/deploy.ts), read by their names in labs/stack-contract.ts. A lab that was never
+// .deploy/outputs.json, read by their names; the file and the names are labs/stack-contract.ts. A lab that was never
 // deployed, or another lab deployed in its place, is a UsageError of one line with the fix.
-import { OUTPUTS_FILE, readDeployedOutputs, type DeployedOutputs } from '../../labs/deploy.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { BASE_OUTPUTS, LAB_OUTPUTS } from '../../labs/stack-contract.ts';
+import { BASE_OUTPUTS, LAB_OUTPUTS, OUTPUTS_FILE, readDeployedOutputs, type DeployedOutputs } from '../../labs/stack-contract.ts';
 import { UsageError } from '../errors.ts';
 
 /** Everything of one deployed lab the AWS target talks to. */

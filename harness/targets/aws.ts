@@ -11,6 +11,7 @@
 //
 // Only the AWS SDK talks to AWS; every client can be injected (tests mock them with
 // aws-sdk-client-mock). Nothing here creates, changes or deletes AWS resources.
+import { quietSdkNodeVersionWarning } from '../../labs/aws-sdk.ts';
 import { esmLogStreamName } from '../../labs/esm-system-log.ts';
 import type { EsmMetricTotals } from '../esm-metric-totals.ts';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -20,7 +21,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ProducerResult } from '../../handlers/producer.ts';
 import { expectedEventCount } from '../../handlers/shared/schedule.ts';
-import type { DeployedOutputs } from '../../labs/deploy.ts';
+import type { DeployedOutputs } from '../../labs/stack-contract.ts';
 import type { LabSpec, Place } from '../../labs/lab-spec.ts';
 import { accountRun, predictFilteredOut, type Accounting } from './aws-accounting.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
@@ -53,8 +54,7 @@ export interface AwsClients {
 }
 
 export function createAwsClients(region: string): AwsClients {
-  // The SDK warns at load that its 2027 releases need Node 22; the workshop pins it on Node 20.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  quietSdkNodeVersionWarning();
   return {
     lambda: new LambdaClient({ region }),
     producerLambda: new LambdaClient({ region, maxAttempts: 1, requestHandler: { requestTimeout: PRODUCER_REQUEST_TIMEOUT_MS } }),
@@ -66,7 +66,7 @@ export function createAwsClients(region: string): AwsClients {
 }
 
 export interface AwsTargetOptions {
-  /** The deploy outputs; default: .deploy/outputs.json (labs/deploy.ts OUTPUTS_FILE). */
+  /** The deploy outputs; default: .deploy/outputs.json (labs/stack-contract.ts OUTPUTS_FILE). */
   outputs?: DeployedOutputs | (() => DeployedOutputs | undefined);
   /** Where the outputs came from, for messages. */
   outputsSource?: string;

@@ -6,7 +6,9 @@ import * as assert from 'uvu/assert';
 import { GetAccountSettingsCommand, GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { concurrencyNeeded, concurrencyProblem } from '../../labs/account-concurrency.ts';
-import { applyPostApplySettings, awaitMappingsWorking, checkAccountConcurrency, DeployError, postApplySettings } from '../../labs/deploy.ts';
+import { applyPostApplySettings, awaitMappingsWorking, checkAccountConcurrency } from '../../labs/deploy/aws-checks.ts';
+import { DeployError } from '../../labs/deploy/deploy-error.ts';
+import { postApplySettings } from '../../labs/deploy/plan.ts';
 import { LABS } from '../../labs/index.ts';
 
 const lambda = mockClient(LambdaClient);

@@ -7,23 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findLab, labChoices, LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import {
-  applyStep,
-  checkRegion,
-  DeployError,
-  executeSteps,
-  formatPlan,
-  postApplySettings,
-  parseDeployArgs,
-  parseDestroyArgs,
-  planDeploy,
-  planDestroy,
-  readRecord,
-  resolveTarget,
-  type DeployRecord,
-  type Step,
-  type TerraformRunner,
-} from '../../labs/deploy.ts';
+import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../../labs/deploy/arguments.ts';
+import { DeployError } from '../../labs/deploy/deploy-error.ts';
+import { executeSteps } from '../../labs/deploy/execute.ts';
+import { applyStep, checkRegion, formatPlan, planDeploy, planDestroy, postApplySettings, type Step } from '../../labs/deploy/plan.ts';
+import { readRecord, type DeployRecord } from '../../labs/deploy/record.ts';
+import type { TerraformRunner } from '../../labs/deploy/terraform.ts';
 
 const choices = labChoices();
 const lab = (n: number) => findLab(n) as LabSpec;

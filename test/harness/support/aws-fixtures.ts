@@ -1,7 +1,7 @@
 // Shared fixtures for the AWS target tests: deploy outputs shaped like .deploy/outputs.json, event
 // source mappings shaped like GetEventSourceMapping answers for a lab as deployed, and the log
 // events a processor writes. Nothing here talks to AWS.
-import type { DeployedOutputs } from '../../../labs/deploy.ts';
+import type { DeployedOutputs } from '../../../labs/stack-contract.ts';
 import type { LabSpec } from '../../../labs/lab-spec.ts';
 import type { EsmConfiguration } from '../../../harness/targets/aws-esm-check.ts';
 

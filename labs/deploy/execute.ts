@@ -1,0 +1,66 @@
+// Carrying out a plan: synthesize, then each step's init and apply or destroy, the post-apply
+// settings and mapping checks after a lab is applied, the record written after every step (so a
+// run that stops half-way still knows what is up), and the outputs file for the harness last.
+import type { LabSpec } from '../lab-spec.ts';
+import { BASE_STACK, LAB_OUTPUTS, labStackName, OUTPUTS_FILE, writeDeployedOutputs, type DeployedOutputs } from '../stack-contract.ts';
+import { applyPostApplySettings, awaitMappingsWorking } from './aws-checks.ts';
+import { applyStep, postApplySettings, type PostApplySettings, type Step } from './plan.ts';
+import { readRecord, RECORD_FILE, writeRecord, type DeployRecord } from './record.ts';
+import { terraform, type TerraformRunner } from './terraform.ts';
+
+export interface ExecuteOptions {
+  region: string;
+  labs: readonly LabSpec[];
+  runner?: TerraformRunner;
+  recordFile?: string;
+  outputsFile?: string;
+  applySettings?: (region: string, esmUuid: string, settings: PostApplySettings) => Promise<void>;
+  /** After a lab is applied; default awaitMappingsWorking. */
+  checkMappings?: (region: string, mappings: { uuid: string; what: string }[], labId: string) => Promise<void>;
+}
+
+/** Runs the steps in order, recording progress after each, then writes the outputs file. */
+export async function executeSteps(steps: Step[], options: ExecuteOptions): Promise<DeployRecord> {
+  const runner = options.runner ?? terraform;
+  const recordFile = options.recordFile ?? RECORD_FILE;
+  let record = readRecord(recordFile);
+  for (const step of steps) {
+    console.log(`\n==> terraform ${step.action} ${step.stack} (${step.why})`);
+    runner.run(step.stack, ['init', '-input=false']);
+    runner.run(step.stack, step.action === 'apply' ? ['apply', '-auto-approve', '-input=false'] : ['destroy', '-auto-approve', '-input=false']);
+    if (step.action === 'apply' && step.labId) {
+      const lab = options.labs.find((l) => l.id === step.labId);
+      const outputs = runner.output(step.stack);
+      const kafkaUuid = outputs[LAB_OUTPUTS.kafkaEsmUuid];
+      const sqsUuid = outputs[LAB_OUTPUTS.sqsEsmUuid];
+      const settings = lab ? postApplySettings(lab) : undefined;
+      if (settings && typeof kafkaUuid === 'string') await (options.applySettings ?? applyPostApplySettings)(options.region, kafkaUuid, settings);
+      const mappings = [
+        ...(typeof kafkaUuid === 'string' ? [{ uuid: kafkaUuid, what: 'Kafka event source mapping' }] : []),
+        ...(typeof sqsUuid === 'string' ? [{ uuid: sqsUuid, what: 'SQS event source mapping' }] : []),
+      ];
+      await (options.checkMappings ?? awaitMappingsWorking)(options.region, mappings, step.labId);
+    }
+    record = applyStep(record, step, options.region);
+    writeRecord(record, recordFile);
+  }
+  writeDeployedOutputs(deployedOutputs(record, runner, options.region), options.outputsFile ?? OUTPUTS_FILE);
+  return record;
+}
+
+/** What Terraform reports for the recorded stacks; undefined when nothing is deployed. */
+function deployedOutputs(record: DeployRecord, runner: TerraformRunner, region: string): DeployedOutputs | undefined {
+  if (!record.baseDeployed) return undefined;
+  const outputs: DeployedOutputs = { region, base: runner.output(BASE_STACK) };
+  if (record.currentLab) {
+    const stack = labStackName({ id: record.currentLab });
+    outputs.lab = { id: record.currentLab, stack, outputs: runner.output(stack) };
+  }
+  return outputs;
+}
+
+/** Synthesizes every stack for `region`; false (with the message printed) when a lab is invalid. */
+export async function synthForDeploy(labs: readonly LabSpec[], region: string): Promise<boolean> {
+  const { runSynth } = await import('../synth.ts');
+  return runSynth(labs, { region }) === 0;
+}

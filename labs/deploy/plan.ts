@@ -1,0 +1,103 @@
+// The deploy and destroy decisions, pure: which stacks to destroy and apply in which order, what
+// the record says after each step, and what the Terraform provider leaves for the deploy to set.
+// Nothing here runs Terraform or talks to AWS, so the tests and the lab READMEs use it freely.
+import type { LabSpec, SystemLogLevel } from '../lab-spec.ts';
+import { BASE_STACK, labStackName } from '../stack-contract.ts';
+import { DeployError } from './deploy-error.ts';
+import type { DeployRecord } from './record.ts';
+
+export interface Step {
+  action: 'apply' | 'destroy';
+  stack: string;
+  /** Lab id for lab stacks. */
+  labId?: string;
+  why: string;
+}
+
+/** Which stacks to destroy and apply, in order, to end with `target` deployed. */
+export function planDeploy(target: LabSpec | 'base', record: DeployRecord, options: { refreshBase?: boolean } = {}): Step[] {
+  const steps: Step[] = [];
+  const labId = target === 'base' ? undefined : target.id;
+  if (record.currentLab !== undefined && record.currentLab !== labId && labId !== undefined) {
+    steps.push({
+      action: 'destroy',
+      stack: labStackName({ id: record.currentLab }),
+      labId: record.currentLab,
+      why: `only one pipeline consumes the topic at a time; lab ${record.currentLab} makes way for ${labId}`,
+    });
+  }
+  if (!record.baseDeployed || options.refreshBase || target === 'base') {
+    steps.push({ action: 'apply', stack: BASE_STACK, why: record.baseDeployed ? 'update the base' : 'the base is not deployed yet' });
+  }
+  if (labId !== undefined) {
+    steps.push({
+      action: 'apply',
+      stack: labStackName(target as LabSpec),
+      labId,
+      why: record.currentLab === labId ? `update lab ${labId}` : `deploy lab ${labId}`,
+    });
+  }
+  return steps;
+}
+
+/** Which stacks to destroy, lab before base (a lab reads the base's outputs). */
+export function planDestroy(target: LabSpec | 'base' | undefined, all: boolean, record: DeployRecord): Step[] {
+  const steps: Step[] = [];
+  const destroyLab = (id: string, why: string) => steps.push({ action: 'destroy', stack: labStackName({ id }), labId: id, why });
+  if (all || target === 'base') {
+    if (record.currentLab !== undefined) destroyLab(record.currentLab, 'a lab stack goes before the base it reads');
+    if (record.baseDeployed) steps.push({ action: 'destroy', stack: BASE_STACK, why: 'asked for: cluster, network and functions' });
+    return steps;
+  }
+  if (target !== undefined) {
+    destroyLab(target.id, record.currentLab === target.id ? 'asked for' : 'asked for (not recorded as deployed; destroys whatever its state holds)');
+    return steps;
+  }
+  if (record.currentLab !== undefined) destroyLab(record.currentLab, 'the lab deployed now');
+  return steps;
+}
+
+/** The record after a step succeeded. */
+export function applyStep(record: DeployRecord, step: Step, region: string): DeployRecord {
+  const next: DeployRecord = { ...record, region };
+  if (step.stack === BASE_STACK) next.baseDeployed = step.action === 'apply';
+  else if (step.action === 'apply') next.currentLab = step.labId;
+  else if (record.currentLab === step.labId) delete next.currentLab;
+  if (!next.baseDeployed && next.currentLab === undefined) delete next.region;
+  return next;
+}
+
+/** Deploying into another region than the recorded deployment would orphan it. */
+export function checkRegion(record: DeployRecord, region: string): void {
+  if (record.region && record.region !== region && (record.baseDeployed || record.currentLab)) {
+    throw new DeployError(
+      `The workshop is deployed in ${record.region} but AWS_REGION is ${region}: set AWS_REGION=${record.region} (or destroy with it first, npm run destroy -- --all).`,
+    );
+  }
+}
+
+/** Kafka ESM settings Terraform cannot apply, set with UpdateEventSourceMapping after apply. */
+export interface PostApplySettings {
+  MaximumBatchingWindowInSeconds?: 0;
+  LoggingConfig?: { SystemLogLevel: SystemLogLevel };
+}
+
+/**
+ * What the pinned provider cannot express, so the deploy sets it after apply:
+ * - a 0 s window: on create, maximum_batching_window_in_seconds is sent only when non-zero (the
+ *   provider uses GetOk, which treats 0 as unset), so a Kafka ESM created with 0 would get the
+ *   500 ms Kafka default;
+ * - LoggingConfig: aws_lambda_event_source_mapping has no logging_config argument in provider
+ *   6.66.0 (modules/provider-values.ts), although the Lambda API takes it (API_EventSourceMappingLoggingConfig.html).
+ */
+export function postApplySettings(lab: LabSpec): PostApplySettings | undefined {
+  const settings: PostApplySettings = {};
+  if (lab.kafkaEsm.batchingWindowSeconds === 0) settings.MaximumBatchingWindowInSeconds = 0;
+  if (lab.kafkaEsm.systemLogLevel) settings.LoggingConfig = { SystemLogLevel: lab.kafkaEsm.systemLogLevel };
+  return Object.keys(settings).length > 0 ? settings : undefined;
+}
+
+export function formatPlan(steps: Step[]): string {
+  if (steps.length === 0) return 'Nothing to do.';
+  return steps.map((s, i) => `  ${i + 1}. terraform ${s.action} ${s.stack}  (${s.why})`).join('\n');
+}

@@ -1,0 +1,34 @@
+// What is deployed, as the deploy and destroy scripts left it: .deploy/deployed.json, written
+// after every step so a run that stops half-way still knows which stacks are up.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DEFAULT_STATE_DIR } from '../stack-contract.ts';
+import { DeployError } from './deploy-error.ts';
+
+export const RECORD_FILE = join(DEFAULT_STATE_DIR, 'deployed.json');
+
+/** What is deployed, as the deploy and destroy scripts left it. */
+export interface DeployRecord {
+  region?: string;
+  baseDeployed: boolean;
+  /** Id of the lab whose stack is deployed, if any. */
+  currentLab?: string;
+}
+
+export function readRecord(file = RECORD_FILE): DeployRecord {
+  if (!existsSync(file)) return { baseDeployed: false };
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DeployRecord>;
+    const record: DeployRecord = { baseDeployed: parsed.baseDeployed === true };
+    if (typeof parsed.currentLab === 'string') record.currentLab = parsed.currentLab;
+    if (typeof parsed.region === 'string') record.region = parsed.region;
+    return record;
+  } catch {
+    throw new DeployError(`${file} is not valid JSON: fix or delete it (it only records what is deployed).`);
+  }
+}
+
+export function writeRecord(record: DeployRecord, file = RECORD_FILE): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+}
