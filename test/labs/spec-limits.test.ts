@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KAFKA_MAX_BATCH_SIZE, MAX_MEMORY_MB, SQS_MAX_POLLERS_LIMIT } from '../../labs/aws-limits.ts';
@@ -86,6 +90,33 @@ test('the consumer group id is bounded by its row', () => {
   const over = problems(withValue(baseFor('x'), 'kafkaEsm.consumerGroupId', 'g'.repeat(max + 1)));
   assert.is(over[0]?.path, 'kafkaEsm.consumerGroupId');
   assert.ok(over[0]?.allowed.startsWith(`1..${max} characters`));
+});
+
+test('a limit edited in labs/aws-limits.ts reaches the validator\'s check and message (a copy of labs/ with the limit changed)', () => {
+  const root = new URL('../..', import.meta.url).pathname;
+  const dir = mkdtempSync(join(tmpdir(), 'aws-limits-'));
+  try {
+    for (const folder of ['labs', 'handlers']) cpSync(join(root, folder), join(dir, folder), { recursive: true, filter: (f) => !f.includes('node_modules') });
+    const limitsFile = join(dir, 'labs/aws-limits.ts');
+    const edited = readFileSync(limitsFile, 'utf8').replace(/export const MAX_MEMORY_MB = \d+;/, 'export const MAX_MEMORY_MB = 3008;');
+    assert.ok(edited.includes('MAX_MEMORY_MB = 3008;'), 'the constant is where the test expects it');
+    writeFileSync(limitsFile, edited);
+    const probe = join(dir, 'probe.ts');
+    writeFileSync(
+      probe,
+      `import { LABS } from './labs/index.ts';
+import { validateLabSpec } from './labs/lab-spec.ts';
+const lab = structuredClone(LABS[0]);
+lab.processor.memoryMb = 4096;
+try { validateLabSpec(lab); console.log('accepted'); } catch (error) { console.log((error as Error).message); }
+`,
+    );
+    const run = spawnSync(join(root, 'node_modules/.bin/tsx'), [probe], { encoding: 'utf8', cwd: dir });
+    assert.is(run.status, 0, run.stderr);
+    assert.match(run.stdout, /processor\.memoryMb = 4096: allowed a whole number from 128 to 3008\. Rule: Lambda memory is 128\.\.3008 MB/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
