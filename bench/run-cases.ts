@@ -18,7 +18,7 @@ import { startPlainConsumer } from './plain-consumer.ts';
 import { benchLab, collectProcessed, median, startTracked, waitUntil, withTimeout } from './pipeline.ts';
 import { Probe, type ProbeResult } from './probe.ts';
 import type { Resources } from './resources.ts';
-import type { BrokerStart, ConsumerMeasurement, InvocationStats, LatencyResult, ProducerResult, ProducerRun, StartupResult, ThroughputResult, ThroughputStep } from './results.ts';
+import type { BrokerStart, ConsumerMeasurement, InvocationStats, LatencyResult, PipelineSetup, ProducerResult, ProducerRun, StartupResult, ThroughputResult, ThroughputStep } from './results.ts';
 
 /** Between preparing a run and its first intended send. */
 const LEAD_MS = 1_500;
@@ -46,6 +46,19 @@ function steadyProfile(lab: LabSpec, ratePerSec: number, durationSec: number): T
 function pollersText(lab: LabSpec): string {
   const p = lab.kafkaEsm.provisionedPollers;
   return p ? `provisioned ${p.minimum}-${p.maximum}` : 'on-demand';
+}
+
+/** How lab `number` ran as `lab` (its bench copy): the part of a result's setup every case states. */
+function pipelineSetup(number: number, lab: LabSpec): PipelineSetup {
+  return {
+    lab: LABS[number - 1].id,
+    topic: lab.topic.name,
+    partitions: lab.topic.partitions,
+    batchSize: lab.kafkaEsm.batchSize,
+    batchingWindowMs: batchingWindowMs(lab),
+    pollers: pollersText(lab),
+    processingMsPerRecord: lab.processor.processingMsPerRecord,
+  };
 }
 
 interface Produced {
@@ -204,13 +217,7 @@ export async function runLatency(c: LatencyCase, ctx: BenchContext): Promise<Lat
         kind: 'latency',
         case: c,
         setup: {
-          lab: LABS[c.lab - 1].id,
-          topic: lab.topic.name,
-          partitions,
-          batchSize: lab.kafkaEsm.batchSize,
-          batchingWindowMs: batchingWindowMs(lab),
-          pollers: pollersText(lab),
-          processingMsPerRecord: lab.processor.processingMsPerRecord,
+          ...pipelineSetup(c.lab, lab),
           plainConsumer: `kafkajs eachMessage in its own process, group bench-plain-${id}, partitionsConsumedConcurrently ${partitions}, same per-record work (await a ${lab.processor.processingMsPerRecord} ms timer)`,
         },
         offered,
@@ -411,16 +418,7 @@ export async function runThroughput(c: ThroughputCase, ctx: BenchContext): Promi
     return {
       kind: 'throughput',
       case: c,
-      setup: {
-        lab: LABS[c.lab - 1].id,
-        topic: lab.topic.name,
-        partitions: lab.topic.partitions,
-        batchSize: lab.kafkaEsm.batchSize,
-        batchingWindowMs: batchingWindowMs(lab),
-        pollers: pollersText(lab),
-        processingMsPerRecord: lab.processor.processingMsPerRecord,
-        eventBytes: lab.traffic.eventBytes,
-      },
+      setup: { ...pipelineSetup(c.lab, lab), eventBytes: lab.traffic.eventBytes },
       steps,
       backlog,
       highestSustainedPerSec: good.length > 0 ? Math.max(...good.map((s) => s.ratePerSec)) : null,
