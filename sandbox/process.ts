@@ -49,8 +49,8 @@ export interface StartProcessOptions {
   logFile: string;
   /**
    * A unique string that appears in the command line (e.g. a -D system property), used to make
-   * sure a pid from the registry still is our process before reaping it. Generated if absent:
-   * use markerArg() to put it into args.
+   * sure a pid from the registry still is our process before reaping it. Required: make one with
+   * newMarker() and put it into args with markerArg().
    */
   marker: string;
 }
