@@ -18,7 +18,8 @@ import { startMainThreadProfile, summarizeProfile } from './main-thread-profile.
 import { runContention } from './contention.ts';
 import { findings } from './findings.ts';
 import { isFailed, type BenchRun, type BrokerStart, type CaseResult } from './results.ts';
-import { Resources, runLatency, runProducer, runStartup, runThroughput, type BenchContext } from './run-cases.ts';
+import { Resources } from './resources.ts';
+import { runLatency, runProducer, runStartup, runThroughput, type BenchContext } from './run-cases.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 /** Kept free at the end of the budget for stopping servers and writing files. */

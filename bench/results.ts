@@ -43,19 +43,21 @@ export interface ConsumerMeasurement {
   endToEndMs: LatencySummary;
 }
 
+/** The lab's pipeline as a case ran it: what each report's Setup line states. */
+export interface PipelineSetup {
+  lab: string;
+  topic: string;
+  partitions: number;
+  batchSize: number;
+  batchingWindowMs: number;
+  pollers: string;
+  processingMsPerRecord: number;
+}
+
 export interface LatencyResult {
   kind: 'latency';
   case: LatencyCase;
-  setup: {
-    lab: string;
-    topic: string;
-    partitions: number;
-    batchSize: number;
-    batchingWindowMs: number;
-    pollers: string;
-    processingMsPerRecord: number;
-    plainConsumer: string;
-  };
+  setup: PipelineSetup & { plainConsumer: string };
   offered: number;
   published: number;
   sendDelayMs: LatencySummary;
@@ -122,7 +124,7 @@ export interface ThroughputStep {
 export interface ThroughputResult {
   kind: 'throughput';
   case: ThroughputCase;
-  setup: { lab: string; topic: string; partitions: number; batchSize: number; batchingWindowMs: number; pollers: string; processingMsPerRecord: number; eventBytes: number };
+  setup: PipelineSetup & { eventBytes: number };
   steps: ThroughputStep[];
   /** The same backlog read by a plain kafkajs consumer and by the ESM, or why it could not be measured. */
   backlog: BacklogDrain | { error: string };

@@ -15,55 +15,14 @@ import type { KafkaSandbox } from '../sandbox/kafka-broker.ts';
 import type { LatencyCase, ProducerCase, StartupCase, ThroughputCase } from './cases.ts';
 import { measureBacklogDrain } from './backlog-drain.ts';
 import { startPlainConsumer } from './plain-consumer.ts';
-import { benchLab, collectProcessed, median, startTracked, waitUntil, withTimeout } from './pipeline.ts';
+import { benchLab, collectProcessed, median, startTracked, waitUntil, withTimeout, type RunCollector } from './pipeline.ts';
 import { Probe, type ProbeResult } from './probe.ts';
-import type { BrokerStart, ConsumerMeasurement, InvocationStats, LatencyResult, ProducerResult, ProducerRun, StartupResult, ThroughputResult, ThroughputStep } from './results.ts';
+import type { Resources } from './resources.ts';
+import type { BrokerStart, ConsumerMeasurement, InvocationStats, LatencyResult, PipelineSetup, ProducerResult, ProducerRun, StartupResult, ThroughputResult, ThroughputStep } from './results.ts';
 
 /** Between preparing a run and its first intended send. */
 const LEAD_MS = 1_500;
 const SAMPLE_MS = 250;
-/** Per resource in Resources.stopAll: a stop that hangs must not keep the broker running. */
-const STOP_TIMEOUT_MS = 8_000;
-
-/** Stop functions of everything running, newest last; run.ts empties it on exit. */
-export class Resources {
-  readonly #stops = new Map<number, { name: string; stop: () => Promise<unknown> }>();
-  #next = 0;
-
-  /** Registers a stop function; the returned function stops it now and unregisters it. */
-  track(name: string, stop: () => Promise<unknown>): () => Promise<void> {
-    const id = this.#next++;
-    this.#stops.set(id, { name, stop });
-    return async () => {
-      if (!this.#stops.delete(id)) return;
-      await stop();
-    };
-  }
-
-  #stopping: Promise<void> | undefined;
-
-  /**
-   * Stops everything still registered, newest first; never throws. A call while another is
-   * running waits for that one, so whoever calls last returns only when everything is stopped.
-   */
-  stopAll(log: (message: string) => void): Promise<void> {
-    this.#stopping ??= (async () => {
-      while (this.#stops.size > 0) {
-        const entries = [...this.#stops.values()].reverse();
-        this.#stops.clear();
-        for (const { name, stop } of entries) {
-          try {
-            await withTimeout(stop(), STOP_TIMEOUT_MS, `stopping ${name}`);
-          } catch (error) {
-            // Moving on: the broker (registered first, stopped last) must still be stopped.
-            log(`  ${error instanceof Error ? error.message : String(error)}; moving on`);
-          }
-        }
-      }
-    })().finally(() => (this.#stopping = undefined));
-    return this.#stopping;
-  }
-}
 
 export interface BenchContext {
   kafka: KafkaSandbox;
@@ -87,6 +46,19 @@ function steadyProfile(lab: LabSpec, ratePerSec: number, durationSec: number): T
 function pollersText(lab: LabSpec): string {
   const p = lab.kafkaEsm.provisionedPollers;
   return p ? `provisioned ${p.minimum}-${p.maximum}` : 'on-demand';
+}
+
+/** How lab `number` ran as `lab` (its bench copy): the part of a result's setup every case states. */
+function pipelineSetup(number: number, lab: LabSpec): PipelineSetup {
+  return {
+    lab: LABS[number - 1].id,
+    topic: lab.topic.name,
+    partitions: lab.topic.partitions,
+    batchSize: lab.kafkaEsm.batchSize,
+    batchingWindowMs: batchingWindowMs(lab),
+    pollers: pollersText(lab),
+    processingMsPerRecord: lab.processor.processingMsPerRecord,
+  };
 }
 
 interface Produced {
@@ -245,13 +217,7 @@ export async function runLatency(c: LatencyCase, ctx: BenchContext): Promise<Lat
         kind: 'latency',
         case: c,
         setup: {
-          lab: LABS[c.lab - 1].id,
-          topic: lab.topic.name,
-          partitions,
-          batchSize: lab.kafkaEsm.batchSize,
-          batchingWindowMs: batchingWindowMs(lab),
-          pollers: pollersText(lab),
-          processingMsPerRecord: lab.processor.processingMsPerRecord,
+          ...pipelineSetup(c.lab, lab),
           plainConsumer: `kafkajs eachMessage in its own process, group bench-plain-${id}, partitionsConsumedConcurrently ${partitions}, same per-record work (await a ${lab.processor.processingMsPerRecord} ms timer)`,
         },
         offered,
@@ -320,155 +286,201 @@ export async function runThroughput(c: ThroughputCase, ctx: BenchContext): Promi
     l.traffic.eventBytes = c.eventBytes;
   };
   const lab = benchLab(c.lab, `bench-throughput-${id}`, asTheCaseSays);
-  const profiles = new Map<string, { profile: TrafficProfile; startAtMs: number }>();
-  const intendedAt = (runId: string, seq: number) => {
-    const run = profiles.get(runId);
-    return run ? run.startAtMs + Math.round(intendedOffsetSec(run.profile, seq) * 1000) : undefined;
-  };
-  const steps: ThroughputStep[] = [];
-  let stoppedBecause = '';
-
-  const shardsFor = (rate: number) => Math.max(1, Math.ceil(rate / c.producerRatePerShard));
-
-  let backlog: ThroughputResult['backlog'];
-  try {
-    const backlogLab = benchLab(c.lab, `bench-backlog-${id}`, asTheCaseSays);
-    backlog = await measureBacklogDrain(ctx, backlogLab, `bench-backlog-${id}`, c.backlogEvents, c.backlogTimeoutSec);
-    ctx.log(`  backlog of ${backlog.events}: plain kafkajs ${Math.round(backlog.plain.perSec)}/s, sandbox ${Math.round(backlog.sandbox.perSec)}/s (${backlog.ratio}×)`);
-  } catch (error) {
-    if (ctx.interrupted()) throw error;
-    backlog = { error: error instanceof Error ? error.message : String(error) };
-    ctx.log(`  backlog: FAILED: ${backlog.error}`);
-  }
+  const backlog = await measureBacklog(c, ctx, id, asTheCaseSays);
 
   const { sandbox, stop } = await startTracked(lab, ctx);
   try {
-    const collector = collectProcessed(sandbox, intendedAt);
-    await warmProducers(ctx, sandbox, lab, Math.max(...c.ratesPerSec.map(shardsFor)));
-    async function runStep(rate: number): Promise<ThroughputStep> {
-      const runId = `bench-tp-${rate}-${id}`;
-      const profile = steadyProfile(lab, rate, c.stepSec);
-      const offered = expectedEventCount(profile);
-      const startAtMs = Date.now() + LEAD_MS;
-      profiles.set(runId, { profile, startAtMs });
-      const run = collector.run(runId);
-      let peakLag = 0;
-      let peakPollers = 0;
-      let peakConcurrency = 0;
-      const sampler = setInterval(() => {
-        const snap = sandbox.snapshot();
-        peakLag = Math.max(peakLag, snap.kafkaEsm.offsetLag);
-        peakPollers = Math.max(peakPollers, snap.kafkaEsm.pollers);
-        peakConcurrency = Math.max(peakConcurrency, snap.kafkaEsm.concurrency);
-      }, SAMPLE_MS);
-      const shards = shardsFor(rate);
-      const stopProbe = probeFrom(startAtMs, { broker: ctx.kafka.pid });
-      const stopWatching = watchInvocations(sandbox);
-      try {
-        ctx.log(`  step ${rate}/s: ${offered} events over ${c.stepSec} s (${shards} producer environment${shards > 1 ? 's' : ''})...`);
-        const { published, sendDelayMs, publishedPerSec } = await produce(ctx, sandbox, runId, startAtMs, profile, shards);
-        // CPU while the load ran; the drain is not part of it.
-        const probeResult = stopProbe();
-        const loadEnd = startAtMs + c.stepSec * 1000;
-        const caughtUp = () => {
-          const esm = sandbox.snapshot().kafkaEsm;
-          return run.records.size >= published && esm.offsetLag === 0 && esm.concurrency === 0 && esm.waiting === 0;
-        };
-        const drainBudgetMs = Math.max(0, loadEnd + c.drainTimeoutSec * 1000 - Date.now());
-        await waitUntil(() => caughtUp() || ctx.interrupted(), drainBudgetMs, 50);
-        const drained = caughtUp();
-        const drainSec = round(Math.max(0, Date.now() - loadEnd) / 1000, 1);
-        const invocations = stopWatching();
-
-        const warmUpEnd = startAtMs + c.warmUpSec * 1000;
-        const measured = [...run.records.entries()].filter(([seq]) => (intendedAt(runId, seq) ?? 0) >= warmUpEnd).map(([, r]) => r);
-        const endToEndMs = summarize(measured.map((r) => r.endToEndMs));
-        const throughputPerSec = sustainedThroughput(measured.map((r) => r.completedAt), { from: warmUpEnd, to: loadEnd }, endToEndMs.p50);
-        const lost = Math.max(0, published - run.records.size);
-        const why: string[] = [];
-        if (throughputPerSec < c.keepUpShare * rate) why.push(`sustained ${Math.round(throughputPerSec)}/s < ${Math.round(c.keepUpShare * 100)}% of ${rate}/s`);
-        if (publishedPerSec < c.keepUpShare * rate) why.push(`the producers published only ${Math.round(publishedPerSec)}/s`);
-        if (!drained) why.push(`lag not drained within ${c.drainTimeoutSec} s`);
-        if (lost > 0) why.push(`${lost} lost`);
-        if (published < offered) why.push(`${offered - published} not published`);
-        return {
-          ratePerSec: rate,
-          offered,
-          published,
-          processed: run.records.size,
-          lost,
-          duplicates: run.duplicates,
-          throughputPerSec,
-          endToEndMs,
-          sendDelayMs,
-          producerShards: shards,
-          publishedPerSec,
-          avgBatchSize: average(run.batchSizes),
-          invocations,
-          peakOffsetLag: peakLag,
-          peakPollers,
-          peakConcurrency,
-          drained,
-          drainSec,
-          keptUp: why.length === 0,
-          why: why.join('; '),
-          probe: probeResult,
-        };
-      } finally {
-        clearInterval(sampler);
-        stopWatching();
-      }
-    }
-
-    for (const rate of c.ratesPerSec) {
-      if (ctx.interrupted()) {
-        stoppedBecause = 'interrupted';
-        break;
-      }
-      const worstCaseMs = (c.stepSec + c.drainTimeoutSec) * 1000 + LEAD_MS + 20_000;
-      if (Date.now() + worstCaseMs > ctx.deadline) {
-        stoppedBecause = `the ${Math.round((ctx.deadline - Date.now()) / 1000)} s left of the time budget could not fit the ${rate}/s step`;
-        break;
-      }
-      let step: ThroughputStep;
-      try {
-        step = await runStep(rate);
-      } catch (error) {
-        // Keep the steps measured so far; this one is reported as the reason stepping stopped.
-        stoppedBecause = `the ${rate}/s step failed: ${error instanceof Error ? error.message : String(error)}`;
-        ctx.log(`  ${stoppedBecause}`);
-        break;
-      }
-      steps.push(step);
-      ctx.log(`  ${rate}/s: sustained ${Math.round(step.throughputPerSec)}/s, p99 ${Math.round(step.endToEndMs.p99)} ms, lost ${step.lost}, ${step.keptUp ? 'kept up' : `did NOT keep up (${step.why})`}`);
-      if (!step.keptUp) {
-        stoppedBecause = `stepping stopped after ${rate}/s did not keep up`;
-        break;
-      }
-    }
+    const schedules = new Map<string, Schedule>();
+    const collector = collectProcessed(sandbox, (runId, seq) => intendedAt(schedules, runId, seq));
+    await warmProducers(ctx, sandbox, lab, Math.max(...c.ratesPerSec.map((rate) => shardsFor(c, rate))));
+    const { steps, stoppedBecause } = await stepUp({ c, ctx, id, lab, sandbox, collector, schedules });
     collector.stop();
-    if (!stoppedBecause) stoppedBecause = 'every step kept up, so the ceiling is above the last step';
     const good = steps.filter((s) => s.keptUp && s.lost === 0);
     return {
       kind: 'throughput',
       case: c,
-      setup: {
-        lab: LABS[c.lab - 1].id,
-        topic: lab.topic.name,
-        partitions: lab.topic.partitions,
-        batchSize: lab.kafkaEsm.batchSize,
-        batchingWindowMs: batchingWindowMs(lab),
-        pollers: pollersText(lab),
-        processingMsPerRecord: lab.processor.processingMsPerRecord,
-        eventBytes: lab.traffic.eventBytes,
-      },
+      setup: { ...pipelineSetup(c.lab, lab), eventBytes: lab.traffic.eventBytes },
       steps,
       backlog,
       highestSustainedPerSec: good.length > 0 ? Math.max(...good.map((s) => s.ratePerSec)) : null,
       stoppedBecause,
     };
-
   } finally {
     await stop();
   }
+}
+
+/** One run's schedule: when each of its events was meant to be sent. */
+interface Schedule {
+  profile: TrafficProfile;
+  startAtMs: number;
+}
+
+function intendedAt(schedules: ReadonlyMap<string, Schedule>, runId: string, seq: number): number | undefined {
+  const run = schedules.get(runId);
+  return run ? run.startAtMs + Math.round(intendedOffsetSec(run.profile, seq) * 1000) : undefined;
+}
+
+/** What every step of a throughput case shares: one sandbox, and the schedules of its steps so far. */
+interface Stepping {
+  c: ThroughputCase;
+  ctx: BenchContext;
+  /** Part of every run id, so the case's runs never mix with another's. */
+  id: string;
+  lab: LabSpec;
+  sandbox: Sandbox;
+  collector: ReturnType<typeof collectProcessed>;
+  schedules: Map<string, Schedule>;
+}
+
+const shardsFor = (c: ThroughputCase, rate: number) => Math.max(1, Math.ceil(rate / c.producerRatePerShard));
+
+/**
+ * The same backlog drained by a plain kafkajs consumer and by the lab's ESM. A failure is kept as
+ * the result's reason, not thrown: the steps are still worth measuring.
+ */
+async function measureBacklog(c: ThroughputCase, ctx: BenchContext, id: string, asTheCaseSays: (lab: LabSpec) => void): Promise<ThroughputResult['backlog']> {
+  try {
+    const backlogLab = benchLab(c.lab, `bench-backlog-${id}`, asTheCaseSays);
+    const backlog = await measureBacklogDrain(ctx, backlogLab, `bench-backlog-${id}`, c.backlogEvents, c.backlogTimeoutSec);
+    ctx.log(`  backlog of ${backlog.events}: plain kafkajs ${Math.round(backlog.plain.perSec)}/s, sandbox ${Math.round(backlog.sandbox.perSec)}/s (${backlog.ratio}×)`);
+    return backlog;
+  } catch (error) {
+    if (ctx.interrupted()) throw error;
+    const failed = { error: error instanceof Error ? error.message : String(error) };
+    ctx.log(`  backlog: FAILED: ${failed.error}`);
+    return failed;
+  }
+}
+
+/**
+ * Measures the case's rates in turn, until one does not keep up, fails, would not fit the time
+ * budget or the bench is interrupted; `stoppedBecause` says which.
+ */
+async function stepUp(stepping: Stepping): Promise<{ steps: ThroughputStep[]; stoppedBecause: string }> {
+  const { c, ctx } = stepping;
+  const steps: ThroughputStep[] = [];
+  for (const rate of c.ratesPerSec) {
+    if (ctx.interrupted()) return { steps, stoppedBecause: 'interrupted' };
+    const worstCaseMs = (c.stepSec + c.drainTimeoutSec) * 1000 + LEAD_MS + 20_000;
+    if (Date.now() + worstCaseMs > ctx.deadline) {
+      return { steps, stoppedBecause: `the ${Math.round((ctx.deadline - Date.now()) / 1000)} s left of the time budget could not fit the ${rate}/s step` };
+    }
+    let step: ThroughputStep;
+    try {
+      step = await measureStep(stepping, rate);
+    } catch (error) {
+      // Keep the steps measured so far; this one is reported as the reason stepping stopped.
+      const stoppedBecause = `the ${rate}/s step failed: ${error instanceof Error ? error.message : String(error)}`;
+      ctx.log(`  ${stoppedBecause}`);
+      return { steps, stoppedBecause };
+    }
+    steps.push(step);
+    ctx.log(`  ${rate}/s: sustained ${Math.round(step.throughputPerSec)}/s, p99 ${Math.round(step.endToEndMs.p99)} ms, lost ${step.lost}, ${step.keptUp ? 'kept up' : `did NOT keep up (${step.why})`}`);
+    if (!step.keptUp) return { steps, stoppedBecause: `stepping stopped after ${rate}/s did not keep up` };
+  }
+  return { steps, stoppedBecause: 'every step kept up, so the ceiling is above the last step' };
+}
+
+/** One step: `rate` events/s for the case's stepSec, then the drain, judged by the case's keep-up rule. */
+async function measureStep(stepping: Stepping, rate: number): Promise<ThroughputStep> {
+  const { c, ctx, sandbox } = stepping;
+  const runId = `bench-tp-${rate}-${stepping.id}`;
+  const profile = steadyProfile(stepping.lab, rate, c.stepSec);
+  const offered = expectedEventCount(profile);
+  const startAtMs = Date.now() + LEAD_MS;
+  stepping.schedules.set(runId, { profile, startAtMs });
+  const run = stepping.collector.run(runId);
+  const stopSampling = samplePeaks(sandbox);
+  const shards = shardsFor(c, rate);
+  const stopProbe = probeFrom(startAtMs, { broker: ctx.kafka.pid });
+  const stopWatching = watchInvocations(sandbox);
+  try {
+    ctx.log(`  step ${rate}/s: ${offered} events over ${c.stepSec} s (${shards} producer environment${shards > 1 ? 's' : ''})...`);
+    const { published, sendDelayMs, publishedPerSec } = await produce(ctx, sandbox, runId, startAtMs, profile, shards);
+    // CPU while the load ran; the drain is not part of it.
+    const probeResult = stopProbe();
+    const loadEnd = startAtMs + c.stepSec * 1000;
+    const drained = await waitForDrain(stepping, run, published, loadEnd);
+    const drainSec = round(Math.max(0, Date.now() - loadEnd) / 1000, 1);
+    const invocations = stopWatching();
+
+    const warmUpEnd = startAtMs + c.warmUpSec * 1000;
+    const measured = [...run.records.entries()].filter(([seq]) => (intendedAt(stepping.schedules, runId, seq) ?? 0) >= warmUpEnd).map(([, r]) => r);
+    const endToEndMs = summarize(measured.map((r) => r.endToEndMs));
+    const throughputPerSec = sustainedThroughput(measured.map((r) => r.completedAt), { from: warmUpEnd, to: loadEnd }, endToEndMs.p50);
+    const lost = Math.max(0, published - run.records.size);
+    const why = whyNotKeptUp(c, rate, { offered, published, publishedPerSec, throughputPerSec, drained, lost });
+    return {
+      ratePerSec: rate,
+      offered,
+      published,
+      processed: run.records.size,
+      lost,
+      duplicates: run.duplicates,
+      throughputPerSec,
+      endToEndMs,
+      sendDelayMs,
+      producerShards: shards,
+      publishedPerSec,
+      avgBatchSize: average(run.batchSizes),
+      invocations,
+      ...stopSampling(),
+      drained,
+      drainSec,
+      keptUp: why.length === 0,
+      why: why.join('; '),
+      probe: probeResult,
+    };
+  } finally {
+    stopSampling();
+    stopWatching();
+  }
+}
+
+/** The highest offset lag, pollers and concurrency the ESM showed, sampled every SAMPLE_MS until the returned stop(). */
+function samplePeaks(sandbox: Sandbox): () => Pick<ThroughputStep, 'peakOffsetLag' | 'peakPollers' | 'peakConcurrency'> {
+  let peakOffsetLag = 0;
+  let peakPollers = 0;
+  let peakConcurrency = 0;
+  const sampler = setInterval(() => {
+    const snap = sandbox.snapshot();
+    peakOffsetLag = Math.max(peakOffsetLag, snap.kafkaEsm.offsetLag);
+    peakPollers = Math.max(peakPollers, snap.kafkaEsm.pollers);
+    peakConcurrency = Math.max(peakConcurrency, snap.kafkaEsm.concurrency);
+  }, SAMPLE_MS);
+  return () => {
+    clearInterval(sampler);
+    return { peakOffsetLag, peakPollers, peakConcurrency };
+  };
+}
+
+/**
+ * Waits until every published event of the step is processed and the ESM is idle (no lag, nothing
+ * in flight or waiting), at most until drainTimeoutSec after the load's end; true when it got there.
+ */
+async function waitForDrain(stepping: Stepping, run: RunCollector, published: number, loadEnd: number): Promise<boolean> {
+  const { c, ctx, sandbox } = stepping;
+  const caughtUp = () => {
+    const esm = sandbox.snapshot().kafkaEsm;
+    return run.records.size >= published && esm.offsetLag === 0 && esm.concurrency === 0 && esm.waiting === 0;
+  };
+  const drainBudgetMs = Math.max(0, loadEnd + c.drainTimeoutSec * 1000 - Date.now());
+  await waitUntil(() => caughtUp() || ctx.interrupted(), drainBudgetMs, 50);
+  return caughtUp();
+}
+
+/** The case's keep-up rule: each way the step fell short, none when it kept up. */
+function whyNotKeptUp(
+  c: ThroughputCase,
+  rate: number,
+  step: Pick<ThroughputStep, 'offered' | 'published' | 'publishedPerSec' | 'throughputPerSec' | 'drained' | 'lost'>,
+): string[] {
+  const why: string[] = [];
+  if (step.throughputPerSec < c.keepUpShare * rate) why.push(`sustained ${Math.round(step.throughputPerSec)}/s < ${Math.round(c.keepUpShare * 100)}% of ${rate}/s`);
+  if (step.publishedPerSec < c.keepUpShare * rate) why.push(`the producers published only ${Math.round(step.publishedPerSec)}/s`);
+  if (!step.drained) why.push(`lag not drained within ${c.drainTimeoutSec} s`);
+  if (step.lost > 0) why.push(`${step.lost} lost`);
+  if (step.published < step.offered) why.push(`${step.offered - step.published} not published`);
+  return why;
 }

@@ -1,5 +1,7 @@
 // Every ESM rule takes its time from a Clock, so a test can run minutes of scaling decisions
 // in microseconds and a local run can compress AWS's per-minute timers (timeScale).
+// Waiting on real processes and servers (a child exiting, a port answering) takes real time,
+// which no Clock speeds up: sleep and delay.
 
 export interface Timer {
   cancel(): void;
@@ -63,4 +65,17 @@ export class FakeClock implements Clock {
  */
 export function scaledMs(awsMs: number, timeScale: number): number {
   return awsMs / timeScale;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A sleep that can be cancelled so it does not keep the event loop alive. */
+export function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
 }

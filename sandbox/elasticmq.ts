@@ -24,7 +24,10 @@ import { join, resolve } from 'node:path';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { classDataSharing, ensureJars, findJava } from './jars.ts';
 import { assertPortFree, freePort, LOOPBACK, reusablePort } from './free-port.ts';
-import { markerArg, newMarker, readJson, reapOrphans, removeDir, serverControls, sleep, startProcess, type ManagedProcess } from './process.ts';
+import { sleep } from './clock.ts';
+import { readJson, removeDir } from './files.ts';
+import { markerArg, newMarker, reapOrphans, startProcess, type ManagedProcess } from './process.ts';
+import { serverControls } from './server-controls.ts';
 import { SandboxError } from './errors.ts';
 
 export const SANDBOX_REGION = 'us-east-1';

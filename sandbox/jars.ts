@@ -13,7 +13,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findExecutable, isPidAlive, markerArg, newMarker, removeDir, startProcess, tailFile } from './process.ts';
+import { findExecutable } from './executables.ts';
+import { removeDir, tailFile } from './files.ts';
+import { isPidAlive, markerArg, newMarker, startProcess } from './process.ts';
 import { SandboxError } from './errors.ts';
 
 export type Component = 'kafka' | 'elasticmq';

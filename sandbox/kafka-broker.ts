@@ -39,7 +39,10 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { classDataSharing, ensureJars, findJava } from './jars.ts';
 import { assertPortFree, freePorts, LOOPBACK, reusablePort } from './free-port.ts';
-import { isMarkedProcess, markerArg, newMarker, readJson, reapOrphans, removeDir, serverControls, sleep, startProcess, type ManagedProcess } from './process.ts';
+import { sleep } from './clock.ts';
+import { readJson, removeDir } from './files.ts';
+import { isMarkedProcess, markerArg, newMarker, reapOrphans, startProcess, type ManagedProcess } from './process.ts';
+import { serverControls } from './server-controls.ts';
 import { SandboxError } from './errors.ts';
 
 export interface KafkaOptions {

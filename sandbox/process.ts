@@ -16,18 +16,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
   closeSync,
-  existsSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
-  readSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { delay, sleep } from './clock.ts';
+import { tailFile } from './files.ts';
 
 
 export interface ExitInfo {
@@ -40,7 +40,7 @@ export interface ExitInfo {
 export interface StartProcessOptions {
   /** Short name used in messages and the registry, e.g. "kafka". */
   name: string;
-  /** Absolute path of the executable (resolve it first: see findExecutable). */
+  /** Absolute path of the executable (resolve it first: see findExecutable in executables.ts). */
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
@@ -49,8 +49,8 @@ export interface StartProcessOptions {
   logFile: string;
   /**
    * A unique string that appears in the command line (e.g. a -D system property), used to make
-   * sure a pid from the registry still is our process before reaping it. Generated if absent:
-   * use markerArg() to put it into args.
+   * sure a pid from the registry still is our process before reaping it. Required: make one with
+   * newMarker() and put it into args with markerArg().
    */
   marker: string;
 }
@@ -187,19 +187,6 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
   return handle;
 }
 
-/** A sleep that can be cancelled so it does not keep the event loop alive. */
-export function delay(ms: number): { promise: Promise<void>; cancel(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** True while `pid` is a running process (a zombie counts as gone). */
 export function isPidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -228,37 +215,6 @@ function commandLineOf(pid: number): string | null {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
   } catch {
     return null;
-  }
-}
-
-/** The last `lines` lines of a file, reading from `fromOffset` on (at most the last 64 KiB). */
-/** A JSON file's content; undefined when it is missing or not JSON. */
-export function readJson<T>(file: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-export function tailFile(path: string, lines = 30, fromOffset = 0): string {
-  try {
-    const size = statSync(path).size;
-    const start = Math.max(fromOffset, size - 64 * 1024);
-    const length = size - start;
-    if (length <= 0) return '';
-    const buffer = Buffer.alloc(length);
-    const fd = openSync(path, 'r');
-    try {
-      readSync(fd, buffer, 0, length, start);
-    } finally {
-      closeSync(fd);
-    }
-    const all = buffer.toString('utf8').split('\n');
-    if (all[all.length - 1] === '') all.pop();
-    return all.slice(-lines).join('\n');
-  } catch {
-    return '';
   }
 }
 
@@ -411,58 +367,4 @@ function uninstallHooks(): void {
 /** Pids of the children this process is running now (for tests and diagnostics). */
 export function liveChildren(): number[] {
   return [...live.keys()];
-}
-
-/**
- * Resolves an executable the way a shell would: an absolute/relative path as given, otherwise the
- * first match on env.PATH. Returns null when there is none.
- */
-export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  if (name.includes('/')) return isExecutable(name) ? name : null;
-  for (const dir of (env.PATH ?? '').split(':')) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return null;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    const stat = statSync(path);
-    return stat.isFile() && (stat.mode & 0o111) !== 0;
-  } catch {
-    return false;
-  }
-}
-
-/** Removes a folder if it exists (temp data dirs). */
-export function removeDir(path: string): void {
-  if (existsSync(path)) rmSync(path, { recursive: true, force: true });
-}
-
-/** How an embedded server is stopped: gracefully once (removing a data folder it owns), or killed. */
-export interface ServerControls {
-  isRunning(): boolean;
-  /** SIGTERM, SIGKILL after the grace period; removes a temporary data folder. Idempotent. */
-  stop(): Promise<void>;
-  /** SIGKILL now, keeping the data folder (fault tests). */
-  kill9(): Promise<void>;
-}
-
-export function serverControls(proc: ManagedProcess, data: { dir: string; owned: boolean; keep?: boolean; graceMs: number }): ServerControls {
-  let stopped: Promise<void> | null = null;
-  return {
-    isRunning: () => proc.isRunning(),
-    stop() {
-      stopped ??= (async () => {
-        await proc.stop(data.graceMs);
-        if (data.owned && !data.keep) removeDir(data.dir);
-      })();
-      return stopped;
-    },
-    kill9: async () => {
-      await proc.kill9();
-    },
-  };
 }
