@@ -8,9 +8,9 @@
 //   workshop sandbox up|down|status [--lab N]
 //   workshop exercise|solution <lab>, check <lab> [--hint], progress   (harness/exercise/)
 //
-// Exit codes (harness/exit-codes.ts): 0 every target passed; 1 a target failed; 2 bad input or a
-// missing deployment; 3 an environment problem (Java, ports, the broker, ElasticMQ); 4 anything
-// else. Never a stack trace: one line, and for 3 and 4 the full log's path.
+// Exit codes: EXIT in labs/workshop-error.ts, read from the error that ended the command
+// (harness/exit-codes.ts). Never a stack trace: one line, and for the environment and the
+// unexpected the full log's path.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +18,7 @@ import { capacityModel } from '../labs/capacity-model.ts';
 import { findLab, labChoices, LABS } from '../labs/index.ts';
 import { PLACES, type LabSpec, type Place } from '../labs/lab-spec.ts';
 import { parseOverride, SETTABLE_PATHS } from './overrides.ts';
-import { exitFor } from './exit-codes.ts';
+import { EXIT, exitFor } from './exit-codes.ts';
 import { LiveFeedWriter, type LiveRun } from './dashboard/live-feed.ts';
 import { dashboardAt, DEFAULT_DASHBOARD_PORT, startDashboard, type DashboardServer } from './dashboard/server.ts';
 import { createProgressView } from './progress-view.ts';
@@ -77,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     case '-h':
     case 'help':
       console.log(USAGE);
-      return command === undefined ? 2 : 0;
+      return command === undefined ? EXIT.badInput.code : EXIT.passed.code;
     default:
       throw new UsageError(`Unknown command "${command}". ${USAGE}`);
   }
@@ -171,7 +171,7 @@ async function runCommand(args: string[]): Promise<number> {
     const { renderHtmlReport } = await import('./report/html.ts');
     writeOutput(options.html, renderHtmlReport(report), 'HTML report');
   }
-  return results.every((r) => r.passed) ? 0 : 1;
+  return results.every((r) => r.passed) ? EXIT.passed.code : EXIT.targetFailed.code;
 }
 
 /** Our own dashboard server, or none when another terminal's dashboard already follows runs. */

@@ -1,11 +1,12 @@
 // The harness's own error: input a person gave (a lab name, a --set, a missing deployment). The
-// CLI prints its message alone and exits 2 (harness/exit-codes.ts, which also maps the sandbox's
-// SandboxError and LabSpecError). Errors of the sandbox are in sandbox/errors.ts.
+// CLI prints its message alone and exits with the bad-input code (labs/workshop-error.ts).
+// Errors of the sandbox are in sandbox/errors.ts.
+import { WorkshopError } from '../labs/workshop-error.ts';
 
-/** Bad input or a missing prerequisite: the CLI prints the message alone and exits 2. */
-export class UsageError extends Error {
+/** Bad input or a missing prerequisite: the CLI prints the message alone. */
+export class UsageError extends WorkshopError {
   constructor(message: string) {
-    super(message);
+    super(message, { category: 'badInput' });
     this.name = 'UsageError';
   }
 }

@@ -3,30 +3,44 @@
 // and causes) was written. Never a stack trace on the terminal.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LabSpecError } from '../labs/lab-spec.ts';
+import kafkajs from 'kafkajs';
+import { EXIT, WorkshopError } from '../labs/workshop-error.ts';
 import { cacheRoot } from '../sandbox/jars.ts';
-import { SandboxError } from '../sandbox/errors.ts';
 import { isTransientKafkaError } from '../sandbox/transient-kafka.ts';
-import { UsageError } from './errors.ts';
 
-export const EXIT = {
-  /** Every target passed. */
-  passed: 0,
-  /** A lab ran and missed a target. */
-  targetFailed: 1,
-  /** Bad input or a missing deployment: the message says what to change. */
-  badInput: 2,
-  /** The machine or a server: Java, ports, the broker, ElasticMQ, the network. */
-  environment: 3,
-  /** Anything else: a bug in the workshop; the log holds what is needed to report it. */
-  unexpected: 4,
-} as const;
+export { EXIT } from '../labs/workshop-error.ts';
 
-/** A broker, socket or kafkajs error that escaped every retry: the environment, not the input. */
-function isEnvironmentError(error: unknown): boolean {
-  if (error instanceof SandboxError || isTransientKafkaError(error)) return true;
-  const e = error as { name?: unknown; code?: unknown } | null;
-  return (typeof e?.name === 'string' && e.name.startsWith('KafkaJS')) || (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code));
+/** kafkajs exports its errors from CommonJS by spreading, which ESM named imports cannot see. */
+const { KafkaJSError } = kafkajs;
+
+/** A server or the machine failed under the workshop: a library's error, named as such. */
+export class ServerError extends WorkshopError {
+  override name = 'ServerError';
+  constructor(error: Error, transient: boolean) {
+    super(`A server the workshop needs failed: ${firstLine(error)}`, { category: 'environment', transient, cause: error });
+  }
+}
+
+/** An error the workshop did not expect: a bug, reported with the log. */
+export class UnexpectedError extends WorkshopError {
+  override name = 'UnexpectedError';
+  constructor(error: unknown) {
+    super(`Unexpected error: ${firstLine(error)}.`, { category: 'unexpected', cause: error });
+  }
+}
+
+/**
+ * The project's error as thrown; another library's error by what that library documents about it:
+ * kafkajs's KafkaJSError (and its `retriable`), Node's system errors (`syscall`), and the broker
+ * errors the sandbox's retries treat as passing. Anything else is unexpected.
+ */
+export function asWorkshopError(error: unknown): WorkshopError {
+  if (error instanceof WorkshopError) return error;
+  if (error instanceof KafkaJSError) return new ServerError(error, error.retriable || isTransientKafkaError(error));
+  if (error instanceof Error && (isTransientKafkaError(error) || typeof (error as { syscall?: unknown }).syscall === 'string')) {
+    return new ServerError(error, isTransientKafkaError(error));
+  }
+  return new UnexpectedError(error);
 }
 
 /** The error with its stack and every cause, as the log file holds it. */
@@ -58,12 +72,18 @@ function firstLine(error: unknown): string {
   return text.split('\n')[0].trim() || (error instanceof Error ? error.name : 'unknown error');
 }
 
-/** The exit code and the one line (or, for input errors, the message) for an error that ended a command. */
+/** The exit code (the error's own) and the one line (for bad input, the whole message) for an error that ended a command. */
 export function exitFor(error: unknown, log: (error: unknown) => string | undefined = writeErrorLog): { code: number; message: string } {
-  if (error instanceof UsageError || error instanceof LabSpecError) return { code: EXIT.badInput, message: error.message };
-  const environment = isEnvironmentError(error);
-  const file = environment && error instanceof SandboxError && !error.cause ? undefined : log(error);
+  const ended = asWorkshopError(error);
+  if (ended.category === 'badInput') return { code: ended.exitCode, message: ended.message };
+  // A sandbox error with no cause says all there is to say: the log would repeat it.
+  const file = ended.category === 'environment' && ended.cause === undefined ? undefined : log(error);
   const where = file ? ` Full log: ${file}` : '';
-  if (environment) return { code: EXIT.environment, message: `${error instanceof SandboxError ? error.message : `A server the workshop needs failed: ${firstLine(error)}`}${where}` };
-  return { code: EXIT.unexpected, message: `Unexpected error: ${firstLine(error)}.${where} (If it happens again, report it with that file.)` };
+  const report = ended.category === 'unexpected' ? ' (If it happens again, report it with that file.)' : '';
+  return { code: ended.exitCode, message: `${ended.message}${where}${report}` };
+}
+
+/** README's table of exit codes, as the code defines them (a test keeps README's copy equal). */
+export function exitCodeTable(): string {
+  return ['| exit code | meaning |', '|---|---|', ...Object.values(EXIT).map((e) => `| ${e.code} | ${e.meaning} |`)].join('\n');
 }

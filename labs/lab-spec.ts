@@ -11,6 +11,7 @@ import { allowedKeys, KEYED_PATHS } from './lab-spec-keys.ts';
 import { nearestName } from './nearest-name.ts';
 import { KAFKA_MAX_BATCH_SIZE, LAMBDA_DOCS as DOCS, MAX_MAPPINGS_PER_POLLER_GROUP, MAX_POLLERS_PER_POLLER_GROUP, POLLER_GROUP_NAME_MAX_LENGTH, SQS_MAX_BATCH_WITHOUT_WINDOW } from './aws-limits.ts';
 import { limitAllowed, limitOf, limitRule, SPEC_LIMITS, type SpecLimit } from './spec-limits.ts';
+import { WorkshopError } from './workshop-error.ts';
 
 export * from './lab-spec-types.ts';
 
@@ -44,15 +45,12 @@ export interface SpecProblem {
 }
 
 /** Every problem in a spec at once, so a participant fixes them in one pass. */
-export class LabSpecError extends Error {
+export class LabSpecError extends WorkshopError {
   constructor(
     readonly labId: string,
     readonly problems: SpecProblem[],
   ) {
-    super(
-      `Lab ${labId} is not a valid configuration:\n` +
-        problems.map((p) => `  - ${describeProblem(p)}`).join('\n'),
-    );
+    super(`Lab ${labId} is not a valid configuration:\n` + problems.map((p) => `  - ${describeProblem(p)}`).join('\n'), { category: 'badInput' });
     this.name = 'LabSpecError';
   }
 }

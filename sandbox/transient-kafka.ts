@@ -64,7 +64,7 @@ export async function retryTransientKafka<T>(what: string, call: () => Promise<T
     } catch (error) {
       if (!isTransientKafkaError(error)) throw error;
       if (attempt >= attempts) {
-        throw new SandboxError(`${what} kept failing with a broker error that usually passes in seconds (${(error as Error).message}); retried ${attempts} times over ${(waited / 1000).toFixed(1)} s. Is the broker up? \`npx workshop sandbox status\` says.`, { cause: error });
+        throw new SandboxError(`${what} kept failing with a broker error that usually passes in seconds (${(error as Error).message}); retried ${attempts} times over ${(waited / 1000).toFixed(1)} s. Is the broker up? \`npx workshop sandbox status\` says.`, { cause: error, transient: true });
       }
       const delay = Math.min(options.maxDelayMs ?? 2000, (options.baseDelayMs ?? 200) * 2 ** (attempt - 1));
       waited += delay;

@@ -14,6 +14,7 @@ import { renderComparison } from './prediction-report.ts';
 import type { Finding } from './finding.ts';
 import { advanceHints, damagedRecordPath, hintStepsUsed, loadProgress, progressFile, readProgress, type CheckRecord } from './progress.ts';
 import { exercisesDir, fingerprint, labFolder, todosIn, writeExercise, type WrittenFile } from './workspace.ts';
+import { EXIT } from '../../labs/workshop-error.ts';
 
 export const EXERCISE_USAGE = `  workshop exercise <lab> [--reset]  write the lab's starting files into exercises/<lab>/ (--reset: over your edits)
   workshop check <lab> [--hint] [--quick] [--time-scale N]
@@ -106,7 +107,7 @@ export async function checkCommand(args: string[]): Promise<number> {
     if (last && last.fingerprint === fingerprint(files.map((f) => f.path))) {
       console.log(`Your files have not changed since your check at ${when(last.at)}; its findings, with the next step of each hint:`);
       console.log(renderCheck(lab, last, advanceHints(lab.id, failingHints(lab, last), HINT_STEPS)));
-      return last.passed ? 0 : 1;
+      return last.passed ? EXIT.passed.code : EXIT.targetFailed.code;
     }
   }
 
@@ -123,7 +124,7 @@ export async function checkCommand(args: string[]): Promise<number> {
   console.log(renderCheck(lab, record, steps));
   if (reports) console.log(`\nThis check's run: ${displayPath(reports.html)} (HTML report) and ${displayPath(reports.json)}; a running \`npx workshop dashboard\` followed it live.`);
   if (progressSetAside) console.log(damagedNote(`was damaged, so it was kept as ${displayPath(progressSetAside)} and a new record started`));
-  return record.passed ? 0 : 1;
+  return record.passed ? EXIT.passed.code : EXIT.targetFailed.code;
 }
 
 /** The ids of the hints of a check's failures. */

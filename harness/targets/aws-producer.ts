@@ -31,15 +31,19 @@ import { explainAwsErrors } from './aws-credentials.ts';
 import { describeError, ThrottledError, withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
 import { type PublishSummary, type RunPlan } from './target.ts';
 import { UsageError } from '../errors.ts';
+import { WorkshopError } from '../../labs/workshop-error.ts';
 
 /** Events per second one producer invocation is asked to send, at most. */
 export const PER_SHARD_RATE = 500;
 /** More parallel producers than this would only contend for the same brokers. */
 export const MAX_SHARDS = 64;
 
-/** Thrown when a producer invocation failed: the message is the handler's own error. */
-export class ProducerInvocationError extends Error {
+/** Thrown when a producer invocation failed on AWS: the message is the handler's own error. */
+export class ProducerInvocationError extends WorkshopError {
   override name = 'ProducerInvocationError';
+  constructor(message: string) {
+    super(message, { category: 'environment' });
+  }
 }
 
 /** The highest rate the profile offers, events/s. */

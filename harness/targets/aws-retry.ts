@@ -8,6 +8,7 @@
 //
 // Delays follow "exponential backoff with full jitter":
 // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+import { WorkshopError } from '../../labs/workshop-error.ts';
 
 export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
   'TooManyRequestsException',
@@ -54,14 +55,18 @@ export function isThrottling(error: unknown): boolean {
 }
 
 /** Thrown when a call was still throttled after every attempt; `lastError` is the last refusal. */
-export class ThrottledError extends Error {
+export class ThrottledError extends WorkshopError {
   override name = 'ThrottledError';
   constructor(
     readonly what: string,
     readonly attempts: number,
     readonly lastError: unknown,
   ) {
-    super(`${what} was still throttled by AWS after ${attempts} attempts (${describeError(lastError)}). Wait a minute and run again, or raise the quota named in the error.`);
+    super(`${what} was still throttled by AWS after ${attempts} attempts (${describeError(lastError)}). Wait a minute and run again, or raise the quota named in the error.`, {
+      category: 'environment',
+      transient: true,
+      cause: lastError,
+    });
   }
 }
 

@@ -23,7 +23,7 @@ function splitFlags(argv: string[], known: string[], usage: string): { flags: Se
   const positional: string[] = [];
   for (const arg of argv) {
     if (arg.startsWith('--')) {
-      if (!known.includes(arg)) throw new DeployError(`Unknown option ${arg}. ${usage}`);
+      if (!known.includes(arg)) throw new DeployError(`Unknown option ${arg}. ${usage}`, 'badInput');
       flags.add(arg);
     } else positional.push(arg);
   }
@@ -42,7 +42,7 @@ export function parseDeployArgs(argv: string[], choices: string): DeployArgs {
   const usage = deployUsage(choices);
   const { flags, positional } = splitFlags(argv, ['--base', '--dry-run'], usage);
   if (positional.length !== 1) {
-    throw new DeployError(positional.length === 0 ? `Which lab? ${usage}` : `One lab at a time, got ${positional.join(' ')}. ${usage}`);
+    throw new DeployError(positional.length === 0 ? `Which lab? ${usage}` : `One lab at a time, got ${positional.join(' ')}. ${usage}`, 'badInput');
   }
   return { target: positional[0], refreshBase: flags.has('--base'), dryRun: flags.has('--dry-run') };
 }
@@ -50,9 +50,9 @@ export function parseDeployArgs(argv: string[], choices: string): DeployArgs {
 export function parseDestroyArgs(argv: string[], choices: string): DestroyArgs {
   const usage = destroyUsage(choices);
   const { flags, positional } = splitFlags(argv, ['--all', '--dry-run'], usage);
-  if (positional.length > 1) throw new DeployError(`One lab at a time, got ${positional.join(' ')}. ${usage}`);
+  if (positional.length > 1) throw new DeployError(`One lab at a time, got ${positional.join(' ')}. ${usage}`, 'badInput');
   if (positional.length === 1 && flags.has('--all')) {
-    throw new DeployError(`--all destroys everything deployed; give either a lab or --all. ${usage}`);
+    throw new DeployError(`--all destroys everything deployed; give either a lab or --all. ${usage}`, 'badInput');
   }
   return { target: positional[0], all: flags.has('--all'), dryRun: flags.has('--dry-run') };
 }
@@ -61,6 +61,6 @@ export function parseDestroyArgs(argv: string[], choices: string): DestroyArgs {
 export function resolveTarget(target: string, findLab: (key: string) => LabSpec | undefined, choices: string): LabSpec | 'base' {
   if (target === BASE_STACK) return 'base';
   const lab = findLab(target);
-  if (!lab) throw new DeployError(`There is no lab "${target}": use one of ${choices}, or base.`);
+  if (!lab) throw new DeployError(`There is no lab "${target}": use one of ${choices}, or base.`, 'badInput');
   return lab;
 }

@@ -24,7 +24,7 @@ export function readRecord(file = RECORD_FILE): DeployRecord {
     if (typeof parsed.region === 'string') record.region = parsed.region;
     return record;
   } catch {
-    throw new DeployError(`${file} is not valid JSON: fix or delete it (it only records what is deployed).`);
+    throw new DeployError(`${file} is not valid JSON: fix or delete it (it only records what is deployed).`, 'badInput');
   }
 }
 

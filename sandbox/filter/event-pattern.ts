@@ -31,6 +31,7 @@
 //   - "$or": [ {...}, {...}, ... ] (at least 2 objects) ORs whole sub-patterns; like event-ruler,
 //     a pattern with $or is expanded into AND-only rules and matches if any rule does.
 import { describeJson, fromJs, JsonSyntaxError, parseJson, type JsonNode } from './json.ts';
+import { WorkshopError } from '../../labs/workshop-error.ts';
 
 export type PatternDialect = 'lambda' | 'eventbridge';
 
@@ -48,7 +49,7 @@ export const DOCS = {
 } as const;
 
 /** A malformed pattern: where, what was wrong, and what is allowed there. */
-export class EventPatternError extends Error {
+export class EventPatternError extends WorkshopError {
   constructor(
     /** Path of the offending key, e.g. `value.price[0].numeric`; "(pattern)" for the whole. */
     readonly path: string,
@@ -56,7 +57,7 @@ export class EventPatternError extends Error {
     readonly expected: string,
     readonly doc: string,
   ) {
-    super(`Invalid filter pattern at ${path}: ${problem}. Expected ${expected}. See ${doc}`);
+    super(`Invalid filter pattern at ${path}: ${problem}. Expected ${expected}. See ${doc}`, { category: 'badInput' });
     this.name = 'EventPatternError';
   }
 }

@@ -6,6 +6,7 @@
 // syntax"). JSON.parse loses that text, so patterns and record values are parsed here instead.
 // The grammar is RFC 8259 (no comments, no trailing commas, no NaN), the whole input must be one
 // value, and a repeated object key keeps its last value, as JSON.parse and Jackson do.
+import { WorkshopError } from '../../labs/workshop-error.ts';
 
 export type JsonNode =
   | { readonly type: 'null' }
@@ -16,13 +17,13 @@ export type JsonNode =
   | { readonly type: 'array'; readonly items: readonly JsonNode[] }
   | { readonly type: 'object'; readonly entries: ReadonlyMap<string, JsonNode> };
 
-export class JsonSyntaxError extends Error {
+export class JsonSyntaxError extends WorkshopError {
   constructor(
     readonly reason: string,
     /** Offset, in UTF-16 code units, of the character that broke the grammar. */
     readonly position: number,
   ) {
-    super(`${reason} at position ${position}`);
+    super(`${reason} at position ${position}`, { category: 'badInput' });
     this.name = 'JsonSyntaxError';
   }
 }

@@ -27,6 +27,7 @@
 import { FILTER_PATTERN_MAX_CHARS, MAX_FILTERS_PER_MAPPING, MAX_FILTERS_WITH_QUOTA_INCREASE } from '../../labs/aws-limits.ts';
 import { compileNode, DOCS, EventPatternError, type CompiledPattern, type PatternDialect, matchesPattern } from './event-pattern.ts';
 import { fromJs, JsonSyntaxError, parseJson, stringifyJson, type JsonNode } from './json.ts';
+import { WorkshopError } from '../../labs/workshop-error.ts';
 
 export { EventPatternError } from './event-pattern.ts';
 
@@ -56,9 +57,9 @@ export interface ParseOptions {
 }
 
 /** Thrown for a FilterCriteria with too many filters; patterns throw EventPatternError. */
-export class FilterCriteriaError extends Error {
+export class FilterCriteriaError extends WorkshopError {
   constructor(message: string) {
-    super(message);
+    super(message, { category: 'badInput' });
     this.name = 'FilterCriteriaError';
   }
 }

@@ -4,13 +4,15 @@
 // hosts 10 pollers by default, so a group of 10 one-poller mappings needs 1 EPU, not 10
 // (kafka-scaling-modes.html, API_ProvisionedPollerConfig.html).
 import { MAX_MAPPINGS_PER_POLLER_GROUP, MAX_POLLERS_PER_POLLER_GROUP } from '../../labs/aws-limits.ts';
+import { WorkshopError } from '../../labs/workshop-error.ts';
 
 /** AWS: an EPU "supports a default of 10 event pollers". */
 export const POLLERS_PER_EVENT_POLLER_UNIT = 10;
 
-export class PollerGroupError extends Error {
+/** Mappings that break a poller group's limits: a configuration to change. */
+export class PollerGroupError extends WorkshopError {
   constructor(message: string) {
-    super(message);
+    super(message, { category: 'badInput' });
     this.name = 'PollerGroupError';
   }
 }
