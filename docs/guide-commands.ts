@@ -386,7 +386,7 @@ export type RunStep =
    * that fails and the one that passes.
    */
   | { kind: 'exercise'; args: string[]; env: Record<string, string>; from: GuideCommand[] }
-  /** Exists, but is what CI itself runs (npm install, npm test, npm run synth): not re-run inside a test. */
+  /** Exists, but is what CI itself runs (npm install, npm test, npm run synth), or another test runs it: not re-run here. */
   | { kind: 'not-rerun'; why: string; from: GuideCommand[] }
   /** A local step the runner does not know how to run: a failing test until someone teaches it. */
   | { kind: 'unrunnable'; why: string; from: GuideCommand[] };
@@ -458,6 +458,9 @@ export function planLocalRuns(commands: readonly GuideCommand[], pkg: PackageJso
       }
       const html = `${TMP}/index.html`;
       add('npm start', c, () => ({ kind: 'cli', args: [...args, ...(args.includes('--quick') ? [] : ['--quick']), '--html', html], env: c.env, expect: 'pass', html, from: [c] }));
+    } else if (c.kind === 'npm test' && c.args.length > 0) {
+      // A part of the suite, not the whole: runnable here without recursing, so a test runs it.
+      add(`not-rerun ${c.text}`, c, () => ({ kind: 'not-rerun', why: 'test/docs/readme.test.ts runs it (the files it names, not the whole suite)', from: [c] }));
     } else {
       const name = c.kind === 'npm run' ? `npm run ${c.action}` : c.kind;
       const why = NOT_RERUN[name];

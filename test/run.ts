@@ -14,14 +14,16 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { canInstallChromium, chromiumPlan, findChromium, INSTALL_COMMAND, installChromium, usesBrowser } from './browser/chromium.ts';
+import { runsAsScript } from '../labs/entry-point.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 /**
  * Test files that start servers: run them one at a time, after the rest. `folder/*` is the files
  * directly in a folder (test/sandbox's own files start Kafka and ElasticMQ; its subfolders test
- * sandbox rules on a fake clock), `folder/**` everything under it.
+ * sandbox rules on a fake clock), `folder/**` everything under it. README, "Tests", lists them
+ * (test/docs/readme.test.ts keeps it so).
  */
-const SERIAL = ['test/sandbox/*', 'test/integration/**', 'test/harness/e2e/**', 'test/docs/**', 'test/browser/**', 'test/faults/**'];
+export const SERIAL = ['test/sandbox/*', 'test/integration/**', 'test/harness/e2e/**', 'test/docs/**', 'test/browser/**', 'test/faults/**'];
 /** A file still running after this is stopped and counted as failed, so a hang never stalls CI. */
 const FILE_TIMEOUT_MS = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 600_000);
 
@@ -191,4 +193,5 @@ async function main(): Promise<void> {
   process.exit(failed === 0 ? 0 : 1);
 }
 
-await main();
+// Imported (for SERIAL), it runs nothing.
+if (runsAsScript(import.meta.url)) await main();

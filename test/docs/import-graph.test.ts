@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { REPO_ROOT } from '../../docs/markdown.ts';
 
-/** What each folder may import besides itself (README, "Layout"). */
+/** What each folder may import besides itself (README, "Working on the code": "Layout and the import rule"). */
 const ALLOWED: Record<string, readonly string[]> = {
   handlers: [],
   modules: ['handlers', 'labs:spec'],

@@ -1,7 +1,7 @@
-// `npm run soak` as the README prints it, shortened: a 30-second soak runs the sandbox in its own
-// process on the real broker, accounts for every event and writes its results (to a temporary
-// folder here, so bench/results/ keeps the 10-minute figures). The slope verdict of a 30-second
-// run means nothing, so only completion and zero loss are asserted; the 10-minute run is by hand.
+// `npm run soak` as bench/README.md prints it, shortened: a 30-second soak runs the sandbox in its
+// own process on the real broker, accounts for every event and writes its results (to a temporary
+// folder here, so bench/results/ keeps the full-length figures). The slope verdict of a 30-second
+// run means nothing, so only completion and zero loss are asserted; the full-length run is by hand.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

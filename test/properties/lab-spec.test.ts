@@ -152,7 +152,7 @@ test('regression: a Kafka destination with the topic section missing is a LabSpe
 });
 
 // validateLabSpec checks a filter's shape ({"value": ...}, 4096 characters); labs/ may not
-// import the sandbox's matcher (README, Layout: nothing in labs/ depends on how it runs locally), so a run checks the EventBridge syntax on top
+// import the sandbox's matcher (README, "Layout and the import rule": nothing in labs/ depends on how it runs locally), so a run checks the EventBridge syntax on top
 // (harness/overrides.ts checkFilterSyntax): what AWS refuses never starts.
 test('a filter with invalid EventBridge syntax is refused before a run starts', () => {
   for (const value of [{ status: 'CONFIRMED' }, {}, [], { status: [] }, { status: [{ regex: '^C' }] }, { status: [{ numeric: ['>', 6e9] }] }]) {

@@ -1,0 +1,238 @@
+// The measured figures of docs/MEASURED.md and bench/README.md, generated from the result files
+// committed under bench/results/ and from the soak's own constants, so neither page can quote a
+// figure no file holds or a default the code no longer has. Each generated block sits between
+// `<!-- generated:<name> -->` and `<!-- /generated:<name> -->`, as in the lab READMEs;
+// `npm run figures` rewrites the blocks and test/docs/measured.test.ts fails when a committed
+// page differs from what this script would write.
+//
+//   bench/results/latest.json       the latest complete `npm run bench` (a profiled or
+//                                   interrupted run never replaces it: bench/report.ts saveRun)
+//   bench/results/<stamp>.json      the newest of them with a main-thread profile (--profile)
+//   bench/results/soak-latest.json  the latest `npm run soak`
+//   LONG_SOAK                       a 25-minute soak whose samples show why the defaults are 20 and 4
+//   bench/soak-plan.ts              the soak's defaults
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type { BenchRun, ThroughputResult } from '../bench/results.ts';
+import type { ContentionResult, ContentionRun } from '../bench/contention.ts';
+import { DEFAULT_MINUTES, DEFAULT_RATE, MAX_AUTO_RETENTION_SECONDS, SAMPLE_EVERY_SEC, SLOPE_LIMIT_MB_PER_MIN, warmUpSeconds } from '../bench/soak-plan.ts';
+import { seriesResults, slopeWithError, type SoakRun } from '../bench/soak-report.ts';
+import { DEFAULT_RETENTION_MS } from '../sandbox/lambda-runtime/retention.ts';
+import { runsAsScript } from '../labs/entry-point.ts';
+import { REPO_ROOT } from './markdown.ts';
+
+export const RESULTS_DIR = 'bench/results';
+export const LATEST_BENCH = `${RESULTS_DIR}/latest.json`;
+export const LATEST_SOAK = `${RESULTS_DIR}/soak-latest.json`;
+/** The 25-minute soak bench/soak-plan.ts cites for its defaults. */
+export const LONG_SOAK = `${RESULTS_DIR}/soak-2026-11-26_21-40-56Z-25min.json`;
+
+/** Every file with generated blocks, and the blocks each must have. */
+export const GENERATED: Record<string, readonly BlockName[]> = {
+  'docs/MEASURED.md': ['bench-goals', 'bench-throughput-note', 'bench-profile', 'soak-defaults', 'soak-warm-up', 'soak-latest'],
+  'bench/README.md': ['soak-defaults'],
+};
+
+export interface Results {
+  bench: BenchRun;
+  /** The newest stamped bench run with a main-thread profile, and its file. */
+  profiled?: { run: BenchRun; file: string };
+  soak: SoakRun;
+  longSoak: SoakRun;
+}
+
+const readJson = <T>(root: string, file: string): T => JSON.parse(readFileSync(join(root, file), 'utf8')) as T;
+
+export function readResults(root = REPO_ROOT): Results {
+  const stamped = readdirSync(join(root, RESULTS_DIR))
+    .filter((name) => /^\d{4}-\d\d-\d\d_[\d-]+Z\.json$/.test(name))
+    .sort()
+    .map((name) => ({ file: `${RESULTS_DIR}/${name}`, run: readJson<BenchRun>(root, `${RESULTS_DIR}/${name}`) }));
+  return {
+    bench: readJson<BenchRun>(root, LATEST_BENCH),
+    profiled: stamped.filter((s) => s.run.mainThreadProfile).at(-1),
+    soak: readJson<SoakRun>(root, LATEST_SOAK),
+    longSoak: readJson<SoakRun>(root, LONG_SOAK),
+  };
+}
+
+// ---------------------------------------------------------------- formatting
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (v: number) => `${Math.round(v * 100)}%`;
+const ms = (v: number) => `${Math.round(v)} ms`;
+const minutes = (seconds: number) => {
+  const m = seconds / 60;
+  return `${Number.isInteger(m) ? m : m.toFixed(1)} minute${m === 1 ? '' : 's'}`;
+};
+const yesNo = (ok: boolean) => (ok ? 'yes' : 'no');
+
+/** A markdown link from the page `from` to the repo file `to`. */
+function link(from: string, to: string, text = to): string {
+  return `[${text}](${posix.relative(posix.dirname(from), to)})`;
+}
+
+function machine(run: Pick<BenchRun, 'machine' | 'kafkaVersion'>): string {
+  return `${run.machine.cores} cores (${run.machine.cpuModel}), Node.js ${run.machine.node}, Kafka ${run.kafkaVersion ?? 'n/a'}`;
+}
+
+function throughputOf(run: BenchRun): ThroughputResult | undefined {
+  return run.results.find((r): r is ThroughputResult => r.kind === 'throughput' && !('error' in r));
+}
+
+// ---------------------------------------------------------------- blocks
+
+export type BlockName = 'bench-goals' | 'bench-throughput-note' | 'bench-profile' | 'soak-defaults' | 'soak-warm-up' | 'soak-latest';
+
+function benchGoals(r: Results, from: string): string {
+  const run = r.bench;
+  const lines = [
+    `From ${link(from, `${RESULTS_DIR}/latest.md`)} (its figures as JSON: ${link(from, LATEST_BENCH)}): one run started ${run.startedAt} on ${machine(run)}, ${run.wallSeconds} s in all${run.quick ? '; a QUICK run (shortened cases), not comparable' : ''}${run.interrupted ? '; INTERRUPTED' : ''}.`,
+    '',
+    '| goal | measured | met? |',
+    '|---|---|---|',
+  ];
+  const tp = throughputOf(run);
+  if (tp) {
+    const { zeroLossPerSec, shareOfPlainConsumer } = tp.case.goal;
+    const reached = tp.highestSustainedPerSec ?? 0;
+    const best = tp.steps.find((s) => s.ratePerSec === tp.highestSustainedPerSec);
+    const missed = tp.steps.find((s) => !s.keptUp);
+    const measured = [
+      best ? `${int(reached)} events/s with zero loss (p50 ${ms(best.endToEndMs.p50)})` : 'no step kept up with zero loss',
+      missed ? `at ${int(missed.ratePerSec)}/s it processed ${int(missed.throughputPerSec)}/s, ${missed.probe.machineCores} of ${missed.probe.cores} cores busy` : '',
+    ].filter(Boolean);
+    lines.push(`| lab ${tp.case.lab}'s pipeline (${int(tp.setup.eventBytes)}-byte events, batch ${tp.setup.batchSize}, ${tp.setup.partitions} partitions) sustains ${int(zeroLossPerSec)} events/s with zero loss | ${measured.join('; ')} | ${yesNo(reached >= zeroLossPerSec)} |`);
+    if (!('error' in tp.backlog)) {
+      const b = tp.backlog;
+      const share = b.plain.perSec > 0 ? reached / b.plain.perSec : 0;
+      lines.push(
+        `| that rate is at least ${pct(shareOfPlainConsumer)} of a plain kafkajs consumer's on the same broker | the same ${int(b.events)}-event backlog: plain kafkajs \`eachBatch\` ${int(b.plain.perSec)} events/s on ${b.plain.probe.others.plainConsumer ?? 'n/a'} cores, the ESM and lab ${tp.case.lab}'s function ${int(b.sandbox.perSec)}/s on ${b.sandbox.probe.nodeCores} cores (${pct(b.ratio)}); the pipeline's ${int(reached)}/s is ${pct(share)} | ${yesNo(share >= shareOfPlainConsumer)} |`,
+      );
+    }
+  }
+  const contention = run.results.find((x): x is ContentionResult => x.kind === 'contention' && !('error' in x));
+  if (contention) {
+    const labs = [...new Set(contention.runs.map((x) => x.lab))];
+    const p50 = (x: ContentionRun) => x.targets.find((t) => t.name.toLowerCase().includes('p50'));
+    const target = [...new Set(contention.runs.map((x) => p50(x)?.expected).filter(Boolean))].join(', ');
+    const perLab = labs.map((lab) => {
+      const quiet = contention.runs.find((x) => x.lab === lab && x.burnerCores === 0);
+      const busy = contention.runs.find((x) => x.lab === lab && x.burnerCores > 0);
+      if (!quiet || !busy) return `${lab}: incomplete`;
+      return `${lab}: p50 ${ms(quiet.endToEndMs.p50)} quiet, ${ms(busy.endToEndMs.p50)} busy (p99 ${ms(quiet.endToEndMs.p99)} → ${ms(busy.endToEndMs.p99)})`;
+    });
+    const all = contention.runs.every((x) => x.passed);
+    const busyCores = Math.max(...contention.runs.map((x) => x.burnerCores));
+    lines.push(
+      `| labs ${contention.case.labs.join(' and ')} (\`--quick\`) meet their local targets (p50 ${target}) with ${busyCores} core${busyCores === 1 ? '' : 's'} busy | ${perLab.join('; ')}; ${all ? 'all targets met' : 'a target failed'} | ${yesNo(all)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function benchThroughputNote(r: Results): string {
+  const note = r.bench.notes.find((n) => n.startsWith('Throughput goal'));
+  return note ? `> ${note}` : '> (The latest run has no note on the throughput goal.)';
+}
+
+function benchProfile(r: Results, from: string): string {
+  if (!r.profiled) return `No committed run in ${RESULTS_DIR}/ has a main-thread profile yet.`;
+  const { run, file } = r.profiled;
+  const p = run.mainThreadProfile!;
+  const tp = throughputOf(run);
+  const backlog = tp && !('error' in tp.backlog) ? ` The ESM read the backlog at ${int(tp.backlog.sandbox.perSec)} events/s in that run (the profiler slows it).` : '';
+  const top = p.byArea.filter((a) => a.area !== '(idle)').slice(0, 6);
+  return [
+    `The newest profiled run, ${link(from, file.replace(/\.json$/, '.md'))} (started ${run.startedAt}, ${p.seconds} s profiled): the main thread's self time by area, idle ${pct(p.byArea.find((a) => a.area === '(idle)')?.share ?? 0)} of it.${backlog}`,
+    '',
+    '| area | share of the profiled time |',
+    '|---|---|',
+    ...top.map((a) => `| ${a.area} | ${pct(a.share)} |`),
+  ].join('\n');
+}
+
+/** The soak's defaults, from bench/soak-plan.ts and the Lambda runtime's retention. */
+export function soakDefaults(from: string): string {
+  const longest = warmUpSeconds(Number.MAX_SAFE_INTEGER);
+  const share = warmUpSeconds(1);
+  const planFile = link(from, 'bench/soak-plan.ts');
+  return (
+    `\`npm run soak\` with no arguments runs **${DEFAULT_MINUTES} minutes at ${int(DEFAULT_RATE)} events/s** and samples every ${SAMPLE_EVERY_SEC} s; ` +
+    `the slopes are fitted over the samples after a warm-up of ${minutes(longest)} (${pct(share)} of a run shorter than ${minutes(longest / share)}); ` +
+    `a slope passes below ${SLOPE_LIMIT_MB_PER_MIN} MB/min; the Lambda runtime's stores keep ${MAX_AUTO_RETENTION_SECONDS} s (the warm-up, if shorter) instead of their default ${minutes(DEFAULT_RETENTION_MS / 1000)}. ` +
+    `(${planFile}: \`DEFAULT_MINUTES\`, \`DEFAULT_RATE\`, \`SAMPLE_EVERY_SEC\`, \`warmUpSeconds\`, \`SLOPE_LIMIT_MB_PER_MIN\`, \`MAX_AUTO_RETENTION_SECONDS\`.)`
+  );
+}
+
+function soakWarmUp(r: Results, from: string): string {
+  const run = r.longSoak;
+  const warm = warmUpSeconds(Number.MAX_SAFE_INTEGER);
+  const limit = run.setup.slopeLimitMbPerMin;
+  const rss = (cutSec: number, warmUpSec: number) => seriesResults(run.samples.filter((s) => s.t <= cutSec), warmUpSec, limit).find((s) => s.name === 'sandbox RSS')!;
+  const cuts = [10, DEFAULT_MINUTES].filter((m) => m * 60 <= run.setup.minutes * 60);
+  return [
+    `The sandbox's RSS, fitted by \`seriesResults\` (bench/soak-report.ts) over the samples of ${link(from, LONG_SOAK.replace(/\.json$/, '.md'), `a ${run.setup.minutes}-minute run`)} (${int(run.setup.ratePerSec)} events/s; its own report, written when the warm-up was shorter, fitted after ${minutes(run.setup.warmUpSec)}):`,
+    '',
+    '| samples used | warm-up | sandbox RSS slope, MB/min ± standard error |',
+    '|---|---|---|',
+    ...cuts.map((m) => `| the first ${m} minutes | ${minutes(warm)} | ${slopeWithError(rss(m * 60, warm))} |`),
+    `| all ${run.setup.minutes} minutes | ${minutes(warm)} | ${slopeWithError(rss(Infinity, warm))} |`,
+    `| all ${run.setup.minutes} minutes | ${minutes(run.setup.warmUpSec)} | ${slopeWithError(rss(Infinity, run.setup.warmUpSec))} |`,
+  ].join('\n');
+}
+
+function soakLatest(r: Results, from: string): string {
+  const run = r.soak;
+  const a = run.accounting;
+  const judged = run.series.filter((s) => s.criterion);
+  return [
+    `From ${link(from, `${RESULTS_DIR}/soak-latest.md`)}: started ${run.startedAt} on ${machine(run)}; ${run.setup.minutes} minutes at ${int(run.setup.ratePerSec)} events/s, ${run.setup.pollers} provisioned pollers, slopes after ${minutes(run.setup.warmUpSec)}: **${run.pass ? 'PASS' : 'FAIL'}**${run.interrupted ? ' (INTERRUPTED)' : ''}.`,
+    '',
+    `${int(a.published)} published, ${int(a.processed)} processed, ${int(a.lost)} lost, ${int(a.duplicated)} duplicated; drained ${run.drained ? `in ${run.drainSec} s` : 'no'}.`,
+    '',
+    `| memory | slope, MB/min ± standard error | below ${run.setup.slopeLimitMbPerMin} MB/min |`,
+    '|---|---|---|',
+    ...judged.map((s) => `| ${s.name} | ${slopeWithError(s)} | ${yesNo(s.pass)} |`),
+  ].join('\n');
+}
+
+const BLOCKS: Record<BlockName, (r: Results, from: string) => string> = {
+  'bench-goals': benchGoals,
+  'bench-throughput-note': benchThroughputNote,
+  'bench-profile': benchProfile,
+  'soak-defaults': (_r, from) => soakDefaults(from),
+  'soak-warm-up': soakWarmUp,
+  'soak-latest': soakLatest,
+};
+
+/** A measured figure in prose: a rate, a slope, a CPU time, a share or a core count. */
+export const FIGURE = /\d[\d,.]*(?:\s?(?:events\/s|\/s\b|MB\/min|µs|cores?\b|%)|-core\b)/g;
+
+/** The text without its generated blocks: the prose, which must state no figure (FIGURE). */
+export const withoutBlocks = (text: string): string => text.replace(/<!-- generated:([\w-]+) -->[\s\S]*?<!-- \/generated:\1 -->/g, '');
+
+const withMarkers = (name: string, body: string): string => `<!-- generated:${name} -->\n${body}\n<!-- /generated:${name} -->`;
+
+/** `text` (the repo file `file`) with each of its generated blocks replaced by its current content. */
+export function regenerate(file: string, text: string, results: Results): string {
+  let out = text;
+  for (const name of GENERATED[file] ?? []) {
+    const pattern = new RegExp(`<!-- generated:${name} -->[\\s\\S]*?<!-- /generated:${name} -->`);
+    if (!pattern.test(out)) throw new Error(`${file} has no <!-- generated:${name} --> block.`);
+    out = out.replace(pattern, () => withMarkers(name, BLOCKS[name](results, file)));
+  }
+  return out;
+}
+
+if (runsAsScript(import.meta.url)) {
+  // `npm run figures`
+  const results = readResults();
+  for (const file of Object.keys(GENERATED)) {
+    const path = join(REPO_ROOT, file);
+    const before = readFileSync(path, 'utf8');
+    const after = regenerate(file, before, results);
+    if (after !== before) writeFileSync(path, after);
+    console.log(`${after === before ? 'up to date' : 'updated   '}  ${file}`);
+  }
+}
