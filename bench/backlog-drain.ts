@@ -4,14 +4,14 @@
 // or with a producer. The rate is from the first completion to the last, so joining a group and
 // starting a sandbox are not counted.
 import { Kafka, logLevel } from 'kafkajs';
+import { toKafkaMessage } from '../handlers/producer.ts';
 import { scheduledEvent } from '../handlers/shared/schedule.ts';
 import type { TrafficProfile } from '../handlers/shared/traffic.ts';
-import { toKafkaMessage } from '../handlers/producer.ts';
 import { round } from '../harness/stats.ts';
 import type { LabSpec } from '../labs/lab-spec.ts';
 import { retryTransientKafka } from '../sandbox/transient-kafka.ts';
-import { startPlainConsumer } from './plain-consumer.ts';
 import { collectProcessed, startTracked, waitUntil } from './pipeline.ts';
+import { startPlainConsumer } from './plain-consumer.ts';
 import { Probe, type ProbeResult } from './probe.ts';
 import type { BenchContext } from './run-cases.ts';
 
@@ -46,8 +46,18 @@ async function fillTopic(ctx: BenchContext, lab: LabSpec, runId: string, events:
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await Promise.all([admin.connect(), producer.connect()]);
   try {
-    await retryTransientKafka(`Creating topic ${lab.topic.name}`, () => admin.createTopics({ topics: [{ topic: lab.topic.name, numPartitions: lab.topic.partitions }], waitForLeaders: true }));
-    const profile: TrafficProfile = { shape: 'steady', ratePerSec: events, durationSec: 1, eventBytes: lab.traffic.eventBytes, statusMix: lab.traffic.statusMix, poisonShare: 0, seed: lab.traffic.seed };
+    await retryTransientKafka(`Creating topic ${lab.topic.name}`, () =>
+      admin.createTopics({ topics: [{ topic: lab.topic.name, numPartitions: lab.topic.partitions }], waitForLeaders: true }),
+    );
+    const profile: TrafficProfile = {
+      shape: 'steady',
+      ratePerSec: events,
+      durationSec: 1,
+      eventBytes: lab.traffic.eventBytes,
+      statusMix: lab.traffic.statusMix,
+      poisonShare: 0,
+      seed: lab.traffic.seed,
+    };
     const startAtMs = Date.now();
     let next = 0;
     const sendChunks = async () => {
@@ -105,7 +115,15 @@ export async function measureBacklogDrain(ctx: BenchContext, lab: LabSpec, runId
     const complete = await waitUntil(() => plain.count() >= events || ctx.interrupted(), timeoutSec * 1000, 50);
     const probeResult = probe.stop();
     const result = await plain.stop();
-    plainRun = { events, ...rateOf(result.done.map(([, , at]) => at), events), complete: complete && result.done.length >= events, probe: probeResult };
+    plainRun = {
+      events,
+      ...rateOf(
+        result.done.map(([, , at]) => at),
+        events,
+      ),
+      complete: complete && result.done.length >= events,
+      probe: probeResult,
+    };
   } finally {
     await stopPlain();
   }
@@ -123,8 +141,24 @@ export async function measureBacklogDrain(ctx: BenchContext, lab: LabSpec, runId
     const complete = await waitUntil(() => run.records.size >= events || ctx.interrupted(), timeoutSec * 1000, 50);
     const probeResult = probe.stop();
     collector.stop();
-    const sandboxRun = { events, ...rateOf([...run.records.values()].map((r) => r.completedAt), events), complete, probe: probeResult, pollers: `provisioned ${pollers}-${pollers}` };
-    return { events, eventBytes: lab.traffic.eventBytes, fillSeconds, plain: plainRun, sandbox: sandboxRun, ratio: plainRun.perSec > 0 ? round(sandboxRun.perSec / plainRun.perSec) : NaN };
+    const sandboxRun = {
+      events,
+      ...rateOf(
+        [...run.records.values()].map((r) => r.completedAt),
+        events,
+      ),
+      complete,
+      probe: probeResult,
+      pollers: `provisioned ${pollers}-${pollers}`,
+    };
+    return {
+      events,
+      eventBytes: lab.traffic.eventBytes,
+      fillSeconds,
+      plain: plainRun,
+      sandbox: sandboxRun,
+      ratio: plainRun.perSec > 0 ? round(sandboxRun.perSec / plainRun.perSec) : NaN,
+    };
   } finally {
     await stopSandbox();
   }

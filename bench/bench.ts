@@ -8,18 +8,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startKafka, type KafkaSandbox } from '../sandbox/kafka-broker.ts';
-import { DEFAULT_TIME_SCALE } from '../sandbox/index.ts';
 import { round } from '../harness/stats.ts';
-import { CASES, TIME_BUDGET_MS, quickCases, type BenchCase } from './cases.ts';
-import { describeMachine, machineLines } from './machine.ts';
-import { renderRun, runStamp, saveRun } from './report.ts';
-import { startMainThreadProfile, summarizeProfile } from './main-thread-profile.ts';
+import { DEFAULT_TIME_SCALE } from '../sandbox/index.ts';
+import { type KafkaSandbox, startKafka } from '../sandbox/kafka-broker.ts';
+import { type BenchCase, CASES, quickCases, TIME_BUDGET_MS } from './cases.ts';
 import { runContention } from './contention.ts';
 import { findings } from './findings.ts';
-import { isFailed, type BenchRun, type BrokerStart, type CaseResult } from './results.ts';
+import { describeMachine, machineLines } from './machine.ts';
+import { startMainThreadProfile, summarizeProfile } from './main-thread-profile.ts';
+import { renderRun, runStamp, saveRun } from './report.ts';
 import { Resources } from './resources.ts';
-import { runLatency, runProducer, runStartup, runThroughput, type BenchContext } from './run-cases.ts';
+import { type BenchRun, type BrokerStart, type CaseResult, isFailed } from './results.ts';
+import { type BenchContext, runLatency, runProducer, runStartup, runThroughput } from './run-cases.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 /** Kept free at the end of the budget for stopping servers and writing files. */
@@ -38,7 +38,9 @@ function parseArgs(argv: string[]): { quick: boolean; profile: boolean; only?: s
   const only = at >= 0 ? argv[at + 1] : undefined;
   const unknown = argv.filter((a, i) => a !== '--quick' && a !== '--profile' && a !== '--only' && !(i > 0 && argv[i - 1] === '--only'));
   if (unknown.length > 0 || (at >= 0 && !only)) {
-    throw new Error(`Unknown arguments ${unknown.join(' ') || '--only without a case id'}; use --quick, --profile and/or --only <${CASES.map((c) => c.id).join('|')}>.`);
+    throw new Error(
+      `Unknown arguments ${unknown.join(' ') || '--only without a case id'}; use --quick, --profile and/or --only <${CASES.map((c) => c.id).join('|')}>.`,
+    );
   }
   if (only && !CASES.some((c) => c.id === only)) throw new Error(`There is no case ${only}; the cases are ${CASES.map((c) => c.id).join(', ')}.`);
   return { quick, profile, only };

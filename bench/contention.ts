@@ -3,11 +3,11 @@
 // another process keeps cores busy, as a browser, an editor or a video call would. The burner is
 // a separate process at the same priority as the sandbox: it takes its share of the machine, and
 // the scheduler, not the bench, decides who waits.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { LABS } from '../labs/index.ts';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { runLab } from '../harness/run-lab.ts';
 import type { LabRunResult, LatencySummary, TargetCheck } from '../harness/run-result.ts';
 import { LocalTarget } from '../harness/targets/local.ts';
+import { LABS } from '../labs/index.ts';
 import type { ContentionCase } from './cases.ts';
 import { Probe, type ProbeResult } from './probe.ts';
 import type { BenchContext } from './run-cases.ts';
@@ -33,9 +33,7 @@ export interface ContentionResult {
 
 /** Processes that each spin one core until killed. */
 function startBurner(cores: number): { pids: number[]; stop(): Promise<void> } {
-  const children: ChildProcess[] = Array.from({ length: cores }, () =>
-    spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
-  );
+  const children: ChildProcess[] = Array.from({ length: cores }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
   return {
     pids: children.flatMap((c) => (c.pid === undefined ? [] : [c.pid])),
     async stop() {
@@ -86,11 +84,16 @@ export async function runContention(c: ContentionCase, ctx: BenchContext): Promi
   for (const labNumber of c.labs) {
     for (const burnerCores of [0, c.burnerCores]) {
       if (ctx.interrupted()) break;
-      if (Date.now() + c.perRunBudgetSec * 1000 > ctx.deadline) throw new Error(`the time budget ran out before lab ${labNumber} with ${burnerCores} busy cores`);
-      ctx.log(`  lab ${labNumber} --quick, ${burnerCores === 0 ? 'quiet machine' : `${burnerCores} core${burnerCores > 1 ? 's' : ''} kept busy by another process`}...`);
+      if (Date.now() + c.perRunBudgetSec * 1000 > ctx.deadline)
+        throw new Error(`the time budget ran out before lab ${labNumber} with ${burnerCores} busy cores`);
+      ctx.log(
+        `  lab ${labNumber} --quick, ${burnerCores === 0 ? 'quiet machine' : `${burnerCores} core${burnerCores > 1 ? 's' : ''} kept busy by another process`}...`,
+      );
       const run = await runOnce(ctx, labNumber, burnerCores);
       runs.push(run);
-      ctx.log(`  ${run.lab}: p50 ${Math.round(run.endToEndMs.p50)} ms, p99 ${Math.round(run.endToEndMs.p99)} ms, ${run.throughputPerSec}/s, lost ${run.lost}: targets ${run.passed ? 'met' : 'NOT met'}`);
+      ctx.log(
+        `  ${run.lab}: p50 ${Math.round(run.endToEndMs.p50)} ms, p99 ${Math.round(run.endToEndMs.p99)} ms, ${run.throughputPerSec}/s, lost ${run.lost}: targets ${run.passed ? 'met' : 'NOT met'}`,
+      );
     }
   }
   return { kind: 'contention', case: c, runs };

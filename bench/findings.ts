@@ -2,8 +2,8 @@
 // measurements show, with the figures that show it.
 import type { BacklogDrain } from './backlog-drain.ts';
 import type { ContentionResult } from './contention.ts';
-import { isFailed, type CaseResult, type LatencyResult, type ProducerResult, type ThroughputResult } from './results.ts';
 import type { ProbeResult } from './probe.ts';
+import { type CaseResult, isFailed, type LatencyResult, type ProducerResult, type ThroughputResult } from './results.ts';
 
 const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${Math.round(v * 100)}%`);
 const n = (v: number | undefined) => (v === undefined ? 'n/a' : `${v}`);
@@ -50,13 +50,20 @@ function throughputGoalReasons(tp: ThroughputResult, backlog: BacklogDrain): str
   const plainCores = plain.probe.others.plainConsumer;
   const esmCost = cpuMicrosPerEvent(esmCores, esm.perSec);
   const plainCost = cpuMicrosPerEvent(plainCores, plain.perSec);
-  const busiest = tp.steps.reduce<ThroughputResult['steps'][number] | undefined>((a, b) => (a === undefined || (b.probe.machineCores ?? 0) > (a.probe.machineCores ?? 0) ? b : a), undefined);
+  const busiest = tp.steps.reduce<ThroughputResult['steps'][number] | undefined>(
+    (a, b) => (a === undefined || (b.probe.machineCores ?? 0) > (a.probe.machineCores ?? 0) ? b : a),
+    undefined,
+  );
   const needed = esmCost === undefined ? undefined : Math.round((esmCost * goal) / 1e4) / 100;
   return [
     `Throughput goal (${goal} events/s with zero loss): reading a backlog with nothing else running, the ESM and its function used ${n(esmCores)} cores for ${Math.round(esm.perSec)} events/s (${n(esmCost)} µs of CPU per event), so ${goal} events/s of consumption alone needs about ${n(needed)} of the ${esm.probe.cores} cores, before the producer Lambdas and the broker` +
-      (busiest ? `; in the steps the machine was at most ${n(busiest.probe.machineCores)} of ${busiest.probe.cores} cores busy (at ${busiest.ratePerSec}/s)` : '') +
+      (busiest
+        ? `; in the steps the machine was at most ${n(busiest.probe.machineCores)} of ${busiest.probe.cores} cores busy (at ${busiest.ratePerSec}/s)`
+        : '') +
       `. The plain kafkajs consumer read the same backlog at ${Math.round(plain.perSec)} events/s on ${n(plainCores)} cores (${n(plainCost)} µs per event)` +
-      (esmCost !== undefined && plainCost ? `: per event the ESM path costs ${Math.round((esmCost / plainCost) * 10) / 10}× the CPU (base64 and JSON of each record, the invoke round trip to a worker thread, the function's own work and its log line).` : '.'),
+      (esmCost !== undefined && plainCost
+        ? `: per event the ESM path costs ${Math.round((esmCost / plainCost) * 10) / 10}× the CPU (base64 and JSON of each record, the invoke round trip to a worker thread, the function's own work and its log line).`
+        : '.'),
   ];
 }
 
@@ -96,7 +103,9 @@ export function findings(results: CaseResult[]): string[] {
         (producerShort ? ', so the offered load did not reach the topic on schedule' : ', on schedule') +
         `; the processor's invocations took ${Math.round(step.invocations.handlerMs.p50)} ms in the handler but ${Math.round(step.invocations.invokeMs.p50)} ms (p99 ${Math.round(step.invocations.invokeMs.p99)} ms) from the ESM's invoke call to its result; ` +
         `${cpuSentence(step.probe)}.` +
-        (before ? ` At ${before.ratePerSec}/s: main thread busy ${pct(before.probe.mainThreadElu)}, waiting for a core ${pct(before.probe.mainThreadCpuWait)}, invoke p50 ${Math.round(before.invocations.invokeMs.p50)} ms, ${n(before.probe.machineCores)} of ${before.probe.cores} cores in all.` : '') +
+        (before
+          ? ` At ${before.ratePerSec}/s: main thread busy ${pct(before.probe.mainThreadElu)}, waiting for a core ${pct(before.probe.mainThreadCpuWait)}, invoke p50 ${Math.round(before.invocations.invokeMs.p50)} ms, ${n(before.probe.machineCores)} of ${before.probe.cores} cores in all.`
+          : '') +
         starvation(step.probe),
     );
   }

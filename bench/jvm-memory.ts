@@ -120,5 +120,12 @@ export async function sampleJvm(pid: number, timeoutMs = 20_000): Promise<JvmMem
   } catch {
     // smaps unreadable: the breakdown is left out
   }
-  return { heapUsedBytes: heap.usedBytes, heapCommittedBytes: heap.committedBytes, liveBytes: parseHistogramTotal(output), resident, heapResidentBytes, jcmdMs };
+  return {
+    heapUsedBytes: heap.usedBytes,
+    heapCommittedBytes: heap.committedBytes,
+    liveBytes: parseHistogramTotal(output),
+    resident,
+    heapResidentBytes,
+    jcmdMs,
+  };
 }

@@ -55,7 +55,7 @@ export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary 
     const { functionName, url, lineNumber } = node.callFrame;
     const area = areaOf(url, functionName);
     byArea.set(area, (byArea.get(area) ?? 0) + us);
-    const fn = url ? `${functionName || "(anonymous)"} ${fileOf(url)}${lineNumber > 0 ? `:${lineNumber + 1}` : ""}` : functionName;
+    const fn = url ? `${functionName || '(anonymous)'} ${fileOf(url)}${lineNumber > 0 ? `:${lineNumber + 1}` : ''}` : functionName;
     const entry = byFunction.get(fn) ?? { area, us: 0 };
     entry.us += us;
     byFunction.set(fn, entry);
@@ -63,8 +63,14 @@ export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary 
   const share = (us: number) => (totalUs > 0 ? round(us / totalUs, 3) : 0);
   return {
     seconds: round(totalUs / 1e6, 1),
-    byArea: [...byArea].sort((a, b) => b[1] - a[1]).slice(0, top).map(([area, us]) => ({ area, share: share(us) })),
-    byFunction: [...byFunction].sort((a, b) => b[1].us - a[1].us).slice(0, top).map(([fn, { area, us }]) => ({ fn, area, share: share(us) })),
+    byArea: [...byArea]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([area, us]) => ({ area, share: share(us) })),
+    byFunction: [...byFunction]
+      .sort((a, b) => b[1].us - a[1].us)
+      .slice(0, top)
+      .map(([fn, { area, us }]) => ({ fn, area, share: share(us) })),
   };
 }
 

@@ -1,11 +1,12 @@
 // Small helpers the cases share: a lab on its own topic, what the processor reported (read from
 // its "batch processed" log lines, as harness/targets/local.ts does), and bounded waiting.
-import { LABS } from '../labs/index.ts';
-import { validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
-import { startSandbox, type Sandbox } from '../sandbox/index.ts';
-import type { BenchContext } from './run-cases.ts';
-import type { LogLine } from '../sandbox/lambda-runtime/function-logs.ts';
+
 import { readBatchReport } from '../handlers/shared/telemetry.ts';
+import { LABS } from '../labs/index.ts';
+import { type LabSpec, validateLabSpec } from '../labs/lab-spec.ts';
+import { type Sandbox, startSandbox } from '../sandbox/index.ts';
+import type { LogLine } from '../sandbox/lambda-runtime/function-logs.ts';
+import type { BenchContext } from './run-cases.ts';
 
 /** A copy of lab `number` on its own topic (so runs never share data), with its id suffixed. */
 export function benchLab(number: number, topic: string, change: (lab: LabSpec) => void = () => undefined): LabSpec {

@@ -1,5 +1,5 @@
 // Starts and stops the baseline consumer process (plain-consumer-child.ts).
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export interface PlainConsumerConfig {
@@ -70,10 +70,20 @@ export function startPlainConsumer(config: PlainConsumerConfig): PlainConsumer {
     return Promise.race([
       promise,
       new Promise<T>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the plain kafkajs consumer had not ${what} after ${ms / 1000} s${failure ? ` (${failure})` : ''}${stderr ? `; its stderr: ${stderr.trim().slice(-500)}` : ''}`)), ms);
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `the plain kafkajs consumer had not ${what} after ${ms / 1000} s${failure ? ` (${failure})` : ''}${stderr ? `; its stderr: ${stderr.trim().slice(-500)}` : ''}`,
+              ),
+            ),
+          ms,
+        );
       }),
       exited.then(() => {
-        throw new Error(`the plain kafkajs consumer exited before it ${what}${failure ? `: ${failure}` : ''}${stderr ? `; its stderr: ${stderr.trim().slice(-500)}` : ''}`);
+        throw new Error(
+          `the plain kafkajs consumer exited before it ${what}${failure ? `: ${failure}` : ''}${stderr ? `; its stderr: ${stderr.trim().slice(-500)}` : ''}`,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
   };

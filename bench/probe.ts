@@ -6,10 +6,11 @@
 // - the CPU of watched processes (the broker JVM, the baseline consumer) and of the whole machine,
 //   so that load from anything else running on it (another test run) is visible.
 // Linux /proc; elsewhere the /proc-based fields are undefined.
-import { readFileSync } from 'node:fs';
+
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { round } from '../harness/stats.ts';
 
 export interface ProbeResult {

@@ -1,11 +1,12 @@
 // The bench run as text (terminal) and markdown (bench/results/*.md), and the files it is kept in.
-import { PRODUCER_BATCHING } from '../handlers/producer.ts';
+
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRODUCER_BATCHING } from '../handlers/producer.ts';
+import type { ContentionResult, ContentionRun } from './contention.ts';
 import { machineLines } from './machine.ts';
 import type { ProbeResult } from './probe.ts';
-import type { ContentionResult, ContentionRun } from './contention.ts';
-import { isFailed, type BenchRun, type CaseResult, type LatencyResult, type ProducerResult, type StartupResult, type ThroughputResult } from './results.ts';
+import { type BenchRun, type CaseResult, isFailed, type LatencyResult, type ProducerResult, type StartupResult, type ThroughputResult } from './results.ts';
 
 export type Format = 'text' | 'markdown';
 
@@ -20,7 +21,11 @@ export function table(header: string[], rows: string[][], format: Format): strin
     ].join('\n');
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -30,7 +35,16 @@ const signed = (v: number) => `${v >= 0 ? '+' : ''}${ms(v)}`;
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 const cores = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(2));
 
-const CPU_HEADER = ['main thread busy', 'main thread cores', 'main thread waiting for a core', 'loop delay p99 ms', 'node cores', 'broker cores', 'elsewhere cores', 'machine cores'];
+const CPU_HEADER = [
+  'main thread busy',
+  'main thread cores',
+  'main thread waiting for a core',
+  'loop delay p99 ms',
+  'node cores',
+  'broker cores',
+  'elsewhere cores',
+  'machine cores',
+];
 
 function cpuCells(p: ProbeResult): string[] {
   return [
@@ -46,7 +60,7 @@ function cpuCells(p: ProbeResult): string[] {
 }
 
 const CPU_LEGEND =
-  'main thread busy = event-loop utilization of the bench\'s main thread, which runs the ESM pollers and the Lambda runtime; main thread waiting for a core = share of the time it was runnable but not running (/proc schedstat); cores = CPU seconds per second; node = this process, all threads (Lambda workers included); elsewhere = every other process on the machine (another test run, say); machine = all of it.';
+  "main thread busy = event-loop utilization of the bench's main thread, which runs the ESM pollers and the Lambda runtime; main thread waiting for a core = share of the time it was runnable but not running (/proc schedstat); cores = CPU seconds per second; node = this process, all threads (Lambda workers included); elsewhere = every other process on the machine (another test run, say); machine = all of it.";
 
 export function heading(text: string, format: Format, level = 2): string {
   return format === 'markdown' ? `${'#'.repeat(level)} ${text}` : `${text}\n${'='.repeat(Math.min(text.length, 100))}`;
@@ -86,7 +100,13 @@ function latency(r: LatencyResult, f: Format): string[] {
         row('p99.9', s.p999, p.p999),
         row('max', s.max, p.max),
         ['events measured', `${s.count}`, `${p.count}`, '', ''],
-        ['processed / lost / duplicates', `${r.sandbox.processed} / ${r.sandbox.lost} / ${r.sandbox.duplicates}`, `${r.plain.processed} / ${r.plain.lost} / ${r.plain.duplicates}`, '', ''],
+        [
+          'processed / lost / duplicates',
+          `${r.sandbox.processed} / ${r.sandbox.lost} / ${r.sandbox.duplicates}`,
+          `${r.plain.processed} / ${r.plain.lost} / ${r.plain.duplicates}`,
+          '',
+          '',
+        ],
       ],
       f,
     ),
@@ -139,7 +159,21 @@ function throughput(r: ThroughputResult, f: Format): string[] {
     '',
     'Where the time went, per step:',
     '',
-    table(['offered/s', 'producers', 'published/s', 'send delay p50/p99 ms', 'invocations', 'avg batch', 'handler p50 / invoke p50 / p99 ms', 'peak lag', 'peak pollers / in flight'], where, f),
+    table(
+      [
+        'offered/s',
+        'producers',
+        'published/s',
+        'send delay p50/p99 ms',
+        'invocations',
+        'avg batch',
+        'handler p50 / invoke p50 / p99 ms',
+        'peak lag',
+        'peak pollers / in flight',
+      ],
+      where,
+      f,
+    ),
     '',
     'CPU per step, while the load ran (not the drain):',
     '',
@@ -184,7 +218,17 @@ function backlog(r: ThroughputResult, f: Format): string[] {
     `The same backlog read by each consumer in turn: ${b.events} events of ${b.eventBytes} bytes in ${r.setup.partitions} partitions (filled in ${b.fillSeconds} s, not measured); the rate counts from the first completion to the last, so joining the group is not in it.`,
     '',
     table(
-      ['consumer', 'events read', 'events/s', 'seconds', 'bench main thread busy', 'bench process cores', 'plain consumer cores', 'broker cores', 'machine cores'],
+      [
+        'consumer',
+        'events read',
+        'events/s',
+        'seconds',
+        'bench main thread busy',
+        'bench process cores',
+        'plain consumer cores',
+        'broker cores',
+        'machine cores',
+      ],
       [
         row('plain kafkajs, eachBatch, own process, JSON.parse per record', b.plain, b.plain.probe.others.plainConsumer),
         row(`sandbox: ${r.setup.lab}'s ESM (pollers ${b.sandbox.pollers}, TRIM_HORIZON) and function`, b.sandbox, undefined),
@@ -208,8 +252,11 @@ function producer(r: ProducerResult, f: Format): string[] {
     '',
     'CPU while publishing:',
     '',
-    table(['producer environments', ...CPU_HEADER], r.runs.map((x) => [`${x.shards}`, ...cpuCells(x.probe)]), f),
-
+    table(
+      ['producer environments', ...CPU_HEADER],
+      r.runs.map((x) => [`${x.shards}`, ...cpuCells(x.probe)]),
+      f,
+    ),
   ];
 }
 
@@ -219,15 +266,25 @@ function profileSection(p: NonNullable<BenchRun['mainThreadProfile']>, f: Format
     '',
     `A V8 CPU profile of the bench's main thread over the ${p.seconds} s of the cases (self time; the profiler slows the run, so these results do not replace latest.*). Full profile: ${p.file} (Chrome DevTools, Performance panel, or speedscope).`,
     '',
-    table(['area', 'share'], p.byArea.map((a) => [a.area, pct(a.share)]), f),
+    table(
+      ['area', 'share'],
+      p.byArea.map((a) => [a.area, pct(a.share)]),
+      f,
+    ),
     '',
-    table(['function', 'area', 'share'], p.byFunction.map((x) => [x.fn, x.area, pct(x.share)]), f),
+    table(
+      ['function', 'area', 'share'],
+      p.byFunction.map((x) => [x.fn, x.area, pct(x.share)]),
+      f,
+    ),
   ];
 }
 
 /** CPU of the burner processes, summed. */
 function burnerCores(p: ProbeResult): number | undefined {
-  const values = Object.entries(p.others).filter(([name]) => name.startsWith('burner')).map(([, v]) => v);
+  const values = Object.entries(p.others)
+    .filter(([name]) => name.startsWith('burner'))
+    .map(([, v]) => v);
   return values.length === 0 || values.some((v) => v === undefined) ? undefined : values.reduce((a, b) => a! + b!, 0);
 }
 
@@ -241,9 +298,18 @@ function contention(r: ContentionResult, f: Format): string[] {
     ms(run.endToEndMs.p99),
     `${run.throughputPerSec}`,
     `${run.lost}`,
-    run.passed ? 'yes' : `NO: ${run.targets.filter((t) => !t.pass).map((t) => `${t.name} ${t.actual}`).join('; ')}`,
+    run.passed
+      ? 'yes'
+      : `NO: ${run.targets
+          .filter((t) => !t.pass)
+          .map((t) => `${t.name} ${t.actual}`)
+          .join('; ')}`,
   ]);
-  const cpu = r.runs.map((run) => [`${run.lab}, ${run.burnerCores === 0 ? 'quiet' : `${run.burnerCores} busy`}`, ...cpuCells(run.probe), cores(burnerCores(run.probe))]);
+  const cpu = r.runs.map((run) => [
+    `${run.lab}, ${run.burnerCores === 0 ? 'quiet' : `${run.burnerCores} busy`}`,
+    ...cpuCells(run.probe),
+    cores(burnerCores(run.probe)),
+  ]);
   return [
     `Each lab runs as \`npx workshop run <n> --quick\` does (the harness, the lab's traffic and local targets), first on the quiet machine, then while ${r.case.burnerCores} other process${r.case.burnerCores > 1 ? 'es spin' : ' spins'} a core at the same priority (a browser, an editor, a video call).`,
     '',
@@ -273,10 +339,16 @@ function section(result: CaseResult, format: Format): string[] {
 
 export function renderRun(run: BenchRun, format: Format): string {
   const lines = [
-    heading(`Sandbox benchmarks, ${run.startedAt}${run.quick ? ' (QUICK: shortened cases, not comparable)' : ''}${run.interrupted ? ' (INTERRUPTED)' : ''}`, format, 1),
+    heading(
+      `Sandbox benchmarks, ${run.startedAt}${run.quick ? ' (QUICK: shortened cases, not comparable)' : ''}${run.interrupted ? ' (INTERRUPTED)' : ''}`,
+      format,
+      1,
+    ),
     '',
     ...machineLines(run.machine, run.kafkaVersion).map((l) => (format === 'markdown' ? `- ${l}` : l)),
-    format === 'markdown' ? `- Wall time ${run.wallSeconds} s; timeScale ${run.timeScale}; HdrHistogram percentiles; one run, one broker.` : `Wall time ${run.wallSeconds} s; timeScale ${run.timeScale}; HdrHistogram percentiles; one run, one broker.`,
+    format === 'markdown'
+      ? `- Wall time ${run.wallSeconds} s; timeScale ${run.timeScale}; HdrHistogram percentiles; one run, one broker.`
+      : `Wall time ${run.wallSeconds} s; timeScale ${run.timeScale}; HdrHistogram percentiles; one run, one broker.`,
   ];
   for (const result of run.results) lines.push('', ...section(result, format));
   if (run.mainThreadProfile) lines.push('', ...profileSection(run.mainThreadProfile, format));
@@ -287,7 +359,11 @@ export function renderRun(run: BenchRun, format: Format): string {
 
 /** `2025-11-26_16-55-03Z`: sorts by time, safe in file names. */
 export function runStamp(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace('T', '_').replace(/:/g, '-');
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', '_')
+    .replace(/:/g, '-');
 }
 
 /** Writes through a temporary file, so an interrupted run never leaves a half-written result. */

@@ -1,11 +1,12 @@
 // What one bench run produces: the JSON kept under bench/results/ (small: summaries only, no
 // per-event data).
-import type { BacklogDrain } from './backlog-drain.ts';
-import type { ContentionResult } from './contention.ts';
-import type { ProfileSummary } from './main-thread-profile.ts';
+
 import type { LatencySummary } from '../harness/run-result.ts';
+import type { BacklogDrain } from './backlog-drain.ts';
 import type { BenchCase, LatencyCase, ProducerCase, StartupCase, ThroughputCase } from './cases.ts';
+import type { ContentionResult } from './contention.ts';
 import type { MachineInfo } from './machine.ts';
+import type { ProfileSummary } from './main-thread-profile.ts';
 import type { ProbeResult } from './probe.ts';
 
 export interface BrokerStart {

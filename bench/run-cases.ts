@@ -2,23 +2,34 @@
 // ctx.resources, so it is stopped by the case's own finally block and also by bench/run.ts on
 // failure or Ctrl-C.
 import { randomBytes } from 'node:crypto';
+import type { ProducerResult as LambdaProducerResult, ProducerPayload } from '../handlers/producer.ts';
 import { expectedEventCount, intendedOffsetSec } from '../handlers/shared/schedule.ts';
 import type { TrafficProfile } from '../handlers/shared/traffic.ts';
-import type { ProducerPayload, ProducerResult as LambdaProducerResult } from '../handlers/producer.ts';
 import type { LatencySummary } from '../harness/run-result.ts';
-import { batchingWindowMs } from '../labs/capacity-model.ts';
-import type { LabSpec } from '../labs/lab-spec.ts';
-import { LABS } from '../labs/index.ts';
 import { average, round, summarize, sustainedThroughput } from '../harness/stats.ts';
-import { sendDelaysOf, type LocalProducerResult, type Sandbox } from '../sandbox/index.ts';
+import { batchingWindowMs } from '../labs/capacity-model.ts';
+import { LABS } from '../labs/index.ts';
+import type { LabSpec } from '../labs/lab-spec.ts';
+import { type LocalProducerResult, type Sandbox, sendDelaysOf } from '../sandbox/index.ts';
 import type { KafkaSandbox } from '../sandbox/kafka-broker.ts';
-import type { LatencyCase, ProducerCase, StartupCase, ThroughputCase } from './cases.ts';
 import { measureBacklogDrain } from './backlog-drain.ts';
+import type { LatencyCase, ProducerCase, StartupCase, ThroughputCase } from './cases.ts';
+import { benchLab, collectProcessed, median, type RunCollector, startTracked, waitUntil, withTimeout } from './pipeline.ts';
 import { startPlainConsumer } from './plain-consumer.ts';
-import { benchLab, collectProcessed, median, startTracked, waitUntil, withTimeout, type RunCollector } from './pipeline.ts';
 import { Probe, type ProbeResult } from './probe.ts';
 import type { Resources } from './resources.ts';
-import type { BrokerStart, ConsumerMeasurement, InvocationStats, LatencyResult, PipelineSetup, ProducerResult, ProducerRun, StartupResult, ThroughputResult, ThroughputStep } from './results.ts';
+import type {
+  BrokerStart,
+  ConsumerMeasurement,
+  InvocationStats,
+  LatencyResult,
+  PipelineSetup,
+  ProducerResult,
+  ProducerRun,
+  StartupResult,
+  ThroughputResult,
+  ThroughputStep,
+} from './results.ts';
 
 /** Between preparing a run and its first intended send. */
 const LEAD_MS = 1_500;
@@ -80,7 +91,8 @@ async function produce(ctx: BenchContext, sandbox: Sandbox, runId: string, start
     if (result.outcome !== 'ok') throw new Error(`producer shard ${index} of ${shards} failed: ${result.error?.errorMessage ?? result.outcome}`);
     return { ...(result.response as LambdaProducerResult), sendDelaysMs: sendDelaysOf(result) };
   };
-  const work = shards <= 1 ? sandbox.produce({ runId, startAtMs, profile }).then((r) => [r]) : Promise.all(Array.from({ length: shards }, (_, i) => invokeShard(i)));
+  const work =
+    shards <= 1 ? sandbox.produce({ runId, startAtMs, profile }).then((r) => [r]) : Promise.all(Array.from({ length: shards }, (_, i) => invokeShard(i)));
   const results = await withTimeout(Promise.race([work, ctx.interruption]), budgetMs, `the producer Lambda (run ${runId})`);
   const published = results.reduce((sum, r) => sum + r.published, 0);
   return {
@@ -265,7 +277,9 @@ export async function runProducer(c: ProducerCase, ctx: BenchContext): Promise<P
       const produced = await produce(ctx, sandbox, runId, startAtMs, profile, shards);
       const probe = stopProbe();
       runs.push({ shards, offered, published: produced.published, publishedPerSec: produced.publishedPerSec, sendDelayMs: produced.sendDelayMs, probe });
-      ctx.log(`  ${shards} environment${shards > 1 ? 's' : ''}: published ${Math.round(produced.publishedPerSec)}/s, send delay p99 ${Math.round(produced.sendDelayMs.p99)} ms`);
+      ctx.log(
+        `  ${shards} environment${shards > 1 ? 's' : ''}: published ${Math.round(produced.publishedPerSec)}/s, send delay p99 ${Math.round(produced.sendDelayMs.p99)} ms`,
+      );
       // Let the ESM catch up, so the next run starts on an idle pipeline.
       const run = collector.run(runId);
       await waitUntil(() => run.records.size >= produced.published || ctx.interrupted(), c.drainTimeoutSec * 1000);
@@ -343,7 +357,9 @@ async function measureBacklog(c: ThroughputCase, ctx: BenchContext, id: string, 
   try {
     const backlogLab = benchLab(c.lab, `bench-backlog-${id}`, asTheCaseSays);
     const backlog = await measureBacklogDrain(ctx, backlogLab, `bench-backlog-${id}`, c.backlogEvents, c.backlogTimeoutSec);
-    ctx.log(`  backlog of ${backlog.events}: plain kafkajs ${Math.round(backlog.plain.perSec)}/s, sandbox ${Math.round(backlog.sandbox.perSec)}/s (${backlog.ratio}×)`);
+    ctx.log(
+      `  backlog of ${backlog.events}: plain kafkajs ${Math.round(backlog.plain.perSec)}/s, sandbox ${Math.round(backlog.sandbox.perSec)}/s (${backlog.ratio}×)`,
+    );
     return backlog;
   } catch (error) {
     if (ctx.interrupted()) throw error;
@@ -376,7 +392,9 @@ async function stepUp(stepping: Stepping): Promise<{ steps: ThroughputStep[]; st
       return { steps, stoppedBecause };
     }
     steps.push(step);
-    ctx.log(`  ${rate}/s: sustained ${Math.round(step.throughputPerSec)}/s, p99 ${Math.round(step.endToEndMs.p99)} ms, lost ${step.lost}, ${step.keptUp ? 'kept up' : `did NOT keep up (${step.why})`}`);
+    ctx.log(
+      `  ${rate}/s: sustained ${Math.round(step.throughputPerSec)}/s, p99 ${Math.round(step.endToEndMs.p99)} ms, lost ${step.lost}, ${step.keptUp ? 'kept up' : `did NOT keep up (${step.why})`}`,
+    );
     if (!step.keptUp) return { steps, stoppedBecause: `stepping stopped after ${rate}/s did not keep up` };
   }
   return { steps, stoppedBecause: 'every step kept up, so the ceiling is above the last step' };
@@ -408,7 +426,11 @@ async function measureStep(stepping: Stepping, rate: number): Promise<Throughput
     const warmUpEnd = startAtMs + c.warmUpSec * 1000;
     const measured = [...run.records.entries()].filter(([seq]) => (intendedAt(stepping.schedules, runId, seq) ?? 0) >= warmUpEnd).map(([, r]) => r);
     const endToEndMs = summarize(measured.map((r) => r.endToEndMs));
-    const throughputPerSec = sustainedThroughput(measured.map((r) => r.completedAt), { from: warmUpEnd, to: loadEnd }, endToEndMs.p50);
+    const throughputPerSec = sustainedThroughput(
+      measured.map((r) => r.completedAt),
+      { from: warmUpEnd, to: loadEnd },
+      endToEndMs.p50,
+    );
     const lost = Math.max(0, published - run.records.size);
     const why = whyNotKeptUp(c, rate, { offered, published, publishedPerSec, throughputPerSec, drained, lost });
     return {
@@ -477,7 +499,8 @@ function whyNotKeptUp(
   step: Pick<ThroughputStep, 'offered' | 'published' | 'publishedPerSec' | 'throughputPerSec' | 'drained' | 'lost'>,
 ): string[] {
   const why: string[] = [];
-  if (step.throughputPerSec < c.keepUpShare * rate) why.push(`sustained ${Math.round(step.throughputPerSec)}/s < ${Math.round(c.keepUpShare * 100)}% of ${rate}/s`);
+  if (step.throughputPerSec < c.keepUpShare * rate)
+    why.push(`sustained ${Math.round(step.throughputPerSec)}/s < ${Math.round(c.keepUpShare * 100)}% of ${rate}/s`);
   if (step.publishedPerSec < c.keepUpShare * rate) why.push(`the producers published only ${Math.round(step.publishedPerSec)}/s`);
   if (!step.drained) why.push(`lag not drained within ${c.drainTimeoutSec} s`);
   if (step.lost > 0) why.push(`${step.lost} lost`);

@@ -5,13 +5,14 @@
 // Started with `node --expose-gc --import tsx bench/soak-child.ts '<SoakChildConfig JSON>'` and an
 // IPC channel; KAFKA_BROKERS names the parent's broker. What it keeps is constant in size: two
 // counters and the seqs processed since the last flush (sent to the parent every 500 ms).
-import { startKafka } from '../sandbox/kafka-broker.ts';
-import { startSandbox, type Sandbox } from '../sandbox/index.ts';
+
 import type { ProducerPayload, ProducerResult } from '../handlers/producer.ts';
+import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE, readBatchReport } from '../handlers/shared/telemetry.ts';
 import type { TrafficProfile } from '../handlers/shared/traffic.ts';
+import { type Sandbox, startSandbox } from '../sandbox/index.ts';
+import { startKafka } from '../sandbox/kafka-broker.ts';
 import { residentMemory } from './jvm-memory.ts';
 import { benchLab } from './pipeline.ts';
-import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE, readBatchReport } from '../handlers/shared/telemetry.ts';
 
 export interface SoakChildConfig {
   topic: string;
@@ -37,7 +38,13 @@ export interface ChildSample {
   rssFileBytes: number;
   externalBytes: number;
   /** The execution environments' (worker threads') V8 heaps, each after its own full GC. */
-  lambda: { environments: number; heapUsedBytes: number; heapTotalBytes: number; collected: boolean; byFunction: Record<string, { environments: number; heapUsedBytes: number }> };
+  lambda: {
+    environments: number;
+    heapUsedBytes: number;
+    heapTotalBytes: number;
+    collected: boolean;
+    byFunction: Record<string, { environments: number; heapUsedBytes: number }>;
+  };
   /** Events the producer Lambda reported published (EventsPublished EMF metric), all runs. */
   published: number;
   /** Records the processor reported processed ("batch processed" lines), duplicates included. */
@@ -148,7 +155,13 @@ async function main(): Promise<void> {
       rssAnonBytes: resident?.anonBytes ?? memory.rss,
       rssFileBytes: resident?.fileBytes ?? 0,
       externalBytes: memory.external,
-      lambda: { environments: lambda.environments, heapUsedBytes: lambda.heapUsedBytes, heapTotalBytes: lambda.heapTotalBytes, collected: lambda.collected, byFunction: lambda.byFunction },
+      lambda: {
+        environments: lambda.environments,
+        heapUsedBytes: lambda.heapUsedBytes,
+        heapTotalBytes: lambda.heapTotalBytes,
+        collected: lambda.collected,
+        byFunction: lambda.byFunction,
+      },
       published,
       processed,
       offsetLag: esm.offsetLag,
@@ -203,11 +216,26 @@ async function main(): Promise<void> {
  */
 async function startEnvironments(sandbox: Sandbox, processors: number, producers: number, runId: string): Promise<void> {
   const { kafkaTarget, producer } = sandbox.functions;
-  const emptyBatch = { eventSource: 'aws:kafka', eventSourceArn: 'arn:aws:kafka:us-east-1:000000000000:cluster/soak/warmup', bootstrapServers: sandbox.brokers, records: {} };
-  const profile: TrafficProfile = { shape: 'steady', ratePerSec: 1, durationSec: 1, eventBytes: 512, statusMix: { CONFIRMED: 1, PENDING: 0, CANCELLED: 0 }, poisonShare: 0, seed: 1 };
+  const emptyBatch = {
+    eventSource: 'aws:kafka',
+    eventSourceArn: 'arn:aws:kafka:us-east-1:000000000000:cluster/soak/warmup',
+    bootstrapServers: sandbox.brokers,
+    records: {},
+  };
+  const profile: TrafficProfile = {
+    shape: 'steady',
+    ratePerSec: 1,
+    durationSec: 1,
+    eventBytes: 512,
+    statusMix: { CONFIRMED: 1, PENDING: 0, CANCELLED: 0 },
+    poisonShare: 0,
+    seed: 1,
+  };
   const results = await Promise.all([
     ...Array.from({ length: processors }, () => kafkaTarget.invoke(emptyBatch)),
-    ...Array.from({ length: producers }, (_, index) => producer.invoke({ runId, startAtMs: Date.now() + 500, profile, shard: { index, count: producers } } satisfies ProducerPayload)),
+    ...Array.from({ length: producers }, (_, index) =>
+      producer.invoke({ runId, startAtMs: Date.now() + 500, profile, shard: { index, count: producers } } satisfies ProducerPayload),
+    ),
   ]);
   const failed = results.find((r) => r.outcome !== 'ok');
   if (failed) throw new Error(`starting the execution environments: ${failed.functionName} ${failed.outcome}: ${failed.error?.errorMessage ?? ''}`);

@@ -1,7 +1,8 @@
 // What a soak runs (bench/soak.ts): its arguments, the producer runs of its schedule, the warm-up
 // excluded from the slopes and the store retention the sandbox gets. Pure, so it is unit-tested.
-import { LABS } from '../labs/index.ts';
+
 import type { TrafficProfile } from '../handlers/shared/traffic.ts';
+import { LABS } from '../labs/index.ts';
 
 /**
  * Long enough to tell 1 MB/min from noise. The sandbox's RSS swings by about 10 MB from sample to
@@ -83,7 +84,12 @@ export function planSoak(args: SoakArgs): SoakPlan {
   const loadSec = Math.round(args.minutes * 60);
   const warmUpSec = warmUpSeconds(loadSec);
   const retentionSeconds = args.retentionSeconds === null ? undefined : (args.retentionSeconds ?? Math.min(MAX_AUTO_RETENTION_SECONDS, Math.floor(warmUpSec)));
-  return { loadSec, warmUpSec, shards: Math.max(1, Math.ceil(args.rate / RATE_PER_SHARD)), retentionMs: retentionSeconds === undefined ? undefined : retentionSeconds * 1000 };
+  return {
+    loadSec,
+    warmUpSec,
+    shards: Math.max(1, Math.ceil(args.rate / RATE_PER_SHARD)),
+    retentionMs: retentionSeconds === undefined ? undefined : retentionSeconds * 1000,
+  };
 }
 
 export interface Segment {

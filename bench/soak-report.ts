@@ -2,11 +2,11 @@
 // the files under bench/results/ (soak-latest.json with every sample, soak-latest.md).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { round } from '../harness/stats.ts';
 import type { Accounting } from '../harness/accounting.ts';
-import { machineLines, type MachineInfo } from './machine.ts';
+import { round } from '../harness/stats.ts';
+import { type MachineInfo, machineLines } from './machine.ts';
+import { type Format, heading, table, writeAtomic } from './report.ts';
 import type { ChildSample } from './soak-child.ts';
-import { heading, table, writeAtomic, type Format } from './report.ts';
 
 const MB = 1024 * 1024;
 
@@ -20,7 +20,13 @@ export interface SoakSample extends Pick<ChildSample, SampleCounter> {
   phase: 'load' | 'drain';
   sandbox: { heapMb: number; heapTotalMb: number; rssMb: number; rssAnonMb: number; rssFileMb: number; externalMb: number; gcMs: number };
   /** The execution environments (worker threads of the sandbox process): their V8 heaps after a GC each. */
-  lambda: { environments: number; heapMb: number; heapTotalMb: number; collected: boolean; byFunction: Record<string, { environments: number; heapMb: number }> };
+  lambda: {
+    environments: number;
+    heapMb: number;
+    heapTotalMb: number;
+    collected: boolean;
+    byFunction: Record<string, { environments: number; heapMb: number }>;
+  };
   broker:
     | {
         heapMb: number;
@@ -41,7 +47,14 @@ export interface SoakSample extends Pick<ChildSample, SampleCounter> {
 /** The pass criterion applies to these. */
 const CRITERIA = ['sandbox heap', 'sandbox RSS', 'broker heap', 'broker RSS'] as const;
 /** Shown beside them, to tell where a growth comes from. */
-const DETAILS = ['lambda heaps', 'sandbox V8 committed', 'sandbox RSS outside V8', 'broker RSS heap pages', 'broker RSS outside heap', 'broker RSS file'] as const;
+const DETAILS = [
+  'lambda heaps',
+  'sandbox V8 committed',
+  'sandbox RSS outside V8',
+  'broker RSS heap pages',
+  'broker RSS outside heap',
+  'broker RSS file',
+] as const;
 export type SeriesName = (typeof CRITERIA)[number] | (typeof DETAILS)[number];
 const SERIES: readonly SeriesName[] = [...CRITERIA, ...DETAILS];
 
@@ -192,11 +205,14 @@ const slopeText = (v: number | null) => (v === null ? 'n/a' : `${v >= 0 ? '+' : 
 const stdErrText = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `±${v.toFixed(2)}`);
 
 /** "+0.22 ± 0.28" */
-export const slopeWithError = (r: Pick<SeriesResult, 'slopeMbPerMin' | 'slopeStdErrMbPerMin'>) => `${slopeText(r.slopeMbPerMin)} ${stdErrText(r.slopeStdErrMbPerMin)}`;
+export const slopeWithError = (r: Pick<SeriesResult, 'slopeMbPerMin' | 'slopeStdErrMbPerMin'>) =>
+  `${slopeText(r.slopeMbPerMin)} ${stdErrText(r.slopeStdErrMbPerMin)}`;
 
 /** Judged series whose verdict could flip from run to run: the limit lies within two standard errors of the slope. */
 export function tooShortToTell(series: readonly SeriesResult[], limitMbPerMin: number): SeriesResult[] {
-  return series.filter((r) => r.criterion && r.slopeMbPerMin !== null && r.slopeStdErrMbPerMin !== null && Math.abs(r.slopeMbPerMin - limitMbPerMin) < 2 * r.slopeStdErrMbPerMin);
+  return series.filter(
+    (r) => r.criterion && r.slopeMbPerMin !== null && r.slopeStdErrMbPerMin !== null && Math.abs(r.slopeMbPerMin - limitMbPerMin) < 2 * r.slopeStdErrMbPerMin,
+  );
 }
 
 export function renderSoak(run: SoakRun, format: Format, options: { samples?: boolean } = {}): string {
@@ -212,10 +228,16 @@ export function renderSoak(run: SoakRun, format: Format, options: { samples?: bo
     return sorted.length === 0 ? undefined : sorted[Math.floor(sorted.length / 2)];
   };
   const cores = (pick: (x: SoakSample) => number | undefined) => {
-    const m = median(load.slice(1).map(pick).filter((v): v is number => v !== undefined));
+    const m = median(
+      load
+        .slice(1)
+        .map(pick)
+        .filter((v): v is number => v !== undefined),
+    );
     return m === undefined ? 'n/a' : m.toFixed(2);
   };
-  const stores = (x: SoakSample | undefined) => (x ? `${x.stores.metrics} / ${x.stores.logLines} / ${x.stores.invocations} / ${x.stores.concurrencySamples}` : 'n/a');
+  const stores = (x: SoakSample | undefined) =>
+    x ? `${x.stores.metrics} / ${x.stores.logLines} / ${x.stores.invocations} / ${x.stores.concurrencySamples}` : 'n/a';
   const lines = [
     heading(`Sandbox soak, ${run.startedAt}: ${run.pass ? 'PASS' : 'FAIL'}${run.interrupted ? ' (INTERRUPTED)' : ''}`, format, 1),
     '',
@@ -238,18 +260,39 @@ export function renderSoak(run: SoakRun, format: Format, options: { samples?: bo
         ['Lambda execution environments (after the warm-up / at the end)', `${warm?.lambda.environments ?? 'n/a'} / ${last?.lambda.environments ?? 'n/a'}`],
         ['store entries after the warm-up: metrics / log lines / invocations / concurrency samples', stores(warm)],
         ['store entries at the end', stores(last)],
-        ['cores, median per interval: sandbox / broker / elsewhere', `${cores((x) => x.cpu.sandbox)} / ${cores((x) => x.cpu.broker)} / ${cores((x) => x.cpu.elsewhere)}`],
+        [
+          'cores, median per interval: sandbox / broker / elsewhere',
+          `${cores((x) => x.cpu.sandbox)} / ${cores((x) => x.cpu.broker)} / ${cores((x) => x.cpu.elsewhere)}`,
+        ],
       ],
       format,
     ),
     '',
     table(
-      ['memory', `slope MB/min (after ${round(s.warmUpSec / 60, 1)} min)`, '± std. error', 'start MB', 'after warm-up MB', 'end MB', 'max MB', `< ${s.slopeLimitMbPerMin} MB/min`],
-      run.series.map((r) => [r.criterion ? r.name : `(${r.name})`, slopeText(r.slopeMbPerMin), stdErrText(r.slopeStdErrMbPerMin), mb(r.startMb), mb(r.warmMb), mb(r.endMb), mb(r.maxMb), r.criterion ? (r.pass ? 'yes' : 'NO') : '']),
+      [
+        'memory',
+        `slope MB/min (after ${round(s.warmUpSec / 60, 1)} min)`,
+        '± std. error',
+        'start MB',
+        'after warm-up MB',
+        'end MB',
+        'max MB',
+        `< ${s.slopeLimitMbPerMin} MB/min`,
+      ],
+      run.series.map((r) => [
+        r.criterion ? r.name : `(${r.name})`,
+        slopeText(r.slopeMbPerMin),
+        stdErrText(r.slopeStdErrMbPerMin),
+        mb(r.startMb),
+        mb(r.warmMb),
+        mb(r.endMb),
+        mb(r.maxMb),
+        r.criterion ? (r.pass ? 'yes' : 'NO') : '',
+      ]),
       format,
     ),
     '',
-    'Sandbox heap = heapUsed of the sandbox process\'s main isolate (ESM pollers, Lambda runtime, kafkajs) after global.gc() (node --expose-gc); sandbox RSS = VmRSS of that process: the main isolate, every Lambda execution environment (a worker thread with its own V8 heap), tsx, native buffers. Broker heap = the JVM heap used right after a full GC (jcmd GC.class_histogram, then GC.heap_info); broker RSS = VmRSS of the JVM. In parentheses, not judged: lambda heaps = the V8 heaps of all execution environments, each after its own GC; sandbox V8 committed = heap space V8 holds in the main isolate and the environments together (it grows and shrinks with V8\'s own sizing of each isolate\'s young and old generation, whatever they retain); sandbox RSS outside V8 = its anonymous RSS minus that (stacks, malloc, native buffers: where a native leak would show); broker RSS heap pages = resident pages of the Java heap\'s address range (the JVM touches its committed heap region by region, so these grow towards the committed size whatever the live set), outside heap = the rest of its RSS (where a native leak would show); broker RSS file = mapped files (jars, Kafka\'s index files, which grow with the log).',
+    "Sandbox heap = heapUsed of the sandbox process's main isolate (ESM pollers, Lambda runtime, kafkajs) after global.gc() (node --expose-gc); sandbox RSS = VmRSS of that process: the main isolate, every Lambda execution environment (a worker thread with its own V8 heap), tsx, native buffers. Broker heap = the JVM heap used right after a full GC (jcmd GC.class_histogram, then GC.heap_info); broker RSS = VmRSS of the JVM. In parentheses, not judged: lambda heaps = the V8 heaps of all execution environments, each after its own GC; sandbox V8 committed = heap space V8 holds in the main isolate and the environments together (it grows and shrinks with V8's own sizing of each isolate's young and old generation, whatever they retain); sandbox RSS outside V8 = its anonymous RSS minus that (stacks, malloc, native buffers: where a native leak would show); broker RSS heap pages = resident pages of the Java heap's address range (the JVM touches its committed heap region by region, so these grow towards the committed size whatever the live set), outside heap = the rest of its RSS (where a native leak would show); broker RSS file = mapped files (jars, Kafka's index files, which grow with the log).",
   ];
   if (run.failures.length > 0) lines.push('', heading('Why it failed', format, 2), '', ...run.failures.map((f) => `- ${f}`));
   if (run.notes.length > 0) lines.push('', heading('Notes', format, 2), '', ...run.notes.map((n) => `- ${n}`));
@@ -260,7 +303,25 @@ export function renderSoak(run: SoakRun, format: Format, options: { samples?: bo
       heading('Samples', format, 2),
       '',
       table(
-        ['t s', 'sandbox heap MB', 'sandbox RSS MB', 'broker heap MB', 'broker RSS MB', 'lambda envs', 'lambda heaps MB', 'published', 'processed', 'offset lag', 'pollers', 'metrics', 'log lines', 'invocations', 'sandbox cores', 'broker cores', 'elsewhere cores'],
+        [
+          't s',
+          'sandbox heap MB',
+          'sandbox RSS MB',
+          'broker heap MB',
+          'broker RSS MB',
+          'lambda envs',
+          'lambda heaps MB',
+          'published',
+          'processed',
+          'offset lag',
+          'pollers',
+          'metrics',
+          'log lines',
+          'invocations',
+          'sandbox cores',
+          'broker cores',
+          'elsewhere cores',
+        ],
         run.samples.map((x) => [
           `${x.t}${x.phase === 'drain' ? ' (drained)' : ''}`,
           x.sandbox.heapMb.toFixed(1),

@@ -26,23 +26,23 @@
 // exactly like a leak. The soak therefore runs the sandbox with a 60 s window (or the warm-up, when
 // that is shorter), which fills during the warm-up: what still grows after it is a leak.
 // --retention-seconds N sets another window, --retention-seconds default keeps the sandbox's.
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { ProducerResult } from '../handlers/producer.ts';
+import { expectedEventCount } from '../handlers/shared/schedule.ts';
+import type { TrafficProfile } from '../handlers/shared/traffic.ts';
 import { account } from '../harness/accounting.ts';
 import { readPublished } from '../harness/ledger.ts';
 import { round, summarize } from '../harness/stats.ts';
-import { expectedEventCount } from '../handlers/shared/schedule.ts';
-import type { TrafficProfile } from '../handlers/shared/traffic.ts';
-import type { ProducerResult } from '../handlers/producer.ts';
-import { startKafka, type KafkaSandbox } from '../sandbox/kafka-broker.ts';
+import { type KafkaSandbox, startKafka } from '../sandbox/kafka-broker.ts';
 import { sampleJvm } from './jvm-memory.ts';
-import { sleep, withTimeout } from './pipeline.ts';
 import { describeMachine, machineLines } from './machine.ts';
+import { sleep, withTimeout } from './pipeline.ts';
 import { machineBusySeconds as machineBusy, processCpuSeconds } from './probe.ts';
 import type { ChildSample, SoakChildConfig, SoakChildMessage, SoakParentMessage } from './soak-child.ts';
-import { DEFAULT_MINUTES, parseSoakArgs, planSoak, SAMPLE_EVERY_SEC, segments as planSegments, SEGMENT_SEC, SLOPE_LIMIT_MB_PER_MIN } from './soak-plan.ts';
-import { renderSoak, saveSoak, seriesResults, slopeWithError, toMb, tooShortToTell, type SoakRun, type SoakSample } from './soak-report.ts';
+import { DEFAULT_MINUTES, parseSoakArgs, segments as planSegments, planSoak, SAMPLE_EVERY_SEC, SEGMENT_SEC, SLOPE_LIMIT_MB_PER_MIN } from './soak-plan.ts';
+import { renderSoak, type SoakRun, type SoakSample, saveSoak, seriesResults, slopeWithError, toMb, tooShortToTell } from './soak-report.ts';
 
 /** SOAK_RESULTS_DIR lets the smoke test write elsewhere than the kept results. */
 const RESULTS_DIR = process.env.SOAK_RESULTS_DIR ?? fileURLToPath(new URL('./results/', import.meta.url));
@@ -186,7 +186,9 @@ async function main(): Promise<number> {
     const ready = await Promise.race([child.ready, interruption.then(() => undefined)]);
     if (!ready) return 130;
     const sandboxPid = child.process.pid!;
-    log(`  ready (pid ${sandboxPid}): ${ready.lab}, topic ${topic}, ${ready.partitions} partitions, ${ready.pollers} pollers (provisioned), batch ${ready.batchSize}, ${ready.processingMsPerRecord} ms/record; ${ready.environments} execution environments started; store retention ${retentionMs === undefined ? 'sandbox default' : `${retentionMs / 1000} s`}`);
+    log(
+      `  ready (pid ${sandboxPid}): ${ready.lab}, topic ${topic}, ${ready.partitions} partitions, ${ready.pollers} pollers (provisioned), batch ${ready.batchSize}, ${ready.processingMsPerRecord} ms/record; ${ready.environments} execution environments started; store retention ${retentionMs === undefined ? 'sandbox default' : `${retentionMs / 1000} s`}`,
+    );
 
     // The schedule: one producer run per SEGMENT_SEC, back to back.
     const loadStartMs = Date.now() + 3_000;
@@ -196,7 +198,9 @@ async function main(): Promise<number> {
       for (const segment of segments) {
         await Promise.race([sleep(Math.max(0, segment.startAtMs - LEAD_MS - Date.now())), interruption]);
         if (interrupted) return;
-        const work = child!.produce(segment.runId, segment.startAtMs, segment.profile, shards).then((results) => ({ runId: segment.runId, offered: expectedEventCount(segment.profile), results }));
+        const work = child!
+          .produce(segment.runId, segment.startAtMs, segment.profile, shards)
+          .then((results) => ({ runId: segment.runId, offered: expectedEventCount(segment.profile), results }));
         work.catch(() => undefined); // awaited below
         producing.push(work);
       }
@@ -208,11 +212,19 @@ async function main(): Promise<number> {
     const takeSample = async (phase: SoakSample['phase']): Promise<SoakSample> => {
       const now = { at: performance.now(), sandbox: processCpuSeconds(sandboxPid), broker: processCpuSeconds(brokerPid), machine: machineBusy() };
       const seconds = (now.at - previousCpu.at) / 1000;
-      const rate = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || seconds <= 0 ? undefined : round((a - b) / seconds));
-      const cpu: SoakSample['cpu'] = { sandbox: rate(now.sandbox, previousCpu.sandbox), broker: rate(now.broker, previousCpu.broker), machine: rate(now.machine, previousCpu.machine) };
+      const rate = (a: number | undefined, b: number | undefined) =>
+        a === undefined || b === undefined || seconds <= 0 ? undefined : round((a - b) / seconds);
+      const cpu: SoakSample['cpu'] = {
+        sandbox: rate(now.sandbox, previousCpu.sandbox),
+        broker: rate(now.broker, previousCpu.broker),
+        machine: rate(now.machine, previousCpu.machine),
+      };
       if (cpu.machine !== undefined) cpu.elsewhere = round(Math.max(0, cpu.machine - (cpu.sandbox ?? 0) - (cpu.broker ?? 0)));
       previousCpu = now;
-      const [sandbox, broker] = await Promise.all([child!.sample(), sampleJvm(brokerPid).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }))]);
+      const [sandbox, broker] = await Promise.all([
+        child!.sample(),
+        sampleJvm(brokerPid).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })),
+      ]);
       return {
         t: round((Date.now() - loadStartMs) / 1000, 1),
         phase,
@@ -230,7 +242,9 @@ async function main(): Promise<number> {
           heapMb: toMb(sandbox.lambda.heapUsedBytes),
           heapTotalMb: toMb(sandbox.lambda.heapTotalBytes),
           collected: sandbox.lambda.collected,
-          byFunction: Object.fromEntries(Object.entries(sandbox.lambda.byFunction).map(([name, m]) => [name, { environments: m.environments, heapMb: toMb(m.heapUsedBytes) }])),
+          byFunction: Object.fromEntries(
+            Object.entries(sandbox.lambda.byFunction).map(([name, m]) => [name, { environments: m.environments, heapMb: toMb(m.heapUsedBytes) }]),
+          ),
         },
         broker:
           'error' in broker
@@ -257,11 +271,21 @@ async function main(): Promise<number> {
       };
     };
     const describe = (x: SoakSample) => {
-      const b = 'error' in x.broker ? `broker ${x.broker.error}` : `broker heap ${x.broker.heapMb} MB rss ${x.broker.rssMb} MB (heap pages ${x.broker.rssHeapMb ?? '?'}, file ${x.broker.rssFileMb})`;
-      return `  t=${String(Math.round(x.t)).padStart(4)} s  sandbox heap ${x.sandbox.heapMb} MB rss ${x.sandbox.rssMb} MB (anon ${x.sandbox.rssAnonMb}; V8 committed: main ${x.sandbox.heapTotalMb}, lambda ${x.lambda.heapTotalMb}) | ${b} | published ${x.published} processed ${x.processed} lag ${x.offsetLag} pollers ${x.pollers} | lambda ${Object.entries(x.lambda.byFunction).filter(([, m]) => m.environments > 0).map(([name, m]) => `${name.replace(/^01-soak-/, '')} ${m.environments}:${m.heapMb}`).join(' ')} MB | cores sandbox ${x.cpu.sandbox ?? '-'} broker ${x.cpu.broker ?? '-'} elsewhere ${x.cpu.elsewhere ?? '-'}`;
+      const b =
+        'error' in x.broker
+          ? `broker ${x.broker.error}`
+          : `broker heap ${x.broker.heapMb} MB rss ${x.broker.rssMb} MB (heap pages ${x.broker.rssHeapMb ?? '?'}, file ${x.broker.rssFileMb})`;
+      return `  t=${String(Math.round(x.t)).padStart(4)} s  sandbox heap ${x.sandbox.heapMb} MB rss ${x.sandbox.rssMb} MB (anon ${x.sandbox.rssAnonMb}; V8 committed: main ${x.sandbox.heapTotalMb}, lambda ${x.lambda.heapTotalMb}) | ${b} | published ${x.published} processed ${x.processed} lag ${x.offsetLag} pollers ${x.pollers} | lambda ${Object.entries(
+        x.lambda.byFunction,
+      )
+        .filter(([, m]) => m.environments > 0)
+        .map(([name, m]) => `${name.replace(/^01-soak-/, '')} ${m.environments}:${m.heapMb}`)
+        .join(' ')} MB | cores sandbox ${x.cpu.sandbox ?? '-'} broker ${x.cpu.broker ?? '-'} elsewhere ${x.cpu.elsewhere ?? '-'}`;
     };
 
-    log(`\nLoad from ${new Date(loadStartMs).toISOString()} for ${loadSec} s (${segments.length} producer run${segments.length > 1 ? 's' : ''}, ${shards} shard${shards > 1 ? 's' : ''} each); warm-up ${warmUpSec} s:`);
+    log(
+      `\nLoad from ${new Date(loadStartMs).toISOString()} for ${loadSec} s (${segments.length} producer run${segments.length > 1 ? 's' : ''}, ${shards} shard${shards > 1 ? 's' : ''} each); warm-up ${warmUpSec} s:`,
+    );
     await Promise.race([sleep(Math.max(0, loadStartMs - Date.now())), interruption]);
     for (let k = 0; k * SAMPLE_EVERY_SEC <= loadSec && !interrupted; k++) {
       await Promise.race([sleep(Math.max(0, loadStartMs + k * SAMPLE_EVERY_SEC * 1000 - Date.now())), interruption]);
@@ -279,7 +303,13 @@ async function main(): Promise<number> {
       try {
         const { runId, offered, results } = await Promise.race([work, interruption.then(() => Promise.reject(new Error('interrupted')))]);
         const delays = results.map((r) => r.sendDelayMs.p99);
-        runs.push({ runId, offered, published: results.reduce((n, r) => n + r.published, 0), failedToPublish: results.reduce((n, r) => n + r.failedToPublish, 0), sendDelayP99Ms: Math.max(0, ...delays) });
+        runs.push({
+          runId,
+          offered,
+          published: results.reduce((n, r) => n + r.published, 0),
+          failedToPublish: results.reduce((n, r) => n + r.failedToPublish, 0),
+          sendDelayP99Ms: Math.max(0, ...delays),
+        });
       } catch (error) {
         failures.push(`a producer run failed: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -312,7 +342,13 @@ async function main(): Promise<number> {
     const duplicatedSeqs: number[] = [];
     if (!interrupted) {
       log('Reading the topic back for the accounting...');
-      const published = await readPublished({ brokers: kafka.brokerList, topic, runIds, timeoutMs: 120_000 + publishedTotal / 5, what: `the ${publishedTotal} events published` });
+      const published = await readPublished({
+        brokers: kafka.brokerList,
+        topic,
+        runIds,
+        timeoutMs: 120_000 + publishedTotal / 5,
+        what: `the ${publishedTotal} events published`,
+      });
       for (const runId of runIds) {
         const processed = child.processed.get(runId) ?? [];
         const a = account({ published: (published.get(runId) ?? []).map((e) => e.seq), processed, filtered: [], deadLettered: [] });
@@ -332,7 +368,8 @@ async function main(): Promise<number> {
         if (a.lost > 0) failures.push(`run ${runId}: ${a.lost} of ${a.published} events lost (first seqs ${a.lostSeqs.slice(0, 10).join(', ')})`);
       }
       const publishedByProducer = runs.reduce((n, r) => n + r.published, 0);
-      if (totals.published !== publishedByProducer) failures.push(`the topic holds ${totals.published} events of the soak's runs but the producer reported ${publishedByProducer} published`);
+      if (totals.published !== publishedByProducer)
+        failures.push(`the topic holds ${totals.published} events of the soak's runs but the producer reported ${publishedByProducer} published`);
       const notPublished = runs.reduce((n, r) => n + r.offered - r.published, 0);
       if (notPublished > 0) failures.push(`${notPublished} offered events were not published (producer send failures)`);
     }
@@ -351,10 +388,19 @@ async function main(): Promise<number> {
       );
     }
     const jcmd = samples.flatMap((x) => ('error' in x.broker ? [] : [x.broker.jcmdMs]));
-    if (jcmd.length > 0) notes.push(`Each broker sample runs jcmd (a short-lived JVM, about ${Math.round(summarize(jcmd).p50)} ms) and a full GC of the broker; that CPU is counted under "elsewhere".`);
+    if (jcmd.length > 0)
+      notes.push(
+        `Each broker sample runs jcmd (a short-lived JVM, about ${Math.round(summarize(jcmd).p50)} ms) and a full GC of the broker; that CPU is counted under "elsewhere".`,
+      );
     const elsewhere = samples.map((x) => x.cpu.elsewhere).filter((v): v is number => v !== undefined);
-    if (elsewhere.length > 0) notes.push(`Other processes used ${round(summarize(elsewhere.map((v) => v * 1000)).p50 / 1000)} cores (median of the sample intervals; max ${Math.max(...elsewhere)}).`);
-    if (retentionMs !== undefined) notes.push(`The sandbox ran with a ${retentionMs / 1000} s retention window for the Lambda runtime's stores (its default is 15 minutes), so that the windows are full by the end of the warm-up and whatever still grows is a leak; the store sizes are in the samples.`);
+    if (elsewhere.length > 0)
+      notes.push(
+        `Other processes used ${round(summarize(elsewhere.map((v) => v * 1000)).p50 / 1000)} cores (median of the sample intervals; max ${Math.max(...elsewhere)}).`,
+      );
+    if (retentionMs !== undefined)
+      notes.push(
+        `The sandbox ran with a ${retentionMs / 1000} s retention window for the Lambda runtime's stores (its default is 15 minutes), so that the windows are full by the end of the warm-up and whatever still grows is a leak; the store sizes are in the samples.`,
+      );
 
     const run: SoakRun = {
       schema: 1,

@@ -12,16 +12,17 @@
 // Every heading has an id (GitHub's slug, so `#clean-up` works as on GitHub) and a self-link;
 // every shell block has a copy button (one small inline script); every page has the menu and
 // previous/next links.
-import { displayPath } from '../harness/display-path.ts';
+
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type MarkdownIt from 'markdown-it';
+import { displayPath } from '../harness/display-path.ts';
+import { runsAsScript } from '../labs/entry-point.ts';
 import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
 import { resolveHref } from './guide-links.ts';
 import { createMarkdown, fenceInfo, inlineText, labReadmes, REPO_ROOT, Slugger, type Token } from './markdown.ts';
-import { runsAsScript } from '../labs/entry-point.ts';
 
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'site');
 
@@ -142,7 +143,14 @@ function currentLabReadme(text: string, source: string, mappings: ReturnType<typ
   const lab = findLab(labId);
   if (!lab) throw new Error(`${source}: no LabSpec has the id ${labId} (labs/index.ts)`);
   return regenerate(text, lab, mappings, (name, body) =>
-    [`<div class="generated" data-generated="${name}">`, '', body, '', `<p class="generated-note">${esc(GENERATED_NOTES[name] ?? 'Generated when the site was built.')}</p>`, '</div>'].join('\n'),
+    [
+      `<div class="generated" data-generated="${name}">`,
+      '',
+      body,
+      '',
+      `<p class="generated-note">${esc(GENERATED_NOTES[name] ?? 'Generated when the site was built.')}</p>`,
+      '</div>',
+    ].join('\n'),
   );
 }
 
@@ -188,14 +196,7 @@ document.addEventListener('click', async (event) => {
   button._reset = setTimeout(() => { button.textContent = 'Copy'; button.classList.remove('done'); }, 1600);
 });`;
 
-function layout(options: {
-  page: SitePage;
-  body: string;
-  toc: RenderEnv['toc'];
-  menu: SitePage[];
-  siteTitle: string;
-  builtAt: string;
-}): string {
+function layout(options: { page: SitePage; body: string; toc: RenderEnv['toc']; menu: SitePage[]; siteTitle: string; builtAt: string }): string {
   const { page, body, toc, menu, siteTitle } = options;
   const href = (to: SitePage) => relativeHref(page.file, to.file);
   const index = menu.findIndex((p) => p.file === page.file);
@@ -203,10 +204,11 @@ function layout(options: {
   const next = index >= 0 && index < menu.length - 1 ? menu[index + 1] : undefined;
   const onPage = toc.filter((h) => h.level === 2);
   const isHome = page.file === 'index.html';
-  const pager = index >= 0
-    ? `<nav class="pager" aria-label="Previous and next">${prev ? `<a class="prev" rel="prev" href="${esc(href(prev))}"><small>Previous</small>${esc(prev.menu!)}</a>` : '<span></span>'}` +
-      `${next ? `<a class="next" rel="next" href="${esc(href(next))}"><small>Next</small>${esc(next.menu!)}</a>` : '<span></span>'}</nav>`
-    : `<nav class="pager" aria-label="Back"><a class="prev" href="${esc(href(menu[0]))}"><small>Back to</small>${esc(menu[0].menu!)}</a><span></span></nav>`;
+  const pager =
+    index >= 0
+      ? `<nav class="pager" aria-label="Previous and next">${prev ? `<a class="prev" rel="prev" href="${esc(href(prev))}"><small>Previous</small>${esc(prev.menu!)}</a>` : '<span></span>'}` +
+        `${next ? `<a class="next" rel="next" href="${esc(href(next))}"><small>Next</small>${esc(next.menu!)}</a>` : '<span></span>'}</nav>`
+      : `<nav class="pager" aria-label="Back"><a class="prev" href="${esc(href(menu[0]))}"><small>Back to</small>${esc(menu[0].menu!)}</a><span></span></nav>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -229,12 +231,16 @@ function layout(options: {
 ${menu.map((p) => `      <li${p.file === page.file ? ' class="current"' : ''}><a href="${esc(href(p))}"${p.file === page.file ? ' aria-current="page"' : ''}>${esc(p.menu!)}</a></li>`).join('\n')}
     </ol>
   </nav>
-${onPage.length > 1 ? `  <nav class="toc" aria-label="On this page">
+${
+  onPage.length > 1
+    ? `  <nav class="toc" aria-label="On this page">
     <h2>On this page</h2>
     <ol>
 ${onPage.map((h) => `      <li><a href="#${esc(h.id)}">${esc(h.text)}</a></li>`).join('\n')}
     </ol>
-  </nav>` : ''}
+  </nav>`
+    : ''
+}
 </aside>
 <main class="content">
 ${body}
@@ -260,7 +266,10 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuiltSite> 
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
   const read = options.read ?? ((path: string) => readFileSync(join(REPO_ROOT, path), 'utf8'));
   const md = siteMarkdown();
-  const builtAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace('T', ' ');
+  const builtAt = new Date()
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', ' ');
 
   const workshopText = read('WORKSHOP.md');
   const siteTitle = titleOf(md, workshopText, 'Workshop');

@@ -16,12 +16,12 @@
 // cannot run is an `unrunnable` step, which fails that test.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main as workshopMain, parseRunArgs } from '../harness/cli.ts';
+import { parseRunArgs, main as workshopMain } from '../harness/cli.ts';
 import { applyOverrides } from '../harness/overrides.ts';
-import { findLab, labChoices } from '../labs/index.ts';
 import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../labs/deploy/arguments.ts';
-import { createMarkdown, fenceInfo, guideDocuments, REPO_ROOT } from './markdown.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
+import { findLab, labChoices } from '../labs/index.ts';
+import { createMarkdown, fenceInfo, guideDocuments, REPO_ROOT } from './markdown.ts';
 
 export type Place = 'local' | 'aws';
 
@@ -187,7 +187,12 @@ export function extractCommands(file: string, text: string): Extracted {
       if (!SHELL_LANGS.has(lang)) continue;
       const fenceLine = token.map[0] + 1;
       if (info !== 'bash' && info !== 'bash aws') {
-        out.problems.push({ file, line: fenceLine, subject: '```' + info, message: 'a shell block must be ```bash (local) or ```bash aws (needs AWS), so the guide checks know what to do with it' });
+        out.problems.push({
+          file,
+          line: fenceLine,
+          subject: '```' + info,
+          message: 'a shell block must be ```bash (local) or ```bash aws (needs AWS), so the guide checks know what to do with it',
+        });
         continue;
       }
       const place: Place = info === 'bash aws' ? 'aws' : 'local';
@@ -288,7 +293,8 @@ function checkWorkshop(args: string[], action: string | undefined, usage: Worksh
   const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && entry.options.includes(args[i - 1])));
   const flags = args.filter((a) => a.startsWith('--')).map((a) => a.split('=')[0]);
   if (entry.takesLab) {
-    if (positional.length !== 1 || !findLab(positional[0])) problems.push(`\`workshop ${action}\` takes one lab: ${labChoices()} (got ${positional.join(' ') || 'nothing'})`);
+    if (positional.length !== 1 || !findLab(positional[0]))
+      problems.push(`\`workshop ${action}\` takes one lab: ${labChoices()} (got ${positional.join(' ') || 'nothing'})`);
   } else if (entry.subcommands.length > 0) {
     if (positional.length !== 1 || !entry.subcommands.includes(positional[0])) {
       problems.push(`\`workshop ${action}\` takes one of ${entry.subcommands.join(', ')} (got ${positional.join(' ') || 'nothing'})`);
@@ -336,7 +342,8 @@ export async function commandProblems(c: GuideCommand, pkg: PackageJson = readPa
     case 'npm test':
       if (!pkg.scripts[c.action!]) problems.push(`package.json has no "${c.action}" script`);
       if (c.kind === 'npm start' && c.args.length > 0) problems.push('`npm start` takes no arguments in the guide: use `npx workshop run ...`');
-      if (c.kind === 'npm test') for (const path of c.args) if (!existsSync(join(REPO_ROOT, path))) problems.push(`\`npm test -- ${path}\`: no such file or folder`);
+      if (c.kind === 'npm test')
+        for (const path of c.args) if (!existsSync(join(REPO_ROOT, path))) problems.push(`\`npm test -- ${path}\`: no such file or folder`);
       break;
     case 'unknown':
       problems.push('not a command the guide checks know (npx workshop ..., npm run <script>, npm install, npm start, npm test)');
@@ -437,7 +444,11 @@ export function planLocalRuns(commands: readonly GuideCommand[], pkg: PackageJso
       const args = [c.action, ...c.args];
       add(`cli ${envKey} ${args.join(' ')}`, c, () => ({ kind: 'cli', args, env: c.env, expect: 'pass', from: [c] }));
     } else if (c.kind === 'npx workshop' && c.action === 'dashboard') {
-      add('not-rerun dashboard', c, () => ({ kind: 'not-rerun', why: 'it serves until Ctrl+C; test/browser/dashboard.test.ts runs it in Chromium beside a lab run', from: [c] }));
+      add('not-rerun dashboard', c, () => ({
+        kind: 'not-rerun',
+        why: 'it serves until Ctrl+C; test/browser/dashboard.test.ts runs it in Chromium beside a lab run',
+        from: [c],
+      }));
     } else if (c.kind === 'npx workshop' && c.action === 'sandbox') {
       // Never deduplicated: `down` then `up` then `status` means something in that order.
       add(`sandbox ${sandboxSeq++}`, c, () => ({ kind: 'sandbox', args: ['sandbox', ...c.args], env: c.env, from: [c] }));
@@ -447,20 +458,36 @@ export function planLocalRuns(commands: readonly GuideCommand[], pkg: PackageJso
       const script = pkg.scripts.start ?? '';
       const m = /^tsx harness\/cli\.ts (.+)$/.exec(script.trim());
       if (!m) {
-        add(`unrunnable npm start`, c, () => ({ kind: 'unrunnable', why: `the start script "${script}" is not \`tsx harness/cli.ts ...\`: teach planLocalRuns how to run it`, from: [c] }));
+        add(`unrunnable npm start`, c, () => ({
+          kind: 'unrunnable',
+          why: `the start script "${script}" is not \`tsx harness/cli.ts ...\`: teach planLocalRuns how to run it`,
+          from: [c],
+        }));
         continue;
       }
       const scriptArgs = m[1].split(/\s+/);
       const args: string[] = [];
       for (let i = 0; i < scriptArgs.length; i++) {
-        if (scriptArgs[i] === '--html' || scriptArgs[i] === '--json') i++; // written to a temporary folder instead
+        if (scriptArgs[i] === '--html' || scriptArgs[i] === '--json')
+          i++; // written to a temporary folder instead
         else args.push(scriptArgs[i]);
       }
       const html = `${TMP}/index.html`;
-      add('npm start', c, () => ({ kind: 'cli', args: [...args, ...(args.includes('--quick') ? [] : ['--quick']), '--html', html], env: c.env, expect: 'pass', html, from: [c] }));
+      add('npm start', c, () => ({
+        kind: 'cli',
+        args: [...args, ...(args.includes('--quick') ? [] : ['--quick']), '--html', html],
+        env: c.env,
+        expect: 'pass',
+        html,
+        from: [c],
+      }));
     } else if (c.kind === 'npm test' && c.args.length > 0) {
       // A part of the suite, not the whole: runnable here without recursing, so a test runs it.
-      add(`not-rerun ${c.text}`, c, () => ({ kind: 'not-rerun', why: 'test/docs/readme.test.ts runs it (the files it names, not the whole suite)', from: [c] }));
+      add(`not-rerun ${c.text}`, c, () => ({
+        kind: 'not-rerun',
+        why: 'test/docs/readme.test.ts runs it (the files it names, not the whole suite)',
+        from: [c],
+      }));
     } else {
       const name = c.kind === 'npm run' ? `npm run ${c.action}` : c.kind;
       const why = NOT_RERUN[name];
@@ -481,8 +508,11 @@ if (runsAsScript(import.meta.url)) {
   // `tsx docs/guide-commands.ts`: list every command and problem.
   const results = await checkGuideCommands();
   for (const r of results) {
-    console.log(`${r.file}: ${r.commands.length} commands (${r.commands.filter((c) => c.source === 'block').length} in shell blocks), ${r.templates.length} templates`);
-    for (const c of r.commands) console.log(`  ${String(c.line).padStart(4)} ${c.source === 'block' ? c.place.padEnd(5) : 'text '} ${c.kind.padEnd(12)} ${c.text}`);
+    console.log(
+      `${r.file}: ${r.commands.length} commands (${r.commands.filter((c) => c.source === 'block').length} in shell blocks), ${r.templates.length} templates`,
+    );
+    for (const c of r.commands)
+      console.log(`  ${String(c.line).padStart(4)} ${c.source === 'block' ? c.place.padEnd(5) : 'text '} ${c.kind.padEnd(12)} ${c.text}`);
   }
   const problems = results.flatMap((r) => r.problems);
   for (const p of problems) console.log(formatProblem(p));

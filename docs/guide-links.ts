@@ -5,9 +5,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import type MarkdownIt from 'markdown-it';
+import { runsAsScript } from '../labs/entry-point.ts';
 import type { Problem } from './guide-commands.ts';
 import { createMarkdown, guideDocuments, headingIds, REPO_ROOT, type Token } from './markdown.ts';
-import { runsAsScript } from '../labs/entry-point.ts';
 
 export interface GuideLink {
   file: string;
@@ -95,11 +95,13 @@ export function checkLinksText(file: string, text: string, root = REPO_ROOT): { 
     }
     if (link.anchor !== undefined && link.anchor !== '') {
       if (!targetFile.endsWith('.md')) {
-        if (!/^L\d+(-L\d+)?$/.test(link.anchor)) problem(`#${link.anchor} on ${targetFile}, which has no headings (only #L<line> anchors work on a source file)`);
+        if (!/^L\d+(-L\d+)?$/.test(link.anchor))
+          problem(`#${link.anchor} on ${targetFile}, which has no headings (only #L<line> anchors work on a source file)`);
         continue;
       }
       const known = ids(targetFile, link.target === '' ? text : undefined);
-      if (!known.includes(link.anchor)) problem(`no heading in ${targetFile} has the anchor #${link.anchor} (its anchors: ${known.map((id) => `#${id}`).join(', ')})`);
+      if (!known.includes(link.anchor))
+        problem(`no heading in ${targetFile} has the anchor #${link.anchor} (its anchors: ${known.map((id) => `#${id}`).join(', ')})`);
     }
   }
   return { links, problems };

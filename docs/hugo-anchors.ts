@@ -4,7 +4,7 @@
 // turns a tab into `-` too, names an empty heading `heading`, and numbers repeats per page. The
 // rule is Hugo's markup/goldmark/autoid.go (sanitizeAnchorNameWithHook, idFactory.Generate).
 import type MarkdownIt from 'markdown-it';
-import { createMarkdown, headings, type Heading } from './markdown.ts';
+import { createMarkdown, type Heading, headings } from './markdown.ts';
 
 /** One heading's anchor before repeats are numbered. */
 export function hugoAnchor(text: string): string {

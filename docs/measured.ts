@@ -13,12 +13,12 @@
 //   bench/soak-plan.ts              the soak's defaults
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import type { BenchRun, ThroughputResult } from '../bench/results.ts';
 import type { ContentionResult, ContentionRun } from '../bench/contention.ts';
+import type { BenchRun, ThroughputResult } from '../bench/results.ts';
 import { DEFAULT_MINUTES, DEFAULT_RATE, MAX_AUTO_RETENTION_SECONDS, SAMPLE_EVERY_SEC, SLOPE_LIMIT_MB_PER_MIN, warmUpSeconds } from '../bench/soak-plan.ts';
-import { seriesResults, slopeWithError, type SoakRun } from '../bench/soak-report.ts';
-import { DEFAULT_RETENTION_MS } from '../sandbox/lambda-runtime/retention.ts';
+import { type SoakRun, seriesResults, slopeWithError } from '../bench/soak-report.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
+import { DEFAULT_RETENTION_MS } from '../sandbox/lambda-runtime/retention.ts';
 import { REPO_ROOT } from './markdown.ts';
 
 export const RESULTS_DIR = 'bench/results';
@@ -100,9 +100,13 @@ function benchGoals(r: Results, from: string): string {
     const missed = tp.steps.find((s) => !s.keptUp);
     const measured = [
       best ? `${int(reached)} events/s with zero loss (p50 ${ms(best.endToEndMs.p50)})` : 'no step kept up with zero loss',
-      missed ? `at ${int(missed.ratePerSec)}/s it processed ${int(missed.throughputPerSec)}/s, ${missed.probe.machineCores} of ${missed.probe.cores} cores busy` : '',
+      missed
+        ? `at ${int(missed.ratePerSec)}/s it processed ${int(missed.throughputPerSec)}/s, ${missed.probe.machineCores} of ${missed.probe.cores} cores busy`
+        : '',
     ].filter(Boolean);
-    lines.push(`| lab ${tp.case.lab}'s pipeline (${int(tp.setup.eventBytes)}-byte events, batch ${tp.setup.batchSize}, ${tp.setup.partitions} partitions) sustains ${int(zeroLossPerSec)} events/s with zero loss | ${measured.join('; ')} | ${yesNo(reached >= zeroLossPerSec)} |`);
+    lines.push(
+      `| lab ${tp.case.lab}'s pipeline (${int(tp.setup.eventBytes)}-byte events, batch ${tp.setup.batchSize}, ${tp.setup.partitions} partitions) sustains ${int(zeroLossPerSec)} events/s with zero loss | ${measured.join('; ')} | ${yesNo(reached >= zeroLossPerSec)} |`,
+    );
     if (!('error' in tp.backlog)) {
       const b = tp.backlog;
       const share = b.plain.perSec > 0 ? reached / b.plain.perSec : 0;
@@ -141,7 +145,8 @@ function benchProfile(r: Results, from: string): string {
   const { run, file } = r.profiled;
   const p = run.mainThreadProfile!;
   const tp = throughputOf(run);
-  const backlog = tp && !('error' in tp.backlog) ? ` The ESM read the backlog at ${int(tp.backlog.sandbox.perSec)} events/s in that run (the profiler slows it).` : '';
+  const backlog =
+    tp && !('error' in tp.backlog) ? ` The ESM read the backlog at ${int(tp.backlog.sandbox.perSec)} events/s in that run (the profiler slows it).` : '';
   const top = p.byArea.filter((a) => a.area !== '(idle)').slice(0, 6);
   return [
     `The newest profiled run, ${link(from, file.replace(/\.json$/, '.md'))} (started ${run.startedAt}, ${p.seconds} s profiled): the main thread's self time by area, idle ${pct(p.byArea.find((a) => a.area === '(idle)')?.share ?? 0)} of it.${backlog}`,
@@ -169,7 +174,12 @@ function soakWarmUp(r: Results, from: string): string {
   const run = r.longSoak;
   const warm = warmUpSeconds(Number.MAX_SAFE_INTEGER);
   const limit = run.setup.slopeLimitMbPerMin;
-  const rss = (cutSec: number, warmUpSec: number) => seriesResults(run.samples.filter((s) => s.t <= cutSec), warmUpSec, limit).find((s) => s.name === 'sandbox RSS')!;
+  const rss = (cutSec: number, warmUpSec: number) =>
+    seriesResults(
+      run.samples.filter((s) => s.t <= cutSec),
+      warmUpSec,
+      limit,
+    ).find((s) => s.name === 'sandbox RSS')!;
   const cuts = [10, DEFAULT_MINUTES].filter((m) => m * 60 <= run.setup.minutes * 60);
   return [
     `The sandbox's RSS, fitted by \`seriesResults\` (bench/soak-report.ts) over the samples of ${link(from, LONG_SOAK.replace(/\.json$/, '.md'), `a ${run.setup.minutes}-minute run`)} (${int(run.setup.ratePerSec)} events/s; its own report, written when the warm-up was shorter, fitted after ${minutes(run.setup.warmUpSec)}):`,

@@ -32,7 +32,14 @@ export function solutionBlocks(md: MarkdownIt, text: string): SolutionBlock[] {
       depth++;
       const summaryLine = html.split('\n').find((l) => SOLUTION_SUMMARY.test(l.trim()));
       if (depth === 1 && summaryLine) {
-        open = { line: token.map[0], summary: summaryLine.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim(), bodyFrom: token.map[1] };
+        open = {
+          line: token.map[0],
+          summary: summaryLine
+            .replace(/<[^>]+>/g, '')
+            .replace(/\s+/g, ' ')
+            .trim(),
+          bodyFrom: token.map[1],
+        };
       }
     } else if (/^<\/details>/i.test(html)) {
       depth = Math.max(0, depth - 1);

@@ -44,17 +44,17 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Document, Scalar, stringify } from 'yaml';
+import { displayPath } from '../harness/display-path.ts';
 import { UsageError } from '../harness/errors.ts';
 import { exitFor } from '../harness/exit-codes.ts';
-import { displayPath } from '../harness/display-path.ts';
+import { runsAsScript } from '../labs/entry-point.ts';
 import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
 import { DEFAULT_REGION } from '../labs/region.ts';
 import { extractLinks, hrefsIn, resolveHref } from './guide-links.ts';
 import { hugoHeadings } from './hugo-anchors.ts';
-import { createMarkdown, fenceInfo, headings, labReadmes, REPO_ROOT, type Heading } from './markdown.ts';
+import { createMarkdown, fenceInfo, type Heading, headings, labReadmes, REPO_ROOT } from './markdown.ts';
 import { solutionBlocks, withoutSolutions } from './solution-section.ts';
-import { runsAsScript } from '../labs/entry-point.ts';
 
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'dist', 'workshop-studio');
 export const LOCALE = 'en-US';
@@ -114,7 +114,10 @@ function titled(text: string): { title?: Heading; keeps: Draft['keeps'] } {
 
 /** Lower case, runs of anything but letters and digits as one hyphen, none at the ends. */
 function kebab(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 /** A folder name from a heading: the part before a colon. */
@@ -203,8 +206,14 @@ function splitLab(section: string, title: string): { local: string; aws?: string
   const start = lead >= 0 ? tokens[lead - 1].map![0] : firstAws!.map![0];
   for (const fence of fences) {
     const aws = fenceInfo(fence) === 'bash aws';
-    if (aws && fence.map![0] < start) throw new GuideContentError(`WORKSHOP.md, "${title}": a \`\`\`bash aws block (line ${fence.map![0] + 1} of the section) comes before the AWS path; the local path must come first`);
-    if (!aws && fence.map![0] > start) throw new GuideContentError(`WORKSHOP.md, "${title}": a local \`\`\`bash block (line ${fence.map![0] + 1} of the section) comes after the AWS path; the local path must come first`);
+    if (aws && fence.map![0] < start)
+      throw new GuideContentError(
+        `WORKSHOP.md, "${title}": a \`\`\`bash aws block (line ${fence.map![0] + 1} of the section) comes before the AWS path; the local path must come first`,
+      );
+    if (!aws && fence.map![0] > start)
+      throw new GuideContentError(
+        `WORKSHOP.md, "${title}": a local \`\`\`bash block (line ${fence.map![0] + 1} of the section) comes after the AWS path; the local path must come first`,
+      );
   }
   const aws = lines.slice(start);
   aws[0] = aws[0].replace(/^\*\*AWS path:?\*\*:?\s*/, '').replace(/^\p{Ll}/u, (c) => c.toUpperCase());
@@ -241,8 +250,8 @@ function contentspec(description: string): string {
   (doc.get('version', true) as Scalar).minFractionDigits = 1;
   doc.commentBefore = [
     ' Workshop Studio content spec, written by `npm run studio` (docs/studio-export.ts) from WORKSHOP.md.',
-    ' The AWS path deploys with CDKTF (`npm run deploy -- <lab>`) from the participant\'s terminal with the',
-    ' event account\'s credentials, so there is no infrastructure template; AdministratorAccess because the',
+    " The AWS path deploys with CDKTF (`npm run deploy -- <lab>`) from the participant's terminal with the",
+    " event account's credentials, so there is no infrastructure template; AdministratorAccess because the",
     ' labs create VPCs, IAM roles, an MSK Serverless cluster, Lambda functions and SQS queues.',
   ].join('\n');
   return doc.toString({ lineWidth: 0 });
@@ -267,7 +276,8 @@ export const EXPORT_MARKER = '.workshop-studio-export';
 function prepareOutDir(outDir: string): void {
   const root = resolve(outDir);
   const shown = displayPath(root);
-  if (root === REPO_ROOT || REPO_ROOT.startsWith(`${root}/`)) throw new UsageError(`--out ${shown} would replace the repository; choose a new or empty folder, e.g. dist/workshop-studio.`);
+  if (root === REPO_ROOT || REPO_ROOT.startsWith(`${root}/`))
+    throw new UsageError(`--out ${shown} would replace the repository; choose a new or empty folder, e.g. dist/workshop-studio.`);
   if (existsSync(root)) {
     if (!statSync(root).isDirectory()) throw new UsageError(`--out ${shown} is a file; choose a new or empty folder.`);
     const entries = readdirSync(root);
@@ -299,7 +309,12 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   const pageLink = (d: Draft) => `/${d.dir}`;
 
   const root: Draft = {
-    source: 'WORKSHOP.md', dir: '', title: h1.text, weight: 0, keeps: [], titleId: h1.id,
+    source: 'WORKSHOP.md',
+    dir: '',
+    title: h1.text,
+    weight: 0,
+    keeps: [],
+    titleId: h1.id,
     build: () => {
       const intro = restructure(workshopLines.slice(0, sections[0].line).join('\n'), true, 0);
       return [...intro, '', '## In this workshop', '', ...sectionDrafts.map((d) => `- [${d.title}](${pageLink(d)})`), ''].join('\n');
@@ -321,15 +336,27 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
     const readmeSolution = readmeText === undefined ? undefined : solutionBlocks(md, readmeText)[0];
     if (readme && !readmeSolution) throw new GuideContentError(`${readme} has no folded solution (<details><summary>Solution…): the answers stay out of sight`);
     // The README's own heading ids (GitHub's, over the whole file), for links into it.
-    const readmeHeadings = readmeSolution ? headings(md, readmeText!).filter((h) => h.line > readmeSolution.open && h.line < readmeSolution.close && h.text !== 'Solution') : [];
+    const readmeHeadings = readmeSolution
+      ? headings(md, readmeText!).filter((h) => h.line > readmeSolution.open && h.line < readmeSolution.close && h.text !== 'Solution')
+      : [];
     const draft: Draft = {
-      source: 'WORKSHOP.md', dir: `${parent.dir}/solution`, title: title?.text ?? `${parent.title.split(':')[0].trim()}: solution`, weight: 10,
+      source: 'WORKSHOP.md',
+      dir: `${parent.dir}/solution`,
+      title: title?.text ?? `${parent.title.split(':')[0].trim()}: solution`,
+      weight: 10,
       keeps: [...walkthroughHeadings.filter((h) => h.text !== title?.text), ...readmeHeadings.map((h) => ({ ...h, source: readme }))],
       build: () => {
         const lines = restructure(walkthrough.join('\n'), title !== undefined, 'auto');
         if (readmeSolution) {
           const body = readmeSolution.body.filter((line) => !/^#{1,6}\s+Solution\s*$/.test(line));
-          lines.push('', '## At a glance', '', `*From \`${readme}\`: what the spec changes, the model's predictions and the synthesized mapping.*`, '', ...restructure(body.join('\n'), false, 1));
+          lines.push(
+            '',
+            '## At a glance',
+            '',
+            `*From \`${readme}\`: what the spec changes, the model's predictions and the synthesized mapping.*`,
+            '',
+            ...restructure(body.join('\n'), false, 1),
+          );
         }
         return lines.join('\n');
       },
@@ -362,19 +389,27 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
     const inWalkthrough = (h: Heading) => walkthrough !== undefined && h.line > section.line + walkthrough.open && h.line < section.line + walkthrough.close;
     const sectionHeadings = workshopHeadings.filter((h) => h.line > section.line && h.line < end);
     const draft: Draft = {
-      source: 'WORKSHOP.md', dir, title: section.text, weight: (i + 1) * 10,
+      source: 'WORKSHOP.md',
+      dir,
+      title: section.text,
+      weight: (i + 1) * 10,
       keeps: sectionHeadings.filter((h) => !inWalkthrough(h)),
       titleId: section.id,
       build: () => {
         // The section's `##` is the title; its `###` become the page's `##`. The folded walkthrough
         // is a page of its own, one link away.
-        const open = withoutSolutions(md, local, () => (solution ? [`**Solution:** once you have checked your own, [${solution.title}](${pageLink(solution)}) walks through it.`] : []));
+        const open = withoutSolutions(md, local, () =>
+          solution ? [`**Solution:** once you have checked your own, [${solution.title}](${pageLink(solution)}) walks through it.`] : [],
+        );
         const lines = restructure(open, true, 1);
         if (aws !== undefined) lines.push('', `## ${AWS_HEADING}`, '', ...restructure(aws, false, 1));
         return lines.join('\n');
       },
     };
-    if (readme && !walkthrough) throw new GuideContentError(`WORKSHOP.md, "${section.text}": no folded solution walkthrough (<details><summary>Solution…); the answers stay out of sight`);
+    if (readme && !walkthrough)
+      throw new GuideContentError(
+        `WORKSHOP.md, "${section.text}": no folded solution walkthrough (<details><summary>Solution…); the answers stay out of sight`,
+      );
     const solution = walkthrough ? solutionPage(walkthrough.body, sectionHeadings.filter(inWalkthrough), readme, draft) : undefined;
     sectionDrafts.push(draft);
     drafts.push(draft, ...(solution ? [solution] : []));
@@ -395,17 +430,34 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
       queue.push(target);
       const { title, keeps } = titled(text);
       appendix.push({
-        source: target, dir: `appendix/${appendixName(target)}`, title: title?.text ?? target, weight: (appendix.length + 1) * 10,
-        keeps, titleId: title?.id,
+        source: target,
+        dir: `appendix/${appendixName(target)}`,
+        title: title?.text ?? target,
+        weight: (appendix.length + 1) * 10,
+        keeps,
+        titleId: title?.id,
         build: () => [`*From \`${target}\` in the workshop repository.*`, '', ...restructure(text, title !== undefined, 'auto')].join('\n'),
       });
     }
   }
   if (appendix.length > 0) {
-    drafts.push({
-      source: 'WORKSHOP.md', dir: 'appendix', title: 'Appendix', weight: (sections.length + 1) * 10, keeps: [],
-      build: () => ['Reference pages the guide links to, from the workshop repository.', '', ...appendix.map((a) => `- [${a.title}](${pageLink(a)}) (\`${a.source}\`)`), ''].join('\n'),
-    }, ...appendix);
+    drafts.push(
+      {
+        source: 'WORKSHOP.md',
+        dir: 'appendix',
+        title: 'Appendix',
+        weight: (sections.length + 1) * 10,
+        keeps: [],
+        build: () =>
+          [
+            'Reference pages the guide links to, from the workshop repository.',
+            '',
+            ...appendix.map((a) => `- [${a.title}](${pageLink(a)}) (\`${a.source}\`)`),
+            '',
+          ].join('\n'),
+      },
+      ...appendix,
+    );
   }
 
   // Bodies first, links after: an anchor is the id Hugo gives the heading in its new page.
@@ -443,7 +495,8 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
       if (resolved.external) return /^https:\/\//i.test(href) ? emit(form, text, href) : asCode(form === 'autolink' ? '' : text, href);
       const target = resolved.target;
       if (target === undefined) throw new GuideContentError(`${d.source}: the link ${href} points outside the repository`);
-      if (target !== '' && !existsSync(join(REPO_ROOT, target))) throw new GuideContentError(`${d.source}: the link ${href} points to nothing in the repository`);
+      if (target !== '' && !existsSync(join(REPO_ROOT, target)))
+        throw new GuideContentError(`${d.source}: the link ${href} points to nothing in the repository`);
       if (form === 'image') {
         images.add(target);
         return emit(form, text, `/static/${target}`);
@@ -467,7 +520,8 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   // A link the rewriting did not make (a reference-style link, say) would reach Workshop Studio as written.
   for (const d of drafts) {
     for (const href of hrefsIn(d.body!, md)) {
-      if (!produced.get(d)!.has(href)) throw new GuideContentError(`${d.source} (page /${d.dir}): the link ${href} was not rewritten; write it as [text](path)`);
+      if (!produced.get(d)!.has(href))
+        throw new GuideContentError(`${d.source} (page /${d.dir}): the link ${href} was not rewritten; write it as [text](path)`);
     }
   }
 
@@ -492,7 +546,6 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   }
   return { outDir, pages, staticFiles };
 }
-
 
 /** One blank line between blocks where dropped headings and joined parts left several; code untouched. */
 function tidy(text: string, code: Set<number>): string {

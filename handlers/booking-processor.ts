@@ -15,7 +15,7 @@
 import type { Context } from 'aws-lambda';
 import { consumeBookings } from './shared/booking-batch.ts';
 import { INJECTED_HANG, maybeHangPastTimeout } from './shared/chaos.ts';
-import { decodeKafkaEvent, kafkaBatchResponse, type DecodedKafkaRecord, type KafkaBatchResponse } from './shared/kafka-event.ts';
+import { type DecodedKafkaRecord, decodeKafkaEvent, type KafkaBatchResponse, kafkaBatchResponse } from './shared/kafka-event.ts';
 import { readProcessorSettings } from './shared/settings.ts';
 import { telemetry } from './shared/telemetry.ts';
 

@@ -13,12 +13,12 @@
 // A build is skipped when the recorded inputs (every bundled file, by content hash) and options
 // are unchanged and the output is intact; the record sits next to, not inside, the artifact dir.
 
-import { build, buildSync, version as esbuildVersion, type BuildOptions, type Metafile } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { builtinModules } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build, buildSync, version as esbuildVersion, type Metafile } from 'esbuild';
 
 export const HANDLER_NAMES = ['producer', 'booking-processor', 'sqs-forwarder', 'sqs-processor', 'topic-admin'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
@@ -54,9 +54,7 @@ export const LEARNER_BUNDLES = join(REPO_ROOT, '.build', 'learner-handlers');
 
 // Kafka and other CommonJS dependencies call require() for Node built-ins; an ESM bundle has no
 // require of its own, so give it one.
-const REQUIRE_BANNER =
-  "import { createRequire as __bundleCreateRequire } from 'node:module';\n" +
-  'const require = __bundleCreateRequire(import.meta.url);';
+const REQUIRE_BANNER = "import { createRequire as __bundleCreateRequire } from 'node:module';\n" + 'const require = __bundleCreateRequire(import.meta.url);';
 
 interface Paths {
   entry: string;
@@ -77,7 +75,12 @@ function pathsFor(name: HandlerName, options: BundleOptions): Paths {
   }
   const outRoot = resolve(options.outRoot ?? join(REPO_ROOT, '.build', 'handlers'));
   const dir = join(outRoot, name);
-  return { entry: options.entry ? resolve(options.entry) : join(REPO_ROOT, 'handlers', `${name}.ts`), dir, file: join(dir, 'index.mjs'), record: join(outRoot, `${name}.inputs.json`) };
+  return {
+    entry: options.entry ? resolve(options.entry) : join(REPO_ROOT, 'handlers', `${name}.ts`),
+    dir,
+    file: join(dir, 'index.mjs'),
+    record: join(outRoot, `${name}.inputs.json`),
+  };
 }
 
 function esbuildOptions(paths: Paths): BuildOptions & { metafile: true } {
@@ -120,7 +123,9 @@ export function nonBuiltinImports(metafile: Metafile): string[] {
 function assertSelfContained(name: HandlerName, metafile: Metafile): void {
   const missing = nonBuiltinImports(metafile);
   if (missing.length > 0) {
-    throw new Error(`The ${name} bundle would import ${missing.join(', ')} at run time, which the Lambda runtime may not have: bundle it (handlers/bundle.ts).`);
+    throw new Error(
+      `The ${name} bundle would import ${missing.join(', ')} at run time, which the Lambda runtime may not have: bundle it (handlers/bundle.ts).`,
+    );
   }
 }
 

@@ -7,12 +7,12 @@
 // SendDelay per event; the run's send delays are summarized in the return value.
 
 import type { Context } from 'aws-lambda';
-import { Kafka, Partitioners, type ICustomPartitioner, type Message, type Producer } from 'kafkajs';
+import { type ICustomPartitioner, Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { makeBooking, makePoisonEvent } from './shared/booking.ts';
 import { kafkaConfigFromEnv } from './shared/kafka-client.ts';
+import { type DelaySummary, publishSchedule, type SendFn, summarizeDelays, systemClock } from './shared/publish.ts';
+import { bookingSchedule, expectedEventCount, type ScheduledEvent, type Shard, validateShard, validateTrafficProfile } from './shared/schedule.ts';
 import { receiptsOf, SendBatcher } from './shared/send-batcher.ts';
-import { publishSchedule, summarizeDelays, systemClock, type DelaySummary, type SendFn } from './shared/publish.ts';
-import { bookingSchedule, expectedEventCount, validateShard, validateTrafficProfile, type ScheduledEvent, type Shard } from './shared/schedule.ts';
 import { METRIC_NAMES, MetricUnit, telemetry } from './shared/telemetry.ts';
 import type { TrafficProfile } from './shared/traffic.ts';
 
@@ -97,7 +97,10 @@ export const handler = async (payload: ProducerPayload, context?: Context): Prom
   const kafka = await connectedProducer();
   const batcher = new SendBatcher<Message>(async (messages) => {
     const response = await kafka.send({ topic, messages });
-    return receiptsOf(messages.map((m) => chosenPartition.get(m)!), response);
+    return receiptsOf(
+      messages.map((m) => chosenPartition.get(m)!),
+      response,
+    );
   }, PRODUCER_BATCHING);
   const send: SendFn = (event) => batcher.send(toKafkaMessage(payload.runId, event, payload.profile.eventBytes));
 

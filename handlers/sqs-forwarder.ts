@@ -16,9 +16,9 @@
 
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { decodeKafkaEvent, type DecodedKafkaRecord } from './shared/kafka-event.ts';
+import { type DecodedKafkaRecord, decodeKafkaEvent } from './shared/kafka-event.ts';
 import { readNumber } from './shared/settings.ts';
-import { sendMessagesInBatches, type SendOptions } from './shared/sqs-batch-send.ts';
+import { type SendOptions, sendMessagesInBatches } from './shared/sqs-batch-send.ts';
 import { SQS_MAX_MESSAGE_BYTES, toSqsMessage } from './shared/sqs-message.ts';
 import { METRIC_NAMES, MetricUnit, telemetry } from './shared/telemetry.ts';
 

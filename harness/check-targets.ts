@@ -1,8 +1,9 @@
 // Each target of a lab, checked against what was measured, with a reason that points at the
 // knob that governs the number ("p50 above 100 ms: the batching window is 500 ms").
+
+import { INVOCATIONS_PER_KAFKA_POLLER } from '../labs/aws-limits.ts';
 import type { CapacityModel } from '../labs/capacity-model.ts';
 import { batchingWindowMs } from '../labs/capacity-model.ts';
-import { INVOCATIONS_PER_KAFKA_POLLER } from '../labs/aws-limits.ts';
 import type { LabSpec, Place } from '../labs/lab-spec.ts';
 import type { LatencySummary, TargetCheck } from './run-result.ts';
 
@@ -18,11 +19,14 @@ export interface Measured {
 
 function windowText(lab: LabSpec): string {
   const ms = batchingWindowMs(lab);
-  return lab.kafkaEsm.batchingWindowSeconds === undefined ? `the batching window is the ${ms} ms default (kafkaEsm.batchingWindowSeconds unset)` : `the batching window is ${ms} ms (kafkaEsm.batchingWindowSeconds)`;
+  return lab.kafkaEsm.batchingWindowSeconds === undefined
+    ? `the batching window is the ${ms} ms default (kafkaEsm.batchingWindowSeconds unset)`
+    : `the batching window is ${ms} ms (kafkaEsm.batchingWindowSeconds)`;
 }
 
 function latencyReason(lab: LabSpec, model: CapacityModel, pass: boolean, what: string, count: number): string {
-  if (count === 0) return `${what}: no event was processed after the warm-up, so there is no latency to measure (see the accounting: filtered, dead-lettered or waiting)`;
+  if (count === 0)
+    return `${what}: no event was processed after the warm-up, so there is no latency to measure (see the accounting: filtered, dead-lettered or waiting)`;
   const processing = `${lab.processor.processingMsPerRecord} ms per record, ${lab.processor.mode} (processor)`;
   if (pass) return `${what} within the limit: ${windowText(lab)}; ${processing}`;
   if (batchingWindowMs(lab) > 0) return `${what} above the limit: ${windowText(lab)}, and events wait for it`;
@@ -37,10 +41,12 @@ function latencyReason(lab: LabSpec, model: CapacityModel, pass: boolean, what: 
 }
 
 function throughputReason(model: CapacityModel, measured: Measured, pass: boolean): string {
-  if (measured.offeredPerSec === 0 && measured.published > 0) return 'no event was left for the processor after the warm-up: every one was filtered or dead-lettered';
+  if (measured.offeredPerSec === 0 && measured.published > 0)
+    return 'no event was left for the processor after the warm-up: every one was filtered or dead-lettered';
   const ceiling = `the model's ceiling is ${model.maxThroughputPerSec}/s (${model.bottleneck})`;
   const keptUp = measured.throughputPerSec >= 0.95 * measured.offeredPerSec;
-  if (pass) return keptUp ? `keeps up with the offered load; ${ceiling}` : `meets the target but falls behind the offered ${measured.offeredPerSec}/s: ${ceiling}`;
+  if (pass)
+    return keptUp ? `keeps up with the offered load; ${ceiling}` : `meets the target but falls behind the offered ${measured.offeredPerSec}/s: ${ceiling}`;
   return keptUp
     ? `keeps up with the ${measured.offeredPerSec}/s offered, but this target was set for the lab's own traffic (traffic.ratePerSec)`
     : `falls behind the offered ${measured.offeredPerSec}/s: ${ceiling}`;
@@ -52,11 +58,23 @@ export function checkTargets(lab: LabSpec, place: Place, model: CapacityModel, m
   const ms = (n: number) => `${n} ms`;
   if (targets.endToEndP50MaxMs !== undefined) {
     const pass = measured.endToEndMs.count > 0 && measured.endToEndMs.p50 <= targets.endToEndP50MaxMs;
-    checks.push({ name: 'end-to-end p50', expected: `≤ ${ms(targets.endToEndP50MaxMs)}`, actual: ms(measured.endToEndMs.p50), pass, reason: latencyReason(lab, model, pass, 'p50', measured.endToEndMs.count) });
+    checks.push({
+      name: 'end-to-end p50',
+      expected: `≤ ${ms(targets.endToEndP50MaxMs)}`,
+      actual: ms(measured.endToEndMs.p50),
+      pass,
+      reason: latencyReason(lab, model, pass, 'p50', measured.endToEndMs.count),
+    });
   }
   if (targets.endToEndP99MaxMs !== undefined) {
     const pass = measured.endToEndMs.count > 0 && measured.endToEndMs.p99 <= targets.endToEndP99MaxMs;
-    checks.push({ name: 'end-to-end p99', expected: `≤ ${ms(targets.endToEndP99MaxMs)}`, actual: ms(measured.endToEndMs.p99), pass, reason: latencyReason(lab, model, pass, 'p99', measured.endToEndMs.count) });
+    checks.push({
+      name: 'end-to-end p99',
+      expected: `≤ ${ms(targets.endToEndP99MaxMs)}`,
+      actual: ms(measured.endToEndMs.p99),
+      pass,
+      reason: latencyReason(lab, model, pass, 'p99', measured.endToEndMs.count),
+    });
   }
   if (targets.minThroughputPerSec !== undefined) {
     const pass = measured.throughputPerSec >= targets.minThroughputPerSec;

@@ -15,24 +15,24 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { capacityModel } from '../labs/capacity-model.ts';
-import { findLab, labChoices, LABS } from '../labs/index.ts';
-import { PLACES, type LabSpec, type Place } from '../labs/lab-spec.ts';
-import { parseOverride, SETTABLE_PATHS } from './overrides.ts';
-import { EXIT, exitFor } from './exit-codes.ts';
-import { LiveFeedWriter, type LiveRun } from './dashboard/live-feed.ts';
-import { dashboardAt, DEFAULT_DASHBOARD_PORT, startDashboard, type DashboardServer } from './dashboard/server.ts';
-import { createProgressView } from './progress-view.ts';
-import type { LabRunResult, RunReport } from './run-result.ts';
-import { effectiveSpec, runLab } from './run-lab.ts';
+import { runsAsScript } from '../labs/entry-point.ts';
+import { findLab, LABS, labChoices } from '../labs/index.ts';
+import { type LabSpec, PLACES, type Place } from '../labs/lab-spec.ts';
 import { validateShippedLab } from '../labs/spec-source.ts';
-import { renderComparison, renderModels, renderTargets } from './text-report.ts';
-import { type LabTarget } from './targets/target.ts';
+import { LiveFeedWriter, type LiveRun } from './dashboard/live-feed.ts';
+import { type DashboardServer, DEFAULT_DASHBOARD_PORT, dashboardAt, startDashboard } from './dashboard/server.ts';
+import { displayPath } from './display-path.ts';
 import { UsageError } from './errors.ts';
 import { checkCommand, EXERCISE_USAGE, exerciseCommand, progressCommand, solutionCommand } from './exercise/commands.ts';
 import { inExerciseFolder } from './exercise/workspace.ts';
+import { EXIT, exitFor } from './exit-codes.ts';
 import { numberOption, timeScaleOption } from './number-option.ts';
-import { displayPath } from './display-path.ts';
-import { runsAsScript } from '../labs/entry-point.ts';
+import { parseOverride, SETTABLE_PATHS } from './overrides.ts';
+import { createProgressView } from './progress-view.ts';
+import { effectiveSpec, runLab } from './run-lab.ts';
+import type { LabRunResult, RunReport } from './run-result.ts';
+import { type LabTarget } from './targets/target.ts';
+import { renderComparison, renderModels, renderTargets } from './text-report.ts';
 
 const USAGE = `Usage:
   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
@@ -110,9 +110,11 @@ export function parseRunArgs(args: string[]) {
   const which = positionals[0];
   const labs: LabSpec[] = which === 'all' ? [...LABS] : [findLab(which) ?? unknownLab(which)];
   if (!PLACES.includes(values.target as Place)) throw new UsageError(`--target ${values.target} is not a place a lab runs: use local or aws.`);
-  if (values.port !== undefined && !values.dashboard) throw new UsageError('--port sets the live dashboard\'s port: add --dashboard, or leave --port out.');
+  if (values.port !== undefined && !values.dashboard) throw new UsageError("--port sets the live dashboard's port: add --dashboard, or leave --port out.");
   if (values.dashboard && values.target === 'aws') {
-    throw new UsageError('--dashboard follows runs in the local sandbox. On AWS, open the CloudWatch dashboard klw-dashboard (WORKSHOP.md, "What to look at").');
+    throw new UsageError(
+      '--dashboard follows runs in the local sandbox. On AWS, open the CloudWatch dashboard klw-dashboard (WORKSHOP.md, "What to look at").',
+    );
   }
   return {
     labs,

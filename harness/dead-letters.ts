@@ -46,7 +46,9 @@ export async function drainQueue(sqs: SQSClient, queueUrl: string, options: Drai
       continue;
     }
     bodies.push(...messages.map((m) => m.Body ?? ''));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+    );
   }
   return bodies;
 }

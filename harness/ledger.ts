@@ -1,8 +1,9 @@
 // What was actually published, read back from the broker: for each event of a run, its
 // partition and offset. The producer's own count says what it sent; the ledger says what the
 // topic holds, and maps an on-failure destination's offset ranges back to (runId, seq).
-import { retryTransientKafka } from '../sandbox/transient-kafka.ts';
+
 import { Kafka, logLevel } from 'kafkajs';
+import { retryTransientKafka } from '../sandbox/transient-kafka.ts';
 
 export interface LedgerEntry {
   seq: number;
@@ -44,19 +45,28 @@ export async function readPublished(options: {
   const kafka = new Kafka({ clientId: 'workshop-ledger', brokers: options.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await retryTransientKafka('Connecting to the broker to read the topic back', () => admin.connect());
-  const ends = await retryTransientKafka(`Reading the end offsets of ${options.topic}`, () => admin.fetchTopicOffsets(options.topic)).finally(() => admin.disconnect());
+  const ends = await retryTransientKafka(`Reading the end offsets of ${options.topic}`, () => admin.fetchTopicOffsets(options.topic)).finally(() =>
+    admin.disconnect(),
+  );
   const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
   const published = new Map<string, LedgerEntry[]>([...options.runIds].map((id) => [id, []]));
   const timeoutMs = options.timeoutMs ?? 30_000;
   // Large fetches: a soak reads back millions of records.
-  const consumer = kafka.consumer({ groupId: `workshop-ledger-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, maxWaitTimeInMs: 100, maxBytes: 50 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId: `workshop-ledger-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+    maxWaitTimeInMs: 100,
+    maxBytes: 50 * 1024 * 1024,
+  });
   let found = 0;
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`ledger: read ${found} of ${options.what ?? 'the events'} from ${options.topic} before the ${Math.round(timeoutMs / 1000)} s timeout`)),
+        () =>
+          reject(
+            new Error(`ledger: read ${found} of ${options.what ?? 'the events'} from ${options.topic} before the ${Math.round(timeoutMs / 1000)} s timeout`),
+          ),
         timeoutMs,
       );
       const finishIfDone = () => {

@@ -2,10 +2,10 @@
 // The value is JSON when it parses as JSON (numbers, booleans, objects, arrays), a plain string
 // otherwise; `unset` removes the field so the AWS default applies.
 import { KAFKA_WINDOW_IS_ONE_WAY } from '../labs/aws-limits.ts';
-import { LabSpecError, validateLabSpec, type LabSpec } from '../labs/lab-spec.ts';
+import { type LabSpec, LabSpecError, validateLabSpec } from '../labs/lab-spec.ts';
+import { nearestName } from '../labs/nearest-name.ts';
 import { EventPatternError, FilterCriteriaError, parseFilterCriteria } from '../sandbox/filter/index.ts';
 import { UsageError } from './errors.ts';
-import { nearestName } from '../labs/nearest-name.ts';
 
 const TARGET_FIELDS = ['endToEndP50MaxMs', 'endToEndP99MaxMs', 'minThroughputPerSec', 'avgBatchSize', 'avgBatchSize.expected', 'avgBatchSize.tolerance'];
 const POLLERS = ['', '.minimum', '.maximum'];
@@ -81,7 +81,11 @@ export function parseOverride(text: string): Override {
   if (!SETTABLE_PATHS.includes(path)) {
     const hint = closestPath(path);
     throw new UsageError(
-      `Unknown --set path "${path}".${hint ? ` Did you mean ${hint}?` : ''} Settable paths: ${SETTABLE_PATHS.filter((p) => p.split('.')[0] === path.split('.')[0]).slice(0, 12).join(', ') || 'see `workshop paths`'}.`,
+      `Unknown --set path "${path}".${hint ? ` Did you mean ${hint}?` : ''} Settable paths: ${
+        SETTABLE_PATHS.filter((p) => p.split('.')[0] === path.split('.')[0])
+          .slice(0, 12)
+          .join(', ') || 'see `workshop paths`'
+      }.`,
     );
   }
   if (raw === '') throw new UsageError(`--set ${path}= has no value: give a value, or "unset" to use the AWS default.`);
@@ -96,7 +100,9 @@ export function unsetsKafkaWindow(lab: LabSpec, overrides: Override[]): boolean 
 
 /** What the run must say about its overrides, as a note (local) or a refusal (AWS). */
 export function overrideCaveats(lab: LabSpec, overrides: Override[]): string[] {
-  return unsetsKafkaWindow(lab, overrides) ? [`kafkaEsm.batchingWindowSeconds=unset: ${KAFKA_WINDOW_IS_ONE_WAY}. Locally every run starts a new mapping, so the default applies here.`] : [];
+  return unsetsKafkaWindow(lab, overrides)
+    ? [`kafkaEsm.batchingWindowSeconds=unset: ${KAFKA_WINDOW_IS_ONE_WAY}. Locally every run starts a new mapping, so the default applies here.`]
+    : [];
 }
 
 function parseValue(raw: string): unknown {

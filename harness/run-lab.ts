@@ -2,17 +2,17 @@
 // event is accounted for, then compute the statistics and check the targets.
 import { randomBytes } from 'node:crypto';
 import { bookingSchedule } from '../handlers/shared/schedule.ts';
-import { capacityModel } from '../labs/capacity-model.ts';
 import { KAFKA_WINDOW_IS_ONE_WAY } from '../labs/aws-limits.ts';
-import { validateLabSpec, type LabSpec, type TrafficSpec } from '../labs/lab-spec.ts';
-import type { LiveRun } from './dashboard/live-feed.ts';
+import { capacityModel } from '../labs/capacity-model.ts';
+import { type LabSpec, type TrafficSpec, validateLabSpec } from '../labs/lab-spec.ts';
 import { account } from './accounting.ts';
 import { checkTargets } from './check-targets.ts';
-import { applyOverrides, checkFilterSyntax, overrideCaveats, unsetsKafkaWindow, type Override } from './overrides.ts';
+import type { LiveRun } from './dashboard/live-feed.ts';
+import { UsageError } from './errors.ts';
+import { applyOverrides, checkFilterSyntax, type Override, overrideCaveats, unsetsKafkaWindow } from './overrides.ts';
 import type { EventCounts, LabRunResult, TimelinePoint } from './run-result.ts';
 import { average, batchSizeDistribution, latencyHistogram, round, summarize, sustainedThroughput } from './stats.ts';
 import { type LabTarget, type LiveSample } from './targets/target.ts';
-import { UsageError } from './errors.ts';
 
 /** Time between preparing the pipeline and the first intended send. */
 const LEAD_MS = 1_000;
@@ -108,7 +108,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runLab(lab: LabSpec, target: LabTarget, options: RunOptions = {}): Promise<LabRunResult> {
   const spec = effectiveSpec(lab, options);
   if (target.place === 'aws' && unsetsKafkaWindow(lab, options.overrides ?? [])) {
-    throw new UsageError(`--set kafkaEsm.batchingWindowSeconds=unset cannot run on AWS: ${KAFKA_WINDOW_IS_ONE_WAY}. Measure the default locally (drop --target aws), or on AWS with lab 1 deployed on a fresh stack (npm run destroy -- --all, then npm run deploy -- 01-baseline).`);
+    throw new UsageError(
+      `--set kafkaEsm.batchingWindowSeconds=unset cannot run on AWS: ${KAFKA_WINDOW_IS_ONE_WAY}. Measure the default locally (drop --target aws), or on AWS with lab 1 deployed on a fresh stack (npm run destroy -- --all, then npm run deploy -- 01-baseline).`,
+    );
   }
   const model = capacityModel(spec);
   const wallStart = Date.now();
@@ -202,7 +204,14 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
       waiting: accounting.waiting,
       published: accounting.published,
     });
-    report({ phase: 'done', elapsedSec: (Date.now() - startAtMs) / 1000, published: accounting.published, processed: accounting.processed, offsetLag: 0, p50SoFar: endToEndMs.p50 });
+    report({
+      phase: 'done',
+      elapsedSec: (Date.now() - startAtMs) / 1000,
+      published: accounting.published,
+      processed: accounting.processed,
+      offsetLag: 0,
+      p50SoFar: endToEndMs.p50,
+    });
 
     const result: LabRunResult = {
       lab: spec.id,
@@ -221,7 +230,13 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
       offeredPerSec,
       targets: checks,
       passed: checks.every((c) => c.pass),
-      timeline: buildTimeline(startAtMs, Math.max(loadEnd, Date.now()), schedule.map((e) => e.intendedAt), observations.processed, samples),
+      timeline: buildTimeline(
+        startAtMs,
+        Math.max(loadEnd, Date.now()),
+        schedule.map((e) => e.intendedAt),
+        observations.processed,
+        samples,
+      ),
       latencyHistogram: latencyHistogram(measured.map((p) => p.endToEndMs)),
       batchSizes: batchSizeDistribution(observations.batchSizes),
       warnings: prepared.warnings?.() ?? [],
@@ -231,7 +246,9 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
         ...prepared.notes(),
         ...overrideCaveats(lab, options.overrides ?? []),
         ...(accounting.lostSeqs.length > 0 ? [`Lost seqs (first ${accounting.lostSeqs.length}): ${accounting.lostSeqs.join(', ')}`] : []),
-        ...(accounting.duplicated > 0 ? [`${accounting.duplicated} events were handled more than once (at-least-once delivery; seqs ${accounting.duplicatedSeqs.join(', ')})`] : []),
+        ...(accounting.duplicated > 0
+          ? [`${accounting.duplicated} events were handled more than once (at-least-once delivery; seqs ${accounting.duplicatedSeqs.join(', ')})`]
+          : []),
       ],
       wallSeconds: round((Date.now() - wallStart) / 1000, 1),
     };

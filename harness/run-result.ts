@@ -1,10 +1,11 @@
 // The result of running one lab in one place: what `workshop run --json` writes, what the HTML
 // report and the end-of-run table render, and what tests assert the labs' lessons on.
 // Every figure here is measured in the run, except `model`, which is computed from the spec.
-import type { EsmLogSummary } from '../labs/esm-system-log.ts';
-import type { EsmMetricTotals } from './esm-metric-totals.ts';
+
 import type { CapacityModel } from '../labs/capacity-model.ts';
+import type { EsmLogSummary } from '../labs/esm-system-log.ts';
 import type { LabSpec, Place } from '../labs/lab-spec.ts';
+import type { EsmMetricTotals } from './esm-metric-totals.ts';
 
 export interface LatencySummary {
   min: number;

@@ -4,7 +4,7 @@ import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findLab, labChoices } from '../labs/index.ts';
-import { readSandboxState, sandboxStatePath, type SandboxState } from '../sandbox/daemon-state.ts';
+import { readSandboxState, type SandboxState, sandboxStatePath } from '../sandbox/daemon-state.ts';
 import { UsageError } from './errors.ts';
 
 const DAEMON = new URL('../sandbox/daemon.ts', import.meta.url).pathname;

@@ -2,8 +2,8 @@
 // dashboard (average, maximum and minimum end-to-end duration, events published and processed,
 // average messages in batch).
 import type { CapacityModel } from '../labs/capacity-model.ts';
-import type { LabSpec } from '../labs/lab-spec.ts';
 import { publishedEsmMetrics } from '../labs/esm-metrics.ts';
+import type { LabSpec } from '../labs/lab-spec.ts';
 import { formatEsmMetricTotals } from './esm-metric-totals.ts';
 import type { LabRunResult } from './run-result.ts';
 

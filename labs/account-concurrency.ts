@@ -4,8 +4,9 @@
 // (lambda/latest/dg/configuration-concurrency.html). A lab whose pipeline can run more
 // invocations at once than the account allows deploys fine and is then throttled, which reads as
 // a latency or loss problem; deploy says so first, from GetAccountSettings.
-import { capacityModel } from './capacity-model.ts';
+
 import { MIN_UNRESERVED_CONCURRENCY } from './aws-limits.ts';
+import { capacityModel } from './capacity-model.ts';
 import type { LabSpec } from './lab-spec.ts';
 
 export { MIN_UNRESERVED_CONCURRENCY };

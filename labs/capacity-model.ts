@@ -2,9 +2,17 @@
 // predict a number before they measure it. It models the ESM rules in sandbox/MODEL.md:
 // a batch closes at the first of window, size or 6 MB; a partition has at most one batch in
 // flight; a poller drives at most 5 concurrent invocations; on-demand pollers follow the lag.
-import { lagTooHigh, pollersForLag } from './on-demand-lag.ts';
-import { INVOKE_PAYLOAD_LIMIT_BYTES, INVOCATIONS_PER_KAFKA_POLLER, KAFKA_POLLER_BYTES_PER_SEC, SQS_MAX_CONCURRENCY, INVOCATIONS_PER_SQS_POLLER, kafkaWindowMs } from './aws-limits.ts';
+
+import {
+  INVOCATIONS_PER_KAFKA_POLLER,
+  INVOCATIONS_PER_SQS_POLLER,
+  INVOKE_PAYLOAD_LIMIT_BYTES,
+  KAFKA_POLLER_BYTES_PER_SEC,
+  kafkaWindowMs,
+  SQS_MAX_CONCURRENCY,
+} from './aws-limits.ts';
 import type { LabSpec, ProcessorSpec } from './lab-spec.ts';
+import { lagTooHigh, pollersForLag } from './on-demand-lag.ts';
 
 /** What caps a stage's throughput, as a learner names it in a prediction. */
 export const BOTTLENECKS = ['partitions', 'pollers', 'poller throughput', 'reserved concurrency', 'sqs concurrency'] as const;
@@ -293,9 +301,7 @@ const FORWARDER: ProcessorSpec = { processingMsPerRecord: 0.05, workKind: 'io', 
 export function capacityModel(spec: LabSpec): CapacityModel {
   const offered = spec.traffic.ratePerSec;
   const peak = peakRatePerSec(spec);
-  const stages = spec.sqsBuffer
-    ? [kafkaStage(spec, offered, FORWARDER), sqsStage(spec, offered)]
-    : [kafkaStage(spec, offered, spec.processor)];
+  const stages = spec.sqsBuffer ? [kafkaStage(spec, offered, FORWARDER), sqsStage(spec, offered)] : [kafkaStage(spec, offered, spec.processor)];
   const last = stages[stages.length - 1];
   const slowest = stages.reduce((a, b) => (b.maxThroughputPerSec < a.maxThroughputPerSec ? b : a));
   // The median record passes every stage: its window and its work in each.
@@ -309,7 +315,9 @@ export function capacityModel(spec: LabSpec): CapacityModel {
     latencyFloorMs: round(latencyFloorMs),
     maxThroughputPerSec: slowest.maxThroughputPerSec,
     headroom: round(slowest.maxThroughputPerSec / (peak * kafkaPassShare(spec))),
-    ...(stages[0].startingCeilingPerSec === undefined ? {} : { startingHeadroom: round(Math.min(stages[0].startingCeilingPerSec, slowest.maxThroughputPerSec) / (peak * kafkaPassShare(spec))) }),
+    ...(stages[0].startingCeilingPerSec === undefined
+      ? {}
+      : { startingHeadroom: round(Math.min(stages[0].startingCeilingPerSec, slowest.maxThroughputPerSec) / (peak * kafkaPassShare(spec))) }),
     bottleneck: `${slowest.source === 'kafka' ? 'Kafka ESM' : 'SQS ESM'}: ${slowest.ceilingBound}`,
     bottleneckKind: slowest.bottleneck,
   };

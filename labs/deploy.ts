@@ -20,9 +20,9 @@ import { runCli } from './deploy/cli.ts';
 import { executeSteps, synthForDeploy } from './deploy/execute.ts';
 import { checkRegion, formatPlan, planDeploy } from './deploy/plan.ts';
 import { readRecord } from './deploy/record.ts';
-import { OUTPUTS_FILE } from './stack-contract.ts';
-import { resolveRegion } from './region.ts';
 import { runsAsScript } from './entry-point.ts';
+import { resolveRegion } from './region.ts';
+import { OUTPUTS_FILE } from './stack-contract.ts';
 
 async function main(argv: string[]): Promise<number> {
   const { LABS, findLab, labChoices } = await import('./index.ts');

@@ -14,8 +14,8 @@ import { runCli } from './deploy/cli.ts';
 import { executeSteps, synthForDeploy } from './deploy/execute.ts';
 import { checkRegion, formatPlan, planDestroy } from './deploy/plan.ts';
 import { readRecord } from './deploy/record.ts';
-import { resolveRegion } from './region.ts';
 import { runsAsScript } from './entry-point.ts';
+import { resolveRegion } from './region.ts';
 
 async function main(argv: string[]): Promise<number> {
   const { LABS, findLab, labChoices } = await import('./index.ts');

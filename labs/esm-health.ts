@@ -24,7 +24,7 @@ const KNOWN_PROBLEMS: { match: RegExp; fix: string }[] = [
   },
   {
     match: /failed to assume your function execution role/i,
-    fix: 'the pollers cannot reach STS from the cluster VPC: the base stack\'s STS interface endpoint must exist with private DNS, its security group must allow 443 from the workload group, and the role must trust lambda.amazonaws.com',
+    fix: "the pollers cannot reach STS from the cluster VPC: the base stack's STS interface endpoint must exist with private DNS, its security group must allow 443 from the workload group, and the role must trust lambda.amazonaws.com",
   },
   {
     match: /Connection error.*(Lambda and STS|OnFailure Destination)/i,
@@ -32,7 +32,7 @@ const KNOWN_PROBLEMS: { match: RegExp; fix: string }[] = [
   },
   {
     match: /Connection error/i,
-    fix: 'the pollers cannot reach the brokers: the cluster must be ACTIVE and its security group must allow port 9098 from itself (the pollers use the cluster\'s subnets and security groups)',
+    fix: "the pollers cannot reach the brokers: the cluster must be ACTIVE and its security group must allow port 9098 from itself (the pollers use the cluster's subnets and security groups)",
   },
 ];
 
@@ -41,7 +41,7 @@ const DISABLED_BECAUSE: Record<string, string> = {
   ESM_CONFIG_NOT_VALID: 'its configuration is not valid',
   EVENT_SOURCE_AUTHN_ERROR: 'it could not authenticate to the cluster',
   EVENT_SOURCE_AUTHZ_ERROR: 'it is not authorized to read the topic or group',
-  FUNCTION_CONFIG_NOT_VALID: 'the function\'s configuration is not valid',
+  FUNCTION_CONFIG_NOT_VALID: "the function's configuration is not valid",
 };
 
 /**

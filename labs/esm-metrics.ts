@@ -47,7 +47,10 @@ export function esmMetricStatistic(name: KafkaEsmMetricName | ProvisionedPollerM
 }
 
 /** Everything a Kafka mapping publishes about itself, in AWS's order: its groups' metrics, then the poller metrics when provisioned. */
-export function publishedEsmMetrics(groups: readonly EsmMetricGroup[] | undefined, provisioned: boolean): Array<KafkaEsmMetricName | ProvisionedPollerMetricName> {
+export function publishedEsmMetrics(
+  groups: readonly EsmMetricGroup[] | undefined,
+  provisioned: boolean,
+): Array<KafkaEsmMetricName | ProvisionedPollerMetricName> {
   return [...enabledEsmMetrics(groups), ...(provisioned ? PROVISIONED_POLLER_METRICS : [])];
 }
 

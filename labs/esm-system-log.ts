@@ -64,7 +64,13 @@ export function formatEsmLogRecord(record: EsmLogRecord): string {
 export function parseEsmLogRecord(text: string): EsmLogRecord | undefined {
   try {
     const value = JSON.parse(text) as Partial<EsmLogRecord>;
-    if (value && typeof value === 'object' && typeof value.eventType === 'string' && value.eventType in ESM_LOG_EVENT_LEVEL && typeof value.resourceArn === 'string') {
+    if (
+      value &&
+      typeof value === 'object' &&
+      typeof value.eventType === 'string' &&
+      value.eventType in ESM_LOG_EVENT_LEVEL &&
+      typeof value.resourceArn === 'string'
+    ) {
       return value as EsmLogRecord;
     }
   } catch {

@@ -2,18 +2,17 @@
 // mapping since the previous lab, and the lab's capacity model. Generated from the stacks and
 // the spec, so a README can never disagree with the code; `npm run docs:labs` rewrites them and
 // a test fails when one is stale.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktn';
 import { capacityModel } from './capacity-model.ts';
 import { postApplySettings } from './deploy/plan.ts';
+import { runsAsScript } from './entry-point.ts';
 import { LABS } from './index.ts';
 import type { LabSpec } from './lab-spec.ts';
 import { REPO_ROOT } from './stack-contract.ts';
 import { buildWorkshopApp } from './stacks.ts';
-import { runsAsScript } from './entry-point.ts';
 
 type Attributes = Record<string, unknown>;
 
@@ -66,14 +65,22 @@ export function renderMappingDiff(lab: LabSpec, mappings: Map<string, Record<str
     } else if (changed.length === 0) {
       lines.push(`**${title}**: unchanged from lab ${previous.number}.`);
     } else {
-      lines.push(`**${title}** (\`aws_lambda_event_source_mapping\`), changed from lab ${previous.number}:`, '', `| argument | lab ${previous.number} | lab ${lab.number} |`, '|---|---|---|');
+      lines.push(
+        `**${title}** (\`aws_lambda_event_source_mapping\`), changed from lab ${previous.number}:`,
+        '',
+        `| argument | lab ${previous.number} | lab ${lab.number} |`,
+        '|---|---|---|',
+      );
       for (const key of changed) lines.push(`| \`${key}\` | ${a ? show(a[key]) : '*(no such mapping)*'} | ${show(b[key])} |`);
     }
     lines.push('');
   }
   const settings = postApplySettings(lab);
   if (settings) {
-    lines.push(`After \`terraform apply\`, \`npm run deploy -- ${lab.id}\` sets ${show(settings)} on the Kafka mapping with UpdateEventSourceMapping: the pinned Terraform provider drops a 0 s window on create and has no argument for \`LoggingConfig\`.`, '');
+    lines.push(
+      `After \`terraform apply\`, \`npm run deploy -- ${lab.id}\` sets ${show(settings)} on the Kafka mapping with UpdateEventSourceMapping: the pinned Terraform provider drops a 0 s window on create and has no argument for \`LoggingConfig\`.`,
+      '',
+    );
   }
   return lines.join('\n').trim();
 }
@@ -82,12 +89,14 @@ export function renderCapacityModel(lab: LabSpec): string {
   const model = capacityModel(lab);
   const rows: Array<[string, string]> = [
     ['offered rate (base / peak)', `${model.offeredRatePerSec} / ${model.peakRatePerSec} events/s`],
-    ...model.stages.flatMap((stage): Array<[string, string]> => [
-      [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: batching window`, `${stage.batchingWindowMs} ms`],
-      [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: concurrency limit`, `${stage.concurrencyLimit} (${stage.concurrencyBound})`],
-      [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: expected batch`, `${stage.expectedBatchSize} records, ${stage.batchDurationMs} ms`],
-      [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: ceiling`, `${stage.maxThroughputPerSec} records/s (${stage.ceilingBound})`],
-    ]),
+    ...model.stages.flatMap(
+      (stage): Array<[string, string]> => [
+        [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: batching window`, `${stage.batchingWindowMs} ms`],
+        [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: concurrency limit`, `${stage.concurrencyLimit} (${stage.concurrencyBound})`],
+        [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: expected batch`, `${stage.expectedBatchSize} records, ${stage.batchDurationMs} ms`],
+        [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: ceiling`, `${stage.maxThroughputPerSec} records/s (${stage.ceilingBound})`],
+      ],
+    ),
     ['expected average batch (processor)', `${model.expectedBatchSize}`],
     ['latency floor (median, no network)', `${model.latencyFloorMs} ms`],
     ['maximum throughput', `${model.maxThroughputPerSec} events/s (bottleneck: ${model.bottleneck})`],

@@ -2,12 +2,33 @@
 // lab-spec-types.ts, so a field added there without being listed here (or listed here but not
 // there) fails `tsc`. validateLabSpec refuses any other key with the nearest valid one: a
 // misspelt `batchingWindowSecond` would otherwise be ignored and the AWS default run in its place.
-import type { KafkaEsmSpec, KafkaPollerConfig, LabSpec, OnFailureDestination, PollerRange, ProcessorSpec, SqsBufferSpec, TargetSpec, TrafficSpec } from './lab-spec-types.ts';
+import type {
+  KafkaEsmSpec,
+  KafkaPollerConfig,
+  LabSpec,
+  OnFailureDestination,
+  PollerRange,
+  ProcessorSpec,
+  SqsBufferSpec,
+  TargetSpec,
+  TrafficSpec,
+} from './lab-spec-types.ts';
 
 type KeySet<T> = { readonly [K in keyof Required<T>]: true };
 const keys = <T>(set: KeySet<T>): readonly string[] => Object.keys(set);
 
-const LAB = keys<LabSpec>({ id: true, number: true, title: true, teaches: true, topic: true, kafkaEsm: true, processor: true, sqsBuffer: true, traffic: true, targets: true });
+const LAB = keys<LabSpec>({
+  id: true,
+  number: true,
+  title: true,
+  teaches: true,
+  topic: true,
+  kafkaEsm: true,
+  processor: true,
+  sqsBuffer: true,
+  traffic: true,
+  targets: true,
+});
 const TOPIC = keys<LabSpec['topic']>({ name: true, partitions: true });
 const KAFKA_ESM = keys<KafkaEsmSpec>({
   batchSize: true,
@@ -26,8 +47,22 @@ const KAFKA_ESM = keys<KafkaEsmSpec>({
   systemLogLevel: true,
 });
 const KAFKA_POLLERS = keys<KafkaPollerConfig>({ minimum: true, maximum: true, pollerGroupName: true });
-const PROCESSOR = keys<ProcessorSpec>({ processingMsPerRecord: true, workKind: true, mode: true, memoryMb: true, timeoutSeconds: true, reservedConcurrency: true });
-const SQS_BUFFER = keys<SqsBufferSpec>({ batchSize: true, batchingWindowSeconds: true, maximumConcurrency: true, provisionedPollers: true, visibilityTimeoutSeconds: true, maxReceiveCount: true });
+const PROCESSOR = keys<ProcessorSpec>({
+  processingMsPerRecord: true,
+  workKind: true,
+  mode: true,
+  memoryMb: true,
+  timeoutSeconds: true,
+  reservedConcurrency: true,
+});
+const SQS_BUFFER = keys<SqsBufferSpec>({
+  batchSize: true,
+  batchingWindowSeconds: true,
+  maximumConcurrency: true,
+  provisionedPollers: true,
+  visibilityTimeoutSeconds: true,
+  maxReceiveCount: true,
+});
 const SQS_POLLERS = keys<PollerRange>({ minimum: true, maximum: true });
 const TRAFFIC = keys<TrafficSpec>({
   shape: true,

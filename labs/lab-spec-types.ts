@@ -2,9 +2,9 @@ import type { TrafficProfile } from '../handlers/shared/traffic.ts';
 import type { EsmMetricGroup } from './esm-metrics.ts';
 import type { SystemLogLevel } from './esm-system-log.ts';
 
+export type { BookingStatus, TrafficProfile, TrafficShape } from '../handlers/shared/traffic.ts';
 export type { EsmMetricGroup } from './esm-metrics.ts';
 export type { SystemLogLevel } from './esm-system-log.ts';
-export type { BookingStatus, TrafficProfile, TrafficShape } from '../handlers/shared/traffic.ts';
 
 /** Where a lab runs: the local sandbox or a deployed AWS stack. */
 export type Place = 'local' | 'aws';
@@ -66,6 +66,7 @@ export interface KafkaEsmSpec {
 }
 
 export type { ProcessingMode, WorkKind } from '../handlers/shared/processing.ts';
+
 import type { ProcessingMode, WorkKind } from '../handlers/shared/processing.ts';
 
 export interface ProcessorSpec {

@@ -2,14 +2,22 @@
 // enforces (the ranges in labs/spec-limits.ts, read from labs/aws-limits.ts, and the rules in RULES
 // below), so a spec that would be refused by CreateEventSourceMapping is refused here first, with
 // the field, the value, the allowed range and the rule behind it.
-import { BOOKING_STATUSES, TRAFFIC_SHAPES } from '../handlers/shared/traffic.ts';
+
 import { PROCESSING_MODES, WORK_KINDS } from '../handlers/shared/processing.ts';
+import { BOOKING_STATUSES, TRAFFIC_SHAPES } from '../handlers/shared/traffic.ts';
+import {
+  LAMBDA_DOCS as DOCS,
+  KAFKA_MAX_BATCH_SIZE,
+  MAX_MAPPINGS_PER_POLLER_GROUP,
+  MAX_POLLERS_PER_POLLER_GROUP,
+  POLLER_GROUP_NAME_MAX_LENGTH,
+  SQS_MAX_BATCH_WITHOUT_WINDOW,
+} from './aws-limits.ts';
 import { ESM_METRIC_GROUPS } from './esm-metrics.ts';
 import { SYSTEM_LOG_LEVELS } from './esm-system-log.ts';
-import type { LabSpec, TargetSpec } from './lab-spec-types.ts';
 import { allowedKeys, KEYED_PATHS } from './lab-spec-keys.ts';
+import type { LabSpec, TargetSpec } from './lab-spec-types.ts';
 import { nearestName } from './nearest-name.ts';
-import { KAFKA_MAX_BATCH_SIZE, LAMBDA_DOCS as DOCS, MAX_MAPPINGS_PER_POLLER_GROUP, MAX_POLLERS_PER_POLLER_GROUP, POLLER_GROUP_NAME_MAX_LENGTH, SQS_MAX_BATCH_WITHOUT_WINDOW } from './aws-limits.ts';
 import { limitAllowed, limitOf, limitRule, SPEC_LIMITS, type SpecLimit } from './spec-limits.ts';
 import { WorkshopError } from './workshop-error.ts';
 
@@ -59,7 +67,9 @@ export function describeProblem(p: SpecProblem): string {
   const where = p.where ? `${p.where}: ` : '';
   if (p.unknownKey) {
     const parent = p.path.includes('.') ? p.path.slice(0, p.path.lastIndexOf('.')) : '';
-    const fix = p.unknownKey.nearest ? `did you mean ${parent ? `${parent}.` : ''}${p.unknownKey.nearest}?` : `${parent || 'a LabSpec'} holds ${p.unknownKey.known.join(', ')}.`;
+    const fix = p.unknownKey.nearest
+      ? `did you mean ${parent ? `${parent}.` : ''}${p.unknownKey.nearest}?`
+      : `${parent || 'a LabSpec'} holds ${p.unknownKey.known.join(', ')}.`;
     return `${where}${p.path} is not a LabSpec key: ${fix} Rule: ${p.rule}`;
   }
   return `${where}${p.path} = ${formatValue(p.value)}: allowed ${p.allowed}. Rule: ${p.rule}`;
@@ -108,7 +118,6 @@ class Checker {
     }
     return true;
   }
-
 
   number(path: string, value: unknown, min: number, max: number, rule: string): value is number {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
@@ -230,7 +239,13 @@ function checkKafkaEsm(c: Checker, spec: LabSpec): void {
   }
   if (esm.consumerGroupId !== undefined) {
     const { max } = c.limit('kafkaEsm.consumerGroupId');
-    c.matches('kafkaEsm.consumerGroupId', esm.consumerGroupId, new RegExp(`^[a-zA-Z0-9\\-/*:_+=.@]{1,${max}}$`), `1..${max} characters of a-z A-Z 0-9 - / * : _ + = . @`, c.rule('kafkaEsm.consumerGroupId'));
+    c.matches(
+      'kafkaEsm.consumerGroupId',
+      esm.consumerGroupId,
+      new RegExp(`^[a-zA-Z0-9\\-/*:_+=.@]{1,${max}}$`),
+      `1..${max} characters of a-z A-Z 0-9 - / * : _ + = . @`,
+      c.rule('kafkaEsm.consumerGroupId'),
+    );
   }
   const provisioned = esm.provisionedPollers !== undefined;
   const [minPollers, maxPollers] = [c.limit('kafkaEsm.provisionedPollers.minimum'), c.limit('kafkaEsm.provisionedPollers.maximum')];
@@ -239,7 +254,13 @@ function checkKafkaEsm(c: Checker, spec: LabSpec): void {
     const { minimum, maximum, pollerGroupName } = esm.provisionedPollers!;
     if (pollerGroupName !== undefined) {
       const groupName = new RegExp(`^[a-zA-Z0-9_-]{1,${POLLER_GROUP_NAME_MAX_LENGTH}}$`);
-      c.matches('kafkaEsm.provisionedPollers.pollerGroupName', pollerGroupName, groupName, `1..${POLLER_GROUP_NAME_MAX_LENGTH} characters of a-z A-Z 0-9 _ -, or unset for no group`, RULES.pollerGroup);
+      c.matches(
+        'kafkaEsm.provisionedPollers.pollerGroupName',
+        pollerGroupName,
+        groupName,
+        `1..${POLLER_GROUP_NAME_MAX_LENGTH} characters of a-z A-Z 0-9 _ -, or unset for no group`,
+        RULES.pollerGroup,
+      );
     }
     checkPollerRange(c, 'kafkaEsm.provisionedPollers', minimum, maximum);
   }
@@ -290,7 +311,9 @@ export function pollerGroupProblems(mappings: ReadonlyArray<{ id: string; kafkaE
   for (const [group, members] of groups) {
     const total = members.reduce((sum, m) => sum + m.maximum, 0);
     if (members.length > MAX_MAPPINGS_PER_POLLER_GROUP) {
-      problems.push(`poller group ${group} would hold ${members.length} mappings: allowed at most ${MAX_MAPPINGS_PER_POLLER_GROUP}. Rule: ${RULES.pollerGroup}`);
+      problems.push(
+        `poller group ${group} would hold ${members.length} mappings: allowed at most ${MAX_MAPPINGS_PER_POLLER_GROUP}. Rule: ${RULES.pollerGroup}`,
+      );
     }
     if (total > MAX_POLLERS_PER_POLLER_GROUP) {
       problems.push(
@@ -341,10 +364,17 @@ function checkOnFailure(c: Checker, spec: LabSpec, provisioned: boolean): void {
   } else if (dest.kind === 'sns') {
     c.matches('kafkaEsm.onFailure.topicName', dest.topicName, /^[A-Za-z0-9_-]{1,256}$/, '1..256 characters of A-Z a-z 0-9 _ -', RULES.snsTopic);
   } else if (dest.kind === 's3') {
-    if (!isBucketName(dest.bucketName)) c.fail('kafkaEsm.onFailure.bucketName', dest.bucketName, '3..63 of a-z 0-9 . -, a letter or digit at each end', RULES.bucket);
+    if (!isBucketName(dest.bucketName))
+      c.fail('kafkaEsm.onFailure.bucketName', dest.bucketName, '3..63 of a-z 0-9 . -, a letter or digit at each end', RULES.bucket);
   } else if (dest.kind === 'kafka') {
     // AWS's pattern for the destination: kafka://([^.]([a-zA-Z0-9\-_.]{0,248})) (API_OnFailure.html).
-    c.matches('kafkaEsm.onFailure.topic', dest.topic, /^[a-zA-Z0-9_-][a-zA-Z0-9._-]{0,248}$/, '1..249 characters of a-z A-Z 0-9 . _ -, not starting with a dot', RULES.topicName);
+    c.matches(
+      'kafkaEsm.onFailure.topic',
+      dest.topic,
+      /^[a-zA-Z0-9_-][a-zA-Z0-9._-]{0,248}$/,
+      '1..249 characters of a-z A-Z 0-9 . _ -, not starting with a dot',
+      RULES.topicName,
+    );
     if (dest.topic === spec.topic?.name) {
       c.fail('kafkaEsm.onFailure.topic', dest.topic, `any topic but the source topic "${spec.topic?.name}"`, RULES.kafkaDestination);
     }
@@ -394,7 +424,12 @@ function checkSqsBuffer(c: Checker, spec: LabSpec): void {
   const batchOk = c.within('sqsBuffer.batchSize', q.batchSize);
   if (q.batchingWindowSeconds !== undefined) c.within('sqsBuffer.batchingWindowSeconds', q.batchingWindowSeconds);
   if (batchOk && q.batchSize > SQS_MAX_BATCH_WITHOUT_WINDOW && !(typeof q.batchingWindowSeconds === 'number' && q.batchingWindowSeconds >= 1)) {
-    c.fail('sqsBuffer.batchingWindowSeconds', q.batchingWindowSeconds, `at least 1 because sqsBuffer.batchSize is ${q.batchSize} (> ${SQS_MAX_BATCH_WITHOUT_WINDOW})`, RULES.sqsWindow);
+    c.fail(
+      'sqsBuffer.batchingWindowSeconds',
+      q.batchingWindowSeconds,
+      `at least 1 because sqsBuffer.batchSize is ${q.batchSize} (> ${SQS_MAX_BATCH_WITHOUT_WINDOW})`,
+      RULES.sqsWindow,
+    );
   }
   if (q.maximumConcurrency !== undefined) c.within('sqsBuffer.maximumConcurrency', q.maximumConcurrency);
   const [minPollers, maxPollers] = [c.limit('sqsBuffer.provisionedPollers.minimum'), c.limit('sqsBuffer.provisionedPollers.maximum')];
@@ -410,7 +445,12 @@ function checkSqsBuffer(c: Checker, spec: LabSpec): void {
     const timeout = spec.processor?.timeoutSeconds;
     if (typeof timeout === 'number' && q.visibilityTimeoutSeconds < timeout) {
       const { max } = c.limit('sqsBuffer.visibilityTimeoutSeconds');
-      c.fail('sqsBuffer.visibilityTimeoutSeconds', q.visibilityTimeoutSeconds, `at least processor.timeoutSeconds (${timeout}) and at most ${max}`, c.rule('sqsBuffer.visibilityTimeoutSeconds'));
+      c.fail(
+        'sqsBuffer.visibilityTimeoutSeconds',
+        q.visibilityTimeoutSeconds,
+        `at least processor.timeoutSeconds (${timeout}) and at most ${max}`,
+        c.rule('sqsBuffer.visibilityTimeoutSeconds'),
+      );
     }
   }
   c.within('sqsBuffer.maxReceiveCount', q.maxReceiveCount);
@@ -428,7 +468,12 @@ function checkTraffic(c: Checker, spec: LabSpec): void {
     const startOk = c.number('traffic.spikeStartSec', t.spikeStartSec, 0, 3600, 'a spike starts within the run');
     const lengthOk = c.number('traffic.spikeDurationSec', t.spikeDurationSec, 0.1, 3600, 'a spike lasts within the run');
     if (startOk && lengthOk && durationOk && t.spikeStartSec! + t.spikeDurationSec! > t.durationSec) {
-      c.fail('traffic.spikeDurationSec', t.spikeDurationSec, `at most ${t.durationSec - t.spikeStartSec!} so the spike ends by traffic.durationSec`, 'a spike lasts within the run');
+      c.fail(
+        'traffic.spikeDurationSec',
+        t.spikeDurationSec,
+        `at most ${t.durationSec - t.spikeStartSec!} so the spike ends by traffic.durationSec`,
+        'a spike lasts within the run',
+      );
     }
   }
   c.int('traffic.eventBytes', t.eventBytes, 256, 1024 * 1024, 'an event is 256 B..1 MiB (an MSK record default max is 1 MiB; smaller cannot hold a booking)');
@@ -440,7 +485,12 @@ function checkTraffic(c: Checker, spec: LabSpec): void {
     for (const key of Object.keys(mix)) {
       if (!BOOKING_STATUSES.includes(key as never)) {
         const nearest = nearestName(key, BOOKING_STATUSES);
-        c.fail(`traffic.statusMix.${key}`, mix[key], `only ${BOOKING_STATUSES.join(', ')}${nearest ? ` (did you mean ${nearest}?)` : ''}`, 'the booking status mix');
+        c.fail(
+          `traffic.statusMix.${key}`,
+          mix[key],
+          `only ${BOOKING_STATUSES.join(', ')}${nearest ? ` (did you mean ${nearest}?)` : ''}`,
+          'the booking status mix',
+        );
       }
     }
     const total = BOOKING_STATUSES.reduce((sum, s) => sum + (typeof mix[s] === 'number' ? (mix[s] as number) : 0), 0);
@@ -450,7 +500,12 @@ function checkTraffic(c: Checker, spec: LabSpec): void {
   c.int('traffic.seed', t.seed, 0, 2 ** 32 - 1, 'a 32-bit unsigned seed');
   const warmOk = c.number('traffic.warmUpSec', t.warmUpSec, 0, 3600, WORKSHOP_RULE);
   if (warmOk && durationOk && t.warmUpSec >= t.durationSec) {
-    c.fail('traffic.warmUpSec', t.warmUpSec, `less than traffic.durationSec (${t.durationSec}) so some traffic is measured`, 'warm-up is excluded from every statistic');
+    c.fail(
+      'traffic.warmUpSec',
+      t.warmUpSec,
+      `less than traffic.durationSec (${t.durationSec}) so some traffic is measured`,
+      'warm-up is excluded from every statistic',
+    );
   }
   c.number('traffic.drainTimeoutSec', t.drainTimeoutSec, 1, 3600, WORKSHOP_RULE);
 }
@@ -464,7 +519,10 @@ function checkTargets(c: Checker, path: string, targets: TargetSpec | undefined)
   if (targets.endToEndP99MaxMs !== undefined) c.number(`${path}.endToEndP99MaxMs`, targets.endToEndP99MaxMs, 1, 3600000, 'a latency limit in ms');
   if (targets.minThroughputPerSec !== undefined) c.number(`${path}.minThroughputPerSec`, targets.minThroughputPerSec, 0, 1e6, 'a rate in events/s');
   const batchRule = `a batch holds 1..${KAFKA_MAX_BATCH_SIZE} records`;
-  if (targets.avgBatchSize !== undefined && c.object(`${path}.avgBatchSize`, targets.avgBatchSize, `an object {"expected": 1..${KAFKA_MAX_BATCH_SIZE}, "tolerance": 0..10}, or unset`, batchRule)) {
+  if (
+    targets.avgBatchSize !== undefined &&
+    c.object(`${path}.avgBatchSize`, targets.avgBatchSize, `an object {"expected": 1..${KAFKA_MAX_BATCH_SIZE}, "tolerance": 0..10}, or unset`, batchRule)
+  ) {
     c.number(`${path}.avgBatchSize.expected`, targets.avgBatchSize.expected, 1, KAFKA_MAX_BATCH_SIZE, batchRule);
     c.number(`${path}.avgBatchSize.tolerance`, targets.avgBatchSize.tolerance, 0, 10, 'a relative tolerance, e.g. 0.2 for ±20%');
   }

@@ -1,9 +1,10 @@
 // The entry point cdktf.json runs (`npx tsx labs/main.ts`): synthesize every lab's stacks
 // (labs/stacks.ts), quietly, as `cdktf synth` expects. `npm run synth` (labs/synth.ts) does the
 // same with a summary.
+
+import { runsAsScript } from './entry-point.ts';
 import { resolveRegion } from './region.ts';
 import { buildWorkshopApp } from './stacks.ts';
-import { runsAsScript } from './entry-point.ts';
 
 // cdktf.json runs this file: synthesize every stack, quietly, as `cdktf synth` expects.
 if (runsAsScript(import.meta.url)) {

@@ -2,13 +2,14 @@
 // capacity model computes with them; `workshop check` explains a learner's largest miss with them;
 // WORKSHOP.md states each in its lab, word for word (test/docs/guide.test.ts keeps it so).
 import { INVOCATIONS_PER_KAFKA_POLLER } from './aws-limits.ts';
-import { POLLER_HEADROOM, recordsPerWindow, type CapacityModel, type StageModel } from './capacity-model.ts';
+import { type CapacityModel, POLLER_HEADROOM, recordsPerWindow, type StageModel } from './capacity-model.ts';
 import type { LabSpec } from './lab-spec.ts';
 
 export const RULES = {
   batch: 'average batch ≈ min(batch size, records per poller per window)',
   latency: 'latency floor = half the window + processing',
-  concurrency: 'concurrency ≤ partitions for a Kafka mapping (one batch in flight per partition, 5 per poller); an SQS mapping scales to its maximum concurrency',
+  concurrency:
+    'concurrency ≤ partitions for a Kafka mapping (one batch in flight per partition, 5 per poller); an SQS mapping scales to its maximum concurrency',
   pollers: `provisioned pollers = peak × ${1 + POLLER_HEADROOM} ÷ (${INVOCATIONS_PER_KAFKA_POLLER} invocations × batch ÷ batch duration): AWS's sizing rule plus the headroom it recommends`,
   byKey: "parallel by key: a booking's records stay in order, and once one fails its later records fail unprocessed",
 } as const;

@@ -17,4 +17,3 @@ export function lagTooHigh(offsetLag: number, pollers: number, batchSize: number
 export function lagLow(offsetLag: number, pollers: number, batchSize: number): boolean {
   return pollers > 1 && offsetLag <= ((pollers - 1) * batchSize) / 2;
 }
-

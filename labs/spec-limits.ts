@@ -3,6 +3,7 @@
 // from it, so a limit changed in aws-limits.ts changes the check and the message together.
 import {
   CONSUMER_GROUP_ID_MAX_LENGTH,
+  DEFAULT_ACCOUNT_CONCURRENCY,
   FILTER_PATTERN_MAX_CHARS,
   KAFKA_FUNCTION_MAX_TIMEOUT_SECONDS,
   KAFKA_MAX_BATCH_SIZE,
@@ -27,7 +28,6 @@ import {
   SQS_MIN_MAXIMUM_CONCURRENCY,
   SQS_MIN_POLLERS,
   SQS_MIN_POLLERS_LIMIT,
-  DEFAULT_ACCOUNT_CONCURRENCY,
 } from './aws-limits.ts';
 
 export interface SpecLimit {
@@ -48,16 +48,77 @@ export interface SpecLimit {
 }
 
 export const SPEC_LIMITS: readonly SpecLimit[] = [
-  { path: 'topic.partitions', parameter: 'A topic\'s partitions (MSK Serverless, per cluster)', min: 1, max: MSK_SERVERLESS_MAX_PARTITIONS, page: 'https://docs.aws.amazon.com/msk/latest/developerguide/limits.html' },
+  {
+    path: 'topic.partitions',
+    parameter: "A topic's partitions (MSK Serverless, per cluster)",
+    min: 1,
+    max: MSK_SERVERLESS_MAX_PARTITIONS,
+    page: 'https://docs.aws.amazon.com/msk/latest/developerguide/limits.html',
+  },
   { path: 'kafkaEsm.batchSize', parameter: 'Kafka ESM BatchSize', min: 1, max: KAFKA_MAX_BATCH_SIZE, page: 'msk-esm-parameters.html' },
-  { path: 'kafkaEsm.batchingWindowSeconds', parameter: 'MaximumBatchingWindowInSeconds', min: 0, max: MAX_BATCHING_WINDOW_SECONDS, says: windowRule, page: 'msk-esm-parameters.html' },
-  { path: 'kafkaEsm.provisionedPollers.minimum', parameter: 'ProvisionedPollerConfig MinimumPollers', min: 1, max: KAFKA_MIN_POLLERS_LIMIT, page: 'kafka-scaling-modes.html' },
-  { path: 'kafkaEsm.provisionedPollers.maximum', parameter: 'ProvisionedPollerConfig MaximumPollers', min: 1, max: KAFKA_MAX_POLLERS_LIMIT, also: 'and at least MinimumPollers', page: 'kafka-scaling-modes.html' },
-  { path: 'kafkaEsm.maximumRetryAttempts', parameter: 'MaximumRetryAttempts', min: 0, max: MAX_RETRY_ATTEMPTS, orInfinite: true, page: 'kafka-retry-configurations.html' },
-  { path: 'kafkaEsm.maximumRecordAgeSeconds', parameter: 'MaximumRecordAgeInSeconds', min: MIN_RECORD_AGE_SECONDS, max: MAX_RECORD_AGE_SECONDS, orInfinite: true, page: 'kafka-retry-configurations.html' },
-  { path: 'kafkaEsm.filters', parameter: 'FilterCriteria', min: 0, max: MAX_FILTERS_PER_MAPPING, says: (_, max) => `FilterCriteria holds at most ${max} filters per event source mapping`, page: 'kafka-filtering.html' },
-  { path: 'kafkaEsm.filters[]', parameter: 'Filter.Pattern', min: 1, max: FILTER_PATTERN_MAX_CHARS, says: (_, max) => `A filter pattern is at most ${max} characters of JSON`, page: 'invocation-eventfiltering.html' },
-  { path: 'kafkaEsm.consumerGroupId', parameter: 'ConsumerGroupId', min: 1, max: CONSUMER_GROUP_ID_MAX_LENGTH, also: 'characters of [a-zA-Z0-9-/*:_+=.@]', page: 'msk-esm-parameters.html' },
+  {
+    path: 'kafkaEsm.batchingWindowSeconds',
+    parameter: 'MaximumBatchingWindowInSeconds',
+    min: 0,
+    max: MAX_BATCHING_WINDOW_SECONDS,
+    says: windowRule,
+    page: 'msk-esm-parameters.html',
+  },
+  {
+    path: 'kafkaEsm.provisionedPollers.minimum',
+    parameter: 'ProvisionedPollerConfig MinimumPollers',
+    min: 1,
+    max: KAFKA_MIN_POLLERS_LIMIT,
+    page: 'kafka-scaling-modes.html',
+  },
+  {
+    path: 'kafkaEsm.provisionedPollers.maximum',
+    parameter: 'ProvisionedPollerConfig MaximumPollers',
+    min: 1,
+    max: KAFKA_MAX_POLLERS_LIMIT,
+    also: 'and at least MinimumPollers',
+    page: 'kafka-scaling-modes.html',
+  },
+  {
+    path: 'kafkaEsm.maximumRetryAttempts',
+    parameter: 'MaximumRetryAttempts',
+    min: 0,
+    max: MAX_RETRY_ATTEMPTS,
+    orInfinite: true,
+    page: 'kafka-retry-configurations.html',
+  },
+  {
+    path: 'kafkaEsm.maximumRecordAgeSeconds',
+    parameter: 'MaximumRecordAgeInSeconds',
+    min: MIN_RECORD_AGE_SECONDS,
+    max: MAX_RECORD_AGE_SECONDS,
+    orInfinite: true,
+    page: 'kafka-retry-configurations.html',
+  },
+  {
+    path: 'kafkaEsm.filters',
+    parameter: 'FilterCriteria',
+    min: 0,
+    max: MAX_FILTERS_PER_MAPPING,
+    says: (_, max) => `FilterCriteria holds at most ${max} filters per event source mapping`,
+    page: 'kafka-filtering.html',
+  },
+  {
+    path: 'kafkaEsm.filters[]',
+    parameter: 'Filter.Pattern',
+    min: 1,
+    max: FILTER_PATTERN_MAX_CHARS,
+    says: (_, max) => `A filter pattern is at most ${max} characters of JSON`,
+    page: 'invocation-eventfiltering.html',
+  },
+  {
+    path: 'kafkaEsm.consumerGroupId',
+    parameter: 'ConsumerGroupId',
+    min: 1,
+    max: CONSUMER_GROUP_ID_MAX_LENGTH,
+    also: 'characters of [a-zA-Z0-9-/*:_+=.@]',
+    page: 'msk-esm-parameters.html',
+  },
   { path: 'processor.memoryMb', parameter: 'Lambda memory', min: MIN_MEMORY_MB, max: MAX_MEMORY_MB, also: 'MB', page: 'gettingstarted-limits.html' },
   {
     path: 'processor.timeoutSeconds',
@@ -76,10 +137,36 @@ export const SPEC_LIMITS: readonly SpecLimit[] = [
     page: 'configuration-concurrency.html',
   },
   { path: 'sqsBuffer.batchSize', parameter: 'SQS ESM BatchSize for a standard queue', min: 1, max: SQS_MAX_BATCH_SIZE, page: 'services-sqs-parameters.html' },
-  { path: 'sqsBuffer.batchingWindowSeconds', parameter: 'MaximumBatchingWindowInSeconds', min: 0, max: MAX_BATCHING_WINDOW_SECONDS, says: windowRule, page: 'services-sqs-parameters.html' },
-  { path: 'sqsBuffer.maximumConcurrency', parameter: 'ScalingConfig MaximumConcurrency', min: SQS_MIN_MAXIMUM_CONCURRENCY, max: SQS_MAX_MAXIMUM_CONCURRENCY, page: 'services-sqs-scaling.html' },
-  { path: 'sqsBuffer.provisionedPollers.minimum', parameter: 'SQS provisioned mode MinimumPollers', min: SQS_MIN_POLLERS, max: SQS_MIN_POLLERS_LIMIT, page: 'services-sqs-scaling.html' },
-  { path: 'sqsBuffer.provisionedPollers.maximum', parameter: 'SQS provisioned mode MaximumPollers', min: SQS_MIN_POLLERS, max: SQS_MAX_POLLERS_LIMIT, also: 'and at least MinimumPollers', page: 'services-sqs-scaling.html' },
+  {
+    path: 'sqsBuffer.batchingWindowSeconds',
+    parameter: 'MaximumBatchingWindowInSeconds',
+    min: 0,
+    max: MAX_BATCHING_WINDOW_SECONDS,
+    says: windowRule,
+    page: 'services-sqs-parameters.html',
+  },
+  {
+    path: 'sqsBuffer.maximumConcurrency',
+    parameter: 'ScalingConfig MaximumConcurrency',
+    min: SQS_MIN_MAXIMUM_CONCURRENCY,
+    max: SQS_MAX_MAXIMUM_CONCURRENCY,
+    page: 'services-sqs-scaling.html',
+  },
+  {
+    path: 'sqsBuffer.provisionedPollers.minimum',
+    parameter: 'SQS provisioned mode MinimumPollers',
+    min: SQS_MIN_POLLERS,
+    max: SQS_MIN_POLLERS_LIMIT,
+    page: 'services-sqs-scaling.html',
+  },
+  {
+    path: 'sqsBuffer.provisionedPollers.maximum',
+    parameter: 'SQS provisioned mode MaximumPollers',
+    min: SQS_MIN_POLLERS,
+    max: SQS_MAX_POLLERS_LIMIT,
+    also: 'and at least MinimumPollers',
+    page: 'services-sqs-scaling.html',
+  },
   {
     path: 'sqsBuffer.visibilityTimeoutSeconds',
     parameter: "A queue's visibility timeout",
@@ -88,7 +175,13 @@ export const SPEC_LIMITS: readonly SpecLimit[] = [
     also: 's and must be at least the function timeout, or CreateEventSourceMapping fails',
     page: 'services-sqs-configure.html',
   },
-  { path: 'sqsBuffer.maxReceiveCount', parameter: "A redrive policy's maxReceiveCount", min: 1, max: MAX_RECEIVE_COUNT, page: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html' },
+  {
+    path: 'sqsBuffer.maxReceiveCount',
+    parameter: "A redrive policy's maxReceiveCount",
+    min: 1,
+    max: MAX_RECEIVE_COUNT,
+    page: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html',
+  },
 ];
 
 function windowRule(min: number, max: number): string {
@@ -107,7 +200,9 @@ export function limitAllowed(limit: SpecLimit): string {
 
 /** The rule a refusal cites: "Kafka ESM BatchSize is 1..10000 (https://...)". */
 export function limitRule(limit: SpecLimit): string {
-  const words = limit.says?.(limit.min, limit.max) ?? `${limit.parameter} is ${limit.orInfinite ? '-1 (infinite) or ' : ''}${limit.min}..${limit.max}${limit.also ? ` ${limit.also}` : ''}`;
+  const words =
+    limit.says?.(limit.min, limit.max) ??
+    `${limit.parameter} is ${limit.orInfinite ? '-1 (infinite) or ' : ''}${limit.min}..${limit.max}${limit.also ? ` ${limit.also}` : ''}`;
   return `${words} (${limitPage(limit)})`;
 }
 

@@ -4,7 +4,7 @@
 // in the source with the TypeScript parser (parsing only: milliseconds, loaded when needed).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LabSpecError, validateLabSpec, type LabSpec, type SpecProblem } from './lab-spec.ts';
+import { type LabSpec, LabSpecError, type SpecProblem, validateLabSpec } from './lab-spec.ts';
 import { REPO_ROOT } from './stack-contract.ts';
 
 export interface SourcePosition {
@@ -78,9 +78,16 @@ function matchedParents(ts: typeof import('typescript'), node: import('typescrip
  * The error with each refused key placed in `files` (`where`, shown by `show`, e.g. relative to
  * the working directory); problems of values stay as they are.
  */
-export async function locateUnknownKeys(error: LabSpecError, files: readonly string[], show: (position: SourcePosition) => string = showPosition): Promise<LabSpecError> {
+export async function locateUnknownKeys(
+  error: LabSpecError,
+  files: readonly string[],
+  show: (position: SourcePosition) => string = showPosition,
+): Promise<LabSpecError> {
   const unplaced = (problem: SpecProblem) => problem.unknownKey !== undefined && problem.where === undefined;
-  const positions = await locateKeys(files, error.problems.filter(unplaced).map((p) => p.path));
+  const positions = await locateKeys(
+    files,
+    error.problems.filter(unplaced).map((p) => p.path),
+  );
   const problems = error.problems.map((problem): SpecProblem => {
     const position = unplaced(problem) ? positions.get(problem.path) : undefined;
     return position ? { ...problem, where: show(position) } : problem;

@@ -23,7 +23,6 @@ export function statePath(stateDir: string, stackName: string): string {
   return join(stateDir, `terraform.${stackName}.tfstate`);
 }
 
-
 /** Names of the base stack's outputs, read by the lab stacks and by the harness. */
 export const BASE_OUTPUTS = {
   region: 'region',

@@ -7,18 +7,19 @@
 // and can be destroyed and replaced by another lab without touching the cluster or the data.
 // Every lab is validated (validateLabSpec) before any construct is built. The names and output
 // keys the stacks promise are in stack-contract.ts; labs/main.ts is the entry point cdktf runs.
-import { Construct } from 'constructs';
-import { App, DataTerraformRemoteStateLocal, LocalBackend, TerraformOutput, TerraformStack } from 'cdktn';
+
 import { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
+import { App, DataTerraformRemoteStateLocal, LocalBackend, TerraformOutput, TerraformStack } from 'cdktn';
+import { Construct } from 'constructs';
+import { processorEnvironment } from '../handlers/shared/settings.ts';
 import { Dashboard } from '../modules/dashboard.ts';
-import { ClusterRef, KafkaCluster, type ClusterMode } from '../modules/kafka-cluster.ts';
+import { type ClusterMode, ClusterRef, KafkaCluster } from '../modules/kafka-cluster.ts';
 import { KafkaConsumer } from '../modules/kafka-consumer.ts';
 import { LoadGenerator, type TopicSpec } from '../modules/load-generator.ts';
 import { METRICS_NAMESPACE, resourceName } from '../modules/names.ts';
 import { InterfaceEndpoint, Network } from '../modules/network.ts';
 import { SqsBuffer } from '../modules/sqs-buffer.ts';
-import { processorEnvironment } from '../handlers/shared/settings.ts';
-import { pollerGroupProblems, validateLabSpec, type LabSpec } from './lab-spec.ts';
+import { type LabSpec, pollerGroupProblems, validateLabSpec } from './lab-spec.ts';
 import { regionFromEnv } from './region.ts';
 import { BASE_OUTPUTS, BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName, statePath } from './stack-contract.ts';
 

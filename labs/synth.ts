@@ -3,11 +3,11 @@
 // validation message (what is wrong, the allowed range, the AWS rule) and exit code 1.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { runsAsScript } from './entry-point.ts';
 import type { LabSpec } from './lab-spec.ts';
 import { LabSpecError } from './lab-spec.ts';
 import { DEFAULT_OUTDIR, REPO_ROOT } from './stack-contract.ts';
 import { buildWorkshopApp, type WorkshopAppOptions } from './stacks.ts';
-import { runsAsScript } from './entry-point.ts';
 
 export interface SynthResult {
   outdir: string;

@@ -7,10 +7,11 @@
 // line per Lab dimension) without the dashboard naming any lab's functions. A SEARCH schema
 // matches metrics with exactly its dimensions: the lab functions write {Lab, service}, the
 // producer, which lives in the base and serves every lab, writes {service} only.
-import { Construct } from 'constructs';
+
 import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard/index.js';
+import { Construct } from 'constructs';
 import { METRICS_BY_SERVICE } from '../handlers/shared/telemetry.ts';
-import { ESM_METRIC_DIMENSION, esmMetricStatistic, KAFKA_ESM_METRICS, LAMBDA_NAMESPACE, type KafkaEsmMetricName } from '../labs/esm-metrics.ts';
+import { ESM_METRIC_DIMENSION, esmMetricStatistic, KAFKA_ESM_METRICS, type KafkaEsmMetricName, LAMBDA_NAMESPACE } from '../labs/esm-metrics.ts';
 import { METRICS_NAMESPACE, PREFIX, resourceName } from './names.ts';
 
 export interface DashboardProps {
@@ -101,16 +102,12 @@ export function dashboardBody(opts: { region: string; namespace: string; period:
         height: 2,
         properties: {
           markdown:
-            '## Optimizing Kafka workloads with AWS Lambda\nOne line per lab (dimension `Lab`); the producer\'s EventsPublished and SendDelay are one line for all labs. End-to-end duration = processing complete minus the intended send time.',
+            "## Optimizing Kafka workloads with AWS Lambda\nOne line per lab (dimension `Lab`); the producer's EventsPublished and SendDelay are one line for all labs. End-to-end duration = processing complete minus the intended send time.",
         },
       },
       graph(
         'EndToEndDuration (ms): average, maximum, minimum',
-        [
-          workshop('EndToEndDuration', 'Average', 'avg'),
-          workshop('EndToEndDuration', 'Maximum', 'max'),
-          workshop('EndToEndDuration', 'Minimum', 'min'),
-        ],
+        [workshop('EndToEndDuration', 'Average', 'avg'), workshop('EndToEndDuration', 'Maximum', 'max'), workshop('EndToEndDuration', 'Minimum', 'min')],
         0,
         2,
         'ms',
@@ -120,12 +117,7 @@ export function dashboardBody(opts: { region: string; namespace: string; period:
       graph('EventsProcessed (per period)', [workshop('EventsProcessed', 'Sum', 'processed')], 12, 8),
       graph('OffsetLag (records behind, per ESM)', [lambda('OffsetLag', 'Maximum', 'offset lag', '')], 0, 14),
       graph('ConcurrentExecutions per function', [lambda('ConcurrentExecutions', 'Maximum', 'concurrency', `{${LAMBDA_NAMESPACE},FunctionName} `)], 12, 14),
-      graph(
-        'EventsFailed and SendDelay',
-        [workshop('EventsFailed', 'Sum', 'failed'), workshop('SendDelay', 'Average', 'send delay ms')],
-        0,
-        20,
-      ),
+      graph('EventsFailed and SendDelay', [workshop('EventsFailed', 'Sum', 'failed'), workshop('SendDelay', 'Average', 'send delay ms')], 0, 20),
       graph('ESM EventCount metrics (per period, per mapping)', KAFKA_ESM_METRICS.EventCount.map(esm), 12, 20),
       graph('ESM ErrorCount metrics (only when an error happened)', KAFKA_ESM_METRICS.ErrorCount.map(esm), 0, 26),
       graph('ESM KafkaMetrics: MaxOffsetLag, SumOffsetLag', KAFKA_ESM_METRICS.KafkaMetrics.map(esm), 12, 26),

@@ -2,13 +2,14 @@
 // sandbox runs), zipped by a TerraformAsset; Node.js 22 on arm64; its own log group with a
 // retention; and a role that carries exactly the statements its caller passes, plus logging to
 // its own log group (and VPC network interfaces when it runs in the VPC).
-import { Construct } from 'constructs';
-import { AssetType, Fn, TerraformAsset } from 'cdktn';
+
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
 import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document/index.js';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy/index.js';
 import { LambdaFunction } from '@cdktn/provider-aws/lib/lambda-function/index.js';
+import { AssetType, Fn, TerraformAsset } from 'cdktn';
+import { Construct } from 'constructs';
 import { bundleHandlerSync, type HandlerName } from '../handlers/bundle.ts';
 import { assertScoped, NETWORK_INTERFACE_STATEMENT, type Statement } from './iam.ts';
 

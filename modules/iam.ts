@@ -67,7 +67,9 @@ export function assertScoped(statement: Statement): Statement {
   const named = statement.resources.filter((r) => r !== '*');
   const wildcardOnly = statement.actions.filter(isWildcardOnly);
   if (wildcardOnly.length > 0 && named.length > 0) {
-    throw new Error(`${where} grants ${wildcardOnly.join(', ')} on ${named.join(', ')}: AWS authorizes these actions only on "*" (they have no resource type), so the grant would allow nothing. Put them in a statement of their own with resources ["*"].`);
+    throw new Error(
+      `${where} grants ${wildcardOnly.join(', ')} on ${named.join(', ')}: AWS authorizes these actions only on "*" (they have no resource type), so the grant would allow nothing. Put them in a statement of their own with resources ["*"].`,
+    );
   }
   if (statement.resources.includes('*')) {
     const scoped = statement.actions.filter((a) => SCOPED_SERVICES.includes(a.split(':')[0]) && !isWildcardOnly(a));

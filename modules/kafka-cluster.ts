@@ -1,10 +1,11 @@
 // The Kafka cluster: MSK Serverless by default (pay per partition-hour and GB, no brokers to
 // size), or a provisioned MSK cluster. Both take only IAM-authenticated TLS clients on port 9098.
 // The construct also builds the ARNs that IAM policies scope Kafka actions to.
-import { Construct } from 'constructs';
-import { Fn } from 'cdktn';
+
 import { MskCluster } from '@cdktn/provider-aws/lib/msk-cluster/index.js';
 import { MskServerlessCluster } from '@cdktn/provider-aws/lib/msk-serverless-cluster/index.js';
+import { Fn } from 'cdktn';
+import { Construct } from 'constructs';
 import { resourceName } from './names.ts';
 
 export type ClusterMode = 'serverless' | 'provisioned';

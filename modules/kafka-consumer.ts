@@ -1,7 +1,7 @@
 // A function behind an MSK event source mapping, with every knob of LabSpec.kafkaEsm mapped to
 // the aws_lambda_event_source_mapping argument of the same meaning, and a role that can do
 // exactly what the ESM needs (with-msk-permissions.html) and nothing else.
-import { Construct } from 'constructs';
+
 import { LambdaEventSourceMapping, type LambdaEventSourceMappingConfig } from '@cdktn/provider-aws/lib/lambda-event-source-mapping/index.js';
 import { S3Bucket } from '@cdktn/provider-aws/lib/s3-bucket/index.js';
 import { S3BucketPublicAccessBlock } from '@cdktn/provider-aws/lib/s3-bucket-public-access-block/index.js';
@@ -9,9 +9,10 @@ import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicSubscription } from '@cdktn/provider-aws/lib/sns-topic-subscription/index.js';
 import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue/index.js';
 import { SqsQueuePolicy } from '@cdktn/provider-aws/lib/sqs-queue-policy/index.js';
+import { Construct } from 'constructs';
 import { snsSubscriptionQueueName } from '../labs/lab-spec.ts';
 import type { KafkaEsmSpec } from '../labs/lab-spec-types.ts';
-import { WorkshopFunction, type HandlerName } from './function.ts';
+import { type HandlerName, WorkshopFunction } from './function.ts';
 import type { Statement } from './iam.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
 import { resourceName } from './names.ts';
@@ -109,7 +110,10 @@ export class KafkaConsumer extends Construct {
       statements.push({ sid: 'OnFailureTopic', actions: ['sns:Publish'], resources: [topic.arn] });
     } else if (esm.onFailure?.kind === 's3') {
       // A globally unique name from the spec's: Terraform appends a suffix to the prefix.
-      const bucket = (this.onFailureBucket = new S3Bucket(this, 'on-failure-bucket', { bucketPrefix: `${resourceName(esm.onFailure.bucketName)}-`.slice(0, 37), forceDestroy: true }));
+      const bucket = (this.onFailureBucket = new S3Bucket(this, 'on-failure-bucket', {
+        bucketPrefix: `${resourceName(esm.onFailure.bucketName)}-`.slice(0, 37),
+        forceDestroy: true,
+      }));
       new S3BucketPublicAccessBlock(this, 'on-failure-bucket-private', {
         bucket: bucket.id,
         blockPublicAcls: true,
@@ -119,7 +123,10 @@ export class KafkaConsumer extends Construct {
       });
       this.onFailureDestination = bucket.arn;
       // kafka-on-failure.html: s3:PutObject and s3:ListBucket.
-      statements.push({ sid: 'OnFailureBucketWrite', actions: ['s3:PutObject'], resources: [`${bucket.arn}/*`] }, { sid: 'OnFailureBucketList', actions: ['s3:ListBucket'], resources: [bucket.arn] });
+      statements.push(
+        { sid: 'OnFailureBucketWrite', actions: ['s3:PutObject'], resources: [`${bucket.arn}/*`] },
+        { sid: 'OnFailureBucketList', actions: ['s3:ListBucket'], resources: [bucket.arn] },
+      );
     } else if (esm.onFailure?.kind === 'kafka') {
       // The pollers write failed records to a topic of the same cluster with the function's role
       // (lambda/latest/dg/kafka-on-failure.html: kafka-cluster:WriteData on the destination topic).
@@ -192,7 +199,9 @@ export function kafkaEsmArguments(esm: KafkaEsmSpec, onFailureDestination?: stri
 function providerMetricGroups(groups: readonly string[]): string[] {
   const refused = groups.filter((g) => !ACCEPTED.esmMetrics.values.includes(g));
   if (refused.length > 0) {
-    throw new Error(`kafkaEsm.metrics: the pinned Terraform AWS provider does not accept ${refused.join(', ')}; it takes ${ACCEPTED.esmMetrics.values.join(', ')} (${ACCEPTED.esmMetrics.source}).`);
+    throw new Error(
+      `kafkaEsm.metrics: the pinned Terraform AWS provider does not accept ${refused.join(', ')}; it takes ${ACCEPTED.esmMetrics.values.join(', ')} (${ACCEPTED.esmMetrics.source}).`,
+    );
   }
   return [...groups];
 }

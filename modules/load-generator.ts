@@ -2,10 +2,11 @@
 // and the topic-admin function that Terraform invokes once per topic at deploy time so the
 // topics exist, with their partition counts, before any event source mapping points at them.
 // Both run in the VPC (they talk to the brokers) and authenticate with IAM.
-import { Construct } from 'constructs';
-import type { ITerraformDependable } from 'cdktn';
+
 import { LambdaInvocation } from '@cdktn/provider-aws/lib/lambda-invocation/index.js';
-import { WorkshopFunction, type VpcPlacement } from './function.ts';
+import type { ITerraformDependable } from 'cdktn';
+import { Construct } from 'constructs';
+import { type VpcPlacement, WorkshopFunction } from './function.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
 import { METRICS_NAMESPACE, resourceName } from './names.ts';
 
@@ -61,10 +62,7 @@ export class LoadGenerator extends Construct {
       ...PRODUCER,
       // handlers/producer.ts reads TOPIC_NAME when an invocation names no topic.
       environment: { ...kafkaEnvironment, TOPIC_NAME: props.defaultTopic, POWERTOOLS_SERVICE_NAME: 'producer' },
-      statements: [
-        connect,
-        { sid: 'KafkaWriteTopics', actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: topicArns },
-      ],
+      statements: [connect, { sid: 'KafkaWriteTopics', actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: topicArns }],
       vpc: props.vpc,
     });
 

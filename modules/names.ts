@@ -11,7 +11,9 @@ export { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../handlers/shar
 export function resourceName(...parts: string[]): string {
   const name = [PREFIX, ...parts].join('-');
   if (name.length > 64) {
-    throw new Error(`Resource name "${name}" is ${name.length} characters; AWS allows at most 64 for Lambda functions and IAM roles. Use a shorter lab id or topic name.`);
+    throw new Error(
+      `Resource name "${name}" is ${name.length} characters; AWS allows at most 64 for Lambda functions and IAM roles. Use a shorter lab id or topic name.`,
+    );
   }
   return name;
 }

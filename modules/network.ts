@@ -15,8 +15,7 @@
 //     (~$0.03/h) only while that lab's stack is deployed.
 // Provisioned-mode ESMs do not need either (AWS: provisioned mode does not use PrivateLink), but
 // lab 1 runs on-demand, so the endpoints are part of the base.
-import { Construct } from 'constructs';
-import { Fn, type ITerraformDependable } from 'cdktn';
+
 import { DataAwsAvailabilityZones } from '@cdktn/provider-aws/lib/data-aws-availability-zones/index.js';
 import { RouteTable } from '@cdktn/provider-aws/lib/route-table/index.js';
 import { RouteTableAssociation } from '@cdktn/provider-aws/lib/route-table-association/index.js';
@@ -26,6 +25,8 @@ import { Vpc } from '@cdktn/provider-aws/lib/vpc/index.js';
 import { VpcEndpoint } from '@cdktn/provider-aws/lib/vpc-endpoint/index.js';
 import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security-group-egress-rule/index.js';
 import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
+import { Fn, type ITerraformDependable } from 'cdktn';
+import { Construct } from 'constructs';
 import { resourceName } from './names.ts';
 
 /** The port MSK brokers listen on for IAM-authenticated TLS clients. */
@@ -112,38 +113,46 @@ export class Network extends Construct {
     this.workloadSecurityGroupId = workload.id;
     this.endpointSecurityGroupId = endpoints.id;
 
-    this.ready.push(new VpcSecurityGroupIngressRule(this, 'kafka-in-from-self', {
-      securityGroupId: workload.id,
-      referencedSecurityGroupId: workload.id,
-      ipProtocol: 'tcp',
-      fromPort: MSK_IAM_PORT,
-      toPort: MSK_IAM_PORT,
-      description: 'Kafka (SASL/IAM over TLS) from members of this group',
-    }));
-    this.ready.push(new VpcSecurityGroupEgressRule(this, 'kafka-out-to-self', {
-      securityGroupId: workload.id,
-      referencedSecurityGroupId: workload.id,
-      ipProtocol: 'tcp',
-      fromPort: MSK_IAM_PORT,
-      toPort: MSK_IAM_PORT,
-      description: 'Kafka (SASL/IAM over TLS) to members of this group',
-    }));
-    this.ready.push(new VpcSecurityGroupEgressRule(this, 'https-out-to-endpoints', {
-      securityGroupId: workload.id,
-      referencedSecurityGroupId: endpoints.id,
-      ipProtocol: 'tcp',
-      fromPort: HTTPS_PORT,
-      toPort: HTTPS_PORT,
-      description: 'HTTPS to the VPC interface endpoints (Lambda, STS, SQS)',
-    }));
-    this.ready.push(new VpcSecurityGroupIngressRule(this, 'https-in-from-workload', {
-      securityGroupId: endpoints.id,
-      referencedSecurityGroupId: workload.id,
-      ipProtocol: 'tcp',
-      fromPort: HTTPS_PORT,
-      toPort: HTTPS_PORT,
-      description: 'HTTPS from the workload group',
-    }));
+    this.ready.push(
+      new VpcSecurityGroupIngressRule(this, 'kafka-in-from-self', {
+        securityGroupId: workload.id,
+        referencedSecurityGroupId: workload.id,
+        ipProtocol: 'tcp',
+        fromPort: MSK_IAM_PORT,
+        toPort: MSK_IAM_PORT,
+        description: 'Kafka (SASL/IAM over TLS) from members of this group',
+      }),
+    );
+    this.ready.push(
+      new VpcSecurityGroupEgressRule(this, 'kafka-out-to-self', {
+        securityGroupId: workload.id,
+        referencedSecurityGroupId: workload.id,
+        ipProtocol: 'tcp',
+        fromPort: MSK_IAM_PORT,
+        toPort: MSK_IAM_PORT,
+        description: 'Kafka (SASL/IAM over TLS) to members of this group',
+      }),
+    );
+    this.ready.push(
+      new VpcSecurityGroupEgressRule(this, 'https-out-to-endpoints', {
+        securityGroupId: workload.id,
+        referencedSecurityGroupId: endpoints.id,
+        ipProtocol: 'tcp',
+        fromPort: HTTPS_PORT,
+        toPort: HTTPS_PORT,
+        description: 'HTTPS to the VPC interface endpoints (Lambda, STS, SQS)',
+      }),
+    );
+    this.ready.push(
+      new VpcSecurityGroupIngressRule(this, 'https-in-from-workload', {
+        securityGroupId: endpoints.id,
+        referencedSecurityGroupId: workload.id,
+        ipProtocol: 'tcp',
+        fromPort: HTTPS_PORT,
+        toPort: HTTPS_PORT,
+        description: 'HTTPS from the workload group',
+      }),
+    );
 
     for (const service of ['lambda', 'sts'] as const) {
       const endpoint = new InterfaceEndpoint(this, `${service}-endpoint`, {

@@ -1,15 +1,16 @@
 // Lab 3's buffer: the Kafka ESM invokes a forwarder that moves each batch to an SQS queue, and
 // an SQS ESM (which scales past the partition count) invokes the booking processor.
 //   MSK -> Kafka ESM -> sqs-forwarder -> SQS (SSE, DLQ) -> SQS ESM -> sqs-processor
-import { Construct } from 'constructs';
+
 import { LambdaEventSourceMapping, type LambdaEventSourceMappingConfig } from '@cdktn/provider-aws/lib/lambda-event-source-mapping/index.js';
 import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue/index.js';
 import { SqsQueueRedriveAllowPolicy } from '@cdktn/provider-aws/lib/sqs-queue-redrive-allow-policy/index.js';
 import { SqsQueueRedrivePolicy } from '@cdktn/provider-aws/lib/sqs-queue-redrive-policy/index.js';
+import { Construct } from 'constructs';
 import type { KafkaEsmSpec, ProcessorSpec, SqsBufferSpec } from '../labs/lab-spec-types.ts';
 import { WorkshopFunction } from './function.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
-import { KafkaConsumer, FAILED_EVENT_RETENTION_SECONDS } from './kafka-consumer.ts';
+import { FAILED_EVENT_RETENTION_SECONDS, KafkaConsumer } from './kafka-consumer.ts';
 
 /** SQS ESMs report EventCount only (ErrorCount and KafkaMetrics are Kafka-only). */
 export const SQS_ESM_METRICS = ['EventCount'];

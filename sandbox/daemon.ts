@@ -3,10 +3,10 @@
 // tools. It writes its endpoints to a state file and stops everything on SIGTERM or SIGINT.
 import { rmSync, writeFileSync } from 'node:fs';
 import { findLab } from '../labs/index.ts';
+import { type SandboxState, sandboxStatePath } from './daemon-state.ts';
 import { startElasticMq } from './elasticmq.ts';
+import { type Sandbox, startSandbox } from './index.ts';
 import { startKafka } from './kafka-broker.ts';
-import { startSandbox, type Sandbox } from './index.ts';
-import { sandboxStatePath, type SandboxState } from './daemon-state.ts';
 
 const statePath = sandboxStatePath();
 const labArg = process.env.WORKSHOP_SANDBOX_LAB;

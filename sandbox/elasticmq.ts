@@ -22,13 +22,13 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
-import { classDataSharing, ensureJars, findJava } from './jars.ts';
-import { assertPortFree, freePort, LOOPBACK, reusablePort } from './free-port.ts';
 import { sleep } from './clock.ts';
-import { readJson, removeDir } from './files.ts';
-import { markerArg, newMarker, reapOrphans, startProcess, type ManagedProcess } from './process.ts';
-import { serverControls } from './server-controls.ts';
 import { SandboxError } from './errors.ts';
+import { readJson, removeDir } from './files.ts';
+import { assertPortFree, freePort, LOOPBACK, reusablePort } from './free-port.ts';
+import { classDataSharing, ensureJars, findJava } from './jars.ts';
+import { type ManagedProcess, markerArg, newMarker, reapOrphans, startProcess } from './process.ts';
+import { serverControls } from './server-controls.ts';
 
 export const SANDBOX_REGION = 'us-east-1';
 export const SANDBOX_ACCOUNT_ID = '000000000000';
@@ -84,7 +84,9 @@ export interface ElasticMqSandbox {
 
 /** Messages a queue holds: visible ones and those in flight (received, not yet deleted). */
 export async function messagesHeld(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
@@ -109,7 +111,9 @@ export async function startElasticMq(options: ElasticMqOptions = {}): Promise<El
   const t0 = Date.now();
 
   if (options.persist && options.dataDir === undefined) {
-    throw new SandboxError('ElasticMQ persistence needs a dataDir to keep the queues and messages in; pass dataDir, or leave persist off for in-memory queues.');
+    throw new SandboxError(
+      'ElasticMQ persistence needs a dataDir to keep the queues and messages in; pass dataDir, or leave persist off for in-memory queues.',
+    );
   }
   const ownsDir = options.dataDir === undefined;
   const dataDir = ownsDir ? mkdtempSync(join(tmpdir(), 'workshop-elasticmq-')) : resolve(options.dataDir!);
@@ -253,15 +257,9 @@ async function useExternal(endpoint: string, options: ElasticMqOptions, started:
 }
 
 /** Polls an SQS ListQueues call until it answers, the process exits, or the timeout passes. */
-export async function waitUntilSqsReady(
-  endpoint: string,
-  timeoutMs: number,
-  proc?: ManagedProcess,
-): Promise<'ready' | 'timeout' | 'exited'> {
+export async function waitUntilSqsReady(endpoint: string, timeoutMs: number, proc?: ManagedProcess): Promise<'ready' | 'timeout' | 'exited'> {
   const deadline = Date.now() + timeoutMs;
-  const client = new SQSClient(
-    sqsClientConfig(endpoint, { maxAttempts: 1, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } }),
-  );
+  const client = new SQSClient(sqsClientConfig(endpoint, { maxAttempts: 1, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } }));
   try {
     while (true) {
       if (proc && !proc.isRunning()) return 'exited';

@@ -5,8 +5,9 @@
 //
 // The cache folder is $WORKSHOP_CACHE or ~/.cache/kafka-lambda-workshop; a complete fetch leaves a
 // marker there, so a second run does not start Maven. Exits 1 with one sentence on failure.
-import { COMPONENTS, componentInfo, ensureJars, type Component } from './jars.ts';
+
 import { SandboxError } from './errors.ts';
+import { COMPONENTS, type Component, componentInfo, ensureJars } from './jars.ts';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

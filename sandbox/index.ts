@@ -11,21 +11,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { bundleHandler, LEARNER_BUNDLES, type HandlerName } from '../handlers/bundle.ts';
+import { bundleHandler, type HandlerName, LEARNER_BUNDLES } from '../handlers/bundle.ts';
 import type { ProducerPayload, ProducerResult } from '../handlers/producer.ts';
-import { snsSubscriptionQueueName, type LabSpec } from '../labs/lab-spec.ts';
-import type { Clock } from './clock.ts';
-import { startElasticMq, sqsClientConfig, type ElasticMqSandbox } from './elasticmq.ts';
-import { capacityModel } from '../labs/capacity-model.ts';
-import { startKafka, type KafkaSandbox } from './kafka-broker.ts';
-import { startKafkaEsm, type KafkaDestination, type KafkaEsm } from './kafka-esm/index.ts';
-import type { KafkaEsmSnapshot } from './kafka-esm/engine.ts';
-import type { PolledRecord } from './kafka-esm/polled-record.ts';
-import { LambdaRuntime, type InvokeResult, type LambdaFunction } from './lambda-runtime/index.ts';
-import { SandboxError } from './errors.ts';
-import { startSqsEsm, type SqsEsm, type SqsEsmSnapshot } from './sqs-esm/index.ts';
-import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../handlers/shared/telemetry.ts';
 import { processorEnvironment } from '../handlers/shared/settings.ts';
+import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../handlers/shared/telemetry.ts';
+import { capacityModel } from '../labs/capacity-model.ts';
+import { type LabSpec, snsSubscriptionQueueName } from '../labs/lab-spec.ts';
+import type { Clock } from './clock.ts';
+import { type ElasticMqSandbox, sqsClientConfig, startElasticMq } from './elasticmq.ts';
+import { SandboxError } from './errors.ts';
+import { type KafkaSandbox, startKafka } from './kafka-broker.ts';
+import type { KafkaEsmSnapshot } from './kafka-esm/engine.ts';
+import { type KafkaDestination, type KafkaEsm, startKafkaEsm } from './kafka-esm/index.ts';
+import type { PolledRecord } from './kafka-esm/polled-record.ts';
+import { type InvokeResult, type LambdaFunction, LambdaRuntime } from './lambda-runtime/index.ts';
+import { type SqsEsm, type SqsEsmSnapshot, startSqsEsm } from './sqs-esm/index.ts';
 
 export { SandboxError } from './errors.ts';
 
@@ -139,7 +139,10 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
     for (const step of cleanups.reverse()) await step().catch(() => undefined);
   };
   try {
-    const bundles = bundleAll(['producer', 'topic-admin', ...(lab.sqsBuffer ? (['sqs-forwarder', 'sqs-processor'] as const) : (['booking-processor'] as const))], options.handlerSources);
+    const bundles = bundleAll(
+      ['producer', 'topic-admin', ...(lab.sqsBuffer ? (['sqs-forwarder', 'sqs-processor'] as const) : (['booking-processor'] as const))],
+      options.handlerSources,
+    );
     const [kafka, elasticMq] = await Promise.all([
       options.kafka ?? startKafka({ dataDir: options.kafkaDataDir }),
       needsSqs(lab) ? (options.elasticMq ?? startElasticMq()) : undefined,
@@ -155,7 +158,11 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
     // The SDK's Node 20 end-of-support notice would land in every cold start's logs.
     const common = { METRICS_NAMESPACE, LAB_ID: lab.id, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.functionEnv };
     const kafkaEnv = { KAFKA_BROKERS: kafka.brokers, KAFKA_AUTH: 'none', TOPIC_NAME: lab.topic.name };
-    const fn = (name: HandlerName, env: Record<string, string>, settings: { memoryMb?: number; timeoutSeconds?: number; reservedConcurrency?: number } = {}): LambdaFunction =>
+    const fn = (
+      name: HandlerName,
+      env: Record<string, string>,
+      settings: { memoryMb?: number; timeoutSeconds?: number; reservedConcurrency?: number } = {},
+    ): LambdaFunction =>
       runtime.createFunction({
         name: `${lab.id}-${name}`,
         bundleFile: built.get(name)!,
@@ -182,10 +189,18 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
     }
 
     const processorSettings = { processingMsPerRecord: lab.processor.processingMsPerRecord, mode: lab.processor.mode, workKind: lab.processor.workKind };
-    const processorLimits = { memoryMb: lab.processor.memoryMb, timeoutSeconds: lab.processor.timeoutSeconds, reservedConcurrency: lab.processor.reservedConcurrency };
+    const processorLimits = {
+      memoryMb: lab.processor.memoryMb,
+      timeoutSeconds: lab.processor.timeoutSeconds,
+      reservedConcurrency: lab.processor.reservedConcurrency,
+    };
     const kafkaTarget = lab.sqsBuffer
       ? fn('sqs-forwarder', { QUEUE_URL: queues.buffer!.url, SQS_ENDPOINT: elasticMq!.endpoint, SQS_MAX_MESSAGE_BYTES: '262144' })
-      : fn('booking-processor', processorEnvironment({ ...processorSettings, reportBatchItemFailures: lab.kafkaEsm.reportBatchItemFailures ?? false }), processorLimits);
+      : fn(
+          'booking-processor',
+          processorEnvironment({ ...processorSettings, reportBatchItemFailures: lab.kafkaEsm.reportBatchItemFailures ?? false }),
+          processorLimits,
+        );
     const producerFn = fn('producer', kafkaEnv, { timeoutSeconds: 900 });
 
     let destinationProducer: Producer | undefined;
@@ -200,7 +215,8 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       destination = { kind: 'kafka', topic: onFailure.topic, producer: destinationProducer };
     }
 
-    const processor = lab.sqsBuffer && sqs ? fn('sqs-processor', processorEnvironment({ ...processorSettings, reportBatchItemFailures: true }), processorLimits) : undefined;
+    const processor =
+      lab.sqsBuffer && sqs ? fn('sqs-processor', processorEnvironment({ ...processorSettings, reportBatchItemFailures: true }), processorLimits) : undefined;
     const [kafkaStage, sqsStage] = capacityModel(lab).stages;
     await runtime.prepareColdStarts([
       { fn: kafkaTarget, environments: kafkaStage.concurrencyLimit },
@@ -224,7 +240,16 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
 
     let sqsEsm: SqsEsm | undefined;
     if (lab.sqsBuffer && sqs && processor) {
-      sqsEsm = startSqsEsm({ spec: lab.sqsBuffer, queueUrl: queues.buffer!.url, queueArn: queues.buffer!.arn, sqs, fn: processor, reportBatchItemFailures: true, timeScale, clock: options.clock });
+      sqsEsm = startSqsEsm({
+        spec: lab.sqsBuffer,
+        queueUrl: queues.buffer!.url,
+        queueArn: queues.buffer!.arn,
+        sqs,
+        fn: processor,
+        reportBatchItemFailures: true,
+        timeScale,
+        clock: options.clock,
+      });
       cleanups.push(() => sqsEsm!.stop());
     }
 
@@ -247,7 +272,12 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       async produce(payload) {
         const result = await producerFn.invoke(payload);
         if (result.outcome !== 'ok') {
-          throw new SandboxError(`The producer failed: ${result.error?.errorMessage ?? result.outcome}. Its logs: ${result.logs.map((l) => l.text).slice(-3).join(' | ')}`);
+          throw new SandboxError(
+            `The producer failed: ${result.error?.errorMessage ?? result.outcome}. Its logs: ${result.logs
+              .map((l) => l.text)
+              .slice(-3)
+              .join(' | ')}`,
+          );
         }
         return { ...(result.response as ProducerResult), sendDelaysMs: sendDelaysOf(result) };
       },

@@ -7,16 +7,17 @@
 // A marker file written after a complete fetch (holding the pom's hash) lets later runs skip Maven
 // entirely; editing the pom fetches again. Fetches go to a temporary folder that is renamed into
 // place, so an interrupted fetch never looks complete.
-import { createHash, randomUUID } from 'node:crypto';
+
 import { spawnSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SandboxError } from './errors.ts';
 import { findExecutable } from './executables.ts';
 import { removeDir, tailFile } from './files.ts';
 import { isPidAlive, markerArg, newMarker, startProcess } from './process.ts';
-import { SandboxError } from './errors.ts';
 
 export type Component = 'kafka' | 'elasticmq';
 export const COMPONENTS: readonly Component[] = ['kafka', 'elasticmq'];
@@ -87,7 +88,10 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Hash of what the pom asks for: comments and layout do not count, so editing them refetches nothing. */
 function pomHash(pom: string): string {
-  const text = readFileSync(pom, 'utf8').replace(/<!--[\s\S]*?-->/g, '').replace(/\s+/g, ' ').trim();
+  const text = readFileSync(pom, 'utf8')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return createHash('sha256').update(text).digest('hex');
 }
 
@@ -123,21 +127,13 @@ export function ensureJars(component: Component, options: EnsureJarsOptions = {}
   return pending;
 }
 
-async function fetchJars(
-  info: ComponentInfo,
-  dir: string,
-  hash: string,
-  env: NodeJS.ProcessEnv,
-  options: EnsureJarsOptions,
-): Promise<JarSet> {
+async function fetchJars(info: ComponentInfo, dir: string, hash: string, env: NodeJS.ProcessEnv, options: EnsureJarsOptions): Promise<JarSet> {
   const what = `the ${info.label} ${info.version} jars`;
   // Maven itself runs on Java: name a missing Java before a missing Maven.
   findJava(info.component, env, `fetch ${what} with Maven`);
   const mvn = findExecutable('mvn', env);
   if (!mvn) {
-    throw new SandboxError(
-      `Maven is needed once to fetch ${what} but \`mvn\` is not on PATH; install Maven (apt-get install maven) or ${info.bringYourOwn}.`,
-    );
+    throw new SandboxError(`Maven is needed once to fetch ${what} but \`mvn\` is not on PATH; install Maven (apt-get install maven) or ${info.bringYourOwn}.`);
   }
 
   const root = dirname(dir);
@@ -174,7 +170,9 @@ async function fetchJars(
 
   try {
     if (exit.error) {
-      throw new SandboxError(`Maven could not be started to fetch ${what} (${exit.error.message}); reinstall Maven (apt-get install maven) or ${info.bringYourOwn}.`);
+      throw new SandboxError(
+        `Maven could not be started to fetch ${what} (${exit.error.message}); reinstall Maven (apt-get install maven) or ${info.bringYourOwn}.`,
+      );
     }
     if (exit.code !== 0) {
       const reason = exit.signal ? `Maven was stopped by ${exit.signal}` : lastMeaningfulMavenLine(logFile);
@@ -320,9 +318,7 @@ export function findJava(component: Component, env: NodeJS.ProcessEnv = process.
   const path = (fromHome && findExecutable(fromHome, env)) || findExecutable('java', env);
   const install = `install it (apt-get install openjdk-17-jre-headless) or ${info.bringYourOwn}`;
   if (!path) {
-    const where = env.JAVA_HOME
-      ? `JAVA_HOME=${env.JAVA_HOME} has no bin/java and PATH has none`
-      : 'JAVA_HOME is not set and PATH has none';
+    const where = env.JAVA_HOME ? `JAVA_HOME=${env.JAVA_HOME} has no bin/java and PATH has none` : 'JAVA_HOME is not set and PATH has none';
     throw new SandboxError(`Java ${info.minJava} or newer is needed to ${doing} but no \`java\` was found (${where}); ${install}.`);
   }
   const cached = javaCache.get(path);

@@ -32,18 +32,19 @@
 // kill/restart fault test reconnect to the same address.
 //
 // KAFKA_BROKERS=host:port[,host:port] skips all of this and uses that broker (stop is a no-op).
+
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { classDataSharing, ensureJars, findJava } from './jars.ts';
-import { assertPortFree, freePorts, LOOPBACK, reusablePort } from './free-port.ts';
 import { sleep } from './clock.ts';
-import { readJson, removeDir } from './files.ts';
-import { isMarkedProcess, markerArg, newMarker, reapOrphans, startProcess, type ManagedProcess } from './process.ts';
-import { serverControls } from './server-controls.ts';
 import { SandboxError } from './errors.ts';
+import { readJson, removeDir } from './files.ts';
+import { assertPortFree, freePorts, LOOPBACK, reusablePort } from './free-port.ts';
+import { classDataSharing, ensureJars, findJava } from './jars.ts';
+import { isMarkedProcess, type ManagedProcess, markerArg, newMarker, reapOrphans, startProcess } from './process.ts';
+import { serverControls } from './server-controls.ts';
 
 export interface KafkaOptions {
   /**
@@ -139,13 +140,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaSandb
 
     const log4jFile = join(dataDir, 'log4j2.properties');
     writeFileSync(log4jFile, log4jConfig(options.logLevel ?? 'WARN'));
-    const jvmBase = [
-      '-Djava.awt.headless=true',
-      '-Djava.net.preferIPv4Stack=true',
-      `-Dlog4j2.configurationFile=${log4jFile}`,
-      '-cp',
-      jars.classpath,
-    ];
+    const jvmBase = ['-Djava.awt.headless=true', '-Djava.net.preferIPv4Stack=true', `-Dlog4j2.configurationFile=${log4jFile}`, '-cp', jars.classpath];
 
     for (let attempt = 1; ; attempt++) {
       const ports = await choosePorts(options, previous, attempt);
@@ -243,7 +238,10 @@ function embeddedHandle(args: {
 }
 
 async function useExternal(value: string, options: KafkaOptions, started: number): Promise<KafkaSandbox> {
-  const brokerList = value.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokerList = value
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const timeout = options.readyTimeoutMs ?? 15_000;
   if ((await waitUntilReady(brokerList, timeout)) !== 'ready') {
     throw new SandboxError(
@@ -273,11 +271,7 @@ async function useExternal(value: string, options: KafkaOptions, started: number
  * Polls kafkajs admin calls until the broker answers (describeCluster) and its group coordinator
  * is loaded (describeGroups), the process exits, or the timeout passes.
  */
-export async function waitUntilReady(
-  brokers: string[],
-  timeoutMs: number,
-  proc?: ManagedProcess,
-): Promise<'ready' | 'timeout' | 'exited'> {
+export async function waitUntilReady(brokers: string[], timeoutMs: number, proc?: ManagedProcess): Promise<'ready' | 'timeout' | 'exited'> {
   const deadline = Date.now() + timeoutMs;
   const kafka = new Kafka({
     clientId: 'workshop-sandbox-readiness',
@@ -346,7 +340,19 @@ async function formatStorage(javaPath: string, jvmBase: string[], propsFile: str
     name: 'kafka-format',
     command: javaPath,
     // A short-lived tool: the C1 compiler alone starts faster.
-    args: ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', markerArg(marker), ...jvmBase, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', propsFile],
+    args: [
+      '-Xmx256m',
+      '-XX:TieredStopAtLevel=1',
+      '-XX:+UseSerialGC',
+      markerArg(marker),
+      ...jvmBase,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      newClusterId(),
+      '-c',
+      propsFile,
+    ],
     env,
     logFile,
     marker,
@@ -378,10 +384,9 @@ function explainEarlyExit(
     );
   }
   if (/Failed to acquire lock/.test(tail)) {
-    return new SandboxError(
-      `The Kafka data dir ${ctx.dataDir} is in use by another running broker; stop that broker or start this one with another dataDir.`,
-      { detail },
-    );
+    return new SandboxError(`The Kafka data dir ${ctx.dataDir} is in use by another running broker; stop that broker or start this one with another dataDir.`, {
+      detail,
+    });
   }
   if (/InconsistentClusterIdException|Invalid cluster\.id|does not match/.test(tail)) {
     return new SandboxError(
@@ -403,11 +408,7 @@ function tailBlock(logFile: string, tail: string): string {
   return `--- last lines of ${logFile} ---\n${tail}`;
 }
 
-function serverProperties(
-  ports: Required<DirState>,
-  logDir: string,
-  overrides: KafkaOptions['serverProperties'] = {},
-): string {
+function serverProperties(ports: Required<DirState>, logDir: string, overrides: KafkaOptions['serverProperties'] = {}): string {
   const props: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,

@@ -12,23 +12,13 @@
 // Children are spawned detached (their own process group): Ctrl-C in a terminal reaches only this
 // process, which then stops them in order, instead of racing them. They are unref'd: a script that
 // forgets stop() still exits, and the 'exit' hook stops its children.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { delay, sleep } from './clock.ts';
 import { tailFile } from './files.ts';
-
 
 export interface ExitInfo {
   code: number | null;

@@ -23,7 +23,12 @@ export const TRANSIENT_KAFKA_ERROR_TYPES: ReadonlySet<string> = new Set([
 /** Socket errors of a connection the broker dropped or refused while restarting. */
 const TRANSIENT_SOCKET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 /** kafkajs error classes that are about the connection, not the request. */
-const TRANSIENT_KAFKAJS_NAMES: ReadonlySet<string> = new Set(['KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSConnectionClosedError', 'KafkaJSBrokerNotFound']);
+const TRANSIENT_KAFKAJS_NAMES: ReadonlySet<string> = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSBrokerNotFound',
+]);
 
 interface MaybeKafkaError {
   name?: string;
@@ -64,7 +69,10 @@ export async function retryTransientKafka<T>(what: string, call: () => Promise<T
     } catch (error) {
       if (!isTransientKafkaError(error)) throw error;
       if (attempt >= attempts) {
-        throw new SandboxError(`${what} kept failing with a broker error that usually passes in seconds (${(error as Error).message}); retried ${attempts} times over ${(waited / 1000).toFixed(1)} s. Is the broker up? \`npx workshop sandbox status\` says.`, { cause: error, transient: true });
+        throw new SandboxError(
+          `${what} kept failing with a broker error that usually passes in seconds (${(error as Error).message}); retried ${attempts} times over ${(waited / 1000).toFixed(1)} s. Is the broker up? \`npx workshop sandbox status\` says.`,
+          { cause: error, transient: true },
+        );
       }
       const delay = Math.min(options.maxDelayMs ?? 2000, (options.baseDelayMs ?? 200) * 2 ** (attempt - 1));
       waited += delay;

@@ -13,8 +13,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { canInstallChromium, chromiumPlan, findChromium, INSTALL_COMMAND, installChromium, usesBrowser } from './browser/chromium.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
+import { canInstallChromium, chromiumPlan, findChromium, INSTALL_COMMAND, installChromium, usesBrowser } from './browser/chromium.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 /**
@@ -141,14 +141,22 @@ function report(result: FileResult): void {
     for (const line of reportBlocks(result.output)) console.log(`        ${line}`);
   } else {
     console.log(`  FAIL  ${result.file}  (${result.passed} passed, ${result.failed} failed, ${seconds} s)`);
-    console.log(result.output.split('\n').map((line) => `        ${line}`).join('\n'));
+    console.log(
+      result.output
+        .split('\n')
+        .map((line) => `        ${line}`)
+        .join('\n'),
+    );
   }
 }
 
 /** A Chromium for the browser tests: found, or installed (root with apt), or the run stops here. */
 function ensureChromium(files: number): string | undefined {
   let plan = chromiumPlan(findChromium(), canInstallChromium(), files);
-  if (plan.kind === 'install') plan = installChromium() ? chromiumPlan(findChromium(), false, files) : { kind: 'stop', message: `apt-get could not install chromium (see its error above): install it with \`${INSTALL_COMMAND}\`, or set CHROME_PATH.` };
+  if (plan.kind === 'install')
+    plan = installChromium()
+      ? chromiumPlan(findChromium(), false, files)
+      : { kind: 'stop', message: `apt-get could not install chromium (see its error above): install it with \`${INSTALL_COMMAND}\`, or set CHROME_PATH.` };
   if (plan.kind === 'use') return plan.path;
   console.log(plan.kind === 'stop' ? plan.message : '');
   console.log('0 passed, 1 failed');
@@ -164,7 +172,9 @@ async function main(): Promise<void> {
   const targets = process.argv.slice(2);
   const missing = targets.filter((t) => !existsSync(join(ROOT, t)));
   if (missing.length > 0) {
-    console.error(`No such test file or folder: ${missing.join(', ')}. Give paths from the project root, e.g. npm test -- test/labs or npm test -- test/labs/lab-spec.test.ts.`);
+    console.error(
+      `No such test file or folder: ${missing.join(', ')}. Give paths from the project root, e.g. npm test -- test/labs or npm test -- test/labs/lab-spec.test.ts.`,
+    );
     process.exit(2);
   }
   const files = (targets.length > 0 ? targets : ['test']).flatMap((t) => findTests(join(ROOT, t)));
@@ -178,7 +188,11 @@ async function main(): Promise<void> {
   }
   console.log(`Running ${files.length} test files`);
   const results = [
-    ...(await runPool(files.filter((f) => !isSerial(f)), jobs, report)),
+    ...(await runPool(
+      files.filter((f) => !isSerial(f)),
+      jobs,
+      report,
+    )),
     ...(await runPool(files.filter(isSerial), 1, report)),
   ];
   const passed = results.reduce((sum, r) => sum + r.passed, 0);

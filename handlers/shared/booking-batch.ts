@@ -2,11 +2,11 @@
 // the valid bookings, measure end-to-end latency, and report the batch. A bad record only ever
 // becomes a failed outcome; it never aborts the batch.
 
-import { parseBooking, type Booking } from './booking.ts';
+import { type Booking, parseBooking } from './booking.ts';
 import { chaosRandom, extraLatencyMs, maybeFailRecord, type Random } from './chaos.ts';
-import { processRecords, simulatedWork, type ProcessingMode, type Schedule } from './processing.ts';
+import { type ProcessingMode, processRecords, type Schedule, simulatedWork } from './processing.ts';
 import type { ProcessorSettings } from './settings.ts';
-import { reportBatch, type FailedEntry, type ProcessedEntry, type Telemetry } from './telemetry.ts';
+import { type FailedEntry, type ProcessedEntry, reportBatch, type Telemetry } from './telemetry.ts';
 
 export interface InboundRecord<Ref> {
   /** Where the record came from, so a failure can be reported against it. */
@@ -31,10 +31,7 @@ export interface BookingBatchOptions<Ref> {
   schedules?: Partial<Record<ProcessingMode, Schedule>>;
 }
 
-export async function consumeBookings<Ref>(
-  records: ReadonlyArray<InboundRecord<Ref>>,
-  options: BookingBatchOptions<Ref>,
-): Promise<BookingBatchResult<Ref>> {
+export async function consumeBookings<Ref>(records: ReadonlyArray<InboundRecord<Ref>>, options: BookingBatchOptions<Ref>): Promise<BookingBatchResult<Ref>> {
   const now = options.now ?? Date.now;
   const failed: Array<{ ref: Ref; reason: string }> = [];
   const failedEntries: FailedEntry[] = [];

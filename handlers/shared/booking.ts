@@ -33,9 +33,7 @@ export interface PoisonFields {
   eventBytes: number;
 }
 
-export type ParsedBooking =
-  | { ok: true; booking: Booking }
-  | { ok: false; reason: string; runId?: string; seq?: number };
+export type ParsedBooking = { ok: true; booking: Booking } | { ok: false; reason: string; runId?: string; seq?: number };
 
 const FLIGHT_PATTERN = /^[A-Z0-9]{2}[0-9]{1,4}$/;
 

@@ -5,7 +5,7 @@
 //   AWS_REGION     signing region for IAM tokens (the Lambda runtime sets it)
 
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
-import { logLevel, type KafkaConfig } from 'kafkajs';
+import { type KafkaConfig, logLevel } from 'kafkajs';
 
 export const KAFKA_AUTH_MODES = ['iam', 'none'] as const;
 export type KafkaAuthMode = (typeof KAFKA_AUTH_MODES)[number];

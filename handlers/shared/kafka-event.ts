@@ -121,9 +121,7 @@ export function topicPartitionOf(record: Pick<DecodedKafkaRecord, 'topic' | 'par
 
 /** Failures sorted by partition and offset, the order Lambda resumes each partition in. */
 export function kafkaBatchResponse(failed: ReadonlyArray<Pick<DecodedKafkaRecord, 'topic' | 'partition' | 'offset'>>): KafkaBatchResponse {
-  const sorted = [...failed].sort(
-    (a, b) => topicPartitionOf(a).localeCompare(topicPartitionOf(b)) || a.offset - b.offset,
-  );
+  const sorted = [...failed].sort((a, b) => topicPartitionOf(a).localeCompare(topicPartitionOf(b)) || a.offset - b.offset);
   return {
     batchItemFailures: sorted.map((r) => ({ itemIdentifier: { partition: topicPartitionOf(r), offset: r.offset } })),
   };

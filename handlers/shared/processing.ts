@@ -78,9 +78,7 @@ export function ranBeforeFailing(reason: string): boolean {
   return reason.startsWith(RAN_AND_FAILED);
 }
 
-export type RecordOutcome =
-  | { status: 'processed'; completedAt: number }
-  | { status: 'failed'; reason: string };
+export type RecordOutcome = { status: 'processed'; completedAt: number } | { status: 'failed'; reason: string };
 
 /**
  * Processes a batch and returns one outcome per record, in input order, scheduled by the mode's
@@ -88,10 +86,7 @@ export type RecordOutcome =
  * after a failure, both shared schedules leave the key's later records so, and the mapping
  * retries them after the failed one, so a retry never applies a booking's events out of order.
  */
-export async function processRecords<R extends KeyedRecord>(
-  records: readonly R[],
-  options: ProcessingOptions,
-): Promise<RecordOutcome[]> {
+export async function processRecords<R extends KeyedRecord>(records: readonly R[], options: ProcessingOptions): Promise<RecordOutcome[]> {
   const now = options.now ?? Date.now;
   const work = options.work ?? ((_record: KeyedRecord) => simulatedWork(options.processingMsPerRecord));
   const outcomes: Array<RecordOutcome | undefined> = new Array(records.length);

@@ -5,7 +5,7 @@
 // lateness shows up as send delay and end-to-end latency instead of disappearing.
 
 import { mulberry32, pickWeighted, rngForEvent } from './random.ts';
-import { BOOKING_STATUSES, TRAFFIC_SHAPES, type BookingStatus, type TrafficProfile } from './traffic.ts';
+import { BOOKING_STATUSES, type BookingStatus, TRAFFIC_SHAPES, type TrafficProfile } from './traffic.ts';
 
 export interface ScheduledEvent {
   seq: number;
@@ -140,11 +140,7 @@ function makeEvent(profile: TrafficProfile, startAtMs: number, seq: number, book
 }
 
 /** The schedule in intended-time order, optionally only one shard of it. */
-export function* bookingSchedule(
-  profile: TrafficProfile,
-  startAtMs: number,
-  shard: Shard = { index: 0, count: 1 },
-): Generator<ScheduledEvent> {
+export function* bookingSchedule(profile: TrafficProfile, startAtMs: number, shard: Shard = { index: 0, count: 1 }): Generator<ScheduledEvent> {
   validateTrafficProfile(profile);
   validateShard(shard);
   const total = expectedEventCount(profile);
@@ -163,5 +159,7 @@ export function validateShard(shard: Shard): void {
 
 function seedTag(seed: number): string {
   // A short stable tag so bookings of differently seeded runs do not share keys.
-  return Math.floor(mulberry32(seed)() * 36 ** 4).toString(36).padStart(4, '0');
+  return Math.floor(mulberry32(seed)() * 36 ** 4)
+    .toString(36)
+    .padStart(4, '0');
 }

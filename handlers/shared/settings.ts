@@ -18,7 +18,7 @@
 //   CHAOS_SEED           0..4294967295  makes the first two repeatable (unset: Math.random)
 // The first two draw per attempt (shared/chaos.ts), so each attempt is independent.
 
-import { PROCESSING_MODES, WORK_KINDS, type ProcessingMode, type WorkKind } from './processing.ts';
+import { PROCESSING_MODES, type ProcessingMode, WORK_KINDS, type WorkKind } from './processing.ts';
 
 export interface ProcessorSettings {
   processingMsPerRecord: number;

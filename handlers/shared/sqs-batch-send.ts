@@ -4,9 +4,9 @@
 // for a transient reason, with backoff, a bounded number of times. What still fails is returned,
 // never dropped: the caller decides (the forwarder throws so the Kafka ESM retries the batch).
 
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SQS_MAX_BATCH_ENTRIES, SQS_MAX_MESSAGE_BYTES, sqsMessageBytes, type SqsMessage } from './sqs-message.ts';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SQS_MAX_BATCH_ENTRIES, SQS_MAX_MESSAGE_BYTES, type SqsMessage, sqsMessageBytes } from './sqs-message.ts';
 
 export interface OutgoingMessage {
   /** Batch entry Id: unique in the request; alphanumerics, hyphens, underscores, at most 80 characters. */
@@ -64,7 +64,8 @@ export async function sendMessagesInBatches(
       failed.push({
         id: m.id,
         attempts: 0,
-        reason: `message is ${bytes} bytes (body + attributes), over the SQS limit of ${maxBytes} bytes; ` +
+        reason:
+          `message is ${bytes} bytes (body + attributes), over the SQS limit of ${maxBytes} bytes; ` +
           `it cannot be sent as is (shrink the event, or raise the queue's MaximumMessageSize up to 1 MiB)`,
       });
     } else {

@@ -90,7 +90,9 @@ export class LiveFeedWriter {
       OffsetLag: sample.offsetLag,
       Pollers: sample.pollers,
       ConcurrentExecutions: sample.concurrency,
-      ...(sample.sqsConcurrency !== undefined ? { SqsConcurrentExecutions: sample.sqsConcurrency, ApproximateNumberOfMessagesVisible: sample.queueDepth ?? 0 } : {}),
+      ...(sample.sqsConcurrency !== undefined
+        ? { SqsConcurrentExecutions: sample.sqsConcurrency, ApproximateNumberOfMessagesVisible: sample.queueDepth ?? 0 }
+        : {}),
       totalPublished: this.#published,
       totalProcessed: sample.processedSoFar,
       ...(sample.esmMetrics && Object.keys(sample.esmMetrics).length > 0 ? { EsmMetrics: sample.esmMetrics } : {}),
@@ -100,7 +102,21 @@ export class LiveFeedWriter {
 
   finished(result: LabRunResult): void {
     const { passed, published, processed, filtered, deadLettered, waiting, lost } = result;
-    this.#write({ type: 'end', end: { passed, published, processed, filtered, deadLettered, waiting, lost, p50: result.endToEndMs.p50, p99: result.endToEndMs.p99, endedAt: new Date().toISOString() } });
+    this.#write({
+      type: 'end',
+      end: {
+        passed,
+        published,
+        processed,
+        filtered,
+        deadLettered,
+        waiting,
+        lost,
+        p50: result.endToEndMs.p50,
+        p99: result.endToEndMs.p99,
+        endedAt: new Date().toISOString(),
+      },
+    });
   }
 
   failed(error: unknown): void {
@@ -158,5 +174,8 @@ export function readLiveState(dir: string = liveFeedDir(), now = Date.now()): Li
   }
   if (!run) return { status: 'idle' };
   if (!end && now - modifiedAt < STALE_AFTER_MS) return { status: 'running', run, points };
-  return { status: 'idle', last: { run, points, end: end ?? { error: 'the run stopped without a result (interrupted?)', endedAt: new Date(modifiedAt).toISOString() } } };
+  return {
+    status: 'idle',
+    last: { run, points, end: end ?? { error: 'the run stopped without a result (interrupted?)', endedAt: new Date(modifiedAt).toISOString() } },
+  };
 }

@@ -16,7 +16,9 @@ export const WIDGETS = [
 
 /** ESM metrics CloudWatch shows at their Maximum (the others are summed). */
 const LEVEL_METRICS = Object.fromEntries(
-  [...Object.values(KAFKA_ESM_METRICS).flat(), ...PROVISIONED_POLLER_METRICS].filter((name) => esmMetricStatistic(name) === 'Maximum').map((name) => [name, true]),
+  [...Object.values(KAFKA_ESM_METRICS).flat(), ...PROVISIONED_POLLER_METRICS]
+    .filter((name) => esmMetricStatistic(name) === 'Maximum')
+    .map((name) => [name, true]),
 );
 
 /** The ESM's own metrics (MetricsConfig), as a table: counts summed over the run, lags and pollers at their maximum. */
@@ -195,7 +197,8 @@ const CLIENT = `
 
 export function dashboardPage(): string {
   const cards = WIDGETS.map(
-    (w) => `<section class="card" data-widget="${w.id}"><h2>${w.title}</h2><div class="value" data-value="">–</div><div class="chart"><canvas id="chart-${w.id}" role="img" aria-label="${w.title}"></canvas></div></section>`,
+    (w) =>
+      `<section class="card" data-widget="${w.id}"><h2>${w.title}</h2><div class="value" data-value="">–</div><div class="chart"><canvas id="chart-${w.id}" role="img" aria-label="${w.title}"></canvas></div></section>`,
   ).join('\n');
   const esm = `<section class="card wide" data-widget="${ESM_METRICS_WIDGET.id}"><h2>${ESM_METRICS_WIDGET.title}</h2><div class="value" data-value="">–</div><table class="esm"><tbody></tbody></table></section>`;
   return `<!doctype html>

@@ -36,7 +36,9 @@ export async function startDashboard(options: { port?: number; feedDir?: string 
     } else if (path === '/chart.js') {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' }).end(chartJs);
     } else if (path === '/api/live') {
-      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-dashboard': SIGNATURE }).end(JSON.stringify(readLiveState(feedDir)));
+      response
+        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-dashboard': SIGNATURE })
+        .end(JSON.stringify(readLiveState(feedDir)));
     } else {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: the dashboard serves / and /api/live.');
     }
@@ -46,10 +48,11 @@ export async function startDashboard(options: { port?: number; feedDir?: string 
   const bound = typeof address === 'object' && address ? address.port : port;
   return {
     url: `http://127.0.0.1:${bound}/`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -57,7 +60,11 @@ function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
-        reject(new UsageError(`Port ${port} on 127.0.0.1 is in use, so the dashboard cannot start there: stop what uses it, or pass --port N (0 picks any free port).`));
+        reject(
+          new UsageError(
+            `Port ${port} on 127.0.0.1 is in use, so the dashboard cannot start there: stop what uses it, or pass --port N (0 picks any free port).`,
+          ),
+        );
       } else reject(error);
     });
     server.listen(port, '127.0.0.1', () => resolve());

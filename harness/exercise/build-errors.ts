@@ -1,8 +1,9 @@
 // esbuild's errors for a learner's file, as file:line:column lines they can click. Both builds
 // (the spec, the handler bundle) run with absWorkingDir REPO_ROOT, so a location's file is
 // relative to the repository wherever the learner typed the command.
-import type { Message } from 'esbuild';
+
 import { resolve } from 'node:path';
+import type { Message } from 'esbuild';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import { displayPath } from '../display-path.ts';
 
@@ -12,7 +13,9 @@ export function describeBuildErrors(error: unknown): string | undefined {
   if (!errors?.length) return undefined;
   return errors
     .map((message) => {
-      const where = message.location ? `${displayPath(resolve(REPO_ROOT, message.location.file))}:${message.location.line}:${message.location.column + 1}: ` : '';
+      const where = message.location
+        ? `${displayPath(resolve(REPO_ROOT, message.location.file))}:${message.location.line}:${message.location.column + 1}: `
+        : '';
       return `${where}${message.text}`;
     })
     .join('\n');

@@ -5,21 +5,22 @@
 // like any `workshop run` (the live dashboard follows it, the JSON and HTML reports are written
 // beside the learner's files), and the lab's own goals. Every failure names what to look at
 // (checkpoints.ts); the record, with the prediction and how it compared, goes to progress.json.
-import { displayPath } from '../display-path.ts';
-import type { LabSpec } from '../../labs/lab-spec.ts';
-import type { HandlerName } from '../../handlers/bundle.ts';
-import { runLab, type Progress as RunProgress } from '../run-lab.ts';
-import type { LabRunResult, RunReport } from '../run-result.ts';
+
 import { join } from 'node:path';
+import type { HandlerName } from '../../handlers/bundle.ts';
+import type { LabSpec } from '../../labs/lab-spec.ts';
 import type { Prediction } from '../../labs/prediction.ts';
 import { LiveFeedWriter, type LiveRun } from '../dashboard/live-feed.ts';
-import { comparePrediction } from './prediction-report.ts';
+import { displayPath } from '../display-path.ts';
 import { UsageError } from '../errors.ts';
+import { type Progress as RunProgress, runLab } from '../run-lab.ts';
+import type { LabRunResult, RunReport } from '../run-result.ts';
 import { checkpointOf } from './checkpoints.ts';
 import type { Finding } from './finding.ts';
 import { probeBookingProcessor } from './handler-probes.ts';
-import { loadLearnerSpec, type LoadedSpec } from './learner-spec.ts';
-import { recordCheck, type CheckRecord } from './progress.ts';
+import { type LoadedSpec, loadLearnerSpec } from './learner-spec.ts';
+import { comparePrediction } from './prediction-report.ts';
+import { type CheckRecord, recordCheck } from './progress.ts';
 import { exercisesDir, fingerprint, labFolder, learnerFiles, writeAtomically } from './workspace.ts';
 
 export interface CheckOptions {
@@ -52,10 +53,14 @@ export interface CheckOutcome {
 export function filesToCheck(solution: LabSpec, dir = exercisesDir()) {
   const { files, missing } = learnerFiles(solution, dir);
   if (missing.length === files.length) {
-    throw new UsageError(`Lab ${solution.number} has no exercise in ${displayPath(labFolder(solution, dir))} yet: start it with \`npx workshop exercise ${solution.number}\` (\`npx workshop run ${solution.number}\` runs the solution).`);
+    throw new UsageError(
+      `Lab ${solution.number} has no exercise in ${displayPath(labFolder(solution, dir))} yet: start it with \`npx workshop exercise ${solution.number}\` (\`npx workshop run ${solution.number}\` runs the solution).`,
+    );
   }
   if (missing.length > 0) {
-    throw new UsageError(`${missing.map((path) => displayPath(path)).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing: \`npx workshop exercise ${solution.number}\` writes ${missing.length === 1 ? 'it' : 'them'} again and keeps your other files.`);
+    throw new UsageError(
+      `${missing.map((path) => displayPath(path)).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing: \`npx workshop exercise ${solution.number}\` writes ${missing.length === 1 ? 'it' : 'them'} again and keeps your other files.`,
+    );
   }
   return files;
 }
@@ -113,8 +118,12 @@ export async function checkExercise(solution: LabSpec, options: CheckOptions = {
 
 /** The run's targets and the lab's goals, as findings; a failed target keeps the model's explanation. */
 export function runFindings(result: LabRunResult, prediction: Prediction): Finding[] {
-  const targets = result.targets.map((t): Finding => ({ name: t.name, pass: t.pass, measured: `${t.actual} (target ${t.expected})`, ...(t.pass ? {} : { detail: t.reason }) }));
-  const goals = checkpointOf(result.config.id).goals.map((g): Finding => ({ name: g.name, pass: g.met(result, prediction), measured: g.measured(result, prediction) }));
+  const targets = result.targets.map(
+    (t): Finding => ({ name: t.name, pass: t.pass, measured: `${t.actual} (target ${t.expected})`, ...(t.pass ? {} : { detail: t.reason }) }),
+  );
+  const goals = checkpointOf(result.config.id).goals.map(
+    (g): Finding => ({ name: g.name, pass: g.met(result, prediction), measured: g.measured(result, prediction) }),
+  );
   return [...targets, ...goals];
 }
 

@@ -75,30 +75,31 @@ const predict: Hint = {
 
 const baselineBatch: Hint = {
   id: 'baseline-batch',
-  idea: 'A Kafka mapping invokes at the first of three triggers: its batching window ends, its batch is full, or the batch reaches 6 MB. At this lab\'s rate, which comes first?',
+  idea: "A Kafka mapping invokes at the first of three triggers: its batching window ends, its batch is full, or the batch reaches 6 MB. At this lab's rate, which comes first?",
   where: `The rate is traffic.ratePerSec in problem.ts; batchSize is in spec.ts, and with batchingWindowSeconds unset Kafka's default window applies (labs/aws-limits.ts). Rule: ${RULES.batch}.`,
   answer: `One poller collects 100/s × 0.5 s = 50 records in the 500 ms default window, plus the one that opened it: about 51, short of the batch size of 100, so the window fires first. prediction.avgBatchSize ≈ 51 (${KAFKA_BATCHING}).`,
 };
 
 const baselineLatency: Hint = {
   id: 'baseline-latency',
-  idea: 'An event waits for its batch\'s window to end, then for the bookings ahead of it in the batch. How far into a window does an event arrive, on average?',
+  idea: "An event waits for its batch's window to end, then for the bookings ahead of it in the batch. How far into a window does an event arrive, on average?",
   where: `The window (500 ms with batchingWindowSeconds unset) and the work per booking (processor.processingMsPerRecord in problem.ts). Rule: ${RULES.latency}.`,
-  answer: 'Half the window, 250 ms, plus half the batch\'s processing, 51 × 2 ms ÷ 2 ≈ 51 ms: about 300 ms. prediction.p50Ms ≈ 300.',
+  answer: "Half the window, 250 ms, plus half the batch's processing, 51 × 2 ms ÷ 2 ≈ 51 ms: about 300 ms. prediction.p50Ms ≈ 300.",
 };
 
 const baselineDefaults: Hint = {
   id: 'baseline-defaults',
   idea: 'This lab measures the mapping AWS creates from the topic alone: its numbers are the baseline every later lab is compared with.',
   where: 'kafkaEsm in spec.ts: batchSize, batchingWindowSeconds and provisionedPollers.',
-  answer: 'batchSize: 100, no batchingWindowSeconds line (Kafka\'s 500 ms default) and no provisionedPollers (on-demand): the exercise\'s starting state, which `npx workshop exercise 1 --reset` writes again (yours is backed up).',
+  answer:
+    "batchSize: 100, no batchingWindowSeconds line (Kafka's 500 ms default) and no provisionedPollers (on-demand): the exercise's starting state, which `npx workshop exercise 1 --reset` writes again (yours is backed up).",
 };
 
 const lowLatency: Hint = {
   id: 'low-latency',
-  idea: 'An event waits for its batch\'s window, and during the spike for a poller free to invoke. Under 100 ms needs both waits gone before the spike arrives, not minutes after.',
+  idea: "An event waits for its batch's window, and during the spike for a poller free to invoke. Under 100 ms needs both waits gone before the spike arrives, not minutes after.",
   where:
-    'kafkaEsm in spec.ts: batchingWindowSeconds (unset is 500 ms for Kafka), batchSize, and provisionedPollers (unset is on-demand: one poller to start, more after a minute\'s evaluation of the lag). ' +
+    "kafkaEsm in spec.ts: batchingWindowSeconds (unset is 500 ms for Kafka), batchSize, and provisionedPollers (unset is on-demand: one poller to start, more after a minute's evaluation of the lag). " +
     `sizeProvisionedPollers in labs/capacity-model.ts applies AWS's sizing rule; the spike is PEAK_RATE_PER_SEC in problem.ts. Rule: ${RULES.pollers}.`,
   answer:
     'batchingWindowSeconds: 0, batchSize: 10, and provisionedPollers: sizeProvisionedPollers({ peakRatePerSec: PEAK_RATE_PER_SEC, recordsPerBatch: 10, batchDurationMs: 10 * problem.processor.processingMsPerRecord }): ' +
@@ -107,7 +108,7 @@ const lowLatency: Hint = {
 
 const buffer: Hint = {
   id: 'buffer',
-  idea: 'Behind a Kafka mapping, the processor never runs more invocations at once than the topic has partitions, and this work is CPU: a batch\'s records cannot overlap. Only more invocations process more bookings at once.',
+  idea: "Behind a Kafka mapping, the processor never runs more invocations at once than the topic has partitions, and this work is CPU: a batch's records cannot overlap. Only more invocations process more bookings at once.",
   where: `What could sit between the Kafka mapping and the processor: sqsBuffer in spec.ts (SqsBufferSpec in labs/lab-spec-types.ts). An SQS queue has no partitions. Rule: ${RULES.concurrency}.`,
   answer:
     'sqsBuffer: { batchSize: 10, batchingWindowSeconds: 0, maximumConcurrency: 40, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 }: 40 batches of up to 10 bookings at 100 ms each carry 400/s. ' +
@@ -117,7 +118,8 @@ const buffer: Hint = {
 const errorHandling: Hint = {
   id: 'error-handling',
   idea: 'A record that fails every time is retried until it expires, and the records behind it in its partition wait.',
-  where: 'kafkaEsm in spec.ts: maximumRetryAttempts, bisectBatchOnFunctionError, reportBatchItemFailures and onFailure (provisioned mode only); and what booking-processor.ts returns when a record fails.',
+  where:
+    'kafkaEsm in spec.ts: maximumRetryAttempts, bisectBatchOnFunctionError, reportBatchItemFailures and onFailure (provisioned mode only); and what booking-processor.ts returns when a record fails.',
   answer:
     "In kafkaEsm: maximumRetryAttempts: 2, bisectBatchOnFunctionError: true, reportBatchItemFailures: true and onFailure: { kind: 'sqs', queueName: 'bookings-failed' }. " +
     `Unset, a Kafka mapping retries a failing batch until its records expire, and its partition waits (${KAFKA_ERRORS}).`,
@@ -125,15 +127,17 @@ const errorHandling: Hint = {
 
 const batchShape: Hint = {
   id: 'batch-shape',
-  idea: 'A batch takes as long as its records\' work one after another, unless they can overlap: this processor waits on the seat-inventory service, so they can. And every booking that reaches it costs an invocation.',
+  idea: "A batch takes as long as its records' work one after another, unless they can overlap: this processor waits on the seat-inventory service, so they can. And every booking that reaches it costs an invocation.",
   where: 'processor.mode in spec.ts and parallelByKey in booking-processor.ts; kafkaEsm.filters decides which bookings reach the function.',
-  answer: "processor mode 'parallel-by-key' with your parallelByKey: records of different bookings overlap, one booking's stay in order; and filters: [{ value: { status: ['CONFIRMED'] } }].",
+  answer:
+    "processor mode 'parallel-by-key' with your parallelByKey: records of different bookings overlap, one booking's stay in order; and filters: [{ value: { status: ['CONFIRMED'] } }].",
 };
 
 const partialResponse: Hint = {
   id: 'partial-response',
   idea: 'When one record of a batch fails, the mapping can retry that record alone, if the function says which one; if the function does not, only an error makes it retry.',
-  where: 'What booking-processor.ts returns when some records fail (the TODO near its end); settings.reportBatchItemFailures says whether the mapping asked for a partial batch response.',
+  where:
+    'What booking-processor.ts returns when some records fail (the TODO near its end); settings.reportBatchItemFailures says whether the mapping asked for a partial batch response.',
   answer:
     'When settings.reportBatchItemFailures is true, return kafkaBatchResponse(failed.map((f) => f.ref)): the mapping then retries only those records. ' +
     `When it is false, throw: the mapping ignores a response it did not ask for, and only an error makes it retry (${KAFKA_ERRORS}).`,
@@ -151,8 +155,9 @@ const parallelByKey: Hint = {
 const failedBooking: Hint = {
   id: 'failed-booking',
   idea: `If one of a booking's records fails and its later ones go through, the mapping retries the failed one after them: the booking's changes land out of order. Rule: ${RULES.byKey}.`,
-  where: "parallelByKey in booking-processor.ts: what runOne resolves to (false when the record failed), and what your chain does next for that booking.",
-  answer: "In each booking's chain, stop at the first record that failed: `for (const i of chain) if (!(await runOne(i))) break;`. The records you do not run are reported failed, unprocessed, and retried after it.",
+  where: 'parallelByKey in booking-processor.ts: what runOne resolves to (false when the record failed), and what your chain does next for that booking.',
+  answer:
+    "In each booking's chain, stop at the first record that failed: `for (const i of chain) if (!(await runOne(i))) break;`. The records you do not run are reported failed, unprocessed, and retried after it.",
 };
 
 /** How far the share a filter drops may be from the share of bookings that are not confirmed. */
@@ -195,19 +200,36 @@ export const CHECKPOINTS: readonly LabCheckpoint[] = [
     lab: '02-low-latency',
     files: [spec('02-low-latency')],
     goals: [],
-    hints: { [PREDICTION_WRITTEN]: predict, 'end-to-end p50': lowLatency, 'end-to-end p99': lowLatency, 'sustained throughput': lowLatency, 'events handled before the drain ended': lowLatency },
+    hints: {
+      [PREDICTION_WRITTEN]: predict,
+      'end-to-end p50': lowLatency,
+      'end-to-end p99': lowLatency,
+      'sustained throughput': lowLatency,
+      'events handled before the drain ended': lowLatency,
+    },
   },
   {
     lab: '03-sqs-buffer',
     files: [spec('03-sqs-buffer')],
     goals: [],
-    hints: { [PREDICTION_WRITTEN]: predict, 'sustained throughput': buffer, 'end-to-end p50': buffer, 'end-to-end p99': buffer, 'events handled before the drain ended': buffer },
+    hints: {
+      [PREDICTION_WRITTEN]: predict,
+      'sustained throughput': buffer,
+      'end-to-end p50': buffer,
+      'end-to-end p99': buffer,
+      'events handled before the drain ended': buffer,
+    },
   },
   {
     lab: '04-best-practices',
     files: [
       spec('04-best-practices'),
-      { name: 'booking-processor.ts', start: 'labs/04-best-practices/exercise/booking-processor.ts', solution: 'handlers/booking-processor.ts', role: 'booking-processor' },
+      {
+        name: 'booking-processor.ts',
+        start: 'labs/04-best-practices/exercise/booking-processor.ts',
+        solution: 'handlers/booking-processor.ts',
+        role: 'booking-processor',
+      },
     ],
     goals: [
       {
@@ -241,7 +263,8 @@ export const CHECKPOINTS: readonly LabCheckpoint[] = [
         id: 'filter',
         idea: 'The processor acts on confirmed bookings only: every other booking that reaches it is an invocation paid for nothing, and a confirmed one the filter drops is never processed.',
         where: `kafkaEsm.filters in spec.ts: EventBridge patterns on the record's value (${EVENT_FILTERING}); the statuses are in traffic.statusMix (problem.ts), spelt as there.`,
-        answer: "filters: [{ value: { status: ['CONFIRMED'] } }]: the poller drops the other bookings before it invokes and commits their offsets, so you pay for no invocation on them.",
+        answer:
+          "filters: [{ value: { status: ['CONFIRMED'] } }]: the poller drops the other bookings before it invokes and commits their offsets, so you pay for no invocation on them.",
       },
       'records of different bookings overlap': {
         id: 'by-key-mode',
@@ -257,7 +280,9 @@ export const CHECKPOINTS: readonly LabCheckpoint[] = [
     },
     // The solution handler passes no schedules: parallel-by-key is the shared default, so the
     // answer to the parallelByKey TODOs is not in the file `solution` writes.
-    solutionNotes: ['Your parallelByKey: the solution uses inParallelByKey from handlers/shared/processing.ts (one chain per booking, the chains at once, each stopping at its first failure).'],
+    solutionNotes: [
+      'Your parallelByKey: the solution uses inParallelByKey from handlers/shared/processing.ts (one chain per booking, the chains at once, each stopping at its first failure).',
+    ],
   },
 ];
 

@@ -1,20 +1,21 @@
 // The builders-session commands: `workshop exercise|solution|check|progress`. Each prints what
 // it did and the next command to type.
-import { displayPath } from '../display-path.ts';
+
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { findLab, labChoices, LABS } from '../../labs/index.ts';
+import { findLab, LABS, labChoices } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
+import { EXIT } from '../../labs/workshop-error.ts';
+import { displayPath } from '../display-path.ts';
 import { UsageError } from '../errors.ts';
 import { timeScaleOption } from '../number-option.ts';
 import { createProgressView } from '../progress-view.ts';
-import { checkExercise, filesToCheck, type CheckOutcome } from './check.ts';
+import { type CheckOutcome, checkExercise, filesToCheck } from './check.ts';
 import { checkpointOf, HINT_STEPS, type Hint } from './checkpoints.ts';
-import { renderComparison } from './prediction-report.ts';
 import type { Finding } from './finding.ts';
-import { advanceHints, damagedRecordPath, hintStepsUsed, loadProgress, progressFile, readProgress, type CheckRecord } from './progress.ts';
-import { exercisesDir, fingerprint, labFolder, todosIn, writeExercise, type WrittenFile } from './workspace.ts';
-import { EXIT } from '../../labs/workshop-error.ts';
+import { renderComparison } from './prediction-report.ts';
+import { advanceHints, type CheckRecord, damagedRecordPath, hintStepsUsed, loadProgress, progressFile, readProgress } from './progress.ts';
+import { exercisesDir, fingerprint, labFolder, todosIn, type WrittenFile, writeExercise } from './workspace.ts';
 
 export const EXERCISE_USAGE = `  workshop exercise <lab> [--reset]  write the lab's starting files into exercises/<lab>/ (--reset: over your edits)
   workshop check <lab> [--hint] [--quick] [--time-scale N]
@@ -122,7 +123,10 @@ export async function checkCommand(args: string[]): Promise<number> {
   const { record, progressSetAside, reports } = outcome;
   const steps = hint ? advanceHints(lab.id, failingHints(lab, record), HINT_STEPS) : (readProgress().labs[lab.id]?.hintSteps ?? {});
   console.log(renderCheck(lab, record, steps));
-  if (reports) console.log(`\nThis check's run: ${displayPath(reports.html)} (HTML report) and ${displayPath(reports.json)}; a running \`npx workshop dashboard\` followed it live.`);
+  if (reports)
+    console.log(
+      `\nThis check's run: ${displayPath(reports.html)} (HTML report) and ${displayPath(reports.json)}; a running \`npx workshop dashboard\` followed it live.`,
+    );
   if (progressSetAside) console.log(damagedNote(`was damaged, so it was kept as ${displayPath(progressSetAside)} and a new record started`));
   return record.passed ? EXIT.passed.code : EXIT.targetFailed.code;
 }
@@ -151,7 +155,9 @@ export function renderCheck(lab: LabSpec, record: CheckRecord, steps: Record<str
   const failed = record.findings.filter((f) => !f.pass);
   const lines = [
     '',
-    record.passed ? `Lab ${lab.number} checkpoint — DONE` : `Lab ${lab.number} checkpoint — not yet: ${failed.length} of ${record.findings.length} checks failed`,
+    record.passed
+      ? `Lab ${lab.number} checkpoint — DONE`
+      : `Lab ${lab.number} checkpoint — not yet: ${failed.length} of ${record.findings.length} checks failed`,
     ...findingsWithHints(record.findings, hints, steps),
     ...(record.comparison ? ['', ...renderComparison(record.comparison)] : []),
     '',
@@ -160,11 +166,17 @@ export function renderCheck(lab: LabSpec, record: CheckRecord, steps: Record<str
   const next = Math.min(...failing.map((h) => steps[h.id] ?? 0)) + 1;
   if (record.passed) {
     const following = LABS.find((l) => l.number === lab.number + 1);
-    lines.push(following ? `Next: npx workshop exercise ${following.number}  (${following.title})` : 'That was the last lab. `npx workshop progress` shows them all.');
+    lines.push(
+      following ? `Next: npx workshop exercise ${following.number}  (${following.title})` : 'That was the last lab. `npx workshop progress` shows them all.',
+    );
   } else if (failing.length > 0 && next <= HINT_STEPS) {
-    lines.push(`Change your files, then: npx workshop check ${lab.number}   (more help: npx workshop check ${lab.number} --hint shows ${next === 1 ? 'where to look' : 'the answer'})`);
+    lines.push(
+      `Change your files, then: npx workshop check ${lab.number}   (more help: npx workshop check ${lab.number} --hint shows ${next === 1 ? 'where to look' : 'the answer'})`,
+    );
   } else {
-    lines.push(`Change your files, then: npx workshop check ${lab.number}   (stuck? npx workshop solution ${lab.number} writes the solution; yours is backed up)`);
+    lines.push(
+      `Change your files, then: npx workshop check ${lab.number}   (stuck? npx workshop solution ${lab.number} writes the solution; yours is backed up)`,
+    );
   }
   return lines.join('\n');
 }
@@ -204,7 +216,14 @@ export function progressCommand(args: string[]): number {
     const started = existsSync(labFolder(lab, dir));
     const status = record?.doneAt ? 'done' : started ? 'in progress' : 'not started';
     const last = record
-      ? `${when(record.last.at)}: ${record.last.passed ? 'passed' : `failed ${record.last.findings.filter((f) => !f.pass).map((f) => f.name).join(', ')}`}`
+      ? `${when(record.last.at)}: ${
+          record.last.passed
+            ? 'passed'
+            : `failed ${record.last.findings
+                .filter((f) => !f.pass)
+                .map((f) => f.name)
+                .join(', ')}`
+        }`
       : '';
     return { lab, status, checks: record?.checks ?? 0, hints: hintStepsUsed(record), last };
   });
@@ -215,15 +234,24 @@ export function progressCommand(args: string[]): number {
     [
       `Your progress (${displayPath(progressFile(dir))}):`,
       `  ${'Lab'.padEnd(width)}  ${'Status'.padEnd(11)}  Checks  Hints  Last check`,
-      ...rows.map((r) => `  ${name(r.lab).padEnd(width)}  ${r.status.padEnd(11)}  ${String(r.checks).padStart(6)}  ${String(r.hints).padStart(5)}  ${r.last}`.trimEnd()),
-      '  (Hints: the steps --hint showed beyond each failure\'s first idea: where to look, then the answer.)',
+      ...rows.map((r) =>
+        `  ${name(r.lab).padEnd(width)}  ${r.status.padEnd(11)}  ${String(r.checks).padStart(6)}  ${String(r.hints).padStart(5)}  ${r.last}`.trimEnd(),
+      ),
+      "  (Hints: the steps --hint showed beyond each failure's first idea: where to look, then the answer.)",
       '',
       next
         ? next.status === 'not started'
           ? `Next: npx workshop exercise ${next.lab.number}`
           : `Next: npx workshop check ${next.lab.number}`
         : `All ${LABS.length} labs done.`,
-      ...(damaged ? ['', damagedNote(`(${displayPath(progressFile(dir))}) could not be read: ${damaged}. The labs show as not checked; your next check keeps the file as ${displayPath(damagedRecordPath(dir))} and starts a new one`)] : []),
+      ...(damaged
+        ? [
+            '',
+            damagedNote(
+              `(${displayPath(progressFile(dir))}) could not be read: ${damaged}. The labs show as not checked; your next check keeps the file as ${displayPath(damagedRecordPath(dir))} and starts a new one`,
+            ),
+          ]
+        : []),
     ].join('\n'),
   );
   return 0;

@@ -6,15 +6,15 @@ import { isDeepStrictEqual } from 'node:util';
 import { bundleHandler, LEARNER_BUNDLES } from '../../handlers/bundle.ts';
 import { makeBooking, makePoisonEvent } from '../../handlers/shared/booking.ts';
 import { kafkaBatchResponse } from '../../handlers/shared/kafka-event.ts';
-import { chaosEnvironment, processorEnvironment, type ChaosSettings } from '../../handlers/shared/settings.ts';
 import { ranBeforeFailing } from '../../handlers/shared/processing.ts';
+import type { ProcessorSettings } from '../../handlers/shared/settings.ts';
+import { type ChaosSettings, chaosEnvironment, processorEnvironment } from '../../handlers/shared/settings.ts';
 import { DEFAULT_METRICS_NAMESPACE, readBatchReport } from '../../handlers/shared/telemetry.ts';
 import { toKafkaEvent } from '../../sandbox/kafka-esm/msk-event.ts';
 import type { PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
-import { LambdaRuntime, type InvokeResult, type LambdaFunction } from '../../sandbox/lambda-runtime/index.ts';
-import type { ProcessorSettings } from '../../handlers/shared/settings.ts';
-import type { Finding } from './finding.ts';
+import { type InvokeResult, type LambdaFunction, LambdaRuntime } from '../../sandbox/lambda-runtime/index.ts';
 import { describeBuildErrors } from './build-errors.ts';
+import type { Finding } from './finding.ts';
 
 const TOPIC = 'bookings';
 const EVENT_BYTES = 256;
@@ -63,7 +63,12 @@ export async function probeBookingProcessor(source: string): Promise<Finding[]> 
     runtime.createFunction({
       name: `exercise-probe-${++count}`,
       bundleFile,
-      env: { POWERTOOLS_SERVICE_NAME: 'booking-processor', METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE, ...processorEnvironment(settings), ...chaosEnvironment(chaos) },
+      env: {
+        POWERTOOLS_SERVICE_NAME: 'booking-processor',
+        METRICS_NAMESPACE: DEFAULT_METRICS_NAMESPACE,
+        ...processorEnvironment(settings),
+        ...chaosEnvironment(chaos),
+      },
       memoryMb: 512,
       timeoutSeconds: 10,
     });
@@ -91,9 +96,15 @@ export async function probeBookingProcessor(source: string): Promise<Finding[]> 
       measured: `the same batch, partial batch responses off: ${invocationText(whole)}${whole.outcome === 'ok' ? ': the mapping would commit the poison event as processed' : ''}`,
     });
 
-    findings.push(...(await probeParallelByKey(processor({ processingMsPerRecord: WORK_MS, workKind: 'io', mode: 'parallel-by-key', reportBatchItemFailures: true }))));
+    findings.push(
+      ...(await probeParallelByKey(processor({ processingMsPerRecord: WORK_MS, workKind: 'io', mode: 'parallel-by-key', reportBatchItemFailures: true }))),
+    );
     // Every record's downstream write fails: only the first of each booking may have run.
-    findings.push(await probeFailedBooking(processor({ processingMsPerRecord: WORK_MS, workKind: 'io', mode: 'parallel-by-key', reportBatchItemFailures: true }, { failureRate: 1 })));
+    findings.push(
+      await probeFailedBooking(
+        processor({ processingMsPerRecord: WORK_MS, workKind: 'io', mode: 'parallel-by-key', reportBatchItemFailures: true }, { failureRate: 1 }),
+      ),
+    );
     return findings;
   } finally {
     await runtime.close();
@@ -145,7 +156,9 @@ async function probeFailedBooking(fn: LambdaFunction): Promise<Finding> {
   const laterRan = [1, 2].filter(ran);
   finding.pass = ran(0) && ran(3) && laterRan.length === 0;
   finding.measured = `booking BK-A's 3 records and BK-B's 1, every write failing: ${
-    laterRan.length === 0 ? "BK-A's 2nd and 3rd were left unprocessed (retried after the 1st)" : `BK-A's ${laterRan.map((s) => (s === 1 ? '2nd' : '3rd')).join(' and ')} ran after the 1st had failed: its retry would land after them`
+    laterRan.length === 0
+      ? "BK-A's 2nd and 3rd were left unprocessed (retried after the 1st)"
+      : `BK-A's ${laterRan.map((s) => (s === 1 ? '2nd' : '3rd')).join(' and ')} ran after the 1st had failed: its retry would land after them`
   }${ran(3) ? '' : "; BK-B's record was not run at all"}`;
   return finding;
 }

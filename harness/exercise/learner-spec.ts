@@ -1,20 +1,21 @@
 // The learner's spec.ts, loaded as the workshop would run it: compiled with esbuild (a syntax
 // error comes back as file:line:column, not a stack), checked against AWS's limits, and checked
 // to keep the lab's problem (traffic, work, targets): a check measures the lab, not a new one.
-import { build } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+
 import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../../labs/stack-contract.ts';
-import { LabSpecError, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
-import type { Finding } from './finding.ts';
-import { describeBuildErrors } from './build-errors.ts';
-import { labSourceFiles, locateUnknownKeys } from '../../labs/spec-source.ts';
-import { displayPath } from '../display-path.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { build } from 'esbuild';
+import { type LabSpec, LabSpecError, validateLabSpec } from '../../labs/lab-spec.ts';
 import { PREDICTED, type Prediction } from '../../labs/prediction.ts';
+import { labSourceFiles, locateUnknownKeys } from '../../labs/spec-source.ts';
+import { REPO_ROOT } from '../../labs/stack-contract.ts';
+import { displayPath } from '../display-path.ts';
+import { describeBuildErrors } from './build-errors.ts';
 import { PREDICTION_WRITTEN } from './checkpoints.ts';
+import type { Finding } from './finding.ts';
 import { predictionProblems, unwritten } from './prediction-report.ts';
 
 export type LoadedSpec = { lab: LabSpec; prediction: Prediction; findings: Finding[] } | { lab?: undefined; prediction?: undefined; findings: Finding[] };
@@ -33,7 +34,15 @@ export async function loadLearnerSpec(path: string, solution: LabSpec): Promise<
     rmSync(compiled.file, { force: true });
   }
   if (exported === undefined) {
-    return { findings: [{ name: 'spec.ts compiles', pass: false, detail: `${displayPath(path)} has no \`export const lab: LabSpec = { … }\`: keep the export the exercise started with.` }] };
+    return {
+      findings: [
+        {
+          name: 'spec.ts compiles',
+          pass: false,
+          detail: `${displayPath(path)} has no \`export const lab: LabSpec = { … }\`: keep the export the exercise started with.`,
+        },
+      ],
+    };
   }
   const findings: Finding[] = [{ name: 'spec.ts compiles', pass: true }];
   const lab = exported as LabSpec;
@@ -43,7 +52,10 @@ export async function loadLearnerSpec(path: string, solution: LabSpec): Promise<
   } catch (error) {
     // Not only LabSpecError: a spec shaped unlike any lab (a field of the wrong type) can make
     // the validator itself throw, and that is still the learner's spec to fix.
-    const detail = error instanceof LabSpecError ? (await locateUnknownKeys(error, [path, ...labSourceFiles(solution.id).filter((file) => file.endsWith('problem.ts'))])).message : `${displayPath(path)}: the spec could not be validated (${(error as Error).message}); compare its shape with the exercise's starting state.`;
+    const detail =
+      error instanceof LabSpecError
+        ? (await locateUnknownKeys(error, [path, ...labSourceFiles(solution.id).filter((file) => file.endsWith('problem.ts'))])).message
+        : `${displayPath(path)}: the spec could not be validated (${(error as Error).message}); compare its shape with the exercise's starting state.`;
     return { findings: [...findings, { name: "within AWS's limits", pass: false, detail }] };
   }
   const changed = problemChanges(lab, solution);
@@ -74,7 +86,17 @@ export async function loadLearnerSpec(path: string, solution: LabSpec): Promise<
 
 async function compile(path: string): Promise<{ file: string } | { error: string }> {
   try {
-    const result = await build({ entryPoints: [path], absWorkingDir: REPO_ROOT, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
+    const result = await build({
+      entryPoints: [path],
+      absWorkingDir: REPO_ROOT,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      write: false,
+      logLevel: 'silent',
+    });
     const text = result.outputFiles[0].text;
     const dir = join(REPO_ROOT, '.build', 'learner-specs');
     mkdirSync(dir, { recursive: true });

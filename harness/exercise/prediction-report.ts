@@ -37,7 +37,8 @@ export function predictionProblems(prediction: Prediction): string[] {
   const problems: string[] = [];
   for (const key of ['avgBatchSize', 'p50Ms', 'maxConcurrency'] as const) {
     const value = prediction[key];
-    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) problems.push(`prediction.${key} is ${JSON.stringify(value)}: write a number, 0 or more`);
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0))
+      problems.push(`prediction.${key} is ${JSON.stringify(value)}: write a number, 0 or more`);
   }
   if (prediction.bottleneck !== undefined && !BOTTLENECKS.includes(prediction.bottleneck)) {
     problems.push(`prediction.bottleneck is ${JSON.stringify(prediction.bottleneck)}: write one of ${BOTTLENECKS.map((b) => `'${b}'`).join(', ')}`);
@@ -48,7 +49,7 @@ export function predictionProblems(prediction: Prediction): string[] {
 /** The processor's peak concurrency in the run: the SQS processor's when the lab has a buffer. */
 export function peakConcurrency(result: LabRunResult): number {
   const buffered = result.config.sqsBuffer !== undefined;
-  return Math.max(0, ...result.timeline.map((p) => (buffered ? p.sqsConcurrency ?? 0 : p.concurrency)));
+  return Math.max(0, ...result.timeline.map((p) => (buffered ? (p.sqsConcurrency ?? 0) : p.concurrency)));
 }
 
 const relativeMiss = (you: number, reference: number) => Math.abs(you - reference) / Math.max(Math.abs(reference), 1);
@@ -74,7 +75,9 @@ export function comparePrediction(prediction: Prediction, result: LabRunResult):
     row(
       'bottleneck',
       model.bottleneckKind,
-      keptUp ? `not reached: the run kept up (${peak} of ${limit} at once at most)` : `reached: ${result.throughputPerSec}/s of ${result.offeredPerSec}/s offered`,
+      keptUp
+        ? `not reached: the run kept up (${peak} of ${limit} at once at most)`
+        : `reached: ${result.throughputPerSec}/s of ${result.offeredPerSec}/s offered`,
       prediction.bottleneck === model.bottleneckKind ? 0 : WRONG_BOTTLENECK,
     ),
   ];
@@ -106,6 +109,8 @@ export function renderComparison(comparison: PredictionComparison): string[] {
     'Your prediction, the capacity model and the run:',
     line(header),
     ...rows.map(line),
-    comparison.largestMiss ? `  ${comparison.largestMiss.explanation}` : `  Every prediction was within ${MISS_WORTH_EXPLAINING * 100}% of the model: you know these rules.`,
+    comparison.largestMiss
+      ? `  ${comparison.largestMiss.explanation}`
+      : `  Every prediction was within ${MISS_WORTH_EXPLAINING * 100}% of the model: you know these rules.`,
   ];
 }

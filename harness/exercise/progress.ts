@@ -5,8 +5,8 @@
 // shows the last check's findings again when nothing changed since). Writers and readers are here.
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Finding } from './finding.ts';
 import type { Prediction } from '../../labs/prediction.ts';
+import type { Finding } from './finding.ts';
 import type { PredictionComparison } from './prediction-report.ts';
 import { exercisesDir, freePath, writeAtomically } from './workspace.ts';
 
@@ -125,7 +125,12 @@ function shapeProblem(parsed: unknown): string | undefined {
   for (const [labId, lab] of Object.entries(record.labs)) {
     const last = (lab as Partial<LabProgress> | null)?.last;
     const valid =
-      typeof lab?.checks === 'number' && typeof last?.at === 'string' && typeof last.passed === 'boolean' && typeof last.fingerprint === 'string' && Array.isArray(last.findings) && last.findings.every(isFinding);
+      typeof lab?.checks === 'number' &&
+      typeof last?.at === 'string' &&
+      typeof last.passed === 'boolean' &&
+      typeof last.fingerprint === 'string' &&
+      Array.isArray(last.findings) &&
+      last.findings.every(isFinding);
     const steps = (lab as Partial<LabProgress>).hintSteps;
     const stepsValid = steps === undefined || (typeof steps === 'object' && steps !== null && Object.values(steps).every((n) => typeof n === 'number'));
     if (!valid || !stepsValid) return `its entry for ${labId} is not a check record`;

@@ -5,12 +5,13 @@
 // Nothing a learner wrote is ever replaced without a copy: before `exercise` or `solution`
 // writes over a file that holds something else, the file is copied to
 // .backups/<time>/<lab>/<name>, and the command says where.
-import { displayPath } from '../display-path.ts';
+
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
+import { REPO_ROOT } from '../../labs/stack-contract.ts';
+import { displayPath } from '../display-path.ts';
 import { UsageError } from '../errors.ts';
 import { checkpointOf, type ExerciseFile } from './checkpoints.ts';
 
@@ -24,7 +25,6 @@ export function exercisesDir(env: NodeJS.ProcessEnv = process.env): string {
 export function labFolder(lab: Pick<LabSpec, 'id'>, dir = exercisesDir()): string {
   return join(dir, lab.id);
 }
-
 
 const RELATIVE_IMPORT = /((?:\bfrom|\bimport)\s*\(?\s*)(['"])(\.\.?\/[^'"]+)\2/g;
 

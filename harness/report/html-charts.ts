@@ -126,7 +126,14 @@ function batchSizes(id: string, lab: LabRunResult): Figure {
   let spec: ChartSpec | undefined;
   if (lab.batchSizes.some((b) => b.count > 0)) {
     const { labels, counts } = batchBins(lab.batchSizes);
-    spec = { id, type: 'bar', xTitle: 'records in the batch', yTitle: 'invocations', labels, series: [{ label: 'invocations', color: COLORS.bars, data: counts }] };
+    spec = {
+      id,
+      type: 'bar',
+      xTitle: 'records in the batch',
+      yTitle: 'invocations',
+      labels,
+      series: [{ label: 'invocations', color: COLORS.bars, data: counts }],
+    };
   }
   const caption = `Measured average ${fmtNum(lab.avgBatchSize)}; the capacity model expects ${fmtNum(lab.model.expectedBatchSize)}.`;
   return figure(id, 'Batch size distribution', caption, spec, 'No invocation was recorded.');
@@ -140,7 +147,8 @@ function scaling(id: string, lab: LabRunResult): Figure {
       { label: 'Kafka pollers', color: COLORS.pollers, data: points(tl, (p) => p.pollers), stepped: true },
       { label: 'Kafka ESM concurrency', color: COLORS.concurrency, data: points(tl, (p) => p.concurrency), stepped: true },
     ];
-    if (has(tl, (p) => p.sqsConcurrency)) series.push({ label: 'SQS ESM concurrency', color: COLORS.sqsConcurrency, data: points(tl, (p) => p.sqsConcurrency), stepped: true });
+    if (has(tl, (p) => p.sqsConcurrency))
+      series.push({ label: 'SQS ESM concurrency', color: COLORS.sqsConcurrency, data: points(tl, (p) => p.sqsConcurrency), stepped: true });
     const depth = has(tl, (p) => p.queueDepth);
     if (depth) series.push({ label: 'queue depth', color: COLORS.queueDepth, data: points(tl, (p) => p.queueDepth), right: true, dashed: true });
     spec = lineSpec(id, lab, 'pollers / concurrent invocations', series, depth ? 'messages in the queue' : undefined);
@@ -164,7 +172,8 @@ function throughput(id: string, lab: LabRunResult): Figure {
 
 function offsetLag(id: string, lab: LabRunResult): Figure {
   const tl = lab.timeline;
-  const spec = tl.length > 0 ? lineSpec(id, lab, 'records behind', [{ label: 'offset lag', color: COLORS.lag, data: points(tl, (p) => p.offsetLag) }]) : undefined;
+  const spec =
+    tl.length > 0 ? lineSpec(id, lab, 'records behind', [{ label: 'offset lag', color: COLORS.lag, data: points(tl, (p) => p.offsetLag) }]) : undefined;
   return figure(id, 'Offset lag over time', 'Records published but not yet committed by the Kafka ESM, summed over partitions.', spec, NO_TIMELINE);
 }
 

@@ -20,7 +20,12 @@ export function jsonForScript(value: unknown): string {
 
 /** A fragment id from any text: lowercase letters, digits and dashes. */
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'lab';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'lab'
+  );
 }
 
 const DASH = '–';

@@ -19,8 +19,20 @@ export function labAnchor(lab: LabRunResult, index: number): string {
 
 export function comparisonTable(labs: LabRunResult[]): string {
   const head = [
-    'Lab', 'Place', 'p50', 'p99', 'max', 'Avg batch', 'Throughput / offered',
-    'Published', 'Processed', 'Filtered', 'Dead-lettered', 'Lost', 'Duplicated', 'Result',
+    'Lab',
+    'Place',
+    'p50',
+    'p99',
+    'max',
+    'Avg batch',
+    'Throughput / offered',
+    'Published',
+    'Processed',
+    'Filtered',
+    'Dead-lettered',
+    'Lost',
+    'Duplicated',
+    'Result',
   ];
   const rows = labs.map((lab, i) => {
     const failed = lab.targets.filter((t) => !t.pass).map((t) => t.name);
@@ -59,8 +71,7 @@ function peak(lab: LabRunResult, pick: (p: LabRunResult['timeline'][number]) => 
 
 export function capacityTable(lab: LabRunResult): string {
   const m = lab.model;
-  const row = (name: string, model: string, measured: string) =>
-    `<tr><th class="text">${esc(name)}</th><td>${model}</td><td>${measured}</td></tr>`;
+  const row = (name: string, model: string, measured: string) => `<tr><th class="text">${esc(name)}</th><td>${model}</td><td>${measured}</td></tr>`;
   const rows = [
     row('Offered rate (peak)', `${fmtNum(m.offeredRatePerSec)} /s (${fmtNum(m.peakRatePerSec)} /s)`, `${fmtNum(lab.offeredPerSec, 1)} /s`),
     row('Average batch size', fmtNum(m.expectedBatchSize), fmtNum(lab.avgBatchSize)),
@@ -96,10 +107,11 @@ export function targetsTable(lab: LabRunResult): string {
 export function latencyTable(lab: LabRunResult): string {
   const row = (name: string, s: LatencySummary) =>
     `<tr><th class="text">${esc(name)}</th>${[s.min, s.avg, s.p50, s.p90, s.p99, s.p999, s.max].map((v) => `<td>${fmtMs(v)}</td>`).join('')}<td>${fmtInt(s.count)}</td></tr>`;
-  return table('latency', ['', 'min', 'avg', 'p50', 'p90', 'p99', 'p99.9', 'max', 'count'], [
-    row('End to end', lab.endToEndMs),
-    row('Producer send delay', lab.sendDelayMs),
-  ]);
+  return table(
+    'latency',
+    ['', 'min', 'avg', 'p50', 'p90', 'p99', 'p99.9', 'max', 'count'],
+    [row('End to end', lab.endToEndMs), row('Producer send delay', lab.sendDelayMs)],
+  );
 }
 
 /** The Kafka ESM's own metrics over the run, under AWS's names; empty when it published none. */

@@ -4,7 +4,7 @@
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import type { LabRunResult, RunReport } from '../run-result.ts';
 import { CLIENT_SCRIPT, CSS, chartJsSource } from './html-assets.ts';
-import { labFigures, type ChartSpec } from './html-charts.ts';
+import { type ChartSpec, labFigures } from './html-charts.ts';
 import { esc, fmtInt, fmtMs, fmtNum, fmtPercent, jsonForScript } from './html-format.ts';
 import { badge, capacityTable, comparisonTable, esmMetricsTable, labAnchor, latencyTable, targetsTable } from './html-tables.ts';
 
@@ -15,7 +15,10 @@ function sharedNotes(labs: LabRunResult[]): Map<string, string[]> {
   const byPlace = new Map<string, string[]>();
   for (const place of [...new Set(labs.map((l) => l.target))]) {
     const ofPlace = labs.filter((l) => l.target === place);
-    byPlace.set(place, ofPlace[0].notes.filter((n) => ofPlace.every((l) => l.notes.includes(n))));
+    byPlace.set(
+      place,
+      ofPlace[0].notes.filter((n) => ofPlace.every((l) => l.notes.includes(n))),
+    );
   }
   return byPlace;
 }
@@ -28,7 +31,10 @@ function noteList(notes: string[], cls: string): string {
 
 function header(report: RunReport, shared: Map<string, string[]>): string {
   const passed = report.labs.filter((l) => l.passed).length;
-  const summary = report.labs.length === 0 ? 'No lab was run.' : `${report.labs.length} lab${report.labs.length === 1 ? '' : 's'}, ${passed} passed, ${report.labs.length - passed} failed.`;
+  const summary =
+    report.labs.length === 0
+      ? 'No lab was run.'
+      : `${report.labs.length} lab${report.labs.length === 1 ? '' : 's'}, ${passed} passed, ${report.labs.length - passed} failed.`;
   const places = [...shared].map(([place, notes]) => {
     const title = place === 'local' ? 'Local sandbox: what it does not model' : `${place.toUpperCase()}: notes`;
     return `<div class="place"><h2>${esc(title)}</h2>${noteList(notes, 'run-notes') || '<p class="meta">No notes.</p>'}</div>`;
@@ -83,7 +89,10 @@ function labSection(lab: LabRunResult, index: number, shared: string[], charts: 
     `<section class="lab" id="${anchor}">` +
     `<h2>${badge(lab.passed)} Lab ${esc(lab.config.number)}: ${esc(lab.title)}</h2>` +
     `<p class="meta">${esc(lab.lab)} · ${esc(lab.target)} · run ${esc(lab.runId)} · started ${esc(lab.startedAt)} · ${fmtNum(lab.wallSeconds, 1)} s wall clock${overrides}</p>` +
-    `<p class="teaches">${esc(lab.config.teaches)}</p>${noteList((lab.warnings ?? []).map((w) => `Warning: ${w}`), 'notes')}${noteList(own, 'notes')}${kpis(lab)}` +
+    `<p class="teaches">${esc(lab.config.teaches)}</p>${noteList(
+      (lab.warnings ?? []).map((w) => `Warning: ${w}`),
+      'notes',
+    )}${noteList(own, 'notes')}${kpis(lab)}` +
     `<div class="grid">${figures.map((f) => f.html).join('')}</div>` +
     `<h3>Targets</h3>${targetsTable(lab)}` +
     `<h3>Capacity model next to the measurement</h3>${capacityTable(lab)}` +

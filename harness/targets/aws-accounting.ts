@@ -135,7 +135,9 @@ export function accountRun(input: AccountingInput): Accounting {
     if (filterConfirmed) {
       filtered = predictedFiltered;
       if (input.failedToPublish > 0) {
-        notes.push(`AWS: ${input.failedToPublish} event(s) failed to publish; their seqs are unknown, so up to that many of the ${filtered.length} filtered seqs may never have reached Kafka.`);
+        notes.push(
+          `AWS: ${input.failedToPublish} event(s) failed to publish; their seqs are unknown, so up to that many of the ${filtered.length} filtered seqs may never have reached Kafka.`,
+        );
       }
     } else {
       notes.push(

@@ -5,7 +5,7 @@
 // with ContinuationToken) and each object not seen before is fetched once.
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { explainAwsErrors } from './aws-credentials.ts';
-import { withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
+import { type RetryOptions, withThrottlingRetry } from './aws-retry.ts';
 
 /** Objects listed per scan, at most: a lab's failed batches are far fewer. */
 export const MAX_OBJECTS_PER_SCAN = 10_000;
@@ -27,13 +27,21 @@ export class BucketPeek {
     let token: string | undefined;
     do {
       const page = await explainAwsErrors('s3:ListBucket', () =>
-        withThrottlingRetry(`S3 ListObjectsV2 on ${this.bucket}`, () => this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token })), this.retry),
+        withThrottlingRetry(
+          `S3 ListObjectsV2 on ${this.bucket}`,
+          () => this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token })),
+          this.retry,
+        ),
       );
       for (const object of page.Contents ?? []) {
         const key = object.Key;
         if (!key || this.messages.has(key)) continue;
         const body = await explainAwsErrors('s3:GetObject', () =>
-          withThrottlingRetry(`S3 GetObject ${key}`, async () => (await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))).Body!.transformToString(), this.retry),
+          withThrottlingRetry(
+            `S3 GetObject ${key}`,
+            async () => (await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))).Body!.transformToString(),
+            this.retry,
+          ),
         );
         this.messages.set(key, { MessageId: key, Body: body });
         added++;

@@ -34,7 +34,9 @@ export function credentialsUsageError(error: unknown, action: string): UsageErro
     return new UsageError(`The AWS credentials have expired (${action}): refresh them (\`aws sso login\` or new keys), then run again.`);
   }
   if (INVALID.has(name)) {
-    return new UsageError(`AWS rejected the credentials (${name}) for ${action}: check AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, then run again.`);
+    return new UsageError(
+      `AWS rejected the credentials (${name}) for ${action}: check AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, then run again.`,
+    );
   }
   if (/region is missing/i.test(message) || name === 'RegionMissingError') {
     return new UsageError(`No AWS region for ${action}: set AWS_REGION to the region the workshop is deployed in, then run again.`);

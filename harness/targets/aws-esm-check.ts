@@ -20,12 +20,12 @@
 // labs/deploy/plan.ts postApplySettings). Should AWS report the 500 ms default as 0, the two cannot be
 // told apart from the API; the target says so in its notes.
 import { GetEventSourceMappingCommand, type GetEventSourceMappingCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { KafkaEsmSpec, LabSpec, PollerRange, SqsBufferSpec } from '../../labs/lab-spec.ts';
-import type { AwsLabOutputs } from './aws-outputs.ts';
-import { explainAwsErrors } from './aws-credentials.ts';
 import { mappingProblem } from '../../labs/esm-health.ts';
-import { withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
+import type { KafkaEsmSpec, LabSpec, PollerRange, SqsBufferSpec } from '../../labs/lab-spec.ts';
 import { UsageError } from '../errors.ts';
+import { explainAwsErrors } from './aws-credentials.ts';
+import type { AwsLabOutputs } from './aws-outputs.ts';
+import { type RetryOptions, withThrottlingRetry } from './aws-retry.ts';
 
 export type EsmConfiguration = Omit<GetEventSourceMappingCommandOutput, '$metadata'>;
 
@@ -54,7 +54,11 @@ export function canonicalPattern(pattern: string | object): string {
   const sort = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(sort);
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.keys(value as object).sort().map((k) => [k, sort((value as Record<string, unknown>)[k])]));
+      return Object.fromEntries(
+        Object.keys(value as object)
+          .sort()
+          .map((k) => [k, sort((value as Record<string, unknown>)[k])]),
+      );
     }
     return value;
   };
@@ -90,8 +94,10 @@ class Differences {
       this.add('ProvisionedPollerConfig', { MinimumPollers: spec.minimum, MaximumPollers: spec.maximum }, 'unset (on-demand mode)');
       return;
     }
-    if ((deployed.MinimumPollers ?? defaults.minimum) !== spec.minimum) this.add('ProvisionedPollerConfig.MinimumPollers', spec.minimum, deployed.MinimumPollers);
-    if ((deployed.MaximumPollers ?? defaults.maximum) !== spec.maximum) this.add('ProvisionedPollerConfig.MaximumPollers', spec.maximum, deployed.MaximumPollers);
+    if ((deployed.MinimumPollers ?? defaults.minimum) !== spec.minimum)
+      this.add('ProvisionedPollerConfig.MinimumPollers', spec.minimum, deployed.MinimumPollers);
+    if ((deployed.MaximumPollers ?? defaults.maximum) !== spec.maximum)
+      this.add('ProvisionedPollerConfig.MaximumPollers', spec.maximum, deployed.MaximumPollers);
   }
   state(deployed: EsmConfiguration): void {
     if (deployed.State !== 'Enabled') {
@@ -134,7 +140,11 @@ export function kafkaEsmDifferences(
   d.pollers(spec.provisionedPollers, deployed.ProvisionedPollerConfig, KAFKA_DEFAULT_POLLERS);
   const group = deployed.ProvisionedPollerConfig?.PollerGroupName || undefined;
   if (spec.provisionedPollers && (spec.provisionedPollers.pollerGroupName ?? undefined) !== group) {
-    d.add('ProvisionedPollerConfig.PollerGroupName', spec.provisionedPollers.pollerGroupName ?? 'unset (dedicated pollers)', group ?? 'unset (dedicated pollers)');
+    d.add(
+      'ProvisionedPollerConfig.PollerGroupName',
+      spec.provisionedPollers.pollerGroupName ?? 'unset (dedicated pollers)',
+      group ?? 'unset (dedicated pollers)',
+    );
   }
 
   const specFilters = spec.filters.map((f) => canonicalPattern(f)).sort();
@@ -149,7 +159,11 @@ export function kafkaEsmDifferences(
 
   const reports = (deployed.FunctionResponseTypes ?? []).includes(REPORT_BATCH_ITEM_FAILURES);
   if (reports !== (spec.reportBatchItemFailures ?? false)) {
-    d.add('FunctionResponseTypes', spec.reportBatchItemFailures ? [REPORT_BATCH_ITEM_FAILURES] : 'none', deployed.FunctionResponseTypes?.length ? deployed.FunctionResponseTypes : 'none');
+    d.add(
+      'FunctionResponseTypes',
+      spec.reportBatchItemFailures ? [REPORT_BATCH_ITEM_FAILURES] : 'none',
+      deployed.FunctionResponseTypes?.length ? deployed.FunctionResponseTypes : 'none',
+    );
   }
 
   const level = deployed.LoggingConfig?.SystemLogLevel;
@@ -224,7 +238,9 @@ export async function getMapping(lambda: LambdaClient, labId: string, uuid: stri
     );
   } catch (error) {
     if ((error as { name?: string })?.name === 'ResourceNotFoundException') {
-      throw new UsageError(`The ${what} ${uuid} named in the deploy outputs does not exist in AWS (deleted outside the workshop?): redeploy with \`npm run deploy -- ${labId}\`.`);
+      throw new UsageError(
+        `The ${what} ${uuid} named in the deploy outputs does not exist in AWS (deleted outside the workshop?): redeploy with \`npm run deploy -- ${labId}\`.`,
+      );
     }
     throw error;
   }

@@ -13,11 +13,11 @@
 // newest event already seen (CloudWatch ingests out of order, by seconds) and drops events it has
 // already seen by eventId. FilterLogEvents API:
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html
-import { FilterLogEventsCommand, type CloudWatchLogsClient, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-import { BATCH_PROCESSED_MESSAGE, readBatchReport, type BatchReport } from '../../handlers/shared/telemetry.ts';
-import { explainAwsErrors } from './aws-credentials.ts';
-import { withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
+import { type CloudWatchLogsClient, type FilteredLogEvent, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { BATCH_PROCESSED_MESSAGE, type BatchReport, readBatchReport } from '../../handlers/shared/telemetry.ts';
 import { UsageError } from '../errors.ts';
+import { explainAwsErrors } from './aws-credentials.ts';
+import { type RetryOptions, withThrottlingRetry } from './aws-retry.ts';
 
 /** One "batch processed" line as read from CloudWatch. */
 export interface BatchLine extends BatchReport {

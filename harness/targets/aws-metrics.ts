@@ -26,20 +26,20 @@
 // GetMetricData pages with NextToken (results of one Id are concatenated across pages) and is
 // retried while throttled: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
 import {
-  GetMetricDataCommand,
   type CloudWatchClient,
   type Dimension,
+  GetMetricDataCommand,
   type GetMetricDataCommandInput,
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES } from '../../handlers/shared/telemetry.ts';
-import { ESM_METRIC_DIMENSION, esmMetricStatistic, LAMBDA_NAMESPACE, publishedEsmMetrics, type EsmMetricGroup } from '../../labs/esm-metrics.ts';
+import { ESM_METRIC_DIMENSION, type EsmMetricGroup, esmMetricStatistic, LAMBDA_NAMESPACE, publishedEsmMetrics } from '../../labs/esm-metrics.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { esmMetricTotals, type EsmMetricName, type EsmMetricTotals } from '../esm-metric-totals.ts';
-import type { AwsLabOutputs } from './aws-outputs.ts';
+import { type EsmMetricName, type EsmMetricTotals, esmMetricTotals } from '../esm-metric-totals.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
-import { withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
+import type { AwsLabOutputs } from './aws-outputs.ts';
+import { type RetryOptions, withThrottlingRetry } from './aws-retry.ts';
 
 export const PERIOD_SECONDS = 60;
 const MINUTE_MS = 60_000;
@@ -115,7 +115,11 @@ export async function getMetricDataAll(cloudwatch: CloudWatchClient, input: GetM
 }
 
 function metricQuery(id: string, namespace: string, metricName: string, dimensions: Dimension[], stat: string, periodSeconds: number): MetricDataQuery {
-  return { Id: id, MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: dimensions }, Period: periodSeconds, Stat: stat }, ReturnData: true };
+  return {
+    Id: id,
+    MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: dimensions }, Period: periodSeconds, Stat: stat },
+    ReturnData: true,
+  };
 }
 
 export interface Point {
@@ -126,7 +130,12 @@ export interface Point {
 function points(results: MetricDataResult[], id: string): Point[][] {
   return results
     .filter((r) => r.Id === id)
-    .map((r) => (r.Timestamps ?? []).map((t, i) => ({ at: new Date(t).getTime(), value: (r.Values ?? [])[i] })).filter((p) => Number.isFinite(p.value)).sort((a, b) => a.at - b.at));
+    .map((r) =>
+      (r.Timestamps ?? [])
+        .map((t, i) => ({ at: new Date(t).getTime(), value: (r.Values ?? [])[i] }))
+        .filter((p) => Number.isFinite(p.value))
+        .sort((a, b) => a.at - b.at),
+    );
 }
 
 function latest(series: Point[][]): Point | undefined {
@@ -170,7 +179,9 @@ export function liveQueries(scope: MetricScope): MetricDataQuery[] {
     queries.push(metricQuery('pollers', LAMBDA_NAMESPACE, 'ProvisionedPollers', [{ Name: 'EventSourceMappingUUID', Value: scope.kafkaEsmUuid }], 'Maximum', p));
   }
   if (scope.buffered) {
-    queries.push(metricQuery('sqsconcurrency', LAMBDA_NAMESPACE, 'ConcurrentExecutions', [{ Name: 'FunctionName', Value: scope.processorFunctionName }], 'Maximum', p));
+    queries.push(
+      metricQuery('sqsconcurrency', LAMBDA_NAMESPACE, 'ConcurrentExecutions', [{ Name: 'FunctionName', Value: scope.processorFunctionName }], 'Maximum', p),
+    );
   }
   return queries;
 }
@@ -193,7 +204,9 @@ export async function readLiveMetrics(
   );
   const value = (id: string) => latest(points(results, id))?.value ?? 0;
   const live: LiveMetrics = {
-    processedSoFar: points(results, 'processed').flat().reduce((sum, p) => sum + p.value, 0),
+    processedSoFar: points(results, 'processed')
+      .flat()
+      .reduce((sum, p) => sum + p.value, 0),
     offsetLag: latest([...points(results, 'offsetlag'), ...points(results, 'offsetlagfn'), ...points(results, 'offsetlagesm')])?.value ?? 0,
     pollers: scope.provisionedPollers ? value('pollers') : 0,
     concurrency: value('concurrency'),
@@ -222,7 +235,11 @@ const STAT_KEYS: Record<RunStat, keyof MetricSummary> = { p50: 'p50', p99: 'p99'
 
 /** The metrics the summary reads, by the name the result uses. */
 export function runMetricDefinitions(scope: MetricScope): Record<string, { namespace: string; metricName: string; dimensions: Dimension[] }> {
-  const workshop = (metricName: string, service = scope.processorService) => ({ namespace: scope.namespace, metricName, dimensions: labDimensions(scope, service) });
+  const workshop = (metricName: string, service = scope.processorService) => ({
+    namespace: scope.namespace,
+    metricName,
+    dimensions: labDimensions(scope, service),
+  });
   const lambda = (metricName: string, dimensions: Dimension[]) => ({ namespace: LAMBDA_NAMESPACE, metricName, dimensions });
   const definitions: Record<string, { namespace: string; metricName: string; dimensions: Dimension[] }> = {
     EndToEndDuration: workshop(METRIC_NAMES.endToEndDuration),
@@ -234,7 +251,8 @@ export function runMetricDefinitions(scope: MetricScope): Record<string, { names
     ConcurrentExecutions: lambda('ConcurrentExecutions', [{ Name: 'FunctionName', Value: scope.kafkaConsumerFunctionName }]),
     FilteredOutEventCount: lambda('FilteredOutEventCount', [{ Name: 'EventSourceMappingUUID', Value: scope.kafkaEsmUuid }]),
   };
-  if (scope.buffered) definitions.SqsProcessorConcurrentExecutions = lambda('ConcurrentExecutions', [{ Name: 'FunctionName', Value: scope.processorFunctionName }]);
+  if (scope.buffered)
+    definitions.SqsProcessorConcurrentExecutions = lambda('ConcurrentExecutions', [{ Name: 'FunctionName', Value: scope.processorFunctionName }]);
   return definitions;
 }
 
@@ -300,7 +318,14 @@ export async function readFilteredOutCount(
     cloudwatch,
     {
       MetricDataQueries: [
-        metricQuery('filtered', LAMBDA_NAMESPACE, 'FilteredOutEventCount', [{ Name: 'EventSourceMappingUUID', Value: scope.kafkaEsmUuid }], 'Sum', PERIOD_SECONDS),
+        metricQuery(
+          'filtered',
+          LAMBDA_NAMESPACE,
+          'FilteredOutEventCount',
+          [{ Name: 'EventSourceMappingUUID', Value: scope.kafkaEsmUuid }],
+          'Sum',
+          PERIOD_SECONDS,
+        ),
         {
           Id: 'filteredsearch',
           Expression: `SEARCH('Namespace="${LAMBDA_NAMESPACE}" MetricName="FilteredOutEventCount" "${scope.kafkaEsmUuid}"', 'Sum', ${PERIOD_SECONDS})`,
@@ -337,6 +362,10 @@ export async function readEsmMetrics(
   const dimensions = [{ Name: ESM_METRIC_DIMENSION, Value: scope.kafkaEsmUuid }];
   const queries = names.map((name, i) => metricQuery(`esm${i}`, LAMBDA_NAMESPACE, name, dimensions, esmMetricStatistic(name), PERIOD_SECONDS));
   const results = await getMetricDataAll(cloudwatch, { MetricDataQueries: queries, StartTime: start, EndTime: end, ScanBy: 'TimestampAscending' }, retry);
-  const datums = names.flatMap((name, i) => points(results, `esm${i}`).flat().map((p) => ({ name, values: [p.value] })));
+  const datums = names.flatMap((name, i) =>
+    points(results, `esm${i}`)
+      .flat()
+      .map((p) => ({ name, values: [p.value] })),
+  );
   return esmMetricTotals(datums);
 }

@@ -2,7 +2,7 @@
 // .deploy/outputs.json, read by their names; the file and the names are labs/stack-contract.ts. A lab that was never
 // deployed, or another lab deployed in its place, is a UsageError of one line with the fix.
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { BASE_OUTPUTS, LAB_OUTPUTS, OUTPUTS_FILE, readDeployedOutputs, type DeployedOutputs } from '../../labs/stack-contract.ts';
+import { BASE_OUTPUTS, type DeployedOutputs, LAB_OUTPUTS, OUTPUTS_FILE, readDeployedOutputs } from '../../labs/stack-contract.ts';
 import { UsageError } from '../errors.ts';
 
 /** Everything of one deployed lab the AWS target talks to. */
@@ -42,7 +42,9 @@ export function loadDeployedOutputs(file = OUTPUTS_FILE): DeployedOutputs | unde
   try {
     return readDeployedOutputs(file);
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}): delete it and redeploy with \`npm run deploy -- <lab>\`.`);
+    throw new UsageError(
+      `${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}): delete it and redeploy with \`npm run deploy -- <lab>\`.`,
+    );
   }
 }
 
@@ -59,7 +61,9 @@ export function resolveLabOutputs(lab: LabSpec, deployed: DeployedOutputs | unde
     throw new UsageError(`Lab ${lab.id} is not deployed to AWS (only the base stack is, per ${source}): deploy it with \`${fix}\`.`);
   }
   if (deployed.lab.id !== lab.id) {
-    throw new UsageError(`Lab ${lab.id} is not deployed to AWS (lab ${deployed.lab.id} is, per ${source}): deploy it with \`${fix}\` (it replaces ${deployed.lab.id}).`);
+    throw new UsageError(
+      `Lab ${lab.id} is not deployed to AWS (lab ${deployed.lab.id} is, per ${source}): deploy it with \`${fix}\` (it replaces ${deployed.lab.id}).`,
+    );
   }
   const base = deployed.base;
   const labOutputs = deployed.lab.outputs ?? {};
@@ -109,7 +113,9 @@ export function resolveLabOutputs(lab: LabSpec, deployed: DeployedOutputs | unde
   }
   if (destination === 's3' && outputs.onFailureBucket === undefined) missing.push(`${deployed.lab.stack}.${LAB_OUTPUTS.onFailureBucket}`);
   if (missing.length > 0) {
-    throw new UsageError(`The deployment of lab ${lab.id} in ${source} lacks ${missing.join(', ')} (deployed from an older spec, or the deploy stopped early): redeploy with \`${fix}\`.`);
+    throw new UsageError(
+      `The deployment of lab ${lab.id} in ${source} lacks ${missing.join(', ')} (deployed from an older spec, or the deploy stopped early): redeploy with \`${fix}\`.`,
+    );
   }
   return outputs;
 }

@@ -27,11 +27,11 @@ import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws
 import type { ProducerPayload, ProducerResult } from '../../handlers/producer.ts';
 import type { DelaySummary } from '../../handlers/shared/publish.ts';
 import type { TrafficProfile } from '../../labs/lab-spec.ts';
-import { explainAwsErrors } from './aws-credentials.ts';
-import { describeError, ThrottledError, withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
-import { type PublishSummary, type RunPlan } from './target.ts';
-import { UsageError } from '../errors.ts';
 import { WorkshopError } from '../../labs/workshop-error.ts';
+import { UsageError } from '../errors.ts';
+import { explainAwsErrors } from './aws-credentials.ts';
+import { describeError, type RetryOptions, ThrottledError, withThrottlingRetry } from './aws-retry.ts';
+import { type PublishSummary, type RunPlan } from './target.ts';
 
 /** Events per second one producer invocation is asked to send, at most. */
 export const PER_SHARD_RATE = 500;

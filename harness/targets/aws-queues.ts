@@ -14,10 +14,10 @@
 // queue has a redrive policy of its own (modules/kafka-consumer.ts, modules/sqs-buffer.ts), so
 // that moves nothing.
 // ReceiveMessage: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
-import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
-import { withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
+import { type RetryOptions, withThrottlingRetry } from './aws-retry.ts';
 
 export const VISIBILITY_TIMEOUT_SECONDS = 30;
 /** Receives per scan, at most (10 messages each). */

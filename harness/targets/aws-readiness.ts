@@ -11,8 +11,8 @@
 // (sandbox/kafka-esm/kafka-fetcher.ts).
 import { BOOKING_STATUSES, type TrafficProfile } from '../../handlers/shared/traffic.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { predictFilteredOut } from './aws-accounting.ts';
 import { UsageError } from '../errors.ts';
+import { predictFilteredOut } from './aws-accounting.ts';
 
 export interface ReadinessDeps {
   /** Publishes the one-event probe run `runId`. */
@@ -82,5 +82,7 @@ export function probeProfile(lab: LabSpec): TrafficProfile {
     };
     if (predictFilteredOut(lab, { runId: 'probe', startAtMs: 0, profile }).size === 0) return profile;
   }
-  throw new UsageError(`Lab ${lab.id}'s filters drop bookings of every status (${BOOKING_STATUSES.join(', ')}): nothing could reach its processor. Fix kafkaEsm.filters.`);
+  throw new UsageError(
+    `Lab ${lab.id}'s filters drop bookings of every status (${BOOKING_STATUSES.join(', ')}): nothing could reach its processor. Fix kafkaEsm.filters.`,
+  );
 }

@@ -62,11 +62,14 @@ export class ThrottledError extends WorkshopError {
     readonly attempts: number,
     readonly lastError: unknown,
   ) {
-    super(`${what} was still throttled by AWS after ${attempts} attempts (${describeError(lastError)}). Wait a minute and run again, or raise the quota named in the error.`, {
-      category: 'environment',
-      transient: true,
-      cause: lastError,
-    });
+    super(
+      `${what} was still throttled by AWS after ${attempts} attempts (${describeError(lastError)}). Wait a minute and run again, or raise the quota named in the error.`,
+      {
+        category: 'environment',
+        transient: true,
+        cause: lastError,
+      },
+    );
   }
 }
 

@@ -11,9 +11,7 @@
 //
 // Only the AWS SDK talks to AWS; every client can be injected (tests mock them with
 // aws-sdk-client-mock). Nothing here creates, changes or deletes AWS resources.
-import { quietSdkNodeVersionWarning } from '../../labs/aws-sdk.ts';
-import { esmLogStreamName } from '../../labs/esm-system-log.ts';
-import type { EsmMetricTotals } from '../esm-metric-totals.ts';
+
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -21,22 +19,34 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ProducerResult } from '../../handlers/producer.ts';
 import { expectedEventCount } from '../../handlers/shared/schedule.ts';
-import type { DeployedOutputs } from '../../labs/stack-contract.ts';
+import { quietSdkNodeVersionWarning } from '../../labs/aws-sdk.ts';
+import { mappingProblem } from '../../labs/esm-health.ts';
+import { esmLogStreamName } from '../../labs/esm-system-log.ts';
 import type { LabSpec, Place } from '../../labs/lab-spec.ts';
-import { accountRun, predictFilteredOut, type Accounting } from './aws-accounting.ts';
+import type { DeployedOutputs } from '../../labs/stack-contract.ts';
+import { UsageError } from '../errors.ts';
+import type { EsmMetricTotals } from '../esm-metric-totals.ts';
+import { type Accounting, accountRun, predictFilteredOut } from './aws-accounting.ts';
+import { BucketPeek } from './aws-buckets.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
 import { checkDeployedMappings, getMapping } from './aws-esm-check.ts';
-import { mappingProblem } from '../../labs/esm-health.ts';
-import { awaitFirstProcessed, probeProfile, type ReadinessOptions } from './aws-readiness.ts';
 import { BatchLineReader, batchLinePattern, logGroupOf } from './aws-logs.ts';
-import { metricScope, readEsmMetrics, readFilteredOutCount, readLiveMetrics, readRunMetrics, type LiveMetrics, type MetricScope, type MetricSummary } from './aws-metrics.ts';
-import { loadDeployedOutputs, resolveLabOutputs, type AwsLabOutputs } from './aws-outputs.ts';
+import {
+  type LiveMetrics,
+  type MetricScope,
+  type MetricSummary,
+  metricScope,
+  readEsmMetrics,
+  readFilteredOutCount,
+  readLiveMetrics,
+  readRunMetrics,
+} from './aws-metrics.ts';
+import { type AwsLabOutputs, loadDeployedOutputs, resolveLabOutputs } from './aws-outputs.ts';
 import { PER_SHARD_RATE, publishWithProducer, shardCount } from './aws-producer.ts';
-import { BucketPeek } from './aws-buckets.ts';
-import { parseDeadLetteredBooking, parseOnFailureRecord, QueuePeek, type DestinationRecord } from './aws-queues.ts';
-import { defaultSleep, describeError, withThrottlingRetry, type RetryOptions } from './aws-retry.ts';
+import { type DestinationRecord, parseDeadLetteredBooking, parseOnFailureRecord, QueuePeek } from './aws-queues.ts';
+import { awaitFirstProcessed, probeProfile, type ReadinessOptions } from './aws-readiness.ts';
+import { defaultSleep, describeError, type RetryOptions, withThrottlingRetry } from './aws-retry.ts';
 import { type LabTarget, type LiveSample, type Observations, type PreparedLab, type PublishSummary, type RunPlan } from './target.ts';
-import { UsageError } from '../errors.ts';
 
 /** A producer invocation may run for the function's 900 s timeout: wait that long, and a minute more. */
 export const PRODUCER_REQUEST_TIMEOUT_MS = 16 * 60_000;
@@ -168,23 +178,33 @@ export class AwsPreparedLab implements PreparedLab {
       `AWS (${outputs.region}): producer ${outputs.producerFunctionName}; Kafka ESM ${outputs.kafkaEsmUuid} -> ${outputs.kafkaConsumerFunctionName}; ` +
         `batch lines from ${logGroupOf(outputs.processorFunctionName)}${outputs.dashboardName ? `; dashboard ${outputs.dashboardName}` : ''}.`,
       `AWS: the producer Lambda publishes at most ${this.options.perShardRate ?? PER_SHARD_RATE} events/s per invocation; this lab's peak needs ${shardCount(lab.traffic, this.options.perShardRate)} parallel invocation(s).`,
-      'AWS: send delays are rebuilt from each producer shard\'s summary: min, p50, p90, p99 and max are exact, values between them interpolated, so the mean is approximate.',
-      'AWS: the live timeline reads CloudWatch per minute, about a minute late; latency, counts and batch sizes in the results come from the processors\' log lines, per event.',
+      "AWS: send delays are rebuilt from each producer shard's summary: min, p50, p90, p99 and max are exact, values between them interpolated, so the mean is approximate.",
+      "AWS: the live timeline reads CloudWatch per minute, about a minute late; latency, counts and batch sizes in the results come from the processors' log lines, per event.",
     ];
     if (esm.batchingWindowSeconds === undefined) {
-      notes.push('AWS: the batching window is the Kafka default, 500 ms; GetEventSourceMapping reports whole seconds only, so the pre-run check accepts it unset or 0.');
+      notes.push(
+        'AWS: the batching window is the Kafka default, 500 ms; GetEventSourceMapping reports whole seconds only, so the pre-run check accepts it unset or 0.',
+      );
     } else if (esm.batchingWindowSeconds === 0) {
-      notes.push('AWS: the pre-run check wants MaximumBatchingWindowInSeconds reported as 0; AWS does not document how it reports the 500 ms default, so if it reports that as 0 too, the two cannot be told apart.');
+      notes.push(
+        'AWS: the pre-run check wants MaximumBatchingWindowInSeconds reported as 0; AWS does not document how it reports the 500 ms default, so if it reports that as 0 too, the two cannot be told apart.',
+      );
     }
     if (!esm.provisionedPollers) notes.push('AWS: on-demand mode publishes no poller count; the timeline shows 0 pollers.');
     if (esm.onFailure) {
-      notes.push('AWS: dead-lettered events are named from the processor\'s failed log entries matched to the on-failure records\' offset ranges; the harness cannot read MSK from outside the VPC.');
+      notes.push(
+        "AWS: dead-lettered events are named from the processor's failed log entries matched to the on-failure records' offset ranges; the harness cannot read MSK from outside the VPC.",
+      );
     }
     if (esm.systemLogLevel) {
-      notes.push(`AWS: the mapping's own log lines (LoggingConfig ${esm.systemLogLevel}) are in ${logGroupOf(outputs.kafkaConsumerFunctionName)}, stream ${esmLogStreamName(outputs.kafkaEsmUuid, this.now())} (one per UTC day).`);
+      notes.push(
+        `AWS: the mapping's own log lines (LoggingConfig ${esm.systemLogLevel}) are in ${logGroupOf(outputs.kafkaConsumerFunctionName)}, stream ${esmLogStreamName(outputs.kafkaEsmUuid, this.now())} (one per UTC day).`,
+      );
     }
     if (esm.filters.length > 0) {
-      notes.push('AWS: filtered events are predicted by running the lab\'s filter patterns on each event of the schedule, and confirmed with the ESM\'s FilteredOutEventCount metric.');
+      notes.push(
+        "AWS: filtered events are predicted by running the lab's filter patterns on each event of the schedule, and confirmed with the ESM's FilteredOutEventCount metric.",
+      );
     }
     return [...notes, ...this.runNotes];
   }
@@ -200,7 +220,10 @@ export class AwsPreparedLab implements PreparedLab {
       {
         publishProbe: async (runId) => {
           const startAtMs = this.now();
-          readers.set(runId, new BatchLineReader(clients.logs, { logGroupNames: [logGroupOf(outputs.processorFunctionName)], runId, startTime: startAtMs - 60_000, retry }));
+          readers.set(
+            runId,
+            new BatchLineReader(clients.logs, { logGroupNames: [logGroupOf(outputs.processorFunctionName)], runId, startTime: startAtMs - 60_000, retry }),
+          );
           await publishWithProducer(clients.producerLambda, outputs.producerFunctionName, { runId, startAtMs, profile }, outputs.topic, { retry });
         },
         probeProcessed: async (runId) => {
@@ -212,14 +235,20 @@ export class AwsPreparedLab implements PreparedLab {
           const kafka = await getMapping(clients.lambda, lab.id, outputs.kafkaEsmUuid, 'Kafka event source mapping', retry ?? {});
           const problem = mappingProblem(kafka, 'Kafka event source mapping', lab.id);
           if (problem || !outputs.sqsEsmUuid) return problem;
-          return mappingProblem(await getMapping(clients.lambda, lab.id, outputs.sqsEsmUuid, 'SQS event source mapping', retry ?? {}), 'SQS event source mapping', lab.id);
+          return mappingProblem(
+            await getMapping(clients.lambda, lab.id, outputs.sqsEsmUuid, 'SQS event source mapping', retry ?? {}),
+            'SQS event source mapping',
+            lab.id,
+          );
         },
         now: this.now,
         sleep: this.sleep,
       },
       options,
     );
-    this.runNotes.add(`AWS: the pipeline processed a probe event ${Math.round(ready.waitedMs / 1000)} s into preparing (${ready.probes} probe run(s) published); the measured run started after it, so no event was sent before the mapping was polling.`);
+    this.runNotes.add(
+      `AWS: the pipeline processed a probe event ${Math.round(ready.waitedMs / 1000)} s into preparing (${ready.probes} probe run(s) published); the measured run started after it, so no event was sent before the mapping was polling.`,
+    );
   }
 
   private runFor(plan: RunPlan): RunState {
@@ -247,7 +276,9 @@ export class AwsPreparedLab implements PreparedLab {
   private adoptRun(runId: string, published: number): RunState {
     const run = this.runFor({ runId, startAtMs: this.now() - 3_600_000, profile: this.lab.traffic });
     run.seqs = Array.from({ length: published }, (_, i) => i);
-    this.runNotes.add(`AWS: run ${runId} was not published by this process; its seqs are taken as 0..${published - 1} and its logs searched over the last hour.`);
+    this.runNotes.add(
+      `AWS: run ${runId} was not published by this process; its seqs are taken as 0..${published - 1} and its logs searched over the last hour.`,
+    );
     return run;
   }
 
@@ -347,7 +378,9 @@ export class AwsPreparedLab implements PreparedLab {
       accounting = accountRun({ ...input, filteredOutCount });
     }
     if (run.reader.unreadable > 0) {
-      accounting.notes.push(`AWS: ${run.reader.unreadable} log event(s) matched the run but could not be read as a "batch processed" line (truncated above CloudWatch's 256 KB event limit?); their events count as lost.`);
+      accounting.notes.push(
+        `AWS: ${run.reader.unreadable} log event(s) matched the run but could not be read as a "batch processed" line (truncated above CloudWatch's 256 KB event limit?); their events count as lost.`,
+      );
     }
     for (const group of run.reader.missingGroups) accounting.notes.push(`AWS: log group ${group} does not exist yet: the processor has not logged anything.`);
     run.accounting = accounting;

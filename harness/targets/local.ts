@@ -5,23 +5,23 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE, readBatchReport } from '../../handlers/shared/telemetry.ts';
 import { ESM_METRIC_DIMENSION } from '../../labs/esm-metrics.ts';
-import { parseEsmLogRecord, summarizeEsmLog, type EsmLogRecord } from '../../labs/esm-system-log.ts';
+import { type EsmLogRecord, parseEsmLogRecord, summarizeEsmLog } from '../../labs/esm-system-log.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { DEFAULT_TIME_SCALE, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.ts';
-import { messagesHeld, startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
-import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
-import { recordValuesOf, type KafkaDestinationMessage, type OnFailureRecord, type S3OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
+import { type ElasticMqSandbox, messagesHeld, startElasticMq } from '../../sandbox/elasticmq.ts';
+import { DEFAULT_TIME_SCALE, type Sandbox, type SandboxOptions, startSandbox } from '../../sandbox/index.ts';
+import { type KafkaSandbox, startKafka } from '../../sandbox/kafka-broker.ts';
+import { type KafkaDestinationMessage, type OnFailureRecord, recordValuesOf, type S3OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
 import { sandboxPollerGroups } from '../../sandbox/kafka-esm/poller-group.ts';
-import { retryTransientKafka } from '../../sandbox/transient-kafka.ts';
 import type { LambdaFunction } from '../../sandbox/lambda-runtime/index.ts';
 import type { MetricDatum } from '../../sandbox/lambda-runtime/metric-store.ts';
+import { retryTransientKafka } from '../../sandbox/transient-kafka.ts';
 import { metricWindow } from '../dashboard/metric-window.ts';
-import { esmMetricTotals } from '../esm-metric-totals.ts';
 import { bookingIdentity, drainQueue, seqsNamedBy } from '../dead-letters.ts';
-import { readLedger, type Ledger } from '../ledger.ts';
+import { esmMetricTotals } from '../esm-metric-totals.ts';
+import { type Ledger, readLedger } from '../ledger.ts';
 import type { LabTarget, LiveSample, Observations, PreparedLab, ProcessedEvent, PublishSummary, RunPlan } from './target.ts';
-import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE, readBatchReport } from '../../handlers/shared/telemetry.ts';
 
 export interface LocalTargetOptions {
   timeScale?: number;
@@ -166,7 +166,9 @@ export class LocalTarget implements LabTarget {
           offsetLag: snapshot.kafkaEsm.offsetLag,
           pollers: snapshot.kafkaEsm.pollers,
           concurrency: peakConcurrencySince(sandbox, sandbox.functions.kafkaTarget, previousSampleAt),
-          ...(snapshot.sqsEsm ? { sqsConcurrency: peakConcurrencySince(sandbox, sandbox.functions.sqsProcessor!, previousSampleAt), queueDepth: snapshot.sqsEsm.queueDepth } : {}),
+          ...(snapshot.sqsEsm
+            ? { sqsConcurrency: peakConcurrencySince(sandbox, sandbox.functions.sqsProcessor!, previousSampleAt), queueDepth: snapshot.sqsEsm.queueDepth }
+            : {}),
           recentEndToEndMs: values,
           metrics,
           esmMetrics: esm,

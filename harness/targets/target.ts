@@ -2,9 +2,9 @@
 // AWS stack (targets/aws.ts). The harness above it schedules the load, keeps the statistics and
 // checks the targets the same way for both.
 import type { EsmLogSummary } from '../../labs/esm-system-log.ts';
-import type { EsmMetricTotals } from '../esm-metric-totals.ts';
 import type { LabSpec, Place, TrafficProfile } from '../../labs/lab-spec.ts';
 import type { MetricWindow } from '../dashboard/metric-window.ts';
+import type { EsmMetricTotals } from '../esm-metric-totals.ts';
 
 export interface RunPlan {
   runId: string;

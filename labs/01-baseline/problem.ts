@@ -1,5 +1,5 @@
-import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
 import type { LabProblem } from '../lab-spec.ts';
+import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
 
 // 100 bookings a second; the targets are what AWS's defaults give, so the learner sees them.
 export const problem: LabProblem = {

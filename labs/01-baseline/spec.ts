@@ -1,5 +1,5 @@
-import { ESM_METRICS_ON } from '../pipeline-defaults.ts';
 import type { LabSpec } from '../lab-spec.ts';
+import { ESM_METRICS_ON } from '../pipeline-defaults.ts';
 import type { Prediction } from '../prediction.ts';
 import { problem } from './problem.ts';
 

@@ -1,5 +1,5 @@
-import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
 import type { LabProblem } from '../lab-spec.ts';
+import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
 
 export const PEAK_RATE_PER_SEC = 600;
 

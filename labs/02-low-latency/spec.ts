@@ -1,6 +1,6 @@
 import { sizeProvisionedPollers } from '../capacity-model.ts';
-import { ESM_METRICS_ON } from '../pipeline-defaults.ts';
 import type { LabSpec } from '../lab-spec.ts';
+import { ESM_METRICS_ON } from '../pipeline-defaults.ts';
 import type { Prediction } from '../prediction.ts';
 import { PEAK_RATE_PER_SEC, problem } from './problem.ts';
 

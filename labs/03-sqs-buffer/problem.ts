@@ -1,5 +1,5 @@
-import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
 import type { LabProblem } from '../lab-spec.ts';
+import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
 
 // At 100 ms a booking, 12 partitions give at most 120 bookings/s however the ESM is tuned, and
 // 200 a second arrive.

@@ -1,5 +1,5 @@
-import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
 import type { LabProblem } from '../lab-spec.ts';
+import { BOOKING_MIX, BOOKINGS_TOPIC, RUN_WINDOW } from '../pipeline-defaults.ts';
 
 // 200 bookings a second of which only confirmed ones matter, and 1% poison events.
 export const problem: LabProblem = {

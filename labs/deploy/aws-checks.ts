@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import type { GetEventSourceMappingCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { concurrencyProblem } from '../account-concurrency.ts';
-import { mappingProblem } from '../esm-health.ts';
 import { quietSdkNodeVersionWarning } from '../aws-sdk.ts';
+import { mappingProblem } from '../esm-health.ts';
 import type { LabSpec } from '../lab-spec.ts';
 import { DeployError } from './deploy-error.ts';
 import type { PostApplySettings } from './plan.ts';
@@ -57,7 +57,8 @@ async function settledMapping(lambda: LambdaClient, uuid: string, clock: DeployC
   for (;;) {
     const esm = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
     if (esm.State === 'Enabled' || esm.State === 'Disabled') return esm;
-    if (clock.now() > deadline) throw new DeployError(`ESM ${uuid} is still ${esm.State} after 15 minutes: look at it in the Lambda console, then run the deploy again.`);
+    if (clock.now() > deadline)
+      throw new DeployError(`ESM ${uuid} is still ${esm.State} after 15 minutes: look at it in the Lambda console, then run the deploy again.`);
     await clock.sleep(10_000);
   }
 }

@@ -1,7 +1,7 @@
 // A file of its own so that every part of the deploy (arguments, record, Terraform, AWS checks)
 // throws the same class without importing the others; cli.ts turns it into one line and the
 // exit code of its category (labs/workshop-error.ts).
-import { WorkshopError, type ErrorCategory } from '../workshop-error.ts';
+import { type ErrorCategory, WorkshopError } from '../workshop-error.ts';
 
 /**
  * What `deploy` and `destroy` print and exit with when they cannot go on: bad input (an argument,

@@ -2,11 +2,11 @@
 // settings and mapping checks after a lab is applied, the record written after every step (so a
 // run that stops half-way still knows what is up), and the outputs file for the harness last.
 import type { LabSpec } from '../lab-spec.ts';
-import { BASE_STACK, LAB_OUTPUTS, labStackName, OUTPUTS_FILE, writeDeployedOutputs, type DeployedOutputs } from '../stack-contract.ts';
+import { BASE_STACK, type DeployedOutputs, LAB_OUTPUTS, labStackName, OUTPUTS_FILE, writeDeployedOutputs } from '../stack-contract.ts';
 import { applyPostApplySettings, awaitMappingsWorking } from './aws-checks.ts';
-import { applyStep, postApplySettings, type PostApplySettings, type Step } from './plan.ts';
-import { readRecord, RECORD_FILE, writeRecord, type DeployRecord } from './record.ts';
-import { terraform, type TerraformRunner } from './terraform.ts';
+import { applyStep, type PostApplySettings, postApplySettings, type Step } from './plan.ts';
+import { type DeployRecord, RECORD_FILE, readRecord, writeRecord } from './record.ts';
+import { type TerraformRunner, terraform } from './terraform.ts';
 
 export interface ExecuteOptions {
   region: string;

@@ -71,7 +71,8 @@ export function applyStep(record: DeployRecord, step: Step, region: string): Dep
 export function checkRegion(record: DeployRecord, region: string): void {
   if (record.region && record.region !== region && (record.baseDeployed || record.currentLab)) {
     throw new DeployError(
-      `The workshop is deployed in ${record.region} but AWS_REGION is ${region}: set AWS_REGION=${record.region} (or destroy with it first, npm run destroy -- --all).`, 'badInput'
+      `The workshop is deployed in ${record.region} but AWS_REGION is ${region}: set AWS_REGION=${record.region} (or destroy with it first, npm run destroy -- --all).`,
+      'badInput',
     );
   }
 }

@@ -30,8 +30,9 @@
 //     under the same array must come from the same element (event-ruler's array consistency).
 //   - "$or": [ {...}, {...}, ... ] (at least 2 objects) ORs whole sub-patterns; like event-ruler,
 //     a pattern with $or is expanded into AND-only rules and matches if any rule does.
-import { describeJson, fromJs, JsonSyntaxError, parseJson, type JsonNode } from './json.ts';
+
 import { WorkshopError } from '../../labs/workshop-error.ts';
+import { describeJson, fromJs, type JsonNode, JsonSyntaxError, parseJson } from './json.ts';
 
 export type PatternDialect = 'lambda' | 'eventbridge';
 
@@ -95,9 +96,30 @@ export interface CompiledPattern {
 
 /** Field names event-ruler reserves: none may be a field name inside $or (Constants.java). */
 const RESERVED_IN_OR = new Set([
-  'exactly', 'equals-ignore-case', 'prefix', 'suffix', 'anything-but', 'exists', 'wildcard', 'numeric', 'cidr',
-  '=', '<', '<=', '>', '>=', 'regex', 'not-wildcard', 'not-equals-ignore-case', 'date-after', 'date-on-or-after',
-  'date-before', 'date-on-or-before', 'in-date-range', 'ip-address-in-range', 'ip-address-not-in-range',
+  'exactly',
+  'equals-ignore-case',
+  'prefix',
+  'suffix',
+  'anything-but',
+  'exists',
+  'wildcard',
+  'numeric',
+  'cidr',
+  '=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'regex',
+  'not-wildcard',
+  'not-equals-ignore-case',
+  'date-after',
+  'date-on-or-after',
+  'date-before',
+  'date-on-or-before',
+  'in-date-range',
+  'ip-address-in-range',
+  'ip-address-not-in-range',
 ]);
 
 const LAMBDA_OPERATORS = ['equals-ignore-case', 'anything-but', 'numeric', 'exists', 'prefix', 'suffix'];
@@ -113,7 +135,12 @@ export function compileEventPattern(pattern: string | object | JsonNode, options
 export function compileNode(source: JsonNode, options: CompileOptions = {}): CompiledPattern {
   const ctx: Ctx = { dialect: options.dialect ?? 'lambda' };
   if (source.type !== 'object') {
-    throw new EventPatternError('(pattern)', `the pattern is ${describeJson(source)}`, 'a JSON object such as {"value": {"status": ["CONFIRMED"]}}', DOCS.patterns);
+    throw new EventPatternError(
+      '(pattern)',
+      `the pattern is ${describeJson(source)}`,
+      'a JSON object such as {"value": {"status": ["CONFIRMED"]}}',
+      DOCS.patterns,
+    );
   }
   const flat: FlatRule[] = [];
   parseObject(flat, [], [], source, false, ctx);
@@ -173,7 +200,12 @@ function parseObject(rules: FlatRule[], path: string[], shown: string[], node: J
       continue;
     }
     if (insideOr && RESERVED_IN_OR.has(key)) {
-      throw new EventPatternError(showPath(childShown), `"${key}" is an operator name, which cannot be a field name inside $or`, 'operators inside a field\'s array, e.g. {"$or": [{"a": [{"prefix": "x"}]}, {"b": [1]}]}', DOCS.ruler);
+      throw new EventPatternError(
+        showPath(childShown),
+        `"${key}" is an operator name, which cannot be a field name inside $or`,
+        'operators inside a field\'s array, e.g. {"$or": [{"a": [{"prefix": "x"}]}, {"b": [1]}]}',
+        DOCS.ruler,
+      );
     }
     if (child.type === 'object') {
       parseObject(rules, childPath, childShown, child, insideOr, ctx);
@@ -187,7 +219,12 @@ function parseObject(rules: FlatRule[], path: string[], shown: string[], node: J
       }
     } else {
       const hint = isOperatorName(key) ? ` ("${key}" is an operator: operators go inside a field's array, e.g. "field": [{"${key}": ...}])` : '';
-      throw new EventPatternError(showPath(childShown), `the value is ${describeJson(child)}, not an array or object${hint}`, 'an array of match values such as ["CONFIRMED"], or an object of nested fields', DOCS.patterns);
+      throw new EventPatternError(
+        showPath(childShown),
+        `the value is ${describeJson(child)}, not an array or object${hint}`,
+        'an array of match values such as ["CONFIRMED"], or an object of nested fields',
+        DOCS.patterns,
+      );
     }
   }
 }
@@ -215,7 +252,12 @@ function parseOr(rules: FlatRule[], path: string[], shown: string[], node: JsonN
     parseObject(branch, path, itemShown, item, true, ctx);
     for (const rule of branch) rules.push(rule);
     if (rules.length > MAX_PATTERN_COMBINATIONS) {
-      throw new EventPatternError(showPath(shown), `the $or elements expand the pattern to more than ${MAX_PATTERN_COMBINATIONS} combinations`, 'fewer or smaller $or lists; split the pattern into several filters', DOCS.lambdaSyntax);
+      throw new EventPatternError(
+        showPath(shown),
+        `the $or elements expand the pattern to more than ${MAX_PATTERN_COMBINATIONS} combinations`,
+        'fewer or smaller $or lists; split the pattern into several filters',
+        DOCS.lambdaSyntax,
+      );
     }
   });
 }
@@ -287,7 +329,12 @@ function compileMatchValue(item: JsonNode, path: string[], ctx: Ctx): Matcher {
     case 'null':
       return { kind: 'value', op: 'equals', test: (v) => v.type === 'null' };
     case 'array':
-      throw new EventPatternError(showPath(path), `a match value is ${describeJson(item)}`, 'a string, number, true, false, null or an operator object such as {"prefix": "AB"}', DOCS.patterns);
+      throw new EventPatternError(
+        showPath(path),
+        `a match value is ${describeJson(item)}`,
+        'a string, number, true, false, null or an operator object such as {"prefix": "AB"}',
+        DOCS.patterns,
+      );
     case 'object':
       return compileOperator(item, path, ctx);
   }
@@ -296,8 +343,14 @@ function compileMatchValue(item: JsonNode, path: string[], ctx: Ctx): Matcher {
 function compileOperator(node: JsonNode & { type: 'object' }, path: string[], ctx: Ctx): Matcher {
   const ops = ctx.dialect === 'lambda' ? LAMBDA_OPERATORS : EVENTBRIDGE_OPERATORS;
   if (node.entries.size !== 1) {
-    const problem = node.entries.size === 0 ? 'the operator object is empty' : `the operator object has ${node.entries.size} keys (${[...node.entries.keys()].join(', ')})`;
-    throw new EventPatternError(showPath(path), problem, `exactly one operator per object, one of ${ops.join(', ')}; list alternatives as separate array elements, e.g. [{"prefix": "a"}, {"suffix": "b"}]`, DOCS.operators);
+    const problem =
+      node.entries.size === 0 ? 'the operator object is empty' : `the operator object has ${node.entries.size} keys (${[...node.entries.keys()].join(', ')})`;
+    throw new EventPatternError(
+      showPath(path),
+      problem,
+      `exactly one operator per object, one of ${ops.join(', ')}; list alternatives as separate array elements, e.g. [{"prefix": "a"}, {"suffix": "b"}]`,
+      DOCS.operators,
+    );
   }
   const [op, arg] = [...node.entries][0];
   const at = [...path, op];
@@ -320,7 +373,12 @@ function compileOperator(node: JsonNode & { type: 'object' }, path: string[], ct
       requireEventBridge(ctx, at, 'cidr', '"cidr" (IP address matching)');
       return compileCidr(arg, at);
     default:
-      throw new EventPatternError(showPath(at), `"${op}" is not a known operator`, `one of ${ops.join(', ')}`, ctx.dialect === 'lambda' ? DOCS.lambdaSyntax : DOCS.operators);
+      throw new EventPatternError(
+        showPath(at),
+        `"${op}" is not a known operator`,
+        `one of ${ops.join(', ')}`,
+        ctx.dialect === 'lambda' ? DOCS.lambdaSyntax : DOCS.operators,
+      );
   }
 }
 
@@ -362,7 +420,8 @@ function compilePrefixSuffix(op: 'prefix' | 'suffix', arg: JsonNode, path: strin
           };
     return { kind: 'value', op: `${op}-equals-ignore-case`, test };
   }
-  const allowed = ctx.dialect === 'eventbridge' ? `a string, e.g. {"${op}": "us-"}, or {"${op}": {"equals-ignore-case": "us-"}}` : `a string, e.g. {"${op}": "us-"}`;
+  const allowed =
+    ctx.dialect === 'eventbridge' ? `a string, e.g. {"${op}": "us-"}, or {"${op}": {"equals-ignore-case": "us-"}}` : `a string, e.g. {"${op}": "us-"}`;
   throw new EventPatternError(showPath(path), `the value is ${describeJson(arg)}`, allowed, ctx.dialect === 'eventbridge' ? DOCS.operators : DOCS.lambdaSyntax);
 }
 
@@ -495,7 +554,8 @@ function stringOrStringList(value: JsonNode, path: string[], expected: string, d
 // "Numeric matching"). A number outside that range in the pattern is refused; in the event it
 // never matches.
 function compileNumeric(arg: JsonNode, path: string[]): Matcher {
-  const expected = 'an array ["=", n], ["<", n], ["<=", n], [">", n], [">=", n] or a range [">" | ">=", n, "<" | "<=", m], e.g. {"numeric": [">", 10, "<=", 20]}';
+  const expected =
+    'an array ["=", n], ["<", n], ["<=", n], [">", n], [">=", n] or a range [">" | ">=", n, "<" | "<=", m], e.g. {"numeric": [">", 10, "<=", 20]}';
   const fail = (problem: string, at: string[] = path): never => {
     throw new EventPatternError(showPath(at), problem, expected, DOCS.lambdaSyntax);
   };
@@ -561,7 +621,12 @@ function comparable(value: number): number | undefined {
 function comparableOrThrow(node: JsonNode & { type: 'number' }, path: string[]): number {
   const c = comparable(node.value);
   if (c === undefined) {
-    throw new EventPatternError(showPath(path), `${node.text} is out of range`, 'a number between -5.0e9 and 5.0e9 inclusive (event-ruler numeric limit)', DOCS.ruler);
+    throw new EventPatternError(
+      showPath(path),
+      `${node.text} is out of range`,
+      'a number between -5.0e9 and 5.0e9 inclusive (event-ruler numeric limit)',
+      DOCS.ruler,
+    );
   }
   return c;
 }

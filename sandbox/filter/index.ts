@@ -1,31 +1,31 @@
 // Lambda event source mapping filtering for the local sandbox. See kafka-filter.ts for the Kafka
 // rules and event-pattern.ts for the EventBridge pattern language and its sources.
 export {
-  compileEventPattern,
-  compileNode,
-  matchesPattern,
-  EventPatternError,
-  DOCS as EVENT_PATTERN_DOCS,
   type CompiledPattern,
   type CompileOptions,
+  compileEventPattern,
+  compileNode,
+  DOCS as EVENT_PATTERN_DOCS,
+  EventPatternError,
+  matchesPattern,
   type PatternDialect,
 } from './event-pattern.ts';
+export { fromJs, type JsonNode, JsonSyntaxError, parseJson, stringifyJson } from './json.ts';
 export {
-  parseFilterPattern,
-  parseFilterCriteria,
-  kafkaRecordMatches,
-  kafkaEventRecordMatches,
-  decodeKafkaValue,
+  DEFAULT_MAX_FILTERS,
+  type DecodedValue,
   decodeBase64Value,
   decodedValueMatches,
+  decodeKafkaValue,
   FilterCriteriaError,
   KAFKA_FILTERING_DOC,
-  MAX_PATTERN_LENGTH,
-  DEFAULT_MAX_FILTERS,
-  QUOTA_MAX_FILTERS,
   type KafkaFilterPattern,
+  kafkaEventRecordMatches,
+  kafkaRecordMatches,
+  MAX_PATTERN_LENGTH,
   type ParseOptions,
+  parseFilterCriteria,
+  parseFilterPattern,
+  QUOTA_MAX_FILTERS,
   type ValueFormat,
-  type DecodedValue,
 } from './kafka-filter.ts';
-export { parseJson, fromJs, stringifyJson, JsonSyntaxError, type JsonNode } from './json.ts';

@@ -25,9 +25,9 @@
 //     An empty value (zero bytes) is the empty plain string "" (the "Empty" operator matches).
 //   - Trailing non-JSON text makes a value a plain string (the whole value must be one JSON value).
 import { FILTER_PATTERN_MAX_CHARS, MAX_FILTERS_PER_MAPPING, MAX_FILTERS_WITH_QUOTA_INCREASE } from '../../labs/aws-limits.ts';
-import { compileNode, DOCS, EventPatternError, type CompiledPattern, type PatternDialect, matchesPattern } from './event-pattern.ts';
-import { fromJs, JsonSyntaxError, parseJson, stringifyJson, type JsonNode } from './json.ts';
 import { WorkshopError } from '../../labs/workshop-error.ts';
+import { type CompiledPattern, compileNode, DOCS, EventPatternError, matchesPattern, type PatternDialect } from './event-pattern.ts';
+import { fromJs, type JsonNode, JsonSyntaxError, parseJson, stringifyJson } from './json.ts';
 
 export { EventPatternError } from './event-pattern.ts';
 
@@ -77,7 +77,12 @@ export function parseFilterPattern(pattern: string | object, options: ParseOptio
       node = parseJson(pattern);
     } catch (error) {
       if (!(error instanceof JsonSyntaxError)) throw error;
-      throw new EventPatternError('(pattern)', `the pattern is not valid JSON (${error.message})`, 'a JSON object such as {"value": {"status": ["CONFIRMED"]}}', DOCS.patterns);
+      throw new EventPatternError(
+        '(pattern)',
+        `the pattern is not valid JSON (${error.message})`,
+        'a JSON object such as {"value": {"status": ["CONFIRMED"]}}',
+        DOCS.patterns,
+      );
     }
   } else {
     try {
@@ -110,11 +115,14 @@ export function parseFilterCriteria(
   const patterns: Array<string | object> = Array.isArray(criteria)
     ? [...criteria]
     : ((criteria as { Filters?: ReadonlyArray<{ Pattern?: string }> }).Filters ?? []).map((filter, i) => {
-        if (typeof filter?.Pattern !== 'string') throw new FilterCriteriaError(`Filters[${i}].Pattern must be a string (the pattern as JSON text). See ${FILTER_API_DOC}`);
+        if (typeof filter?.Pattern !== 'string')
+          throw new FilterCriteriaError(`Filters[${i}].Pattern must be a string (the pattern as JSON text). See ${FILTER_API_DOC}`);
         return filter.Pattern;
       });
   if (patterns.length > max) {
-    throw new FilterCriteriaError(`FilterCriteria has ${patterns.length} filters; an event source mapping allows at most ${max} (5 by default, up to 10 with a quota increase). See ${EVENT_FILTERING_DOC}`);
+    throw new FilterCriteriaError(
+      `FilterCriteria has ${patterns.length} filters; an event source mapping allows at most ${max} (5 by default, up to 10 with a quota increase). See ${EVENT_FILTERING_DOC}`,
+    );
   }
   return patterns.map((pattern, i) => {
     try {
@@ -145,11 +153,21 @@ function valueFormats(node: JsonNode): Set<ValueFormat> {
 /** After compiling: every "value" must use the same format, and there must be one. */
 function singleFormat(formats: Set<ValueFormat>): ValueFormat {
   if (formats.size > 1) {
-    throw new EventPatternError('value', 'the pattern filters the value both as JSON ("value": {...}) and as a plain string ("value": [...])', 'one format per pattern; use separate filters (they are ORed) for JSON and plain-string records', KAFKA_FILTERING_DOC);
+    throw new EventPatternError(
+      'value',
+      'the pattern filters the value both as JSON ("value": {...}) and as a plain string ("value": [...])',
+      'one format per pattern; use separate filters (they are ORed) for JSON and plain-string records',
+      KAFKA_FILTERING_DOC,
+    );
   }
   const [format] = formats;
   if (format === undefined) {
-    throw new EventPatternError('(pattern)', 'the pattern has no "value" key', 'a pattern on the record value, e.g. {"value": {"status": ["CONFIRMED"]}} or {"value": [{"prefix": "Order"}]}', KAFKA_FILTERING_DOC);
+    throw new EventPatternError(
+      '(pattern)',
+      'the pattern has no "value" key',
+      'a pattern on the record value, e.g. {"value": {"status": ["CONFIRMED"]}} or {"value": [{"prefix": "Order"}]}',
+      KAFKA_FILTERING_DOC,
+    );
   }
   return format;
 }
@@ -169,7 +187,12 @@ function collectFormats(node: JsonNode & { type: 'object' }, at: string, formats
       });
     } else {
       const hint = key === 'key' ? ' (the record key cannot be filtered)' : '';
-      throw new EventPatternError(path, `"${key}" is not a filterable Kafka property${hint}; Amazon MSK and self-managed Apache Kafka event source mappings only support filtering on the value key`, 'a single top-level key "value", e.g. {"value": {"status": ["CONFIRMED"]}}', KAFKA_FILTERING_DOC);
+      throw new EventPatternError(
+        path,
+        `"${key}" is not a filterable Kafka property${hint}; Amazon MSK and self-managed Apache Kafka event source mappings only support filtering on the value key`,
+        'a single top-level key "value", e.g. {"value": {"status": ["CONFIRMED"]}}',
+        KAFKA_FILTERING_DOC,
+      );
     }
   }
 }

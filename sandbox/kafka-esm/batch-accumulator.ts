@@ -6,7 +6,7 @@
 // partition are processed in order and at most one batch per partition is in flight.
 import { INVOKE_PAYLOAD_LIMIT_BYTES } from '../../labs/aws-limits.ts';
 import { partitionGroupBytes, payloadBytes } from './msk-event.ts';
-import { groupByPartition, partitionKey, type PolledRecord } from './polled-record.ts';
+import { groupByPartition, type PolledRecord, partitionKey } from './polled-record.ts';
 
 /** The event envelope around the records (eventSource, ARN, bootstrap servers, braces). */
 const ENVELOPE_BYTES = 512;
@@ -45,9 +45,7 @@ export class BatchAccumulator {
 
   /** Records waiting in partitions without a batch in flight, oldest partition first. */
   private eligibleQueues(): Array<[string, PolledRecord[]]> {
-    return [...this.queues.entries()]
-      .filter(([key, queue]) => queue.length > 0 && !this.inFlight.has(key))
-      .sort((a, b) => a[1][0].polledAt - b[1][0].polledAt);
+    return [...this.queues.entries()].filter(([key, queue]) => queue.length > 0 && !this.inFlight.has(key)).sort((a, b) => a[1][0].polledAt - b[1][0].polledAt);
   }
 
   /** When the window of the next batch closes, or undefined if nothing is waiting. */

@@ -3,12 +3,20 @@
 // destination) and a clock. It holds no Kafka client, so tests drive it with a fake clock and
 // sandbox/kafka-esm/kafka-fetcher.ts feeds it from a real broker.
 import type { Clock, Timer } from '../clock.ts';
-import { BatchAccumulator, type Batch } from './batch-accumulator.ts';
-import { decide, KAFKA_ITEM_IDENTIFIER_SHAPE, splitByAge, type Attempt, type FailureCondition, type FailureRules, type InvokeResult } from './failure-policy.ts';
+import { type Batch, BatchAccumulator } from './batch-accumulator.ts';
+import {
+  type Attempt,
+  decide,
+  type FailureCondition,
+  type FailureRules,
+  type InvokeResult,
+  KAFKA_ITEM_IDENTIFIER_SHAPE,
+  splitByAge,
+} from './failure-policy.ts';
 import { OffsetTracker } from './offset-tracker.ts';
+import { groupByPartition, type PolledRecord, partitionKey } from './polled-record.ts';
 import { assignPartitions, type PollerScaling } from './poller-scaling.ts';
 import { PollerThroughput, recordBytes } from './poller-throughput.ts';
-import { groupByPartition, partitionKey, type PolledRecord } from './polled-record.ts';
 
 export interface DestinationDelivery {
   records: PolledRecord[];
@@ -240,7 +248,14 @@ export class KafkaEsmEngine {
   }
 
   /** Per partition: the broker's end, the last record read, the last one done, the committed offset. */
-  partitionOffsets(): Array<{ partition: string; poller: number; endOffset: number; consumedOffset: number; processedOffset: number; committedOffset: number }> {
+  partitionOffsets(): Array<{
+    partition: string;
+    poller: number;
+    endOffset: number;
+    consumedOffset: number;
+    processedOffset: number;
+    committedOffset: number;
+  }> {
     return [...this.partitionOwner].map(([key, owner]) => {
       const offsets = this.offsets.positions(key);
       return { partition: key, poller: this.pollers.indexOf(owner), endOffset: this.highWatermarks.get(key) ?? 0, ...offsets };
@@ -288,7 +303,10 @@ export class KafkaEsmEngine {
       if (throttledByBytes > 0) break;
       const batch = poller.accumulator.takeBatch(this.clock.now());
       if (!batch) break;
-      poller.throughput.spend(batch.records.reduce((sum, r) => sum + recordBytes(r), 0), this.clock.now());
+      poller.throughput.spend(
+        batch.records.reduce((sum, r) => sum + recordBytes(r), 0),
+        this.clock.now(),
+      );
       poller.inFlight++;
       this.track(this.runBatch(poller, batch));
     }
@@ -331,7 +349,11 @@ export class KafkaEsmEngine {
       if (result.kind === 'success') this.counters.FailedInvokeEventCount += fresh.length - decision.done.length;
       if (decision.ignoredResponse) {
         if (this.ignoredResponses.count++ === 0) this.ignoredResponses.first = decision.ignoredResponse.reason;
-        this.effects.onWarning?.(`partial batch response ignored, the whole batch is retried: ${decision.ignoredResponse.reason}`, 'InvalidBatchItemFailures', this.pollers.indexOf(poller));
+        this.effects.onWarning?.(
+          `partial batch response ignored, the whole batch is retried: ${decision.ignoredResponse.reason}`,
+          'InvalidBatchItemFailures',
+          this.pollers.indexOf(poller),
+        );
       }
       for (const record of decision.done) this.finish(record);
       if (decision.discard.length > 0) {

@@ -4,11 +4,11 @@
 // the poller metrics whenever the mapping is provisioned (monitoring-metrics-types.html).
 import {
   ESM_METRIC_DIMENSION,
+  type EsmMetricGroup,
   enabledEsmMetrics,
   KAFKA_ESM_METRICS,
-  LAMBDA_NAMESPACE,
-  type EsmMetricGroup,
   type KafkaEsmMetricName,
+  LAMBDA_NAMESPACE,
   type ProvisionedPollerMetricName,
 } from '../../labs/esm-metrics.ts';
 import type { Clock, Timer } from '../clock.ts';

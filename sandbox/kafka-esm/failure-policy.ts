@@ -8,7 +8,7 @@
 // - after MaximumRetryAttempts, or once a record is older than MaximumRecordAgeInSeconds, the
 //   records go to the on-failure destination, or are skipped when there is none.
 // With infinite retries and a destination, AWS applies at most 10 retries.
-import { partitionKey, type PolledRecord } from './polled-record.ts';
+import { type PolledRecord, partitionKey } from './polled-record.ts';
 
 export const RETRIES_WITH_DESTINATION_WHEN_INFINITE = 10;
 

@@ -10,21 +10,21 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Producer } from 'kafkajs';
 import { kafkaWindowMs } from '../../labs/aws-limits.ts';
 import type { KafkaEsmSpec } from '../../labs/lab-spec.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import { kafkaRecordMatches, parseFilterCriteria } from '../filter/index.ts';
-import type { InvokeResult as LambdaInvokeResult, LambdaFunction } from '../lambda-runtime/index.ts';
 import type { LogStore } from '../lambda-runtime/function-logs.ts';
+import type { LambdaFunction, InvokeResult as LambdaInvokeResult } from '../lambda-runtime/index.ts';
 import type { MetricStore } from '../lambda-runtime/metric-store.ts';
-import { KafkaEsmEngine, type DestinationDelivery, type KafkaEsmSnapshot } from './engine.ts';
-import type { FailureRules, InvokeResult } from './failure-policy.ts';
-import { startKafkaFetcher, type KafkaFetcher } from './kafka-fetcher.ts';
-import { EsmMetricsPublisher } from './esm-metrics.ts';
-import { EsmSystemLog } from './system-log.ts';
-import { dedicatedEventPollerUnits, sandboxPollerGroups, type PollerGroups } from './poller-group.ts';
-import { kafkaEventBytes, s3OnFailureKey, toKafkaDestinationMessage, toOnFailureRecord, toS3OnFailureRecord, type KafkaEventSource } from './msk-event.ts';
 import { JsonPayload } from '../lambda-runtime/payload-limit.ts';
-import { OnDemandScaling, ProvisionedScaling, type PollerScaling } from './poller-scaling.ts';
-import { groupByPartition, partitionKey, type PolledRecord } from './polled-record.ts';
+import { type DestinationDelivery, KafkaEsmEngine, type KafkaEsmSnapshot } from './engine.ts';
+import { EsmMetricsPublisher } from './esm-metrics.ts';
+import type { FailureRules, InvokeResult } from './failure-policy.ts';
+import { type KafkaFetcher, startKafkaFetcher } from './kafka-fetcher.ts';
+import { type KafkaEventSource, kafkaEventBytes, s3OnFailureKey, toKafkaDestinationMessage, toOnFailureRecord, toS3OnFailureRecord } from './msk-event.ts';
+import { groupByPartition, type PolledRecord, partitionKey } from './polled-record.ts';
+import { dedicatedEventPollerUnits, type PollerGroups, sandboxPollerGroups } from './poller-group.ts';
+import { OnDemandScaling, type PollerScaling, ProvisionedScaling } from './poller-scaling.ts';
+import { EsmSystemLog } from './system-log.ts';
 
 export type KafkaDestination =
   | { kind: 'sqs'; queueUrl: string; sqs: SQSClient }
@@ -125,7 +125,16 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
           resourceArn: esmArn(uuid),
           eventSourceArn: source.clusterArn ?? `self-managed:${source.bootstrapServers}`,
           clock,
-          write: (line) => logStore.add({ functionName: options.fn.name, requestId: '', logStreamName: line.logStreamName, stream: 'stdout', text: line.text, timestamp: line.timestamp, json: line.record as unknown as Record<string, unknown> }),
+          write: (line) =>
+            logStore.add({
+              functionName: options.fn.name,
+              requestId: '',
+              logStreamName: line.logStreamName,
+              stream: 'stdout',
+              text: line.text,
+              timestamp: line.timestamp,
+              json: line.record as unknown as Record<string, unknown>,
+            }),
         })
       : undefined;
   const connection = { brokers: options.brokers, topic: options.topic, groupId, totalPartitionCount: options.partitions };
@@ -253,7 +262,14 @@ export function contiguousRuns(records: PolledRecord[]): PolledRecord[][] {
 
 function destinationSender(destination: KafkaDestination, fn: LambdaFunction, source: KafkaEventSource, clock: Clock, esmUuid: string) {
   return async (delivery: DestinationDelivery): Promise<void> => {
-    const common = { condition: delivery.condition, invokeCount: delivery.invokeCount, lastResult: delivery.lastResult, functionArn: fn.invokedFunctionArn, source, now: clock.now() };
+    const common = {
+      condition: delivery.condition,
+      invokeCount: delivery.invokeCount,
+      lastResult: delivery.lastResult,
+      functionArn: fn.invokedFunctionArn,
+      source,
+      now: clock.now(),
+    };
     if (destination.kind === 'kafka') {
       await destination.producer.send({
         topic: destination.topic,

@@ -2,11 +2,11 @@
 // fetches records and hands them to the engine without waiting for invocations (a batching
 // window must keep collecting while other batches run). A partition holding too many records
 // in memory is paused until its pollers catch up, so a slow function cannot exhaust memory.
-import { Kafka, logLevel, type Consumer, type Admin } from 'kafkajs';
+import { type Admin, type Consumer, Kafka, logLevel } from 'kafkajs';
+import type { StartingPosition } from '../../labs/lab-spec.ts';
 import type { Clock } from '../clock.ts';
 import { retryTransientKafka } from '../transient-kafka.ts';
 import type { PolledRecord } from './polled-record.ts';
-import type { StartingPosition } from '../../labs/lab-spec.ts';
 
 export interface FetcherOptions {
   brokers: string[];
@@ -56,7 +56,9 @@ export async function startKafkaFetcher(options: FetcherOptions): Promise<KafkaF
   if (options.startingPosition === 'AT_TIMESTAMP') await seekToTimestamp(consumer, admin, options);
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   consumer.on(consumer.events.CRASH, ({ payload }) => options.onPollingError?.(payload.error));
-  consumer.on(consumer.events.REQUEST_TIMEOUT, ({ payload }) => options.onPollingError?.(new Error(`request ${payload.apiName} to broker ${payload.broker} timed out`)));
+  consumer.on(consumer.events.REQUEST_TIMEOUT, ({ payload }) =>
+    options.onPollingError?.(new Error(`request ${payload.apiName} to broker ${payload.broker} timed out`)),
+  );
 
   let stopping = false;
   const resumeTimers = new Set<NodeJS.Timeout>();
@@ -126,7 +128,9 @@ export async function startKafkaFetcher(options: FetcherOptions): Promise<KafkaF
  * restart resumes there rather than at a later "latest".
  */
 async function pinLatest(consumer: Consumer, admin: Admin, options: FetcherOptions): Promise<void> {
-  const committed = await retryTransientKafka(`Reading group ${options.groupId}'s offsets`, () => admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] }));
+  const committed = await retryTransientKafka(`Reading group ${options.groupId}'s offsets`, () =>
+    admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] }),
+  );
   const uncommitted = new Set(committed.flatMap((t) => t.partitions.filter((p) => Number(p.offset) < 0).map((p) => p.partition)));
   if (uncommitted.size === 0) return;
   // Right after the topic is created its partitions may still be electing leaders.
@@ -138,10 +142,7 @@ async function pinLatest(consumer: Consumer, admin: Admin, options: FetcherOptio
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
-  ]);
+  return Promise.race([promise.finally(() => clearTimeout(timer)), new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
 }
 
 /**
@@ -164,7 +165,9 @@ export function separateHeaders(headers: Record<string, unknown> | undefined): A
 
 /** AT_TIMESTAMP: a new group starts at the first offset at or after the timestamp. */
 async function seekToTimestamp(consumer: Consumer, admin: Admin, options: FetcherOptions): Promise<void> {
-  const committed = await retryTransientKafka(`Reading group ${options.groupId}'s offsets`, () => admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] }));
+  const committed = await retryTransientKafka(`Reading group ${options.groupId}'s offsets`, () =>
+    admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] }),
+  );
   const hasCommits = committed.some((t) => t.partitions.some((p) => Number(p.offset) >= 0));
   if (hasCommits) return;
   const offsets = await retryTransientKafka(`Reading ${options.topic}'s offsets at the starting timestamp`, () =>

@@ -5,7 +5,7 @@
 // - the on-failure invocation record sent to an SQS/SNS destination: metadata only, with the
 //   offset range of each partition (with-msk-on-failure.html).
 import type { InvokeResult } from './failure-policy.ts';
-import { partitionKey, type PolledRecord } from './polled-record.ts';
+import { type PolledRecord, partitionKey } from './polled-record.ts';
 
 export interface KafkaEventSource {
   kind: 'msk' | 'self-managed';
@@ -223,7 +223,10 @@ export interface KafkaDestinationMessage {
   payload: KafkaEvent;
 }
 
-export function toKafkaDestinationMessage(input: Omit<Parameters<typeof toOnFailureRecord>[0], 'records'> & { record: PolledRecord }): { key: Buffer | null; value: string } {
+export function toKafkaDestinationMessage(input: Omit<Parameters<typeof toOnFailureRecord>[0], 'records'> & { record: PolledRecord }): {
+  key: Buffer | null;
+  value: string;
+} {
   const base = toOnFailureRecord({ ...input, records: [input.record] });
   const payload = toKafkaEvent([input.record], input.source);
   const message: KafkaDestinationMessage = {

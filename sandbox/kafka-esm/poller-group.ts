@@ -30,7 +30,9 @@ export class PollerGroups {
   join(group: string, uuid: string, maximumPollers: number, pollers: () => number): void {
     const members = this.groups.get(group) ?? new Map<string, Member>();
     if (members.size + 1 > MAX_MAPPINGS_PER_POLLER_GROUP) {
-      throw new PollerGroupError(`poller group ${group} already holds ${members.size} mappings: a group holds at most ${MAX_MAPPINGS_PER_POLLER_GROUP}; use another pollerGroupName.`);
+      throw new PollerGroupError(
+        `poller group ${group} already holds ${members.size} mappings: a group holds at most ${MAX_MAPPINGS_PER_POLLER_GROUP}; use another pollerGroupName.`,
+      );
     }
     const total = [...members.values()].reduce((sum, m) => sum + m.maximumPollers, 0) + maximumPollers;
     if (total > MAX_POLLERS_PER_POLLER_GROUP) {

@@ -2,13 +2,13 @@
 // function's log group, only at the configured level and above, in the record shape AWS shows
 // (labs/esm-system-log.ts). Pure: the caller gives the clock and where a line goes.
 import {
-  esmLogStreamName,
-  formatEsmLogRecord,
-  writesAtLevel,
   ESM_LOG_EVENT_LEVEL,
   type EsmLogEventType,
   type EsmLogRecord,
+  esmLogStreamName,
+  formatEsmLogRecord,
   type SystemLogLevel,
+  writesAtLevel,
 } from '../../labs/esm-system-log.ts';
 import type { Clock } from '../clock.ts';
 

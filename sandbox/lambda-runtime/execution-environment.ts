@@ -7,16 +7,14 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import { runtimeExited, timedOut, type InvokeError } from './lambda-errors.ts';
+import { type InvokeError, runtimeExited, timedOut } from './lambda-errors.ts';
 import type { EnvironmentSettings, InvokeMessage, LogMessage, MemoryMessage, StartMessage, WorkerMessage } from './protocol.ts';
 import { startRuntimeThread } from './spare-runtimes.ts';
 
 /** Lambda's INIT phase limit for on-demand functions. */
 export const INIT_TIMEOUT_MS = 10_000;
 
-export type InitResult =
-  | { ok: true; initDurationMs: number }
-  | { ok: false; outcome: 'error' | 'timeout'; initDurationMs?: number; error: InvokeError };
+export type InitResult = { ok: true; initDurationMs: number } | { ok: false; outcome: 'error' | 'timeout'; initDurationMs?: number; error: InvokeError };
 
 export type EnvironmentResult =
   | { outcome: 'ok'; durationMs: number; responseJson: string; responseBytes: number }
@@ -85,10 +83,12 @@ export class ExecutionEnvironment {
           ? runtimeExited(`${error.message} (memory ${options.settings.memoryMb} MB)`, 'Runtime.OutOfMemory')
           : { errorType: error.name || 'Error', errorMessage: error.message, stackTrace: error.stack?.split('\n') ?? [] };
     });
-    this.exited = new Promise((resolve) => this.#worker.once('exit', (code) => {
-      this.#onExit(code);
-      resolve();
-    }));
+    this.exited = new Promise((resolve) =>
+      this.#worker.once('exit', (code) => {
+        this.#onExit(code);
+        resolve();
+      }),
+    );
   }
 
   get state(): State {
@@ -99,7 +99,12 @@ export class ExecutionEnvironment {
   init(): Promise<InitResult> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.#finishInit({ ok: false, outcome: 'timeout', initDurationMs: INIT_TIMEOUT_MS, error: timedOut(this.#options.coldStartRequestId, INIT_TIMEOUT_MS / 1000, 'init') });
+        this.#finishInit({
+          ok: false,
+          outcome: 'timeout',
+          initDurationMs: INIT_TIMEOUT_MS,
+          error: timedOut(this.#options.coldStartRequestId, INIT_TIMEOUT_MS / 1000, 'init'),
+        });
         void this.terminate();
       }, INIT_TIMEOUT_MS);
       this.#init = { resolve, timer, started: performance.now() };

@@ -55,11 +55,13 @@ export class LogStore {
   }
 
   find(filter: { functionName?: string; requestId?: string } = {}): LogLine[] {
-    return this.#lines.all().filter(
-      (line) =>
-        (filter.functionName === undefined || line.functionName === filter.functionName) &&
-        (filter.requestId === undefined || line.requestId === filter.requestId),
-    );
+    return this.#lines
+      .all()
+      .filter(
+        (line) =>
+          (filter.functionName === undefined || line.functionName === filter.functionName) &&
+          (filter.requestId === undefined || line.requestId === filter.requestId),
+      );
   }
 
   /** Lines within the retention window. */

@@ -60,15 +60,15 @@
 // concurrency, callbackWaitsForEmptyEventLoop (responses are sent when the handler settles), the
 // Lambda console's text prefix on console.log lines, and writes that bypass process.stdout/stderr.
 
-export { LambdaRuntime, type RuntimeMemory, type RuntimeOptions } from './lambda-runtime.ts';
-export { LambdaFunction, RESERVED_ENV_KEYS, type FunctionConfig, type InvokeOptions, type InvokeResult } from './lambda-function.ts';
-export type { InvocationOutcome, InvocationRecord, InvocationLog } from './invocation-log.ts';
-export type { LogLine, LogStore } from './function-logs.ts';
-export { MetricStore, type MetricDatum, type MetricFilter } from './metric-store.ts';
-export { DEFAULT_RETENTION_MS, type RetentionOptions } from './retention.ts';
-export { emfMetrics, isEmfDocument, type EmfMetric } from './emf.ts';
 export type { ConcurrencySample } from './concurrency.ts';
-export type { InvokeError, ThrottleReason } from './lambda-errors.ts';
-export { JsonPayload, PAYLOAD_LIMIT_BYTES, serializePayload, exceedsPayloadLimit } from './payload-limit.ts';
+export { type EmfMetric, emfMetrics, isEmfDocument } from './emf.ts';
 export { INIT_TIMEOUT_MS } from './execution-environment.ts';
+export type { LogLine, LogStore } from './function-logs.ts';
+export type { InvocationLog, InvocationOutcome, InvocationRecord } from './invocation-log.ts';
+export type { InvokeError, ThrottleReason } from './lambda-errors.ts';
+export { type FunctionConfig, type InvokeOptions, type InvokeResult, LambdaFunction, RESERVED_ENV_KEYS } from './lambda-function.ts';
+export { LambdaRuntime, type RuntimeMemory, type RuntimeOptions } from './lambda-runtime.ts';
 export type { Unsubscribe } from './listeners.ts';
+export { type MetricDatum, type MetricFilter, MetricStore } from './metric-store.ts';
+export { exceedsPayloadLimit, JsonPayload, PAYLOAD_LIMIT_BYTES, serializePayload } from './payload-limit.ts';
+export { DEFAULT_RETENTION_MS, type RetentionOptions } from './retention.ts';

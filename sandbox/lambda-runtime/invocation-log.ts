@@ -59,11 +59,13 @@ export class InvocationLog {
   }
 
   find(filter: { functionName?: string; outcome?: InvocationOutcome } = {}): InvocationRecord[] {
-    return this.#records.all().filter(
-      (record) =>
-        (filter.functionName === undefined || record.functionName === filter.functionName) &&
-        (filter.outcome === undefined || record.outcome === filter.outcome),
-    );
+    return this.#records
+      .all()
+      .filter(
+        (record) =>
+          (filter.functionName === undefined || record.functionName === filter.functionName) &&
+          (filter.outcome === undefined || record.outcome === filter.outcome),
+      );
   }
 
   /** Records within the retention window. */

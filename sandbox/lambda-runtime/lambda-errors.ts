@@ -14,9 +14,7 @@ export type ThrottleReason = 'ReservedFunctionConcurrentInvocationLimitExceeded'
 
 export function throttled(reason: ThrottleReason, functionName: string, limit: number): InvokeError {
   const which =
-    reason === 'ReservedFunctionConcurrentInvocationLimitExceeded'
-      ? `its reserved concurrency (${limit})`
-      : `the account's unreserved concurrency (${limit})`;
+    reason === 'ReservedFunctionConcurrentInvocationLimitExceeded' ? `its reserved concurrency (${limit})` : `the account's unreserved concurrency (${limit})`;
   return {
     errorType: 'TooManyRequestsException',
     errorMessage: `Rate Exceeded. ${functionName} is already running at ${which}.`,

@@ -10,13 +10,13 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MAX_FUNCTION_TIMEOUT_SECONDS, MAX_MEMORY_MB, MIN_MEMORY_MB } from '../../labs/aws-limits.ts';
 import type { ConcurrencyPool } from './concurrency.ts';
-import { ExecutionEnvironment, type EnvironmentLine, type EnvironmentMemory, type EnvironmentResult, type InitResult } from './execution-environment.ts';
+import { type EnvironmentLine, type EnvironmentMemory, type EnvironmentResult, ExecutionEnvironment, type InitResult } from './execution-environment.ts';
 import type { LogLine } from './function-logs.ts';
 import type { InvocationRecord } from './invocation-log.ts';
+import { type InvokeError, invalidRequest, requestTooLarge, runtimeClosed, throttled } from './lambda-errors.ts';
 import type { MetricDatum } from './metric-store.ts';
-import type { SpareRuntimes } from './spare-runtimes.ts';
-import { invalidRequest, requestTooLarge, runtimeClosed, throttled, type InvokeError } from './lambda-errors.ts';
 import { exceedsPayloadLimit, PAYLOAD_LIMIT_BYTES, serializePayload } from './payload-limit.ts';
+import type { SpareRuntimes } from './spare-runtimes.ts';
 
 export interface FunctionConfig {
   /** Function name: 1-64 letters, digits, hyphens, underscores. */
@@ -67,10 +67,24 @@ export interface FunctionHost {
 
 /** Variables Lambda defines itself; a function may not set them (AWS rejects them too). */
 export const RESERVED_ENV_KEYS = [
-  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE',
-  'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
 ] as const;
 
 /** The runtime modules/function deploys (nodejs22.x). */
@@ -108,13 +122,15 @@ export class LambdaFunction {
     }
     this.timeoutSeconds = config.timeoutSeconds ?? 3;
     if (!Number.isFinite(this.timeoutSeconds) || this.timeoutSeconds <= 0 || this.timeoutSeconds > MAX_FUNCTION_TIMEOUT_SECONDS) {
-      throw new Error(`timeoutSeconds ${config.timeoutSeconds} for ${this.name} is not valid: use a number above 0 and at most ${MAX_FUNCTION_TIMEOUT_SECONDS}.`);
+      throw new Error(
+        `timeoutSeconds ${config.timeoutSeconds} for ${this.name} is not valid: use a number above 0 and at most ${MAX_FUNCTION_TIMEOUT_SECONDS}.`,
+      );
     }
     const reserved = Object.keys(config.env ?? {}).filter((key) => (RESERVED_ENV_KEYS as readonly string[]).includes(key));
     if (reserved.length > 0) {
       throw new Error(
         `Environment of ${this.name} sets ${reserved.join(', ')}, which Lambda reserves for itself: remove ${reserved.length > 1 ? 'them' : 'it'}` +
-          (reserved.some((key) => key.includes('REGION')) ? ' (set the function\'s region option instead).' : '.'),
+          (reserved.some((key) => key.includes('REGION')) ? " (set the function's region option instead)." : '.'),
       );
     }
     this.reservedConcurrency = config.reservedConcurrency;
@@ -200,9 +216,10 @@ export class LambdaFunction {
       } else {
         this.#active.add(environment);
       }
-      result = init && !init.ok
-        ? { outcome: init.outcome, durationMs: 0, error: init.error }
-        : await environment.invoke(requestId, request.body, this.timeoutSeconds * 1000);
+      result =
+        init && !init.ok
+          ? { outcome: init.outcome, durationMs: 0, error: init.error }
+          : await environment.invoke(requestId, request.body, this.timeoutSeconds * 1000);
     } finally {
       this.#collecting.delete(requestId);
       if (environment) {

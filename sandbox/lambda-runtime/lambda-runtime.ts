@@ -2,16 +2,16 @@
 // share, and what CloudWatch would hold for them (logs, EMF metrics, invocation records, the
 // concurrency timeline), each for a retention window (RuntimeOptions.retentionMs).
 
+import { LAMBDA_NAMESPACE } from '../../labs/esm-metrics.ts';
 import { ConcurrencyPool, type ConcurrencySample } from './concurrency.ts';
 import { emfMetrics, isEmfDocument } from './emf.ts';
-import { LogStore, parseJsonLine, type LogLine } from './function-logs.ts';
+import { type LogLine, LogStore, parseJsonLine } from './function-logs.ts';
 import { InvocationLog, type InvocationRecord } from './invocation-log.ts';
-import { LambdaFunction, type FunctionConfig, type FunctionHost, type IngestedLine, type InvokeResult } from './lambda-function.ts';
+import { type FunctionConfig, type FunctionHost, type IngestedLine, type InvokeResult, LambdaFunction } from './lambda-function.ts';
 import type { Unsubscribe } from './listeners.ts';
-import { LAMBDA_NAMESPACE } from '../../labs/esm-metrics.ts';
 import { MetricStore } from './metric-store.ts';
-import { SpareRuntimes } from './spare-runtimes.ts';
 import { validRetentionMs } from './retention.ts';
+import { SpareRuntimes } from './spare-runtimes.ts';
 
 export interface RuntimeOptions {
   /** The account's concurrency limit, shared by all functions of this runtime. Default 1000. */

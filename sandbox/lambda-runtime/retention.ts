@@ -21,7 +21,10 @@ export interface RetentionOptions {
 
 export function validRetentionMs(value: number | undefined): number {
   const ms = value ?? DEFAULT_RETENTION_MS;
-  if (!(ms > 0)) throw new Error(`retentionMs ${value} is not valid: use a number of milliseconds above 0, or Infinity to keep everything (default ${DEFAULT_RETENTION_MS}, 15 minutes).`);
+  if (!(ms > 0))
+    throw new Error(
+      `retentionMs ${value} is not valid: use a number of milliseconds above 0, or Infinity to keep everything (default ${DEFAULT_RETENTION_MS}, 15 minutes).`,
+    );
   return ms;
 }
 

@@ -51,16 +51,21 @@ export class SpareRuntimes {
       });
     }
     // Waiting for a thread keeps the process alive; a spare thread afterwards does not.
-    await Promise.all(started.map((worker) => new Promise<void>((resolve) => {
-      worker.ref();
-      const done = () => {
-        worker.unref();
-        resolve();
-      };
-      worker.once('online', done);
-      worker.once('error', done);
-      worker.once('exit', done);
-    })));
+    await Promise.all(
+      started.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            worker.ref();
+            const done = () => {
+              worker.unref();
+              resolve();
+            };
+            worker.once('online', done);
+            worker.once('error', done);
+            worker.once('exit', done);
+          }),
+      ),
+    );
   }
 
   async close(): Promise<void> {

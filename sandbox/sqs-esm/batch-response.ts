@@ -4,9 +4,7 @@
 // ReportBatchItemFailures, all but the messages the function names. A malformed response
 // fails the whole batch.
 
-export type SqsInvokeOutcome =
-  | { kind: 'success'; response: unknown }
-  | { kind: 'function-error' | 'timeout' | 'throttled'; message: string };
+export type SqsInvokeOutcome = { kind: 'success'; response: unknown } | { kind: 'function-error' | 'timeout' | 'throttled'; message: string };
 
 export function messagesToDelete(messageIds: string[], outcome: SqsInvokeOutcome, reportBatchItemFailures: boolean): string[] {
   if (outcome.kind !== 'success') return [];

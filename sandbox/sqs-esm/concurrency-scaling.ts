@@ -7,7 +7,13 @@
 // Pure: the poller loops report what the queue looked like, and ask for the allowed count:
 // 'backlog' (messages wait), 'idle' (a long poll came back empty) or 'steady' (neither: the
 // pollers keep up, so nothing changes).
-import { INVOCATIONS_PER_SQS_POLLER, SQS_CONCURRENCY_STEP_PER_MINUTE, SQS_IDLE_CONCURRENCY, SQS_INITIAL_CONCURRENCY, SQS_MAX_CONCURRENCY } from '../../labs/aws-limits.ts';
+import {
+  INVOCATIONS_PER_SQS_POLLER,
+  SQS_CONCURRENCY_STEP_PER_MINUTE,
+  SQS_IDLE_CONCURRENCY,
+  SQS_INITIAL_CONCURRENCY,
+  SQS_MAX_CONCURRENCY,
+} from '../../labs/aws-limits.ts';
 
 export const SQS_PROVISIONED_STEP_PER_MINUTE = 1000;
 const MINUTE_MS = 60_000;
@@ -48,10 +54,7 @@ class RampedConcurrency {
     this.credit += (elapsed * this.timeScale * this.stepPerMinute) / MINUTE_MS;
     const whole = Math.floor(this.credit);
     this.credit -= whole;
-    this.current =
-      signal === 'backlog'
-        ? Math.min(this.ceiling, this.current + whole)
-        : Math.max(Math.min(this.floor, this.ceiling), this.current - whole);
+    this.current = signal === 'backlog' ? Math.min(this.ceiling, this.current + whole) : Math.max(Math.min(this.floor, this.ceiling), this.current - whole);
     return this.current;
   }
 
@@ -84,7 +87,12 @@ export class ProvisionedSqsScaling implements SqsConcurrencyScaling {
   private readonly ramp: RampedConcurrency;
 
   constructor(minimumPollers: number, maximumPollers: number, timeScale = 1) {
-    this.ramp = new RampedConcurrency(minimumPollers * INVOCATIONS_PER_SQS_POLLER, maximumPollers * INVOCATIONS_PER_SQS_POLLER, SQS_PROVISIONED_STEP_PER_MINUTE, timeScale);
+    this.ramp = new RampedConcurrency(
+      minimumPollers * INVOCATIONS_PER_SQS_POLLER,
+      maximumPollers * INVOCATIONS_PER_SQS_POLLER,
+      SQS_PROVISIONED_STEP_PER_MINUTE,
+      timeScale,
+    );
   }
 
   allowed(now: number, signal: QueueSignal): number {

@@ -3,19 +3,14 @@
 // the batching window for more when the window is set), invokes the local function with the
 // SQS event shape, and deletes what succeeded. Visibility timeouts and DLQ redrive are the
 // queue's own (ElasticMQ applies the redrive policy), not emulated here.
-import {
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+
 import { setMaxListeners } from 'node:events';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SqsBufferSpec } from '../../labs/lab-spec.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import type { LambdaFunction } from '../lambda-runtime/index.ts';
 import { messagesToDelete, type SqsInvokeOutcome } from './batch-response.ts';
-import { ProvisionedSqsScaling, StandardSqsScaling, type SqsConcurrencyScaling } from './concurrency-scaling.ts';
+import { ProvisionedSqsScaling, type SqsConcurrencyScaling, StandardSqsScaling } from './concurrency-scaling.ts';
 import { cutAtPayloadLimit } from './payload-cut.ts';
 
 export interface SqsEsmOptions {
@@ -99,7 +94,14 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
   const abort = new AbortController();
   // Every poll loop's long poll listens on this one signal.
   setMaxListeners(Infinity, abort.signal);
-  const counters: SqsEsmCounters = { ReceivedMessageCount: 0, InvokedMessageCount: 0, DeletedMessageCount: 0, FailedInvokeMessageCount: 0, Invocations: 0, Throttles: 0 };
+  const counters: SqsEsmCounters = {
+    ReceivedMessageCount: 0,
+    InvokedMessageCount: 0,
+    DeletedMessageCount: 0,
+    FailedInvokeMessageCount: 0,
+    Invocations: 0,
+    Throttles: 0,
+  };
   const loops = new Set<Promise<void>>();
   let loopCount = 0;
   let busy = 0;
@@ -130,7 +132,8 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
    */
   async function collectBatch(carried: Message[]): Promise<Message[]> {
     const batch = [...carried];
-    if (batch.length < options.spec.batchSize) batch.push(...(await receive(options.spec.batchSize - batch.length, carried.length > 0 ? 0 : LONG_POLL_SECONDS)));
+    if (batch.length < options.spec.batchSize)
+      batch.push(...(await receive(options.spec.batchSize - batch.length, carried.length > 0 ? 0 : LONG_POLL_SECONDS)));
     if (batch.length === 0 || windowMs === 0) return batch;
     const closesAt = clock.now() + windowMs;
     while (batch.length < options.spec.batchSize && !stopped) {
@@ -159,7 +162,10 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
     const outcome: SqsInvokeOutcome =
       result.outcome === 'ok'
         ? { kind: 'success', response: result.response }
-        : { kind: result.outcome === 'throttled' ? 'throttled' : result.outcome === 'timeout' ? 'timeout' : 'function-error', message: result.error?.errorMessage ?? '' };
+        : {
+            kind: result.outcome === 'throttled' ? 'throttled' : result.outcome === 'timeout' ? 'timeout' : 'function-error',
+            message: result.error?.errorMessage ?? '',
+          };
     if (outcome.kind === 'throttled') counters.Throttles++;
     else if (outcome.kind !== 'success') counters.FailedInvokeMessageCount += messages.length;
     const ids = messages.map((m) => m.MessageId!);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { areaOf, startMainThreadProfile, summarizeProfile, type CpuProfile } from '../../bench/main-thread-profile.ts';
+import { areaOf, type CpuProfile, startMainThreadProfile, summarizeProfile } from '../../bench/main-thread-profile.ts';
 
 test('areaOf names a package, a project folder, a Node module or V8 itself', () => {
   assert.is(areaOf('file:///w/node_modules/kafkajs/src/network/connection.js', 'sendRequest'), 'kafkajs');
@@ -49,7 +49,10 @@ test('startMainThreadProfile samples this thread: a busy function shows up', asy
   spinForTheProfiler();
   const summary = summarizeProfile(await profiler.stop(), 50);
   assert.ok(x > 0);
-  assert.ok(summary.byFunction.some((f) => f.fn.startsWith('spinForTheProfiler')), JSON.stringify(summary.byFunction.slice(0, 5)));
+  assert.ok(
+    summary.byFunction.some((f) => f.fn.startsWith('spinForTheProfiler')),
+    JSON.stringify(summary.byFunction.slice(0, 5)),
+  );
 });
 
 test.run();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CASES, quickCases, type ContentionCase, type LatencyCase, type ProducerCase, type StartupCase, type ThroughputCase } from '../../bench/cases.ts';
+import { CASES, type ContentionCase, type LatencyCase, type ProducerCase, quickCases, type StartupCase, type ThroughputCase } from '../../bench/cases.ts';
 import { findings } from '../../bench/findings.ts';
 import { median } from '../../bench/pipeline.ts';
 import { Probe, type ProbeResult } from '../../bench/probe.ts';
@@ -63,7 +63,16 @@ function sampleRun(): BenchRun {
     wallSeconds: 240,
     quick: false,
     interrupted: false,
-    machine: { cores: 2, cpuModel: 'Test CPU', memoryGb: 8, os: 'Linux', node: 'v20.0.0', java: 'openjdk version "17"', kafkajs: '2.2.4', loadAverageAtStart: 0.2 },
+    machine: {
+      cores: 2,
+      cpuModel: 'Test CPU',
+      memoryGb: 8,
+      os: 'Linux',
+      node: 'v20.0.0',
+      java: 'openjdk version "17"',
+      kafkajs: '2.2.4',
+      loadAverageAtStart: 0.2,
+    },
     kafkaVersion: '4.4.0',
     timeScale: 20,
     notes: [],
@@ -79,7 +88,16 @@ function sampleRun(): BenchRun {
       {
         kind: 'latency',
         case: byKind('latency') as LatencyCase,
-        setup: { lab: '02-low-latency', topic: 't', partitions: 12, batchSize: 10, batchingWindowMs: 0, pollers: 'provisioned 2-2', processingMsPerRecord: 10, plainConsumer: 'kafkajs' },
+        setup: {
+          lab: '02-low-latency',
+          topic: 't',
+          partitions: 12,
+          batchSize: 10,
+          batchingWindowMs: 0,
+          pollers: 'provisioned 2-2',
+          processingMsPerRecord: 10,
+          plainConsumer: 'kafkajs',
+        },
         offered: 2000,
         published: 2000,
         sendDelayMs: summarize([0, 1]),
@@ -99,7 +117,16 @@ function sampleRun(): BenchRun {
       {
         kind: 'throughput',
         case: byKind('throughput') as ThroughputCase,
-        setup: { lab: '01-baseline', topic: 't', partitions: 12, batchSize: 100, batchingWindowMs: 500, pollers: 'on-demand', processingMsPerRecord: 0, eventBytes: 1024 },
+        setup: {
+          lab: '01-baseline',
+          topic: 't',
+          partitions: 12,
+          batchSize: 100,
+          batchingWindowMs: 500,
+          pollers: 'on-demand',
+          processingMsPerRecord: 0,
+          eventBytes: 1024,
+        },
         steps: [step(500, true), step(1000, true), step(2000, false, 1500)],
         backlog: {
           events: 100000,
@@ -116,7 +143,17 @@ function sampleRun(): BenchRun {
         kind: 'contention',
         case: byKind('contention') as ContentionCase,
         runs: [
-          { lab: '02-low-latency', burnerCores: 0, endToEndMs: summarize([20, 30, 40]), throughputPerSec: 150, published: 3000, lost: 0, passed: true, targets: [{ name: 'end-to-end p50', expected: '≤ 100 ms', actual: '30 ms', pass: true, reason: '' }], probe },
+          {
+            lab: '02-low-latency',
+            burnerCores: 0,
+            endToEndMs: summarize([20, 30, 40]),
+            throughputPerSec: 150,
+            published: 3000,
+            lost: 0,
+            passed: true,
+            targets: [{ name: 'end-to-end p50', expected: '≤ 100 ms', actual: '30 ms', pass: true, reason: '' }],
+            probe,
+          },
           {
             lab: '02-low-latency',
             burnerCores: 1,
@@ -135,17 +172,33 @@ function sampleRun(): BenchRun {
 }
 
 test('the cases: one of each kind, rates ascending, quick mode shortens them', () => {
-  assert.equal(CASES.map((c) => c.kind), ['startup', 'latency', 'producer', 'throughput', 'contention']);
+  assert.equal(
+    CASES.map((c) => c.kind),
+    ['startup', 'latency', 'producer', 'throughput', 'contention'],
+  );
   const tp = byKind('throughput') as ThroughputCase;
-  assert.equal(tp.ratesPerSec, [...tp.ratesPerSec].sort((a, b) => a - b));
+  assert.equal(
+    tp.ratesPerSec,
+    [...tp.ratesPerSec].sort((a, b) => a - b),
+  );
   const quick = quickCases(CASES);
-  assert.equal(quick.map((c) => c.id), CASES.map((c) => c.id));
+  assert.equal(
+    quick.map((c) => c.id),
+    CASES.map((c) => c.id),
+  );
   const quickTp = quick.find((c) => c.kind === 'throughput') as ThroughputCase;
   assert.ok(quickTp.stepSec < tp.stepSec && quickTp.ratesPerSec.length < tp.ratesPerSec.length);
 });
 
 test('table: text columns aligned, markdown with right-aligned numbers', () => {
-  const text = table(['name', 'ms'], [['a', '1'], ['longer', '100']], 'text').split('\n');
+  const text = table(
+    ['name', 'ms'],
+    [
+      ['a', '1'],
+      ['longer', '100'],
+    ],
+    'text',
+  ).split('\n');
   assert.equal(text, ['name     ms', '------  ---', 'a         1', 'longer  100']);
   const md = table(['name', 'ms'], [['a|b', '1']], 'markdown').split('\n');
   assert.equal(md, ['| name | ms |', '| --- | ---: |', '| a\\|b | 1 |']);
@@ -177,7 +230,10 @@ test('the throughput section states each goal with the figure that meets or miss
   const out = renderRun(sampleRun(), 'text');
   assert.match(out, 'Goal: zero-loss throughput >= 20000 events/s: 1000 events/s, NOT met.');
   // 1000/s zero-loss against a plain consumer reading 40000/s is 3%; the ESM on the backlog read 25%.
-  assert.match(out, "Goal: >= 50% of a plain kafkajs consumer's rate (40000 events/s reading the backlog below): zero-loss 1000 events/s is 3%, NOT met; the ESM reading the same backlog, 25%.");
+  assert.match(
+    out,
+    "Goal: >= 50% of a plain kafkajs consumer's rate (40000 events/s reading the backlog below): zero-loss 1000 events/s is 3%, NOT met; the ESM reading the same backlog, 25%.",
+  );
   assert.match(out, 'Sandbox / plain kafkajs: 0.25×.');
   const failedBacklog = sampleRun();
   const tp = failedBacklog.results.find((r) => r.kind === 'throughput') as ThroughputResult;
@@ -239,7 +295,12 @@ test('a profiled run keeps its own files and its profile section, and leaves lat
   const dir = mkdtempSync(join(tmpdir(), 'bench-results-'));
   try {
     const run = sampleRun();
-    run.mainThreadProfile = { seconds: 80, byArea: [{ area: 'kafkajs', share: 0.09 }], byFunction: [{ fn: 'recordJson sandbox/kafka-esm/msk-event.ts', area: 'sandbox/kafka-esm', share: 0.04 }], file: 'bench/results/x-main-thread.cpuprofile' };
+    run.mainThreadProfile = {
+      seconds: 80,
+      byArea: [{ area: 'kafkajs', share: 0.09 }],
+      byFunction: [{ fn: 'recordJson sandbox/kafka-esm/msk-event.ts', area: 'sandbox/kafka-esm', share: 0.04 }],
+      file: 'bench/results/x-main-thread.cpuprofile',
+    };
     saveRun(run, dir);
     assert.equal(readdirSync(dir).sort(), ['2026-01-02_03-04-05Z.json', '2026-01-02_03-04-05Z.md']);
     const md = readFileSync(join(dir, '2026-01-02_03-04-05Z.md'), 'utf8');

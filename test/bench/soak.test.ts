@@ -7,7 +7,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseHeapInfo, parseHistogramTotal, parseStatus, residentInRange } from '../../bench/jvm-memory.ts';
 import { DEFAULT_RATE, parseSoakArgs, planSoak, segments } from '../../bench/soak-plan.ts';
-import { leastSquaresSlope, renderSoak, saveSoak, seriesResults, slopeStandardError, tooShortToTell, type SeriesResult, type SoakRun, type SoakSample } from '../../bench/soak-report.ts';
+import {
+  leastSquaresSlope,
+  renderSoak,
+  type SeriesResult,
+  type SoakRun,
+  type SoakSample,
+  saveSoak,
+  seriesResults,
+  slopeStandardError,
+  tooShortToTell,
+} from '../../bench/soak-report.ts';
 
 test('parseSoakArgs: defaults, flags, and a clear message for anything else', () => {
   assert.equal(parseSoakArgs([]), { minutes: 20, rate: DEFAULT_RATE });
@@ -28,17 +38,46 @@ test('planSoak: warm-up 4 min (40% of a short run), retention at most 60 s and w
 
 test('segments: one producer run per minute, back to back, the last one shorter', () => {
   const list = segments('soak-x', 1_000_000, 150, 1000);
-  assert.equal(list.map((s) => s.runId), ['soak-x-000', 'soak-x-001', 'soak-x-002']);
-  assert.equal(list.map((s) => s.startAtMs), [1_000_000, 1_060_000, 1_120_000]);
-  assert.equal(list.map((s) => s.profile.durationSec), [60, 60, 30]);
+  assert.equal(
+    list.map((s) => s.runId),
+    ['soak-x-000', 'soak-x-001', 'soak-x-002'],
+  );
+  assert.equal(
+    list.map((s) => s.startAtMs),
+    [1_000_000, 1_060_000, 1_120_000],
+  );
+  assert.equal(
+    list.map((s) => s.profile.durationSec),
+    [60, 60, 30],
+  );
   assert.ok(list.every((s) => s.profile.ratePerSec === 1000 && s.profile.poisonShare === 0 && s.profile.shape === 'steady'));
 });
 
 test('leastSquaresSlope', () => {
-  assert.is(leastSquaresSlope([[0, 1], [1, 3], [2, 5]]), 2);
-  assert.is(leastSquaresSlope([[0, 5], [10, 5], [20, 5]]), 0);
+  assert.is(
+    leastSquaresSlope([
+      [0, 1],
+      [1, 3],
+      [2, 5],
+    ]),
+    2,
+  );
+  assert.is(
+    leastSquaresSlope([
+      [0, 5],
+      [10, 5],
+      [20, 5],
+    ]),
+    0,
+  );
   assert.is(leastSquaresSlope([[0, 1]]), null);
-  assert.is(leastSquaresSlope([[3, 1], [3, 2]]), null);
+  assert.is(
+    leastSquaresSlope([
+      [3, 1],
+      [3, 2],
+    ]),
+    null,
+  );
   // Noise around a flat line gives a slope near 0.
   const noisy = Array.from({ length: 50 }, (_, i) => [i * 10, 100 + (i % 2 === 0 ? 5 : -5)] as const);
   assert.ok(Math.abs(leastSquaresSlope(noisy)!) < 0.01);
@@ -49,8 +88,23 @@ function sample(t: number, sandboxHeapMb: number, brokerRssMb: number, phase: So
     t,
     phase,
     sandbox: { heapMb: sandboxHeapMb, heapTotalMb: 40, rssMb: 400, rssAnonMb: 380, rssFileMb: 20, externalMb: 5, gcMs: 20 },
-    lambda: { environments: 12, heapMb: 120, heapTotalMb: 150, collected: true, byFunction: { '01-soak-booking-processor': { environments: 10, heapMb: 100 } } },
-    broker: { heapMb: 40, rssMb: brokerRssMb, rssAnonMb: brokerRssMb - 30, rssFileMb: 30, rssHeapMb: 200, rssOutsideHeapMb: brokerRssMb - 200, heapCommittedMb: 256, jcmdMs: 400 },
+    lambda: {
+      environments: 12,
+      heapMb: 120,
+      heapTotalMb: 150,
+      collected: true,
+      byFunction: { '01-soak-booking-processor': { environments: 10, heapMb: 100 } },
+    },
+    broker: {
+      heapMb: 40,
+      rssMb: brokerRssMb,
+      rssAnonMb: brokerRssMb - 30,
+      rssFileMb: 30,
+      rssHeapMb: 200,
+      rssOutsideHeapMb: brokerRssMb - 200,
+      heapCommittedMb: 256,
+      jcmdMs: 400,
+    },
     published: t * 1000,
     processed: t * 1000,
     offsetLag: 100,
@@ -77,12 +131,31 @@ test('seriesResults: slopes in MB/min after the warm-up only; the criterion appl
   assert.is(byName.get('broker RSS')!.pass, false);
   assert.is(byName.get('lambda heaps')!.criterion, false);
   assert.is(byName.get('lambda heaps')!.pass, true);
-  assert.equal(results.filter((r) => r.criterion).map((r) => r.name), ['sandbox heap', 'sandbox RSS', 'broker heap', 'broker RSS']);
+  assert.equal(
+    results.filter((r) => r.criterion).map((r) => r.name),
+    ['sandbox heap', 'sandbox RSS', 'broker heap', 'broker RSS'],
+  );
 });
 
 test('slopeStandardError: 0 on a straight line; the plain formula for independent noise; wider when the noise persists', () => {
-  assert.is(slopeStandardError([[0, 0], [1, 1], [2, 2], [3, 3]]), 0);
-  assert.is(slopeStandardError([[0, 0], [1, 1], [2, 2]]), null, 'too few points');
+  assert.is(
+    slopeStandardError([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]),
+    0,
+  );
+  assert.is(
+    slopeStandardError([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]),
+    null,
+    'too few points',
+  );
   const plain = (points: Array<[number, number]>) => {
     const n = points.length;
     const slope = leastSquaresSlope(points)!;
@@ -100,7 +173,17 @@ test('slopeStandardError: 0 on a straight line; the plain formula for independen
 });
 
 test('tooShortToTell: a judged series whose slope is within two standard errors of the limit', () => {
-  const series = (name: SeriesResult['name'], slope: number, stdErr: number | null, criterion = true): SeriesResult => ({ name, slopeMbPerMin: slope, slopeStdErrMbPerMin: stdErr, startMb: 1, warmMb: 1, endMb: 1, maxMb: 1, criterion, pass: slope < 1 });
+  const series = (name: SeriesResult['name'], slope: number, stdErr: number | null, criterion = true): SeriesResult => ({
+    name,
+    slopeMbPerMin: slope,
+    slopeStdErrMbPerMin: stdErr,
+    startMb: 1,
+    warmMb: 1,
+    endMb: 1,
+    maxMb: 1,
+    criterion,
+    pass: slope < 1,
+  });
   const found = tooShortToTell(
     [
       series('sandbox RSS', 1.79, 1.31), // a 10-minute run: could be anything from -0.8 to 4.4
@@ -111,7 +194,10 @@ test('tooShortToTell: a judged series whose slope is within two standard errors 
     ],
     1,
   );
-  assert.equal(found.map((r) => r.name), ['sandbox RSS']);
+  assert.equal(
+    found.map((r) => r.name),
+    ['sandbox RSS'],
+  );
 });
 
 test('renderSoak and saveSoak: the verdict, the accounting, the slopes and the samples', () => {
@@ -123,9 +209,37 @@ test('renderSoak and saveSoak: the verdict, the accounting, the slopes and the s
     interrupted: false,
     machine: { cores: 2, cpuModel: 'Test CPU', memoryGb: 8, os: 'Linux', node: 'v20', java: 'openjdk 17', kafkajs: '2.2.4', loadAverageAtStart: 0.5 },
     kafkaVersion: '4.4.0',
-    setup: { lab: '01-soak', topic: 'soak-t', partitions: 12, pollers: 12, batchSize: 100, environmentsStarted: 15, processingMsPerRecord: 2, ratePerSec: 1000, minutes: 4, segmentSec: 60, producerShards: 1, sampleEverySec: 10, warmUpSec: 48, retentionMs: 48_000, slopeLimitMbPerMin: 1 },
+    setup: {
+      lab: '01-soak',
+      topic: 'soak-t',
+      partitions: 12,
+      pollers: 12,
+      batchSize: 100,
+      environmentsStarted: 15,
+      processingMsPerRecord: 2,
+      ratePerSec: 1000,
+      minutes: 4,
+      segmentSec: 60,
+      producerShards: 1,
+      sampleEverySec: 10,
+      warmUpSec: 48,
+      retentionMs: 48_000,
+      slopeLimitMbPerMin: 1,
+    },
     runs: [{ runId: 'soak-t-000', offered: 240_000, published: 240_000, failedToPublish: 0, sendDelayP99Ms: 3 }],
-    accounting: { published: 240_000, processed: 240_000, filtered: 0, deadLettered: 0, waiting: 0, lost: 0, duplicated: 0, lostSeqs: [], duplicatedSeqs: [], unknown: 0, duplicateProcessings: 0 },
+    accounting: {
+      published: 240_000,
+      processed: 240_000,
+      filtered: 0,
+      deadLettered: 0,
+      waiting: 0,
+      lost: 0,
+      duplicated: 0,
+      lostSeqs: [],
+      duplicatedSeqs: [],
+      unknown: 0,
+      duplicateProcessings: 0,
+    },
     drained: true,
     drainSec: 0.8,
     series: seriesResults(samples, 48, 1),
@@ -147,18 +261,25 @@ test('renderSoak and saveSoak: the verdict, the accounting, the slopes and the s
   const dir = mkdtempSync(join(tmpdir(), 'soak-report-'));
   try {
     const files = saveSoak(run, dir);
-    assert.equal(files.map((f) => f.slice(dir.length + 1)), ['soak-latest.json', 'soak-latest.md']);
+    assert.equal(
+      files.map((f) => f.slice(dir.length + 1)),
+      ['soak-latest.json', 'soak-latest.md'],
+    );
     const saved = JSON.parse(readFileSync(files[0], 'utf8')) as SoakRun;
     assert.is(saved.samples.length, 5);
     assert.is(readFileSync(files[1], 'utf8'), md);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.match(renderSoak({ ...run, pass: false, failures: ['sandbox RSS grew 3 MB/min'] }, 'text'), /FAIL[\s\S]*Why it failed[\s\S]*sandbox RSS grew 3 MB\/min/);
+  assert.match(
+    renderSoak({ ...run, pass: false, failures: ['sandbox RSS grew 3 MB/min'] }, 'text'),
+    /FAIL[\s\S]*Why it failed[\s\S]*sandbox RSS grew 3 MB\/min/,
+  );
 });
 
 test('jvm-memory parsing: GC.heap_info, the class histogram total, /proc status', () => {
-  const heapInfo = '8969:\n garbage-first heap   total 262144K, used 32986K [0x00000000e0000000, 0x0000000100000000)\n  region size 1024K, 1 young (1024K), 0 survivors (0K)\n';
+  const heapInfo =
+    '8969:\n garbage-first heap   total 262144K, used 32986K [0x00000000e0000000, 0x0000000100000000)\n  region size 1024K, 1 young (1024K), 0 survivors (0K)\n';
   assert.equal(parseHeapInfo(heapInfo), { committedBytes: 262144 * 1024, usedBytes: 32986 * 1024, range: [0xe0000000n, 0x100000000n] });
   const smaps = [
     'e0000000-f0000000 rw-p 00000000 00:00 0',
@@ -171,8 +292,15 @@ test('jvm-memory parsing: GC.heap_info, the class histogram total, /proc status'
   ].join('\n');
   assert.is(residentInRange(smaps, [0xe0000000n, 0x100000000n]), 85716 * 1024);
   assert.is(parseHeapInfo('nothing here'), undefined);
-  assert.is(parseHistogramTotal(' num     #instances         #bytes  class name\n   1:   10   160  java.lang.String\nTotal        398262       30885536\n'), 30885536);
-  assert.equal(parseStatus('Name:\tjava\nVmRSS:\t  159864 kB\nRssAnon:\t  120000 kB\nRssFile:\t   39864 kB\n'), { rssBytes: 159864 * 1024, anonBytes: 120000 * 1024, fileBytes: 39864 * 1024 });
+  assert.is(
+    parseHistogramTotal(' num     #instances         #bytes  class name\n   1:   10   160  java.lang.String\nTotal        398262       30885536\n'),
+    30885536,
+  );
+  assert.equal(parseStatus('Name:\tjava\nVmRSS:\t  159864 kB\nRssAnon:\t  120000 kB\nRssFile:\t   39864 kB\n'), {
+    rssBytes: 159864 * 1024,
+    anonBytes: 120000 * 1024,
+    fileBytes: 39864 * 1024,
+  });
   assert.is(parseStatus('Name:\tjava\n'), undefined);
 });
 

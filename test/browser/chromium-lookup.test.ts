@@ -1,7 +1,7 @@
 // How `npm test` finds a Chromium for the browser tests, and what it does without one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chromiumPlan, findChromium, usesBrowser, type ChromiumLookup } from './chromium.ts';
+import { type ChromiumLookup, chromiumPlan, findChromium, usesBrowser } from './chromium.ts';
 
 const lookup = (env: Record<string, string>, installed: Record<string, string>, executables: string[] = Object.values(installed)): ChromiumLookup => ({
   env,
@@ -10,7 +10,9 @@ const lookup = (env: Record<string, string>, installed: Record<string, string>, 
 });
 
 test('CHROME_PATH first, then chromium, google-chrome, google-chrome-stable on PATH', () => {
-  assert.equal(findChromium(lookup({ CHROME_PATH: '/opt/chrome/chrome' }, { chromium: '/usr/bin/chromium' }, ['/opt/chrome/chrome'])), { path: '/opt/chrome/chrome' });
+  assert.equal(findChromium(lookup({ CHROME_PATH: '/opt/chrome/chrome' }, { chromium: '/usr/bin/chromium' }, ['/opt/chrome/chrome'])), {
+    path: '/opt/chrome/chrome',
+  });
   assert.equal(findChromium(lookup({}, { chromium: '/usr/bin/chromium', 'google-chrome': '/usr/bin/google-chrome' })), { path: '/usr/bin/chromium' });
   assert.equal(findChromium(lookup({}, { 'google-chrome-stable': '/usr/bin/google-chrome-stable' })), { path: '/usr/bin/google-chrome-stable' });
   assert.equal(findChromium(lookup({}, {})), {});
@@ -22,7 +24,7 @@ test('a CHROME_PATH that is not an executable is named, not silently skipped', (
   assert.equal(chromiumPlan(found, true, 4), { kind: 'stop', message: found.problem! }, 'never installs over a wrong CHROME_PATH');
 });
 
-test('none found: root with apt installs Debian\'s; anywhere else the run stops with the one command', () => {
+test("none found: root with apt installs Debian's; anywhere else the run stops with the one command", () => {
   assert.equal(chromiumPlan({ path: '/usr/bin/chromium' }, false, 4), { kind: 'use', path: '/usr/bin/chromium' });
   assert.equal(chromiumPlan({}, true, 4), { kind: 'install' });
   const stop = chromiumPlan({}, false, 4);

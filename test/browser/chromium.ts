@@ -38,7 +38,10 @@ const SYSTEM: ChromiumLookup = { env: process.env, onPath: (name) => onPath(name
 /** A usable Chromium, or why CHROME_PATH cannot be used. */
 export function findChromium(lookup: ChromiumLookup = SYSTEM): { path?: string; problem?: string } {
   const given = lookup.env.CHROME_PATH;
-  if (given) return lookup.executable(given) ? { path: given } : { problem: `CHROME_PATH=${given} is not an executable file: point it at a Chrome or Chromium binary, or unset it.` };
+  if (given)
+    return lookup.executable(given)
+      ? { path: given }
+      : { problem: `CHROME_PATH=${given} is not an executable file: point it at a Chrome or Chromium binary, or unset it.` };
   for (const name of CHROMIUM_NAMES) {
     const path = lookup.onPath(name);
     if (path) return { path };
@@ -68,7 +71,10 @@ export function canInstallChromium(): boolean {
 export function installChromium(): boolean {
   console.log(`No Chromium found: installing Debian's (apt-get install -y chromium), needed by the browser tests.`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
     const result = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
     if (result.status !== 0) return false;
   }

@@ -3,18 +3,18 @@
 // move while traffic flows; afterwards the page keeps that run under a "no run in progress"
 // banner. A screenshot of the charts mid-run is kept in reports/dashboard.png. A learner's
 // `workshop check` is followed the same way, and the HTML report it writes opens and draws.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Page } from 'playwright-core';
 import { ESM_METRICS_WIDGET, WIDGETS } from '../../harness/dashboard/page.ts';
-import { browser, closeBrowser, inkedPixels, REPORTS } from './support.ts';
-import { pathToFileURL } from 'node:url';
 import { CHECK_REPORT_HTML, CHECK_REPORT_JSON } from '../../harness/exercise/check.ts';
 import { EXERCISES_DIR_ENV } from '../../harness/exercise/workspace.ts';
+import { browser, closeBrowser, inkedPixels, REPORTS } from './support.ts';
 
 const BIN = new URL('../../bin/workshop.js', import.meta.url).pathname;
 const SCREENSHOT = join(REPORTS, 'dashboard.png');
@@ -28,7 +28,10 @@ interface Started {
 }
 
 function workshop(args: string[], env: Record<string, string> = {}): Started {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, WORKSHOP_SANDBOX_STATE_DIR: stateDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, WORKSHOP_SANDBOX_STATE_DIR: stateDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
@@ -60,14 +63,20 @@ async function openDashboard(url: string): Promise<{ page: Page; errors: string[
 }
 
 const widgetValues = (page: Page): Promise<Record<string, string | null>> =>
-  page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('[data-widget]')).map((w) => [w.getAttribute('data-widget'), w.querySelector('.value')!.getAttribute('data-value')])));
+  page.evaluate(() =>
+    Object.fromEntries(
+      Array.from(document.querySelectorAll('[data-widget]')).map((w) => [w.getAttribute('data-widget'), w.querySelector('.value')!.getAttribute('data-value')]),
+    ),
+  );
 
 /** Points each chart holds with a value (Chart.js's own data, not pixels). */
 const chartPoints = (page: Page) =>
   page.evaluate(() =>
     Object.fromEntries(
       Array.from(document.querySelectorAll('canvas')).map((canvas) => {
-        const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: Array<{ data: Array<{ y: number | null }> }> } } } }).Chart.getChart(canvas);
+        const chart = (
+          window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: Array<{ data: Array<{ y: number | null }> }> } } } }
+        ).Chart.getChart(canvas);
         return [canvas.id, chart ? chart.data.datasets.reduce((n, d) => n + d.data.filter((p) => p.y !== null).length, 0) : 0];
       }),
     ),
@@ -117,7 +126,9 @@ test('workshop dashboard follows a lab run in another process: every widget move
   assert.match(lastRun, /Showing the last run: 01-baseline/);
   assert.match(lastRun, code === 0 ? /PASS · p50 \d/ : /FAIL · p50 \d/);
   assert.ok(await page.isVisible('#widgets'), "the finished run's charts stay on screen");
-  const esmRows = await page.$$eval('[data-widget="esm-metrics"] tr[data-metric]', (rows) => Object.fromEntries(rows.map((r) => [r.getAttribute('data-metric'), Number(r.children[1].textContent!.replace(/,/g, ''))])));
+  const esmRows = await page.$$eval('[data-widget="esm-metrics"] tr[data-metric]', (rows) =>
+    Object.fromEntries(rows.map((r) => [r.getAttribute('data-metric'), Number(r.children[1].textContent!.replace(/,/g, ''))])),
+  );
   assert.ok(esmRows.PolledEventCount > 0, `the ESM metrics table shows PolledEventCount under its AWS name (${JSON.stringify(esmRows)})`);
   assert.ok('MaxOffsetLag' in esmRows, 'and the KafkaMetrics group');
   assert.equal(errors, [], 'no console error');
@@ -133,12 +144,20 @@ test('workshop run --dashboard serves the page for its own run and stops with it
   const { page, errors } = await openDashboard(url);
   await page.waitForSelector('body[data-status="running"]', { timeout: 120_000 });
   assert.match((await page.textContent('#status'))!, /02-/);
-  await page.waitForFunction(() => Number(document.querySelector('[data-widget="processed"] .value')!.getAttribute('data-value')) > 0, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => Number(document.querySelector('[data-widget="processed"] .value')!.getAttribute('data-value')) > 0, undefined, {
+    timeout: 30_000,
+  });
   const code = await run.exited;
   assert.ok(code === 0 || code === 1, `the run completed with a report (exit ${code}):\n${run.output().slice(-1500)}`);
-  const after = await fetch(`${url}api/live`).then(() => 'answered', () => 'closed');
+  const after = await fetch(`${url}api/live`).then(
+    () => 'answered',
+    () => 'closed',
+  );
   assert.is(after, 'closed', 'the dashboard stopped with the run');
-  assert.equal(errors.filter((e) => !/Failed to fetch|ERR_CONNECTION_REFUSED/.test(e)), []);
+  assert.equal(
+    errors.filter((e) => !/Failed to fetch|ERR_CONNECTION_REFUSED/.test(e)),
+    [],
+  );
   await page.close();
 });
 
@@ -146,7 +165,7 @@ test("a learner's check is a run like any other: the live dashboard follows it, 
   const exercises = mkdtempSync(join(tmpdir(), 'klw-dashboard-exercises-'));
   const env = { [EXERCISES_DIR_ENV]: exercises };
   try {
-    assert.is(await workshop(['solution', '1'], env).exited, 0, 'the solution as the learner\'s files');
+    assert.is(await workshop(['solution', '1'], env).exited, 0, "the solution as the learner's files");
     const server = workshop(['dashboard', '--port', '0']);
     const url = await dashboardUrl(server);
     const { page, errors } = await openDashboard(url);
@@ -155,7 +174,9 @@ test("a learner's check is a run like any other: the live dashboard follows it, 
     const check = workshop(['check', '1', '--quick'], env);
     await page.waitForSelector('body[data-status="running"]', { timeout: 120_000 });
     assert.match((await page.textContent('#status'))!, /01-/);
-    await page.waitForFunction(() => Number(document.querySelector('[data-widget="processed"] .value')!.getAttribute('data-value')) > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-widget="processed"] .value')!.getAttribute('data-value')) > 0, undefined, {
+      timeout: 30_000,
+    });
     const code = await check.exited;
     assert.is(code, 0, `the check passed:\n${check.output().slice(-2000)}`);
     await page.waitForSelector('body[data-status="idle"]', { timeout: 30_000 });

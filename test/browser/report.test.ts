@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { renderHtmlReport } from '../../harness/report/html.ts';
 import type { RunReport } from '../../harness/run-result.ts';
 import { makeRunReport } from '../harness/support/report-fixture.ts';
-import { closeBrowser, inkedPixels, openFile, REPORTS, type Opened } from './support.ts';
+import { closeBrowser, inkedPixels, type Opened, openFile, REPORTS } from './support.ts';
 
 const SCREENSHOT = join(REPORTS, 'report-screenshot.png');
 

@@ -8,9 +8,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildSite, type BuiltSite } from '../../docs/build-site.ts';
-import { LABS } from '../../labs/index.ts';
+import { type BuiltSite, buildSite } from '../../docs/build-site.ts';
 import { capacityModel } from '../../labs/capacity-model.ts';
+import { LABS } from '../../labs/index.ts';
 import { browser, closeBrowser, REPORTS } from './support.ts';
 
 let site: BuiltSite;
@@ -55,7 +55,10 @@ test('the build writes one page per document and reports no unresolved link', ()
   assert.equal(site.warnings, []);
   assert.ok(existsSync(site.index));
   for (const page of site.pages) assert.ok(existsSync(join(site.outDir, page.file)), page.file);
-  assert.equal(site.pages.filter((p) => p.menu).map((p) => p.source), ['WORKSHOP.md', ...LABS.map((l) => `labs/${l.id}/README.md`)]);
+  assert.equal(
+    site.pages.filter((p) => p.menu).map((p) => p.source),
+    ['WORKSHOP.md', ...LABS.map((l) => `labs/${l.id}/README.md`)],
+  );
 });
 
 test('from index.html every page is reachable, every link and anchor resolves, and no page logs an error', async () => {
@@ -91,7 +94,8 @@ test('from index.html every page is reachable, every link and anchor resolves, a
     const target = fileOf(link.url);
     const hash = decodeURIComponent(new URL(link.url).hash.slice(1));
     if (!existsSync(target) || statSync(target).isDirectory()) broken.push(`${rel(link.from)}: "${link.text.trim()}" -> ${rel(target)} (no such file)`);
-    else if (hash && !(idsOf.get(target) ?? []).includes(hash)) broken.push(`${rel(link.from)}: "${link.text.trim()}" -> ${rel(target)}#${hash} (no such anchor)`);
+    else if (hash && !(idsOf.get(target) ?? []).includes(hash))
+      broken.push(`${rel(link.from)}: "${link.text.trim()}" -> ${rel(target)}#${hash} (no such anchor)`);
   }
   assert.equal(broken, [], 'broken links');
   assert.equal(errors, [], 'no console error on any page');
@@ -109,7 +113,13 @@ test('the menu and previous/next walk the guide in order', async () => {
   for (let i = 0; i < menu.length; i++) {
     assert.is(rel(fileOf(page.url())), menu[i].file);
     assert.is(await page.locator('.menu li.current a').textContent(), menu[i].menu);
-    assert.is(await page.locator('h1').first().evaluate((h) => h.firstChild?.textContent?.trim()), menu[i].title);
+    assert.is(
+      await page
+        .locator('h1')
+        .first()
+        .evaluate((h) => h.firstChild?.textContent?.trim()),
+      menu[i].title,
+    );
     if (i < menu.length - 1) await Promise.all([page.waitForURL(/\.html/), page.locator('.pager a[rel=next]').click()]);
     else assert.is(await page.locator('.pager a[rel=next]').count(), 0, 'the last lab has no next');
   }
@@ -131,7 +141,13 @@ test('headings have anchors, shell blocks a working copy button, lab pages the c
   const awsBlocks = await page.locator('.code.aws').count();
   assert.ok(awsBlocks >= 5, `AWS blocks are marked (${awsBlocks})`);
   // What the button copies: the commands, without the "$ " prompts the stylesheet draws.
-  assert.is(await page.locator('.code code').first().evaluate((c) => (c as HTMLElement).innerText), 'npm install\nnpm run sandbox:fetch');
+  assert.is(
+    await page
+      .locator('.code code')
+      .first()
+      .evaluate((c) => (c as HTMLElement).innerText),
+    'npm install\nnpm run sandbox:fetch',
+  );
   const button = page.locator('.code button.copy').first();
   await button.click();
   await page.waitForFunction(() => document.querySelector('.code button.copy')?.textContent !== 'Copy', undefined, { timeout: 5000 });

@@ -19,11 +19,11 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkGuideCommands, planLocalRuns, type RunStep } from '../../docs/guide-commands.ts';
-import { findLab, LABS } from '../../labs/index.ts';
 import { checkpointOf, PREDICTION_WRITTEN } from '../../harness/exercise/checkpoints.ts';
 import { EXERCISES_DIR_ENV, exerciseText, labFolder } from '../../harness/exercise/workspace.ts';
-import { workshop, type CliRun } from '../harness/e2e/support.ts';
+import { findLab, LABS } from '../../labs/index.ts';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
+import { type CliRun, workshop } from '../harness/e2e/support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'klw-exercises-'));
 const env = { [EXERCISES_DIR_ENV]: dir };
@@ -77,7 +77,11 @@ const INTENDED: Record<number, Edit[]> = {
     ],
   ],
   4: [
-    ['spec.ts', '    // TODO(lab 4): invoke the function only for the bookings it acts on.\n    filters: [],\n', "    filters: [{ value: { status: ['CONFIRMED'] } }],\n"],
+    [
+      'spec.ts',
+      '    // TODO(lab 4): invoke the function only for the bookings it acts on.\n    filters: [],\n',
+      "    filters: [{ value: { status: ['CONFIRMED'] } }],\n",
+    ],
     [
       'spec.ts',
       '    // TODO(lab 4): a poison event fails every time. Keep it from blocking its partition, and keep it.\n',
@@ -139,7 +143,10 @@ const WRONG: Record<number, WrongEdit[]> = {
     },
     {
       why: "another lab's answer: parallel by key, on-demand, over CPU-bound work that cannot overlap",
-      edits: (lab) => [...intendedBut(lab, /    provisionedPollers: [^\n]*\n/.exec(INTENDED[2][0][2])![0], ''), ['spec.ts', "mode: 'sequential'", "mode: 'parallel-by-key'"]],
+      edits: (lab) => [
+        ...intendedBut(lab, /    provisionedPollers: [^\n]*\n/.exec(INTENDED[2][0][2])![0], ''),
+        ['spec.ts', "mode: 'sequential'", "mode: 'parallel-by-key'"],
+      ],
       fails: ['end-to-end p50'],
     },
   ],
@@ -204,7 +211,10 @@ function assertFails(run: CliRun, labNumber: number, expected: string[], what: s
     assert.ok(hints[name], `${name} has a hint`);
     assert.ok(run.stdout.includes(hints[name].idea), `${what}: says what to look at for ${name}${tail(run)}`);
   }
-  assert.ok(failed.every((name) => hints[name] || name.endsWith('compiles')), `every failure has a hint: ${failed.join(', ')}${tail(run)}`);
+  assert.ok(
+    failed.every((name) => hints[name] || name.endsWith('compiles')),
+    `every failure has a hint: ${failed.join(', ')}${tail(run)}`,
+  );
 }
 
 test('WORKSHOP.md gives every lab the exercise path: exercise, check, check --hint', () => {
@@ -212,7 +222,10 @@ test('WORKSHOP.md gives every lab the exercise path: exercise, check, check --hi
     const guide = steps.filter((s) => s.args[1] === String(lab.number)).map((s) => s.args.join(' '));
     assert.equal(guide, [`exercise ${lab.number}`, `check ${lab.number}`, `check ${lab.number} --hint`], `lab ${lab.number}'s exercise commands in the guide`);
   }
-  assert.ok(steps.some((s) => s.args[0] === 'progress'), 'the guide shows `workshop progress`');
+  assert.ok(
+    steps.some((s) => s.args[0] === 'progress'),
+    'the guide shows `workshop progress`',
+  );
 });
 
 for (const lab of LABS) {
@@ -224,7 +237,11 @@ for (const lab of LABS) {
     // Steps of each hint shown so far, as the learner has seen them (one more per --hint).
     const shown = new Map<string, number>();
     const hinted = (run: CliRun) => {
-      for (const id of new Set(failedNames(run).map((name) => hints[name]?.id).filter((id) => id !== undefined))) {
+      for (const id of new Set(
+        failedNames(run)
+          .map((name) => hints[name]?.id)
+          .filter((id) => id !== undefined),
+      )) {
         shown.set(id, Math.min(2, (shown.get(id) ?? 0) + 1));
       }
     };
@@ -262,7 +279,11 @@ for (const lab of LABS) {
           const hint = hints[name];
           const steps = shown.get(hint.id)!;
           assert.ok(run.stdout.includes(hint.where), `the ${which} --hint shows where to look for ${name}${tail(run)}`);
-          assert.is(run.stdout.includes(hint.answer), steps >= 2, `the ${which} --hint: the answer to ${name} only at its second step (now ${steps})${tail(run)}`);
+          assert.is(
+            run.stdout.includes(hint.answer),
+            steps >= 2,
+            `the ${which} --hint: the answer to ${name} only at its second step (now ${steps})${tail(run)}`,
+          );
         }
       }
     }
@@ -298,9 +319,11 @@ for (const lab of LABS) {
   });
 }
 
-test('progress shows every lab done with the hints used, and the core path\'s machine time is within its goal', async () => {
+test("progress shows every lab done with the hints used, and the core path's machine time is within its goal", async () => {
   const seconds = coreMs.reduce((a, b) => a + b, 0) / 1000;
-  console.log(`[measured] core path (labs ${CORE_LABS.join(', ')}, --quick): ${coreMs.length} commands, ${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s of machine time (goal: at most 20 min)`);
+  console.log(
+    `[measured] core path (labs ${CORE_LABS.join(', ')}, --quick): ${coreMs.length} commands, ${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s of machine time (goal: at most 20 min)`,
+  );
   const run = await workshop(['progress'], env);
   assert.is(run.code, 0, tail(run));
   for (const lab of LABS) assert.match(run.stdout, new RegExp(`\\n\\s+${lab.number} .*\\bdone\\b`), `lab ${lab.number} is done${tail(run)}`);

@@ -25,8 +25,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkGuideCommands, describeStep, planLocalRuns, TMP, type RunStep } from '../../docs/guide-commands.ts';
-import { workshop, type CliRun } from '../harness/e2e/support.ts';
+import { checkGuideCommands, describeStep, planLocalRuns, type RunStep, TMP } from '../../docs/guide-commands.ts';
+import { type CliRun, workshop } from '../harness/e2e/support.ts';
 
 /** The guide's steps are run by SHARDS files (guide-runs.test.ts, guide-runs-2.test.ts), each in its own process and time limit. */
 export const SHARDS = 2;
@@ -64,7 +64,10 @@ export async function guideRuns(shard: number): Promise<void> {
     test('every local command of the guide is one this file knows how to run', () => {
       const unrunnable = steps.filter((s) => s.kind === 'unrunnable').map((s) => `${describeStep(s)}: ${s.kind === 'unrunnable' ? s.why : ''}`);
       assert.equal(unrunnable, [], 'guide steps with no test');
-      assert.ok(steps.some((s) => s.kind === 'cli'), 'the guide has local commands to run');
+      assert.ok(
+        steps.some((s) => s.kind === 'cli'),
+        'the guide has local commands to run',
+      );
     });
 
     test('npm install, npm test and npm run synth are left to CI (and exist: guide.test.ts)', () => {

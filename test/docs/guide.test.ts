@@ -2,8 +2,7 @@
 // every command in a shell block parses with the real CLI / scripts / deploy parsers, every link
 // to a repo file resolves, and the checker itself fails, naming file and line, on a broken copy.
 // Running the local commands is test/docs/guide-runs.ts (two test files, a shard each).
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -12,26 +11,29 @@ import { buildSite } from '../../docs/build-site.ts';
 import {
   checkCommandsText,
   checkGuideCommands,
+  type DocumentCheck,
   extractCommands,
   formatProblem,
   planLocalRuns,
   shellWords,
   stripComment,
-  type DocumentCheck,
 } from '../../docs/guide-commands.ts';
 import { checkGuideLinks, checkLinksText } from '../../docs/guide-links.ts';
-import { guideDocuments, headingIds, createMarkdown, REPO_ROOT } from '../../docs/markdown.ts';
+import { createMarkdown, guideDocuments, headingIds, REPO_ROOT } from '../../docs/markdown.ts';
+import { solutionBlocks, withoutSolutions } from '../../docs/solution-section.ts';
 import { LABS } from '../../labs/index.ts';
 import { renderCapacityModel } from '../../labs/lab-readme.ts';
 import { RULES, type Rule } from '../../labs/model-rules.ts';
-import { solutionBlocks, withoutSolutions } from '../../docs/solution-section.ts';
 
 const WORKSHOP = readFileSync(join(REPO_ROOT, 'WORKSHOP.md'), 'utf8');
 let checked: DocumentCheck[] = [];
 
 test('(a) every command in every shell block passes the static checks', async () => {
   checked = await checkGuideCommands();
-  assert.equal(checked.map((c) => c.file), guideDocuments());
+  assert.equal(
+    checked.map((c) => c.file),
+    guideDocuments(),
+  );
   const problems = checked.flatMap((c) => c.problems).map(formatProblem);
   assert.equal(problems, [], `guide commands with problems:\n${problems.join('\n')}`);
   const workshop = checked.find((c) => c.file === 'WORKSHOP.md')!;
@@ -39,14 +41,24 @@ test('(a) every command in every shell block passes the static checks', async ()
   // Extraction that silently finds nothing would pass everything: pin what the guide has.
   assert.ok(blocks.filter((c) => c.place === 'local').length >= 10, 'WORKSHOP.md has its local commands');
   assert.ok(blocks.filter((c) => c.place === 'aws').length >= 10, 'WORKSHOP.md has its AWS commands');
-  for (const kind of ['npx workshop', 'npm run', 'npm install', 'npm start'] as const) assert.ok(blocks.some((c) => c.kind === kind), `WORKSHOP.md has ${kind}`);
-  assert.ok(checked.find((c) => c.file === 'README.md')!.commands.some((c) => c.source === 'block' && c.kind === 'npm test'), 'README.md has npm test');
+  for (const kind of ['npx workshop', 'npm run', 'npm install', 'npm start'] as const)
+    assert.ok(
+      blocks.some((c) => c.kind === kind),
+      `WORKSHOP.md has ${kind}`,
+    );
+  assert.ok(
+    checked.find((c) => c.file === 'README.md')!.commands.some((c) => c.source === 'block' && c.kind === 'npm test'),
+    'README.md has npm test',
+  );
 });
 
 test('(a) every local command is one guide-runs.test.ts knows how to run', () => {
   const steps = planLocalRuns(checked.flatMap((c) => c.commands));
   const unrunnable = steps.filter((s) => s.kind === 'unrunnable');
-  assert.equal(unrunnable.map((s) => `${s.from[0].file}:${s.from[0].line}: ${s.kind === 'unrunnable' ? s.why : ''}`), []);
+  assert.equal(
+    unrunnable.map((s) => `${s.from[0].file}:${s.from[0].line}: ${s.kind === 'unrunnable' ? s.why : ''}`),
+    [],
+  );
   // npm install, npm test and npm run synth are what CI itself runs (.ci/run: npm ci, npm test;
   // test/stacks synthesizes): guide-runs does not run them again, the checks above make sure they exist.
   const notRerun = steps.filter((s) => s.kind === 'not-rerun').map((s) => s.from[0].kind);
@@ -58,7 +70,10 @@ test('(b) every link to a repo file resolves, and every #anchor matches a headin
   const problems = results.flatMap((r) => r.problems).map(formatProblem);
   assert.equal(problems, [], `broken links:\n${problems.join('\n')}`);
   const workshop = results.find((r) => r.file === 'WORKSHOP.md')!;
-  assert.ok(workshop.links.some((l) => l.href === '#clean-up'), 'WORKSHOP.md links to its own #clean-up');
+  assert.ok(
+    workshop.links.some((l) => l.href === '#clean-up'),
+    'WORKSHOP.md links to its own #clean-up',
+  );
   assert.ok(workshop.links.some((l) => l.href === 'labs/01-baseline/spec.ts'));
   assert.ok(headingIds(createMarkdown(), WORKSHOP).includes('lab-0--setup'), "GitHub's slug: the em dash goes, both spaces stay");
 });
@@ -131,14 +146,21 @@ test('(c) the checker refuses a shell block it cannot classify, an unknown comma
     [19, '`npm run deploy` rejects it: There is no lab "lab-two"'],
     [20, '`npm run destroy` rejects it: --all destroys everything deployed'],
   ];
-  for (const [line, text] of expected) assert.ok(problems.some((p) => p.startsWith(`doc.md:${line}: ${text}`)), `expected doc.md:${line}: ${text}\ngot:\n${problems.join('\n')}`);
+  for (const [line, text] of expected)
+    assert.ok(
+      problems.some((p) => p.startsWith(`doc.md:${line}: ${text}`)),
+      `expected doc.md:${line}: ${text}\ngot:\n${problems.join('\n')}`,
+    );
   assert.is(problems.length, expected.length, problems.join('\n'));
 });
 
 test('(c) a local command of a kind the runner does not know is an unrunnable step', () => {
   const { commands } = extractCommands('doc.md', '```bash\nnpm run bench\nnpx workshop run 1\nnpx workshop run 1 --quick\nnpm start\n```\n');
   const steps = planLocalRuns(commands);
-  assert.equal(steps.map((s) => s.kind), ['unrunnable', 'cli', 'cli']);
+  assert.equal(
+    steps.map((s) => s.kind),
+    ['unrunnable', 'cli', 'cli'],
+  );
   const [, run, start] = steps;
   assert.equal(run.kind === 'cli' && run.from.length, 2, 'identical runs are deduplicated (--quick is appended once)');
   assert.equal(start.kind === 'cli' && start.args.slice(0, 2), ['run', 'all']);
@@ -147,8 +169,11 @@ test('(c) a local command of a kind the runner does not know is an unrunnable st
 
 test('shell lines: trailing comments, && and quotes', () => {
   assert.is(stripComment('npm install && npm start     # runs every lab'), 'npm install && npm start');
-  assert.is(stripComment("npx workshop run 4 --set 'kafkaEsm.filters=[\"#x\"]' # why"), "npx workshop run 4 --set 'kafkaEsm.filters=[\"#x\"]'");
-  assert.equal(shellWords('npm install && npm start'), [['npm', 'install'], ['npm', 'start']]);
+  assert.is(stripComment('npx workshop run 4 --set \'kafkaEsm.filters=["#x"]\' # why'), 'npx workshop run 4 --set \'kafkaEsm.filters=["#x"]\'');
+  assert.equal(shellWords('npm install && npm start'), [
+    ['npm', 'install'],
+    ['npm', 'start'],
+  ]);
   assert.equal(shellWords(`npx workshop run 4 --set 'kafkaEsm.filters=[]'`), [['npx', 'workshop', 'run', '4', '--set', 'kafkaEsm.filters=[]']]);
   const { commands } = extractCommands('d.md', '```bash\n# a comment line\n\nKAFKA_BROKERS=127.0.0.1:9092 npx workshop run 1\n```\n');
   assert.is(commands.length, 1);
@@ -162,12 +187,19 @@ test('the site shows the current capacity model even when a lab README is stale'
   const readme = `labs/${lab.id}/README.md`;
   const read = (path: string) => {
     const text = readFileSync(join(REPO_ROOT, path), 'utf8');
-    return path === readme ? text.replace(/(<!-- generated:capacity-model -->)[\s\S]*?(<!-- \/generated:capacity-model -->)/, '$1\n| quantity | model |\n|---|---|\n| latency floor (median, no network) | 999 ms |\n$2') : text;
+    return path === readme
+      ? text.replace(
+          /(<!-- generated:capacity-model -->)[\s\S]*?(<!-- \/generated:capacity-model -->)/,
+          '$1\n| quantity | model |\n|---|---|\n| latency floor (median, no network) | 999 ms |\n$2',
+        )
+      : text;
   };
   const site = await buildSite({ outDir, read, log: false });
   const html = readFileSync(join(outDir, `labs/${lab.id}/index.html`), 'utf8');
   assert.not.match(html, '999 ms');
-  const floorRow = renderCapacityModel(lab).split('\n').find((row) => row.includes('latency floor'))!;
+  const floorRow = renderCapacityModel(lab)
+    .split('\n')
+    .find((row) => row.includes('latency floor'))!;
   const floor = floorRow.split('|')[2].trim();
   assert.match(html, `<td>latency floor (median, no network)</td>\n<td>${floor}</td>`);
   assert.equal(site.warnings, []);
@@ -184,10 +216,12 @@ function labSection(guide: string, n: number): string {
 /** Which of labs/model-rules.ts's rules each lab states. */
 const LAB_RULES: Record<number, Rule[]> = { 1: ['batch', 'latency'], 2: ['pollers'], 3: ['concurrency'], 4: ['byKey'] };
 
-test("each lab states its rule in one line, word for word the rule the check explains with", () => {
+test('each lab states its rule in one line, word for word the rule the check explains with', () => {
   const guide = readFileSync(join(REPO_ROOT, 'WORKSHOP.md'), 'utf8');
   for (const lab of LABS) {
-    const ruleLine = labSection(guide, lab.number).split('\n').find((line) => line.startsWith('**The rule:**'));
+    const ruleLine = labSection(guide, lab.number)
+      .split('\n')
+      .find((line) => line.startsWith('**The rule:**'));
     assert.ok(ruleLine, `Lab ${lab.number} has a "**The rule:**" line`);
     for (const rule of LAB_RULES[lab.number]) assert.match(ruleLine!, RULES[rule], `Lab ${lab.number} states ${rule}`);
     const readme = readFileSync(join(REPO_ROOT, 'labs', lab.id, 'README.md'), 'utf8');
@@ -203,7 +237,10 @@ test('answers out of sight: each lab builds first, its walkthrough folded after;
     const blocks = solutionBlocks(md, section);
     assert.is(blocks.length, 1, `Lab ${lab.number}: one folded solution walkthrough`);
     const build = section.indexOf('### Build it yourself');
-    assert.ok(build > 0 && section.split('\n').findIndex((l) => l.startsWith('### Build it yourself')) < blocks[0].open, `Lab ${lab.number}: Build it yourself comes first`);
+    assert.ok(
+      build > 0 && section.split('\n').findIndex((l) => l.startsWith('### Build it yourself')) < blocks[0].open,
+      `Lab ${lab.number}: Build it yourself comes first`,
+    );
     const open = withoutSolutions(md, section);
     assert.not.match(open, `npx workshop run ${lab.number}\n`, `Lab ${lab.number}: the solution's run is in the fold`);
     assert.not.match(open, `labs/${lab.id}/spec.ts`, `Lab ${lab.number}: the solution spec is named in the fold only`);

@@ -68,7 +68,10 @@ test("every import follows README's layout rule", () => {
 
 test('nothing but the tools on top imports harness', () => {
   const edges = projectImports(['labs', 'modules', 'handlers', 'sandbox']);
-  assert.equal(edges.filter(([, to]) => topOf(to) === 'harness'), []);
+  assert.equal(
+    edges.filter(([, to]) => topOf(to) === 'harness'),
+    [],
+  );
 });
 
 test('the rule itself catches a backwards import', () => {

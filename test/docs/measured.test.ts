@@ -11,7 +11,7 @@ import { DEFAULT_MINUTES, DEFAULT_RATE } from '../../bench/soak-plan.ts';
 import { formatProblem } from '../../docs/guide-commands.ts';
 import { checkLinksText } from '../../docs/guide-links.ts';
 import { REPO_ROOT } from '../../docs/markdown.ts';
-import { FIGURE, GENERATED, readResults, regenerate, withoutBlocks, type Results } from '../../docs/measured.ts';
+import { FIGURE, GENERATED, type Results, readResults, regenerate, withoutBlocks } from '../../docs/measured.ts';
 
 const read = (file: string) => readFileSync(join(REPO_ROOT, file), 'utf8');
 const results = readResults();
@@ -25,7 +25,7 @@ test('the pages show what the committed results hold (run `npm run figures` to r
   }
 });
 
-test('the figures are the result files\' own', () => {
+test("the figures are the result files' own", () => {
   const page = read('docs/MEASURED.md');
   const tp = results.bench.results.find((r): r is ThroughputResult => r.kind === 'throughput' && !('error' in r));
   assert.ok(tp);
@@ -55,7 +55,10 @@ test('the prose around the generated blocks states no measured figure', () => {
     const found = [...withoutBlocks(read(file)).matchAll(FIGURE)].map((m) => m[0]);
     assert.equal(found, [], `${file}: figures outside a generated block`);
   }
-  assert.equal([...'lab 1 ran 4,000 events/s on a 2-core machine, 89 µs each'.matchAll(FIGURE)].map((m) => m[0]), ['4,000 events/s', '2-core', '89 µs']);
+  assert.equal(
+    [...'lab 1 ran 4,000 events/s on a 2-core machine, 89 µs each'.matchAll(FIGURE)].map((m) => m[0]),
+    ['4,000 events/s', '2-core', '89 µs'],
+  );
 });
 
 test('every link on the pages resolves', () => {

@@ -48,7 +48,10 @@ test('every `npm test -- <path>` the guide prints runs and passes', async () => 
   for (const c of commands) {
     const { code, output } = await npmTest(c.args);
     const summary = /^(\d+) passed, (\d+) failed/m.exec(output);
-    assert.ok(code === 0 && summary && Number(summary[1]) > 0 && summary[2] === '0', `${c.file}:${c.line}: \`${c.text}\` exited ${code}:\n${output.slice(-2000)}`);
+    assert.ok(
+      code === 0 && summary && Number(summary[1]) > 0 && summary[2] === '0',
+      `${c.file}:${c.line}: \`${c.text}\` exited ${code}:\n${output.slice(-2000)}`,
+    );
   }
 });
 
@@ -79,11 +82,21 @@ test('each hop of "How `npm start` runs" names what its file has, from the start
     assert.ok(names.length > 0, `${file}: the hop names a function or class`);
     for (const name of names) assert.match(source, new RegExp(`\\b${name.replace('$', '\\$')}\\b`), `${file} has ${name}`);
   }
-  assert.equal(files, ['harness/cli.ts', 'harness/run-lab.ts', 'harness/targets/local.ts', 'sandbox/index.ts', 'sandbox/kafka-esm/index.ts', 'sandbox/kafka-esm/engine.ts']);
+  assert.equal(files, [
+    'harness/cli.ts',
+    'harness/run-lab.ts',
+    'harness/targets/local.ts',
+    'sandbox/index.ts',
+    'sandbox/kafka-esm/index.ts',
+    'sandbox/kafka-esm/engine.ts',
+  ]);
 });
 
 test('README quotes no measured figure: docs/MEASURED.md holds them, generated', () => {
-  assert.equal([...README.matchAll(FIGURE)].map((m) => m[0]), []);
+  assert.equal(
+    [...README.matchAll(FIGURE)].map((m) => m[0]),
+    [],
+  );
   assert.match(section('## Reliability'), '[docs/MEASURED.md](docs/MEASURED.md)');
 });
 
@@ -95,7 +108,13 @@ test('README sends each reader on: learners, instructors, the sandbox model, the
 });
 
 test('the pages README links to, beyond the guide, have links that resolve', () => {
-  const pages = [...new Set(extractLinks('README.md', README).map((l) => l.target).filter((t): t is string => !!t && t.endsWith('.md') && !guideDocuments().includes(t)))];
+  const pages = [
+    ...new Set(
+      extractLinks('README.md', README)
+        .map((l) => l.target)
+        .filter((t): t is string => !!t && t.endsWith('.md') && !guideDocuments().includes(t)),
+    ),
+  ];
   for (const page of ['docs/MEASURED.md', 'docs/DEVELOPING.md', 'sandbox/MODEL.md']) assert.ok(pages.includes(page), `README links ${page}`);
   for (const page of pages) {
     const { problems } = checkLinksText(page, readFileSync(join(REPO_ROOT, page), 'utf8'));

@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { hugoAnchor, HugoAnchors, hugoHeadings } from '../../docs/hugo-anchors.ts';
-import { exitFor } from '../../harness/exit-codes.ts';
-import { AWS_HEADING, EXPORT_MARKER, exportStudio, GuideContentError, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
-import { createMarkdown, fenceInfo, inlineText, labReadmes, REPO_ROOT } from '../../docs/markdown.ts';
 import { hrefsIn } from '../../docs/guide-links.ts';
+import { HugoAnchors, hugoAnchor, hugoHeadings } from '../../docs/hugo-anchors.ts';
+import { createMarkdown, fenceInfo, inlineText, labReadmes, REPO_ROOT } from '../../docs/markdown.ts';
 import { solutionBlocks } from '../../docs/solution-section.ts';
+import { AWS_HEADING, EXPORT_MARKER, exportStudio, GuideContentError, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
+import { exitFor } from '../../harness/exit-codes.ts';
 
 const md = createMarkdown();
 const WORKSHOP = readFileSync(join(REPO_ROOT, 'WORKSHOP.md'), 'utf8');
@@ -42,7 +42,12 @@ function readPage(dir: string): Page {
 /** Every folder under content/, '' for content/ itself. */
 function folders(dir = ''): string[] {
   const here = join(out, 'content', dir);
-  return [dir, ...readdirSync(here).filter((name) => statSync(join(here, name)).isDirectory()).flatMap((name) => folders(dir ? `${dir}/${name}` : name))];
+  return [
+    dir,
+    ...readdirSync(here)
+      .filter((name) => statSync(join(here, name)).isDirectory())
+      .flatMap((name) => folders(dir ? `${dir}/${name}` : name)),
+  ];
 }
 
 /** The ## sections of a markdown text: heading text and the fences in it, in order. */
@@ -116,10 +121,18 @@ test('the landing page, every WORKSHOP.md section and every lab README have a pa
   assert.is(pages.get('')!.front.title, title);
   const sections = sectionsOf(WORKSHOP).map((s) => s.title);
   const found = sections.map((s) => pageTitled(s));
-  assert.equal(sections.filter((_, i) => !found[i]), [], 'sections without a page');
+  assert.equal(
+    sections.filter((_, i) => !found[i]),
+    [],
+    'sections without a page',
+  );
   for (const page of found) assert.not.ok(page!.dir.includes('/'), `${page!.dir}: a section is a top-level page`);
   const weights = found.map((p) => p!.front.weight as number);
-  assert.equal(weights, [...weights].sort((a, b) => a - b), 'weights follow WORKSHOP.md');
+  assert.equal(
+    weights,
+    [...weights].sort((a, b) => a - b),
+    'weights follow WORKSHOP.md',
+  );
   assert.ok(weights.every((w) => w > (pages.get('')!.front.weight as number)));
 
   for (const readme of labReadmes()) {
@@ -137,7 +150,10 @@ test('the landing page, every WORKSHOP.md section and every lab README have a pa
     assert.not.match(solution!.body, '<!-- generated:', 'the generated-block markers are dropped');
     assert.not.match(section.body, whatChanges, 'the lab page keeps the answer out of sight');
   }
-  assert.ok(exported.pages.some((p) => p.source === 'sandbox/MODEL.md'), 'sandbox/MODEL.md, which WORKSHOP.md links to, is an appendix page');
+  assert.ok(
+    exported.pages.some((p) => p.source === 'sandbox/MODEL.md'),
+    'sandbox/MODEL.md, which WORKSHOP.md links to, is an appendix page',
+  );
 });
 
 test('answers out of sight: each lab page builds first and links to its solution page, which holds the walkthrough', () => {
@@ -177,7 +193,8 @@ test('every link resolves inside the export: a page, an anchor of it, a static f
         problems.push(`${where}: no page content/${dir}/${PAGE_FILE}`);
         continue;
       }
-      if (m[2] !== undefined && !idsOf(dir).includes(m[2])) problems.push(`${where}: no heading of /${dir} has the anchor #${m[2]} (it has ${idsOf(dir).join(', ')})`);
+      if (m[2] !== undefined && !idsOf(dir).includes(m[2]))
+        problems.push(`${where}: no heading of /${dir} has the anchor #${m[2]} (it has ${idsOf(dir).join(', ')})`);
     }
   }
   assert.equal(problems, []);
@@ -190,9 +207,17 @@ test('every link resolves inside the export: a page, an anchor of it, a static f
 
 test('repo files that are no page become inline code naming the path; so does a non-https address', () => {
   const lab1 = pageTitled(sectionsOf(WORKSHOP).find((s) => s.title.startsWith('Lab 1'))!.title)!;
-  const codeOf = (body: string) => md.parse(body, {}).flatMap((t) => t.children ?? []).filter((c) => c.type === 'code_inline').map((c) => c.content);
+  const codeOf = (body: string) =>
+    md
+      .parse(body, {})
+      .flatMap((t) => t.children ?? [])
+      .filter((c) => c.type === 'code_inline')
+      .map((c) => c.content);
   assert.ok(codeOf(lab1.body).includes('labs/01-baseline/problem.ts'), 'the problem is named as code');
-  assert.not.ok(hrefsIn(lab1.body).some((h) => h.includes('problem.ts')), 'and not linked');
+  assert.not.ok(
+    hrefsIn(lab1.body).some((h) => h.includes('problem.ts')),
+    'and not linked',
+  );
   const solution1 = pages.get(`${lab1.dir}/solution`)!;
   assert.ok(codeOf(solution1.body).includes('labs/01-baseline/spec.ts'), 'the solution spec, on the solution page');
   const setup = pageTitled(sectionsOf(WORKSHOP).find((s) => s.title.startsWith('Lab 0'))!.title)!;
@@ -200,13 +225,23 @@ test('repo files that are no page become inline code naming the path; so does a 
 });
 
 test('no ```bash aws fence is left, and every shell block of the guide is exported', () => {
-  const fences = [...pages.values()].flatMap((p) => md.parse(p.body, {}).filter((t) => t.type === 'fence').map((t) => t.info.trim()));
-  assert.not.ok(fences.some((info) => /\baws\b/.test(info)), `fence info strings: ${[...new Set(fences)].join(', ')}`);
-  const source = sectionsOf(WORKSHOP).flatMap((s) => s.fences).filter((f) => f.info.startsWith('bash')).length;
+  const fences = [...pages.values()].flatMap((p) =>
+    md
+      .parse(p.body, {})
+      .filter((t) => t.type === 'fence')
+      .map((t) => t.info.trim()),
+  );
+  assert.not.ok(
+    fences.some((info) => /\baws\b/.test(info)),
+    `fence info strings: ${[...new Set(fences)].join(', ')}`,
+  );
+  const source = sectionsOf(WORKSHOP)
+    .flatMap((s) => s.fences)
+    .filter((f) => f.info.startsWith('bash')).length;
   assert.ok(fences.filter((info) => info === 'bash').length >= source, `${source} shell blocks in WORKSHOP.md`);
 });
 
-test("each lab page has its local steps first and its AWS steps after the AWS path heading", () => {
+test('each lab page has its local steps first and its AWS steps after the AWS path heading', () => {
   const labs = sectionsOf(WORKSHOP).filter((s) => /^Lab \d+\b/.test(s.title));
   assert.ok(labs.length >= 5, 'labs 0 to 4');
   for (const lab of labs) {
@@ -222,7 +257,11 @@ test("each lab page has its local steps first and its AWS steps after the AWS pa
     // A local block of the folded walkthrough is on the solution page instead.
     const solution = pages.get(`${page.dir}/solution`);
     const onSolution = (content: string) => solution !== undefined && md.parse(solution.body, {}).some((t) => t.type === 'fence' && t.content === content);
-    for (const f of local) assert.ok((fenceAt(f.content) >= 0 && fenceAt(f.content) < awsAt) || onSolution(f.content), `${lab.title}: local block before the AWS path, or on the solution page:\n${f.content}`);
+    for (const f of local)
+      assert.ok(
+        (fenceAt(f.content) >= 0 && fenceAt(f.content) < awsAt) || onSolution(f.content),
+        `${lab.title}: local block before the AWS path, or on the solution page:\n${f.content}`,
+      );
     for (const f of aws) assert.ok(fenceAt(f.content) > awsAt, `${lab.title}: AWS block after the AWS path:\n${f.content}`);
   }
 });
@@ -248,8 +287,14 @@ test("Hugo's heading anchors: letters, digits and _ kept, spaces and - as -, rep
   assert.is(hugoAnchor('snake_case & Ünïcode 2'), 'snake_case--ünïcode-2');
   assert.is(hugoAnchor('!!!'), 'heading');
   const anchors = new HugoAnchors();
-  assert.equal(['Faults', 'Faults', 'Faults'].map((t) => anchors.next(t)), ['faults', 'faults-1', 'faults-2']);
-  assert.equal(hugoHeadings('# A `b`\n\n## A b\n').map((h) => h.id), ['a-b', 'a-b-1']);
+  assert.equal(
+    ['Faults', 'Faults', 'Faults'].map((t) => anchors.next(t)),
+    ['faults', 'faults-1', 'faults-2'],
+  );
+  assert.equal(
+    hugoHeadings('# A `b`\n\n## A b\n').map((h) => h.id),
+    ['a-b', 'a-b-1'],
+  );
 });
 
 test('it refuses to empty a folder that holds something other than an export', async () => {
@@ -301,19 +346,30 @@ test('a guide that cannot be exported as written is one line to fix (exit 2), an
   assert.instance(caught, GuideContentError);
   const { code, message } = exitFor(caught);
   assert.is(code, 2);
-  assert.match(message, /^Cannot export the guide: WORKSHOP.md, "Lab 1 — .*": a ```bash aws block \(line 3 of the section\) comes before the AWS path; the local path must come first$/);
+  assert.match(
+    message,
+    /^Cannot export the guide: WORKSHOP.md, "Lab 1 — .*": a ```bash aws block \(line 3 of the section\) comes before the AWS path; the local path must come first$/,
+  );
   assert.not.ok(existsSync(target), 'nothing written');
 });
 
 /** The CLI as `npm run studio` starts it, from the temporary folder so a relative --out lands there. */
 function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   // tsx by its file address: `--import tsx` would be looked up from the temporary folder.
-  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'docs', 'studio-export.ts'), ...args], { cwd: tmp, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(REPO_ROOT, 'docs', 'studio-export.ts'), ...args], {
+    cwd: tmp,
+    encoding: 'utf8',
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 test('the CLI: a bad option prints one clear line and exits 2, without a stack trace', () => {
-  for (const [args, says] of [[['--out'], '--out needs a folder'], [['--out', '--verbose'], '--out needs a folder'], [['--bogus'], 'Unknown option --bogus'], [['stray'], 'Unexpected argument stray']] as const) {
+  for (const [args, says] of [
+    [['--out'], '--out needs a folder'],
+    [['--out', '--verbose'], '--out needs a folder'],
+    [['--bogus'], 'Unknown option --bogus'],
+    [['stray'], 'Unexpected argument stray'],
+  ] as const) {
     const { status, stdout, stderr } = runCli([...args]);
     const lines = stderr.trim().split('\n');
     assert.is(status, 2, `${args.join(' ')}: exit code (stderr: ${stderr})`);
@@ -331,10 +387,7 @@ test('the CLI writes the export where --out says, relative to the working folder
   assert.is(status, 0);
   assert.match(stdout, 'Workshop Studio export: cli-export');
   assert.ok(existsSync(join(tmp, 'cli-export', 'contentspec.yaml')));
-  assert.equal(
-    readdirSync(join(tmp, 'cli-export', 'content')).sort(),
-    readdirSync(join(out, 'content')).sort(),
-  );
+  assert.equal(readdirSync(join(tmp, 'cli-export', 'content')).sort(), readdirSync(join(out, 'content')).sort());
 });
 
 test.run();

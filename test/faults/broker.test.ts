@@ -9,13 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Kafka, logLevel } from 'kafkajs';
-import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
+import { type Sandbox, startSandbox } from '../../sandbox/index.ts';
+import { type KafkaSandbox, startKafka } from '../../sandbox/kafka-broker.ts';
 import { isPidAlive } from '../../sandbox/process.ts';
-import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
-import { labVariant, ledgerOf, reportFault, RunObserver, settle, waitFor } from './support.ts';
+import { labVariant, ledgerOf, RunObserver, reportFault, settle, waitFor } from './support.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'workshop-fault-broker-'));
 let kafka: KafkaSandbox | undefined;
@@ -68,7 +68,8 @@ test('broker SIGKILL and restart mid-run: producer and ESM reconnect, nothing is
     duplicates:
       accounting.duplicated === 0
         ? 'none: the ESM kept its fetch position through the outage and its commits, retried by kafkajs, went through after the restart'
-        : 'records in flight or uncommitted when the broker died, redelivered from the last committed offset' + (copiesInTopic ? `, and ${copiesInTopic} sends the producer retried after the broker had written them` : ''),
+        : 'records in flight or uncommitted when the broker died, redelivered from the last committed offset' +
+          (copiesInTopic ? `, and ${copiesInTopic} sends the producer retried after the broker had written them` : ''),
     notes: [
       `${processedAtCrash} events processed before the SIGKILL; broker down ${downSeconds.toFixed(1)} s; ${publishedAfterRestart} events published after the restart, all processed (the producer and the ESM's consumer reconnected)`,
     ],

@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LABS } from '../../labs/index.ts';
-import { messagesHeld, startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
-import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
-import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
+import { type ElasticMqSandbox, messagesHeld, startElasticMq } from '../../sandbox/elasticmq.ts';
+import { type Sandbox, startSandbox } from '../../sandbox/index.ts';
+import { type KafkaSandbox, startKafka } from '../../sandbox/kafka-broker.ts';
 import type { InvocationRecord } from '../../sandbox/lambda-runtime/index.ts';
-import { labVariant, ledgerOf, reportFault, RunObserver, settle, waitFor } from './support.ts';
+import { labVariant, ledgerOf, RunObserver, reportFault, settle, waitFor } from './support.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'workshop-fault-elasticmq-'));
 let kafka: KafkaSandbox | undefined;
@@ -62,7 +62,11 @@ test('ElasticMQ SIGKILL and restart mid-run (lab 3): queued messages survive, th
 
   const startAtMs = Date.now() + 200;
   const producing = sandbox.produce({ runId, startAtMs, profile: lab.traffic });
-  await waitFor(() => observer.uniqueProcessed().size >= 200 && sandbox!.snapshot().sqsEsm!.queueDepth >= 100, 60_000, 'a backlog of 100 messages in the buffer');
+  await waitFor(
+    () => observer.uniqueProcessed().size >= 200 && sandbox!.snapshot().sqsEsm!.queueDepth >= 100,
+    60_000,
+    'a backlog of 100 messages in the buffer',
+  );
   const sqs = sandbox.sqsClient()!;
   const depth = () => messagesHeld(sqs, sandbox!.queues.buffer!.url);
   const queuedAtCrash = await depth();
@@ -80,7 +84,10 @@ test('ElasticMQ SIGKILL and restart mid-run (lab 3): queued messages survive, th
   // acknowledged is on disk (checked by hand: acknowledged sends minus acknowledged deletes before
   // a SIGKILL is exactly what comes back); the pipeline kept sending and deleting between the
   // count above and the kill, so the two counts differ a little.
-  assert.ok(queuedAfterRestart > 0, `the queued messages survived the restart (${queuedAtCrash} queued just before the kill, ${queuedAfterRestart} after the restart)`);
+  assert.ok(
+    queuedAfterRestart > 0,
+    `the queued messages survived the restart (${queuedAtCrash} queued just before the kill, ${queuedAfterRestart} after the restart)`,
+  );
 
   const produced = await producing;
   assert.is(produced.failedToPublish, 0);

@@ -32,24 +32,37 @@ test('the handler times out on 20% of invocations (lab 1): the environment is di
 
   const timedOut = observer.outcomes('timeout');
   assert.ok(timedOut.length > 0, 'some invocations timed out');
-  assert.ok(timedOut.every((t) => /Task timed out after 2\.00 seconds/.test(t.error?.errorMessage ?? '')), 'Lambda\'s timeout error');
+  assert.ok(
+    timedOut.every((t) => /Task timed out after 2\.00 seconds/.test(t.error?.errorMessage ?? '')),
+    "Lambda's timeout error",
+  );
   // The runtime discarded each timed-out environment: no later invocation ran in it.
   for (const t of timedOut) {
-    assert.not.ok(observer.invocations.some((i) => i.logStreamName === t.logStreamName && i.start > t.start), `environment ${t.logStreamName} was not reused after its timeout`);
+    assert.not.ok(
+      observer.invocations.some((i) => i.logStreamName === t.logStreamName && i.start > t.start),
+      `environment ${t.logStreamName} was not reused after its timeout`,
+    );
   }
   // The seeded draws: an environment times out on its fifth invocation, never earlier, always then.
   const byEnvironment = new Map<string | undefined, typeof observer.invocations>();
   for (const i of observer.invocations) byEnvironment.set(i.logStreamName, [...(byEnvironment.get(i.logStreamName) ?? []), i]);
   for (const [stream, invocations] of byEnvironment) {
     const fifth = [...invocations].sort((a, b) => a.start - b.start)[TIMES_OUT_ON_INVOCATION - 1];
-    assert.equal(invocations.filter((i) => i.outcome === 'timeout'), fifth ? [fifth] : [], `environment ${stream}: ${invocations.length} invocations`);
+    assert.equal(
+      invocations.filter((i) => i.outcome === 'timeout'),
+      fifth ? [fifth] : [],
+      `environment ${stream}: ${invocations.length} invocations`,
+    );
   }
   // Every extra processing is a record of a batch that did its work, then timed out, and was retried.
   const extra = observer.processed.length - observer.uniqueProcessed().size;
   const doneBeforeTimeout = timedOut.reduce((sum, t) => sum + (observer.processedBy.get(t.requestId)?.length ?? 0), 0);
   assert.is(extra, doneBeforeTimeout, 'extra processings = records processed by invocations that then timed out');
   const inTimedOut = new Set(timedOut.flatMap((t) => observer.processedBy.get(t.requestId) ?? []));
-  assert.ok(duplicatedSeqs(observer).every((seq) => inTimedOut.has(seq)), 'every duplicate was in a timed-out batch');
+  assert.ok(
+    duplicatedSeqs(observer).every((seq) => inTimedOut.has(seq)),
+    'every duplicate was in a timed-out batch',
+  );
 
   reportFault({
     fault: 'handler timeouts, CHAOS_TIMEOUT_RATE 0.2 (lab 1)',
@@ -76,14 +89,19 @@ for (const rate of [0.01, 0.1]) {
     const attempts = injected + observer.processed.length;
     // Binomial: within 5 standard deviations of rate x attempts (and at least one).
     const sigma = Math.sqrt(attempts * rate * (1 - rate));
-    assert.ok(injected >= Math.max(1, rate * attempts - 5 * sigma) && injected <= rate * attempts + 5 * sigma, `${injected} injected failures in ${attempts} record attempts at rate ${rate}`);
+    assert.ok(
+      injected >= Math.max(1, rate * attempts - 5 * sigma) && injected <= rate * attempts + 5 * sigma,
+      `${injected} injected failures in ${attempts} record attempts at rate ${rate}`,
+    );
     const counters = sandbox.snapshot().kafkaEsm.counters;
     assert.is(counters.OnFailureDestinationDeliveredEventCount, observer.deadLettered.size, 'the destination holds what the ESM delivered');
     // Each dead-lettered record failed its first attempt and both retries (MaximumRetryAttempts 2).
     for (const seq of observer.deadLettered) {
       assert.is(observer.failed.filter((f) => f.seq === seq).length, 3, `dead-lettered seq ${seq} failed 3 attempts`);
     }
-    assert.ok(observer.destinationMessages.every((m) => m.requestContext.condition === 'RetryAttemptsExhausted' && m.requestContext.approximateInvokeCount === 3));
+    assert.ok(
+      observer.destinationMessages.every((m) => m.requestContext.condition === 'RetryAttemptsExhausted' && m.requestContext.approximateInvokeCount === 3),
+    );
     const accounting = observer.account(ledger);
     // Partial batch responses: a processed record is never part of a retry.
     assert.is(accounting.duplicated, 0, 'no record processed twice');
@@ -94,7 +112,9 @@ for (const rate of [0.01, 0.1]) {
       duplicates: 'none: with partial batch responses the ESM retries only the records the function names, never a processed one',
       notes: [
         `${injected} injected failures in ${attempts} record attempts` +
-          (observer.failed.length > injected ? ` (plus ${observer.failed.length - injected} later records of the same booking skipped to keep its order)` : '') +
+          (observer.failed.length > injected
+            ? ` (plus ${observer.failed.length - injected} later records of the same booking skipped to keep its order)`
+            : '') +
           '; ' +
           `${counters.InvokedEventCount - observer.uniqueProcessed().size - observer.deadLettered.size} retried record invocations; ` +
           `${observer.deadLettered.size} records failed 3 attempts and went to the on-failure queue`,

@@ -15,12 +15,13 @@
 // the records expire (MaximumRetryAttempts -1 by default, API_CreateEventSourceMapping.html,
 // kafka-retry-configurations.html); records of a partition are processed in order, so nothing
 // behind the failing batch is processed: the partition is blocked.
+
+import { Kafka, logLevel } from 'kafkajs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Kafka, logLevel } from 'kafkajs';
 import { toKafkaMessage } from '../../handlers/producer.ts';
 import { bookingSchedule } from '../../handlers/shared/schedule.ts';
-import { duplicatedSeqs, labVariant, ledgerOf, reportFault, RunObserver, settle, sharedServers, waitFor } from './support.ts';
+import { duplicatedSeqs, labVariant, ledgerOf, RunObserver, reportFault, settle, sharedServers, waitFor } from './support.ts';
 
 const servers = sharedServers(test);
 
@@ -36,15 +37,23 @@ test('poison records with lab 4 settings: exactly the poison records are dead-le
   const poison = [...bookingSchedule(lab.traffic, 0)].filter((e) => e.poison).map((e) => e.seq);
   assert.is(poison.length, produced.poison);
   assert.ok(poison.length > 10, `${poison.length} poison records`);
-  assert.equal([...observer.deadLettered].sort((a, b) => a - b), poison, 'dead-lettered = exactly the poison records');
-  assert.ok(observer.destinationMessages.every((m) => m.requestContext.condition === 'RetryAttemptsExhausted' && m.requestContext.approximateInvokeCount === 3));
+  assert.equal(
+    [...observer.deadLettered].sort((a, b) => a - b),
+    poison,
+    'dead-lettered = exactly the poison records',
+  );
+  assert.ok(
+    observer.destinationMessages.every((m) => m.requestContext.condition === 'RetryAttemptsExhausted' && m.requestContext.approximateInvokeCount === 3),
+  );
   const accounting = observer.account(ledger);
   assert.is(accounting.duplicated, 0);
   reportFault({
     fault: 'poison records, 2% (lab 4)',
     accounting,
     duplicates: 'none: partial batch responses retry only the poison records',
-    notes: [`${poison.length} poison records, each invoked 3 times (first try + MaximumRetryAttempts 2), then delivered to the SQS destination; ${accounting.filtered} non-confirmed bookings filtered before invoking`],
+    notes: [
+      `${poison.length} poison records, each invoked 3 times (first try + MaximumRetryAttempts 2), then delivered to the SQS destination; ${accounting.filtered} non-confirmed bookings filtered before invoking`,
+    ],
     aws: 'the failed records are retried up to MaximumRetryAttempts, then sent to the on-failure destination; the rest of each batch is committed (sandbox/MODEL.md, Faults: "poison record")',
   });
 });
@@ -105,13 +114,16 @@ test('a poison record with lab 1 defaults blocks its partitions (retried forever
       blocked = blockedNow();
       now = await committed();
       if ([...end.keys()].every((p) => blocked.has(p) || now.get(p) === end.get(p))) break;
-      if (Date.now() > deadline) throw new Error(`the partitions not in the failing batch did not progress: committed ${JSON.stringify([...now])}, ends ${JSON.stringify([...end])}, blocked ${[...blocked]}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the partitions not in the failing batch did not progress: committed ${JSON.stringify([...now])}, ends ${JSON.stringify([...end])}, blocked ${[...blocked]}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     // Blocked: the partitions with records still uncommitted, all of them the failing batch's.
     blocked = new Set([...end.keys()].filter((p) => now.get(p)! < end.get(p)!));
     const progressing = [...end.keys()].filter((p) => !blocked.has(p)).sort((a, b) => a - b);
-    assert.ok(blocked.has(poisonAt.partition), 'the poison record\'s partition is blocked');
+    assert.ok(blocked.has(poisonAt.partition), "the poison record's partition is blocked");
     assert.ok(progressing.length > 0, 'some partitions are not in the failing batch, and they committed everything');
     assert.ok(now.get(poisonAt.partition)! <= poisonAt.offset, 'nothing at or after the poison record was committed');
     assert.ok(failedInvocations().length > retriesBefore, 'the ESM kept retrying the batch');
@@ -120,7 +132,10 @@ test('a poison record with lab 1 defaults blocks its partitions (retried forever
     const behind = new Set(ledger.entries.filter((e) => blocked.has(e.partition) && e.offset >= now.get(e.partition)!).map((e) => e.seq));
     const unprocessed = ledger.entries.filter((e) => !observer.uniqueProcessed().has(e.seq));
     assert.is(whileBlocked.lost, unprocessed.length);
-    assert.ok(unprocessed.every((e) => behind.has(e.seq)), 'every unprocessed event waits uncommitted in a blocked partition');
+    assert.ok(
+      unprocessed.every((e) => behind.has(e.seq)),
+      'every unprocessed event waits uncommitted in a blocked partition',
+    );
     const blockedNote =
       `while blocked (${failedInvocations().length} failed attempts, pollers ${first.snapshot().kafkaEsm.pollers}): published ${whileBlocked.published} = processed ${whileBlocked.processed} + ` +
       `${whileBlocked.lost} not processed, all waiting uncommitted in partitions ${[...blocked].sort((a, b) => a - b).join(', ')} (the failing batch's; ` +
@@ -143,7 +158,10 @@ test('a poison record with lab 1 defaults blocks its partitions (retried forever
     assert.equal([...observer.deadLettered], [POISON_SEQ], 'only the poison record is dead-lettered');
     // Every duplicate was processed by an attempt that failed (it held the poison record).
     const inFailedAttempts = new Set(observer.outcomes('error').flatMap((i) => observer.processedBy.get(i.requestId) ?? []));
-    assert.ok(duplicatedSeqs(observer).every((seq) => inFailedAttempts.has(seq)), 'every duplicate was in a batch with the poison record');
+    assert.ok(
+      duplicatedSeqs(observer).every((seq) => inFailedAttempts.has(seq)),
+      'every duplicate was in a batch with the poison record',
+    );
 
     const accounting = observer.account(ledger);
     reportFault({

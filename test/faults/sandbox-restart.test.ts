@@ -6,18 +6,18 @@
 // AWS (sandbox/MODEL.md, Faults, "ESM restart"): the mapping commits offsets only after a
 // successful invocation; when its pollers are replaced (a deployment, a failure, a rebalance) the
 // consumer group resumes from the committed offsets, so uncommitted records are delivered again.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Kafka, logLevel } from 'kafkajs';
-import { account } from '../../harness/accounting.ts';
-import { readLedger } from '../../harness/ledger.ts';
 import { toKafkaMessage } from '../../handlers/producer.ts';
 import { bookingSchedule } from '../../handlers/shared/schedule.ts';
-import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
+import { account } from '../../harness/accounting.ts';
+import { readLedger } from '../../harness/ledger.ts';
+import { type KafkaSandbox, startKafka } from '../../sandbox/kafka-broker.ts';
 import { labVariant, reportFault, waitFor } from './support.ts';
 
 const TOPIC = 'fault-restart';
@@ -94,10 +94,12 @@ test('sandbox process SIGKILL and restart mid-run: it resumes from the committed
     const accounting = account({ published: ledger.entries.map((e) => e.seq), processed: all(), filtered: [], deadLettered: [] });
     // The restarted sandbox re-read each partition from its committed offset, so the duplicates are
     // exactly the records the killed one had processed at or after that offset.
-    const uncommitted = new Set(beforeKill.filter((seq) => {
-      const at = ledger.bySeq.get(seq)!;
-      return at.offset >= (committed.get(at.partition) ?? 0);
-    }));
+    const uncommitted = new Set(
+      beforeKill.filter((seq) => {
+        const at = ledger.bySeq.get(seq)!;
+        return at.offset >= (committed.get(at.partition) ?? 0);
+      }),
+    );
     assert.is(accounting.duplicated, uncommitted.size, 'duplicates = records processed by the killed sandbox but not committed');
     const afterRestart = processedSeqs(secondOut);
     const reread = afterRestart.filter((seq) => {
@@ -112,7 +114,9 @@ test('sandbox process SIGKILL and restart mid-run: it resumes from the committed
         uncommitted.size === 0
           ? 'none: the killed sandbox had committed everything it processed (a record is processed again only if the kill falls between its invocation and the commit)'
           : `exactly the ${uncommitted.size} records the killed sandbox had processed but not yet committed, redelivered from the last committed offset`,
-      notes: [`${new Set(beforeKill).size} events processed before the SIGKILL; the new sandbox joined the same consumer group and resumed from its committed offsets`],
+      notes: [
+        `${new Set(beforeKill).size} events processed before the SIGKILL; the new sandbox joined the same consumer group and resumed from its committed offsets`,
+      ],
       aws: 'offsets are committed only after a successful invocation; a replaced poller resumes the consumer group from the last committed offset, so uncommitted records are delivered again (sandbox/MODEL.md, Faults: "ESM restart")',
     });
   } finally {

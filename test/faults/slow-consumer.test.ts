@@ -10,9 +10,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Ledger } from '../../harness/ledger.ts';
-import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
-import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
-import { labVariant, ledgerOf, reportFault, RunObserver, settle } from './support.ts';
+import { type Sandbox, startSandbox } from '../../sandbox/index.ts';
+import { type KafkaSandbox, startKafka } from '../../sandbox/kafka-broker.ts';
+import { labVariant, ledgerOf, RunObserver, reportFault, settle } from './support.ts';
 
 let kafka: KafkaSandbox | undefined;
 let sandbox: Sandbox | undefined;

@@ -11,19 +11,19 @@
 // harness/accounting.ts account() turns these into the numbers; every test asserts lost 0 and
 // published = processed + filtered + dead-lettered, and explains its duplicates.
 import { readFileSync } from 'node:fs';
-import * as assert from 'uvu/assert';
-import { account, type Accounting } from '../../harness/accounting.ts';
-import { bookingIdentity, drainQueue, seqsNamedBy } from '../../harness/dead-letters.ts';
-import { readLedger, type Ledger } from '../../harness/ledger.ts';
 import type { Test } from 'uvu';
-import { startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.ts';
-import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
+import * as assert from 'uvu/assert';
+import { readBatchReport } from '../../handlers/shared/telemetry.ts';
+import { type Accounting, account } from '../../harness/accounting.ts';
+import { bookingIdentity, drainQueue, seqsNamedBy } from '../../harness/dead-letters.ts';
+import { type Ledger, readLedger } from '../../harness/ledger.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
+import { type ElasticMqSandbox, startElasticMq } from '../../sandbox/elasticmq.ts';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../sandbox/index.ts';
+import { type KafkaSandbox, startKafka } from '../../sandbox/kafka-broker.ts';
 import type { OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
 import type { PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
 import type { InvocationRecord } from '../../sandbox/lambda-runtime/index.ts';
-import { readBatchReport } from '../../handlers/shared/telemetry.ts';
 
 export { labVariant, waitFor } from '../integration/support.ts';
 
@@ -102,7 +102,8 @@ export class RunObserver {
       this.processed.push(...seqs);
       this.processedBy.set(line.requestId, [...(this.processedBy.get(line.requestId) ?? []), ...seqs]);
       for (const f of report.failed) {
-        if (f.runId === undefined || f.runId === this.runId) this.failed.push({ seq: f.seq, partition: f.partition, offset: f.offset, reason: f.reason, requestId: line.requestId });
+        if (f.runId === undefined || f.runId === this.runId)
+          this.failed.push({ seq: f.seq, partition: f.partition, offset: f.offset, reason: f.reason, requestId: line.requestId });
       }
     });
     sandbox.runtime.onInvocation((record) => {

@@ -2,9 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { handler } from '../../handlers/booking-processor.ts';
 import { readBatchReport } from '../../handlers/shared/telemetry.ts';
-import { captureStdout, emfDocuments, jsonLines, logLines, metricUnit, metricValues } from './support/stdout.ts';
 import { withEnv } from './support/env.ts';
 import { AWS_SAMPLE_MSK_EVENT, bookingValue, kafkaEvent, kafkaRecord } from './support/events.ts';
+import { captureStdout, emfDocuments, jsonLines, logLines, metricUnit, metricValues } from './support/stdout.ts';
 
 const PARTIAL_ON = { REPORT_BATCH_ITEM_FAILURES: 'true', PROCESSING_MS_PER_RECORD: '0', PROCESSING_MODE: 'sequential', LAB_ID: undefined };
 const PARTIAL_OFF = { ...PARTIAL_ON, REPORT_BATCH_ITEM_FAILURES: 'false' };
@@ -33,14 +33,23 @@ test('real bookings are processed and each gets an EndToEndDuration from its int
   const durations = metricValues(run.lines, 'EndToEndDuration');
   assert.is(durations.length, 3);
   assert.is(metricUnit(run.lines, 'EndToEndDuration'), 'Milliseconds');
-  [...durations].sort((a, b) => a - b).forEach((d, i) => {
-    assert.ok(d >= 1000 * (i + 1) && d < 1000 * (i + 1) + 500, `duration ${d}`);
-  });
+  [...durations]
+    .sort((a, b) => a - b)
+    .forEach((d, i) => {
+      assert.ok(d >= 1000 * (i + 1) && d < 1000 * (i + 1) + 500, `duration ${d}`);
+    });
   assert.equal(metricValues(run.lines, 'BatchSize'), [3]);
   assert.equal(metricValues(run.lines, 'EventsProcessed'), [3]);
   const [line] = logLines(run.lines, 'batch processed');
   // Partition by partition, each in offset order: bookings-0 holds seq 0 and 2, bookings-1 seq 1.
-  assert.equal(line.processed.map((p: any) => [p.runId, p.seq]), [['run-1', 0], ['run-1', 2], ['run-1', 1]]);
+  assert.equal(
+    line.processed.map((p: any) => [p.runId, p.seq]),
+    [
+      ['run-1', 0],
+      ['run-1', 2],
+      ['run-1', 1],
+    ],
+  );
   assert.ok(line.processed.every((p: any) => typeof p.endToEndMs === 'number'));
   assert.equal(line.failed, []);
   const doc = emfDocuments(run.lines)[0];
@@ -68,7 +77,10 @@ test('invalid JSON, poison events and null values fail; the valid records around
     ],
   });
   const [line] = logLines(run.lines, 'batch processed');
-  assert.equal(line.processed.map((p: any) => p.seq), [1, 9]);
+  assert.equal(
+    line.processed.map((p: any) => p.seq),
+    [1, 9],
+  );
   const poison = line.failed.find((f: any) => f.offset === 3);
   assert.is(poison.runId, 'run-1');
   assert.is(poison.seq, 3);
@@ -87,7 +99,10 @@ test('partial batch responses off: the whole batch fails after every record was 
   assert.match((run.error as Error).message, '1 of 2 records failed');
   assert.match((run.error as Error).message, 'bookings-0@2');
   const [line] = logLines(run.lines, 'batch processed');
-  assert.equal(line.processed.map((p: any) => p.seq), [1]);
+  assert.equal(
+    line.processed.map((p: any) => p.seq),
+    [1],
+  );
   assert.is(line.failed.length, 1);
 
   const clean = await withEnv(PARTIAL_OFF, () => captureStdout(() => handler(kafkaEvent([records[0]]))));
@@ -111,7 +126,10 @@ test('an oversized batch (many records, several partitions) is accounted exactly
   assert.is(seen.size, 6000);
   assert.equal(metricValues(run.lines, 'BatchSize'), [6000]);
   assert.is(metricValues(run.lines, 'EndToEndDuration').length, 5940);
-  assert.is(metricValues(run.lines, 'EventsProcessed').reduce((a, b) => a + b, 0), 5940);
+  assert.is(
+    metricValues(run.lines, 'EventsProcessed').reduce((a, b) => a + b, 0),
+    5940,
+  );
 });
 
 test('self-managed Kafka payloads are accepted; a LAB_ID adds the Lab dimension', async () => {
@@ -136,13 +154,25 @@ test("the line it writes reads back through readBatchReport, the one reader of t
   const now = Date.now();
   const records = [kafkaRecord('bookings', 0, 7, bookingValue({ seq: 7, intendedAt: now - 50 }), 'BK-7'), kafkaRecord('bookings', 1, 8, 'not json', 'BK-8')];
   const run = await withEnv(PARTIAL_ON, () => captureStdout(() => handler(kafkaEvent(records))));
-  const reports = jsonLines(run.lines).map(readBatchReport).filter((r) => r !== undefined);
+  const reports = jsonLines(run.lines)
+    .map(readBatchReport)
+    .filter((r) => r !== undefined);
   assert.is(reports.length, 1, 'exactly one line is a batch report; EMF documents are not');
   assert.is(reports[0]!.batchSize, 2);
-  assert.equal(reports[0]!.processed.map((p) => p.seq), [7]);
-  assert.equal(reports[0]!.failed.map((f) => f.offset), [8]);
+  assert.equal(
+    reports[0]!.processed.map((p) => p.seq),
+    [7],
+  );
+  assert.equal(
+    reports[0]!.failed.map((f) => f.offset),
+    [8],
+  );
   assert.is(readBatchReport({ message: 'batch processed', batchSize: 1 }), undefined, 'a line without its lists is not a report');
-  assert.equal(readBatchReport({ message: 'batch processed', batchSize: 1, processed: [{ runId: 'r', seq: 1 }], failed: [] })?.processed, [], 'an entry without endToEndMs is left out');
+  assert.equal(
+    readBatchReport({ message: 'batch processed', batchSize: 1, processed: [{ runId: 'r', seq: 1 }], failed: [] })?.processed,
+    [],
+    'an entry without endToEndMs is left out',
+  );
 });
 
 test.run();

@@ -3,8 +3,7 @@
 // Node.js process, as Lambda runs it. AWS does not document which SDK packages nodejs22.x ships
 // (handlers/bundle.ts), so none is assumed. The control case shows the test catches the defect: a
 // bundle that leaves @aws-sdk/* to the runtime does not start there.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -12,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { bundleHandler, HANDLER_NAMES, lambdaBuildOptions, nonBuiltinImports } from '../../handlers/bundle.ts';
 import { bookingValue, kafkaEvent, kafkaRecord, sqsEventFromKafka } from './support/events.ts';
 

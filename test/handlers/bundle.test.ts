@@ -1,13 +1,13 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { bundleAllHandlers, bundleHandler, bundleHandlerSync, HANDLER_NAMES, type HandlerName } from '../../handlers/bundle.ts';
-import { captureStdout, logLines, metricValues } from './support/stdout.ts';
 import { withEnv } from './support/env.ts';
 import { AWS_SAMPLE_MSK_EVENT, bookingValue, kafkaEvent, kafkaRecord } from './support/events.ts';
+import { captureStdout, logLines, metricValues } from './support/stdout.ts';
 
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../../.build/test-bundles');
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -17,7 +17,10 @@ test.after(() => rmSync(OUT, { recursive: true, force: true }));
 
 test('all five handlers bundle into .mjs files with matching hashes', async () => {
   const results = await bundleAllHandlers({ outRoot: OUT, force: true });
-  assert.equal(results.map((r) => r.name), [...HANDLER_NAMES]);
+  assert.equal(
+    results.map((r) => r.name),
+    [...HANDLER_NAMES],
+  );
   for (const result of results) {
     assert.ok(result.rebuilt);
     assert.is(result.file, join(OUT, result.name, 'index.mjs'));

@@ -4,13 +4,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { handler as bookingProcessor } from '../../handlers/booking-processor.ts';
-import { handler as sqsProcessor } from '../../handlers/sqs-processor.ts';
 import { consumeBookings } from '../../handlers/shared/booking-batch.ts';
 import { chaosRandom, extraLatencyMs, INJECTED_FAILURE, INJECTED_HANG, maybeFailRecord, maybeHangPastTimeout } from '../../handlers/shared/chaos.ts';
-import { mixSeed, mulberry32 } from '../../handlers/shared/random.ts';
 import { PROCESSING_MODES } from '../../handlers/shared/processing.ts';
-import { chaosEnvironment, processorEnvironment, readChaosSettings, readProcessorSettings, type ChaosSettings, type ProcessorSettings } from '../../handlers/shared/settings.ts';
+import { mixSeed, mulberry32 } from '../../handlers/shared/random.ts';
+import {
+  type ChaosSettings,
+  chaosEnvironment,
+  type ProcessorSettings,
+  processorEnvironment,
+  readChaosSettings,
+  readProcessorSettings,
+} from '../../handlers/shared/settings.ts';
 import { telemetry } from '../../handlers/shared/telemetry.ts';
+import { handler as sqsProcessor } from '../../handlers/sqs-processor.ts';
 import { withEnv } from './support/env.ts';
 import { bookingValue, kafkaEvent, kafkaRecord, sqsEventFromKafka } from './support/events.ts';
 import { captureStdout, logLines } from './support/stdout.ts';
@@ -33,7 +40,10 @@ const records = (n: number) => Array.from({ length: n }, (_, i) => kafkaRecord('
 test('every chaos knob defaults to off; set values are read', () => {
   const defaults = readProcessorSettings({}, { reportBatchItemFailures: false });
   assert.equal(defaults.chaos, OFF);
-  const set = readProcessorSettings({ CHAOS_FAILURE_RATE: '0.1', CHAOS_TIMEOUT_RATE: '1', CHAOS_LATENCY_MS: '40', CHAOS_LATENCY_UNTIL: '1795718000000' }, { reportBatchItemFailures: false });
+  const set = readProcessorSettings(
+    { CHAOS_FAILURE_RATE: '0.1', CHAOS_TIMEOUT_RATE: '1', CHAOS_LATENCY_MS: '40', CHAOS_LATENCY_UNTIL: '1795718000000' },
+    { reportBatchItemFailures: false },
+  );
   assert.equal(set.chaos, { failureRate: 0.1, timeoutRate: 1, latencyMs: 40, latencyUntil: 1795718000000 });
   assert.equal(readProcessorSettings({ CHAOS_FAILURE_RATE: ' ', CHAOS_TIMEOUT_RATE: '', CHAOS_LATENCY_MS: '' }, { reportBatchItemFailures: true }).chaos, OFF);
 });
@@ -46,7 +56,10 @@ test('chaosEnvironment writes what readChaosSettings reads back', () => {
 
 test('processorEnvironment writes what readProcessorSettings reads back, for every mode and work kind', () => {
   for (const mode of PROCESSING_MODES) {
-    for (const [reportBatchItemFailures, workKind] of [[true, 'cpu'], [false, 'io']] as const) {
+    for (const [reportBatchItemFailures, workKind] of [
+      [true, 'cpu'],
+      [false, 'io'],
+    ] as const) {
       const written = { processingMsPerRecord: 12, mode, workKind, reportBatchItemFailures };
       const { chaos, ...read } = readProcessorSettings(processorEnvironment(written), { reportBatchItemFailures: !reportBatchItemFailures });
       assert.equal(read, written);
@@ -97,7 +110,12 @@ test('with CHAOS_SEED every environment replays the same draws, one sequence per
   assert.not.equal(fresh(5, 'timeout'), fresh(4, 'timeout'));
   // The fault suite's seed: draws 1-4 at or above 0.2, the 5th below, so at CHAOS_TIMEOUT_RATE 0.2
   // every environment runs four invocations and times out on its fifth.
-  assert.equal(fresh(4, 'timeout').slice(0, 5).map((d) => d < 0.2), [false, false, false, false, true]);
+  assert.equal(
+    fresh(4, 'timeout')
+      .slice(0, 5)
+      .map((d) => d < 0.2),
+    [false, false, false, false, true],
+  );
 });
 
 test('a bad chaos value fails the invocation with that one line (like any misconfiguration)', async () => {
@@ -109,14 +127,23 @@ test('a bad chaos value fails the invocation with that one line (like any miscon
 test('maybeFailRecord throws "injected failure" exactly when the draw is below the rate', () => {
   const chaos = { ...OFF, failureRate: 0.25 };
   assert.not.throws(() => maybeFailRecord(chaos, () => 0.25));
-  assert.throws(() => maybeFailRecord(chaos, () => 0.2499), (e: Error) => e.message === INJECTED_FAILURE);
+  assert.throws(
+    () => maybeFailRecord(chaos, () => 0.2499),
+    (e: Error) => e.message === INJECTED_FAILURE,
+  );
   let draws = 0;
   maybeFailRecord(OFF, () => (draws++, 0));
   assert.is(draws, 0, 'rate 0 never draws, so it can never fail');
 });
 
 test('CHAOS_FAILURE_RATE: each record attempt fails independently at about the rate', async () => {
-  const settings: ProcessorSettings = { processingMsPerRecord: 0, mode: 'sequential', workKind: 'io', reportBatchItemFailures: true, chaos: { ...OFF, failureRate: 0.1 } };
+  const settings: ProcessorSettings = {
+    processingMsPerRecord: 0,
+    mode: 'sequential',
+    workKind: 'io',
+    reportBatchItemFailures: true,
+    chaos: { ...OFF, failureRate: 0.1 },
+  };
   const inbound = Array.from({ length: 2000 }, (_, i) => ({ ref: i, value: bookingValue({ seq: i }) }));
   const result = await captureStdout(() =>
     consumeBookings(inbound, { settings, telemetry: telemetry('booking-processor'), identify: () => ({}), random: mulberry32(7) }),
@@ -138,7 +165,9 @@ test('booking-processor at CHAOS_FAILURE_RATE=1: every record is a batch item fa
 });
 
 test('booking-processor at CHAOS_FAILURE_RATE=1 with partial responses off fails the whole batch', async () => {
-  const run = await withEnv({ ...BASE, REPORT_BATCH_ITEM_FAILURES: 'false', CHAOS_FAILURE_RATE: '1' }, () => captureStdout(() => bookingProcessor(kafkaEvent(records(3)))));
+  const run = await withEnv({ ...BASE, REPORT_BATCH_ITEM_FAILURES: 'false', CHAOS_FAILURE_RATE: '1' }, () =>
+    captureStdout(() => bookingProcessor(kafkaEvent(records(3)))),
+  );
   assert.instance(run.error, Error);
   assert.match((run.error as Error).message, /3 of 3 records failed.*injected failure/);
 });
@@ -157,7 +186,7 @@ test('maybeHangPastTimeout waits past the remaining time, only at the rate', asy
   assert.is(await maybeHangPastTimeout({ ...OFF, timeoutRate: 0.5 }, context, { random: () => 0.5, wait }), 0);
   assert.is(await maybeHangPastTimeout({ ...OFF, timeoutRate: 0.5 }, context, { random: () => 0.49, wait }), 3_500);
   assert.equal(waited, [3_500], 'past the 2.5 s left, so the runtime times the invocation out first');
-  assert.is(await maybeHangPastTimeout({ ...OFF, timeoutRate: 1 }, undefined, { wait }), 901_000, 'no context: past Lambda\'s longest timeout');
+  assert.is(await maybeHangPastTimeout({ ...OFF, timeoutRate: 1 }, undefined, { wait }), 901_000, "no context: past Lambda's longest timeout");
 });
 
 test('extraLatencyMs: the latency applies until CHAOS_LATENCY_UNTIL, then stops', () => {

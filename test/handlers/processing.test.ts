@@ -1,6 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { processRecords, type Schedule } from '../../handlers/shared/processing.ts';
 
 const records = [
@@ -52,7 +52,7 @@ test('parallel-by-key: keys overlap, so the batch takes as long as its longest k
   assert.ok(elapsed >= 3 * MS - 2, `elapsed ${elapsed}`);
 });
 
-test("cpu work never overlaps: parallel-by-key schedules by key, but the records take turns on the one thread", async () => {
+test('cpu work never overlaps: parallel-by-key schedules by key, but the records take turns on the one thread', async () => {
   let running = 0;
   let peak = 0;
   const run = (workKind: 'cpu' | 'io') =>
@@ -91,8 +91,14 @@ test('parallel-by-key keeps arrival order within a key', async () => {
   });
   const orderOf = (list: string[], key: string) => list.filter((id) => id.startsWith(key));
   for (const key of ['A', 'B', 'C']) {
-    assert.equal(orderOf(started, key), records.filter((r) => r.key === key).map((r) => r.id));
-    assert.equal(orderOf(finished, key), records.filter((r) => r.key === key).map((r) => r.id));
+    assert.equal(
+      orderOf(started, key),
+      records.filter((r) => r.key === key).map((r) => r.id),
+    );
+    assert.equal(
+      orderOf(finished, key),
+      records.filter((r) => r.key === key).map((r) => r.id),
+    );
   }
   // Different keys ran at the same time: all first records started before any finished.
   assert.equal(started.slice(0, 3).sort(), ['A1', 'B1', 'C1']);
@@ -107,7 +113,11 @@ test('outcomes come back in input order, and a failure skips the rest of its key
         if ((record as (typeof records)[number]).id === 'A2') throw new Error('payment declined');
       },
     });
-    assert.equal(outcomes.map((o) => o.status), ['processed', 'processed', 'failed', 'processed', 'processed', 'failed'], mode);
+    assert.equal(
+      outcomes.map((o) => o.status),
+      ['processed', 'processed', 'failed', 'processed', 'processed', 'failed'],
+      mode,
+    );
     const [a2, a3] = [outcomes[2], outcomes[5]];
     if (a2.status === 'failed') assert.match(a2.reason, 'payment declined');
     if (a3.status === 'failed') assert.match(a3.reason, 'skipped');
@@ -124,7 +134,10 @@ test("the failure rule is the schedule's: one that runs every record applies a k
   const careless = await processRecords(records, { processingMsPerRecord: 0, mode: 'parallel-by-key', schedule: everything, work: declineA2 });
   assert.is(careless[5].status, 'processed', 'A3 went through while A2 will be retried: out of order');
   const nothing = await processRecords(records, { processingMsPerRecord: 0, mode: 'parallel-by-key', schedule: async () => {} });
-  assert.ok(nothing.every((o) => o.status === 'failed' && /^not run: /.test(o.reason)), 'a record never run is failed, so the mapping retries it');
+  assert.ok(
+    nothing.every((o) => o.status === 'failed' && /^not run: /.test(o.reason)),
+    'a record never run is failed, so the mapping retries it',
+  );
   let calls = 0;
   const twice: Schedule = async (_keys, runOne) => {
     await runOne(0);
@@ -135,7 +148,10 @@ test("the failure rule is the schedule's: one that runs every record applies a k
 });
 
 test('zero processing time completes immediately (before any timer could fire); an empty batch is fine', async () => {
-  const batch = processRecords(Array.from({ length: 5000 }, (_, i) => ({ key: `k${i % 50}` })), { processingMsPerRecord: 0, mode: 'parallel-by-key' });
+  const batch = processRecords(
+    Array.from({ length: 5000 }, (_, i) => ({ key: `k${i % 50}` })),
+    { processingMsPerRecord: 0, mode: 'parallel-by-key' },
+  );
   const first = await Promise.race([batch.then(() => 'batch'), new Promise((resolve) => setTimeout(() => resolve('timer'), 0))]);
   assert.is(first, 'batch', 'no timer was waited on');
   assert.is((await batch).length, 5000);

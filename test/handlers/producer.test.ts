@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { handler, toKafkaMessage } from '../../handlers/producer.ts';
 import { parseBooking } from '../../handlers/shared/booking.ts';
 import { kafkaConfigFromEnv } from '../../handlers/shared/kafka-client.ts';
-import { publishSchedule, summarizeDelays, type SendFn } from '../../handlers/shared/publish.ts';
+import { publishSchedule, type SendFn, summarizeDelays } from '../../handlers/shared/publish.ts';
 import { bookingSchedule, type ScheduledEvent } from '../../handlers/shared/schedule.ts';
 import type { TrafficProfile } from '../../handlers/shared/traffic.ts';
 import { FakeClock } from './support/fake-clock.ts';
@@ -63,7 +63,10 @@ test('a slow send (25 ms, one in flight) makes the loop late, but never moves in
   assert.is(outcome.published, 100);
   // Event k is intended at 10k ms but can only start when k sends of 25 ms are done: 15k ms late.
   outcome.sendDelaysMs.forEach((delay, k) => assert.is(delay, 15 * k));
-  assert.equal(sent.map((s) => s.event), schedule());
+  assert.equal(
+    sent.map((s) => s.event),
+    schedule(),
+  );
   sent.forEach(({ event, at }, k) => {
     assert.is(event.intendedAt, START + 10 * k);
     assert.is(at, START + 25 * k);
@@ -147,10 +150,7 @@ test('the producer rejects a bad payload before it connects anywhere', async () 
   await rejects(() => handler({ runId: 'r', startAtMs: START, profile: { ...profile, poisonShare: 2 } }), /poisonShare/);
   await rejects(() => handler({ runId: 'r', startAtMs: START, profile, shard: { index: 2, count: 2 } }), /shard.index/);
   const context = { getRemainingTimeInMillis: () => 60_000 } as any;
-  await rejects(
-    () => handler({ runId: 'r', startAtMs: Date.now(), profile: { ...profile, durationSec: 120 } }, context),
-    /raise the producer timeout/,
-  );
+  await rejects(() => handler({ runId: 'r', startAtMs: Date.now(), profile: { ...profile, durationSec: 120 } }, context), /raise the producer timeout/);
 });
 
 test.run();

@@ -1,13 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  bookingSchedule,
-  expectedEventCount,
-  intendedOffsetSec,
-  offeredCount,
-  scheduledEvent,
-  type ScheduledEvent,
-} from '../../handlers/shared/schedule.ts';
+import { bookingSchedule, expectedEventCount, intendedOffsetSec, offeredCount, type ScheduledEvent, scheduledEvent } from '../../handlers/shared/schedule.ts';
 import type { TrafficProfile } from '../../handlers/shared/traffic.ts';
 
 const START = 1_767_225_600_000;
@@ -92,9 +85,18 @@ test('same seed, same schedule; another seed, another mix', () => {
   const b = [...bookingSchedule(ramp, START)];
   assert.equal(a, b);
   const c = [...bookingSchedule({ ...ramp, seed: 8 }, START)];
-  assert.equal(c.map((e) => e.intendedAt), a.map((e) => e.intendedAt));
-  assert.not.equal(c.map((e) => e.status), a.map((e) => e.status));
-  assert.not.equal(c.map((e) => e.bookingId), a.map((e) => e.bookingId));
+  assert.equal(
+    c.map((e) => e.intendedAt),
+    a.map((e) => e.intendedAt),
+  );
+  assert.not.equal(
+    c.map((e) => e.status),
+    a.map((e) => e.status),
+  );
+  assert.not.equal(
+    c.map((e) => e.bookingId),
+    a.map((e) => e.bookingId),
+  );
 });
 
 test('shards split the schedule without changing any event', () => {

@@ -2,8 +2,8 @@
 // batch size, and each learns its own partition and offset.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { receiptsOf, SendBatcher, type BatchTimers } from '../../handlers/shared/send-batcher.ts';
 import type { SendReceipt } from '../../handlers/shared/publish.ts';
+import { type BatchTimers, receiptsOf, SendBatcher } from '../../handlers/shared/send-batcher.ts';
 
 function fakeTimers() {
   let pending: Array<{ at: number; fn: () => void; cancelled: boolean }> = [];
@@ -43,7 +43,11 @@ test('events within the linger leave together, once the linger ends', async () =
   assert.equal(batches, [], 'nothing leaves before the linger');
   advance(2);
   assert.equal(batches, [[1, 2, 3]]);
-  assert.equal(await Promise.all(receipts), [{ partition: 1, offset: '1' }, { partition: 0, offset: '2' }, { partition: 1, offset: '3' }]);
+  assert.equal(await Promise.all(receipts), [
+    { partition: 1, offset: '1' },
+    { partition: 0, offset: '2' },
+    { partition: 1, offset: '3' },
+  ]);
   const later = batcher.send(4);
   advance(2);
   await later;
@@ -62,11 +66,20 @@ test('a full batch leaves at once, without waiting for the linger', async () => 
 test('a failed request fails each of its events, and only those', async () => {
   const { timers, advance } = fakeTimers();
   let calls = 0;
-  const batcher = new SendBatcher<number>(async (messages) => {
-    if (calls++ === 0) throw new Error('broker down');
-    return messages.map(() => ({ partition: 0, offset: '0' }));
-  }, { lingerMs: 1, maxMessages: 10 }, timers);
-  const first = [batcher.send(1), batcher.send(2)].map((p) => p.then(() => 'ok', (e: Error) => e.message));
+  const batcher = new SendBatcher<number>(
+    async (messages) => {
+      if (calls++ === 0) throw new Error('broker down');
+      return messages.map(() => ({ partition: 0, offset: '0' }));
+    },
+    { lingerMs: 1, maxMessages: 10 },
+    timers,
+  );
+  const first = [batcher.send(1), batcher.send(2)].map((p) =>
+    p.then(
+      () => 'ok',
+      (e: Error) => e.message,
+    ),
+  );
   advance(1);
   const second = batcher.send(3);
   advance(1);
@@ -76,12 +89,21 @@ test('a failed request fails each of its events, and only those', async () => {
 });
 
 test('receipts from a produce response: each partition counts up from its base offset, in send order', () => {
-  assert.equal(receiptsOf([3, 0, 3, 3], [{ partition: 3, baseOffset: '41' }, { partition: 0, baseOffset: '7' }]), [
-    { partition: 3, offset: '41' },
-    { partition: 0, offset: '7' },
-    { partition: 3, offset: '42' },
-    { partition: 3, offset: '43' },
-  ]);
+  assert.equal(
+    receiptsOf(
+      [3, 0, 3, 3],
+      [
+        { partition: 3, baseOffset: '41' },
+        { partition: 0, baseOffset: '7' },
+      ],
+    ),
+    [
+      { partition: 3, offset: '41' },
+      { partition: 0, offset: '7' },
+      { partition: 3, offset: '42' },
+      { partition: 3, offset: '43' },
+    ],
+  );
   assert.throws(() => receiptsOf([5], [{ partition: 3, baseOffset: '1' }]), /no offset for partition 5/);
 });
 

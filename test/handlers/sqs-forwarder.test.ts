@@ -1,12 +1,12 @@
+import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
-import { handler, sqsEntryId } from '../../handlers/sqs-forwarder.ts';
 import { kafkaValueOf, SQS_ATTRIBUTES } from '../../handlers/shared/sqs-message.ts';
-import { captureStdout, logLines, metricValues } from './support/stdout.ts';
+import { handler, sqsEntryId } from '../../handlers/sqs-forwarder.ts';
 import { withEnv } from './support/env.ts';
 import { bookingValue, kafkaEvent, kafkaRecord } from './support/events.ts';
+import { captureStdout, logLines, metricValues } from './support/stdout.ts';
 
 const sqs = mockClient(SQSClient);
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/bookings-buffer';
@@ -78,7 +78,10 @@ test('entries SQS fails transiently are retried, and only those', async () => {
   const run = await withEnv(ENV, () => captureStdout(() => handler(kafkaEvent(recordsWithHeaders(10)))));
   assert.is(run.error, undefined);
   assert.is(calls.length, 2);
-  assert.equal(calls[1].map((e) => e.Id?.split('-')[0]), ['r3', 'r7']);
+  assert.equal(
+    calls[1].map((e) => e.Id?.split('-')[0]),
+    ['r3', 'r7'],
+  );
   assert.is(logLines(run.lines, 'batch forwarded')[0].forwarded, 10);
 });
 
@@ -102,7 +105,10 @@ test('a permanent (sender fault) failure is not retried and fails the invocation
   assert.is(calls.length, 1);
   const [line] = logLines(run.lines, 'batch forwarded');
   assert.is(line.forwarded, 4);
-  assert.equal(line.failed.map((f: any) => [f.runId, f.seq, f.partition, f.offset]), [['run-1', 2, 2, 1002]]);
+  assert.equal(
+    line.failed.map((f: any) => [f.runId, f.seq, f.partition, f.offset]),
+    [['run-1', 2, 2, 1002]],
+  );
   assert.match(line.failed[0].reason, 'InvalidMessageContents');
 });
 
@@ -124,7 +130,10 @@ test('calls respect the SQS size limit; an oversized message is refused, never d
   assert.is(calls.flat().length, 4);
   assert.is(calls.length, 2, 'about 1.6 KB each: two fit under 4 KB per call');
   const failed = logLines(run.lines, 'batch forwarded')[0].failed;
-  assert.equal(failed.map((f: any) => f.offset), [3]);
+  assert.equal(
+    failed.map((f: any) => f.offset),
+    [3],
+  );
   assert.match(failed[0].reason, 'over the SQS limit of 4096 bytes');
 });
 
@@ -137,7 +146,9 @@ test('values SQS cannot carry as text travel base64-encoded and decode back exac
   assert.is(encoded.MessageAttributes?.[SQS_ATTRIBUTES.valueEncoding]?.StringValue, 'base64');
   const asLambdaRecord = (e: Entry) => ({
     body: e.MessageBody ?? '',
-    messageAttributes: Object.fromEntries(Object.entries(e.MessageAttributes ?? {}).map(([k, v]) => [k, { dataType: v.DataType ?? '', stringValue: v.StringValue }])),
+    messageAttributes: Object.fromEntries(
+      Object.entries(e.MessageAttributes ?? {}).map(([k, v]) => [k, { dataType: v.DataType ?? '', stringValue: v.StringValue }]),
+    ),
   });
   assert.equal(Buffer.from(kafkaValueOf(asLambdaRecord(encoded)) as Uint8Array), binary);
   assert.is(kafkaValueOf(asLambdaRecord(empty)), null);

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { handler } from '../../handlers/sqs-processor.ts';
-import { captureStdout, logLines, metricValues } from './support/stdout.ts';
 import { withEnv } from './support/env.ts';
 import { bookingValue, sqsEventFromKafka } from './support/events.ts';
+import { captureStdout, logLines, metricValues } from './support/stdout.ts';
 
 const ENV = { PROCESSING_MS_PER_RECORD: '1', PROCESSING_MODE: 'parallel-by-key', REPORT_BATCH_ITEM_FAILURES: undefined, LAB_ID: '03-sqs-buffer' };
 const bytes = (text: string) => new Uint8Array(Buffer.from(text));
@@ -25,9 +25,15 @@ test('valid bookings are processed; invalid messages come back as batch item fai
   });
   const [line] = logLines(run.lines, 'batch processed');
   assert.is(line.service, 'sqs-processor');
-  assert.equal(line.processed.map((p: any) => p.seq), [1, 9]);
+  assert.equal(
+    line.processed.map((p: any) => p.seq),
+    [1, 9],
+  );
   assert.ok(line.processed.every((p: any) => p.endToEndMs >= 250 && p.endToEndMs < 1000));
-  assert.equal(line.failed.map((f: any) => f.messageId), ['msg-1', 'msg-2', 'msg-3', 'msg-4']);
+  assert.equal(
+    line.failed.map((f: any) => f.messageId),
+    ['msg-1', 'msg-2', 'msg-3', 'msg-4'],
+  );
   assert.is(line.failed[0].seq, 2);
   assert.match(line.failed[0].reason, 'bookingId');
   assert.match(line.failed[2].reason, 'UTF-8');

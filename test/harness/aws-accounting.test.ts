@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bookingSchedule } from '../../handlers/shared/schedule.ts';
-import { LABS } from '../../labs/index.ts';
-import { accountRun, predictFilteredOut, type AccountingInput } from '../../harness/targets/aws-accounting.ts';
-import { parseBatchLine, type BatchLine } from '../../harness/targets/aws-logs.ts';
+import { type AccountingInput, accountRun, predictFilteredOut } from '../../harness/targets/aws-accounting.ts';
+import { type BatchLine, parseBatchLine } from '../../harness/targets/aws-logs.ts';
 import { parseDeadLetteredBooking, parseOnFailureRecord } from '../../harness/targets/aws-queues.ts';
-import { batchLineMessage, onFailureBody, type FailedFixture, type ProcessedFixture } from './support/aws-fixtures.ts';
+import { LABS } from '../../labs/index.ts';
+import { batchLineMessage, type FailedFixture, onFailureBody, type ProcessedFixture } from './support/aws-fixtures.ts';
 
 const [baseline, , , bestPractices] = LABS;
 const RUN = 'run-acc';
@@ -25,8 +25,24 @@ test('processed events, one entry per processing: duplicates kept and counted, o
   const result = accountRun(
     input({
       lines: [
-        line([{ seq: 0, endToEndMs: 10 }, { seq: 1, endToEndMs: 11 }, { seq: 99, runId: 'other-run' }], [], T0 + 1000, 3),
-        line([{ seq: 1, endToEndMs: 30 }, { seq: 2, endToEndMs: 12 }], [], T0 + 2000),
+        line(
+          [
+            { seq: 0, endToEndMs: 10 },
+            { seq: 1, endToEndMs: 11 },
+            { seq: 99, runId: 'other-run' },
+          ],
+          [],
+          T0 + 1000,
+          3,
+        ),
+        line(
+          [
+            { seq: 1, endToEndMs: 30 },
+            { seq: 2, endToEndMs: 12 },
+          ],
+          [],
+          T0 + 2000,
+        ),
         line([{ seq: 3 }, { seq: 4 }, { seq: 5 }], [], T0 + 3000),
       ],
     }),
@@ -69,23 +85,27 @@ test('dead-lettered via the Kafka on-failure destination: failed entries inside 
 
 test('a failed event outside every destination range is not dead-lettered (still retrying, or lost)', () => {
   const lines = [line([{ seq: 0 }, { seq: 1 }, { seq: 3 }, { seq: 4 }, { seq: 5 }], [{ seq: 2, partition: 3, offset: 41 }])];
-  const records = [parseOnFailureRecord({ MessageId: 'm1', Body: onFailureBody('bookings', [{ partition: 3, first: 50, last: 60 }], '2026-01-01T00:00:05.000Z') })!];
+  const records = [
+    parseOnFailureRecord({ MessageId: 'm1', Body: onFailureBody('bookings', [{ partition: 3, first: 50, last: 60 }], '2026-01-01T00:00:05.000Z') })!,
+  ];
   const result = accountRun(input({ lines, destination: { records } }));
   assert.equal(result.observations.deadLetteredSeqs, []);
   assert.equal(result.unaccounted, [2]);
   assert.match(result.notes.join(' '), /1 on-failure destination record\(s\) since the run started match no failed entry/);
 });
 
-test('another topic\'s ranges do not count', () => {
+test("another topic's ranges do not count", () => {
   const lines = [line([], [{ seq: 2, partition: 3, offset: 41 }])];
   const records = [parseOnFailureRecord({ MessageId: 'm1', Body: onFailureBody('other-topic', [{ partition: 3, first: 41, last: 41 }]) })!];
   assert.equal(accountRun(input({ lines, destination: { records } })).observations.deadLetteredSeqs, []);
 });
 
-test('dead-lettered via lab 3\'s buffer DLQ: seqs straight from the message bodies', () => {
+test("dead-lettered via lab 3's buffer DLQ: seqs straight from the message bodies", () => {
   assert.equal(parseDeadLetteredBooking({ Body: JSON.stringify({ runId: RUN, seq: 4, status: 'CONFIRMED' }) }), { runId: RUN, seq: 4 });
   assert.is(parseDeadLetteredBooking({ Body: 'bm90IGpzb24=' }), undefined);
-  const result = accountRun(input({ lines: [line([{ seq: 0 }, { seq: 1 }, { seq: 2 }, { seq: 3 }, { seq: 5 }], [{ seq: 4, messageId: 'abc' }])], dlqSeqs: [4] }));
+  const result = accountRun(
+    input({ lines: [line([{ seq: 0 }, { seq: 1 }, { seq: 2 }, { seq: 3 }, { seq: 5 }], [{ seq: 4, messageId: 'abc' }])], dlqSeqs: [4] }),
+  );
   assert.equal(result.observations.deadLetteredSeqs, [4]);
   assert.equal(result.unaccounted, []);
 });
@@ -123,7 +143,7 @@ test('a predicted-filtered seq that was processed is processed, not filtered; un
   assert.match(result.notes.join(' '), /1 event\(s\) failed to publish/);
 });
 
-test('predictFilteredOut runs lab 4\'s filter (CONFIRMED only) on the rebuilt events', () => {
+test("predictFilteredOut runs lab 4's filter (CONFIRMED only) on the rebuilt events", () => {
   const plan = { runId: RUN, startAtMs: T0, profile: { ...bestPractices.traffic, durationSec: 2 } };
   const dropped = predictFilteredOut(bestPractices, plan);
   const events = [...bookingSchedule(plan.profile, plan.startAtMs)];

@@ -1,25 +1,35 @@
 // Credentials, region and permission errors as one UsageError line; the last test runs the real
 // SDK credential chain (no mock) with every source emptied, and the endpoint on a closed loopback
 // port, so nothing can leave the machine even if a credential were found.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LABS } from '../../labs/index.ts';
-import { credentialsUsageError, explainAwsErrors } from '../../harness/targets/aws-credentials.ts';
-import { AwsTarget } from '../../harness/targets/aws.ts';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { UsageError } from '../../harness/errors.ts';
+import { AwsTarget } from '../../harness/targets/aws.ts';
+import { credentialsUsageError, explainAwsErrors } from '../../harness/targets/aws-credentials.ts';
+import { LABS } from '../../labs/index.ts';
 import { withEnv } from '../handlers/support/env.ts';
 import { awsError, deployedOutputsFor } from './support/aws-fixtures.ts';
 
 test('each kind of credentials problem is one line with its fix', () => {
   const cases: Array<[Error, RegExp]> = [
-    [awsError('CredentialsProviderError', 'Could not load credentials from any providers'), /^No AWS credentials found for X: set AWS_PROFILE .*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY .*AWS_REGION, then run again\.$/],
+    [
+      awsError('CredentialsProviderError', 'Could not load credentials from any providers'),
+      /^No AWS credentials found for X: set AWS_PROFILE .*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY .*AWS_REGION, then run again\.$/,
+    ],
     [awsError('ExpiredTokenException', 'The security token included in the request is expired'), /^The AWS credentials have expired \(X\): refresh them/],
-    [awsError('UnrecognizedClientException', 'The security token included in the request is invalid.'), /^AWS rejected the credentials \(UnrecognizedClientException\) for X/],
+    [
+      awsError('UnrecognizedClientException', 'The security token included in the request is invalid.'),
+      /^AWS rejected the credentials \(UnrecognizedClientException\) for X/,
+    ],
     [new Error('Region is missing'), /^No AWS region for X: set AWS_REGION/],
-    [awsError('AccessDeniedException', 'User: arn:aws:iam::1:user/u is not authorized to perform: lambda:GetEventSourceMapping\nmore'), /^Your AWS identity may not do X \(User: .*GetEventSourceMapping\): use a profile/],
+    [
+      awsError('AccessDeniedException', 'User: arn:aws:iam::1:user/u is not authorized to perform: lambda:GetEventSourceMapping\nmore'),
+      /^Your AWS identity may not do X \(User: .*GetEventSourceMapping\): use a profile/,
+    ],
   ];
   for (const [error, expected] of cases) {
     const usage = credentialsUsageError(error, 'X');

@@ -1,18 +1,12 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { GetEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { UsageError } from '../../harness/errors.ts';
+import { canonicalPattern, checkDeployedMappings, type EsmConfiguration, kafkaEsmDifferences, sqsEsmDifferences } from '../../harness/targets/aws-esm-check.ts';
+import { resolveLabOutputs } from '../../harness/targets/aws-outputs.ts';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import {
-  canonicalPattern,
-  checkDeployedMappings,
-  kafkaEsmDifferences,
-  sqsEsmDifferences,
-  type EsmConfiguration,
-} from '../../harness/targets/aws-esm-check.ts';
-import { resolveLabOutputs } from '../../harness/targets/aws-outputs.ts';
-import { UsageError } from '../../harness/errors.ts';
 import { awsError, deployedKafkaEsm, deployedOutputsFor, deployedSqsEsm, KAFKA_ESM_UUID, noSleep, SQS_ESM_UUID } from './support/aws-fixtures.ts';
 
 const [baseline, lowLatency, sqsBuffer, bestPractices] = LABS;
@@ -51,31 +45,142 @@ test('AWS defaults reported explicitly still match an unset spec field', () => {
 test('each Kafka ESM field is compared: spec value against deployed value', () => {
   const cases: Array<{ lab: LabSpec; field: string; change: (esm: EsmConfiguration) => void; spec: string; deployed: string }> = [
     { lab: baseline, field: 'BatchSize', change: (e) => (e.BatchSize = 10), spec: '100', deployed: '10' },
-    { lab: baseline, field: 'MaximumBatchingWindowInSeconds', change: (e) => (e.MaximumBatchingWindowInSeconds = 1), spec: 'unset (the 500 ms Kafka default)', deployed: '1' },
-    { lab: lowLatency, field: 'MaximumBatchingWindowInSeconds', change: (e) => delete e.MaximumBatchingWindowInSeconds, spec: '0', deployed: 'unset (the 500 ms Kafka default)' },
-    { lab: baseline, field: 'ProvisionedPollerConfig', change: (e) => (e.ProvisionedPollerConfig = { MinimumPollers: 1, MaximumPollers: 3 }), spec: 'unset (on-demand mode)', deployed: '{"MinimumPollers":1,"MaximumPollers":3}' },
-    { lab: lowLatency, field: 'ProvisionedPollerConfig', change: (e) => delete e.ProvisionedPollerConfig, spec: JSON.stringify({ MinimumPollers: lowLatency.kafkaEsm.provisionedPollers!.minimum, MaximumPollers: lowLatency.kafkaEsm.provisionedPollers!.maximum }), deployed: 'unset (on-demand mode)' },
-    { lab: bestPractices, field: 'ProvisionedPollerConfig.MinimumPollers', change: (e) => (e.ProvisionedPollerConfig!.MinimumPollers = 2), spec: '1', deployed: '2' },
-    { lab: bestPractices, field: 'ProvisionedPollerConfig.MaximumPollers', change: (e) => (e.ProvisionedPollerConfig!.MaximumPollers = 5), spec: '2', deployed: '5' },
+    {
+      lab: baseline,
+      field: 'MaximumBatchingWindowInSeconds',
+      change: (e) => (e.MaximumBatchingWindowInSeconds = 1),
+      spec: 'unset (the 500 ms Kafka default)',
+      deployed: '1',
+    },
+    {
+      lab: lowLatency,
+      field: 'MaximumBatchingWindowInSeconds',
+      change: (e) => delete e.MaximumBatchingWindowInSeconds,
+      spec: '0',
+      deployed: 'unset (the 500 ms Kafka default)',
+    },
+    {
+      lab: baseline,
+      field: 'ProvisionedPollerConfig',
+      change: (e) => (e.ProvisionedPollerConfig = { MinimumPollers: 1, MaximumPollers: 3 }),
+      spec: 'unset (on-demand mode)',
+      deployed: '{"MinimumPollers":1,"MaximumPollers":3}',
+    },
+    {
+      lab: lowLatency,
+      field: 'ProvisionedPollerConfig',
+      change: (e) => delete e.ProvisionedPollerConfig,
+      spec: JSON.stringify({
+        MinimumPollers: lowLatency.kafkaEsm.provisionedPollers!.minimum,
+        MaximumPollers: lowLatency.kafkaEsm.provisionedPollers!.maximum,
+      }),
+      deployed: 'unset (on-demand mode)',
+    },
+    {
+      lab: bestPractices,
+      field: 'ProvisionedPollerConfig.MinimumPollers',
+      change: (e) => (e.ProvisionedPollerConfig!.MinimumPollers = 2),
+      spec: '1',
+      deployed: '2',
+    },
+    {
+      lab: bestPractices,
+      field: 'ProvisionedPollerConfig.MaximumPollers',
+      change: (e) => (e.ProvisionedPollerConfig!.MaximumPollers = 5),
+      spec: '2',
+      deployed: '5',
+    },
     { lab: bestPractices, field: 'LoggingConfig.SystemLogLevel', change: (e) => delete e.LoggingConfig, spec: 'INFO', deployed: 'unset' },
-    { lab: bestPractices, field: 'ProvisionedPollerConfig.PollerGroupName', change: (e) => (e.ProvisionedPollerConfig!.PollerGroupName = 'other'), spec: 'unset (dedicated pollers)', deployed: 'other' },
-    { lab: bestPractices, field: 'LoggingConfig.SystemLogLevel', change: (e) => (e.LoggingConfig = { SystemLogLevel: 'DEBUG' }), spec: 'INFO', deployed: 'DEBUG' },
-    { lab: baseline, field: 'MetricsConfig.Metrics', change: (e) => (e.MetricsConfig = { Metrics: ['EventCount'] }), spec: '["ErrorCount","EventCount","KafkaMetrics"]', deployed: '["EventCount"]' },
-    { lab: baseline, field: 'MetricsConfig.Metrics', change: (e) => delete e.MetricsConfig, spec: '["ErrorCount","EventCount","KafkaMetrics"]', deployed: 'none' },
-    { lab: bestPractices, field: 'FilterCriteria.Filters', change: (e) => (e.FilterCriteria = { Filters: [{ Pattern: '{"value":{"status":["PENDING"]}}' }] }), spec: '["{\\"value\\":{\\"status\\":[\\"CONFIRMED\\"]}}"]', deployed: '["{\\"value\\":{\\"status\\":[\\"PENDING\\"]}}"]' },
-    { lab: baseline, field: 'FilterCriteria.Filters', change: (e) => (e.FilterCriteria = { Filters: [{ Pattern: '{"value":{"status":["PENDING"]}}' }] }), spec: 'none', deployed: '["{\\"value\\":{\\"status\\":[\\"PENDING\\"]}}"]' },
+    {
+      lab: bestPractices,
+      field: 'ProvisionedPollerConfig.PollerGroupName',
+      change: (e) => (e.ProvisionedPollerConfig!.PollerGroupName = 'other'),
+      spec: 'unset (dedicated pollers)',
+      deployed: 'other',
+    },
+    {
+      lab: bestPractices,
+      field: 'LoggingConfig.SystemLogLevel',
+      change: (e) => (e.LoggingConfig = { SystemLogLevel: 'DEBUG' }),
+      spec: 'INFO',
+      deployed: 'DEBUG',
+    },
+    {
+      lab: baseline,
+      field: 'MetricsConfig.Metrics',
+      change: (e) => (e.MetricsConfig = { Metrics: ['EventCount'] }),
+      spec: '["ErrorCount","EventCount","KafkaMetrics"]',
+      deployed: '["EventCount"]',
+    },
+    {
+      lab: baseline,
+      field: 'MetricsConfig.Metrics',
+      change: (e) => delete e.MetricsConfig,
+      spec: '["ErrorCount","EventCount","KafkaMetrics"]',
+      deployed: 'none',
+    },
+    {
+      lab: bestPractices,
+      field: 'FilterCriteria.Filters',
+      change: (e) => (e.FilterCriteria = { Filters: [{ Pattern: '{"value":{"status":["PENDING"]}}' }] }),
+      spec: '["{\\"value\\":{\\"status\\":[\\"CONFIRMED\\"]}}"]',
+      deployed: '["{\\"value\\":{\\"status\\":[\\"PENDING\\"]}}"]',
+    },
+    {
+      lab: baseline,
+      field: 'FilterCriteria.Filters',
+      change: (e) => (e.FilterCriteria = { Filters: [{ Pattern: '{"value":{"status":["PENDING"]}}' }] }),
+      spec: 'none',
+      deployed: '["{\\"value\\":{\\"status\\":[\\"PENDING\\"]}}"]',
+    },
     { lab: bestPractices, field: 'MaximumRetryAttempts', change: (e) => (e.MaximumRetryAttempts = 10), spec: '2', deployed: '10' },
     { lab: baseline, field: 'MaximumRetryAttempts', change: (e) => (e.MaximumRetryAttempts = 3), spec: 'unset (-1, infinite)', deployed: '3' },
     { lab: bestPractices, field: 'MaximumRecordAgeInSeconds', change: (e) => (e.MaximumRecordAgeInSeconds = 60), spec: '3600', deployed: '60' },
     { lab: bestPractices, field: 'BisectBatchOnFunctionError', change: (e) => (e.BisectBatchOnFunctionError = false), spec: 'true', deployed: 'false' },
-    { lab: bestPractices, field: 'FunctionResponseTypes', change: (e) => (e.FunctionResponseTypes = []), spec: '["ReportBatchItemFailures"]', deployed: 'none' },
-    { lab: baseline, field: 'FunctionResponseTypes', change: (e) => (e.FunctionResponseTypes = ['ReportBatchItemFailures']), spec: 'none', deployed: '["ReportBatchItemFailures"]' },
-    { lab: bestPractices, field: 'DestinationConfig.OnFailure.Destination', change: (e) => delete e.DestinationConfig, spec: 'arn:aws:sqs:eu-west-1:123456789012:klw-bookings-failed', deployed: 'unset' },
-    { lab: baseline, field: 'DestinationConfig.OnFailure.Destination', change: (e) => (e.DestinationConfig = { OnFailure: { Destination: 'arn:aws:sqs:eu-west-1:1:q' } }), spec: 'unset', deployed: 'arn:aws:sqs:eu-west-1:1:q' },
-    { lab: baseline, field: 'State', change: (e) => ((e.State = 'Disabled'), (e.StateTransitionReason = 'USER_INITIATED')), spec: 'Enabled', deployed: 'Disabled (USER_INITIATED)' },
+    {
+      lab: bestPractices,
+      field: 'FunctionResponseTypes',
+      change: (e) => (e.FunctionResponseTypes = []),
+      spec: '["ReportBatchItemFailures"]',
+      deployed: 'none',
+    },
+    {
+      lab: baseline,
+      field: 'FunctionResponseTypes',
+      change: (e) => (e.FunctionResponseTypes = ['ReportBatchItemFailures']),
+      spec: 'none',
+      deployed: '["ReportBatchItemFailures"]',
+    },
+    {
+      lab: bestPractices,
+      field: 'DestinationConfig.OnFailure.Destination',
+      change: (e) => delete e.DestinationConfig,
+      spec: 'arn:aws:sqs:eu-west-1:123456789012:klw-bookings-failed',
+      deployed: 'unset',
+    },
+    {
+      lab: baseline,
+      field: 'DestinationConfig.OnFailure.Destination',
+      change: (e) => (e.DestinationConfig = { OnFailure: { Destination: 'arn:aws:sqs:eu-west-1:1:q' } }),
+      spec: 'unset',
+      deployed: 'arn:aws:sqs:eu-west-1:1:q',
+    },
+    {
+      lab: baseline,
+      field: 'State',
+      change: (e) => ((e.State = 'Disabled'), (e.StateTransitionReason = 'USER_INITIATED')),
+      spec: 'Enabled',
+      deployed: 'Disabled (USER_INITIATED)',
+    },
     { lab: baseline, field: 'Topics', change: (e) => (e.Topics = ['other']), spec: '["bookings"]', deployed: '["other"]' },
     { lab: baseline, field: 'StartingPosition', change: (e) => (e.StartingPosition = 'TRIM_HORIZON'), spec: 'LATEST', deployed: 'TRIM_HORIZON' },
-    { lab: baseline, field: 'FunctionArn', change: (e) => (e.FunctionArn = 'arn:aws:lambda:eu-west-1:1:function:someone-else'), spec: 'function klw-01-baseline-booking-processor', deployed: 'arn:aws:lambda:eu-west-1:1:function:someone-else' },
+    {
+      lab: baseline,
+      field: 'FunctionArn',
+      change: (e) => (e.FunctionArn = 'arn:aws:lambda:eu-west-1:1:function:someone-else'),
+      spec: 'function klw-01-baseline-booking-processor',
+      deployed: 'arn:aws:lambda:eu-west-1:1:function:someone-else',
+    },
   ];
   for (const c of cases) {
     const differences = diff(c.lab, c.change);
@@ -86,7 +191,9 @@ test('each Kafka ESM field is compared: spec value against deployed value', () =
 test('a consumer group in the spec must be the deployed one', () => {
   const spec = { ...baseline.kafkaEsm, consumerGroupId: 'workshop-group' };
   const differences = diff(baseline, (e) => (e.AmazonManagedKafkaEventSourceConfig = { ConsumerGroupId: 'other' }), spec);
-  assert.equal(differences, [{ mapping: 'Kafka ESM', field: 'AmazonManagedKafkaEventSourceConfig.ConsumerGroupId', spec: 'workshop-group', deployed: 'other' }]);
+  assert.equal(differences, [
+    { mapping: 'Kafka ESM', field: 'AmazonManagedKafkaEventSourceConfig.ConsumerGroupId', spec: 'workshop-group', deployed: 'other' },
+  ]);
 });
 
 test('filters compare by meaning: key order and whitespace do not matter, the set does', () => {
@@ -94,7 +201,8 @@ test('filters compare by meaning: key order and whitespace do not matter, the se
   const spec = { ...baseline.kafkaEsm, filters: [{ value: { status: ['CONFIRMED'] } }, { value: { flight: [{ prefix: 'LH' }] } }] };
   const differences = diff(
     baseline,
-    (e) => (e.FilterCriteria = { Filters: [{ Pattern: '{"value": {"flight": [{"prefix": "LH"}]}}' }, { Pattern: '{ "value" : { "status" : [ "CONFIRMED" ] } }' }] }),
+    (e) =>
+      (e.FilterCriteria = { Filters: [{ Pattern: '{"value": {"flight": [{"prefix": "LH"}]}}' }, { Pattern: '{ "value" : { "status" : [ "CONFIRMED" ] } }' }] }),
     spec,
   );
   assert.equal(differences, []);
@@ -106,7 +214,10 @@ test('several differences are all listed', () => {
     e.MaximumRetryAttempts = -1;
     e.FilterCriteria = undefined;
   });
-  assert.equal(differences.map((d) => d.field), ['BatchSize', 'FilterCriteria.Filters', 'MaximumRetryAttempts']);
+  assert.equal(
+    differences.map((d) => d.field),
+    ['BatchSize', 'FilterCriteria.Filters', 'MaximumRetryAttempts'],
+  );
 });
 
 test('each SQS ESM field is compared', () => {
@@ -115,7 +226,11 @@ test('each SQS ESM field is compared', () => {
   const check = (change: (e: EsmConfiguration) => void, field: string, spec: string, deployed: string, specBuffer = buffer) => {
     const esm = base();
     change(esm);
-    assert.equal(sqsEsmDifferences(specBuffer, esm, { functionName: 'klw-03-sqs-buffer-sqs-processor' }), [{ mapping: 'SQS ESM', field, spec, deployed }], field);
+    assert.equal(
+      sqsEsmDifferences(specBuffer, esm, { functionName: 'klw-03-sqs-buffer-sqs-processor' }),
+      [{ mapping: 'SQS ESM', field, spec, deployed }],
+      field,
+    );
   };
   check((e) => (e.BatchSize = 20), 'BatchSize', '10', '20');
   check((e) => (e.MaximumBatchingWindowInSeconds = 5), 'MaximumBatchingWindowInSeconds', '0', '5');
@@ -123,8 +238,19 @@ test('each SQS ESM field is compared', () => {
   check((e) => delete e.ScalingConfig, 'ScalingConfig.MaximumConcurrency', '40', 'unset');
   check((e) => (e.FunctionResponseTypes = []), 'FunctionResponseTypes', '["ReportBatchItemFailures"]', 'none');
   check((e) => (e.State = 'Updating'), 'State', 'Enabled', 'Updating');
-  check((e) => (e.ProvisionedPollerConfig = { MinimumPollers: 2, MaximumPollers: 10 }), 'ProvisionedPollerConfig', 'unset (on-demand mode)', '{"MinimumPollers":2,"MaximumPollers":10}');
-  check((e) => ((e.ProvisionedPollerConfig = { MinimumPollers: 2, MaximumPollers: 10 }), delete e.ScalingConfig), 'ProvisionedPollerConfig.MaximumPollers', '20', '10', { ...buffer, maximumConcurrency: undefined, provisionedPollers: { minimum: 2, maximum: 20 } });
+  check(
+    (e) => (e.ProvisionedPollerConfig = { MinimumPollers: 2, MaximumPollers: 10 }),
+    'ProvisionedPollerConfig',
+    'unset (on-demand mode)',
+    '{"MinimumPollers":2,"MaximumPollers":10}',
+  );
+  check(
+    (e) => ((e.ProvisionedPollerConfig = { MinimumPollers: 2, MaximumPollers: 10 }), delete e.ScalingConfig),
+    'ProvisionedPollerConfig.MaximumPollers',
+    '20',
+    '10',
+    { ...buffer, maximumConcurrency: undefined, provisionedPollers: { minimum: 2, maximum: 20 } },
+  );
 });
 
 test('checkDeployedMappings: GetEventSourceMapping for each mapping, nothing else', async () => {
@@ -133,10 +259,13 @@ test('checkDeployedMappings: GetEventSourceMapping for each mapping, nothing els
   lambda.on(GetEventSourceMappingCommand, { UUID: SQS_ESM_UUID }).resolves(deployedSqsEsm(sqsBuffer));
   const mappings = await checkDeployedMappings(client, sqsBuffer, resolveLabOutputs(sqsBuffer, deployedOutputsFor(sqsBuffer)));
   assert.is(mappings.length, 2);
-  assert.equal(lambda.calls().map((c) => [c.args[0].constructor.name, c.args[0].input]), [
-    ['GetEventSourceMappingCommand', { UUID: KAFKA_ESM_UUID }],
-    ['GetEventSourceMappingCommand', { UUID: SQS_ESM_UUID }],
-  ]);
+  assert.equal(
+    lambda.calls().map((c) => [c.args[0].constructor.name, c.args[0].input]),
+    [
+      ['GetEventSourceMappingCommand', { UUID: KAFKA_ESM_UUID }],
+      ['GetEventSourceMappingCommand', { UUID: SQS_ESM_UUID }],
+    ],
+  );
 });
 
 test('checkDeployedMappings: a mismatch is a UsageError listing each field and the fix', async () => {

@@ -1,9 +1,9 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { CloudWatchLogsClient, FilterLogEventsCommand, type FilterLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { BatchLineReader, batchLinePattern, logGroupOf, parseBatchLine } from '../../harness/targets/aws-logs.ts';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { UsageError } from '../../harness/errors.ts';
+import { BatchLineReader, batchLinePattern, logGroupOf, parseBatchLine } from '../../harness/targets/aws-logs.ts';
 import { awsError, batchLineMessage, noSleep } from './support/aws-fixtures.ts';
 
 const logs = mockClient(CloudWatchLogsClient);
@@ -18,7 +18,10 @@ function event(id: string, timestamp: number, message: string) {
 test('the filter pattern asks for both quoted terms; odd run ids are refused', () => {
   assert.is(batchLinePattern('run-20260101-abc'), '"batch processed" "run-20260101-abc"');
   assert.is(logGroupOf('f'), '/aws/lambda/f');
-  assert.throws(() => batchLinePattern('run "x"'), (e: unknown) => e instanceof UsageError);
+  assert.throws(
+    () => batchLinePattern('run "x"'),
+    (e: unknown) => e instanceof UsageError,
+  );
 });
 
 test('parseBatchLine: the Powertools line, a runtime prefix, Lambda JSON log format, and other lines', () => {
@@ -46,10 +49,13 @@ test('FilterLogEvents: every page through nextToken, the exact request each time
     .resolvesOnce({ events: [event('e2', T0 + 2000, batchLineMessage(runId, [{ seq: 2 }]))] });
   const reader = new BatchLineReader(client, { logGroupNames: [GROUP], runId, startTime: T0 - 60_000 });
   const lines = await reader.read(T0 + 10_000);
-  assert.equal(lines.map((l) => [l.eventId, l.timestamp, l.processed.map((p) => p.seq)]), [
-    ['e1', T0 + 1000, [0, 1]],
-    ['e2', T0 + 2000, [2]],
-  ]);
+  assert.equal(
+    lines.map((l) => [l.eventId, l.timestamp, l.processed.map((p) => p.seq)]),
+    [
+      ['e1', T0 + 1000, [0, 1]],
+      ['e2', T0 + 2000, [2]],
+    ],
+  );
   const inputs = logs.commandCalls(FilterLogEventsCommand).map((c) => c.args[0].input);
   const request = (nextToken?: string): FilterLogEventsCommandInput => ({
     logGroupName: GROUP,
@@ -67,12 +73,20 @@ test('a second read starts a margin before the newest event and skips events alr
   logs
     .on(FilterLogEventsCommand)
     .resolvesOnce({ events: [event('e1', T0 + 120_000, batchLineMessage(runId, [{ seq: 0 }]))] })
-    .resolvesOnce({ events: [event('e1', T0 + 120_000, batchLineMessage(runId, [{ seq: 0 }])), event('e2', T0 + 121_000, batchLineMessage(runId, [{ seq: 1 }]))] });
+    .resolvesOnce({
+      events: [event('e1', T0 + 120_000, batchLineMessage(runId, [{ seq: 0 }])), event('e2', T0 + 121_000, batchLineMessage(runId, [{ seq: 1 }]))],
+    });
   const reader = new BatchLineReader(client, { logGroupNames: [GROUP], runId, startTime: T0 });
   await reader.read(T0 + 125_000);
   const added = await reader.read(T0 + 130_000);
-  assert.equal(added.map((l) => l.eventId), ['e2']);
-  assert.equal(reader.lines.map((l) => l.eventId), ['e1', 'e2']);
+  assert.equal(
+    added.map((l) => l.eventId),
+    ['e2'],
+  );
+  assert.equal(
+    reader.lines.map((l) => l.eventId),
+    ['e1', 'e2'],
+  );
   const second = logs.commandCalls(FilterLogEventsCommand)[1].args[0].input;
   assert.is(second.startTime, T0 + 60_000, 'newest (T0+120 s) minus the 60 s overlap');
   assert.is(second.endTime, T0 + 130_000);
@@ -87,7 +101,10 @@ test('throttling is retried; a missing log group reads as nothing logged yet; un
   logs.on(FilterLogEventsCommand, { logGroupName: '/aws/lambda/b' }).rejects(awsError('ResourceNotFoundException', 'The specified log group does not exist.'));
   const reader = new BatchLineReader(client, { logGroupNames: ['/aws/lambda/a', '/aws/lambda/b'], runId: 'r', startTime: T0, retry: { sleep: noSleep } });
   const lines = await reader.read(T0 + 1000);
-  assert.equal(lines.map((l) => l.processed[0].seq), [5]);
+  assert.equal(
+    lines.map((l) => l.processed[0].seq),
+    [5],
+  );
   assert.is(reader.unreadable, 1);
   assert.equal([...reader.missingGroups], ['/aws/lambda/b']);
   assert.is(logs.commandCalls(FilterLogEventsCommand, { logGroupName: '/aws/lambda/a' }).length, 2);

@@ -1,21 +1,21 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
-import { LABS } from '../../labs/index.ts';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { UsageError } from '../../harness/errors.ts';
 import {
   getMetricDataAll,
   metricScope,
+  RUN_STATS,
   readEsmMetrics,
   readFilteredOutCount,
   readLiveMetrics,
   readRunMetrics,
   runWindow,
-  RUN_STATS,
 } from '../../harness/targets/aws-metrics.ts';
 import { resolveLabOutputs } from '../../harness/targets/aws-outputs.ts';
 import { ThrottledError } from '../../harness/targets/aws-retry.ts';
-import { UsageError } from '../../harness/errors.ts';
+import { LABS } from '../../labs/index.ts';
 import { awsError, deployedOutputsFor, KAFKA_ESM_UUID, noSleep } from './support/aws-fixtures.ts';
 
 const [baseline, lowLatency, sqsBuffer] = LABS;
@@ -33,15 +33,25 @@ test('GetMetricData pages are followed with NextToken and merged by query Id', a
   };
   cw.on(GetMetricDataCommand)
     .resolvesOnce({ MetricDataResults: [{ Id: 'a', Timestamps: [new Date(1000)], Values: [1], StatusCode: 'PartialData' }], NextToken: 't1' })
-    .resolvesOnce({ MetricDataResults: [{ Id: 'a', Timestamps: [new Date(2000)], Values: [2], StatusCode: 'PartialData' }, { Id: 'b', Timestamps: [], Values: [] }], NextToken: 't2' })
+    .resolvesOnce({
+      MetricDataResults: [
+        { Id: 'a', Timestamps: [new Date(2000)], Values: [2], StatusCode: 'PartialData' },
+        { Id: 'b', Timestamps: [], Values: [] },
+      ],
+      NextToken: 't2',
+    })
     .resolvesOnce({ MetricDataResults: [{ Id: 'a', Timestamps: [new Date(3000)], Values: [3], StatusCode: 'Complete' }] });
   const results = await getMetricDataAll(client, input);
   const tokens = cw.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.NextToken);
   assert.equal(tokens, [undefined, 't1', 't2']);
-  for (const call of cw.commandCalls(GetMetricDataCommand)) assert.equal(call.args[0].input.MetricDataQueries, input.MetricDataQueries, 'same queries on every page');
+  for (const call of cw.commandCalls(GetMetricDataCommand))
+    assert.equal(call.args[0].input.MetricDataQueries, input.MetricDataQueries, 'same queries on every page');
   const a = results.find((r) => r.Id === 'a')!;
   assert.equal(a.Values, [1, 2, 3]);
-  assert.equal(a.Timestamps!.map((t) => t.getTime()), [1000, 2000, 3000]);
+  assert.equal(
+    a.Timestamps!.map((t) => t.getTime()),
+    [1000, 2000, 3000],
+  );
   assert.is(a.StatusCode, 'Complete');
   assert.ok(results.some((r) => r.Id === 'b'));
 });
@@ -128,13 +138,29 @@ test('ESM metrics: one query per enabled metric under EventSourceMappingUUID; co
       return { Id: q.Id, Timestamps: values.map((_, i) => new Date(T0 + i * 60_000)), Values: values };
     }),
   }));
-  const totals = await readEsmMetrics(client, { kafkaEsmUuid: KAFKA_ESM_UUID, provisionedPollers: true }, ['EventCount', 'KafkaMetrics'], { fromMs: T0, toMs: T0 + 120_000 });
+  const totals = await readEsmMetrics(client, { kafkaEsmUuid: KAFKA_ESM_UUID, provisionedPollers: true }, ['EventCount', 'KafkaMetrics'], {
+    fromMs: T0,
+    toMs: T0 + 120_000,
+  });
   assert.equal(totals, { PolledEventCount: 3000, MaxOffsetLag: 90, ProvisionedPollers: 4 });
   const queries = cw.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!;
-  assert.equal(queries.map((q) => q.MetricStat!.Metric!.MetricName), [
-    'PolledEventCount', 'FilteredOutEventCount', 'InvokedEventCount', 'FailedInvokeEventCount', 'DroppedEventCount', 'OnFailureDestinationDeliveredEventCount', 'CommittedEventCount',
-    'MaxOffsetLag', 'SumOffsetLag', 'ProvisionedPollers', 'EventPollerUnit', 'EventPollerThroughputInBytes',
-  ]);
+  assert.equal(
+    queries.map((q) => q.MetricStat!.Metric!.MetricName),
+    [
+      'PolledEventCount',
+      'FilteredOutEventCount',
+      'InvokedEventCount',
+      'FailedInvokeEventCount',
+      'DroppedEventCount',
+      'OnFailureDestinationDeliveredEventCount',
+      'CommittedEventCount',
+      'MaxOffsetLag',
+      'SumOffsetLag',
+      'ProvisionedPollers',
+      'EventPollerUnit',
+      'EventPollerThroughputInBytes',
+    ],
+  );
   assert.equal(queries[0].MetricStat!.Metric!.Dimensions, [{ Name: 'EventSourceMappingUUID', Value: KAFKA_ESM_UUID }]);
   assert.is(queries.find((q) => q.MetricStat!.Metric!.MetricName === 'MaxOffsetLag')!.MetricStat!.Stat, 'Maximum');
 });
@@ -152,7 +178,7 @@ test('run window: one period spanning the minute-aligned run', () => {
   assert.is(w.periodSeconds, 180);
 });
 
-test('readRunMetrics: p50, p99, avg, min, max and sum of each metric, scoped to the lab\'s dimensions', async () => {
+test("readRunMetrics: p50, p99, avg, min, max and sum of each metric, scoped to the lab's dimensions", async () => {
   cw.reset();
   cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
     // Every query answers with one value: its position, so the mapping back can be checked.
@@ -212,9 +238,19 @@ test('live metrics: processed so far, latest lag, pollers, concurrency, latest p
   const live = await readLiveMetrics(client, scopeOf(lowLatency), { fromMs: T0, toMs: T0 + 80_000 });
   assert.equal(live, { processedSoFar: 1800, offsetLag: 25, pollers: 2, concurrency: 4, latestEndToEndP50: { at: at(1).getTime(), value: 95 } });
   const queries = cw.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!;
-  assert.equal(queries.map((q) => q.Id), ['processed', 'e2ep50', 'concurrency', 'offsetlag', 'offsetlagfn', 'offsetlagesm', 'pollers']);
+  assert.equal(
+    queries.map((q) => q.Id),
+    ['processed', 'e2ep50', 'concurrency', 'offsetlag', 'offsetlagfn', 'offsetlagesm', 'pollers'],
+  );
   assert.equal(queries[0].MetricStat, {
-    Metric: { Namespace: 'KafkaLambdaWorkshop', MetricName: 'EventsProcessed', Dimensions: [{ Name: 'service', Value: 'booking-processor' }, { Name: 'Lab', Value: '02-low-latency' }] },
+    Metric: {
+      Namespace: 'KafkaLambdaWorkshop',
+      MetricName: 'EventsProcessed',
+      Dimensions: [
+        { Name: 'service', Value: 'booking-processor' },
+        { Name: 'Lab', Value: '02-low-latency' },
+      ],
+    },
     Period: 60,
     Stat: 'Sum',
   });
@@ -224,9 +260,21 @@ test('live metrics: processed so far, latest lag, pollers, concurrency, latest p
     queries[3].Expression,
     `SEARCH('Namespace="AWS/Lambda" MetricName="OffsetLag" ("${KAFKA_ESM_UUID}" OR "klw-02-low-latency-booking-processor")', 'Maximum', 60)`,
   );
-  assert.equal(queries[4].MetricStat!.Metric, { Namespace: 'AWS/Lambda', MetricName: 'OffsetLag', Dimensions: [{ Name: 'FunctionName', Value: 'klw-02-low-latency-booking-processor' }] });
-  assert.equal(queries[5].MetricStat!.Metric, { Namespace: 'AWS/Lambda', MetricName: 'OffsetLag', Dimensions: [{ Name: 'EventSourceMappingUUID', Value: KAFKA_ESM_UUID }] });
-  assert.equal(queries[6].MetricStat!.Metric, { Namespace: 'AWS/Lambda', MetricName: 'ProvisionedPollers', Dimensions: [{ Name: 'EventSourceMappingUUID', Value: KAFKA_ESM_UUID }] });
+  assert.equal(queries[4].MetricStat!.Metric, {
+    Namespace: 'AWS/Lambda',
+    MetricName: 'OffsetLag',
+    Dimensions: [{ Name: 'FunctionName', Value: 'klw-02-low-latency-booking-processor' }],
+  });
+  assert.equal(queries[5].MetricStat!.Metric, {
+    Namespace: 'AWS/Lambda',
+    MetricName: 'OffsetLag',
+    Dimensions: [{ Name: 'EventSourceMappingUUID', Value: KAFKA_ESM_UUID }],
+  });
+  assert.equal(queries[6].MetricStat!.Metric, {
+    Namespace: 'AWS/Lambda',
+    MetricName: 'ProvisionedPollers',
+    Dimensions: [{ Name: 'EventSourceMappingUUID', Value: KAFKA_ESM_UUID }],
+  });
 });
 
 test('live metrics: on-demand mode has no poller query; lab 3 also reads its SQS processor', async () => {

@@ -1,11 +1,11 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LABS } from '../../labs/index.ts';
-import { loadDeployedOutputs, resolveLabOutputs } from '../../harness/targets/aws-outputs.ts';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { UsageError } from '../../harness/errors.ts';
+import { loadDeployedOutputs, resolveLabOutputs } from '../../harness/targets/aws-outputs.ts';
+import { LABS } from '../../labs/index.ts';
 import { deployedOutputsFor, KAFKA_ESM_UUID, REGION, SQS_ESM_UUID } from './support/aws-fixtures.ts';
 
 const [baseline, lowLatency, sqsBuffer, bestPractices] = LABS;

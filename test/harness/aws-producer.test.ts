@@ -1,11 +1,11 @@
+import { InvokeCommand, type InvokeCommandInput, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InvokeCommand, LambdaClient, type InvokeCommandInput } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { ProducerPayload, ProducerResult } from '../../handlers/producer.ts';
 import { summarizeDelays } from '../../handlers/shared/publish.ts';
 import { bookingSchedule } from '../../handlers/shared/schedule.ts';
-import { LABS } from '../../labs/index.ts';
+import { UsageError } from '../../harness/errors.ts';
 import {
   delaysFromSummary,
   ProducerInvocationError,
@@ -16,7 +16,7 @@ import {
 } from '../../harness/targets/aws-producer.ts';
 import { ThrottledError } from '../../harness/targets/aws-retry.ts';
 import { type RunPlan } from '../../harness/targets/target.ts';
-import { UsageError } from '../../harness/errors.ts';
+import { LABS } from '../../labs/index.ts';
 import { awsError, jsonBytes, noSleep } from './support/aws-fixtures.ts';
 
 const [baseline, lowLatency] = LABS;
@@ -71,7 +71,10 @@ test('payloads: the same run and start for every shard, shards cover every seq o
     assert.equal(p.profile, lowLatency.traffic);
   }
   const seqs = payloads.flatMap((p) => [...bookingSchedule(p.profile, p.startAtMs, p.shard)].map((e) => e.seq)).sort((a, b) => a - b);
-  assert.equal(seqs, [...bookingSchedule(lowLatency.traffic, 0)].map((e) => e.seq));
+  assert.equal(
+    seqs,
+    [...bookingSchedule(lowLatency.traffic, 0)].map((e) => e.seq),
+  );
 });
 
 test('publish: one RequestResponse Invoke per shard with the ProducerPayload, results summed', async () => {
@@ -133,12 +136,16 @@ test('publish: still throttled after every attempt is a ThrottledError naming th
   assert.is(lambda.commandCalls(InvokeCommand).length, 3);
 });
 
-test('publish: a FunctionError is a clear error with the handler\'s message, never retried', async () => {
+test("publish: a FunctionError is a clear error with the handler's message, never retried", async () => {
   lambda.reset();
   lambda.on(InvokeCommand).resolves({
     StatusCode: 200,
     FunctionError: 'Unhandled',
-    Payload: jsonBytes({ errorType: 'Error', errorMessage: 'The schedule ends 950 s from now but the function has 900 s left: raise the producer timeout', trace: ['at x'] }),
+    Payload: jsonBytes({
+      errorType: 'Error',
+      errorMessage: 'The schedule ends 950 s from now but the function has 900 s left: raise the producer timeout',
+      trace: ['at x'],
+    }),
   });
   try {
     await publishWithProducer(client, 'klw-producer', plan(), 'bookings', { retry: { sleep: noSleep } });
@@ -175,7 +182,7 @@ test('publish: a missing producer function says to deploy the base; other failur
   assert.is(lambda.commandCalls(InvokeCommand).length, 1, 'an invoke that may have run is never sent again');
 });
 
-test('send delays: the rebuilt values have the summary\'s exact quantiles', () => {
+test("send delays: the rebuilt values have the summary's exact quantiles", () => {
   const samples = [
     [7],
     [3, 9],
@@ -188,12 +195,15 @@ test('send delays: the rebuilt values have the summary\'s exact quantiles', () =
     assert.is(rebuilt.length, delays.length);
     const again = summarizeDelays(rebuilt);
     for (const key of ['count', 'min', 'p50', 'p90', 'p99', 'max'] as const) assert.is(again[key], summary[key], `${key} of ${delays.length} delays`);
-    assert.ok(rebuilt.every((v, i) => i === 0 || v >= rebuilt[i - 1]), 'non-decreasing');
+    assert.ok(
+      rebuilt.every((v, i) => i === 0 || v >= rebuilt[i - 1]),
+      'non-decreasing',
+    );
   }
   assert.equal(delaysFromSummary(summarizeDelays([])), []);
 });
 
-test('summarizeShards adds shards up and keeps each shard\'s delays', () => {
+test("summarizeShards adds shards up and keeps each shard's delays", () => {
   const payloads = producerPayloads(plan({ ...baseline.traffic, ratePerSec: 1200 }), 'bookings');
   const results = payloads.map((p, i) => ({ ...resultFor(p, 100, [i, i + 1]), failedToPublish: i }));
   const summary = summarizeShards(results);

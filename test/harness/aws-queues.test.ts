@@ -1,7 +1,7 @@
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { parseOnFailureRecord, QueuePeek } from '../../harness/targets/aws-queues.ts';
 import { awsError, noSleep, onFailureBody, queueUrl } from './support/aws-fixtures.ts';
 
@@ -27,13 +27,23 @@ test('a scan receives until the queue answers empty, keeping every message once'
   assert.is(await peek.scan(), 1, 'the new message behind reappearing ones is found');
   assert.equal([...peek.messages.keys()], ['a', 'b', 'c', 'd']);
   for (const call of sqs.commandCalls(ReceiveMessageCommand)) {
-    assert.equal(call.args[0].input, { QueueUrl: URL, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['SentTimestamp'] });
+    assert.equal(call.args[0].input, {
+      QueueUrl: URL,
+      MaxNumberOfMessages: 10,
+      VisibilityTimeout: 30,
+      WaitTimeSeconds: 1,
+      MessageSystemAttributeNames: ['SentTimestamp'],
+    });
   }
 });
 
 test('a throttled receive is retried', async () => {
   sqs.reset();
-  sqs.on(ReceiveMessageCommand).rejectsOnce(awsError('RequestThrottled', 'slow down')).resolvesOnce({ Messages: [msg('a')] }).resolves({});
+  sqs
+    .on(ReceiveMessageCommand)
+    .rejectsOnce(awsError('RequestThrottled', 'slow down'))
+    .resolvesOnce({ Messages: [msg('a')] })
+    .resolves({});
   const peek = new QueuePeek(client, URL, { sleep: noSleep });
   assert.is(await peek.scan(), 1);
   assert.is(sqs.commandCalls(ReceiveMessageCommand).length, 3);

@@ -3,19 +3,20 @@
 // event lost), and the run waits until a probe event has been processed (a new LATEST mapping
 // skips what is published before its pollers join). Clients mocked with aws-sdk-client-mock; the
 // wait runs on a fake clock.
+
+import { CloudWatchLogsClient, FilterLogEventsCommand, type FilterLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
+import { GetEventSourceMappingCommand, InvokeCommand, type InvokeCommandInput, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CloudWatchLogsClient, FilterLogEventsCommand, type FilterLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
-import { GetEventSourceMappingCommand, InvokeCommand, LambdaClient, type InvokeCommandInput } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { ProducerPayload } from '../../handlers/producer.ts';
 import { summarizeDelays } from '../../handlers/shared/publish.ts';
 import { bookingSchedule } from '../../handlers/shared/schedule.ts';
-import { LABS } from '../../labs/index.ts';
-import { AwsTarget } from '../../harness/targets/aws.ts';
-import { mappingProblem } from '../../labs/esm-health.ts';
-import { awaitFirstProcessed, probeProfile } from '../../harness/targets/aws-readiness.ts';
 import { UsageError } from '../../harness/errors.ts';
+import { AwsTarget } from '../../harness/targets/aws.ts';
+import { awaitFirstProcessed, probeProfile } from '../../harness/targets/aws-readiness.ts';
+import { mappingProblem } from '../../labs/esm-health.ts';
+import { LABS } from '../../labs/index.ts';
 import { batchLineMessage, deployedKafkaEsm, deployedOutputsFor, deployedSqsEsm, jsonBytes, noSleep } from './support/aws-fixtures.ts';
 
 const [baseline, , sqsBuffer, bestPractices] = LABS;
@@ -34,7 +35,20 @@ function producerAnswers(): void {
     const payload = JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array)) as ProducerPayload;
     probes.push(payload);
     const events = [...bookingSchedule(payload.profile, payload.startAtMs)];
-    return { StatusCode: 200, Payload: jsonBytes({ runId: payload.runId, topic: payload.topic, shard: payload.shard, published: events.length, poison: 0, failedToPublish: 0, firstSeq: 0, lastSeq: 0, sendDelayMs: summarizeDelays([0]) }) };
+    return {
+      StatusCode: 200,
+      Payload: jsonBytes({
+        runId: payload.runId,
+        topic: payload.topic,
+        shard: payload.shard,
+        published: events.length,
+        poison: 0,
+        failedToPublish: 0,
+        firstSeq: 0,
+        lastSeq: 0,
+        sendDelayMs: summarizeDelays([0]),
+      }),
+    };
   });
 }
 
@@ -49,7 +63,10 @@ function processorLogs(processed: number[]): void {
 }
 
 const PROBLEMS: [string, RegExp][] = [
-  ['PROBLEM: Connection error. Your event source VPC must be able to connect to Lambda and STS, Secrets Manager (if event source authentication is required), and the OnFailure Destination (if one is configured).', /interface endpoints for Lambda and STS/],
+  [
+    'PROBLEM: Connection error. Your event source VPC must be able to connect to Lambda and STS, Secrets Manager (if event source authentication is required), and the OnFailure Destination (if one is configured).',
+    /interface endpoints for Lambda and STS/,
+  ],
   ['PROBLEM: Connection error. Please check your event source connection configuration.', /port 9098 from itself/],
   ['PROBLEM: Cluster failed to authorize Lambda.', /kafka-cluster:DescribeTopic and ReadData on the topic ARN/],
   ['PROBLEM: SASL authentication failed.', /kafka-cluster:Connect on the cluster ARN/],
@@ -57,7 +74,7 @@ const PROBLEMS: [string, RegExp][] = [
   ['PROBLEM: Something AWS has not documented yet.', /with-kafka-troubleshoot\.html/],
 ];
 
-test('mappingProblem: each documented PROBLEM gets AWS\'s message and its fix; OK and a fresh mapping are fine', () => {
+test("mappingProblem: each documented PROBLEM gets AWS's message and its fix; OK and a fresh mapping are fine", () => {
   for (const [result, fix] of PROBLEMS) {
     const text = mappingProblem({ ...deployedKafkaEsm(baseline), LastProcessingResult: result }, 'Kafka event source mapping', baseline.id)!;
     assert.ok(text.includes(`reports "${result}" (LastProcessingResult)`), text);
@@ -68,7 +85,11 @@ test('mappingProblem: each documented PROBLEM gets AWS\'s message and its fix; O
   for (const result of ['OK', 'No records processed', undefined]) {
     assert.is(mappingProblem({ ...deployedKafkaEsm(baseline), LastProcessingResult: result }, 'Kafka event source mapping', baseline.id), undefined);
   }
-  const disabled = mappingProblem({ ...deployedKafkaEsm(baseline), State: 'Disabled', StateTransitionReason: 'EVENT_SOURCE_AUTHZ_ERROR' }, 'Kafka event source mapping', baseline.id);
+  const disabled = mappingProblem(
+    { ...deployedKafkaEsm(baseline), State: 'Disabled', StateTransitionReason: 'EVENT_SOURCE_AUTHZ_ERROR' },
+    'Kafka event source mapping',
+    baseline.id,
+  );
   assert.match(disabled!, /was disabled by Lambda because it is not authorized to read the topic or group \(EVENT_SOURCE_AUTHZ_ERROR/);
 });
 
@@ -82,18 +103,25 @@ test('prepare: an Enabled mapping whose LastProcessingResult is a PROBLEM stops 
     assert.unreachable('expected a UsageError');
   } catch (error) {
     assert.instance(error, UsageError);
-    assert.match((error as Error).message, /^The Kafka event source mapping 11111111-2222-3333-4444-555555555555 is Enabled but reports "PROBLEM: Connection error\. Your event source VPC/);
+    assert.match(
+      (error as Error).message,
+      /^The Kafka event source mapping 11111111-2222-3333-4444-555555555555 is Enabled but reports "PROBLEM: Connection error\. Your event source VPC/,
+    );
   } finally {
     await target.close();
   }
   assert.is(lambda.commandCalls(InvokeCommand).length, 0);
 });
 
-test('prepare: lab 3\'s SQS mapping is checked too', async () => {
+test("prepare: lab 3's SQS mapping is checked too", async () => {
   lambda.reset();
-  lambda.on(GetEventSourceMappingCommand).callsFake((input: { UUID: string }) =>
-    input.UUID === deployedKafkaEsm(sqsBuffer).UUID ? deployedKafkaEsm(sqsBuffer) : { ...deployedSqsEsm(sqsBuffer), LastProcessingResult: 'PROBLEM: Function call failed' },
-  );
+  lambda
+    .on(GetEventSourceMappingCommand)
+    .callsFake((input: { UUID: string }) =>
+      input.UUID === deployedKafkaEsm(sqsBuffer).UUID
+        ? deployedKafkaEsm(sqsBuffer)
+        : { ...deployedSqsEsm(sqsBuffer), LastProcessingResult: 'PROBLEM: Function call failed' },
+    );
   const target = new AwsTarget({ outputs: deployedOutputsFor(sqsBuffer), retry: { sleep: noSleep } });
   try {
     await target.prepare(sqsBuffer);
@@ -120,17 +148,22 @@ test('prepare waits for a probe: the first is skipped (pollers not joined yet), 
     assert.equal(bookingSchedule(probe.profile, probe.startAtMs).next().value?.seq, 0);
     assert.is([...bookingSchedule(probe.profile, probe.startAtMs)].length, 1, 'one event per probe');
   }
-  assert.ok(prepared.notes().some((n) => /the pipeline processed a probe event 60 s into preparing \(2 probe run\(s\) published\)/.test(n)), prepared.notes().join('\n'));
+  assert.ok(
+    prepared.notes().some((n) => /the pipeline processed a probe event 60 s into preparing \(2 probe run\(s\) published\)/.test(n)),
+    prepared.notes().join('\n'),
+  );
   await target.close();
 });
 
-test('prepare: a PROBLEM appearing while it waits for the probe stops it with AWS\'s message', async () => {
+test("prepare: a PROBLEM appearing while it waits for the probe stops it with AWS's message", async () => {
   lambda.reset();
   logs.reset();
   producerAnswers();
   processorLogs([]);
   let reads = 0;
-  lambda.on(GetEventSourceMappingCommand).callsFake(() => ({ ...deployedKafkaEsm(baseline), LastProcessingResult: ++reads > 3 ? 'PROBLEM: SASL authentication failed.' : 'No records processed' }));
+  lambda
+    .on(GetEventSourceMappingCommand)
+    .callsFake(() => ({ ...deployedKafkaEsm(baseline), LastProcessingResult: ++reads > 3 ? 'PROBLEM: SASL authentication failed.' : 'No records processed' }));
   const clock = fakeClock();
   const target = new AwsTarget({ outputs: deployedOutputsFor(baseline), now: clock.now, sleep: clock.sleep, retry: { sleep: noSleep } });
   try {
@@ -147,16 +180,23 @@ test('awaitFirstProcessed: gives up after the timeout with what to look at', asy
   const clock = fakeClock(0);
   let published = 0;
   try {
-    await awaitFirstProcessed('01-baseline', { publishProbe: async () => void published++, probeProcessed: async () => false, mappingProblem: async () => undefined, ...clock }, { timeoutMs: 300_000 });
+    await awaitFirstProcessed(
+      '01-baseline',
+      { publishProbe: async () => void published++, probeProcessed: async () => false, mappingProblem: async () => undefined, ...clock },
+      { timeoutMs: 300_000 },
+    );
     assert.unreachable('expected a UsageError');
   } catch (error) {
     assert.instance(error, UsageError);
-    assert.match((error as Error).message, /processed none of 5 probe event\(s\) within 5 minutes, and its mapping reports no problem: check the Kafka mapping/);
+    assert.match(
+      (error as Error).message,
+      /processed none of 5 probe event\(s\) within 5 minutes, and its mapping reports no problem: check the Kafka mapping/,
+    );
   }
   assert.is(published, 5, 'one probe a minute');
 });
 
-test('probeProfile: an event the lab\'s filters keep (lab 4 keeps CONFIRMED only), never poison', () => {
+test("probeProfile: an event the lab's filters keep (lab 4 keeps CONFIRMED only), never poison", () => {
   assert.equal(probeProfile(bestPractices).statusMix, { CONFIRMED: 1, PENDING: 0, CANCELLED: 0 });
   assert.is(probeProfile(baseline).poisonShare, 0);
   const dropAll = { ...bestPractices, kafkaEsm: { ...bestPractices.kafkaEsm, filters: [{ value: { status: ['NONE'] } }] } };

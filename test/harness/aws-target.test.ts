@@ -1,21 +1,22 @@
 // The AWS target end to end, with every AWS client mocked (aws-sdk-client-mock): prepare, publish,
 // sample, accountedFor and observe on lab 4 (filter, poison events, on-failure queue) and lab 3
 // (SQS buffer and its DLQ). The clients are the ones the target creates itself.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, FilterLogEventsCommand, type FilterLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
-import { GetEventSourceMappingCommand, InvokeCommand, LambdaClient, type InvokeCommandInput } from '@aws-sdk/client-lambda';
+import { GetEventSourceMappingCommand, InvokeCommand, type InvokeCommandInput, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import type { ProducerPayload } from '../../handlers/producer.ts';
 import { summarizeDelays } from '../../handlers/shared/publish.ts';
 import { bookingSchedule, type ScheduledEvent } from '../../handlers/shared/schedule.ts';
-import { LABS } from '../../labs/index.ts';
-import type { LabSpec } from '../../labs/lab-spec.ts';
+import { UsageError } from '../../harness/errors.ts';
 import { AwsTarget } from '../../harness/targets/aws.ts';
 import { type RunPlan } from '../../harness/targets/target.ts';
-import { UsageError } from '../../harness/errors.ts';
+import { LABS } from '../../labs/index.ts';
+import type { LabSpec } from '../../labs/lab-spec.ts';
 import {
   awsError,
   batchLineMessage,
@@ -81,12 +82,15 @@ test('prepare: nothing deployed is one UsageError line with the deploy command',
     assert.unreachable('expected a UsageError');
   } catch (error) {
     assert.instance(error, UsageError);
-    assert.is((error as Error).message, 'Nothing is deployed to AWS (no .deploy/outputs.json): deploy lab 01-baseline with `npm run deploy -- 01-baseline` first (it deploys the base stack too).');
+    assert.is(
+      (error as Error).message,
+      'Nothing is deployed to AWS (no .deploy/outputs.json): deploy lab 01-baseline with `npm run deploy -- 01-baseline` first (it deploys the base stack too).',
+    );
   }
   assert.is(lambda.calls().length, 0, 'no AWS call without outputs');
 });
 
-test('prepare: the lab\'s outputs missing (another lab deployed) is one UsageError line', async () => {
+test("prepare: the lab's outputs missing (another lab deployed) is one UsageError line", async () => {
   resetAll();
   const target = new AwsTarget({ outputs: deployedOutputsFor(baseline) });
   try {
@@ -125,7 +129,10 @@ test('prepare: missing credentials are one UsageError line saying how to set the
     assert.instance(error, UsageError);
     const message = (error as Error).message;
     assert.not.ok(message.includes('\n'));
-    assert.match(message, /^No AWS credentials found for lambda:GetEventSourceMapping on the Kafka event source mapping: set AWS_PROFILE .* AWS_ACCESS_KEY_ID .* AWS_REGION, then run again\.$/);
+    assert.match(
+      message,
+      /^No AWS credentials found for lambda:GetEventSourceMapping on the Kafka event source mapping: set AWS_PROFILE .* AWS_ACCESS_KEY_ID .* AWS_REGION, then run again\.$/,
+    );
   } finally {
     await target.close();
   }
@@ -163,22 +170,33 @@ test('lab 4 end to end: publish, live sample, then every event processed, filter
   const lines = [];
   for (let i = 0; i < processed.length; i += 50) {
     const batch = processed.slice(i, i + 50);
-    lines.push(batchLineMessage(plan.runId, batch.map((e) => ({ seq: e.seq, endToEndMs: 30 + (e.seq % 5) }))));
+    lines.push(
+      batchLineMessage(
+        plan.runId,
+        batch.map((e) => ({ seq: e.seq, endToEndMs: 30 + (e.seq % 5) })),
+      ),
+    );
   }
   for (const e of poison) for (let attempt = 0; attempt < 2; attempt++) lines.push(batchLineMessage(plan.runId, [], [{ seq: e.seq, ...position(e) }]));
   // One event processed twice (a retried batch).
   lines.push(batchLineMessage(plan.runId, [{ seq: processed[0].seq, endToEndMs: 900 }]));
   const logEvents = lines.map((message, i) => ({ eventId: `ev${i}`, timestamp: T0 + 1_000 + i, message }));
   const half = Math.ceil(logEvents.length / 2);
-  logs.on(FilterLogEventsCommand).callsFake((input: FilterLogEventsCommandInput) =>
-    input.nextToken === 'more' ? { events: logEvents.slice(half) } : { events: logEvents.slice(0, half), nextToken: 'more' },
-  );
+  logs
+    .on(FilterLogEventsCommand)
+    .callsFake((input: FilterLogEventsCommandInput) =>
+      input.nextToken === 'more' ? { events: logEvents.slice(half) } : { events: logEvents.slice(0, half), nextToken: 'more' },
+    );
 
   // The on-failure queue: one record per poison event, then nothing new.
   const destination = poison.map((e, i) => ({
     MessageId: `dest-${i}`,
     ReceiptHandle: `rh-${i}`,
-    Body: onFailureBody('bookings', [{ partition: position(e).partition, first: position(e).offset, last: position(e).offset }], new Date(T0 + 20_000).toISOString()),
+    Body: onFailureBody(
+      'bookings',
+      [{ partition: position(e).partition, first: position(e).offset, last: position(e).offset }],
+      new Date(T0 + 20_000).toISOString(),
+    ),
   }));
   sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: destination }).resolves({});
 
@@ -188,7 +206,9 @@ test('lab 4 end to end: publish, live sample, then every event processed, filter
     const ids = input.MetricDataQueries!.map((q) => q.Id);
     if (ids.includes('filtered')) {
       filterLooks++;
-      return { MetricDataResults: [{ Id: 'filtered', Timestamps: filterLooks === 1 ? [] : [new Date(T0)], Values: filterLooks === 1 ? [] : [filtered.length] }] };
+      return {
+        MetricDataResults: [{ Id: 'filtered', Timestamps: filterLooks === 1 ? [] : [new Date(T0)], Values: filterLooks === 1 ? [] : [filtered.length] }],
+      };
     }
     return {
       MetricDataResults: [
@@ -202,9 +222,19 @@ test('lab 4 end to end: publish, live sample, then every event processed, filter
   });
 
   const clock = fakeClock();
-  const target = new AwsTarget({ readiness: false, outputs: deployedOutputsFor(lab), now: clock.now, sleep: clock.sleep, retry: { sleep: noSleep }, metricsPollMs: 15_000 });
+  const target = new AwsTarget({
+    readiness: false,
+    outputs: deployedOutputsFor(lab),
+    now: clock.now,
+    sleep: clock.sleep,
+    retry: { sleep: noSleep },
+    metricsPollMs: 15_000,
+  });
   const prepared = await target.prepare(lab);
-  assert.equal(lambda.commandCalls(GetEventSourceMappingCommand).map((c) => c.args[0].input), [{ UUID: KAFKA_ESM_UUID }]);
+  assert.equal(
+    lambda.commandCalls(GetEventSourceMappingCommand).map((c) => c.args[0].input),
+    [{ UUID: KAFKA_ESM_UUID }],
+  );
 
   const summary = await prepared.publish(plan);
   assert.is(summary.published, events.length);
@@ -241,9 +271,18 @@ test('lab 4 end to end: publish, live sample, then every event processed, filter
 
   const observed = await prepared.observe(plan.runId, summary.published);
   assert.is(observed.processed.length, processed.length + 1, 'the duplicate is kept');
-  assert.equal([...new Set(observed.processed.map((p) => p.seq))].sort((a, b) => a - b), processed.map((e) => e.seq));
-  assert.equal(observed.filteredSeqs, filtered.map((e) => e.seq));
-  assert.equal(observed.deadLetteredSeqs, poison.map((e) => e.seq));
+  assert.equal(
+    [...new Set(observed.processed.map((p) => p.seq))].sort((a, b) => a - b),
+    processed.map((e) => e.seq),
+  );
+  assert.equal(
+    observed.filteredSeqs,
+    filtered.map((e) => e.seq),
+  );
+  assert.equal(
+    observed.deadLetteredSeqs,
+    poison.map((e) => e.seq),
+  );
   assert.is(observed.batchSizes.length, lines.length);
   const notes = prepared.notes();
   assert.ok(notes.some((n) => /producer klw-producer; Kafka ESM/.test(n)));
@@ -261,12 +300,28 @@ test('observe waits for FilteredOutEventCount to catch up, then gives up and rep
   lambda.on(GetEventSourceMappingCommand).resolves(deployedKafkaEsm(lab));
   producerAnswers();
   logs.on(FilterLogEventsCommand).resolves({
-    events: [{ eventId: 'e', timestamp: T0 + 500, message: batchLineMessage(plan.runId, passing.map((e) => ({ seq: e.seq }))) }],
+    events: [
+      {
+        eventId: 'e',
+        timestamp: T0 + 500,
+        message: batchLineMessage(
+          plan.runId,
+          passing.map((e) => ({ seq: e.seq })),
+        ),
+      },
+    ],
   });
   sqs.on(ReceiveMessageCommand).resolves({});
   cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'filtered', Timestamps: [new Date(T0)], Values: [1] }] });
   const clock = fakeClock();
-  const target = new AwsTarget({ readiness: false, outputs: deployedOutputsFor(lab), now: clock.now, sleep: clock.sleep, metricsSettleMs: 60_000, metricsPollMs: 20_000 });
+  const target = new AwsTarget({
+    readiness: false,
+    outputs: deployedOutputsFor(lab),
+    now: clock.now,
+    sleep: clock.sleep,
+    metricsSettleMs: 60_000,
+    metricsPollMs: 20_000,
+  });
   const prepared = await target.prepare(lab);
   const summary = await prepared.publish(plan);
   const started = clock.now();
@@ -278,7 +333,7 @@ test('observe waits for FilteredOutEventCount to catch up, then gives up and rep
   await target.close();
 });
 
-test('lab 3: processed from the SQS processor\'s log group, dead letters from the buffer DLQ, queue depth live', async () => {
+test("lab 3: processed from the SQS processor's log group, dead letters from the buffer DLQ, queue depth live", async () => {
   resetAll();
   const lab = sqsBuffer;
   const plan = planFor(lab, 1);
@@ -292,7 +347,11 @@ test('lab 3: processed from the SQS processor\'s log group, dead letters from th
       {
         eventId: 'e1',
         timestamp: T0 + 900,
-        message: batchLineMessage(plan.runId, events.slice(3).map((e) => ({ seq: e.seq })), dead.map((e) => ({ seq: e.seq, messageId: `m${e.seq}` }))),
+        message: batchLineMessage(
+          plan.runId,
+          events.slice(3).map((e) => ({ seq: e.seq })),
+          dead.map((e) => ({ seq: e.seq, messageId: `m${e.seq}` })),
+        ),
       },
     ],
   });
@@ -310,7 +369,10 @@ test('lab 3: processed from the SQS processor\'s log group, dead letters from th
 
   const target = new AwsTarget({ readiness: false, outputs: deployedOutputsFor(lab), retry: { sleep: noSleep } });
   const prepared = await target.prepare(lab);
-  assert.equal(lambda.commandCalls(GetEventSourceMappingCommand).map((c) => c.args[0].input.UUID), [KAFKA_ESM_UUID, SQS_ESM_UUID]);
+  assert.equal(
+    lambda.commandCalls(GetEventSourceMappingCommand).map((c) => c.args[0].input.UUID),
+    [KAFKA_ESM_UUID, SQS_ESM_UUID],
+  );
   const summary = await prepared.publish(plan);
   const sample = await prepared.sample();
   assert.is(sample.queueDepth, 250);
@@ -322,13 +384,16 @@ test('lab 3: processed from the SQS processor\'s log group, dead letters from th
   assert.is(await prepared.accountedFor(plan.runId, summary.published), true);
   const observed = await prepared.observe(plan.runId, summary.published);
   assert.is(logs.commandCalls(FilterLogEventsCommand)[0].args[0].input.logGroupName, '/aws/lambda/klw-03-sqs-buffer-sqs-processor');
-  assert.equal(observed.deadLetteredSeqs, dead.map((e) => e.seq));
+  assert.equal(
+    observed.deadLetteredSeqs,
+    dead.map((e) => e.seq),
+  );
   assert.is(observed.processed.length, events.length - 3);
   assert.equal(observed.filteredSeqs, []);
   await target.close();
 });
 
-test('readRunMetrics over the run\'s window', async () => {
+test("readRunMetrics over the run's window", async () => {
   resetAll();
   lambda.on(GetEventSourceMappingCommand).resolves(deployedKafkaEsm(baseline));
   producerAnswers();
@@ -354,8 +419,14 @@ test('sample: a failed CloudWatch read keeps the last values and says so, never 
   assert.equal({ ...sample, at: 0 }, { at: 0, processedSoFar: 0, offsetLag: 0, pollers: 0, concurrency: 0, recentEndToEndMs: [] });
   const notes = prepared.notes();
   assert.ok(notes.some((n) => /a live CloudWatch read failed \(InternalServiceError: CloudWatch is having a moment\)/.test(n)));
-  assert.ok(notes.some((n) => /on-demand mode publishes no poller count/.test(n)), 'lab 1 is on-demand');
-  assert.ok(notes.some((n) => /the Kafka default, 500 ms/.test(n)), 'lab 1 leaves the window unset');
+  assert.ok(
+    notes.some((n) => /on-demand mode publishes no poller count/.test(n)),
+    'lab 1 is on-demand',
+  );
+  assert.ok(
+    notes.some((n) => /the Kafka default, 500 ms/.test(n)),
+    'lab 1 leaves the window unset',
+  );
   await target.close();
 });
 

@@ -2,10 +2,10 @@
 // ends fail their own check ("handled before the drain ended"), never the "events lost" one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { capacityModel } from '../../labs/capacity-model.ts';
-import { LABS } from '../../labs/index.ts';
 import { checkTargets, type Measured } from '../../harness/check-targets.ts';
 import { summarize } from '../../harness/stats.ts';
+import { capacityModel } from '../../labs/capacity-model.ts';
+import { LABS } from '../../labs/index.ts';
 
 const lab = LABS[0];
 const measured = (over: Partial<Measured>): Measured => ({
@@ -41,9 +41,9 @@ test('a real loss fails "events lost" and says it was neither handled nor waitin
   assert.match(lost.reason, 'nor still waiting');
 });
 
-
 test('a throughput that meets its target while the offered load outruns it says so, never "keeps up"', () => {
-  const at = (throughputPerSec: number, offeredPerSec: number) => checkTargets(lab, 'local', capacityModel(lab), measured({ throughputPerSec, offeredPerSec })).find((c) => c.name === 'sustained throughput')!;
+  const at = (throughputPerSec: number, offeredPerSec: number) =>
+    checkTargets(lab, 'local', capacityModel(lab), measured({ throughputPerSec, offeredPerSec })).find((c) => c.name === 'sustained throughput')!;
   assert.match(at(100, 100).reason, 'keeps up with the offered load');
   const behind = at(96, 176.83);
   assert.ok(behind.pass);
@@ -53,7 +53,9 @@ test('a throughput that meets its target while the offered load outruns it says 
 test('an on-demand mapping whose one starting poller is below the spike: the latency reason says the pollers came too late', () => {
   const onDemand = structuredClone(LABS[1]);
   delete onDemand.kafkaEsm.provisionedPollers;
-  const p50 = checkTargets(onDemand, 'local', capacityModel(onDemand), measured({ endToEndMs: summarize([600, 616, 700]) })).find((c) => c.name === 'end-to-end p50')!;
+  const p50 = checkTargets(onDemand, 'local', capacityModel(onDemand), measured({ endToEndMs: summarize([600, 616, 700]) })).find(
+    (c) => c.name === 'end-to-end p50',
+  )!;
   assert.is(p50.pass, false);
   assert.match(p50.reason, 'on-demand, the mapping starts with 1 poller (5 invocations, 500/s');
   assert.match(p50.reason, 'the peak offers 600/s');

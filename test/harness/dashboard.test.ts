@@ -1,14 +1,14 @@
 // The live dashboard's pieces without a broker: the metric window (CloudWatch statistics under
 // CloudWatch's names), the feed file's states (idle, running, ended, gone stale), the server's
 // routes and its one-line error for a taken port, and the CLI's checks of --dashboard/--port.
-import { mkdtempSync, readdirSync, utimesSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseRunArgs } from '../../harness/cli.ts';
-import { LiveFeedWriter, readLiveState, STALE_AFTER_MS, type LiveRun } from '../../harness/dashboard/live-feed.ts';
+import { LiveFeedWriter, type LiveRun, readLiveState, STALE_AFTER_MS } from '../../harness/dashboard/live-feed.ts';
 import { metricWindow } from '../../harness/dashboard/metric-window.ts';
 import { dashboardAt, startDashboard } from '../../harness/dashboard/server.ts';
 import { UsageError } from '../../harness/errors.ts';
@@ -125,7 +125,10 @@ test('a taken port is one clear error that names the fix, and another server is 
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const port = (blocker.address() as { port: number }).port;
   try {
-    const error = await startDashboard({ port }).then(() => undefined, (e: unknown) => e);
+    const error = await startDashboard({ port }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.instance(error, UsageError);
     assert.match((error as Error).message, `Port ${port} on 127.0.0.1 is in use`);
     assert.match((error as Error).message, '--port N');

@@ -5,15 +5,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { advanceHints, loadProgress, progressFile, readProgress, recordCheck, type CheckRecord } from '../../harness/exercise/progress.ts';
-import { EXERCISES_DIR_ENV } from '../../harness/exercise/workspace.ts';
-import { refused, STACK_FRAME, workshop } from './e2e/support.ts';
 import { checkpointOf } from '../../harness/exercise/checkpoints.ts';
 import { renderCheck } from '../../harness/exercise/commands.ts';
+import { advanceHints, type CheckRecord, loadProgress, progressFile, readProgress, recordCheck } from '../../harness/exercise/progress.ts';
+import { EXERCISES_DIR_ENV } from '../../harness/exercise/workspace.ts';
 import { LABS } from '../../labs/index.ts';
+import { REPO_ROOT } from '../../labs/stack-contract.ts';
+import { refused, STACK_FRAME, workshop } from './e2e/support.ts';
 
 const LEARNER_SPECS = join(REPO_ROOT, '.build', 'learner-specs');
 
@@ -58,7 +58,10 @@ test(
     const damaged = [
       ['{"version": 1, "labs": {', /not JSON/],
       ['[]', /not a version 1 progress record/],
-      ['{"version": 1, "labs": {"01-baseline": {"checks": 1, "last": {"at": "x", "passed": true, "fingerprint": "f", "findings": [null]}}}}', /entry for 01-baseline is not a check record/],
+      [
+        '{"version": 1, "labs": {"01-baseline": {"checks": 1, "last": {"at": "x", "passed": true, "fingerprint": "f", "findings": [null]}}}}',
+        /entry for 01-baseline is not a check record/,
+      ],
       ['{"version": 1, "labs": {"02-low-latency": {"checks": 1}}}', /entry for 02-low-latency is not a check record/],
     ] as const;
     for (const [text, why] of damaged) {
@@ -75,7 +78,11 @@ test(
     assert.is(loadProgress(dir).damaged, undefined, 'the new record reads');
 
     writeFileSync(file, 'garbage');
-    assert.is(recordCheck('01-baseline', check('2026-12-05T11:05:00.000Z', true), dir).setAside, `${file}.damaged.2`, 'an earlier set-aside file is not written over');
+    assert.is(
+      recordCheck('01-baseline', check('2026-12-05T11:05:00.000Z', true), dir).setAside,
+      `${file}.damaged.2`,
+      'an earlier set-aside file is not written over',
+    );
     assert.ok(existsSync(`${file}.damaged`));
   }),
 );
@@ -92,7 +99,11 @@ test(
     recordCheck('01-baseline', check('2026-12-05T10:00:00.000Z', true), dir);
     recordCheck('02-low-latency', check('2026-12-05T10:30:00.000Z', false), dir);
     assert.equal(advanceHints('02-low-latency', ['low-latency'], 2, dir), { 'low-latency': 1 });
-    assert.equal(advanceHints('02-low-latency', ['low-latency', 'low-latency'], 2, dir), { 'low-latency': 2 }, 'one step a --hint, whatever the failures sharing it');
+    assert.equal(
+      advanceHints('02-low-latency', ['low-latency', 'low-latency'], 2, dir),
+      { 'low-latency': 2 },
+      'one step a --hint, whatever the failures sharing it',
+    );
     assert.equal(advanceHints('02-low-latency', ['low-latency'], 2, dir), { 'low-latency': 2 }, 'never past the answer');
     recordCheck('02-low-latency', check('2026-12-05T10:40:00.000Z', false), dir);
     assert.equal(readProgress(dir).labs['02-low-latency'].hintSteps, { 'low-latency': 2 }, 'a later check keeps the steps shown');
@@ -133,7 +144,7 @@ test(
 );
 
 test(
-  '`exercise` run again keeps the learner\'s edits; `exercise --reset` starts over and says where the edits went',
+  "`exercise` run again keeps the learner's edits; `exercise --reset` starts over and says where the edits went",
   withDir(async (dir) => {
     const env = { [EXERCISES_DIR_ENV]: dir };
     const spec = join(dir, '02-low-latency', 'spec.ts');
@@ -157,7 +168,7 @@ test(
 );
 
 test(
-  "`solution 4` says where the answer to the parallelByKey TODO lives, since the handler it writes only imports it",
+  '`solution 4` says where the answer to the parallelByKey TODO lives, since the handler it writes only imports it',
   withDir(async (dir) => {
     const run = await workshop(['solution', '4'], { [EXERCISES_DIR_ENV]: dir });
     assert.is(run.code, 0, run.stderr);
@@ -170,7 +181,10 @@ test('a checkpoint prints a hint once when several failures share it: the idea a
   const lab3 = LABS.find((l) => l.number === 3)!;
   const { hints } = checkpointOf(lab3.id);
   const failing = ['end-to-end p50', 'end-to-end p99', 'sustained throughput'];
-  assert.ok(failing.every((name) => hints[name] === hints[failing[0]]), 'the three share the buffer hint');
+  assert.ok(
+    failing.every((name) => hints[name] === hints[failing[0]]),
+    'the three share the buffer hint',
+  );
   const record: CheckRecord = {
     at: '2026-12-05T10:00:00.000Z',
     passed: false,
@@ -230,7 +244,7 @@ test(
 );
 
 test(
-  'a misspelt key in a learner\'s spec fails the check in seconds, at its file:line, with the key meant, before any server starts',
+  "a misspelt key in a learner's spec fails the check in seconds, at its file:line, with the key meant, before any server starts",
   withDir(async (dir) => {
     const env = { [EXERCISES_DIR_ENV]: dir };
     for (const [lab, labId, typo, meant] of [

@@ -4,13 +4,22 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { build } from 'esbuild';
-import { REPO_ROOT } from '../../labs/stack-contract.ts';
-import { LABS } from '../../labs/index.ts';
 import { checkpointOf } from '../../harness/exercise/checkpoints.ts';
-import { exercisesDir, EXERCISES_DIR_ENV, fingerprint, freePath, learnerFiles, relocateImports, todosIn, writeExercise } from '../../harness/exercise/workspace.ts';
+import {
+  EXERCISES_DIR_ENV,
+  exercisesDir,
+  fingerprint,
+  freePath,
+  learnerFiles,
+  relocateImports,
+  todosIn,
+  writeExercise,
+} from '../../harness/exercise/workspace.ts';
+import { LABS } from '../../labs/index.ts';
+import { REPO_ROOT } from '../../labs/stack-contract.ts';
 
 const lab4 = LABS.find((l) => l.number === 4)!;
 const lab2 = LABS.find((l) => l.number === 2)!;
@@ -45,7 +54,15 @@ test('every starting state and solution, once written to the exercise folder, bu
       for (const version of ['start', 'solution'] as const) {
         const written = writeExercise(lab, version, dir);
         for (const { path } of written) {
-          const result = await build({ entryPoints: [path], bundle: true, write: false, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' });
+          const result = await build({
+            entryPoints: [path],
+            bundle: true,
+            write: false,
+            platform: 'node',
+            format: 'esm',
+            packages: 'external',
+            logLevel: 'silent',
+          });
           assert.is(result.errors.length, 0, `${lab.id} ${version}: ${path}`);
         }
       }
@@ -59,7 +76,10 @@ test('writeExercise: a fresh folder gets the files; the same content again is le
   const dir = scratch();
   try {
     const first = writeExercise(lab4, 'start', dir);
-    assert.equal(first.map((w) => w.path.slice(dir.length + 1)), checkpointOf(lab4.id).files.map((f) => `${lab4.id}/${f.name}`));
+    assert.equal(
+      first.map((w) => w.path.slice(dir.length + 1)),
+      checkpointOf(lab4.id).files.map((f) => `${lab4.id}/${f.name}`),
+    );
     assert.ok(first.every((w) => !w.unchanged && !w.backup));
     const again = writeExercise(lab4, 'start', dir);
     assert.ok(again.every((w) => w.unchanged && !w.backup));
@@ -87,7 +107,10 @@ test("writeExercise never loses the learner's edits: each replaced file is copie
     assert.is(second.backup, `${restored.backup}.2`);
     assert.is(readFileSync(restored.backup!, 'utf8'), '// my attempt\n');
     assert.is(readFileSync(second.backup!, 'utf8'), '// my second attempt\n');
-    assert.not.ok(readdirSync(join(dir, lab2.id)).some((name) => name.endsWith('.tmp')), 'no temporary file is left');
+    assert.not.ok(
+      readdirSync(join(dir, lab2.id)).some((name) => name.endsWith('.tmp')),
+      'no temporary file is left',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -100,7 +123,13 @@ test("keepEdited leaves the learner's version in place and writes only what is m
     writeFileSync(spec.path, '// my spec\n');
     rmSync(handler.path);
     const again = writeExercise(lab4, 'start', dir, { keepEdited: true });
-    assert.equal(again.map((w) => ({ kept: Boolean(w.kept), backup: w.backup })), [{ kept: true, backup: undefined }, { kept: false, backup: undefined }]);
+    assert.equal(
+      again.map((w) => ({ kept: Boolean(w.kept), backup: w.backup })),
+      [
+        { kept: true, backup: undefined },
+        { kept: false, backup: undefined },
+      ],
+    );
     assert.is(readFileSync(spec.path, 'utf8'), '// my spec\n', 'the edited file is untouched');
     assert.match(readFileSync(handler.path, 'utf8'), /TODO\(lab 4\)/, 'the missing file is written again');
     assert.not.ok(readdirSync(dir).includes('.backups'));
@@ -138,7 +167,11 @@ test("todosIn lists every TODO(lab N) with its line; each lab's starting state h
         assert.ok(line.includes(`TODO(lab ${lab.number})`), `${todo.path}:${todo.line} is a TODO for lab ${lab.number}`);
         assert.not.match(todo.text, /^\/\//, 'the comment marker is dropped');
       }
-      if (lab.number === 4) assert.ok(todos.some((t) => t.path.endsWith('booking-processor.ts')), 'lab 4 has TODOs in its handler');
+      if (lab.number === 4)
+        assert.ok(
+          todos.some((t) => t.path.endsWith('booking-processor.ts')),
+          'lab 4 has TODOs in its handler',
+        );
       const solutions = writeExercise(lab, 'solution', dir);
       assert.equal(todosIn(solutions.map((w) => w.path)), [], `${lab.id}'s solution has no TODO`);
     }

@@ -1,20 +1,20 @@
 // How `workshop` ends on each kind of error: one line, the right exit code, and for anything not
 // caused by the input, the full log on disk instead of a stack trace on the terminal.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync } from 'node:fs';
+
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
-import { readdirSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { UsageError } from '../../harness/errors.ts';
 import { EXIT, exitCodeTable, exitFor, writeErrorLog } from '../../harness/exit-codes.ts';
 import { ThrottledError } from '../../harness/targets/aws-retry.ts';
 import { DeployError } from '../../labs/deploy/deploy-error.ts';
-import { WorkshopError } from '../../labs/workshop-error.ts';
-import { EventPatternError } from '../../sandbox/filter/event-pattern.ts';
-import { UsageError } from '../../harness/errors.ts';
 import { LabSpecError } from '../../labs/lab-spec.ts';
+import { WorkshopError } from '../../labs/workshop-error.ts';
 import { SandboxError } from '../../sandbox/errors.ts';
+import { EventPatternError } from '../../sandbox/filter/event-pattern.ts';
 
 // kafkajs exports its errors from CommonJS by spreading, which ESM named imports cannot see.
 const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
@@ -33,7 +33,15 @@ test('bad input: exit 2 and its own message, no log', () => {
 test('an environment problem (the sandbox, a broker error past its retries, a socket): exit 3, one line', () => {
   assert.equal(exitFor(new SandboxError('Java 17 or newer is needed'), log), { code: EXIT.environment.code, message: 'Java 17 or newer is needed' });
   for (const error of [
-    new KafkaJSNumberOfRetriesExceeded(new KafkaJSProtocolError({ message: 'This server is not the leader for that topic-partition', type: 'NOT_LEADER_FOR_PARTITION', code: 6, retriable: true } as never), { retryCount: 5, retryTime: 1 }),
+    new KafkaJSNumberOfRetriesExceeded(
+      new KafkaJSProtocolError({
+        message: 'This server is not the leader for that topic-partition',
+        type: 'NOT_LEADER_FOR_PARTITION',
+        code: 6,
+        retriable: true,
+      } as never),
+      { retryCount: 5, retryTime: 1 },
+    ),
     new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:1'),
     Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
   ]) {
@@ -47,7 +55,7 @@ test('an environment problem (the sandbox, a broker error past its retries, a so
 });
 
 test('anything else: exit 4, what failed in one line, and where the full log with stack and causes is', () => {
-  const bug = new TypeError('Cannot read properties of undefined (reading \'offset\')', { cause: new Error('the inner cause') });
+  const bug = new TypeError("Cannot read properties of undefined (reading 'offset')", { cause: new Error('the inner cause') });
   const { code, message } = exitFor(bug, log);
   assert.is(code, EXIT.unexpected.code);
   assert.is(message.split('\n').length, 1);
@@ -90,7 +98,7 @@ test('every error class the project throws extends WorkshopError (handlers run a
   assert.ok(declared.size >= 12, `found ${declared.size} error classes`);
 });
 
-test('README\'s exit-code table is the code\'s', () => {
+test("README's exit-code table is the code's", () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   assert.ok(readme.includes(exitCodeTable()), `README.md should hold, verbatim:\n${exitCodeTable()}`);
 });

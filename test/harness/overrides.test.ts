@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { UsageError } from '../../harness/errors.ts';
 import { applyOverrides, overrideCaveats, parseOverride, SETTABLE_PATHS, unsetsKafkaWindow } from '../../harness/overrides.ts';
 import { runLab } from '../../harness/run-lab.ts';
 import type { LabTarget } from '../../harness/targets/target.ts';
-import { UsageError } from '../../harness/errors.ts';
 import { LABS } from '../../labs/index.ts';
 
 const [lab1, lab2, lab3] = LABS;
@@ -54,7 +54,10 @@ test('an unknown path is refused with a suggestion', () => {
   const message = usageMessage(() => parseOverride('kafkaEsm.batchsize=10'));
   assert.match(message, 'Unknown --set path "kafkaEsm.batchsize"');
   assert.match(message, 'Did you mean kafkaEsm.batchSize?');
-  assert.match(usageMessage(() => parseOverride('nonsense=1')), 'Unknown --set path');
+  assert.match(
+    usageMessage(() => parseOverride('nonsense=1')),
+    'Unknown --set path',
+  );
 });
 
 test('a misspelt key inside a JSON value is refused with the nearest valid one', () => {
@@ -64,8 +67,14 @@ test('a misspelt key inside a JSON value is refused with the nearest valid one',
 });
 
 test('malformed and empty values are refused', () => {
-  assert.match(usageMessage(() => parseOverride('kafkaEsm.batchSize')), 'path=value');
-  assert.match(usageMessage(() => parseOverride('kafkaEsm.batchSize=')), 'has no value');
+  assert.match(
+    usageMessage(() => parseOverride('kafkaEsm.batchSize')),
+    'path=value',
+  );
+  assert.match(
+    usageMessage(() => parseOverride('kafkaEsm.batchSize=')),
+    'has no value',
+  );
 });
 
 test('every settable path exists in some lab or is an optional field', () => {
@@ -73,7 +82,7 @@ test('every settable path exists in some lab or is an optional field', () => {
   assert.equal(SETTABLE_PATHS.length, new Set(SETTABLE_PATHS).size);
 });
 
-test('unsetting a batching window the lab sets: a note locally, a refusal on AWS, both with AWS\'s reason', async () => {
+test("unsetting a batching window the lab sets: a note locally, a refusal on AWS, both with AWS's reason", async () => {
   const unset = [parseOverride('kafkaEsm.batchingWindowSeconds=unset')];
   assert.ok(unsetsKafkaWindow(lab2, unset), 'lab 2 sets a window of 0');
   assert.not.ok(unsetsKafkaWindow(lab1, unset), 'lab 1 never set one: nothing to revert');
@@ -90,7 +99,10 @@ test('unsetting a batching window the lab sets: a note locally, a refusal on AWS
     },
     close: async () => undefined,
   } as unknown as LabTarget;
-  const error = await runLab(lab2, aws, { overrides: unset }).then(() => undefined, (e: unknown) => e);
+  const error = await runLab(lab2, aws, { overrides: unset }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.instance(error, UsageError);
   assert.match((error as Error).message, '--set kafkaEsm.batchingWindowSeconds=unset cannot run on AWS: on AWS a Kafka mapping');
   assert.match((error as Error).message, 'npm run deploy -- 01-baseline');

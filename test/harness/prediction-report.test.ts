@@ -9,25 +9,31 @@ import { makeRunReport } from './support/report-fixture.ts';
 
 const [lab1, lab2, lab3] = makeRunReport().labs;
 
-test('each quantity: yours, the model\'s and the run\'s; the run kept up, so the bottleneck was not reached', () => {
+test("each quantity: yours, the model's and the run's; the run kept up, so the bottleneck was not reached", () => {
   const { rows, largestMiss } = comparePrediction({ avgBatchSize: 51, p50Ms: 300, maxConcurrency: 12, bottleneck: 'partitions' }, lab1);
-  assert.equal(rows.map((r) => [r.key, r.you, r.model]), [
-    ['avgBatchSize', '51', '51'],
-    ['p50Ms', '300', '302'],
-    ['maxConcurrency', '12', '12'],
-    ['bottleneck', 'partitions', 'partitions'],
-  ]);
+  assert.equal(
+    rows.map((r) => [r.key, r.you, r.model]),
+    [
+      ['avgBatchSize', '51', '51'],
+      ['p50Ms', '300', '302'],
+      ['maxConcurrency', '12', '12'],
+      ['bottleneck', 'partitions', 'partitions'],
+    ],
+  );
   assert.is(rows[0].measured, String(lab1.avgBatchSize));
   assert.match(rows[3].measured, /^not reached: the run kept up \(2 of 12 at once at most\)/);
   assert.is(largestMiss, undefined, 'nothing to explain');
   assert.match(renderComparison({ rows }).at(-1)!, 'Every prediction was within 25% of the model');
 });
 
-test('the largest miss is explained with its rule and this lab\'s numbers', () => {
+test("the largest miss is explained with its rule and this lab's numbers", () => {
   const batch = comparePrediction({ avgBatchSize: 100, p50Ms: 280, maxConcurrency: 12, bottleneck: 'partitions' }, lab1).largestMiss!;
   assert.is(batch.key, 'avgBatchSize');
   assert.match(batch.explanation, `Rule: ${RULES.batch}.`);
-  assert.match(batch.explanation, 'min(batch size 100, 100/s ÷ 1 poller × 0.5 s window + the record that opened it ≈ 51) ≈ 51: the window closes before the batch fills');
+  assert.match(
+    batch.explanation,
+    'min(batch size 100, 100/s ÷ 1 poller × 0.5 s window + the record that opened it ≈ 51) ≈ 51: the window closes before the batch fills',
+  );
 
   const latency = comparePrediction({ avgBatchSize: 51, p50Ms: 500, maxConcurrency: 12, bottleneck: 'partitions' }, lab1).largestMiss!;
   assert.is(latency.key, 'p50Ms');

@@ -2,9 +2,9 @@
 // embedded, empty timelines, determinism. test/browser/report.test.ts checks it renders.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { renderHtmlReport } from '../../harness/report/html.ts';
 import type { ChartSpec } from '../../harness/report/html-charts.ts';
 import { esc, fmtInt, fmtMs, fmtNum, jsonForScript } from '../../harness/report/html-format.ts';
-import { renderHtmlReport } from '../../harness/report/html.ts';
 import type { RunReport } from '../../harness/run-result.ts';
 import { FIXTURE_NOTES, makeRunReport } from './support/report-fixture.ts';
 
@@ -15,7 +15,10 @@ function charts(html: string): ChartSpec[] {
 }
 
 function sections(html: string): string[] {
-  return html.split('<section class="lab"').slice(1).map((s) => s.slice(0, s.indexOf('</section>')));
+  return html
+    .split('<section class="lab"')
+    .slice(1)
+    .map((s) => s.slice(0, s.indexOf('</section>')));
 }
 
 function count(haystack: string, needle: string | RegExp): number {
@@ -97,20 +100,38 @@ test('the chart data follows the report', () => {
   for (const spec of specs) assert.ok(html.includes(`<canvas id="${spec.id}"`), spec.id);
   const [lab1, , lab3] = report.labs;
   const latency = specs.find((s) => s.id === 'lab-1-01-baseline-latency')!;
-  assert.equal(latency.series.map((s) => s.label), ['p50', 'p99', 'max']);
-  assert.equal(latency.series[0].data, lab1.timeline.map((p) => [p.t, p.p50 ?? null]));
+  assert.equal(
+    latency.series.map((s) => s.label),
+    ['p50', 'p99', 'max'],
+  );
+  assert.equal(
+    latency.series[0].data,
+    lab1.timeline.map((p) => [p.t, p.p50 ?? null]),
+  );
   assert.is(latency.warmUpSec, lab1.config.traffic.warmUpSec);
   const throughput = specs.find((s) => s.id === 'lab-1-01-baseline-throughput')!;
-  assert.equal(throughput.series[0].data, lab1.timeline.map((p) => [p.t, p.offered]));
-  assert.equal(throughput.series[1].data, lab1.timeline.map((p) => [p.t, p.processed]));
+  assert.equal(
+    throughput.series[0].data,
+    lab1.timeline.map((p) => [p.t, p.offered]),
+  );
+  assert.equal(
+    throughput.series[1].data,
+    lab1.timeline.map((p) => [p.t, p.processed]),
+  );
   const histogram = specs.find((s) => s.id === 'lab-1-01-baseline-histogram')!;
   const total = (data: number[]) => data.reduce((a, b) => a + b, 0);
   assert.is(total(histogram.series[0].data as number[]), total(lab1.latencyHistogram.map((b) => b.count)));
   const batches = specs.find((s) => s.id === 'lab-1-01-baseline-batches')!;
   assert.is(total(batches.series[0].data as number[]), total(lab1.batchSizes.map((b) => b.count)));
   const scaling3 = specs.find((s) => s.id === 'lab-3-03-sqs-buffer-scaling')!;
-  assert.equal(scaling3.series.map((s) => s.label), ['Kafka pollers', 'Kafka ESM concurrency', 'SQS ESM concurrency', 'queue depth']);
-  assert.equal(scaling3.series[2].data, lab3.timeline.map((p) => [p.t, p.sqsConcurrency!]));
+  assert.equal(
+    scaling3.series.map((s) => s.label),
+    ['Kafka pollers', 'Kafka ESM concurrency', 'SQS ESM concurrency', 'queue depth'],
+  );
+  assert.equal(
+    scaling3.series[2].data,
+    lab3.timeline.map((p) => [p.t, p.sqsConcurrency!]),
+  );
   assert.ok(scaling3.rightTitle, 'queue depth has its own axis');
   const scaling1 = specs.find((s) => s.id === 'lab-1-01-baseline-scaling')!;
   assert.is(scaling1.series.length, 2, 'no SQS series without a buffer');
@@ -122,7 +143,10 @@ test('batch sizes bin into ranges when there are many', () => {
   const spec = charts(renderHtmlReport(report)).find((s) => s.id === 'lab-1-01-baseline-batches')!;
   assert.ok(spec.labels!.length <= 40);
   assert.is(spec.labels![0], '1–3');
-  assert.is((spec.series[0].data as number[]).reduce((a, b) => a + b, 0), 100);
+  assert.is(
+    (spec.series[0].data as number[]).reduce((a, b) => a + b, 0),
+    100,
+  );
 });
 
 test('an empty timeline says so instead of drawing empty axes', () => {

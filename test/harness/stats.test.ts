@@ -21,7 +21,7 @@ test('uniform 1..10000 ms: percentiles where they belong', () => {
 
 test('exponential with mean 100 ms: median ln2 × 100, p99 ln100 × 100', () => {
   let seed = 7;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const values = Array.from({ length: 200_000 }, () => -100 * Math.log(1 - random()));
   const s = summarize(values);
   near(s.avg, 100, 0.02, 'avg');
@@ -43,7 +43,10 @@ test('no values: a zero summary, not an exception', () => {
 test('histogram buckets count every value once', () => {
   const values = [0.5, 1, 3, 7, 40, 900];
   const buckets = latencyHistogram(values);
-  assert.is(buckets.reduce((a, b) => a + b.count, 0), values.length);
+  assert.is(
+    buckets.reduce((a, b) => a + b.count, 0),
+    values.length,
+  );
   assert.equal(buckets.map((b) => b.upToMs).slice(0, 4), [1, 2, 5, 10]);
 });
 
@@ -54,7 +57,11 @@ test('sustained throughput counts completions inside the shifted window', () => 
 });
 
 test('batch size distribution and average', () => {
-  assert.equal(batchSizeDistribution([3, 1, 3, 2]), [{ size: 1, count: 1 }, { size: 2, count: 1 }, { size: 3, count: 2 }]);
+  assert.equal(batchSizeDistribution([3, 1, 3, 2]), [
+    { size: 1, count: 1 },
+    { size: 2, count: 1 },
+    { size: 3, count: 2 },
+  ]);
   assert.is(average([1, 2, 4]), 2.33);
 });
 

@@ -3,11 +3,11 @@
 // poller in provisioned mode.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
-import { startSandbox } from '../../sandbox/index.ts';
-import type { LabSpec } from '../../labs/lab-spec.ts';
 import { METRICS_BY_SERVICE, metricDimensionNames } from '../../handlers/shared/telemetry.ts';
+import type { LabSpec } from '../../labs/lab-spec.ts';
 import { METRICS_NAMESPACE } from '../../modules/names.ts';
+import { startSandbox } from '../../sandbox/index.ts';
+import { type KafkaSandbox, startKafka } from '../../sandbox/kafka-broker.ts';
 import { collectProcessed, labVariant, waitFor } from './support.ts';
 
 let kafka: KafkaSandbox;
@@ -27,7 +27,14 @@ async function run(lab: LabSpec, runId: string) {
     await waitFor(() => processed.counts.size >= produced.published, 60_000, `${runId}: every event processed`);
     const producer = sandbox.functions.producer;
     const producerMetrics = sandbox.runtime.metrics.find({ functionName: producer.name, namespace: METRICS_NAMESPACE });
-    return { processed, produced, producerMetrics, producerEnv: producer.env, peakConcurrency: sandbox.functions.kafkaTarget.peakConcurrency, snapshot: sandbox.snapshot() };
+    return {
+      processed,
+      produced,
+      producerMetrics,
+      producerEnv: producer.env,
+      peakConcurrency: sandbox.functions.kafkaTarget.peakConcurrency,
+      snapshot: sandbox.snapshot(),
+    };
   } finally {
     await sandbox.stop();
   }

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readLedger } from '../../harness/ledger.ts';
-import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
+import { type Sandbox, startSandbox } from '../../sandbox/index.ts';
 import { collectProcessed, labVariant, waitFor } from './support.ts';
 
 let sandbox: Sandbox | undefined;
@@ -28,7 +28,11 @@ test('10,000 events over 6 partitions: each processed once, in partition order',
   await new Promise((resolve) => setTimeout(resolve, 500));
 
   assert.is(processed.counts.size, 10_000, 'every seq processed');
-  assert.equal([...processed.counts.values()].filter((n) => n !== 1), [], 'none twice');
+  assert.equal(
+    [...processed.counts.values()].filter((n) => n !== 1),
+    [],
+    'none twice',
+  );
 
   const ledger = await readLedger({ brokers: sandbox.brokers.split(','), topic: lab.topic.name, runId, expected: 10_000 });
   assert.is(ledger.entries.length, 10_000);

@@ -1,10 +1,11 @@
 // A handler that fails on chosen records (poison events) on the real broker and ElasticMQ:
 // retries, bisect, then the SQS on-failure destination, and nothing is lost.
+
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { readLedger } from '../../harness/ledger.ts';
-import { startSandbox, type Sandbox } from '../../sandbox/index.ts';
+import { type Sandbox, startSandbox } from '../../sandbox/index.ts';
 import type { OnFailureRecord } from '../../sandbox/kafka-esm/msk-event.ts';
 import { collectProcessed, labVariant, waitFor } from './support.ts';
 
@@ -43,7 +44,14 @@ test('poison events are retried, isolated by bisect and delivered to the destina
     }
   };
   const counters = () => sandbox!.snapshot().kafkaEsm.counters;
-  await waitFor(() => counters().PolledEventCount === produced.published && sandbox!.snapshot().kafkaEsm.concurrency === 0 && processed.counts.size + counters().FilteredOutEventCount + counters().OnFailureDestinationDeliveredEventCount >= produced.published, 60_000, 'every event to be accounted for');
+  await waitFor(
+    () =>
+      counters().PolledEventCount === produced.published &&
+      sandbox!.snapshot().kafkaEsm.concurrency === 0 &&
+      processed.counts.size + counters().FilteredOutEventCount + counters().OnFailureDestinationDeliveredEventCount >= produced.published,
+    60_000,
+    'every event to be accounted for',
+  );
   while (deadLettered.size < counters().OnFailureDestinationDeliveredEventCount) await readDestination();
 
   const filtered = counters().FilteredOutEventCount;

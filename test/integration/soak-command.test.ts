@@ -36,7 +36,11 @@ test('npm run soak completes a short soak with every event accounted for and wri
     rmSync(dir, { recursive: true, force: true });
   }
   assert.is(run.accounting.lost, 0, 'nothing lost');
-  assert.is(run.accounting.published, run.runs.reduce((n, r) => n + r.offered, 0), 'every offered event was published');
+  assert.is(
+    run.accounting.published,
+    run.runs.reduce((n, r) => n + r.offered, 0),
+    'every offered event was published',
+  );
   assert.ok(run.accounting.published >= 0.5 * 60 * 200 * 0.99, `about 6,000 events (${run.accounting.published})`);
   assert.ok(run.drained, 'the pipeline drained');
   assert.ok(run.samples.length >= 3, 'memory was sampled during the run');

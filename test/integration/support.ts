@@ -1,9 +1,10 @@
 // Shared by the integration tests: a lab variant per test (its own topic), and what the
 // processors reported, collected from their "batch processed" log lines.
-import { LABS } from '../../labs/index.ts';
-import { validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
-import type { LambdaRuntime } from '../../sandbox/lambda-runtime/index.ts';
+
 import { readBatchReport } from '../../handlers/shared/telemetry.ts';
+import { LABS } from '../../labs/index.ts';
+import { type LabSpec, validateLabSpec } from '../../labs/lab-spec.ts';
+import type { LambdaRuntime } from '../../sandbox/lambda-runtime/index.ts';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { capacityModel, sizeProvisionedPollers, POLLER_HEADROOM, recordsPerPollerPerSec } from '../../labs/capacity-model.ts';
+import { capacityModel, POLLER_HEADROOM, recordsPerPollerPerSec, sizeProvisionedPollers } from '../../labs/capacity-model.ts';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import type { Prediction } from '../../labs/prediction.ts';
@@ -12,14 +12,30 @@ test('AWS sizing example: 20 records in 50 ms is 2,000 records/s per poller; 20,
   assert.equal(sizeProvisionedPollers({ peakRatePerSec: 20000, recordsPerBatch: 20, batchDurationMs: 50, headroom: 0 }), { minimum: 10, maximum: 10 });
   assert.equal(sizeProvisionedPollers({ peakRatePerSec: 20001, recordsPerBatch: 20, batchDurationMs: 50, headroom: 0 }), { minimum: 11, maximum: 11 });
   assert.is(POLLER_HEADROOM, 0.25);
-  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 20000, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 13, maximum: 13 }, '25,000/s of capacity for a 20,000/s peak');
-  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 1600, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 1, maximum: 1 }, 'a quarter above 1,600 still fits one poller');
-  assert.equal(sizeProvisionedPollers({ peakRatePerSec: 1700, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 2, maximum: 2 }, 'a quarter above 1,700 does not');
+  assert.equal(
+    sizeProvisionedPollers({ peakRatePerSec: 20000, recordsPerBatch: 20, batchDurationMs: 50 }),
+    { minimum: 13, maximum: 13 },
+    '25,000/s of capacity for a 20,000/s peak',
+  );
+  assert.equal(
+    sizeProvisionedPollers({ peakRatePerSec: 1600, recordsPerBatch: 20, batchDurationMs: 50 }),
+    { minimum: 1, maximum: 1 },
+    'a quarter above 1,600 still fits one poller',
+  );
+  assert.equal(
+    sizeProvisionedPollers({ peakRatePerSec: 1700, recordsPerBatch: 20, batchDurationMs: 50 }),
+    { minimum: 2, maximum: 2 },
+    'a quarter above 1,700 does not',
+  );
   assert.equal(sizeProvisionedPollers({ peakRatePerSec: 10, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 1, maximum: 1 });
 });
 
 test('lab 2 pollers come from the sizing rule, not a typed number', () => {
-  const expected = sizeProvisionedPollers({ peakRatePerSec: lab2.traffic.peakRatePerSec!, recordsPerBatch: lab2.kafkaEsm.batchSize, batchDurationMs: lab2.kafkaEsm.batchSize * lab2.processor.processingMsPerRecord });
+  const expected = sizeProvisionedPollers({
+    peakRatePerSec: lab2.traffic.peakRatePerSec!,
+    recordsPerBatch: lab2.kafkaEsm.batchSize,
+    batchDurationMs: lab2.kafkaEsm.batchSize * lab2.processor.processingMsPerRecord,
+  });
   assert.equal(lab2.kafkaEsm.provisionedPollers, expected);
   assert.ok(capacityModel(lab2).headroom >= 1, 'lab 2 must be sized for its spike');
 });
@@ -97,7 +113,6 @@ test('a poller reads 5 MB/s: large events are bounded by bytes, not invocations'
   assert.is(capacityModel(lab4).maxThroughputPerSec > 1000, true, '512-byte events never get near it');
 });
 
-
 test("parallel-by-key shortens a batch only when the work waits: lab 3's CPU-bound processor without a buffer stays at the partition ceiling", () => {
   const lab3 = LABS[2];
   const byKey = structuredClone(lab3);
@@ -112,7 +127,7 @@ test("parallel-by-key shortens a batch only when the work waits: lab 3's CPU-bou
   assert.ok(capacityModel(byKey).maxThroughputPerSec > 1000, 'the same schedule over waiting work overlaps the records');
 });
 
-test("on-demand lab 2 starts with one poller below the spike: the starting headroom says so, the steady one does not", () => {
+test('on-demand lab 2 starts with one poller below the spike: the starting headroom says so, the steady one does not', () => {
   const onDemand = structuredClone(LABS[1]);
   delete onDemand.kafkaEsm.provisionedPollers;
   const model = capacityModel(onDemand);
@@ -122,7 +137,7 @@ test("on-demand lab 2 starts with one poller below the spike: the starting headr
   assert.is(capacityModel(LABS[1]).startingHeadroom, undefined, 'provisioned pollers are there from the start');
 });
 
-test('a ceiling set by the pollers\' 5 MB/s is named as such, apart from the concurrency bound', () => {
+test("a ceiling set by the pollers' 5 MB/s is named as such, apart from the concurrency bound", () => {
   const stage = capacityModel(LABS[3]).stages[0];
   assert.is(stage.concurrencyBound, '2 pollers × 5 invocations');
   assert.is(stage.ceilingBound, '2 pollers × 5 MB/s of 512-byte events');

@@ -1,10 +1,11 @@
 // What `npm run deploy` asks AWS before and after applying a lab (Lambda client mocked with
 // aws-sdk-client-mock): the account's concurrency against the lab's pipeline, and each mapping
 // watched after apply until AWS reports OK, a PROBLEM being a DeployError with AWS's message.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { GetAccountSettingsCommand, GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { concurrencyNeeded, concurrencyProblem } from '../../labs/account-concurrency.ts';
 import { applyPostApplySettings, awaitMappingsWorking, checkAccountConcurrency } from '../../labs/deploy/aws-checks.ts';
 import { DeployError } from '../../labs/deploy/deploy-error.ts';
@@ -40,7 +41,10 @@ test('a new account (limit 10) cannot run lab 3: deploy says so before applying,
   lambda.on(GetAccountSettingsCommand).resolves({ AccountLimit: { ConcurrentExecutions: 10, UnreservedConcurrentExecutions: 10 } });
   const error = await rejection(checkAccountConcurrency(lab3, 'eu-west-1', lambda as unknown as LambdaClient));
   assert.instance(error, DeployError);
-  assert.match(error.message, /^Lab 03-sqs-buffer can run up to 53 Lambda invocations at once \(Kafka ESM 12 .* \+ SQS ESM 40 \(MaximumConcurrency 40\) \+ producer 1\), but this account's concurrency limit is 10: the run would be throttled\. .*Service Quotas/);
+  assert.match(
+    error.message,
+    /^Lab 03-sqs-buffer can run up to 53 Lambda invocations at once \(Kafka ESM 12 .* \+ SQS ESM 40 \(MaximumConcurrency 40\) \+ producer 1\), but this account's concurrency limit is 10: the run would be throttled\. .*Service Quotas/,
+  );
   lambda.reset();
   lambda.on(GetAccountSettingsCommand).resolves({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 } });
   await checkAccountConcurrency(lab3, 'eu-west-1', lambda as unknown as LambdaClient);
@@ -57,35 +61,62 @@ const clock = () => {
   return { now: () => now, sleep: async (ms: number) => void (now += ms) };
 };
 
-test('after apply: a mapping that turns Enabled with a PROBLEM fails the deploy with AWS\'s message', async () => {
+test("after apply: a mapping that turns Enabled with a PROBLEM fails the deploy with AWS's message", async () => {
   lambda.reset();
   const states = [
     { State: 'Creating' },
     { State: 'Enabled', LastProcessingResult: 'No records processed' },
-    { State: 'Enabled', LastProcessingResult: 'PROBLEM: Connection error. Your event source VPC must be able to connect to Lambda and STS, Secrets Manager (if event source authentication is required), and the OnFailure Destination (if one is configured).' },
+    {
+      State: 'Enabled',
+      LastProcessingResult:
+        'PROBLEM: Connection error. Your event source VPC must be able to connect to Lambda and STS, Secrets Manager (if event source authentication is required), and the OnFailure Destination (if one is configured).',
+    },
   ];
   let call = 0;
   lambda.on(GetEventSourceMappingCommand).callsFake(() => ({ UUID: 'u-1', ...states[Math.min(call++, states.length - 1)] }));
-  const error = await rejection(quiet(() => awaitMappingsWorking('eu-west-1', [{ uuid: 'u-1', what: 'Kafka event source mapping' }], '01-baseline', { client: lambda as unknown as LambdaClient, clock: clock() })));
+  const error = await rejection(
+    quiet(() =>
+      awaitMappingsWorking('eu-west-1', [{ uuid: 'u-1', what: 'Kafka event source mapping' }], '01-baseline', {
+        client: lambda as unknown as LambdaClient,
+        clock: clock(),
+      }),
+    ),
+  );
   assert.instance(error, DeployError);
-  assert.match(error.message, /^The Kafka event source mapping u-1 is Enabled but reports "PROBLEM: Connection error\..*interface endpoints for Lambda and STS.*nothing was rolled back/);
+  assert.match(
+    error.message,
+    /^The Kafka event source mapping u-1 is Enabled but reports "PROBLEM: Connection error\..*interface endpoints for Lambda and STS.*nothing was rolled back/,
+  );
 });
 
 test('after apply: OK ends the watch; a quiet mapping is trusted after the watch', async () => {
   lambda.reset();
   let call = 0;
-  lambda.on(GetEventSourceMappingCommand).callsFake(() => ({ UUID: 'u-2', State: 'Enabled', LastProcessingResult: ++call > 2 ? 'OK' : 'No records processed' }));
+  lambda
+    .on(GetEventSourceMappingCommand)
+    .callsFake(() => ({ UUID: 'u-2', State: 'Enabled', LastProcessingResult: ++call > 2 ? 'OK' : 'No records processed' }));
   const c = clock();
-  await quiet(() => awaitMappingsWorking('eu-west-1', [{ uuid: 'u-2', what: 'Kafka event source mapping' }], '01-baseline', { client: lambda as unknown as LambdaClient, clock: c }));
+  await quiet(() =>
+    awaitMappingsWorking('eu-west-1', [{ uuid: 'u-2', what: 'Kafka event source mapping' }], '01-baseline', {
+      client: lambda as unknown as LambdaClient,
+      clock: c,
+    }),
+  );
   assert.is(c.now(), 20_000, 'stopped watching at OK');
   lambda.reset();
   lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'u-3', State: 'Enabled', LastProcessingResult: 'No records processed' });
   const quietClock = clock();
-  await quiet(() => awaitMappingsWorking('eu-west-1', [{ uuid: 'u-3', what: 'SQS event source mapping' }], '03-sqs-buffer', { client: lambda as unknown as LambdaClient, clock: quietClock, watchMs: 60_000 }));
+  await quiet(() =>
+    awaitMappingsWorking('eu-west-1', [{ uuid: 'u-3', what: 'SQS event source mapping' }], '03-sqs-buffer', {
+      client: lambda as unknown as LambdaClient,
+      clock: quietClock,
+      watchMs: 60_000,
+    }),
+  );
   assert.is(quietClock.now(), 60_000);
 });
 
-test('after apply, lab 4\'s 0 s window and LoggingConfig go in one UpdateEventSourceMapping, once the mapping has settled', async () => {
+test("after apply, lab 4's 0 s window and LoggingConfig go in one UpdateEventSourceMapping, once the mapping has settled", async () => {
   lambda.reset();
   lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'u-4', State: 'Enabled' });
   lambda.on(UpdateEventSourceMappingCommand).resolves({ UUID: 'u-4' });

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LABS } from '../../labs/index.ts';
-import { LabSpecError, pollerGroupProblems, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
+import { type LabSpec, LabSpecError, pollerGroupProblems, validateLabSpec } from '../../labs/lab-spec.ts';
 
 const lab1 = LABS[0];
 const lab3 = LABS[2];
@@ -121,7 +121,7 @@ test('a Kafka on-failure topic is never the source topic, and needs provisioned 
   rejects(lab4, 'kafkaEsm.onFailure', { kind: 'kafka', topic: '.hidden' }, 'kafkaEsm.onFailure.topic');
 });
 
-test('SNS and S3 destinations: their services\' naming rules', () => {
+test("SNS and S3 destinations: their services' naming rules", () => {
   accepts(lab1, 'kafkaEsm.onFailure', { kind: 'sns', topicName: 'bookings-failed' });
   rejects(lab1, 'kafkaEsm.onFailure', { kind: 'sns', topicName: 'bookings.failed' }, 'kafkaEsm.onFailure.topicName');
   accepts(lab1, 'kafkaEsm.onFailure', { kind: 's3', bucketName: 'bookings-failed' });

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KAFKA_MAX_BATCH_SIZE, MAX_MEMORY_MB, SQS_MAX_POLLERS_LIMIT } from '../../labs/aws-limits.ts';
 import { LABS } from '../../labs/index.ts';
-import { LabSpecError, validateLabSpec, type LabSpec, type SpecProblem } from '../../labs/lab-spec.ts';
+import { type LabSpec, LabSpecError, type SpecProblem, validateLabSpec } from '../../labs/lab-spec.ts';
 import { limitAllowed, limitOf, limitRule, SPEC_LIMITS, type SpecLimit } from '../../labs/spec-limits.ts';
 
 /** Lab 4 has provisioned pollers and error controls; lab 3 an SQS buffer, given provisioned pollers here. */
@@ -40,7 +40,7 @@ function problems(spec: LabSpec, limits?: readonly SpecLimit[]): SpecProblem[] {
 /** The rows whose field is a whole number (filters and the consumer group are a list and a string). */
 const NUMERIC = SPEC_LIMITS.filter((l) => !['kafkaEsm.filters', 'kafkaEsm.filters[]', 'kafkaEsm.consumerGroupId'].includes(l.path));
 
-test('every numeric row is the check: its max is accepted, max + 1 refused with the row\'s range and rule', () => {
+test("every numeric row is the check: its max is accepted, max + 1 refused with the row's range and rule", () => {
   for (const limit of NUMERIC) {
     const atMax = problems(withValue(baseFor(limit.path), limit.path, limit.max)).filter((p) => p.path === limit.path);
     assert.equal(atMax, [], `${limit.path} = ${limit.max} should be accepted`);
@@ -58,7 +58,7 @@ test('the rows read labs/aws-limits.ts', () => {
   assert.is(limitOf('sqsBuffer.provisionedPollers.maximum').max, SQS_MAX_POLLERS_LIMIT);
 });
 
-test('a limit changed in its row changes the validator\'s check and its message together', () => {
+test("a limit changed in its row changes the validator's check and its message together", () => {
   const lowered = SPEC_LIMITS.map((l) => (l.path === 'kafkaEsm.batchSize' ? { ...l, max: 500 } : l));
   const spec = withValue(baseFor('kafkaEsm.batchSize'), 'kafkaEsm.batchSize', 600);
   assert.equal(problems(spec), [], 'AWS allows 600');
@@ -92,7 +92,7 @@ test('the consumer group id is bounded by its row', () => {
   assert.ok(over[0]?.allowed.startsWith(`1..${max} characters`));
 });
 
-test('a limit edited in labs/aws-limits.ts reaches the validator\'s check and message (a copy of labs/ with the limit changed)', () => {
+test("a limit edited in labs/aws-limits.ts reaches the validator's check and message (a copy of labs/ with the limit changed)", () => {
   const root = new URL('../..', import.meta.url).pathname;
   const dir = mkdtempSync(join(tmpdir(), 'aws-limits-'));
   try {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LABS } from '../../labs/index.ts';
-import { LabSpecError, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
+import { type LabSpec, LabSpecError, validateLabSpec } from '../../labs/lab-spec.ts';
 import { labSourceFiles, locateKey, locateUnknownKeys, showPosition, validateShippedLab } from '../../labs/spec-source.ts';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
 
@@ -59,7 +59,10 @@ test("locateUnknownKeys places each refused key; a value's problem keeps no plac
 
 test('every shipped lab validates with its files found', async () => {
   for (const lab of LABS) {
-    assert.equal(labSourceFiles(lab.id).map((f) => f.slice(REPO_ROOT.length + 1)), [`labs/${lab.id}/spec.ts`, `labs/${lab.id}/problem.ts`]);
+    assert.equal(
+      labSourceFiles(lab.id).map((f) => f.slice(REPO_ROOT.length + 1)),
+      [`labs/${lab.id}/spec.ts`, `labs/${lab.id}/problem.ts`],
+    );
     assert.is(await validateShippedLab(lab), lab);
   }
 });

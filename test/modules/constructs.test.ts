@@ -1,11 +1,12 @@
 // Each construct on its own, synthesized in a throwaway stack.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { TerraformOutput, Testing } from 'cdktn';
 import type { Construct } from 'constructs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KAFKA_ESM_METRICS } from '../../labs/esm-metrics.ts';
 import type { LabSpec } from '../../labs/lab-spec-types.ts';
 import { dashboardBody } from '../../modules/dashboard.ts';
-import { KAFKA_ESM_METRICS } from '../../labs/esm-metrics.ts';
 import { WorkshopFunction } from '../../modules/function.ts';
 import { assertScoped, NETWORK_INTERFACE_STATEMENT } from '../../modules/iam.ts';
 import { ClusterRef, KafkaCluster } from '../../modules/kafka-cluster.ts';
@@ -15,7 +16,10 @@ import { Network } from '../../modules/network.ts';
 import { SqsBuffer } from '../../modules/sqs-buffer.ts';
 
 type Block = Record<string, any>;
-function synth(fn: (scope: Construct) => void): { json: string; tf: { resource: Record<string, Record<string, Block>>; data?: Record<string, Record<string, Block>> } } {
+function synth(fn: (scope: Construct) => void): {
+  json: string;
+  tf: { resource: Record<string, Record<string, Block>>; data?: Record<string, Record<string, Block>> };
+} {
   const json = Testing.synthScope(fn);
   return { json, tf: JSON.parse(json) };
 }
@@ -29,8 +33,7 @@ const CLUSTER_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/klw-cluster/0f
 
 test('ClusterRef builds topic and group ARNs from the cluster ARN', () => {
   const ref = new ClusterRef(CLUSTER_ARN);
-  const resolve = (value: string) =>
-    JSON.parse(Testing.synthScope((scope) => new TerraformOutput(scope, 'arn', { value }))).output.arn.value as string;
+  const resolve = (value: string) => JSON.parse(Testing.synthScope((scope) => new TerraformOutput(scope, 'arn', { value }))).output.arn.value as string;
   assert.is(resolve(ref.topicArn('bookings')), '${replace("' + CLUSTER_ARN + '", ":cluster/", ":topic/")}/bookings');
   assert.is(resolve(ref.groupArn('g1')), '${replace("' + CLUSTER_ARN + '", ":cluster/", ":group/")}/g1');
   assert.is(resolve(ref.groupArn()), '${replace("' + CLUSTER_ARN + '", ":cluster/", ":group/")}/*');
@@ -55,8 +58,14 @@ test('Network: private subnets in 3 AZs, closed security groups, Lambda and STS 
   const { tf } = synth((scope) => new Network(scope, 'net', { region: 'eu-central-1' }));
   const subnets = all(tf, 'aws_subnet');
   assert.is(subnets.length, 3);
-  assert.equal(subnets.map((s) => s.cidr_block), ['${cidrsubnet("10.40.0.0/16", 4, 0)}', '${cidrsubnet("10.40.0.0/16", 4, 1)}', '${cidrsubnet("10.40.0.0/16", 4, 2)}']);
-  assert.equal(all(tf, 'aws_vpc_endpoint').map((e) => e.service_name), ['com.amazonaws.eu-central-1.lambda', 'com.amazonaws.eu-central-1.sts']);
+  assert.equal(
+    subnets.map((s) => s.cidr_block),
+    ['${cidrsubnet("10.40.0.0/16", 4, 0)}', '${cidrsubnet("10.40.0.0/16", 4, 1)}', '${cidrsubnet("10.40.0.0/16", 4, 2)}'],
+  );
+  assert.equal(
+    all(tf, 'aws_vpc_endpoint').map((e) => e.service_name),
+    ['com.amazonaws.eu-central-1.lambda', 'com.amazonaws.eu-central-1.sts'],
+  );
   for (const rule of [...all(tf, 'aws_vpc_security_group_ingress_rule'), ...all(tf, 'aws_vpc_security_group_egress_rule')]) {
     assert.ok(rule.referenced_security_group_id, `${rule.description}: group-to-group only`);
     assert.not.ok('cidr_ipv4' in rule);
@@ -80,7 +89,12 @@ test('KafkaCluster provisioned: IAM auth only, TLS in transit, one broker per su
 
 test('KafkaCluster default: MSK Serverless with IAM client auth', () => {
   const { json } = synth((scope) => new KafkaCluster(scope, 'kafka', { subnetIds: ['a', 'b'], securityGroupIds: ['sg'] }));
-  assert.ok(Testing.toHaveResourceWithProperties(json, 'aws_msk_serverless_cluster', { client_authentication: { sasl: { iam: { enabled: true } } }, vpc_config: [{ subnet_ids: ['a', 'b'], security_group_ids: ['sg'] }] }));
+  assert.ok(
+    Testing.toHaveResourceWithProperties(json, 'aws_msk_serverless_cluster', {
+      client_authentication: { sasl: { iam: { enabled: true } } },
+      vpc_config: [{ subnet_ids: ['a', 'b'], security_group_ids: ['sg'] }],
+    }),
+  );
 });
 
 test('WorkshopFunction: nodejs22.x arm64 zip, log group retention, reserved concurrency, VPC, least privilege', () => {
@@ -110,19 +124,33 @@ test('WorkshopFunction: nodejs22.x arm64 zip, log group retention, reserved conc
   assert.is(fn.timeout, 30);
   assert.equal(fn.vpc_config, { subnet_ids: ['s1'], security_group_ids: ['sg1'] });
   assert.ok(Testing.toHaveResourceWithProperties(json, 'aws_cloudwatch_log_group', { name: '/aws/lambda/klw-test-processor', retention_in_days: 3 }));
-  assert.equal(statementsOf(tf).map((s) => s.sid), ['OwnLogGroup', 'Q', 'VpcNetworkInterfaces']);
+  assert.equal(
+    statementsOf(tf).map((s) => s.sid),
+    ['OwnLogGroup', 'Q', 'VpcNetworkInterfaces'],
+  );
 });
 
 test('WorkshopFunction without reserved concurrency or VPC leaves both out', () => {
   const { tf } = synth(
     (scope) =>
-      new WorkshopFunction(scope, 'fn', { handler: 'sqs-processor', functionName: 'klw-t', description: 't', memoryMb: 128, timeoutSeconds: 3, environment: {}, statements: [] }),
+      new WorkshopFunction(scope, 'fn', {
+        handler: 'sqs-processor',
+        functionName: 'klw-t',
+        description: 't',
+        memoryMb: 128,
+        timeoutSeconds: 3,
+        environment: {},
+        statements: [],
+      }),
   );
   const [fn] = all(tf, 'aws_lambda_function');
   assert.not.ok('reserved_concurrent_executions' in fn);
   assert.not.ok('vpc_config' in fn);
   assert.is(all(tf, 'aws_cloudwatch_log_group')[0].retention_in_days, 7);
-  assert.equal(statementsOf(tf).map((s) => s.sid), ['OwnLogGroup']);
+  assert.equal(
+    statementsOf(tf).map((s) => s.sid),
+    ['OwnLogGroup'],
+  );
 });
 
 const esm: LabSpec['kafkaEsm'] = {
@@ -159,7 +187,10 @@ test('KafkaConsumer: a named group scopes the group ARN; the SQS destination is 
   assert.equal(group.resources, ['${replace("' + CLUSTER_ARN + '", ":cluster/", ":group/")}/bookings-workers']);
   const [fn] = all(tf, 'aws_lambda_function');
   assert.not.ok('vpc_config' in fn, 'the function is outside the VPC...');
-  assert.ok(statements.some((s) => s.sid === 'VpcNetworkInterfaces'), '...but its ESM creates ENIs in the cluster VPC with its role');
+  assert.ok(
+    statements.some((s) => s.sid === 'VpcNetworkInterfaces'),
+    '...but its ESM creates ENIs in the cluster VPC with its role',
+  );
 });
 
 test('KafkaConsumer: a kafka:// destination is passed as is, and the role may write to that topic only', () => {
@@ -180,7 +211,10 @@ test('KafkaConsumer: an SNS destination is a topic with a raw-delivery queue sub
   assert.equal([topic.name, topic.kms_master_key_id], ['klw-bookings-failed', 'alias/aws/sns']);
   const [subscription] = all(tf, 'aws_sns_topic_subscription');
   assert.equal([subscription.protocol, subscription.raw_message_delivery], ['sqs', true]);
-  assert.equal(all(tf, 'aws_sqs_queue').map((q) => q.name), ['klw-bookings-failed-subscription']);
+  assert.equal(
+    all(tf, 'aws_sqs_queue').map((q) => q.name),
+    ['klw-bookings-failed-subscription'],
+  );
   const queuePolicy = JSON.parse(all(tf, 'aws_sqs_queue_policy')[0].policy);
   assert.equal(queuePolicy.Statement[0].Principal, { Service: 'sns.amazonaws.com' });
   assert.match(JSON.stringify(queuePolicy.Statement[0].Condition), /aws_sns_topic/);
@@ -219,7 +253,12 @@ test('SqsBuffer: SQS provisioned pollers pass through to the SQS ESM', () => {
   const sqs = all(tf, 'aws_lambda_event_source_mapping').find((e) => !e.topics)!;
   assert.equal(sqs.provisioned_poller_config, { minimum_pollers: 2, maximum_pollers: 10 });
   assert.not.ok('scaling_config' in sqs);
-  assert.equal(all(tf, 'aws_sqs_queue').map((q) => q.name).sort(), ['klw-t-buffer', 'klw-t-buffer-dlq']);
+  assert.equal(
+    all(tf, 'aws_sqs_queue')
+      .map((q) => q.name)
+      .sort(),
+    ['klw-t-buffer', 'klw-t-buffer-dlq'],
+  );
   const allow = JSON.parse(all(tf, 'aws_sqs_queue_redrive_allow_policy')[0].redrive_allow_policy);
   assert.is(allow.redrivePermission, 'byQueue');
 });
@@ -240,9 +279,19 @@ test('dashboard body: the talk widgets, per lab, in the stack region', () => {
     'ESM KafkaMetrics: MaxOffsetLag, SumOffsetLag',
   ]);
   const esmLines = body.widgets.slice(-3).flatMap((w) => (w.properties.metrics as { expression: string; label: string }[][]).map((m) => m[0]));
-  assert.equal(esmLines.map((m) => m.label), [...Object.values(KAFKA_ESM_METRICS).flat()], 'every ESM metric a Kafka mapping can publish, under its AWS name');
-  assert.is(esmLines.find((m) => m.label === 'MaxOffsetLag')!.expression, `SEARCH('{AWS/Lambda,EventSourceMappingUUID} MetricName="MaxOffsetLag"', 'Maximum', 60)`);
-  assert.is(esmLines.find((m) => m.label === 'PolledEventCount')!.expression, `SEARCH('{AWS/Lambda,EventSourceMappingUUID} MetricName="PolledEventCount"', 'Sum', 60)`);
+  assert.equal(
+    esmLines.map((m) => m.label),
+    [...Object.values(KAFKA_ESM_METRICS).flat()],
+    'every ESM metric a Kafka mapping can publish, under its AWS name',
+  );
+  assert.is(
+    esmLines.find((m) => m.label === 'MaxOffsetLag')!.expression,
+    `SEARCH('{AWS/Lambda,EventSourceMappingUUID} MetricName="MaxOffsetLag"', 'Maximum', 60)`,
+  );
+  assert.is(
+    esmLines.find((m) => m.label === 'PolledEventCount')!.expression,
+    `SEARCH('{AWS/Lambda,EventSourceMappingUUID} MetricName="PolledEventCount"', 'Sum', 60)`,
+  );
   const first = (body.widgets[1].properties.metrics as { expression: string }[][])[0][0];
   assert.is(first.expression, `SEARCH('{KafkaLambdaWorkshop,Lab,service} MetricName="EndToEndDuration"', 'Average', 60)`);
   const published = (body.widgets[2].properties.metrics as { expression: string }[][])[0][0];

@@ -12,7 +12,7 @@ test('a minimal Kafka spec sets only batch size and starting position (no ESM me
   assert.not.ok('metricsConfig' in kafkaEsmArguments({ ...minimal, metrics: [] }));
 });
 
-test('metrics: the spec\'s MetricsConfig groups, as given', () => {
+test("metrics: the spec's MetricsConfig groups, as given", () => {
   assert.equal(kafkaEsmArguments({ ...minimal, metrics: ['EventCount', 'KafkaMetrics'] }).metricsConfig, { metrics: ['EventCount', 'KafkaMetrics'] });
 });
 

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { assertScoped, NETWORK_INTERFACE_STATEMENT, WILDCARD_ONLY_ACTIONS } from '../../modules/iam.ts';
 import { actionFacts, iamDataProblems } from './iam-data.ts';
 import { realStacks } from './real-stacks.ts';
-import { WILDCARD_RESOURCE_ACTIONS, type TfJson } from './rules.ts';
+import { type TfJson, WILDCARD_RESOURCE_ACTIONS } from './rules.ts';
 
 const REAL = realStacks();
 const show = (problems: { address: string; reason: string }[]) => problems.map((p) => `${p.address}: ${p.reason}`).join('\n');
@@ -43,9 +43,17 @@ test('WILDCARD_ONLY_ACTIONS are wildcard-only in AWS data; the network-interface
 test('broken: GetBootstrapBrokers on the cluster ARN (what the stacks had) grants nothing, and is caught twice', async () => {
   const { tf, statements } = lab1Policy();
   statements.find((s) => s.sid === 'MskBootstrapBrokers').resources = [statements.find((s) => s.sid === 'MskDescribeCluster').resources[0]];
-  assert.match(show(await iamDataProblems(tf)), /statement MskBootstrapBrokers: kafka:GetBootstrapBrokers is wildcard-only \(no resource type\), so granting it on \$\{data\.terraform_remote_state\.\w+\.outputs\.cluster_arn\} allows nothing: grant it on "\*"/);
+  assert.match(
+    show(await iamDataProblems(tf)),
+    /statement MskBootstrapBrokers: kafka:GetBootstrapBrokers is wildcard-only \(no resource type\), so granting it on \$\{data\.terraform_remote_state\.\w+\.outputs\.cluster_arn\} allows nothing: grant it on "\*"/,
+  );
   assert.throws(
-    () => assertScoped({ sid: 'MskDescribeCluster', actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'], resources: ['arn:aws:kafka:eu-west-1:123456789012:cluster/c/u'] }),
+    () =>
+      assertScoped({
+        sid: 'MskDescribeCluster',
+        actions: ['kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
+        resources: ['arn:aws:kafka:eu-west-1:123456789012:cluster/c/u'],
+      }),
     /grants kafka:GetBootstrapBrokers on arn:aws:kafka:.*: AWS authorizes these actions only on "\*"/,
   );
 });

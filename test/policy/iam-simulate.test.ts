@@ -15,9 +15,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LABS } from '../../labs/index.ts';
 import { workshopTopics } from '../../labs/stacks.ts';
-import { decide, groupArn, logStreamArn, queueArn, resolve, SAMPLE_CLUSTER_ARN, topicArn, type Decision } from './iam-simulation.ts';
+import { type Decision, decide, groupArn, logStreamArn, queueArn, resolve, SAMPLE_CLUSTER_ARN, topicArn } from './iam-simulation.ts';
 import { realStacks } from './real-stacks.ts';
-import { esmRoleStatements, functionRoleStatements, kafkaEsms, resourcesOf, type Addressed, type Statement, type TfJson } from './rules.ts';
+import { type Addressed, esmRoleStatements, functionRoleStatements, kafkaEsms, resourcesOf, type Statement, type TfJson } from './rules.ts';
 
 const REAL = realStacks();
 const ENI_ARN = 'arn:aws:ec2:eu-west-1:123456789012:network-interface/eni-0123456789abcdef0';
@@ -64,7 +64,10 @@ function kafkaEsmChecks(tf: TfJson, esm: Addressed): Check[] {
       checks.push(need('destination', 'sns:Publish', arn), mustNot('destination', 'sns:Subscribe', arn), mustNot('destination', 'sns:Publish', `${arn}-other`));
     } else if (arn.startsWith('arn:aws:s3:::')) {
       checks.push(need('destination', 's3:PutObject', `${arn}/aws/lambda/esm/bookings-0/2026/12/05/record`), need('destination', 's3:ListBucket', arn));
-      checks.push(mustNot('destination', 's3:GetObject', `${arn}/aws/lambda/esm/bookings-0/2026/12/05/record`), mustNot('destination', 's3:PutObject', 'arn:aws:s3:::some-other-bucket/key'));
+      checks.push(
+        mustNot('destination', 's3:GetObject', `${arn}/aws/lambda/esm/bookings-0/2026/12/05/record`),
+        mustNot('destination', 's3:PutObject', 'arn:aws:s3:::some-other-bucket/key'),
+      );
     } else {
       checks.push(need('destination', 'sqs:SendMessage', arn));
       checks.push(mustNot('destination', 'sqs:DeleteMessage', arn));
@@ -98,8 +101,12 @@ function functionChecks(tf: TfJson, fn: Addressed): Check[] {
   }
   if (service === 'topic-admin') {
     checks.push(need('topic-admin', 'kafka-cluster:Connect', SAMPLE_CLUSTER_ARN));
-    for (const t of TOPICS) checks.push(need('topic-admin', 'kafka-cluster:CreateTopic', topicArn(t)), need('topic-admin', 'kafka-cluster:DescribeTopic', topicArn(t)));
-    checks.push(mustNot('topic-admin', 'kafka-cluster:DeleteTopic', topicArn(TOPICS[0])), mustNot('topic-admin', 'kafka-cluster:WriteData', topicArn(TOPICS[0])));
+    for (const t of TOPICS)
+      checks.push(need('topic-admin', 'kafka-cluster:CreateTopic', topicArn(t)), need('topic-admin', 'kafka-cluster:DescribeTopic', topicArn(t)));
+    checks.push(
+      mustNot('topic-admin', 'kafka-cluster:DeleteTopic', topicArn(TOPICS[0])),
+      mustNot('topic-admin', 'kafka-cluster:WriteData', topicArn(TOPICS[0])),
+    );
   }
   if (service === 'sqs-forwarder') {
     const bufferEsm = resourcesOf(tf, 'aws_lambda_event_source_mapping').find((e) => !e.block.topics);

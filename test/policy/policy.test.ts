@@ -4,9 +4,7 @@
 // cdktf stack, or a mutated copy of a real stack) that the rule must reject with a clear message.
 //
 //   npx tsx test/policy/policy.test.ts
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
-import { Fn, TerraformStack, Testing } from 'cdktn';
+
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
 import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document/index.js';
 import { IamPolicy } from '@cdktn/provider-aws/lib/iam-policy/index.js';
@@ -20,6 +18,9 @@ import { SecurityGroup } from '@cdktn/provider-aws/lib/security-group/index.js';
 import { SecurityGroupRule } from '@cdktn/provider-aws/lib/security-group-rule/index.js';
 import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue/index.js';
 import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
+import { Fn, TerraformStack, Testing } from 'cdktn';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { LABS } from '../../labs/index.ts';
 import { realStacks } from './real-stacks.ts';
 import {
@@ -36,10 +37,10 @@ import {
   jsonencodeToJson,
   kafkaEsms,
   RULES,
-  WILDCARD_RESOURCE_ACTIONS,
   type RuleId,
   type TfJson,
   type Violation,
+  WILDCARD_RESOURCE_ACTIONS,
 } from './rules.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -53,7 +54,18 @@ const show = (violations: Violation[]) => violations.map((v) => formatViolation(
 
 test('every rule holds on every real stack (base, base with a provisioned cluster, every lab)', () => {
   const names = REAL.map((s) => s.name);
-  assert.equal(names, ['base', ...LABS.map((l) => `lab-${l.id}`), 'base (provisioned cluster)', 'lab-04-best-practices (kafka:// destination)', 'lab-04-best-practices (sns destination)', 'lab-04-best-practices (s3 destination)'], 'the base, every lab, and lab 4 with every other destination kind are checked');
+  assert.equal(
+    names,
+    [
+      'base',
+      ...LABS.map((l) => `lab-${l.id}`),
+      'base (provisioned cluster)',
+      'lab-04-best-practices (kafka:// destination)',
+      'lab-04-best-practices (sns destination)',
+      'lab-04-best-practices (s3 destination)',
+    ],
+    'the base, every lab, and lab 4 with every other destination kind are checked',
+  );
 
   const rows: string[] = [];
   const failures: string[] = [];
@@ -84,7 +96,10 @@ test('the real stacks exercise what the rules are about', () => {
       const { role, statements, problems } = esmRoleStatements(stack.tf, esm);
       assert.equal(problems, [], `${stack.name} ${esm.address}`);
       assert.match(String(role), /^aws_iam_role\./);
-      assert.ok(statements.filter((s) => s.actions.some((a) => a.startsWith('kafka-cluster:'))).length >= 3, `${stack.name}: cluster, topic and group statements`);
+      assert.ok(
+        statements.filter((s) => s.actions.some((a) => a.startsWith('kafka-cluster:'))).length >= 3,
+        `${stack.name}: cluster, topic and group statements`,
+      );
     }
   }
   // The "*" resources that exist are exactly the allow-listed EC2 network-interface actions.
@@ -117,12 +132,29 @@ test('open-ingress: 0.0.0.0/0 or ::/0 ingress in any of the three forms fails; e
   const tf = broken((s) => {
     const sg = new SecurityGroup(s, 'ssh-open', { ingress: [{ fromPort: 22, toPort: 22, protocol: 'tcp', cidrBlocks: ['0.0.0.0/0'] }] });
     new VpcSecurityGroupIngressRule(s, 'v6-open', { securityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 9098, toPort: 9098, cidrIpv6: '::/0' });
-    new SecurityGroupRule(s, 'legacy-open', { type: 'ingress', securityGroupId: sg.id, protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['10.0.0.0/8', '0.0.0.0/0'] });
+    new SecurityGroupRule(s, 'legacy-open', {
+      type: 'ingress',
+      securityGroupId: sg.id,
+      protocol: '-1',
+      fromPort: 0,
+      toPort: 0,
+      cidrBlocks: ['10.0.0.0/8', '0.0.0.0/0'],
+    });
     new SecurityGroupRule(s, 'egress-ok', { type: 'egress', securityGroupId: sg.id, protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'] });
-    new VpcSecurityGroupIngressRule(s, 'self-ok', { securityGroupId: sg.id, referencedSecurityGroupId: sg.id, ipProtocol: 'tcp', fromPort: 9098, toPort: 9098 });
+    new VpcSecurityGroupIngressRule(s, 'self-ok', {
+      securityGroupId: sg.id,
+      referencedSecurityGroupId: sg.id,
+      ipProtocol: 'tcp',
+      fromPort: 9098,
+      toPort: 9098,
+    });
   });
   const v = checkOpenIngress(tf);
-  assert.equal(v.map((x) => x.address).sort(), ['aws_security_group.ssh-open', 'aws_security_group_rule.legacy-open', 'aws_vpc_security_group_ingress_rule.v6-open'], show(v));
+  assert.equal(
+    v.map((x) => x.address).sort(),
+    ['aws_security_group.ssh-open', 'aws_security_group_rule.legacy-open', 'aws_vpc_security_group_ingress_rule.v6-open'],
+    show(v),
+  );
   assert.match(show(v), /aws_security_group\.ssh-open: inline ingress\[0\] \(tcp 22-22\) is open to the internet: cidr_blocks contains 0\.0\.0\.0\/0/);
   assert.match(show(v), /v6-open: ingress \(tcp 9098-9098\) is open to the internet: cidr_ipv6 = ::\/0/);
   assert.match(show(v), /legacy-open: ingress \(all traffic\) is open to the internet/);
@@ -132,7 +164,10 @@ test('open-ingress: 0.0.0.0/0 or ::/0 ingress in any of the three forms fails; e
   const kafka = Object.entries(base.resource!.aws_vpc_security_group_ingress_rule).find(([id]) => id.startsWith('network_kafka-in-from-self'))!;
   delete kafka[1].referenced_security_group_id;
   kafka[1].cidr_ipv4 = '0.0.0.0/0';
-  assert.match(show(checkOpenIngress(base)), /aws_vpc_security_group_ingress_rule\.network_kafka-in-from-self_\w+: ingress \(tcp 9098-9098\) is open to the internet: cidr_ipv4 = 0\.0\.0\.0\/0/);
+  assert.match(
+    show(checkOpenIngress(base)),
+    /aws_vpc_security_group_ingress_rule\.network_kafka-in-from-self_\w+: ingress \(tcp 9098-9098\) is open to the internet: cidr_ipv4 = 0\.0\.0\.0\/0/,
+  );
 });
 
 test('msk-tls-iam: a TLS_PLAINTEXT, unauthenticated provisioned cluster and a serverless cluster without IAM fail', () => {
@@ -181,7 +216,10 @@ test('sqs-encryption: a queue with SSE off and no KMS key fails; SSE-SQS and SSE
   });
   const v = checkSqsEncryption(tf);
   assert.equal(v.map((x) => x.address).sort(), ['aws_sqs_queue.plain', 'aws_sqs_queue.unset'], show(v));
-  assert.match(show(v), /aws_sqs_queue\.plain: queue "plain" is not encrypted at rest: set sqs_managed_sse_enabled = true or kms_master_key_id \(sqs_managed_sse_enabled is false\)/);
+  assert.match(
+    show(v),
+    /aws_sqs_queue\.plain: queue "plain" is not encrypted at rest: set sqs_managed_sse_enabled = true or kms_master_key_id \(sqs_managed_sse_enabled is false\)/,
+  );
 
   const lab3 = copyOf('lab-03-sqs-buffer');
   for (const q of Object.values(lab3.resource!.aws_sqs_queue)) delete q.sqs_managed_sse_enabled;
@@ -196,17 +234,31 @@ test('log-retention: a log group without retention, or with 0 (never expire), fa
   });
   const v = checkLogRetention(tf);
   assert.equal(v.map((x) => x.address).sort(), ['aws_cloudwatch_log_group.forever', 'aws_cloudwatch_log_group.zero'], show(v));
-  assert.match(show(v), /aws_cloudwatch_log_group\.forever: log group "\/aws\/lambda\/forever" keeps logs forever: retention_in_days is null, set a number of days > 0/);
+  assert.match(
+    show(v),
+    /aws_cloudwatch_log_group\.forever: log group "\/aws\/lambda\/forever" keeps logs forever: retention_in_days is null, set a number of days > 0/,
+  );
 
   const lab1 = copyOf('lab-01-baseline');
   for (const g of Object.values(lab1.resource!.aws_cloudwatch_log_group)) delete g.retention_in_days;
-  assert.match(show(checkLogRetention(lab1)), /aws_cloudwatch_log_group\.booking-processor_function_logs_\w+: log group "\/aws\/lambda\/klw-01-baseline-booking-processor" keeps logs forever/);
+  assert.match(
+    show(checkLogRetention(lab1)),
+    /aws_cloudwatch_log_group\.booking-processor_function_logs_\w+: log group "\/aws\/lambda\/klw-01-baseline-booking-processor" keeps logs forever/,
+  );
 });
 
 test('lambda-limits: a function without timeout and memory_size (or out of bounds) fails', () => {
   const tf = broken((s) => {
     new LambdaFunction(s, 'defaults', { functionName: 'defaults', role: ROLE, runtime: 'nodejs22.x', handler: 'index.handler', filename: 'f.zip' });
-    new LambdaFunction(s, 'too-long', { functionName: 'too-long', role: ROLE, runtime: 'nodejs22.x', handler: 'index.handler', filename: 'f.zip', timeout: 901, memorySize: 64 });
+    new LambdaFunction(s, 'too-long', {
+      functionName: 'too-long',
+      role: ROLE,
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      filename: 'f.zip',
+      timeout: 901,
+      memorySize: 64,
+    });
   });
   const text = show(checkLambdaLimits(tf));
   assert.match(text, /aws_lambda_function\.defaults: timeout is not set \(Lambda would use its 3 s default\)/);
@@ -255,7 +307,10 @@ test('lambda-env-secrets: secret-looking names and values fail, with the variabl
   const lab4 = copyOf('lab-04-best-practices');
   Object.values(lab4.resource!.aws_lambda_function)[0].environment.variables.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
   const real = show(checkLambdaEnvSecrets(lab4));
-  assert.match(real, /aws_lambda_function\.booking-processor_function_\w+: environment variable AWS_SECRET_ACCESS_KEY: the name AWS_SECRET_ACCESS_KEY looks like a secret/);
+  assert.match(
+    real,
+    /aws_lambda_function\.booking-processor_function_\w+: environment variable AWS_SECRET_ACCESS_KEY: the name AWS_SECRET_ACCESS_KEY looks like a secret/,
+  );
   assert.match(real, /AWS_SECRET_ACCESS_KEY: its value contains a 40-character base64 blob/);
 });
 
@@ -276,10 +331,19 @@ test('iam-wildcards: "*" and "service:*" actions, and "*" resources outside the 
     new IamRolePolicy(s, 'from-doc', { role: role.id, policy: doc.json });
     new IamRolePolicy(s, 'literal', {
       role: role.id,
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'AllSqs', Effect: 'Allow', Action: 'sqs:*', Resource: 'arn:aws:sqs:eu-west-1:123456789012:q' }] }),
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'AllSqs', Effect: 'Allow', Action: 'sqs:*', Resource: 'arn:aws:sqs:eu-west-1:123456789012:q' }],
+      }),
     });
     new IamPolicy(s, 'jsonencoded', {
-      policy: Fn.jsonencode({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: '*' }, { Effect: 'Allow', NotAction: ['iam:*'], Resource: role.arn }] }),
+      policy: Fn.jsonencode({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: '*' },
+          { Effect: 'Allow', NotAction: ['iam:*'], Resource: role.arn },
+        ],
+      }),
     });
     new IamRolePolicyAttachment(s, 'managed', { role: role.name, policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
   });
@@ -329,13 +393,23 @@ test('esm-role-scope: the Kafka consumer role widened beyond its cluster, topic 
     const r = sid(st, 'KafkaReadTopic');
     r.resources = [r.resources[0].replace(/\/bookings$/, '/*')];
   });
-  assert.match(allTopics, /aws_lambda_event_source_mapping\.booking-processor_esm_\w+: data\.aws_iam_policy_document\.booking-processor_function_policy_\w+ statement KafkaReadTopic \(role aws_iam_role\.booking-processor_function_role_\w+\) grants kafka-cluster:DescribeTopic, kafka-cluster:ReadData on \$\{replace\(.*":topic\/"\)\}\/\*, which is not the ESM's cluster/);
+  assert.match(
+    allTopics,
+    /aws_lambda_event_source_mapping\.booking-processor_esm_\w+: data\.aws_iam_policy_document\.booking-processor_function_policy_\w+ statement KafkaReadTopic \(role aws_iam_role\.booking-processor_function_role_\w+\) grants kafka-cluster:DescribeTopic, kafka-cluster:ReadData on \$\{replace\(.*":topic\/"\)\}\/\*, which is not the ESM's cluster/,
+  );
 
-  const otherTopic = widen((st) => sid(st, 'KafkaReadTopic').resources.push('${replace(data.terraform_remote_state.base_state_FBF4CF36.outputs.cluster_arn, ":cluster/", ":topic/")}/payments'));
+  const otherTopic = widen((st) =>
+    sid(st, 'KafkaReadTopic').resources.push(
+      '${replace(data.terraform_remote_state.base_state_FBF4CF36.outputs.cluster_arn, ":cluster/", ":topic/")}/payments',
+    ),
+  );
   assert.match(otherTopic, /statement KafkaReadTopic .* on \$\{replace\(.*\)\}\/payments, which is not the ESM's cluster/);
 
   const anyCluster = widen((st) => sid(st, 'KafkaClusterConnect').resources.push('arn:aws:kafka:eu-west-1:123456789012:cluster/other/*'));
-  assert.match(anyCluster, /statement KafkaClusterConnect .* grants kafka-cluster:Connect, kafka-cluster:DescribeClusterDynamicConfiguration on arn:aws:kafka:eu-west-1:123456789012:cluster\/other\/\*/);
+  assert.match(
+    anyCluster,
+    /statement KafkaClusterConnect .* grants kafka-cluster:Connect, kafka-cluster:DescribeClusterDynamicConfiguration on arn:aws:kafka:eu-west-1:123456789012:cluster\/other\/\*/,
+  );
 
   const wrongKind = widen((st) => (sid(st, 'KafkaConsumerGroup').actions = ['kafka-cluster:DescribeGroup', 'kafka-cluster:ReadData']));
   assert.match(wrongKind, /grants kafka-cluster:ReadData on the group ARN .*; kafka-cluster:ReadData applies to the topic/);
@@ -346,14 +420,23 @@ test('esm-role-scope: the Kafka consumer role widened beyond its cluster, topic 
   // With a consumer group id, the group ARN must name that group, not every group of the cluster.
   const lab1 = copyOf('lab-01-baseline');
   Object.values(lab1.resource!.aws_lambda_event_source_mapping)[0].amazon_managed_kafka_event_source_config = { consumer_group_id: 'bookings-lab1' };
-  assert.match(show(checkEsmRoleScope(lab1)), /statement KafkaConsumerGroup .* on \$\{replace\(.*":group\/"\)\}\/\*, which is not .* group \(\$\{replace\(.*\)\}\/bookings-lab1\)/);
+  assert.match(
+    show(checkEsmRoleScope(lab1)),
+    /statement KafkaConsumerGroup .* on \$\{replace\(.*":group\/"\)\}\/\*, which is not .* group \(\$\{replace\(.*\)\}\/bookings-lab1\)/,
+  );
 
   // A managed policy on the ESM role cannot be checked.
   const attached = copyOf('lab-02-low-latency');
   attached.resource!.aws_iam_role_policy_attachment = {
-    msk: { role: '${aws_iam_role.booking-processor_function_role_F5225170.name}', policy_arn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole' },
+    msk: {
+      role: '${aws_iam_role.booking-processor_function_role_F5225170.name}',
+      policy_arn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole',
+    },
   };
-  assert.match(show(checkEsmRoleScope(attached)), /attaches arn:aws:iam::aws:policy\/service-role\/AWSLambdaMSKExecutionRole to the ESM role; its scope cannot be checked/);
+  assert.match(
+    show(checkEsmRoleScope(attached)),
+    /attaches arn:aws:iam::aws:policy\/service-role\/AWSLambdaMSKExecutionRole to the ESM role; its scope cannot be checked/,
+  );
 });
 
 test.run();

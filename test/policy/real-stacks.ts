@@ -31,7 +31,12 @@ export function realStacks(): NamedStack[] {
   const synthed = synthWorkshop();
   const dir = mkdtempSync(join(tmpdir(), 'klw-policy-'));
   const provisioned = buildWorkshopApp({ labs: LABS, outdir: join(dir, 'out'), stateDir: join(dir, 'state'), region: 'eu-west-1', clusterMode: 'provisioned' });
-  const kafkaDestination = buildWorkshopApp({ labs: [KAFKA_DESTINATION_LAB], outdir: join(dir, 'out-kafka'), stateDir: join(dir, 'state'), region: 'eu-west-1' });
+  const kafkaDestination = buildWorkshopApp({
+    labs: [KAFKA_DESTINATION_LAB],
+    outdir: join(dir, 'out-kafka'),
+    stateDir: join(dir, 'state'),
+    region: 'eu-west-1',
+  });
   return [
     ...synthed.all.map((s) => ({ name: s.name, tf: s.tf as TfJson })),
     { name: 'base (provisioned cluster)', tf: JSON.parse(Testing.synth(provisioned.base)) as TfJson },

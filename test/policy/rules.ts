@@ -115,7 +115,9 @@ function describePorts(rule: Block): string {
 function cidrProblems(cidrs: unknown, what: string): string[] {
   if (cidrs === undefined || cidrs === null) return [];
   if (isToken(cidrs) && !Array.isArray(cidrs)) return [`${what} is an expression (${cidrs}) that cannot be checked for 0.0.0.0/0`];
-  return asList(cidrs).filter(WORLD).map((c) => `${what} contains ${c}`);
+  return asList(cidrs)
+    .filter(WORLD)
+    .map((c) => `${what} contains ${c}`);
 }
 
 export function checkOpenIngress(tf: TfJson): Violation[] {
@@ -170,10 +172,16 @@ export function checkMskTlsIam(tf: TfJson): Violation[] {
   for (const c of resourcesOf(tf, 'aws_msk_cluster')) {
     const transit = block(block(c.block.encryption_info)?.encryption_in_transit);
     if (transit?.client_broker !== 'TLS') {
-      add(c.address, `encryption_info.encryption_in_transit.client_broker is ${JSON.stringify(transit?.client_broker ?? null)}: set it to "TLS" (no plaintext listener)`);
+      add(
+        c.address,
+        `encryption_info.encryption_in_transit.client_broker is ${JSON.stringify(transit?.client_broker ?? null)}: set it to "TLS" (no plaintext listener)`,
+      );
     }
     if (transit?.in_cluster !== true) {
-      add(c.address, `encryption_info.encryption_in_transit.in_cluster is ${JSON.stringify(transit?.in_cluster ?? null)}: set it to true (TLS between brokers)`);
+      add(
+        c.address,
+        `encryption_info.encryption_in_transit.in_cluster is ${JSON.stringify(transit?.in_cluster ?? null)}: set it to true (TLS between brokers)`,
+      );
     }
     const auth = block(c.block.client_authentication);
     const sasl = block(auth?.sasl);
@@ -253,9 +261,27 @@ export function checkLambdaLimits(tf: TfJson): Violation[] {
 
 /** Words that make a variable name look like it holds a secret (matched per name segment). */
 const SECRET_NAME_SEGMENTS = new Set([
-  'secret', 'secrets', 'password', 'passwords', 'passwd', 'pwd', 'pass', 'passphrase',
-  'token', 'tokens', 'credential', 'credentials', 'creds', 'key', 'keys',
-  'apikey', 'privatekey', 'accesskey', 'secretkey', 'signingkey', 'clientsecret',
+  'secret',
+  'secrets',
+  'password',
+  'passwords',
+  'passwd',
+  'pwd',
+  'pass',
+  'passphrase',
+  'token',
+  'tokens',
+  'credential',
+  'credentials',
+  'creds',
+  'key',
+  'keys',
+  'apikey',
+  'privatekey',
+  'accesskey',
+  'secretkey',
+  'signingkey',
+  'clientsecret',
 ]);
 /** Substrings that flag a name even inside a longer word (`DBPASSWORD`, `GITHUBTOKEN`). */
 const SECRET_NAME_SUBSTRING = /secret|passw(or)?d|passphrase|token|credential|api_?key|private_?key|access_?key/i;
@@ -323,13 +349,22 @@ export function checkLambdaEnvSecrets(tf: TfJson): Violation[] {
     const env = block(fn.block.environment);
     if (!env || env.variables === undefined) continue;
     if (typeof env.variables !== 'object' || env.variables === null || Array.isArray(env.variables)) {
-      out.push({ rule: 'lambda-env-secrets', address: fn.address, reason: `environment.variables is an expression (${String(env.variables)}) that cannot be checked` });
+      out.push({
+        rule: 'lambda-env-secrets',
+        address: fn.address,
+        reason: `environment.variables is an expression (${String(env.variables)}) that cannot be checked`,
+      });
       continue;
     }
     for (const [name, raw] of Object.entries(env.variables as Record<string, unknown>)) {
       const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
       for (const reason of [secretNameReason(name), secretValueReason(value)]) {
-        if (reason) out.push({ rule: 'lambda-env-secrets', address: fn.address, reason: `environment variable ${name}: ${reason}; read secrets at run time (Secrets Manager, SSM SecureString)` });
+        if (reason)
+          out.push({
+            rule: 'lambda-env-secrets',
+            address: fn.address,
+            reason: `environment variable ${name}: ${reason}; read secrets at run time (Secrets Manager, SSM SecureString)`,
+          });
       }
     }
   }
@@ -459,7 +494,10 @@ export function policyArgumentStatements(tf: TfJson, value: unknown, address: st
   } catch (error) {
     return { statements: [], problem: `policy cannot be parsed (${(error as Error).message}), so it cannot be checked` };
   }
-  return { statements: [], problem: `policy is an expression (${value.slice(0, 80)}) that cannot be checked: use a data.aws_iam_policy_document or a literal document` };
+  return {
+    statements: [],
+    problem: `policy is an expression (${value.slice(0, 80)}) that cannot be checked: use a data.aws_iam_policy_document or a literal document`,
+  };
 }
 
 /** Every IAM statement of a stack, plus what could not be read. */
@@ -540,7 +578,10 @@ export function allStatements(tf: TfJson): { statements: Statement[]; problems: 
  */
 export const WILDCARD_RESOURCE_ACTIONS: Readonly<Record<string, { resourceTypes: string; why: string }>> = {
   ...Object.fromEntries(WILDCARD_ONLY_ACTIONS.map((action) => [action, { resourceTypes: '(none)', why: 'SAR: no resource type (wildcard-only)' }])),
-  'ec2:CreateNetworkInterface': { resourceTypes: 'network-interface*, subnet*, security-group', why: 'Lambda-created ENI; AWS documents "*" (AWSLambdaVPCAccessExecutionRole)' },
+  'ec2:CreateNetworkInterface': {
+    resourceTypes: 'network-interface*, subnet*, security-group',
+    why: 'Lambda-created ENI; AWS documents "*" (AWSLambdaVPCAccessExecutionRole)',
+  },
   'ec2:DeleteNetworkInterface': { resourceTypes: 'network-interface*', why: 'Lambda-created ENI; AWS documents "*" (AWSLambdaVPCAccessExecutionRole)' },
   'ec2:AssignPrivateIpAddresses': { resourceTypes: 'network-interface*', why: 'Lambda-created ENI; AWS documents "*" (AWSLambdaVPCAccessExecutionRole)' },
   'ec2:UnassignPrivateIpAddresses': { resourceTypes: 'network-interface*', why: 'Lambda-created ENI; AWS documents "*" (AWSLambdaVPCAccessExecutionRole)' },
@@ -572,12 +613,19 @@ export function checkIamWildcards(tf: TfJson): Violation[] {
     if (star === undefined) continue;
     const outside = s.actions.filter((a) => !ALLOWED_ON_STAR.has(a.trim().toLowerCase()));
     if (outside.length > 0) {
-      add(s, `Resource "${star}" with ${outside.join(', ')}: these actions have resource types, name the resources (only the actions in WILDCARD_RESOURCE_ACTIONS, test/policy/rules.ts, may use "*")`);
+      add(
+        s,
+        `Resource "${star}" with ${outside.join(', ')}: these actions have resource types, name the resources (only the actions in WILDCARD_RESOURCE_ACTIONS, test/policy/rules.ts, may use "*")`,
+      );
     }
   }
   // Managed policies cannot be read from the stack, so they cannot be checked.
   for (const a of resourcesOf(tf, 'aws_iam_role_policy_attachment')) {
-    out.push({ rule: 'iam-wildcards', address: a.address, reason: `attaches managed policy ${a.block.policy_arn}, whose statements cannot be checked here: write the statements in a policy document` });
+    out.push({
+      rule: 'iam-wildcards',
+      address: a.address,
+      reason: `attaches managed policy ${a.block.policy_arn}, whose statements cannot be checked here: write the statements in a policy document`,
+    });
   }
   for (const role of resourcesOf(tf, 'aws_iam_role')) {
     for (const arn of asList(role.block.managed_policy_arns)) {
@@ -625,7 +673,8 @@ function derivedArn(clusterArn: string, kind: 'topic' | 'group', suffix: string)
 function esmScope(esm: Addressed): EsmScope {
   const clusterArn = String(esm.block.event_source_arn);
   const topics = [...strings(esm.block.topics)];
-  const group = block(esm.block.amazon_managed_kafka_event_source_config)?.consumer_group_id ?? block(esm.block.self_managed_kafka_event_source_config)?.consumer_group_id;
+  const group =
+    block(esm.block.amazon_managed_kafka_event_source_config)?.consumer_group_id ?? block(esm.block.self_managed_kafka_event_source_config)?.consumer_group_id;
   // Without a consumer group id the ESM names its own group when it is created, so the policy
   // can only name this cluster's groups (`.../group/<cluster>/<uuid>/*`), as ClusterRef.groupArn does.
   const groups = typeof group === 'string' && group.length > 0 ? [group] : ['*'];
@@ -643,9 +692,10 @@ function esmScope(esm: Addressed): EsmScope {
 /** The function an ESM invokes, its role, and the role's statements (or why they cannot be found). */
 export function esmRoleStatements(tf: TfJson, esm: Addressed): { role?: string; statements: Statement[]; problems: string[] } {
   const fnRef = parseRef(esm.block.function_name);
-  const fn = fnRef?.type === 'aws_lambda_function'
-    ? resourcesOf(tf, 'aws_lambda_function').find((f) => f.name === fnRef.name)
-    : resourcesOf(tf, 'aws_lambda_function').find((f) => f.block.function_name === esm.block.function_name);
+  const fn =
+    fnRef?.type === 'aws_lambda_function'
+      ? resourcesOf(tf, 'aws_lambda_function').find((f) => f.name === fnRef.name)
+      : resourcesOf(tf, 'aws_lambda_function').find((f) => f.block.function_name === esm.block.function_name);
   if (!fn) return { statements: [], problems: [`cannot find the function ${esm.block.function_name} in this stack`] };
   const found = functionRoleStatements(tf, fn);
   return { ...found, problems: found.problems.map((p) => p.replace('the role', 'the ESM role')) };
@@ -706,14 +756,22 @@ export function checkEsmRoleScope(tf: TfJson): Violation[] {
         for (const action of kafkaCluster) {
           const expected = KAFKA_CLUSTER_ACTION_KIND[action.toLowerCase()];
           if (expected && expected !== kind) {
-            out.push({ rule: 'esm-role-scope', address: esm.address, reason: `${where} grants ${action} on the ${kind} ARN ${resource}; ${action} applies to the ${expected}` });
+            out.push({
+              rule: 'esm-role-scope',
+              address: esm.address,
+              reason: `${where} grants ${action} on the ${kind} ARN ${resource}; ${action} applies to the ${expected}`,
+            });
           }
         }
       }
       for (const resource of msk.length > 0 ? s.resources : []) {
         if (isAllResources(resource) && msk.every((a) => WILDCARD_ONLY.has(a.toLowerCase()))) continue;
         if (resource !== scope.clusterArn) {
-          out.push({ rule: 'esm-role-scope', address: esm.address, reason: `${where} grants ${msk.join(', ')} on ${resource}; MSK actions of the ESM role must name only the cluster ${scope.clusterArn} (or "*" for a wildcard-only action)` });
+          out.push({
+            rule: 'esm-role-scope',
+            address: esm.address,
+            reason: `${where} grants ${msk.join(', ')} on ${resource}; MSK actions of the ESM role must name only the cluster ${scope.clusterArn} (or "*" for a wildcard-only action)`,
+          });
         }
       }
     }
@@ -731,12 +789,27 @@ export function kafkaEsms(tf: TfJson): Addressed[] {
 export const RULES: readonly Rule[] = [
   { id: 'open-ingress', title: 'no security group ingress from 0.0.0.0/0 or ::/0', check: checkOpenIngress, subjects: openIngressSubjects },
   { id: 'msk-tls-iam', title: 'MSK: IAM client auth only, TLS in transit only', check: checkMskTlsIam, subjects: mskSubjects },
-  { id: 'sqs-encryption', title: 'SQS queues encrypted at rest', check: checkSqsEncryption, subjects: (tf) => resourcesOf(tf, 'aws_sqs_queue').map((q) => q.address) },
-  { id: 'log-retention', title: 'log groups with a retention', check: checkLogRetention, subjects: (tf) => resourcesOf(tf, 'aws_cloudwatch_log_group').map((g) => g.address) },
+  {
+    id: 'sqs-encryption',
+    title: 'SQS queues encrypted at rest',
+    check: checkSqsEncryption,
+    subjects: (tf) => resourcesOf(tf, 'aws_sqs_queue').map((q) => q.address),
+  },
+  {
+    id: 'log-retention',
+    title: 'log groups with a retention',
+    check: checkLogRetention,
+    subjects: (tf) => resourcesOf(tf, 'aws_cloudwatch_log_group').map((g) => g.address),
+  },
   { id: 'lambda-limits', title: 'Lambda timeout and memory_size set', check: checkLambdaLimits, subjects: lambdaSubjects },
   { id: 'lambda-env-secrets', title: 'no secrets in Lambda environment variables', check: checkLambdaEnvSecrets, subjects: lambdaSubjects },
   { id: 'iam-wildcards', title: 'no wildcard actions; "*" resources only for resource-less actions', check: checkIamWildcards, subjects: iamSubjects },
-  { id: 'esm-role-scope', title: 'Kafka ESM role limited to its cluster, topic and group', check: checkEsmRoleScope, subjects: (tf) => kafkaEsms(tf).map((e) => e.address) },
+  {
+    id: 'esm-role-scope',
+    title: 'Kafka ESM role limited to its cluster, topic and group',
+    check: checkEsmRoleScope,
+    subjects: (tf) => kafkaEsms(tf).map((e) => e.address),
+  },
 ];
 
 export function runRules(tf: TfJson, rules: readonly Rule[] = RULES): Violation[] {

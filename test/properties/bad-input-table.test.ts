@@ -11,17 +11,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { handler as bookingProcessor } from '../../handlers/booking-processor.ts';
-import { handler as sqsProcessor } from '../../handlers/sqs-processor.ts';
 import { makeBooking, parseBooking } from '../../handlers/shared/booking.ts';
-import { applyOverrides, parseOverride } from '../../harness/overrides.ts';
+import { handler as sqsProcessor } from '../../handlers/sqs-processor.ts';
 import { UsageError } from '../../harness/errors.ts';
-import { LABS } from '../../labs/index.ts';
-import { LabSpecError, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
+import { applyOverrides, parseOverride } from '../../harness/overrides.ts';
 import { INVOKE_PAYLOAD_LIMIT_BYTES as MAX_PAYLOAD_BYTES } from '../../labs/aws-limits.ts';
-import { BatchAccumulator } from '../../sandbox/kafka-esm/batch-accumulator.ts';
-import { toKafkaEvent, type KafkaEventSource } from '../../sandbox/kafka-esm/msk-event.ts';
-import type { PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
+import { LABS } from '../../labs/index.ts';
+import { type LabSpec, LabSpecError, validateLabSpec } from '../../labs/lab-spec.ts';
 import { EventPatternError, FilterCriteriaError, parseFilterCriteria, parseFilterPattern } from '../../sandbox/filter/index.ts';
+import { BatchAccumulator } from '../../sandbox/kafka-esm/batch-accumulator.ts';
+import { type KafkaEventSource, toKafkaEvent } from '../../sandbox/kafka-esm/msk-event.ts';
+import type { PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
 import { exceedsPayloadLimit, LambdaRuntime, PAYLOAD_LIMIT_BYTES, serializePayload } from '../../sandbox/lambda-runtime/index.ts';
 import { withEnv } from '../handlers/support/env.ts';
 import { bookingValue, kafkaEvent, kafkaRecord, sqsEventFromKafka } from '../handlers/support/events.ts';
@@ -46,7 +46,8 @@ const booking = (changes: Record<string, unknown>): string => JSON.stringify({ .
 const bytes = (...b: number[]) => new Uint8Array(b);
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 /** A valid booking of exactly `size` bytes. */
-const sizedBooking = (size: number) => makeBooking({ runId: 'run-1', seq: 7, intendedAt: 1_700_000_000_000, bookingId: 'BK-7', flight: 'LH1234', status: 'CONFIRMED', eventBytes: size });
+const sizedBooking = (size: number) =>
+  makeBooking({ runId: 'run-1', seq: 7, intendedAt: 1_700_000_000_000, bookingId: 'BK-7', flight: 'LH1234', status: 'CONFIRMED', eventBytes: size });
 
 /** `sqsReason`: the reason after the SQS buffer, when it differs (the forwarder sends an empty value as "no value"). */
 const VALUE_ROWS: Array<{ name: string; value: string | Uint8Array | null; expect: Outcome; sqsReason?: string }> = [
@@ -60,7 +61,11 @@ const VALUE_ROWS: Array<{ name: string; value: string | Uint8Array | null; expec
   { name: 'overlong encoding of "/" (C0 AF)', value: bytes(0xc0, 0xaf), expect: refused('value is not valid UTF-8') },
   { name: 'UTF-8-encoded lone surrogate (ED A0 80)', value: bytes(0xed, 0xa0, 0x80), expect: refused('value is not valid UTF-8') },
   { name: 'truncated 4-byte sequence (F0 9F 98)', value: bytes(0xf0, 0x9f, 0x98), expect: refused('value is not valid UTF-8') },
-  { name: 'Latin-1 "é" inside a valid booking', value: new Uint8Array(Buffer.from(booking({ bookingId: 'caf\u00e9' }), 'latin1')), expect: refused('value is not valid UTF-8') },
+  {
+    name: 'Latin-1 "é" inside a valid booking',
+    value: new Uint8Array(Buffer.from(booking({ bookingId: 'caf\u00e9' }), 'latin1')),
+    expect: refused('value is not valid UTF-8'),
+  },
   { name: 'UTF-8 BOM before a valid booking (the decoder drops it)', value: new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(booking({}))]), expect: ACCEPTED },
   // Not JSON, or JSON but not an object
   { name: 'plain text', value: 'Hello, this is a test.', expect: refused('value is not JSON') },
@@ -83,8 +88,16 @@ const VALUE_ROWS: Array<{ name: string; value: string | Uint8Array | null; expec
   { name: 'bookingId empty', value: booking({ bookingId: '' }), expect: refused('bookingId must be a non-empty string') },
   { name: 'bookingId a number', value: booking({ bookingId: 7 }), expect: refused('bookingId must be a non-empty string') },
   { name: 'padding missing', value: booking({ padding: undefined }), expect: refused('padding must be a string') },
-  { name: 'a repeated key: the last seq ("x") wins', value: booking({}).replace('"seq":7', '"seq":7,"seq":"x"'), expect: refused('seq must be a non-negative integer') },
-  { name: '"__proto__" carrying status does not count as status', value: booking({ status: undefined }).replace('{', '{"__proto__":{"status":"CONFIRMED"},'), expect: refused('status must be one of') },
+  {
+    name: 'a repeated key: the last seq ("x") wins',
+    value: booking({}).replace('"seq":7', '"seq":7,"seq":"x"'),
+    expect: refused('seq must be a non-negative integer'),
+  },
+  {
+    name: '"__proto__" carrying status does not count as status',
+    value: booking({ status: undefined }).replace('{', '{"__proto__":{"status":"CONFIRMED"},'),
+    expect: refused('status must be one of'),
+  },
   // Unicode: ids are free-form non-empty strings; a flight is ASCII "LH1234"
   { name: 'bookingId with emoji', value: booking({ bookingId: 'BK-✈️🧳-42' }), expect: ACCEPTED },
   { name: 'bookingId in Arabic (RTL) with Arabic-Indic digits', value: booking({ bookingId: 'حجز-٤٢' }), expect: ACCEPTED },
@@ -134,10 +147,16 @@ for (const row of VALUE_ROWS) {
     const [line] = logLines(run.lines, 'batch processed');
     if (row.expect.accepted) {
       assert.equal(run.result, { batchItemFailures: [] });
-      assert.equal(line.processed.map((p: { seq: number }) => p.seq), [1, 7, 3]);
+      assert.equal(
+        line.processed.map((p: { seq: number }) => p.seq),
+        [1, 7, 3],
+      );
     } else {
       assert.equal(run.result, { batchItemFailures: [{ itemIdentifier: { partition: 'bookings-0', offset: 2 } }] });
-      assert.equal(line.processed.map((p: { seq: number }) => p.seq), [1, 3]);
+      assert.equal(
+        line.processed.map((p: { seq: number }) => p.seq),
+        [1, 3],
+      );
       assert.is(line.failed.length, 1);
       assert.is(line.failed[0].offset, 2);
       assert.match(line.failed[0].reason, row.expect.reason);
@@ -196,8 +215,18 @@ const WINDOW_RULE = 'MaximumBatchingWindowInSeconds is a whole number of seconds
 
 /** [name, base lab, changes, fragments the message must hold (field, value, allowed, rule)] */
 const SPEC_ROWS: Array<[string, LabSpec, Record<string, unknown>, string[]]> = [
-  ['negative Kafka window', lab1, { 'kafkaEsm.batchingWindowSeconds': -1 }, ['kafkaEsm.batchingWindowSeconds = -1', 'allowed a whole number from 0 to 300', WINDOW_RULE, 'msk-esm-parameters.html']],
-  ['huge Kafka window (one billion seconds)', lab1, { 'kafkaEsm.batchingWindowSeconds': 1e9 }, ['kafkaEsm.batchingWindowSeconds = 1000000000', 'allowed a whole number from 0 to 300', WINDOW_RULE]],
+  [
+    'negative Kafka window',
+    lab1,
+    { 'kafkaEsm.batchingWindowSeconds': -1 },
+    ['kafkaEsm.batchingWindowSeconds = -1', 'allowed a whole number from 0 to 300', WINDOW_RULE, 'msk-esm-parameters.html'],
+  ],
+  [
+    'huge Kafka window (one billion seconds)',
+    lab1,
+    { 'kafkaEsm.batchingWindowSeconds': 1e9 },
+    ['kafkaEsm.batchingWindowSeconds = 1000000000', 'allowed a whole number from 0 to 300', WINDOW_RULE],
+  ],
   ['Kafka window 301', lab1, { 'kafkaEsm.batchingWindowSeconds': 301 }, ['kafkaEsm.batchingWindowSeconds = 301', 'from 0 to 300', WINDOW_RULE]],
   ['Kafka window 1e21', lab1, { 'kafkaEsm.batchingWindowSeconds': 1e21 }, ['kafkaEsm.batchingWindowSeconds = 1e+21', 'from 0 to 300']],
   ['fractional Kafka window (0.5 s)', lab1, { 'kafkaEsm.batchingWindowSeconds': 0.5 }, ['kafkaEsm.batchingWindowSeconds = 0.5', 'a whole number', WINDOW_RULE]],
@@ -205,20 +234,70 @@ const SPEC_ROWS: Array<[string, LabSpec, Record<string, unknown>, string[]]> = [
   ['Kafka window null', lab1, { 'kafkaEsm.batchingWindowSeconds': null }, ['kafkaEsm.batchingWindowSeconds = null', 'a whole number from 0 to 300']],
   ['negative SQS window', lab3, { 'sqsBuffer.batchingWindowSeconds': -1 }, ['sqsBuffer.batchingWindowSeconds = -1', 'from 0 to 300', WINDOW_RULE]],
   ['huge SQS window', lab3, { 'sqsBuffer.batchingWindowSeconds': 86400 }, ['sqsBuffer.batchingWindowSeconds = 86400', 'from 0 to 300']],
-  ['SQS batch 11 with window 0', lab3, { 'sqsBuffer.batchSize': 11 }, ['sqsBuffer.batchingWindowSeconds = 0', 'at least 1 because sqsBuffer.batchSize is 11 (> 10)', SQS_WINDOW_RULE]],
+  [
+    'SQS batch 11 with window 0',
+    lab3,
+    { 'sqsBuffer.batchSize': 11 },
+    ['sqsBuffer.batchingWindowSeconds = 0', 'at least 1 because sqsBuffer.batchSize is 11 (> 10)', SQS_WINDOW_RULE],
+  ],
   ['Kafka batch 0', lab1, { 'kafkaEsm.batchSize': 0 }, ['kafkaEsm.batchSize = 0', 'from 1 to 10000', 'Kafka ESM BatchSize is 1..10000']],
   ['Kafka batch 10001', lab1, { 'kafkaEsm.batchSize': 10001 }, ['kafkaEsm.batchSize = 10001', 'from 1 to 10000']],
-  ['minimum pollers 0', lab4, { 'kafkaEsm.provisionedPollers.minimum': 0 }, ['kafkaEsm.provisionedPollers.minimum = 0', 'from 1 to 200', 'MinimumPollers is 1..200']],
-  ['maximum pollers 2001', lab4, { 'kafkaEsm.provisionedPollers.maximum': 2001 }, ['kafkaEsm.provisionedPollers.maximum = 2001', 'from 1 to 2000', 'MaximumPollers is 1..2000']],
-  ['maximum pollers below minimum', lab4, { 'kafkaEsm.provisionedPollers': { minimum: 5, maximum: 4 } }, ['kafkaEsm.provisionedPollers.maximum = 4', 'at least the minimum (5)']],
-  ['retries -2', lab4, { 'kafkaEsm.maximumRetryAttempts': -2 }, ['kafkaEsm.maximumRetryAttempts = -2', '-1 (infinite) or a whole number from 0 to 10000', 'MaximumRetryAttempts']],
-  ['record age 59 s', lab4, { 'kafkaEsm.maximumRecordAgeSeconds': 59 }, ['kafkaEsm.maximumRecordAgeSeconds = 59', '-1 (infinite) or a whole number from 60 to 604800']],
+  [
+    'minimum pollers 0',
+    lab4,
+    { 'kafkaEsm.provisionedPollers.minimum': 0 },
+    ['kafkaEsm.provisionedPollers.minimum = 0', 'from 1 to 200', 'MinimumPollers is 1..200'],
+  ],
+  [
+    'maximum pollers 2001',
+    lab4,
+    { 'kafkaEsm.provisionedPollers.maximum': 2001 },
+    ['kafkaEsm.provisionedPollers.maximum = 2001', 'from 1 to 2000', 'MaximumPollers is 1..2000'],
+  ],
+  [
+    'maximum pollers below minimum',
+    lab4,
+    { 'kafkaEsm.provisionedPollers': { minimum: 5, maximum: 4 } },
+    ['kafkaEsm.provisionedPollers.maximum = 4', 'at least the minimum (5)'],
+  ],
+  [
+    'retries -2',
+    lab4,
+    { 'kafkaEsm.maximumRetryAttempts': -2 },
+    ['kafkaEsm.maximumRetryAttempts = -2', '-1 (infinite) or a whole number from 0 to 10000', 'MaximumRetryAttempts'],
+  ],
+  [
+    'record age 59 s',
+    lab4,
+    { 'kafkaEsm.maximumRecordAgeSeconds': 59 },
+    ['kafkaEsm.maximumRecordAgeSeconds = 59', '-1 (infinite) or a whole number from 60 to 604800'],
+  ],
   ['memory 127 MB', lab1, { 'processor.memoryMb': 127 }, ['processor.memoryMb = 127', 'from 128 to 10240', 'Lambda memory is 128..10240 MB']],
   ['timeout 841 s behind a Kafka ESM', lab1, { 'processor.timeoutSeconds': 841 }, ['processor.timeoutSeconds = 841', 'from 1 to 840', '14 minutes (840 s)']],
-  ['SQS maximum concurrency 1', lab3, { 'sqsBuffer.maximumConcurrency': 1 }, ['sqsBuffer.maximumConcurrency = 1', 'from 2 to 1000', 'MaximumConcurrency is 2..1000']],
-  ['six filters', lab1, { 'kafkaEsm.filters': Array.from({ length: 6 }, () => ({ value: { status: ['CONFIRMED'] } })) }, ['kafkaEsm.filters = "6 patterns"', 'at most 5 patterns', 'at most 5 filters']],
-  ['Kafka destination = the source topic', lab4, { 'kafkaEsm.onFailure': { kind: 'kafka', topic: 'bookings' } }, ['kafkaEsm.onFailure.topic = "bookings"', 'any topic but the source topic "bookings"', 'must differ from the source topic']],
-  ['provisioned pollers null (was a TypeError)', lab4, { 'kafkaEsm.provisionedPollers': null }, ['kafkaEsm.provisionedPollers = null', 'allowed an object', 'MaximumPollers']],
+  [
+    'SQS maximum concurrency 1',
+    lab3,
+    { 'sqsBuffer.maximumConcurrency': 1 },
+    ['sqsBuffer.maximumConcurrency = 1', 'from 2 to 1000', 'MaximumConcurrency is 2..1000'],
+  ],
+  [
+    'six filters',
+    lab1,
+    { 'kafkaEsm.filters': Array.from({ length: 6 }, () => ({ value: { status: ['CONFIRMED'] } })) },
+    ['kafkaEsm.filters = "6 patterns"', 'at most 5 patterns', 'at most 5 filters'],
+  ],
+  [
+    'Kafka destination = the source topic',
+    lab4,
+    { 'kafkaEsm.onFailure': { kind: 'kafka', topic: 'bookings' } },
+    ['kafkaEsm.onFailure.topic = "bookings"', 'any topic but the source topic "bookings"', 'must differ from the source topic'],
+  ],
+  [
+    'provisioned pollers null (was a TypeError)',
+    lab4,
+    { 'kafkaEsm.provisionedPollers': null },
+    ['kafkaEsm.provisionedPollers = null', 'allowed an object', 'MaximumPollers'],
+  ],
   ['SQS buffer null (was a TypeError)', lab3, { sqsBuffer: null }, ['sqsBuffer = null', 'allowed an SQS buffer object']],
   ['on-failure destination null (was a TypeError)', lab4, { 'kafkaEsm.onFailure': null }, ['kafkaEsm.onFailure = null', 'allowed an object']],
 ];
@@ -290,7 +369,17 @@ const SOURCE: KafkaEventSource = {
 };
 
 function polled(partition: number, offset: number, valueBytes: number, headers: Array<Record<string, Buffer>> = []): PolledRecord {
-  return { topic: 'bookings', partition, offset, timestamp: 1_700_000_000_000 + offset, timestampType: 'CREATE_TIME', key: Buffer.from(`BK-${offset}`), value: BIG.subarray(0, valueBytes), headers, polledAt: 0 };
+  return {
+    topic: 'bookings',
+    partition,
+    offset,
+    timestamp: 1_700_000_000_000 + offset,
+    timestampType: 'CREATE_TIME',
+    key: Buffer.from(`BK-${offset}`),
+    value: BIG.subarray(0, valueBytes),
+    headers,
+    polledAt: 0,
+  };
 }
 
 /** An MSK event (one record) whose JSON is exactly `size` bytes: the broker list takes up the slack. */
@@ -344,7 +433,10 @@ test('Kafka ESM: seven records of 2 MB are split in batches of two, each seriali
     acc.release(batch.partitions);
   }
   assert.is(sizes.length, 4, 'a 2 MB value is ~2.8 MB in base64: two fit in 6 MB, three do not');
-  assert.ok(sizes.every((s) => s <= SIX_MB), sizes.join(', '));
+  assert.ok(
+    sizes.every((s) => s <= SIX_MB),
+    sizes.join(', '),
+  );
 });
 
 test('Kafka ESM: a record that alone is over 6 MB goes in a batch of its own, which the runtime then refuses', async () => {
@@ -353,11 +445,17 @@ test('Kafka ESM: a record that alone is over 6 MB goes in a batch of its own, wh
   const acc = new BatchAccumulator({ batchSize: 100, windowMs: 0 });
   acc.push([polled(0, 1, 1000), polled(0, 2, SIX_MB + 1), polled(0, 3, 1000)]);
   const first = acc.takeBatch(0)!;
-  assert.equal(first.records.map((r) => r.offset), [1]);
+  assert.equal(
+    first.records.map((r) => r.offset),
+    [1],
+  );
   assert.is(first.trigger, 'payload');
   acc.release(first.partitions);
   const alone = acc.takeBatch(0)!;
-  assert.equal(alone.records.map((r) => r.offset), [2]);
+  assert.equal(
+    alone.records.map((r) => r.offset),
+    [2],
+  );
   assert.ok(alone.payloadBytes > MAX_PAYLOAD_BYTES);
   const runtime = new LambdaRuntime();
   try {
@@ -373,7 +471,9 @@ test('Kafka ESM: a record that alone is over 6 MB goes in a batch of its own, wh
 test('Kafka ESM (regression): header names of control or non-ASCII characters count at their JSON size', () => {
   // Before the fix, payloadBytes counted a header name by its length: 3,056 records with a
   // 10-character "\u0001" name were estimated at 6,289,760 bytes but serialized to 6,396,704.
-  const records = Array.from({ length: 4000 }, (_, i) => polled(i % 12, 2 ** 40 + i, 1400, [{ ['\u0001'.repeat(10)]: Buffer.from([200, 200]), ['日本語ヘッダー']: Buffer.from('x') }]));
+  const records = Array.from({ length: 4000 }, (_, i) =>
+    polled(i % 12, 2 ** 40 + i, 1400, [{ ['\u0001'.repeat(10)]: Buffer.from([200, 200]), ['日本語ヘッダー']: Buffer.from('x') }]),
+  );
   const acc = new BatchAccumulator({ batchSize: 10000, windowMs: 0 });
   acc.push(records);
   const batch = acc.takeBatch(0)!;
@@ -393,7 +493,11 @@ const PATTERN_ROWS: Array<[string, string | object, string]> = [
   ['no value key', { $or: [{ a: [1] }, { b: [2] }] }, 'is not a filterable Kafka property'],
   ['an empty match list', { value: { status: [] } }, 'the array is empty'],
   ['an unknown operator', { value: { status: [{ regex: '^C' }] } }, '"regex" is not a known operator'],
-  ['an EventBridge-only operator', { value: { file: [{ wildcard: '*.png' }] } }, 'is an EventBridge operator that Lambda\'s filter rule syntax table does not list'],
+  [
+    'an EventBridge-only operator',
+    { value: { file: [{ wildcard: '*.png' }] } },
+    "is an EventBridge operator that Lambda's filter rule syntax table does not list",
+  ],
   ['a number beyond 5e9', { value: { price: [{ numeric: ['>', 6e9] }] } }, 'is out of range'],
   ['both formats in one pattern', { $or: [{ value: { a: [1] } }, { value: ['x'] }] }, 'both as JSON'],
   ['4,097 characters', `{"value":{"big":["${'x'.repeat(4097 - 22)}"]}}`, 'the pattern is 4097 characters long'],

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeBooking, parseBooking, type Booking, type BookingFields, type ParsedBooking } from '../../handlers/shared/booking.ts';
+import { type Booking, type BookingFields, makeBooking, type ParsedBooking, parseBooking } from '../../handlers/shared/booking.ts';
 import { anyString, errorKind, REPLAY } from './support.ts';
 
 // --- an independent oracle of the schema (Booking in booking.ts, written out again by hand) ---
@@ -27,12 +27,17 @@ function oracleBooking(json: unknown): Booking | undefined {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
   const c = json as Record<string, unknown>;
   const valid =
-    typeof c.runId === 'string' && c.runId !== '' &&
+    typeof c.runId === 'string' &&
+    c.runId !== '' &&
     isSeq(c.seq) &&
-    typeof c.intendedAt === 'number' && Number.isFinite(c.intendedAt) && c.intendedAt >= 0 &&
-    typeof c.bookingId === 'string' && c.bookingId !== '' &&
+    typeof c.intendedAt === 'number' &&
+    Number.isFinite(c.intendedAt) &&
+    c.intendedAt >= 0 &&
+    typeof c.bookingId === 'string' &&
+    c.bookingId !== '' &&
     isFlight(c.flight) &&
-    typeof c.status === 'string' && STATUSES.includes(c.status) &&
+    typeof c.status === 'string' &&
+    STATUSES.includes(c.status) &&
     typeof c.padding === 'string';
   if (!valid) return undefined;
   return { runId: c.runId, seq: c.seq, intendedAt: c.intendedAt, bookingId: c.bookingId, flight: c.flight, status: c.status, padding: c.padding } as Booking;
@@ -96,7 +101,12 @@ function preview(value: string | Uint8Array | null): string {
 // --- generators ---
 
 const validFlight = fc
-  .tuple(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), fc.integer({ min: 1, max: 4 }), fc.nat(9999))
+  .tuple(
+    fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'),
+    fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'),
+    fc.integer({ min: 1, max: 4 }),
+    fc.nat(9999),
+  )
   .map(([a, b, digits, n]) => `${a}${b}${String(n % 10 ** digits).padStart(digits, '0')}`);
 
 const nonEmptyString = anyString(30).filter((s) => s.length > 0);
@@ -124,9 +134,15 @@ const bookingLike: fc.Arbitrary<Record<string, unknown>> = fc
     {
       runId: field(nonEmptyString, fc.oneof(fc.constant(''), junk)),
       seq: field(fc.oneof(fc.nat(), fc.maxSafeNat()), fc.oneof(fc.constantFrom(-1, 1.5, 2 ** 53, '1', '0', NaN, Infinity), junk)),
-      intendedAt: field(fc.oneof(fc.nat(), fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }), fc.constant(1_700_000_000_000)), fc.oneof(fc.constantFrom(-1, -0.001, '1700000000000', NaN, Infinity), junk)),
+      intendedAt: field(
+        fc.oneof(fc.nat(), fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }), fc.constant(1_700_000_000_000)),
+        fc.oneof(fc.constantFrom(-1, -0.001, '1700000000000', NaN, Infinity), junk),
+      ),
       bookingId: field(nonEmptyString, fc.oneof(fc.constant(''), junk)),
-      flight: field(validFlight, fc.oneof(fc.constantFrom('lh1234', 'LH12345', 'LH', 'L1', 'LHX234', 'LH١٢٣', 'ＬＨ1234', 'LH12🛫', ' LH1234', 'LH1234\n'), anyString(8), junk)),
+      flight: field(
+        validFlight,
+        fc.oneof(fc.constantFrom('lh1234', 'LH12345', 'LH', 'L1', 'LHX234', 'LH١٢٣', 'ＬＨ1234', 'LH12🛫', ' LH1234', 'LH1234\n'), anyString(8), junk),
+      ),
       status: field(fc.constantFrom(...STATUSES), fc.oneof(fc.constantFrom('confirmed', 'Confirmed', 'CONFIRMED ', 'UNKNOWN', ''), junk)),
       padding: field(fc.string({ maxLength: 20 }), junk),
     },

@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BatchAccumulator } from '../../sandbox/kafka-esm/batch-accumulator.ts';
-import { kafkaEventBytes, payloadBytes, toKafkaEvent, type KafkaEventSource } from '../../sandbox/kafka-esm/msk-event.ts';
-import { partitionKey, type PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
+import { type KafkaEventSource, kafkaEventBytes, payloadBytes, toKafkaEvent } from '../../sandbox/kafka-esm/msk-event.ts';
+import { type PolledRecord, partitionKey } from '../../sandbox/kafka-esm/polled-record.ts';
 import { anyString, BIG, REPLAY } from './support.ts';
 
 const SOURCE: KafkaEventSource = {
@@ -18,13 +18,20 @@ const SOURCE: KafkaEventSource = {
   bootstrapServers: 'b-1.workshop.abc123.c2.kafka.eu-west-1.amazonaws.com:9098,b-2.workshop.abc123.c2.kafka.eu-west-1.amazonaws.com:9098',
 };
 
-const header = fc.dictionary(anyString(12), fc.uint8Array({ maxLength: 12 }).map((b) => Buffer.from(b)), { maxKeys: 2 });
+const header = fc.dictionary(
+  anyString(12),
+  fc.uint8Array({ maxLength: 12 }).map((b) => Buffer.from(b)),
+  { maxKeys: 2 },
+);
 
 const recordsFor = (limit: number) =>
   fc.array(
     fc.record({
       partition: fc.integer({ min: 0, max: 2399 }),
-      key: fc.option(fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)), { nil: null }),
+      key: fc.option(
+        fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)),
+        { nil: null },
+      ),
       valueBytes: fc.option(fc.oneof(fc.nat(200), fc.integer({ min: 0, max: Math.floor(limit * 0.8) })), { nil: null }),
       headers: fc.array(header, { maxLength: 3 }),
     }),
@@ -39,7 +46,17 @@ test('every batch of two or more records serializes within the payload limit; re
       const records: PolledRecord[] = specs.map((s) => {
         const offset = (offsets.get(s.partition) ?? 2 ** 53 - 1000) + 1;
         offsets.set(s.partition, offset);
-        return { topic: 'bookings', partition: s.partition, offset, timestamp: 1_700_000_000_000, timestampType: 'CREATE_TIME', key: s.key, value: s.valueBytes === null ? null : BIG.subarray(0, s.valueBytes), headers: s.headers, polledAt: 0 };
+        return {
+          topic: 'bookings',
+          partition: s.partition,
+          offset,
+          timestamp: 1_700_000_000_000,
+          timestampType: 'CREATE_TIME',
+          key: s.key,
+          value: s.valueBytes === null ? null : BIG.subarray(0, s.valueBytes),
+          headers: s.headers,
+          polledAt: 0,
+        };
       });
       const acc = new BatchAccumulator({ batchSize, windowMs: 0, maxPayloadBytes: limit });
       acc.push(records);
@@ -49,7 +66,10 @@ test('every batch of two or more records serializes within the payload limit; re
         const actual = Buffer.byteLength(JSON.stringify(toKafkaEvent(batch.records, SOURCE)), 'utf8');
         assert.ok(batch.payloadBytes >= actual, `counted ${batch.payloadBytes} bytes for a payload of ${actual}`);
         if (batch.records.length >= 2) {
-          assert.ok(actual <= limit, `${batch.records.length} records serialize to ${actual} bytes, over the ${limit}-byte limit (estimated ${batch.payloadBytes})`);
+          assert.ok(
+            actual <= limit,
+            `${batch.records.length} records serialize to ${actual} bytes, over the ${limit}-byte limit (estimated ${batch.payloadBytes})`,
+          );
         } else if (actual > limit) {
           // Only a record that is too large on its own may exceed the limit (see the report).
           assert.ok(payloadBytes(batch.records[0]) + 512 > limit, `one record of ${actual} bytes was estimated to fit`);
@@ -61,7 +81,11 @@ test('every batch of two or more records serializes within the payload limit; re
       assert.is(seen.length, records.length);
       for (const key of new Set(records.map(partitionKey))) {
         const order = seen.filter((r) => partitionKey(r) === key).map((r) => r.offset);
-        assert.equal(order, [...order].sort((a, b) => a - b), `partition ${key} out of order`);
+        assert.equal(
+          order,
+          [...order].sort((a, b) => a - b),
+          `partition ${key} out of order`,
+        );
       }
     }),
     { ...REPLAY, numRuns: 1000 },
@@ -72,7 +96,17 @@ test("the invoke payload built from each record's cached text is exactly the eve
   const sources: KafkaEventSource[] = [SOURCE, { kind: 'self-managed', bootstrapServers: '127.0.0.1:9092' }];
   fc.assert(
     fc.property(recordsFor(4096), fc.constantFrom(...sources), fc.string({ maxLength: 8 }), (specs, source, topic) => {
-      const records: PolledRecord[] = specs.map((s, i) => ({ topic: topic || 'bookings', partition: s.partition % 5, offset: i, timestamp: 1_700_000_000_000 + i, timestampType: i % 2 ? 'LOG_APPEND_TIME' : 'CREATE_TIME', key: s.key, value: s.valueBytes === null ? null : BIG.subarray(0, s.valueBytes), headers: s.headers, polledAt: 0 }));
+      const records: PolledRecord[] = specs.map((s, i) => ({
+        topic: topic || 'bookings',
+        partition: s.partition % 5,
+        offset: i,
+        timestamp: 1_700_000_000_000 + i,
+        timestampType: i % 2 ? 'LOG_APPEND_TIME' : 'CREATE_TIME',
+        key: s.key,
+        value: s.valueBytes === null ? null : BIG.subarray(0, s.valueBytes),
+        headers: s.headers,
+        polledAt: 0,
+      }));
       // Twice: the second time every record's text comes from the cache.
       for (let i = 0; i < 2; i++) {
         const bytes = kafkaEventBytes(records, source);

@@ -8,11 +8,11 @@ import * as assert from 'uvu/assert';
 import {
   EventPatternError,
   FilterCriteriaError,
+  type KafkaFilterPattern,
   kafkaRecordMatches,
+  type PatternDialect,
   parseFilterCriteria,
   parseFilterPattern,
-  type KafkaFilterPattern,
-  type PatternDialect,
 } from '../../sandbox/filter/index.ts';
 import { anyString, errorKind, hasLoneSurrogate, REPLAY } from './support.ts';
 
@@ -20,8 +20,18 @@ import { anyString, errorKind, hasLoneSurrogate, REPLAY } from './support.ts';
 
 const FIELDS = ['status', 'seq', 'a', 'b', 'price', 'nested', '', 'prefix', 'numeric', 'exists', '$or', 'value'];
 const field = fc.constantFrom(...FIELDS);
-const number = fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 5e9, -5e9, 5.000001e9, 1e21, 0.1, 300));
-const scalar: fc.Arbitrary<unknown> = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('CONFIRMED', 'AB', 'x*y', '10.0.0.1'), number, fc.boolean(), fc.constant(null));
+const number = fc.oneof(
+  fc.integer({ min: -1000, max: 1000 }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.constantFrom(0, -0, 5e9, -5e9, 5.000001e9, 1e21, 0.1, 300),
+);
+const scalar: fc.Arbitrary<unknown> = fc.oneof(
+  fc.string({ maxLength: 6 }),
+  fc.constantFrom('CONFIRMED', 'AB', 'x*y', '10.0.0.1'),
+  number,
+  fc.boolean(),
+  fc.constant(null),
+);
 const junk: fc.Arbitrary<unknown> = fc.oneof(scalar, fc.constant([]), fc.constant({}), fc.jsonValue({ maxDepth: 1 }));
 
 const operator: fc.Arbitrary<unknown> = fc.oneof(
@@ -58,7 +68,13 @@ const operator: fc.Arbitrary<unknown> = fc.oneof(
 
 /** A field's array of match values: scalars and operator objects, sometimes empty or nested. */
 const matchArray: fc.Arbitrary<unknown[]> = fc.oneof(
-  { weight: 9, arbitrary: fc.array(fc.oneof({ weight: 5, arbitrary: scalar }, { weight: 3, arbitrary: operator }, { weight: 1, arbitrary: fc.constant([1]) }), { minLength: 1, maxLength: 3 }) },
+  {
+    weight: 9,
+    arbitrary: fc.array(fc.oneof({ weight: 5, arbitrary: scalar }, { weight: 3, arbitrary: operator }, { weight: 1, arbitrary: fc.constant([1]) }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+  },
   { weight: 1, arbitrary: fc.constant<unknown[]>([]) },
 );
 
@@ -66,7 +82,13 @@ const matchArray: fc.Arbitrary<unknown[]> = fc.oneof(
 const { node } = fc.letrec<{ node: Record<string, unknown>; or: unknown }>((tie) => ({
   node: fc.dictionary(
     field,
-    fc.oneof({ depthSize: 'small', maxDepth: 2 }, { weight: 6, arbitrary: matchArray }, { weight: 2, arbitrary: tie('node') }, { weight: 1, arbitrary: tie('or') }, { weight: 1, arbitrary: junk }),
+    fc.oneof(
+      { depthSize: 'small', maxDepth: 2 },
+      { weight: 6, arbitrary: matchArray },
+      { weight: 2, arbitrary: tie('node') },
+      { weight: 1, arbitrary: tie('or') },
+      { weight: 1, arbitrary: junk },
+    ),
     { minKeys: 1, maxKeys: 2 },
   ),
   or: fc.array(tie('node'), { maxLength: 3 }),
@@ -183,7 +205,18 @@ test('parseFilterPattern on generated patterns (both dialects): only EventPatter
 test('parseFilterCriteria: only EventPatternError or FilterCriteriaError, and never more filters than allowed', () => {
   const criteria = fc.oneof(
     fc.array(patternInput, { maxLength: 8 }),
-    fc.record({ Filters: fc.array(fc.oneof({ weight: 4, arbitrary: patternInput.map((p) => ({ Pattern: typeof p === 'string' ? p : JSON.stringify(p) })) }, { weight: 1, arbitrary: fc.constantFrom({}, { Pattern: 5 }, { Pattern: null }, null) }), { maxLength: 8 }) }, { requiredKeys: [] }),
+    fc.record(
+      {
+        Filters: fc.array(
+          fc.oneof(
+            { weight: 4, arbitrary: patternInput.map((p) => ({ Pattern: typeof p === 'string' ? p : JSON.stringify(p) })) },
+            { weight: 1, arbitrary: fc.constantFrom({}, { Pattern: 5 }, { Pattern: null }, null) },
+          ),
+          { maxLength: 8 },
+        ),
+      },
+      { requiredKeys: [] },
+    ),
   );
   fc.assert(
     fc.property(criteria, fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }), dialect, (input, maxFilters, d) => {
@@ -261,7 +294,10 @@ function exactPattern(value: Json, choose: () => boolean): Json | undefined {
   return any ? out : undefined;
 }
 
-const keyArb = fc.oneof(fc.constantFrom(...FIELDS.filter((f) => f !== '$or')), anyString(6).filter((k) => k !== '$or' && !hasLoneSurrogate(k)));
+const keyArb = fc.oneof(
+  fc.constantFrom(...FIELDS.filter((f) => f !== '$or')),
+  anyString(6).filter((k) => k !== '$or' && !hasLoneSurrogate(k)),
+);
 const leaf = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 8 }),
   fc.integer(),
@@ -281,20 +317,25 @@ const jsonValue: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
 
 test('an exact-match pattern built from a JSON record value matches that value (as text and as bytes)', () => {
   fc.assert(
-    fc.property(fc.dictionary(keyArb, jsonValue, { minKeys: 1, maxKeys: 5, noNullPrototype: true }), fc.infiniteStream(fc.boolean()), dialect, (value, coins, d) => {
-      const stream = coins[Symbol.iterator]();
-      const built = exactPattern(value, () => stream.next().value as boolean);
-      fc.pre(built !== undefined);
-      const text = JSON.stringify({ value: built });
-      fc.pre(text.length <= 4096);
-      const compiled = compile(text, { dialect: d });
-      assert.not.instance(compiled, EventPatternError, `refused the exact pattern ${text}: ${(compiled as Error).message}`);
-      const patterns = [compiled as KafkaFilterPattern];
-      assert.is((compiled as KafkaFilterPattern).format, 'json');
-      const record = JSON.stringify(value);
-      assert.ok(kafkaRecordMatches(patterns, record), `${text} does not match ${record}`);
-      assert.ok(kafkaRecordMatches(patterns, new Uint8Array(Buffer.from(record, 'utf8'))), `${text} does not match the bytes of ${record}`);
-    }),
+    fc.property(
+      fc.dictionary(keyArb, jsonValue, { minKeys: 1, maxKeys: 5, noNullPrototype: true }),
+      fc.infiniteStream(fc.boolean()),
+      dialect,
+      (value, coins, d) => {
+        const stream = coins[Symbol.iterator]();
+        const built = exactPattern(value, () => stream.next().value as boolean);
+        fc.pre(built !== undefined);
+        const text = JSON.stringify({ value: built });
+        fc.pre(text.length <= 4096);
+        const compiled = compile(text, { dialect: d });
+        assert.not.instance(compiled, EventPatternError, `refused the exact pattern ${text}: ${(compiled as Error).message}`);
+        const patterns = [compiled as KafkaFilterPattern];
+        assert.is((compiled as KafkaFilterPattern).format, 'json');
+        const record = JSON.stringify(value);
+        assert.ok(kafkaRecordMatches(patterns, record), `${text} does not match ${record}`);
+        assert.ok(kafkaRecordMatches(patterns, new Uint8Array(Buffer.from(record, 'utf8'))), `${text} does not match the bytes of ${record}`);
+      },
+    ),
     { ...REPLAY, numRuns: 1000 },
   );
 });

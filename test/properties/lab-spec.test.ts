@@ -4,22 +4,20 @@
 // the oracle refuses, the message names that field, its value, the allowed range and the rule.
 import fc from 'fast-check';
 import { test } from 'uvu';
-import { applyOverrides, checkFilterSyntax, parseOverride } from '../../harness/overrides.ts';
-import { UsageError } from '../../harness/errors.ts';
 import * as assert from 'uvu/assert';
+import { UsageError } from '../../harness/errors.ts';
+import { applyOverrides, checkFilterSyntax, parseOverride } from '../../harness/overrides.ts';
 import { LABS } from '../../labs/index.ts';
-import { describeProblem, LabSpecError, validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
+import { describeProblem, type LabSpec, LabSpecError, validateLabSpec } from '../../labs/lab-spec.ts';
 import { awsViolations } from './aws-limits.ts';
 import { mutation, setPath } from './spec-mutations.ts';
 import { errorKind, REPLAY } from './support.ts';
 
-const mutatedSpec = fc
-  .tuple(fc.constantFrom(...LABS), fc.array(mutation, { minLength: 1, maxLength: 3 }))
-  .map(([lab, mutations]) => {
-    const spec = structuredClone(lab) as unknown as Record<string, unknown>;
-    for (const [path, value] of mutations) setPath(spec, path, value);
-    return { lab, mutations, spec: spec as unknown as LabSpec };
-  });
+const mutatedSpec = fc.tuple(fc.constantFrom(...LABS), fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([lab, mutations]) => {
+  const spec = structuredClone(lab) as unknown as Record<string, unknown>;
+  for (const [path, value] of mutations) setPath(spec, path, value);
+  return { lab, mutations, spec: spec as unknown as LabSpec };
+});
 
 type Verdict = { accepted: true } | { accepted: false; error: LabSpecError };
 
@@ -102,7 +100,12 @@ test('one mutation the AWS oracle refuses: the error names that field, its value
         const field = violation.slice(0, violation.indexOf(': '));
         const related = (p: string) => p === field || p.startsWith(`${field}.`) || p.startsWith(`${field}[`) || field.startsWith(`${p}.`);
         const problem = error(result).problems.find((p) => related(p.path));
-        assert.ok(problem, `no problem names ${field} (problems: ${error(result).problems.map((p) => p.path).join(', ')})`);
+        assert.ok(
+          problem,
+          `no problem names ${field} (problems: ${error(result)
+            .problems.map((p) => p.path)
+            .join(', ')})`,
+        );
         const line = describeProblem(problem!);
         assert.ok(error(result).message.includes(line));
         assert.match(line, `${problem!.path} = `);
@@ -137,7 +140,12 @@ for (const [labIndex, path] of NULL_GROUPS) {
     const result = verdict(spec as unknown as LabSpec);
     assert.not.ok(result.accepted);
     const problem = error(result).problems.find((p) => p.path === path);
-    assert.ok(problem, `problems: ${error(result).problems.map((p) => p.path).join(', ')}`);
+    assert.ok(
+      problem,
+      `problems: ${error(result)
+        .problems.map((p) => p.path)
+        .join(', ')}`,
+    );
     assert.match(describeProblem(problem!), `${path} = null: allowed an `);
   });
 }
@@ -158,7 +166,11 @@ test('a filter with invalid EventBridge syntax is refused before a run starts', 
   for (const value of [{ status: 'CONFIRMED' }, {}, [], { status: [] }, { status: [{ regex: '^C' }] }, { status: [{ numeric: ['>', 6e9] }] }]) {
     const spec = structuredClone(LABS[0]) as unknown as Record<string, unknown>;
     setPath(spec, 'kafkaEsm.filters', [{ value }]);
-    assert.throws(() => applyOverrides(LABS[0], [parseOverride(`kafkaEsm.filters=${JSON.stringify([{ value }])}`)]), (error: unknown) => error instanceof UsageError, `accepted the filter ${JSON.stringify({ value })}`);
+    assert.throws(
+      () => applyOverrides(LABS[0], [parseOverride(`kafkaEsm.filters=${JSON.stringify([{ value }])}`)]),
+      (error: unknown) => error instanceof UsageError,
+      `accepted the filter ${JSON.stringify({ value })}`,
+    );
   }
   for (const lab of LABS) checkFilterSyntax(lab);
 });

@@ -4,10 +4,10 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyOverrides, parseOverride, SETTABLE_PATHS, type Override } from '../../harness/overrides.ts';
 import { UsageError } from '../../harness/errors.ts';
+import { applyOverrides, type Override, parseOverride, SETTABLE_PATHS } from '../../harness/overrides.ts';
 import { LABS } from '../../labs/index.ts';
-import { validateLabSpec, type LabSpec } from '../../labs/lab-spec.ts';
+import { type LabSpec, validateLabSpec } from '../../labs/lab-spec.ts';
 import { awsViolations } from './aws-limits.ts';
 import { settablePath, valueFor } from './spec-mutations.ts';
 import { anyString, errorKind, REPLAY } from './support.ts';
@@ -31,33 +31,45 @@ const pathLike = fc.oneof(
   anyString(30),
 );
 const separator = fc.constantFrom('=', ' = ', '==', '=\u00a0', ':', '');
-const rawValue = fc.oneof(anyString(30), fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), fc.constantFrom('', ' ', 'unset', 'UNSET', 'null', '{', '[1,', '1e999', '-0', '0x10', '١٠'));
+const rawValue = fc.oneof(
+  anyString(30),
+  fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+  fc.constantFrom('', ' ', 'unset', 'UNSET', 'null', '{', '[1,', '1e999', '-0', '0x10', '١٠'),
+);
 
 test('parseOverride on arbitrary text: an Override for a settable path, or a UsageError', () => {
   fc.assert(
-    fc.property(fc.oneof(anyString(80), fc.tuple(pathLike, separator, rawValue).map(([p, s, v]) => `${p}${s}${v}`)), (text) => {
-      const result = parse(text);
-      if (result instanceof UsageError) {
-        assert.ok(result.message.length > 0);
-        assert.is(result.name, 'UsageError');
-        return;
-      }
-      assert.ok(SETTABLE_PATHS.includes(result.path), `accepted the unknown path ${JSON.stringify(result.path)}`);
-      assert.is(result.text, text);
-      const raw = text.slice(text.indexOf('=') + 1).trim();
-      assert.ok(raw !== '', 'an empty value is refused');
-      if (raw === 'unset') assert.is(result.value, undefined);
-    }),
+    fc.property(
+      fc.oneof(
+        anyString(80),
+        fc.tuple(pathLike, separator, rawValue).map(([p, s, v]) => `${p}${s}${v}`),
+      ),
+      (text) => {
+        const result = parse(text);
+        if (result instanceof UsageError) {
+          assert.ok(result.message.length > 0);
+          assert.is(result.name, 'UsageError');
+          return;
+        }
+        assert.ok(SETTABLE_PATHS.includes(result.path), `accepted the unknown path ${JSON.stringify(result.path)}`);
+        assert.is(result.text, text);
+        const raw = text.slice(text.indexOf('=') + 1).trim();
+        assert.ok(raw !== '', 'an empty value is refused');
+        if (raw === 'unset') assert.is(result.value, undefined);
+      },
+    ),
     { ...REPLAY, numRuns: 1000 },
   );
 });
 
 /** `path=value` for a settable path, the value as typed on a command line. */
 const overrideText = settablePath.chain((path) =>
-  fc.oneof(
-    { weight: 6, arbitrary: valueFor(path).map((v) => (v === undefined ? 'unset' : JSON.stringify(v) ?? 'unset')) },
-    { weight: 1, arbitrary: rawValue.filter((v) => v.trim() !== '') },
-  ).chain((value) => fc.constantFrom('=', ' = ', '= ').map((sep) => `${path}${sep}${value}`)),
+  fc
+    .oneof(
+      { weight: 6, arbitrary: valueFor(path).map((v) => (v === undefined ? 'unset' : (JSON.stringify(v) ?? 'unset'))) },
+      { weight: 1, arbitrary: rawValue.filter((v) => v.trim() !== '') },
+    )
+    .chain((value) => fc.constantFrom('=', ' = ', '= ').map((sep) => `${path}${sep}${value}`)),
 );
 
 test('applyOverrides over settable paths: a spec that validates and that AWS accepts, or a UsageError', () => {
@@ -99,14 +111,16 @@ const EXACT: Array<[string, number, number, (lab: LabSpec) => boolean]> = [
 ];
 
 test('a number on a range-only path is accepted exactly inside the AWS range', () => {
-  const cases = fc.constantFrom(...EXACT).chain(([path, lo, hi, applies]) =>
-    fc.tuple(
-      fc.constant(path),
-      fc.constant([lo, hi] as const),
-      fc.constantFrom(...LABS.filter(applies)),
-      fc.oneof(fc.integer({ min: lo - 3, max: hi + 3 }), fc.constantFrom(lo - 1, lo, hi, hi + 1, lo + 0.5, -1, 1e9)),
-    ),
-  );
+  const cases = fc
+    .constantFrom(...EXACT)
+    .chain(([path, lo, hi, applies]) =>
+      fc.tuple(
+        fc.constant(path),
+        fc.constant([lo, hi] as const),
+        fc.constantFrom(...LABS.filter(applies)),
+        fc.oneof(fc.integer({ min: lo - 3, max: hi + 3 }), fc.constantFrom(lo - 1, lo, hi, hi + 1, lo + 0.5, -1, 1e9)),
+      ),
+    );
   fc.assert(
     fc.property(cases, ([path, [lo, hi], lab, n]) => {
       const inRange = Number.isInteger(n) && n >= lo && n <= hi;
@@ -126,7 +140,13 @@ test('a number on a range-only path is accepted exactly inside the AWS range', (
 });
 
 // Regression: these made applyOverrides throw a TypeError (from validateLabSpec) instead of a UsageError.
-for (const text of ['sqsBuffer=null', 'kafkaEsm.provisionedPollers=null', 'kafkaEsm.onFailure=null', 'targets.local.avgBatchSize=null', 'sqsBuffer.provisionedPollers=null']) {
+for (const text of [
+  'sqsBuffer=null',
+  'kafkaEsm.provisionedPollers=null',
+  'kafkaEsm.onFailure=null',
+  'targets.local.avgBatchSize=null',
+  'sqsBuffer.provisionedPollers=null',
+]) {
   test(`regression: --set ${text} is a UsageError naming the field`, () => {
     for (const lab of LABS) {
       try {

@@ -52,7 +52,10 @@ export function around(lo: number, hi: number): fc.Arbitrary<number> {
 const pollers = (lo: number, hiMin: number, hiMax: number) =>
   fc.oneof(
     { weight: 6, arbitrary: fc.record({ minimum: around(lo, hiMin), maximum: around(lo, hiMax) }) },
-    { weight: 2, arbitrary: fc.integer({ min: lo, max: hiMin }).chain((min) => fc.integer({ min: lo, max: hiMax }).map((max) => ({ minimum: min, maximum: max }))) },
+    {
+      weight: 2,
+      arbitrary: fc.integer({ min: lo, max: hiMin }).chain((min) => fc.integer({ min: lo, max: hiMax }).map((max) => ({ minimum: min, maximum: max }))),
+    },
     { weight: 1, arbitrary: fc.record({ minimum: nasty, maximum: nasty }, { requiredKeys: [] }) },
     { weight: 1, arbitrary: fc.constantFrom(null, 5, 'auto', [], {}) },
   );
@@ -67,12 +70,29 @@ const onFailure = fc.oneof(
 
 /** Filter patterns, Kafka-shaped or not; counts around the limit of 5. */
 export const filterPattern: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom({ value: { status: ['CONFIRMED'] } }, { value: { status: [{ 'anything-but': ['CANCELLED'] }] } }, { value: [{ prefix: 'BK' }] }, { value: { seq: [{ numeric: ['>', 10] }] } }) },
-  { weight: 2, arbitrary: fc.constantFrom({ key: { a: [1] } }, { value: { a: [1] }, key: { b: [2] } }, { value: 'CONFIRMED' }, { value: null }, null, 'value', [], {}) },
-  { weight: 1, arbitrary: fc.record({ value: fc.dictionary(fc.string({ maxLength: 5 }), fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }), { maxKeys: 3 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      { value: { status: ['CONFIRMED'] } },
+      { value: { status: [{ 'anything-but': ['CANCELLED'] }] } },
+      { value: [{ prefix: 'BK' }] },
+      { value: { seq: [{ numeric: ['>', 10] }] } },
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom({ key: { a: [1] } }, { value: { a: [1] }, key: { b: [2] } }, { value: 'CONFIRMED' }, { value: null }, null, 'value', [], {}),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ value: fc.dictionary(fc.string({ maxLength: 5 }), fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }), { maxKeys: 3 }) }),
+  },
   { weight: 1, arbitrary: fc.nat(6000).map((n) => ({ value: { big: ['x'.repeat(n)] } })) },
 );
-const filters = fc.oneof({ weight: 9, arbitrary: fc.array(filterPattern, { maxLength: 7 }) }, { weight: 1, arbitrary: fc.constantFrom(null, {}, 'none', undefined) });
+const filters = fc.oneof(
+  { weight: 9, arbitrary: fc.array(filterPattern, { maxLength: 7 }) },
+  { weight: 1, arbitrary: fc.constantFrom(null, {}, 'none', undefined) },
+);
 
 const sqsBuffer = fc.oneof(
   {

@@ -1,7 +1,6 @@
 // The embedded ElasticMQ: start, AWS SDK v3 (JSON protocol) round trips, visibility timeout,
 // DLQ redrive after maxReceiveCount, SQS_ENDPOINT, persistence across a SIGKILL, and a clean stop.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +10,15 @@ import {
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
+  type Message,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
   SQSClient,
-  type Message,
 } from '@aws-sdk/client-sqs';
-import { messagesHeld, persistedQueues, sqsClientConfig, startElasticMq, type ElasticMqSandbox } from '../../sandbox/elasticmq.ts';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type ElasticMqSandbox, messagesHeld, persistedQueues, sqsClientConfig, startElasticMq } from '../../sandbox/elasticmq.ts';
 import { isPidAlive, liveChildren } from '../../sandbox/process.ts';
 import { rejection, sandboxChildPids } from './helpers.ts';
 
@@ -170,24 +171,36 @@ test('persist: after a SIGKILL, a restart on the same dataDir has the same port,
     const { QueueUrl } = await client.send(
       new CreateQueueCommand({
         QueueName: 'kept',
-        Attributes: { VisibilityTimeout: '30', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:kept-dlq', maxReceiveCount: 4 }) },
+        Attributes: {
+          VisibilityTimeout: '30',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:kept-dlq', maxReceiveCount: 4 }),
+        },
       }),
     );
     for (let i = 0; i < 10; i++) {
-      await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: `m${i * 10 + j}` })) }));
+      await client.send(
+        new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: `m${i * 10 + j}` })) }),
+      );
     }
     // 20 received and deleted, 10 received and in flight, 70 waiting.
     const handles: Message[] = [];
     for (let i = 0; i < 3; i++) handles.push(...(await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages!);
-    await client.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: handles.slice(0, 10).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
-    await client.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: handles.slice(10, 20).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    await client.send(
+      new DeleteMessageBatchCommand({ QueueUrl, Entries: handles.slice(0, 10).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+    );
+    await client.send(
+      new DeleteMessageBatchCommand({ QueueUrl, Entries: handles.slice(10, 20).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+    );
     const endpoint = persisted.endpoint;
     await persisted.kill9();
 
     persisted = await startElasticMq({ ignoreEnv: true, dataDir, persist: true });
     assert.is(persisted.endpoint, endpoint, 'the same port, so queue URLs stay valid');
     const { Attributes } = await client.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout', 'RedrivePolicy', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl,
+        AttributeNames: ['VisibilityTimeout', 'RedrivePolicy', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
     assert.is(Attributes!.VisibilityTimeout, '30');
     assert.is(JSON.parse(Attributes!.RedrivePolicy!).maxReceiveCount, 4);
@@ -195,10 +208,13 @@ test('persist: after a SIGKILL, a restart on the same dataDir has the same port,
     assert.is(Attributes!.ApproximateNumberOfMessagesNotVisible, '10', 'in-flight messages still invisible');
     // A receipt handle from before the crash still deletes its message.
     await client.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: handles[20].ReceiptHandle! }));
-    assert.is(await (async () => {
-      const { Attributes: a } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }));
-      return a!.ApproximateNumberOfMessagesNotVisible;
-    })(), '9');
+    assert.is(
+      await (async () => {
+        const { Attributes: a } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }));
+        return a!.ApproximateNumberOfMessagesNotVisible;
+      })(),
+      '9',
+    );
     assert.ok(dlq.QueueUrl);
   } finally {
     client.destroy();

@@ -1,17 +1,18 @@
 // Readable failures: each gives one sentence (a SandboxError) naming the cause and the fix, and
 // leaves no process behind.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKafka } from '../../sandbox/kafka-broker.ts';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { startElasticMq } from '../../sandbox/elasticmq.ts';
-import { ensureJars, findJava } from '../../sandbox/jars.ts';
-import { freePort } from '../../sandbox/free-port.ts';
-import { liveChildren } from '../../sandbox/process.ts';
 import { SandboxError } from '../../sandbox/errors.ts';
+import { freePort } from '../../sandbox/free-port.ts';
+import { ensureJars, findJava } from '../../sandbox/jars.ts';
+import { startKafka } from '../../sandbox/kafka-broker.ts';
+import { liveChildren } from '../../sandbox/process.ts';
 import { rejection, sandboxChildPids } from './helpers.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'workshop-sandbox-failures-'));
@@ -77,7 +78,11 @@ test('Maven missing (jars not cached yet): names apt-get install maven and KAFKA
   symlinkSync(findJava('kafka').path, join(bin, 'java'));
   const cacheRoot = join(scratch, 'empty-cache');
   const error = await rejection(() => startKafka({ env: envWithout({ PATH: bin }), cacheRoot }));
-  assertOneSentence(error, /Maven is needed once to fetch the Kafka \d+\.\d+\.\d+ jars/, /install Maven \(apt-get install maven\) or set KAFKA_BROKERS=host:port/);
+  assertOneSentence(
+    error,
+    /Maven is needed once to fetch the Kafka \d+\.\d+\.\d+ jars/,
+    /install Maven \(apt-get install maven\) or set KAFKA_BROKERS=host:port/,
+  );
   assertNothingLeft();
 });
 
@@ -91,13 +96,14 @@ test('a failing jar fetch gives the meaningful Maven line and leaves no partial 
   );
   const cacheRoot = join(scratch, 'fetch-cache');
   const started = Date.now();
-  const error = await rejection(() =>
-    ensureJars('kafka', { cacheRoot, mavenArgs: ['-s', settings, `-Dmaven.repo.local=${join(scratch, 'm2')}`] }),
-  );
+  const error = await rejection(() => ensureJars('kafka', { cacheRoot, mavenArgs: ['-s', settings, `-Dmaven.repo.local=${join(scratch, 'm2')}`] }));
   console.log(`  failing fetch took ${Date.now() - started} ms: ${(error as SandboxError).summary}`);
   assertOneSentence(error, /^Maven could not fetch the Kafka \d+\.\d+\.\d+ jars: /, /127\.0\.0\.1:\d+/, /full log: .*\.maven\.log/, /KAFKA_BROKERS/);
   const left = existsSync(cacheRoot) ? readdirSync(cacheRoot) : [];
-  assert.ok(left.every((name) => name.endsWith('.maven.log')), `only the Maven log is left: ${left.join(', ')}`);
+  assert.ok(
+    left.every((name) => name.endsWith('.maven.log')),
+    `only the Maven log is left: ${left.join(', ')}`,
+  );
   assertNothingLeft();
 });
 

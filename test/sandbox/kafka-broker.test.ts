@@ -1,15 +1,16 @@
 // The embedded Kafka broker: start, kafkajs produce/consume in a consumer group with committed
 // offsets, restart and crash-restart on the same data dir, KAFKA_BROKERS, and a clean stop.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { startKafka, type KafkaSandbox } from '../../sandbox/kafka-broker.ts';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type KafkaSandbox, startKafka } from '../../sandbox/kafka-broker.ts';
 import { separateHeaders, timestampTypeOf } from '../../sandbox/kafka-esm/kafka-fetcher.ts';
 import { isPidAlive, liveChildren } from '../../sandbox/process.ts';
-import { sandboxChildPids, rejection } from './helpers.ts';
+import { rejection, sandboxChildPids } from './helpers.ts';
 
 const TOPIC = 'sandbox-bookings';
 const GROUP = 'sandbox-test-group';
@@ -111,10 +112,13 @@ test('kafkajs produces and consumes a 6-partition topic in a consumer group and 
   const committed = await committedTotal(b);
   const ends = await withAdmin(b, (admin) => admin.fetchTopicOffsets(TOPIC));
   for (const end of ends) assert.is(committed.get(end.partition), Number(end.high), `partition ${end.partition} committed to its end`);
-  assert.is([...committed.values()].reduce((a, n) => a + n, 0), 120);
+  assert.is(
+    [...committed.values()].reduce((a, n) => a + n, 0),
+    120,
+  );
 });
 
-test('what the ESM reads from a real record: the topic\'s timestamp type, and each header (a repeated key too) on its own', async () => {
+test("what the ESM reads from a real record: the topic's timestamp type, and each header (a repeated key too) on its own", async () => {
   const b = broker!;
   const topics = { create: 'sandbox-create-time', append: 'sandbox-log-append-time' };
   await withAdmin(b, (admin) =>
@@ -138,7 +142,9 @@ test('what the ESM reads from a real record: the topic\'s timestamp type, and ea
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const got = await new Promise<{ timestamp: string; type: string; headers: Array<Record<string, Buffer>> }>((resolve) => {
-      void consumer.run({ eachMessage: async ({ message: m }) => resolve({ timestamp: m.timestamp, type: timestampTypeOf(m), headers: separateHeaders(m.headers) }) });
+      void consumer.run({
+        eachMessage: async ({ message: m }) => resolve({ timestamp: m.timestamp, type: timestampTypeOf(m), headers: separateHeaders(m.headers) }),
+      });
     });
     await consumer.disconnect();
     return got;
@@ -149,7 +155,10 @@ test('what the ESM reads from a real record: the topic\'s timestamp type, and ea
   const appended = await read(topics.append);
   assert.is(appended.type, 'LOG_APPEND_TIME');
   assert.ok(Number(appended.timestamp) >= sentAt - 1000, "the broker's append time, not the producer's");
-  assert.equal(appended.headers.map((h) => Object.entries(h).map(([k, v]) => `${k}=${v.toString()}`)[0]), ['trace=a', 'trace=b', 'source=web']);
+  assert.equal(
+    appended.headers.map((h) => Object.entries(h).map(([k, v]) => `${k}=${v.toString()}`)[0]),
+    ['trace=a', 'trace=b', 'source=web'],
+  );
 });
 
 test('topics are not auto-created (as on MSK by default)', async () => {
@@ -181,7 +190,10 @@ test('a restart on the same data dir keeps topics and committed offsets (same po
   await produce(broker, 12, 'second');
   const { values } = await consume(broker, 12);
   assert.is(values.length, 12);
-  assert.ok(values.every((v) => JSON.parse(v).prefix === 'second'), 'no record of the first round is redelivered');
+  assert.ok(
+    values.every((v) => JSON.parse(v).prefix === 'second'),
+    'no record of the first round is redelivered',
+  );
 });
 
 test('a second start on a data dir in use fails at once and touches nothing', async () => {

@@ -1,14 +1,15 @@
 // Child-process lifecycle: stop escalates SIGTERM to SIGKILL, the log is captured, and no child
 // outlives its parent: not on exit, an uncaught exception, SIGINT or SIGTERM, and after a
 // parent's SIGKILL the next reapOrphans() stops it.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPidAlive, liveChildren, markerArg, newMarker, reapOrphans, startProcess, type ManagedProcess } from '../../sandbox/process.ts';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { isPidAlive, liveChildren, type ManagedProcess, markerArg, newMarker, reapOrphans, startProcess } from '../../sandbox/process.ts';
 import { waitFor } from './helpers.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -57,16 +57,26 @@ function mismatches(body: any, stacks: { name: string; tf: TfJson }[]): string[]
 
 const dashboardOf = (tf: TfJson) => JSON.parse(resources(tf, 'aws_cloudwatch_dashboard')[0].dashboard_body);
 
-test('every workshop metric on the dashboard is searched under its emitters\' dimensions', () => {
+test("every workshop metric on the dashboard is searched under its emitters' dimensions", () => {
   const body = dashboardOf(REAL.find((s) => s.name === 'base')!.tf);
   const found = searches(body);
-  assert.equal([...new Set(found.map((s) => s.metric))].sort(), ['BatchSize', 'EndToEndDuration', 'EventsFailed', 'EventsProcessed', 'EventsPublished', 'SendDelay']);
+  assert.equal([...new Set(found.map((s) => s.metric))].sort(), [
+    'BatchSize',
+    'EndToEndDuration',
+    'EventsFailed',
+    'EventsProcessed',
+    'EventsPublished',
+    'SendDelay',
+  ]);
   assert.equal(mismatches(body, REAL), []);
 });
 
 test('broken: EventsPublished searched under {Lab, service} (what the dashboard had) is caught', () => {
   const body = dashboardOf(REAL.find((s) => s.name === 'base')!.tf);
-  const text = JSON.stringify(body).replace(`{${METRICS_NAMESPACE},service} MetricName=\\"EventsPublished\\"`, `{${METRICS_NAMESPACE},Lab,service} MetricName=\\"EventsPublished\\"`);
+  const text = JSON.stringify(body).replace(
+    `{${METRICS_NAMESPACE},service} MetricName=\\"EventsPublished\\"`,
+    `{${METRICS_NAMESPACE},Lab,service} MetricName=\\"EventsPublished\\"`,
+  );
   assert.equal(mismatches(JSON.parse(text), REAL), [
     'EventsPublished (per period): EventsPublished is searched under {Lab,service} but base klw-producer writes it with {service}',
     'EventsPublished (per period): EventsPublished is searched under {Lab,service} but base (provisioned cluster) klw-producer writes it with {service}',

@@ -1,18 +1,19 @@
 // The deploy and destroy scripts' decisions (which stacks, in which order, what gets recorded),
 // as pure functions, plus one run against a fake Terraform. Nothing here needs AWS.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findLab, labChoices, LABS } from '../../labs/index.ts';
-import type { LabSpec } from '../../labs/lab-spec.ts';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../../labs/deploy/arguments.ts';
 import { DeployError } from '../../labs/deploy/deploy-error.ts';
 import { executeSteps } from '../../labs/deploy/execute.ts';
 import { applyStep, checkRegion, formatPlan, planDeploy, planDestroy, postApplySettings, type Step } from '../../labs/deploy/plan.ts';
-import { readRecord, type DeployRecord } from '../../labs/deploy/record.ts';
+import { type DeployRecord, readRecord } from '../../labs/deploy/record.ts';
 import type { TerraformRunner } from '../../labs/deploy/terraform.ts';
+import { findLab, LABS, labChoices } from '../../labs/index.ts';
+import type { LabSpec } from '../../labs/lab-spec.ts';
 
 const choices = labChoices();
 const lab = (n: number) => findLab(n) as LabSpec;
@@ -21,7 +22,10 @@ const stacks = (steps: Step[]) => steps.map((s) => `${s.action} ${s.stack}`);
 test('deploy arguments: one lab, optional --base and --dry-run', () => {
   assert.equal(parseDeployArgs(['2'], choices), { target: '2', refreshBase: false, dryRun: false });
   assert.equal(parseDeployArgs(['low-latency', '--base', '--dry-run'], choices), { target: 'low-latency', refreshBase: true, dryRun: true });
-  assert.throws(() => parseDeployArgs([], choices), (e: Error) => e instanceof DeployError && /Which lab\? Usage: npm run deploy -- <lab\|base>/.test(e.message));
+  assert.throws(
+    () => parseDeployArgs([], choices),
+    (e: Error) => e instanceof DeployError && /Which lab\? Usage: npm run deploy -- <lab\|base>/.test(e.message),
+  );
   assert.throws(() => parseDeployArgs(['1', '2'], choices), /One lab at a time, got 1 2/);
   assert.throws(() => parseDeployArgs(['1', '--force'], choices), /Unknown option --force/);
 });
@@ -53,7 +57,10 @@ test('switching labs destroys the previous lab first, and leaves the base alone'
 
 test('re-deploying the current lab updates it in place; --base re-applies the base too', () => {
   assert.equal(stacks(planDeploy(lab(2), { baseDeployed: true, currentLab: '02-low-latency' })), ['apply lab-02-low-latency']);
-  assert.equal(stacks(planDeploy(lab(2), { baseDeployed: true, currentLab: '02-low-latency' }, { refreshBase: true })), ['apply base', 'apply lab-02-low-latency']);
+  assert.equal(stacks(planDeploy(lab(2), { baseDeployed: true, currentLab: '02-low-latency' }, { refreshBase: true })), [
+    'apply base',
+    'apply lab-02-low-latency',
+  ]);
 });
 
 test('deploy base only: applies the base and keeps the current lab', () => {
@@ -90,12 +97,15 @@ test('a deployment in another region is not silently orphaned', () => {
 });
 
 test('after apply: a 0 s Kafka batching window and LoggingConfig, which the provider cannot set', () => {
-  assert.equal(LABS.map((l) => [l.number, postApplySettings(l)]), [
-    [1, undefined],
-    [2, { MaximumBatchingWindowInSeconds: 0 }],
-    [3, { MaximumBatchingWindowInSeconds: 0 }],
-    [4, { MaximumBatchingWindowInSeconds: 0, LoggingConfig: { SystemLogLevel: 'INFO' } }],
-  ]);
+  assert.equal(
+    LABS.map((l) => [l.number, postApplySettings(l)]),
+    [
+      [1, undefined],
+      [2, { MaximumBatchingWindowInSeconds: 0 }],
+      [3, { MaximumBatchingWindowInSeconds: 0 }],
+      [4, { MaximumBatchingWindowInSeconds: 0, LoggingConfig: { SystemLogLevel: 'INFO' } }],
+    ],
+  );
 });
 
 test('executeSteps: init + apply/destroy per stack, the 0 s window fix, record and outputs written', async () => {
@@ -124,7 +134,7 @@ test('executeSteps: init + apply/destroy per stack, the 0 s window fix, record a
     });
     assert.equal(calls, ['base init', 'base apply', 'lab-02-low-latency init', 'lab-02-low-latency apply']);
     assert.equal(fixed, ['eu-west-1 uuid-of-lab-02-low-latency {"MaximumBatchingWindowInSeconds":0}']);
-    assert.equal(checked, ['eu-west-1 02-low-latency uuid-of-lab-02-low-latency'], 'the applied lab\'s mapping is watched for a PROBLEM');
+    assert.equal(checked, ['eu-west-1 02-low-latency uuid-of-lab-02-low-latency'], "the applied lab's mapping is watched for a PROBLEM");
     assert.equal(record, { baseDeployed: true, currentLab: '02-low-latency', region: 'eu-west-1' });
     assert.equal(readRecord(recordFile), record);
     assert.equal(JSON.parse(readFileSync(outputsFile, 'utf8')), {
@@ -156,7 +166,13 @@ test('a failing step stops the run and keeps what succeeded on record', async ()
   console.log = () => {};
   try {
     let error: unknown;
-    await executeSteps(planDeploy(lab(1), { baseDeployed: false }), { region: 'us-east-1', labs: LABS, runner, recordFile, outputsFile: join(dir, 'o.json') }).catch((e) => (error = e));
+    await executeSteps(planDeploy(lab(1), { baseDeployed: false }), {
+      region: 'us-east-1',
+      labs: LABS,
+      runner,
+      recordFile,
+      outputsFile: join(dir, 'o.json'),
+    }).catch((e) => (error = e));
     assert.instance(error, DeployError);
     assert.equal(readRecord(recordFile), { baseDeployed: true, region: 'us-east-1' });
   } finally {

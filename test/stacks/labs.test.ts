@@ -1,12 +1,13 @@
 // Each lab's stack holds exactly the event source mappings its LabSpec describes.
+
+import { Testing } from 'cdktn';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Testing } from 'cdktn';
 import { findLab } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { LAB_OUTPUTS } from '../../labs/stack-contract.ts';
 import { PINNED_AWS_PROVIDER } from '../../modules/provider-values.ts';
-import { actionsOf, kafkaEsms, policyOf, resources, sqsEsms, synthWorkshop, type SynthedStack } from './synth-once.ts';
+import { actionsOf, kafkaEsms, policyOf, resources, type SynthedStack, sqsEsms, synthWorkshop } from './synth-once.ts';
 
 const synthed = synthWorkshop();
 
@@ -23,7 +24,10 @@ function onlyKafkaEsm(stack: SynthedStack) {
 }
 
 test('every lab has its own stack, named lab-<id>', () => {
-  assert.equal([...synthed.labs.values()].map((s) => s.name), ['lab-01-baseline', 'lab-02-low-latency', 'lab-03-sqs-buffer', 'lab-04-best-practices']);
+  assert.equal(
+    [...synthed.labs.values()].map((s) => s.name),
+    ['lab-01-baseline', 'lab-02-low-latency', 'lab-03-sqs-buffer', 'lab-04-best-practices'],
+  );
 });
 
 test('lab 1: AWS defaults: batch 100, no batching window (500 ms default), on-demand, nothing else', () => {
@@ -88,14 +92,26 @@ test('lab 3: Kafka ESM -> forwarder -> SQS -> SQS ESM with maximum concurrency -
 
   const forwarderFn = resources(stack.tf, 'aws_lambda_function').find((f) => f.function_name === 'klw-03-sqs-buffer-sqs-forwarder')!;
   assert.match(forwarderFn.environment.variables.QUEUE_URL, /^\$\{aws_sqs_queue\.sqs-buffer_queue_\w+\.url\}$/, 'the forwarder sends to the buffer queue');
-  assert.ok(Testing.toHaveResourceWithProperties(stack.json, 'aws_lambda_function', { function_name: 'klw-03-sqs-buffer-sqs-processor', memory_size: spec.processor.memoryMb }));
+  assert.ok(
+    Testing.toHaveResourceWithProperties(stack.json, 'aws_lambda_function', {
+      function_name: 'klw-03-sqs-buffer-sqs-processor',
+      memory_size: spec.processor.memoryMb,
+    }),
+  );
   const forwarder = policyOf(stack.tf, 'sqs-buffer/forwarder');
   const send = forwarder.find((s) => s.actions.includes('sqs:SendMessage'))!;
   assert.equal(send.actions, ['sqs:SendMessage']);
   assert.is(send.resources.length, 1);
   assert.ok(send.resources[0].includes('sqs-buffer_queue'), 'sqs:SendMessage on the buffer queue only');
   const processor = policyOf(stack.tf, 'sqs-buffer/processor');
-  assert.equal(actionsOf(processor), ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']);
+  assert.equal(actionsOf(processor), [
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sqs:ChangeMessageVisibility',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:ReceiveMessage',
+  ]);
 });
 
 test('lab 4: filter, retries, bisect, partial batch responses and an SQS on-failure destination', () => {

@@ -3,10 +3,11 @@
 // each value in it is one the Lambda API itself defines (@aws-sdk/client-lambda's enums, generated
 // from AWS's API model). Checked against the 6.25.0 table, the stacks show the plan-time failures
 // that moved the workshop off CDKTF.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { createRequire } from 'node:module';
 import { Architecture, EventSourceMappingMetric, EventSourcePosition, FunctionResponseType, Runtime } from '@aws-sdk/client-lambda';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { destinationKind, PINNED_AWS_PROVIDER, PROVIDER_VALUES, type ProviderValues } from '../../modules/provider-values.ts';
 import { realStacks } from '../policy/real-stacks.ts';
 import { resources, type TfJson } from './synth-once.ts';
@@ -47,7 +48,9 @@ test('every value the stacks send is accepted by the pinned provider', () => {
     sent += resources(stack.tf, 'aws_lambda_event_source_mapping').length + resources(stack.tf, 'aws_lambda_function').length;
   }
   assert.ok(sent >= 16, `looked at ${sent} mappings and functions`);
-  const kinds = REAL.flatMap((s) => resources(s.tf, 'aws_lambda_event_source_mapping')).map((e) => e.destination_config?.on_failure?.destination_arn).filter(Boolean);
+  const kinds = REAL.flatMap((s) => resources(s.tf, 'aws_lambda_event_source_mapping'))
+    .map((e) => e.destination_config?.on_failure?.destination_arn)
+    .filter(Boolean);
   assert.equal([...new Set(kinds.map((d) => destinationKind(d)))].sort(), ['arn', 'kafka'], 'both destination kinds are exercised');
 });
 

@@ -1,9 +1,10 @@
 // Least privilege and closed networking across every stack: IAM actions as the AWS pages list
 // them (with-msk-permissions.html, with-sqs.html), no wildcard on Kafka/MSK/SQS/logs, security groups open only to themselves, log groups
 // with a retention.
+
+import { Testing } from 'cdktn';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Testing } from 'cdktn';
 import { actionsOf, dataSources, policyOf, resources, roleStatements, synthWorkshop } from './synth-once.ts';
 
 const synthed = synthWorkshop();
@@ -47,19 +48,22 @@ test('"*" resources appear only with EC2 network-interface actions and kafka:Get
 
 test('the Kafka consumer role carries exactly the actions AWS lists for an MSK event source, each scoped', () => {
   const statements = policyOf(lab('01-baseline').tf, 'booking-processor/function');
-  assert.equal(actionsOf(statements), [
-    'kafka-cluster:AlterGroup',
-    'kafka-cluster:Connect',
-    'kafka-cluster:DescribeClusterDynamicConfiguration',
-    'kafka-cluster:DescribeGroup',
-    'kafka-cluster:DescribeTopic',
-    'kafka-cluster:ReadData',
-    'kafka:DescribeClusterV2',
-    'kafka:GetBootstrapBrokers',
-    'logs:CreateLogStream',
-    'logs:PutLogEvents',
-    ...EC2_ENI_ACTIONS,
-  ].sort());
+  assert.equal(
+    actionsOf(statements),
+    [
+      'kafka-cluster:AlterGroup',
+      'kafka-cluster:Connect',
+      'kafka-cluster:DescribeClusterDynamicConfiguration',
+      'kafka-cluster:DescribeGroup',
+      'kafka-cluster:DescribeTopic',
+      'kafka-cluster:ReadData',
+      'kafka:DescribeClusterV2',
+      'kafka:GetBootstrapBrokers',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      ...EC2_ENI_ACTIONS,
+    ].sort(),
+  );
   const bySid = Object.fromEntries(statements.map((s) => [s.sid, s]));
   const clusterArn = bySid.KafkaClusterConnect.resources[0];
   assert.match(clusterArn, /^\$\{data\.terraform_remote_state\.base_state_\w+\.outputs\.cluster_arn\}$/);
@@ -74,12 +78,25 @@ test('the Kafka consumer role carries exactly the actions AWS lists for an MSK e
 
 test('the base functions: producer writes, topic-admin creates, both only on the workshop topics', () => {
   const producer = policyOf(synthed.base.tf, 'load-generator/producer');
-  assert.equal(actionsOf(producer), ['kafka-cluster:Connect', 'kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData', 'logs:CreateLogStream', 'logs:PutLogEvents', ...EC2_ENI_ACTIONS].sort());
+  assert.equal(
+    actionsOf(producer),
+    ['kafka-cluster:Connect', 'kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData', 'logs:CreateLogStream', 'logs:PutLogEvents', ...EC2_ENI_ACTIONS].sort(),
+  );
   const write = producer.find((s) => s.actions.includes('kafka-cluster:WriteData'))!;
   assert.is(write.resources.length, 1);
   assert.match(write.resources[0], /^\$\{replace\(aws_msk_serverless_cluster\.kafka_serverless_\w+\.arn, ":cluster\/", ":topic\/"\)\}\/bookings$/);
   const admin = policyOf(synthed.base.tf, 'load-generator/topic-admin');
-  assert.equal(actionsOf(admin), ['kafka-cluster:Connect', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'logs:CreateLogStream', 'logs:PutLogEvents', ...EC2_ENI_ACTIONS].sort());
+  assert.equal(
+    actionsOf(admin),
+    [
+      'kafka-cluster:Connect',
+      'kafka-cluster:CreateTopic',
+      'kafka-cluster:DescribeTopic',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      ...EC2_ENI_ACTIONS,
+    ].sort(),
+  );
 });
 
 test('security groups: no inline rules, no CIDR ingress, Kafka 9098 only within the workload group, 443 only from it', () => {
@@ -114,7 +131,10 @@ test('every Lambda function has its own log group with a 7-day retention', () =>
       const group = groups.find((g) => g.name === `/aws/lambda/${fn.function_name}`);
       assert.ok(group, `${fn.function_name} has a log group`);
       assert.is(group!.retention_in_days, 7);
-      assert.ok(fn.depends_on.some((d: string) => d.startsWith('aws_cloudwatch_log_group.')), 'created before the function logs');
+      assert.ok(
+        fn.depends_on.some((d: string) => d.startsWith('aws_cloudwatch_log_group.')),
+        'created before the function logs',
+      );
     }
     assert.is(groups.length, resources(stack.tf, 'aws_lambda_function').length);
   }
@@ -126,7 +146,9 @@ test('base: MSK Serverless with IAM auth, private subnets in 3 AZs, Lambda and S
   assert.ok(Testing.toHaveResourceWithProperties(base.json, 'aws_msk_serverless_cluster', { client_authentication: { sasl: { iam: { enabled: true } } } }));
   assert.is(resources(base.tf, 'aws_subnet').length, 3);
   for (const subnet of resources(base.tf, 'aws_subnet')) assert.is(subnet.map_public_ip_on_launch, false);
-  const endpoints = resources(base.tf, 'aws_vpc_endpoint').map((e) => e.service_name).sort();
+  const endpoints = resources(base.tf, 'aws_vpc_endpoint')
+    .map((e) => e.service_name)
+    .sort();
   assert.equal(endpoints, ['com.amazonaws.eu-west-1.lambda', 'com.amazonaws.eu-west-1.sts']);
   for (const type of ['aws_nat_gateway', 'aws_internet_gateway', 'aws_eip']) assert.is(resources(base.tf, type).length, 0, `no ${type}`);
   const [azs] = dataSources(base.tf, 'aws_availability_zones');
@@ -153,10 +175,16 @@ test('base: the dashboard shows the talk widgets plus offset lag and concurrency
   const body = JSON.parse(dashboard.dashboard_body);
   const expressions: string[] = body.widgets.flatMap((w: any) => (w.properties.metrics ?? []).map((m: any) => m[0].expression));
   for (const metric of ['EndToEndDuration', 'EventsPublished', 'BatchSize', 'EventsProcessed', 'OffsetLag', 'ConcurrentExecutions']) {
-    assert.ok(expressions.some((e) => e.includes(`MetricName="${metric}"`)), metric);
+    assert.ok(
+      expressions.some((e) => e.includes(`MetricName="${metric}"`)),
+      metric,
+    );
   }
   for (const stat of ['Average', 'Maximum', 'Minimum']) {
-    assert.ok(expressions.some((e) => e.includes('EndToEndDuration') && e.includes(`'${stat}'`)), `EndToEndDuration ${stat}`);
+    assert.ok(
+      expressions.some((e) => e.includes('EndToEndDuration') && e.includes(`'${stat}'`)),
+      `EndToEndDuration ${stat}`,
+    );
   }
   assert.ok(expressions.some((e) => e.includes('BatchSize') && e.includes("'Average'")));
   for (const w of body.widgets) if (w.type === 'metric') assert.is(w.properties.region, 'eu-west-1');

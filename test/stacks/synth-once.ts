@@ -88,9 +88,7 @@ export function roleStatements(tf: TfJson): PolicyStatement[] {
  */
 export function policyOf(tf: TfJson, path: string): PolicyStatement[] {
   const prefix = path.split('/').join('_');
-  const docs = Object.entries(tf.data?.aws_iam_policy_document ?? {}).filter(
-    ([id]) => id.startsWith(prefix) && /_policy_[0-9A-F]{8}$/.test(id),
-  );
+  const docs = Object.entries(tf.data?.aws_iam_policy_document ?? {}).filter(([id]) => id.startsWith(prefix) && /_policy_[0-9A-F]{8}$/.test(id));
   if (docs.length !== 1) throw new Error(`expected one policy under ${path}, found ${docs.map(([id]) => id).join(', ') || 'none'}`);
   return docs[0][1].statement as PolicyStatement[];
 }

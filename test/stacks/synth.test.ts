@@ -1,12 +1,13 @@
 // `npm run synth` end to end (into a temporary folder): every stack written, in time, and an
 // invalid lab stopping it with the validation message instead of a stack trace.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { LABS } from '../../labs/index.ts';
-import { LabSpecError, type LabSpec } from '../../labs/lab-spec.ts';
+import { type LabSpec, LabSpecError } from '../../labs/lab-spec.ts';
 import { buildWorkshopApp, clusterModeFromEnv, workshopTopics } from '../../labs/stacks.ts';
 import { runSynth, synthesize } from '../../labs/synth.ts';
 

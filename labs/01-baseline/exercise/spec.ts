@@ -2,8 +2,9 @@
 // topic: batch size 100, no batching window set, on-demand pollers. Before you measure it, predict
 // what it gives, from the rules in WORKSHOP.md; `npx workshop check 1` runs it and compares.
 // `problem` (the traffic, the work a booking takes and the targets) is the lab's: keep it.
-import { ESM_METRICS_ON } from '../../pipeline-defaults.ts';
+
 import type { LabSpec } from '../../lab-spec.ts';
+import { ESM_METRICS_ON } from '../../pipeline-defaults.ts';
 import type { Prediction } from '../../prediction.ts';
 import { problem } from '../problem.ts';
 

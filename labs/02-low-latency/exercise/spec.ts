@@ -5,8 +5,8 @@
 // sizeProvisionedPollers({ peakRatePerSec, recordsPerBatch, batchDurationMs }) sizes pollers by
 // AWS's rule; you may need it, and the spike's PEAK_RATE_PER_SEC.
 import { sizeProvisionedPollers } from '../../capacity-model.ts';
-import { ESM_METRICS_ON } from '../../pipeline-defaults.ts';
 import type { LabSpec } from '../../lab-spec.ts';
+import { ESM_METRICS_ON } from '../../pipeline-defaults.ts';
 import type { Prediction } from '../../prediction.ts';
 import { PEAK_RATE_PER_SEC, problem } from '../problem.ts';
 

@@ -3,8 +3,8 @@
 // second. `problem` (the traffic, the work a booking takes and the targets) is the lab's: keep it.
 // Check your work with `npx workshop check 3`.
 import { sizeProvisionedPollers } from '../../capacity-model.ts';
-import { ESM_METRICS_ON } from '../../pipeline-defaults.ts';
 import type { LabSpec } from '../../lab-spec.ts';
+import { ESM_METRICS_ON } from '../../pipeline-defaults.ts';
 import type { Prediction } from '../../prediction.ts';
 import { problem } from '../problem.ts';
 

@@ -5,7 +5,7 @@
 // Check your work with `npx workshop check 4`.
 import type { Context } from 'aws-lambda';
 import { consumeBookings } from '../../../handlers/shared/booking-batch.ts';
-import { decodeKafkaEvent, kafkaBatchResponse, type DecodedKafkaRecord, type KafkaBatchResponse } from '../../../handlers/shared/kafka-event.ts';
+import { type DecodedKafkaRecord, decodeKafkaEvent, type KafkaBatchResponse, kafkaBatchResponse } from '../../../handlers/shared/kafka-event.ts';
 import type { Schedule } from '../../../handlers/shared/processing.ts';
 import { readProcessorSettings } from '../../../handlers/shared/settings.ts';
 import { telemetry } from '../../../handlers/shared/telemetry.ts';

@@ -2,8 +2,9 @@
 // that fail every time. `problem` (the traffic, the work a booking takes and the targets) is the
 // lab's: keep it. Your processor is booking-processor.ts, next to this file.
 // Check your work with `npx workshop check 4`.
-import { ESM_METRICS_ON } from '../../pipeline-defaults.ts';
+
 import type { LabSpec } from '../../lab-spec.ts';
+import { ESM_METRICS_ON } from '../../pipeline-defaults.ts';
 import type { Prediction } from '../../prediction.ts';
 import { problem } from '../problem.ts';
 

@@ -10,8 +10,8 @@
 // does (the runtime then starts a fresh one). The message protocol is typed in ../protocol.ts.
 
 import { performance } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
 import { pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { lambdaContext } from './lambda-context.mjs';
 import { captureOutput } from './log-capture.mjs';
@@ -79,7 +79,11 @@ try {
   const module = await import(pathToFileURL(settings.bundleFile).href);
   const exported = module[settings.handlerName];
   if (typeof exported !== 'function') {
-    const file = settings.bundleFile.split(/[\\/]/).pop()?.replace(/\.[cm]?js$/, '') ?? 'index';
+    const file =
+      settings.bundleFile
+        .split(/[\\/]/)
+        .pop()
+        ?.replace(/\.[cm]?js$/, '') ?? 'index';
     throw Object.assign(new Error(`${file}.${settings.handlerName} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
   }
   handler = exported;
@@ -112,7 +116,14 @@ function reportMemory(message) {
   const collected = message.gc && typeof gc === 'function';
   if (collected) gc();
   const heap = getHeapStatistics();
-  post({ type: 'memory', id: message.id, collected, heapUsedBytes: heap.used_heap_size, heapTotalBytes: heap.total_heap_size, externalBytes: heap.external_memory });
+  post({
+    type: 'memory',
+    id: message.id,
+    collected,
+    heapUsedBytes: heap.used_heap_size,
+    heapTotalBytes: heap.total_heap_size,
+    externalBytes: heap.external_memory,
+  });
 }
 
 /**
@@ -183,7 +194,12 @@ function serializeResponse(requestId, response, durationMs) {
     responseJson = JSON.stringify(response === undefined ? null : response);
   } catch (error) {
     const detail = toFunctionError(error);
-    return { type: 'result', requestId, durationMs, error: { ...detail, errorType: 'Runtime.MarshalError', errorMessage: `Unable to serialize the response: ${detail.errorMessage}` } };
+    return {
+      type: 'result',
+      requestId,
+      durationMs,
+      error: { ...detail, errorType: 'Runtime.MarshalError', errorMessage: `Unable to serialize the response: ${detail.errorMessage}` },
+    };
   }
   // JSON.stringify gives undefined for a function or symbol: Lambda answers null then.
   if (responseJson === undefined) responseJson = 'null';

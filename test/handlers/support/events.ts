@@ -14,8 +14,7 @@ import type { BookingStatus } from '../../../handlers/shared/traffic.ts';
 export const AWS_SAMPLE_MSK_EVENT: KafkaEvent = {
   eventSource: 'aws:kafka',
   eventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/vpc-2priv-2pub/751d2973-a626-431c-9d4e-d7975eb44dd7-2',
-  bootstrapServers:
-    'b-2.demo-cluster-1.a1bcde.c1.kafka.us-east-1.amazonaws.com:9092,b-1.demo-cluster-1.a1bcde.c1.kafka.us-east-1.amazonaws.com:9092',
+  bootstrapServers: 'b-2.demo-cluster-1.a1bcde.c1.kafka.us-east-1.amazonaws.com:9092,b-1.demo-cluster-1.a1bcde.c1.kafka.us-east-1.amazonaws.com:9092',
   records: {
     'mytopic-0': [
       {
@@ -43,10 +42,14 @@ export interface BookingSpec {
 }
 
 export function bookingValue(spec: BookingSpec): string {
-  const common = { runId: spec.runId ?? 'run-1', seq: spec.seq, intendedAt: spec.intendedAt ?? Date.now(), flight: 'LH1234', eventBytes: spec.eventBytes ?? 256 };
-  return spec.poison
-    ? makePoisonEvent(common)
-    : makeBooking({ ...common, bookingId: spec.bookingId ?? `BK-${spec.seq}`, status: spec.status ?? 'CONFIRMED' });
+  const common = {
+    runId: spec.runId ?? 'run-1',
+    seq: spec.seq,
+    intendedAt: spec.intendedAt ?? Date.now(),
+    flight: 'LH1234',
+    eventBytes: spec.eventBytes ?? 256,
+  };
+  return spec.poison ? makePoisonEvent(common) : makeBooking({ ...common, bookingId: spec.bookingId ?? `BK-${spec.seq}`, status: spec.status ?? 'CONFIRMED' });
 }
 
 export function kafkaRecord(topic: string, partition: number, offset: number, value: string | Buffer | null, key?: string): KafkaEventRecord {

@@ -1,11 +1,12 @@
 // Bad input exits 2 with one line and no stack trace.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
-import { refused, STACK_FRAME, workshop } from './support.ts';
+
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { REPO_ROOT } from '../../../labs/stack-contract.ts';
+import { refused, STACK_FRAME, workshop } from './support.ts';
 
 test('an unknown lab', async () => {
   await refused(['run', '7'], /Unknown lab "7": use 1 \(01-baseline\)/);
@@ -16,7 +17,10 @@ test('an unknown --set path', async () => {
 });
 
 test('a misspelt key in a --set value is refused for `run all` before any lab runs', async () => {
-  const run = await refused(['run', 'all', '--set', 'kafkaEsm.provisionedPollers={"minimum":1,"maximun":1}'], /kafkaEsm\.provisionedPollers\.maximun is not a LabSpec key: did you mean kafkaEsm\.provisionedPollers\.maximum\?/);
+  const run = await refused(
+    ['run', 'all', '--set', 'kafkaEsm.provisionedPollers={"minimum":1,"maximun":1}'],
+    /kafkaEsm\.provisionedPollers\.maximun is not a LabSpec key: did you mean kafkaEsm\.provisionedPollers\.maximum\?/,
+  );
   assert.is(run.stdout.trim(), '', 'no lab started');
 });
 
@@ -24,7 +28,8 @@ test("a misspelt key in a shipped lab's spec.ts is named at its file:line with t
   // A copy of the project, node_modules linked, so the repository's own spec stays as it is.
   const copy = mkdtempSync(join(tmpdir(), 'klw-shipped-typo-'));
   try {
-    for (const entry of ['bin', 'harness', 'labs', 'handlers', 'sandbox', 'modules', 'package.json', 'tsconfig.json']) cpSync(join(REPO_ROOT, entry), join(copy, entry), { recursive: true });
+    for (const entry of ['bin', 'harness', 'labs', 'handlers', 'sandbox', 'modules', 'package.json', 'tsconfig.json'])
+      cpSync(join(REPO_ROOT, entry), join(copy, entry), { recursive: true });
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'));
     const spec = join(copy, 'labs', '02-low-latency', 'spec.ts');
     const text = readFileSync(spec, 'utf8');
@@ -34,7 +39,10 @@ test("a misspelt key in a shipped lab's spec.ts is named at its file:line with t
     const run = await workshop(['run', 'all', '--quick'], {}, copy, join(copy, 'bin', 'workshop.js'));
     const seconds = (Date.now() - started) / 1000;
     assert.is(run.code, 2, `exit ${run.code}\n${run.stdout}\n${run.stderr}`);
-    assert.match(run.stderr, `labs/02-low-latency/spec.ts:${line}:5: kafkaEsm.batchingWindowSecond is not a LabSpec key: did you mean kafkaEsm.batchingWindowSeconds?`);
+    assert.match(
+      run.stderr,
+      `labs/02-low-latency/spec.ts:${line}:5: kafkaEsm.batchingWindowSecond is not a LabSpec key: did you mean kafkaEsm.batchingWindowSeconds?`,
+    );
     assert.not.match(run.stderr, STACK_FRAME);
     assert.is(run.stdout.trim(), '', 'no lab started, not even lab 1');
     console.log(`[measured] a misspelt key in labs/02-low-latency/spec.ts was named by \`workshop run all\` in ${seconds.toFixed(1)} s`);
@@ -49,7 +57,14 @@ test('an out-of-range value', async () => {
 
 test('--target aws without deployed outputs: its one line, and no progress line before it', async () => {
   const run = await refused(['run', '1', '--target', 'aws'], /Nothing is deployed to AWS/);
-  assert.equal(run.stderr.trim().split('\n').filter((l) => l.trim() !== ''), [run.stderr.trim()], 'one line');
+  assert.equal(
+    run.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== ''),
+    [run.stderr.trim()],
+    'one line',
+  );
   assert.not.match(run.stderr, 'preparing');
   assert.is(run.stdout.trim(), '');
 });

@@ -1,12 +1,13 @@
 // The labs show the effects they exist to teach, asserted on the JSON the CLI writes. Every lab
 // runs with --quick, in the local sandbox, exactly as `npm start` runs them.
-import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import type { LabRunResult } from '../../../harness/run-result.ts';
-import { closeBrowser, inkedPixels, openFile, REPORTS } from '../../browser/support.ts';
 import { lagTooHigh } from '../../../labs/on-demand-lag.ts';
+import { closeBrowser, inkedPixels, openFile, REPORTS } from '../../browser/support.ts';
 import { runJson } from './support.ts';
 
 let all: LabRunResult[] = [];
@@ -18,7 +19,9 @@ test('every lab passes its local targets with --quick, nothing lost', async () =
   mkdirSync(REPORTS, { recursive: true });
   const { run, report } = await runJson(['run', 'all', '--quick', '--html', HTML]);
   all = report.labs;
-  const failed = all.flatMap((lab) => lab.targets.filter((t) => !t.pass).map((t) => `${lab.lab}: ${t.name} ${t.actual} (expected ${t.expected}) — ${t.reason}`));
+  const failed = all.flatMap((lab) =>
+    lab.targets.filter((t) => !t.pass).map((t) => `${lab.lab}: ${t.name} ${t.actual} (expected ${t.expected}) — ${t.reason}`),
+  );
   assert.equal(failed, [], 'failed targets');
   assert.is(run.code, 0);
   for (const lab of all) {
@@ -58,21 +61,30 @@ test('the capacity model and the sandbox agree on every lab: pollers, ceiling, a
       // On-demand pollers scale in one step per three low evaluations, so a quick run may end
       // before a start-up scale-out is undone: the model's count must be the one the measured lag
       // keeps (not too high for it), and the sandbox never runs fewer.
-      const lags = lab.timeline.filter((p) => p.t >= lab.config.traffic.warmUpSec && p.offered > 0).map((p) => p.offsetLag).sort((a, b) => a - b);
+      const lags = lab.timeline
+        .filter((p) => p.t >= lab.config.traffic.warmUpSec && p.offered > 0)
+        .map((p) => p.offsetLag)
+        .sort((a, b) => a - b);
       const medianLag = lags[Math.floor(lags.length / 2)];
-      assert.not.ok(lagTooHigh(medianLag, kafka.pollers!, lab.config.kafkaEsm.batchSize), `${lab.lab}: median lag ${medianLag} would scale the model's ${kafka.pollers} pollers out`);
+      assert.not.ok(
+        lagTooHigh(medianLag, kafka.pollers!, lab.config.kafkaEsm.batchSize),
+        `${lab.lab}: median lag ${medianLag} would scale the model's ${kafka.pollers} pollers out`,
+      );
       assert.ok(settledPollers(lab) >= kafka.pollers!, `${lab.lab}: ${settledPollers(lab)} pollers, fewer than the model's ${kafka.pollers}`);
     }
     assert.ok(lab.throughputPerSec <= lab.model.maxThroughputPerSec * 1.05, `${lab.lab}: ${lab.throughputPerSec}/s above the model's ceiling`);
     const batch = lab.config.targets.local.avgBatchSize;
     if (batch) {
       assert.is(batch.expected, Math.round(lab.model.expectedBatchSize), `${lab.lab}: the target states the model's batch`);
-      assert.ok(Math.abs(lab.avgBatchSize - lab.model.expectedBatchSize) <= lab.model.expectedBatchSize * batch.tolerance, `${lab.lab}: batch ${lab.avgBatchSize}, model ${lab.model.expectedBatchSize}`);
+      assert.ok(
+        Math.abs(lab.avgBatchSize - lab.model.expectedBatchSize) <= lab.model.expectedBatchSize * batch.tolerance,
+        `${lab.lab}: batch ${lab.avgBatchSize}, model ${lab.model.expectedBatchSize}`,
+      );
     }
   }
 });
 
-test('the ESM metrics each lab published agree with the accounting, under AWS\'s names', () => {
+test("the ESM metrics each lab published agree with the accounting, under AWS's names", () => {
   const [lab1, lab2, , lab4] = all;
   const m1 = lab1.esmMetrics ?? {};
   assert.is(m1.PolledEventCount, lab1.published, 'lab 1: PolledEventCount is every event read');
@@ -81,9 +93,12 @@ test('the ESM metrics each lab published agree with the accounting, under AWS\'s
   assert.ok(m1.MaxOffsetLag !== undefined && m1.SumOffsetLag !== undefined && m1.SumOffsetLag >= m1.MaxOffsetLag, 'KafkaMetrics published');
   assert.is(m1.ProvisionedPollers, undefined, 'on-demand mode has no ProvisionedPollers');
   const m4 = lab4.esmMetrics ?? {};
-  assert.is(m4.FilteredOutEventCount, lab4.filtered, 'lab 4: FilteredOutEventCount is the accounting\'s filtered count');
+  assert.is(m4.FilteredOutEventCount, lab4.filtered, "lab 4: FilteredOutEventCount is the accounting's filtered count");
   assert.is(m4.OnFailureDestinationDeliveredEventCount, lab4.deadLettered, 'lab 4: every dead-lettered event was delivered to the destination');
-  assert.ok((m4.FailedInvokeEventCount ?? 0) >= 3 * lab4.deadLettered, 'lab 4: each poison event failed its first try and 2 retries (named in BatchItemFailures)');
+  assert.ok(
+    (m4.FailedInvokeEventCount ?? 0) >= 3 * lab4.deadLettered,
+    'lab 4: each poison event failed its first try and 2 retries (named in BatchItemFailures)',
+  );
   assert.is(lab2.esmMetrics?.ProvisionedPollers, lab2.config.kafkaEsm.provisionedPollers!.maximum, 'lab 2: ProvisionedPollers (minimum = maximum)');
 });
 
@@ -109,19 +124,33 @@ test("lab 3 sustains the rate lab 1's configuration cannot", async () => {
   assert.is(run.code, 1, 'a target fails');
   assert.ok(slow.throughputPerSec < 0.8 * slow.offeredPerSec, `lab 1 at lab 3's traffic: ${slow.throughputPerSec}/s of ${slow.offeredPerSec}/s`);
   // The partition ceiling: 12 partitions, one batch in flight each, 100 ms a booking.
-  assert.ok(slow.throughputPerSec <= slow.model.maxThroughputPerSec * 1.05, `${slow.throughputPerSec}/s against the model's ceiling ${slow.model.maxThroughputPerSec}/s`);
-  assert.ok(slow.throughputPerSec >= slow.model.maxThroughputPerSec * 0.8, `${slow.throughputPerSec}/s approaches the ceiling once the pollers have scaled out`);
+  assert.ok(
+    slow.throughputPerSec <= slow.model.maxThroughputPerSec * 1.05,
+    `${slow.throughputPerSec}/s against the model's ceiling ${slow.model.maxThroughputPerSec}/s`,
+  );
+  assert.ok(
+    slow.throughputPerSec >= slow.model.maxThroughputPerSec * 0.8,
+    `${slow.throughputPerSec}/s approaches the ceiling once the pollers have scaled out`,
+  );
   // On-demand pollers grow while the backlog stays high, up to one per partition (the model's figure).
   const changes = slow.timeline.filter((p, i) => i > 0 && p.pollers !== slow.timeline[i - 1].pollers);
-  assert.ok(changes.length >= 1 && changes.every((p) => p.pollers > 1 && p.offsetLag > slow.config.kafkaEsm.batchSize), `pollers grew with a high lag: ${changes.map((p) => `${p.pollers}@${p.t}s lag ${p.offsetLag}`).join(', ')}`);
+  assert.ok(
+    changes.length >= 1 && changes.every((p) => p.pollers > 1 && p.offsetLag > slow.config.kafkaEsm.batchSize),
+    `pollers grew with a high lag: ${changes.map((p) => `${p.pollers}@${p.t}s lag ${p.offsetLag}`).join(', ')}`,
+  );
   assert.is(Math.max(...slow.timeline.map((p) => p.pollers)), slow.model.stages[0].pollers);
-  assert.ok(slow.targets.some((t) => !t.pass), 'a target fails');
+  assert.ok(
+    slow.targets.some((t) => !t.pass),
+    'a target fails',
+  );
   assert.is(slow.lost, 0, 'slow is not lossy: the drain catches up');
 });
 
 test('a 1 s window at a low rate batches more and waits longer, as the model predicts', async () => {
   const base = ['run', '1', '--quick', '--set', 'traffic.ratePerSec=20'];
-  const [defaults, windowed] = await Promise.all([runJson(base), runJson([...base, '--set', 'kafkaEsm.batchingWindowSeconds=1'])]).then((r) => r.map((x) => x.report.labs[0]));
+  const [defaults, windowed] = await Promise.all([runJson(base), runJson([...base, '--set', 'kafkaEsm.batchingWindowSeconds=1'])]).then((r) =>
+    r.map((x) => x.report.labs[0]),
+  );
   assert.ok(windowed.avgBatchSize > defaults.avgBatchSize * 1.5, `batch ${windowed.avgBatchSize} vs ${defaults.avgBatchSize}`);
   assert.ok(windowed.endToEndMs.p50 > defaults.endToEndMs.p50 + 150, `p50 ${windowed.endToEndMs.p50} vs ${defaults.endToEndMs.p50}`);
   const error = Math.abs(windowed.avgBatchSize - windowed.model.expectedBatchSize) / windowed.model.expectedBatchSize;

@@ -22,7 +22,10 @@ export const STACK_FRAME = /\n\s+at .+\(.+:\d+:\d+\)/;
 export async function refused(args: string[], expected: RegExp, env: Record<string, string> = {}): Promise<CliRun> {
   const run = await workshop(args, env);
   assert.is(run.code, 2, `workshop ${args.join(' ')}: exit ${run.code}\n${run.stdout}\n${run.stderr}`);
-  const lines = run.stderr.trim().split('\n').filter((l) => l.trim() !== '');
+  const lines = run.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   assert.ok(lines.length >= 1, 'says why');
   assert.not.match(run.stderr, STACK_FRAME, 'no stack trace');
   assert.match(run.stderr, expected);

@@ -1,9 +1,10 @@
 // Shared fixtures for the AWS target tests: deploy outputs shaped like .deploy/outputs.json, event
 // source mappings shaped like GetEventSourceMapping answers for a lab as deployed, and the log
 // events a processor writes. Nothing here talks to AWS.
-import type { DeployedOutputs } from '../../../labs/stack-contract.ts';
-import type { LabSpec } from '../../../labs/lab-spec.ts';
+
 import type { EsmConfiguration } from '../../../harness/targets/aws-esm-check.ts';
+import type { LabSpec } from '../../../labs/lab-spec.ts';
+import type { DeployedOutputs } from '../../../labs/stack-contract.ts';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
@@ -101,7 +102,8 @@ export function deployedSqsEsm(lab: LabSpec): EsmConfiguration {
     FunctionResponseTypes: ['ReportBatchItemFailures'],
   };
   if (buffer.maximumConcurrency !== undefined) config.ScalingConfig = { MaximumConcurrency: buffer.maximumConcurrency };
-  if (buffer.provisionedPollers) config.ProvisionedPollerConfig = { MinimumPollers: buffer.provisionedPollers.minimum, MaximumPollers: buffer.provisionedPollers.maximum };
+  if (buffer.provisionedPollers)
+    config.ProvisionedPollerConfig = { MinimumPollers: buffer.provisionedPollers.minimum, MaximumPollers: buffer.provisionedPollers.maximum };
   return config;
 }
 
@@ -121,7 +123,12 @@ export interface FailedFixture {
 }
 
 /** A "batch processed" line exactly as Powertools Logger writes it (handlers/shared/telemetry.ts). */
-export function batchLineMessage(runId: string, processed: ProcessedFixture[], failed: FailedFixture[] = [], batchSize = processed.length + failed.length): string {
+export function batchLineMessage(
+  runId: string,
+  processed: ProcessedFixture[],
+  failed: FailedFixture[] = [],
+  batchSize = processed.length + failed.length,
+): string {
   return JSON.stringify({
     level: 'INFO',
     message: 'batch processed',
@@ -148,11 +155,22 @@ export function onFailureBody(topic: string, ranges: Array<{ partition: number; 
     };
   }
   return JSON.stringify({
-    requestContext: { requestId: 'req-1', functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:f', condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+    requestContext: {
+      requestId: 'req-1',
+      functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:f',
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: 3,
+    },
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
     version: '1.0',
     timestamp: at,
-    KafkaBatchInfo: { batchSize: ranges.reduce((n, r) => n + r.last - r.first + 1, 0), eventSourceArn: CLUSTER_ARN, bootstrapServers: 'b-1:9098', payloadSize: 100, recordsInfo },
+    KafkaBatchInfo: {
+      batchSize: ranges.reduce((n, r) => n + r.last - r.first + 1, 0),
+      eventSourceArn: CLUSTER_ARN,
+      bootstrapServers: 'b-1:9098',
+      payloadSize: 100,
+      recordsInfo,
+    },
   });
 }
 

@@ -1,10 +1,11 @@
 // A realistic RunReport of the four labs on the local sandbox, made without running anything:
 // each lab's timeline follows its traffic schedule and the latency, batching and scaling its
 // configuration gives. Seeded, so the same call returns the same report.
+
+import type { LabRunResult, LatencySummary, RunReport, TargetCheck, TimelinePoint } from '../../../harness/run-result.ts';
 import { capacityModel } from '../../../labs/capacity-model.ts';
 import { LABS } from '../../../labs/index.ts';
 import type { LabSpec } from '../../../labs/lab-spec.ts';
-import type { LabRunResult, LatencySummary, RunReport, TargetCheck, TimelinePoint } from '../../../harness/run-result.ts';
 
 /** How each lab behaves in the fixture. */
 interface Shape {
@@ -25,15 +26,59 @@ interface Shape {
 }
 
 const SHAPES: Record<string, Shape> = {
-  '01-baseline': { p50: 305, p99: 560, max: 640, delaySec: 0, passShare: 1, batchMean: 50.6, batchSpread: 2.5, pollers: () => 1, concurrency: (t) => (t % 5 === 2 ? 2 : 1), deadLettered: 0, duplicated: 0 },
-  '02-low-latency': { p50: 24, p99: 690, max: 820, delaySec: 0, passShare: 1, batchMean: 2.4, batchSpread: 2.2, pollers: () => 2, concurrency: (_t, spike) => (spike ? 10 : 2), deadLettered: 0, duplicated: 0 },
-  '03-sqs-buffer': {
-    p50: 640, p99: 2350, max: 3120, delaySec: 1, passShare: 1, batchMean: 6.8, batchSpread: 2.4,
-    pollers: () => 1, concurrency: () => 1,
-    sqs: { concurrency: (t) => Math.min(40, 5 + 5 * Math.floor(t / 3)), depth: (t) => (t < 30 ? Math.max(0, Math.round(900 - 70 * (t - 6) ** 2 / 6)) : 0) },
-    deadLettered: 0, duplicated: 0,
+  '01-baseline': {
+    p50: 305,
+    p99: 560,
+    max: 640,
+    delaySec: 0,
+    passShare: 1,
+    batchMean: 50.6,
+    batchSpread: 2.5,
+    pollers: () => 1,
+    concurrency: (t) => (t % 5 === 2 ? 2 : 1),
+    deadLettered: 0,
+    duplicated: 0,
   },
-  '04-best-practices': { p50: 36, p99: 270, max: 930, delaySec: 0, passShare: 0.604, batchMean: 1.3, batchSpread: 0.6, pollers: () => 1, concurrency: (t) => 3 + (t % 3), deadLettered: 60, duplicated: 4 },
+  '02-low-latency': {
+    p50: 24,
+    p99: 690,
+    max: 820,
+    delaySec: 0,
+    passShare: 1,
+    batchMean: 2.4,
+    batchSpread: 2.2,
+    pollers: () => 2,
+    concurrency: (_t, spike) => (spike ? 10 : 2),
+    deadLettered: 0,
+    duplicated: 0,
+  },
+  '03-sqs-buffer': {
+    p50: 640,
+    p99: 2350,
+    max: 3120,
+    delaySec: 1,
+    passShare: 1,
+    batchMean: 6.8,
+    batchSpread: 2.4,
+    pollers: () => 1,
+    concurrency: () => 1,
+    sqs: { concurrency: (t) => Math.min(40, 5 + 5 * Math.floor(t / 3)), depth: (t) => (t < 30 ? Math.max(0, Math.round(900 - (70 * (t - 6) ** 2) / 6)) : 0) },
+    deadLettered: 0,
+    duplicated: 0,
+  },
+  '04-best-practices': {
+    p50: 36,
+    p99: 270,
+    max: 930,
+    delaySec: 0,
+    passShare: 0.604,
+    batchMean: 1.3,
+    batchSpread: 0.6,
+    pollers: () => 1,
+    concurrency: (t) => 3 + (t % 3),
+    deadLettered: 60,
+    duplicated: 4,
+  },
 };
 
 function rng(seed: number): () => number {
@@ -49,7 +94,8 @@ function rng(seed: number): () => number {
 function offeredAt(spec: LabSpec, t: number): number {
   const tr = spec.traffic;
   if (t >= tr.durationSec) return 0;
-  if (tr.shape === 'spike' && t >= (tr.spikeStartSec ?? 0) && t < (tr.spikeStartSec ?? 0) + (tr.spikeDurationSec ?? 0)) return tr.peakRatePerSec ?? tr.ratePerSec;
+  if (tr.shape === 'spike' && t >= (tr.spikeStartSec ?? 0) && t < (tr.spikeStartSec ?? 0) + (tr.spikeDurationSec ?? 0))
+    return tr.peakRatePerSec ?? tr.ratePerSec;
   if (tr.shape === 'ramp') return Math.round(tr.ratePerSec + ((tr.peakRatePerSec ?? tr.ratePerSec) - tr.ratePerSec) * (t / tr.durationSec));
   return tr.ratePerSec;
 }
@@ -70,7 +116,7 @@ function timeline(spec: LabSpec, shape: Shape, next: () => number): TimelinePoin
     cumulative += raw[t];
     const load = spike ? 3.2 : 1;
     const p50 = shape.p50 * (0.9 + 0.2 * next()) * (spike ? 1.6 : 1);
-    const p99 = Math.max(p50 * 1.2, shape.p99 * (0.6 + 0.35 * next()) * (spike ? 1.5 : 1) / load ** 0.2);
+    const p99 = Math.max(p50 * 1.2, (shape.p99 * (0.6 + 0.35 * next()) * (spike ? 1.5 : 1)) / load ** 0.2);
     const max = Math.max(p99 * 1.05, Math.min(shape.max, p99 * (1.1 + 0.3 * next())));
     lag = Math.max(0, Math.round(lag * 0.3 + offered * (spike ? 0.4 : 0.12) * (0.8 + 0.4 * next())));
     const point: TimelinePoint = { t, offered, processed, offsetLag: lag, pollers: shape.pollers(t, spike), concurrency: shape.concurrency(t, spike) };
@@ -123,12 +169,39 @@ function targets(spec: LabSpec, r: Pick<LabRunResult, 'endToEndMs' | 'throughput
   const t = spec.targets.local;
   const checks: TargetCheck[] = [];
   const check = (name: string, expected: string, actual: string, pass: boolean, reason: string) => checks.push({ name, expected, actual, pass, reason });
-  if (t.endToEndP50MaxMs !== undefined) check('end-to-end p50', `≤ ${t.endToEndP50MaxMs} ms`, `${r.endToEndMs.p50} ms`, r.endToEndMs.p50 <= t.endToEndP50MaxMs, 'Set by the batching window: a batch waits for it to fill (kafkaEsm.batchingWindowSeconds).');
-  if (t.endToEndP99MaxMs !== undefined) check('end-to-end p99', `≤ ${t.endToEndP99MaxMs} ms`, `${r.endToEndMs.p99} ms`, r.endToEndMs.p99 <= t.endToEndP99MaxMs, 'Set by the peak against the pollers × 5 invocations the mapping can run (kafkaEsm.provisionedPollers).');
-  if (t.minThroughputPerSec !== undefined) check('throughput', `≥ ${t.minThroughputPerSec} /s`, `${r.throughputPerSec} /s`, r.throughputPerSec >= t.minThroughputPerSec, 'Bounded by partitions × batch size ÷ batch duration, or the SQS ESM concurrency with a buffer.');
+  if (t.endToEndP50MaxMs !== undefined)
+    check(
+      'end-to-end p50',
+      `≤ ${t.endToEndP50MaxMs} ms`,
+      `${r.endToEndMs.p50} ms`,
+      r.endToEndMs.p50 <= t.endToEndP50MaxMs,
+      'Set by the batching window: a batch waits for it to fill (kafkaEsm.batchingWindowSeconds).',
+    );
+  if (t.endToEndP99MaxMs !== undefined)
+    check(
+      'end-to-end p99',
+      `≤ ${t.endToEndP99MaxMs} ms`,
+      `${r.endToEndMs.p99} ms`,
+      r.endToEndMs.p99 <= t.endToEndP99MaxMs,
+      'Set by the peak against the pollers × 5 invocations the mapping can run (kafkaEsm.provisionedPollers).',
+    );
+  if (t.minThroughputPerSec !== undefined)
+    check(
+      'throughput',
+      `≥ ${t.minThroughputPerSec} /s`,
+      `${r.throughputPerSec} /s`,
+      r.throughputPerSec >= t.minThroughputPerSec,
+      'Bounded by partitions × batch size ÷ batch duration, or the SQS ESM concurrency with a buffer.',
+    );
   if (t.avgBatchSize) {
     const { expected, tolerance } = t.avgBatchSize;
-    check('average batch size', `${expected} ± ${tolerance * 100}%`, String(r.avgBatchSize), Math.abs(r.avgBatchSize - expected) <= expected * tolerance, 'A batch closes at the first of window, batch size or 6 MB (kafkaEsm.batchSize).');
+    check(
+      'average batch size',
+      `${expected} ± ${tolerance * 100}%`,
+      String(r.avgBatchSize),
+      Math.abs(r.avgBatchSize - expected) <= expected * tolerance,
+      'A batch closes at the first of window, batch size or 6 MB (kafkaEsm.batchSize).',
+    );
   }
   check('lost events', '0', String(r.lost), r.lost === 0, 'Every published event must be processed, filtered or dead-lettered.');
   return checks;

@@ -242,7 +242,10 @@ test('Arrays in the event: a field matches if any element matches, per element f
   // Absence under an array: no element may have the field.
   assert.ok(matches({ items: { discount: [{ exists: false }] } }, { items: [{ sku: 'a' }, { sku: 'b' }] }));
   assert.not.ok(matches({ items: { discount: [{ exists: false }] } }, { items: [{ sku: 'a' }, { sku: 'b', discount: 5 }] }));
-  assert.ok(matches({ items: { sku: ['b'], discount: [{ exists: false }] } }, { items: [{ sku: 'a', discount: 5 }, { sku: 'b' }] }), 'absence checked in the element that matched');
+  assert.ok(
+    matches({ items: { sku: ['b'], discount: [{ exists: false }] } }, { items: [{ sku: 'a', discount: 5 }, { sku: 'b' }] }),
+    'absence checked in the element that matched',
+  );
 });
 
 test('EventBridge-only operators work with dialect "eventbridge" and are refused for Lambda', () => {

@@ -10,11 +10,11 @@ import {
   decodeKafkaValue,
   EventPatternError,
   FilterCriteriaError,
+  type KafkaFilterPattern,
   kafkaEventRecordMatches,
   kafkaRecordMatches,
   parseFilterCriteria,
   parseFilterPattern,
-  type KafkaFilterPattern,
 } from '../../../sandbox/filter/kafka-filter.ts';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -223,7 +223,10 @@ test('validation: a pattern is at most 4096 characters', () => {
 test('validation: at most 5 filters per mapping (10 with a quota increase)', () => {
   const one = { value: { status: ['CONFIRMED'] } };
   assert.is(parseFilterCriteria([one, one, one, one, one]).length, 5);
-  assert.throws(() => parseFilterCriteria([one, one, one, one, one, one]), (e: unknown) => e instanceof FilterCriteriaError && /6 filters; an event source mapping allows at most 5/.test((e as Error).message));
+  assert.throws(
+    () => parseFilterCriteria([one, one, one, one, one, one]),
+    (e: unknown) => e instanceof FilterCriteriaError && /6 filters; an event source mapping allows at most 5/.test((e as Error).message),
+  );
   assert.is(parseFilterCriteria(Array(10).fill(one), { maxFilters: 10 }).length, 10);
   assert.throws(() => parseFilterCriteria([one], { maxFilters: 11 }), RangeError);
   const where = rejection(() => parseFilterCriteria({ Filters: [{ Pattern: JSON.stringify(one) }, { Pattern: '{"value": {"status": []}}' }] }));

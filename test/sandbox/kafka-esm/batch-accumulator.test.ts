@@ -12,7 +12,10 @@ test('the window counts from the first record, not from the last', () => {
   assert.is(acc.takeBatch(1499), undefined);
   const batch = acc.takeBatch(1500)!;
   assert.is(batch.trigger, 'window');
-  assert.equal(batch.records.map((r) => r.offset), [0, 1]);
+  assert.equal(
+    batch.records.map((r) => r.offset),
+    [0, 1],
+  );
 });
 
 test('the batch size fires before the window', () => {
@@ -54,7 +57,10 @@ test('one payload may hold several partitions; a partition in flight lends nothi
   assert.equal(second.partitions, ['bookings-2'], 'partition 0 is in flight: its record waits');
   acc.release(first.partitions);
   const third = acc.takeBatch(2)!;
-  assert.equal(third.records.map((r) => [r.partition, r.offset]), [[0, 2]]);
+  assert.equal(
+    third.records.map((r) => [r.partition, r.offset]),
+    [[0, 2]],
+  );
 });
 
 test('records of a partition leave in offset order across batches', () => {
@@ -73,11 +79,18 @@ test('requeue puts a batch back at the front of its partitions, in offset order'
   const acc = new BatchAccumulator({ batchSize: 3, windowMs: 0 });
   acc.push(records(0, 0, 5));
   const batch = acc.takeBatch(0)!;
-  assert.equal(batch.records.map((r) => r.offset), [0, 1, 2]);
+  assert.equal(
+    batch.records.map((r) => r.offset),
+    [0, 1, 2],
+  );
   acc.requeue([...batch.records].reverse());
   acc.release(batch.partitions);
   assert.is(acc.waitingIn('bookings-0'), 5);
-  assert.equal(acc.takeBatch(0)!.records.map((r) => r.offset), [0, 1, 2], 'the same records first, in order');
+  assert.equal(
+    acc.takeBatch(0)!.records.map((r) => r.offset),
+    [0, 1, 2],
+    'the same records first, in order',
+  );
 });
 
 test.run();

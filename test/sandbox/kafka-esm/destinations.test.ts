@@ -3,12 +3,27 @@
 // whole payload, a Kafka topic one message per failed record with the record inside.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { recordValuesOf, s3OnFailureKey, toKafkaDestinationMessage, toKafkaEvent, toS3OnFailureRecord, type KafkaDestinationMessage } from '../../../sandbox/kafka-esm/msk-event.ts';
+import {
+  type KafkaDestinationMessage,
+  recordValuesOf,
+  s3OnFailureKey,
+  toKafkaDestinationMessage,
+  toKafkaEvent,
+  toS3OnFailureRecord,
+} from '../../../sandbox/kafka-esm/msk-event.ts';
 import { record } from './records.ts';
 
 const source = { kind: 'msk' as const, clusterArn: 'arn:aws:kafka:us-east-1:000000000000:cluster/sandbox/abc-1', bootstrapServers: '127.0.0.1:9092' };
 const NOW = Date.UTC(2026, 11, 5, 6, 7, 8, 9);
-const common = { condition: 'RetryAttemptsExhausted', invokeCount: 3, lastResult: { kind: 'function-error' as const, message: 'poison' }, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f', requestId: 'r-1', source, now: NOW };
+const common = {
+  condition: 'RetryAttemptsExhausted',
+  invokeCount: 3,
+  lastResult: { kind: 'function-error' as const, message: 'poison' },
+  functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
+  requestId: 'r-1',
+  source,
+  now: NOW,
+};
 
 test('Kafka destination: one message per record, keyed as the original, condition RetriesExhausted, the record inside', () => {
   const failed = record(3, 42, NOW - 1000, 20);

@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FakeClock } from '../../../sandbox/clock.ts';
-import { KafkaEsmEngine, type DestinationDelivery, type KafkaEsmRules } from '../../../sandbox/kafka-esm/engine.ts';
+import { type DestinationDelivery, KafkaEsmEngine, type KafkaEsmRules } from '../../../sandbox/kafka-esm/engine.ts';
 import { AWS_DEFAULT_FAILURE_RULES, type InvokeResult } from '../../../sandbox/kafka-esm/failure-policy.ts';
-import { OnDemandScaling, ProvisionedScaling, type PollerScaling } from '../../../sandbox/kafka-esm/poller-scaling.ts';
-import { partitionKey, type PolledRecord } from '../../../sandbox/kafka-esm/polled-record.ts';
+import { type PolledRecord, partitionKey } from '../../../sandbox/kafka-esm/polled-record.ts';
+import { OnDemandScaling, type PollerScaling, ProvisionedScaling } from '../../../sandbox/kafka-esm/poller-scaling.ts';
 import { record, settle } from './records.ts';
 
 interface Harness {
@@ -39,26 +39,31 @@ function setup(opts: {
     matches: () => true,
     ...opts.rules,
   };
-  const engine = new KafkaEsmEngine(rules, opts.scaling ?? new OnDemandScaling(12), {
-    invoke: (records) => {
-      invocations.push(records);
-      const partitions = [...new Set(records.map(partitionKey))];
-      for (const p of partitions) {
-        if (inFlight.has(p)) overlaps.push(p);
-        inFlight.add(p);
-      }
-      peak = Math.max(peak, ++concurrency);
-      return new Promise((resolve) =>
-        clock.after(opts.durationMs?.(records) ?? 10, () => {
-          concurrency--;
-          for (const p of partitions) inFlight.delete(p);
-          resolve(opts.outcome?.(records) ?? { kind: 'success', response: null });
-        }),
-      );
+  const engine = new KafkaEsmEngine(
+    rules,
+    opts.scaling ?? new OnDemandScaling(12),
+    {
+      invoke: (records) => {
+        invocations.push(records);
+        const partitions = [...new Set(records.map(partitionKey))];
+        for (const p of partitions) {
+          if (inFlight.has(p)) overlaps.push(p);
+          inFlight.add(p);
+        }
+        peak = Math.max(peak, ++concurrency);
+        return new Promise((resolve) =>
+          clock.after(opts.durationMs?.(records) ?? 10, () => {
+            concurrency--;
+            for (const p of partitions) inFlight.delete(p);
+            resolve(opts.outcome?.(records) ?? { kind: 'success', response: null });
+          }),
+        );
+      },
+      commit: async (offsets) => void commits.push(new Map(offsets)),
+      deliverToDestination: opts.destination ? async (d) => void deliveries.push(d) : undefined,
     },
-    commit: async (offsets) => void commits.push(new Map(offsets)),
-    deliverToDestination: opts.destination ? async (d) => void deliveries.push(d) : undefined,
-  }, clock);
+    clock,
+  );
   return { clock, engine, invocations, commits, deliveries, maxConcurrency: () => peak, overlaps };
 }
 
@@ -96,13 +101,20 @@ test('per-partition order holds and no partition has two batches in flight', asy
   assert.equal(h.overlaps, []);
   const seen = new Map<number, number[]>();
   for (const batch of h.invocations) for (const r of batch) seen.set(r.partition, [...(seen.get(r.partition) ?? []), r.offset]);
-  for (const [, offsets] of seen) assert.equal(offsets, [...offsets].sort((a, b) => a - b));
+  for (const [, offsets] of seen)
+    assert.equal(
+      offsets,
+      [...offsets].sort((a, b) => a - b),
+    );
   assert.is([...seen.values()].flat().length, 200, 'each record invoked once');
   await stop(h);
 });
 
 test('the default 500 ms window batches; window 0 does not', async () => {
-  for (const [windowMs, expectBig] of [[500, true], [0, false]] as const) {
+  for (const [windowMs, expectBig] of [
+    [500, true],
+    [0, false],
+  ] as const) {
     const h = setup({ rules: { windowMs }, durationMs: () => 2 });
     for (let i = 0; i < 100; i++) {
       h.engine.push([record(i % 12, Math.floor(i / 12), h.clock.now())]);
@@ -133,13 +145,25 @@ test('a poison record: retries, bisect, then only it reaches the destination; th
   const poisonOffset = 13;
   const h = setup({
     destination: true,
-    rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 2, bisectBatchOnFunctionError: true, reportBatchItemFailures: false, maximumRecordAgeSeconds: -1, hasDestination: true } },
+    rules: {
+      failure: {
+        ...AWS_DEFAULT_FAILURE_RULES,
+        maximumRetryAttempts: 2,
+        bisectBatchOnFunctionError: true,
+        reportBatchItemFailures: false,
+        maximumRecordAgeSeconds: -1,
+        hasDestination: true,
+      },
+    },
     outcome: (rs) => (rs.some((r) => r.offset === poisonOffset) ? { kind: 'function-error', message: 'poison' } : { kind: 'success', response: null }),
   });
   h.engine.push(Array.from({ length: 20 }, (_, i) => record(0, i, 0)));
   await runFor(h, 5000);
   assert.is(h.deliveries.length, 1);
-  assert.equal(h.deliveries[0].records.map((r) => r.offset), [poisonOffset]);
+  assert.equal(
+    h.deliveries[0].records.map((r) => r.offset),
+    [poisonOffset],
+  );
   assert.is(h.deliveries[0].condition, 'RetryAttemptsExhausted');
   const poisonInvocations = h.invocations.filter((b) => b.length === 1 && b[0].offset === poisonOffset).length;
   assert.is(poisonInvocations, 3, 'alone: first try plus 2 retries');
@@ -152,12 +176,21 @@ test('partial batch response retries only the failed record; the destination get
   const h = setup({
     destination: true,
     rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 1, reportBatchItemFailures: true, hasDestination: true } },
-    outcome: (rs) => ({ kind: 'success', response: { batchItemFailures: rs.filter((r) => r.offset === 2).map((r) => ({ itemIdentifier: { partition: partitionKey(r), offset: r.offset } })) } }),
+    outcome: (rs) => ({
+      kind: 'success',
+      response: { batchItemFailures: rs.filter((r) => r.offset === 2).map((r) => ({ itemIdentifier: { partition: partitionKey(r), offset: r.offset } })) },
+    }),
   });
   h.engine.push([0, 1, 2, 3].map((o) => record(0, o, 0)));
   await runFor(h, 2000);
-  assert.equal(h.invocations.map((b) => b.map((r) => r.offset)), [[0, 1, 2, 3], [2]]);
-  assert.equal(h.deliveries.map((d) => d.records.map((r) => r.offset)), [[2]]);
+  assert.equal(
+    h.invocations.map((b) => b.map((r) => r.offset)),
+    [[0, 1, 2, 3], [2]],
+  );
+  assert.equal(
+    h.deliveries.map((d) => d.records.map((r) => r.offset)),
+    [[2]],
+  );
   assert.is(lastCommit(h).get('bookings-0'), 4);
   assert.is(h.engine.counters.FailedInvokeEventCount, 2, 'FailedInvokeEventCount counts a record named in BatchItemFailures, each time');
   assert.is(h.engine.counters.InvokeErrorCount, 0, 'the invocations themselves succeeded');
@@ -180,7 +213,10 @@ test('filtered records are never invoked and are committed', async () => {
   const h = setup({ rules: { matches: (r) => r.offset % 2 === 0 } });
   h.engine.push([0, 1, 2, 3, 4, 5].map((o) => record(0, o, 0)));
   await runFor(h, 500);
-  assert.equal(h.invocations.flat().map((r) => r.offset), [0, 2, 4]);
+  assert.equal(
+    h.invocations.flat().map((r) => r.offset),
+    [0, 2, 4],
+  );
   assert.is(h.engine.counters.FilteredOutEventCount, 3);
   assert.is(lastCommit(h).get('bookings-0'), 6);
   await stop(h);
@@ -229,7 +265,8 @@ test('a batch retried forever does not hold up a rebalance: its partition stays 
     scaling: new OnDemandScaling(12, 60, 10),
     rules: { batchSize: 10 },
     durationMs: () => 50,
-    outcome: (rs) => (rs.some((r) => r.partition === 0 && r.offset === 0) ? { kind: 'function-error', message: 'poison' } : { kind: 'success', response: null }),
+    outcome: (rs) =>
+      rs.some((r) => r.partition === 0 && r.offset === 0) ? { kind: 'function-error', message: 'poison' } : { kind: 'success', response: null },
   });
   h.engine.push([record(0, 0, 0)]);
   h.engine.setHighWatermark('bookings-0', 1);
@@ -251,7 +288,10 @@ test('a batch retried forever does not hold up a rebalance: its partition stays 
   assert.not.ok((committed.get('bookings-0') ?? 0) > 0, 'the poison partition committed nothing');
   const poisonAttempts = h.invocations.filter((b) => b.some((r) => r.partition === 0 && r.offset === 0));
   assert.ok(poisonAttempts.length > 10, `still retrying (${poisonAttempts.length} attempts)`);
-  assert.ok(poisonAttempts.every((b) => b.every((r) => r.partition === 0)), 'only its own partition is held with it');
+  assert.ok(
+    poisonAttempts.every((b) => b.every((r) => r.partition === 0)),
+    'only its own partition is held with it',
+  );
   assert.equal(h.overlaps, [], 'never two batches of a partition in flight, across the handover too');
   await stop(h);
 });
@@ -274,7 +314,8 @@ test('retry counts survive rebalances: a poison record is invoked MaximumRetryAt
     rules: { batchSize: 5, failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 6, hasDestination: true } },
     destination: true,
     durationMs: () => 300,
-    outcome: (rs) => (rs.some((r) => r.partition === 0 && r.offset === 0) ? { kind: 'function-error', message: 'poison' } : { kind: 'success', response: null }),
+    outcome: (rs) =>
+      rs.some((r) => r.partition === 0 && r.offset === 0) ? { kind: 'function-error', message: 'poison' } : { kind: 'success', response: null },
   });
   for (let step = 0; step < 40; step++) {
     for (let p = 0; p < 12; p++) h.engine.push([record(p, step, h.clock.now())]);
@@ -299,7 +340,15 @@ test('a partial batch response in a shape AWS ignores retries the whole batch, a
   });
   h.engine.push([record(0, 0, 0), record(0, 1, 0), record(0, 2, 0)]);
   await runFor(h, 2_000);
-  assert.equal(h.invocations.map((b) => b.map((r) => r.offset)), [[0, 1, 2], [0, 1, 2], [0, 1, 2]], 'the whole batch, every time');
+  assert.equal(
+    h.invocations.map((b) => b.map((r) => r.offset)),
+    [
+      [0, 1, 2],
+      [0, 1, 2],
+      [0, 1, 2],
+    ],
+    'the whole batch, every time',
+  );
   assert.equal(h.engine.warnings().length, 1);
   assert.match(h.engine.warnings()[0], '2 times (first: {"itemIdentifier":"bookings-0-1"} names no record of the batch)');
   assert.match(h.engine.warnings()[0], '{"itemIdentifier": {"partition": "<topic>-<partition>", "offset": <number>}}');
@@ -321,7 +370,11 @@ test('a poller reads no faster than its byte rate: batches wait for the budget, 
 
 test('throttled invocations are retried, not failed', async () => {
   let throttles = 2;
-  const h = setup({ outcome: () => (throttles-- > 0 ? { kind: 'throttled', message: 'Rate exceeded' } : { kind: 'success', response: null }), destination: true, rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 0, hasDestination: true } } });
+  const h = setup({
+    outcome: () => (throttles-- > 0 ? { kind: 'throttled', message: 'Rate exceeded' } : { kind: 'success', response: null }),
+    destination: true,
+    rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 0, hasDestination: true } },
+  });
   h.engine.push([record(0, 0, 0)]);
   await runFor(h, 1000);
   assert.is(h.engine.counters.Throttles, 2);

@@ -4,10 +4,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { enabledEsmMetrics, KAFKA_ESM_METRICS } from '../../../labs/esm-metrics.ts';
 import { FakeClock } from '../../../sandbox/clock.ts';
-import { KafkaEsmEngine, zeroCounters, type KafkaEsmCounters } from '../../../sandbox/kafka-esm/engine.ts';
+import { type KafkaEsmCounters, KafkaEsmEngine, zeroCounters } from '../../../sandbox/kafka-esm/engine.ts';
 import { EsmMetricsPublisher, type EsmReading } from '../../../sandbox/kafka-esm/esm-metrics.ts';
-import { dedicatedEventPollerUnits } from '../../../sandbox/kafka-esm/poller-group.ts';
 import { AWS_DEFAULT_FAILURE_RULES, type InvokeResult } from '../../../sandbox/kafka-esm/failure-policy.ts';
+import { dedicatedEventPollerUnits } from '../../../sandbox/kafka-esm/poller-group.ts';
 import { ProvisionedScaling } from '../../../sandbox/kafka-esm/poller-scaling.ts';
 import type { EmfMetric } from '../../../sandbox/lambda-runtime/emf.ts';
 import { record, settle } from './records.ts';
@@ -41,7 +41,7 @@ test('no MetricsConfig, on-demand: nothing is published', () => {
   assert.equal(h.emitted, []);
 });
 
-test('EventCount: one data point per metric per period, the period\'s delta, dimension EventSourceMappingUUID', () => {
+test("EventCount: one data point per metric per period, the period's delta, dimension EventSourceMappingUUID", () => {
   const h = publisher(['EventCount']);
   h.p.start();
   h.set({ counters: counters({ PolledEventCount: 100, InvokedEventCount: 80, FilteredOutEventCount: 20, CommittedEventCount: 100 }) });
@@ -66,15 +66,33 @@ test('ErrorCount: a metric appears only in a period with an error', () => {
   assert.equal(h.emitted, []);
   h.set({ counters: counters({ InvokeErrorCount: 2, CommitErrorCount: 1 }) });
   h.clock.advance(3000);
-  assert.equal(h.emitted.map((m) => [m.name, m.values[0]]), [['InvokeErrorCount', 2], ['CommitErrorCount', 1]]);
+  assert.equal(
+    h.emitted.map((m) => [m.name, m.values[0]]),
+    [
+      ['InvokeErrorCount', 2],
+      ['CommitErrorCount', 1],
+    ],
+  );
 });
 
 test('KafkaMetrics: MaxOffsetLag and SumOffsetLag across partitions', () => {
   const h = publisher(['KafkaMetrics']);
   h.p.start();
-  h.set({ offsetLagByPartition: new Map([['bookings-0', 40], ['bookings-1', 5], ['bookings-2', 0]]) });
+  h.set({
+    offsetLagByPartition: new Map([
+      ['bookings-0', 40],
+      ['bookings-1', 5],
+      ['bookings-2', 0],
+    ]),
+  });
   h.clock.advance(3000);
-  assert.equal(h.emitted.map((m) => [m.name, m.values[0]]), [['MaxOffsetLag', 40], ['SumOffsetLag', 45]]);
+  assert.equal(
+    h.emitted.map((m) => [m.name, m.values[0]]),
+    [
+      ['MaxOffsetLag', 40],
+      ['SumOffsetLag', 45],
+    ],
+  );
 });
 
 test('provisioned: ProvisionedPollers, EventPollerUnit (10 pollers each) and the bytes read, whatever MetricsConfig says', () => {
@@ -82,7 +100,14 @@ test('provisioned: ProvisionedPollers, EventPollerUnit (10 pollers each) and the
   h.p.start();
   h.set({ pollers: 12, eventPollerUnits: dedicatedEventPollerUnits(12), counters: counters({ PolledBytes: 5000 }) });
   h.clock.advance(3000);
-  assert.equal(h.emitted.map((m) => [m.name, m.values[0], m.unit]), [['ProvisionedPollers', 12, 'Count'], ['EventPollerUnit', 2, 'Count'], ['EventPollerThroughputInBytes', 5000, 'Bytes']]);
+  assert.equal(
+    h.emitted.map((m) => [m.name, m.values[0], m.unit]),
+    [
+      ['ProvisionedPollers', 12, 'Count'],
+      ['EventPollerUnit', 2, 'Count'],
+      ['EventPollerThroughputInBytes', 5000, 'Bytes'],
+    ],
+  );
 });
 
 test('stop publishes the last partial period, so every counted event is in a data point', () => {
@@ -104,7 +129,8 @@ test('the engine counts commits, invoke errors, commit errors and destination er
     { batchSize: 10, windowMs: 0, failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 1, hasDestination: true }, matches: () => true },
     new ProvisionedScaling(1, 1, 1),
     {
-      invoke: async (records): Promise<InvokeResult> => (records.some((r) => r.offset === 3) ? { kind: 'function-error', message: 'poison' } : { kind: 'success', response: null }),
+      invoke: async (records): Promise<InvokeResult> =>
+        records.some((r) => r.offset === 3) ? { kind: 'function-error', message: 'poison' } : { kind: 'success', response: null },
       commit: async () => {
         if (commitFailures-- > 0) throw new Error('coordinator loading');
       },

@@ -1,6 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AWS_DEFAULT_FAILURE_RULES, decide, effectiveMaxRetries, failedRecords, splitByAge, type FailureRules } from '../../../sandbox/kafka-esm/failure-policy.ts';
+import {
+  AWS_DEFAULT_FAILURE_RULES,
+  decide,
+  effectiveMaxRetries,
+  type FailureRules,
+  failedRecords,
+  splitByAge,
+} from '../../../sandbox/kafka-esm/failure-policy.ts';
 import { record, records } from './records.ts';
 
 const error = { kind: 'function-error', message: 'boom' } as const;
@@ -37,7 +44,13 @@ test('infinite retries with a destination stop after 10', () => {
 test('bisect splits a failed batch in two without using a retry', () => {
   const batch = records(0, 0, 5);
   const d = decide({ records: batch, retries: 1 }, error, rules({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 3 }));
-  assert.equal(d.retry.map((a) => [a.records.map((r) => r.offset), a.retries]), [[[0, 1, 2], 1], [[3, 4], 1]]);
+  assert.equal(
+    d.retry.map((a) => [a.records.map((r) => r.offset), a.retries]),
+    [
+      [[0, 1, 2], 1],
+      [[3, 4], 1],
+    ],
+  );
   const single = decide({ records: [batch[0]], retries: 1 }, error, rules({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 3 }));
   assert.equal(single.retry, [{ records: [batch[0]], retries: 2 }], 'a single record cannot split: it retries');
 });
@@ -57,17 +70,29 @@ test('throttles retry without counting and without a destination', () => {
 
 test('partial batch response: only the records the function names are retried', () => {
   const batch = [...records(0, 10, 4), ...records(1, 20, 3)];
-  const response = { batchItemFailures: [{ itemIdentifier: { partition: 'bookings-0', offset: 12 } }, { itemIdentifier: { partition: 'bookings-1', offset: 21 } }] };
+  const response = {
+    batchItemFailures: [{ itemIdentifier: { partition: 'bookings-0', offset: 12 } }, { itemIdentifier: { partition: 'bookings-1', offset: 21 } }],
+  };
   const d = decide({ records: batch, retries: 0 }, { kind: 'success', response }, rules({ reportBatchItemFailures: true }));
-  assert.equal(d.done.map((r) => `${r.partition}:${r.offset}`), ['0:10', '0:11', '0:13', '1:20', '1:22']);
-  assert.equal(d.retry[0].records.map((r) => `${r.partition}:${r.offset}`), ['0:12', '1:21']);
+  assert.equal(
+    d.done.map((r) => `${r.partition}:${r.offset}`),
+    ['0:10', '0:11', '0:13', '1:20', '1:22'],
+  );
+  assert.equal(
+    d.retry[0].records.map((r) => `${r.partition}:${r.offset}`),
+    ['0:12', '1:21'],
+  );
   assert.is(d.retry[0].retries, 1);
   assert.is(d.ignoredResponse, undefined);
 });
 
 test('partial batch response is ignored unless ReportBatchItemFailures is on', () => {
   const batch = records(0, 0, 2);
-  const d = decide({ records: batch, retries: 0 }, { kind: 'success', response: { batchItemFailures: [{ itemIdentifier: 'bookings-0-0' }] } }, AWS_DEFAULT_FAILURE_RULES);
+  const d = decide(
+    { records: batch, retries: 0 },
+    { kind: 'success', response: { batchItemFailures: [{ itemIdentifier: 'bookings-0-0' }] } },
+    AWS_DEFAULT_FAILURE_RULES,
+  );
   assert.equal(d.done, batch);
 });
 

@@ -29,7 +29,10 @@ test('on-demand: a large steady backlog scales out, it does not have to keep gro
 
 test('on-demand: the lag a batching window holds anyway does not add pollers', () => {
   const s = new OnDemandScaling(12, 1, 100);
-  assert.equal([50, 90, 60, 99, 100].map((lag) => s.evaluate({ ...calm, offsetLag: lag })), [1, 1, 1, 1, 1]);
+  assert.equal(
+    [50, 90, 60, 99, 100].map((lag) => s.evaluate({ ...calm, offsetLag: lag })),
+    [1, 1, 1, 1, 1],
+  );
   assert.is(s.pendingPollers(), undefined);
 });
 
@@ -37,8 +40,16 @@ test('on-demand: a low lag (not only zero) removes one poller after three low ev
   const s = new OnDemandScaling(12, 1, 100);
   s.evaluate({ ...calm, offsetLag: 600 });
   assert.is(s.evaluate({ ...calm, offsetLag: 400 }), 6, 'in effect');
-  assert.equal([300, 260, 300, 300].map((lag) => s.evaluate({ ...calm, offsetLag: lag })), [6, 6, 6, 6], 'above half a batch per remaining poller: hold');
-  assert.equal([240, 200, 100].map((lag) => s.evaluate({ ...calm, offsetLag: lag })), [6, 6, 6], 'three low evaluations decide one fewer');
+  assert.equal(
+    [300, 260, 300, 300].map((lag) => s.evaluate({ ...calm, offsetLag: lag })),
+    [6, 6, 6, 6],
+    'above half a batch per remaining poller: hold',
+  );
+  assert.equal(
+    [240, 200, 100].map((lag) => s.evaluate({ ...calm, offsetLag: lag })),
+    [6, 6, 6],
+    'three low evaluations decide one fewer',
+  );
   assert.is(s.pendingPollers(), 5);
   assert.is(s.evaluate({ ...calm, offsetLag: 100 }), 5, 'applied one evaluation later');
 });
@@ -53,8 +64,14 @@ test('on-demand: throttling removes a poller even with a high lag', () => {
 
 test('on-demand: no lag keeps one poller; a two-partition topic gets two pollers at most', () => {
   const s = new OnDemandScaling(2);
-  assert.equal([0, 0, 0, 0].map((lag) => s.evaluate({ ...calm, offsetLag: lag })), [1, 1, 1, 1]);
-  assert.equal([10, 20, 30].map((lag) => s.evaluate({ ...calm, offsetLag: lag })), [1, 2, 2]);
+  assert.equal(
+    [0, 0, 0, 0].map((lag) => s.evaluate({ ...calm, offsetLag: lag })),
+    [1, 1, 1, 1],
+  );
+  assert.equal(
+    [10, 20, 30].map((lag) => s.evaluate({ ...calm, offsetLag: lag })),
+    [1, 2, 2],
+  );
 });
 
 test('provisioned: starts at the minimum, scales within seconds up to the maximum and partitions', () => {
@@ -75,13 +92,19 @@ test('provisioned: minimum = maximum never scales', () => {
 test('provisioned: idle scales in to the minimum, one step after three calm evaluations', () => {
   const s = new ProvisionedScaling(1, 5, 12);
   s.evaluate({ ...calm, invocationDemand: 25 });
-  assert.equal([1, 2, 3, 4, 5, 6].map(() => s.evaluate(calm)), [5, 5, 4, 4, 4, 3]);
+  assert.equal(
+    [1, 2, 3, 4, 5, 6].map(() => s.evaluate(calm)),
+    [5, 5, 4, 4, 4, 3],
+  );
 });
 
 test('partitions spread evenly over pollers', () => {
   const keys = Array.from({ length: 12 }, (_, i) => `bookings-${i}`);
   const a = assignPartitions(keys, 5);
-  assert.equal(a.map((p) => p.length), [3, 3, 2, 2, 2]);
+  assert.equal(
+    a.map((p) => p.length),
+    [3, 3, 2, 2, 2],
+  );
   assert.equal(a[0], ['bookings-0', 'bookings-5', 'bookings-10']);
 });
 

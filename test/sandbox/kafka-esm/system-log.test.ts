@@ -2,7 +2,7 @@
 // its own `YYYY/MM/DD/<uuid>` stream, shaped as AWS's examples (esm-logging.html).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { esmLogStreamName, parseEsmLogRecord, writesAtLevel, type EsmLogRecord, type SystemLogLevel } from '../../../labs/esm-system-log.ts';
+import { type EsmLogRecord, esmLogStreamName, parseEsmLogRecord, type SystemLogLevel, writesAtLevel } from '../../../labs/esm-system-log.ts';
 import { FakeClock } from '../../../sandbox/clock.ts';
 import { KafkaEsmEngine } from '../../../sandbox/kafka-esm/engine.ts';
 import { AWS_DEFAULT_FAILURE_RULES } from '../../../sandbox/kafka-esm/failure-policy.ts';
@@ -16,7 +16,14 @@ const CONNECTION = { brokers: ['127.0.0.1:9092'], topic: 'bookings', groupId: 'g
 function systemLog(level: SystemLogLevel) {
   const clock = new FakeClock(T0);
   const lines: Array<{ text: string; logStreamName: string; record: EsmLogRecord }> = [];
-  const log = new EsmSystemLog({ level, uuid: 'u-1', resourceArn: 'arn:aws:lambda:us-east-1:000000000000:event-source-mapping:u-1', eventSourceArn: 'arn:aws:kafka:cluster', clock, write: (l) => lines.push(l) });
+  const log = new EsmSystemLog({
+    level,
+    uuid: 'u-1',
+    resourceArn: 'arn:aws:lambda:us-east-1:000000000000:event-source-mapping:u-1',
+    eventSourceArn: 'arn:aws:kafka:cluster',
+    clock,
+    write: (l) => lines.push(l),
+  });
   return { clock, lines, log };
 }
 
@@ -39,7 +46,7 @@ test('DEBUG is the most detail and WARN the least: a level writes itself and eve
   assert.not.ok(writesAtLevel('INFO', 'KAFKA_STATUS_EVENT'));
 });
 
-test('every line goes to the mapping\'s own stream, date then UUID, with the common fields AWS documents', () => {
+test("every line goes to the mapping's own stream, date then UUID, with the common fields AWS documents", () => {
   const h = systemLog('DEBUG');
   writeOneOfEach(h.log);
   assert.is(esmLogStreamName('u-1', T0), '2026/12/05/u-1');
@@ -63,10 +70,10 @@ test('every line goes to the mapping\'s own stream, date then UUID, with the com
   });
   assert.equal(debug.kafkaPartitionOffsets, { partition: 'bookings-0', endOffset: 5004, consumedOffset: 5003, processedOffset: 5003, committedOffset: 5004 });
   assert.equal(warn.error, { errorMessage: 'Timeout expired while fetching topic metadata', errorCode: 'org.apache.kafka.common.errors.TimeoutException' });
-  assert.is(parseEsmLogRecord('{"processed":[]}'), undefined, 'a function\'s own line is not a system log line');
+  assert.is(parseEsmLogRecord('{"processed":[]}'), undefined, "a function's own line is not a system log line");
 });
 
-test('a rebalance writes each poller\'s new assignment with the next generation; commit failures are WARN lines', async () => {
+test("a rebalance writes each poller's new assignment with the next generation; commit failures are WARN lines", async () => {
   const clock = new FakeClock(T0);
   const lines: EsmLogRecord[] = [];
   const log = new EsmSystemLog({ level: 'INFO', uuid: 'u-1', resourceArn: 'arn', eventSourceArn: 'cluster', clock, write: (l) => lines.push(l.record) });
@@ -100,7 +107,10 @@ test('a rebalance writes each poller\'s new assignment with the next generation;
   assert.equal(status[0].kafkaEventSourceConnection!.assignedPartitions, keys, 'one poller at first: every partition');
   const generations = [...new Set(status.map((l) => l.kafkaEventSourceConnection!.partitionsAssignmentGeneration))];
   assert.equal(generations, [1, 2], '8 ready partitions, 5 invocations per poller: scaled from 1 to 2 pollers, one rebalance');
-  assert.equal(status.filter((l) => l.kafkaEventSourceConnection!.partitionsAssignmentGeneration === 2).map((l) => l.kafkaEventSourceConnection!.assignedPartitionCount), [4, 4]);
+  assert.equal(
+    status.filter((l) => l.kafkaEventSourceConnection!.partitionsAssignmentGeneration === 2).map((l) => l.kafkaEventSourceConnection!.assignedPartitionCount),
+    [4, 4],
+  );
   const warnings = lines.filter((l) => l.eventType === 'ESM_PROCESSING_EVENT');
   assert.is(warnings.length, 1);
   assert.match(warnings[0].error!.errorMessage, /commit failed: The coordinator is loading/);

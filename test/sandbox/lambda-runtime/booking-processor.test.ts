@@ -51,9 +51,18 @@ test('the bundled booking-processor processes an MSK batch and emits its EMF met
 
     const metric = (name: string) =>
       runtime.metrics.find({ namespace: 'KafkaLambdaWorkshop', name, dimensions: { service: 'booking-processor', Lab: 'lab1' }, requestId: result.requestId });
-    assert.equal(metric('BatchSize').flatMap((d) => d.values), [3]);
-    assert.equal(metric('EventsProcessed').flatMap((d) => d.values), [3]);
-    assert.equal(metric('EventsFailed').flatMap((d) => d.values), [0]);
+    assert.equal(
+      metric('BatchSize').flatMap((d) => d.values),
+      [3],
+    );
+    assert.equal(
+      metric('EventsProcessed').flatMap((d) => d.values),
+      [3],
+    );
+    assert.equal(
+      metric('EventsFailed').flatMap((d) => d.values),
+      [0],
+    );
     const latencies = metric('EndToEndDuration').flatMap((d) => d.values);
     assert.is(latencies.length, 3);
     assert.ok(latencies.every((ms) => ms >= 20 && ms < 10_000));
@@ -61,7 +70,10 @@ test('the bundled booking-processor processes an MSK batch and emits its EMF met
     const line = result.logs.find((l) => l.json?.message === 'batch processed');
     assert.ok(line, 'one "batch processed" line');
     assert.is(line!.json!.batchSize, 3);
-    assert.equal((line!.json!.processed as Array<{ seq: number }>).map((p) => p.seq), [0, 1, 2]);
+    assert.equal(
+      (line!.json!.processed as Array<{ seq: number }>).map((p) => p.seq),
+      [0, 1, 2],
+    );
     assert.is(line!.json!.function_request_id, result.requestId, 'Powertools saw the Lambda context');
 
     // A poison record fails the whole batch (partial batch responses off); the environment stays warm.
@@ -70,7 +82,12 @@ test('the bundled booking-processor processes an MSK batch and emits its EMF met
     assert.is(failed.outcome, 'error');
     assert.is(failed.error?.errorType, 'BatchFailedError');
     assert.not.ok(failed.coldStart);
-    assert.equal(runtime.metrics.find({ namespace: 'KafkaLambdaWorkshop', name: 'EventsFailed', requestId: failed.requestId, dimensions: { Lab: 'lab1' } }).flatMap((d) => d.values), [1]);
+    assert.equal(
+      runtime.metrics
+        .find({ namespace: 'KafkaLambdaWorkshop', name: 'EventsFailed', requestId: failed.requestId, dimensions: { Lab: 'lab1' } })
+        .flatMap((d) => d.values),
+      [1],
+    );
   } finally {
     await runtime.close();
   }

@@ -2,8 +2,8 @@
 // is shared by all functions of a runtime, and the timeline records every change.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LambdaRuntime } from '../../../sandbox/lambda-runtime/index.ts';
 import { ConcurrencyPool } from '../../../sandbox/lambda-runtime/concurrency.ts';
+import { LambdaRuntime } from '../../../sandbox/lambda-runtime/index.ts';
 import { fixture } from './fixtures.ts';
 
 test('reserved concurrency: exactly the limit runs, every invoke above it is throttled without running', async () => {
@@ -15,7 +15,10 @@ test('reserved concurrency: exactly the limit runs, every invoke above it is thr
     const throttled = results.filter((r) => r.outcome === 'throttled');
     assert.is(ok.length, 3);
     assert.is(throttled.length, 2);
-    assert.equal(results.map((r) => r.outcome), ['ok', 'ok', 'ok', 'throttled', 'throttled']);
+    assert.equal(
+      results.map((r) => r.outcome),
+      ['ok', 'ok', 'ok', 'throttled', 'throttled'],
+    );
     for (const r of throttled) {
       assert.is(r.error?.errorType, 'TooManyRequestsException');
       assert.is(r.error?.reason, 'ReservedFunctionConcurrentInvocationLimitExceeded');
@@ -75,7 +78,10 @@ test('the account pool is shared by the runtime; reservations are carved out of 
 
     // With the reservation idle, unreserved functions still cannot use it.
     const four = await Promise.all([a.invoke(long), a.invoke(long), b.invoke(long), b.invoke(long)]);
-    assert.equal(four.map((r) => r.outcome), ['ok', 'ok', 'ok', 'throttled']);
+    assert.equal(
+      four.map((r) => r.outcome),
+      ['ok', 'ok', 'ok', 'throttled'],
+    );
   } finally {
     await runtime.close();
   }
@@ -88,7 +94,10 @@ test('separate runtimes are separate accounts', async () => {
     const f1 = one.createFunction({ name: 'f', bundleFile: fixture('counter') });
     const f2 = two.createFunction({ name: 'f', bundleFile: fixture('counter') });
     const results = await Promise.all([f1.invoke({ ms: 50 }), f2.invoke({ ms: 50 })]);
-    assert.equal(results.map((r) => r.outcome), ['ok', 'ok']);
+    assert.equal(
+      results.map((r) => r.outcome),
+      ['ok', 'ok'],
+    );
   } finally {
     await Promise.all([one.close(), two.close()]);
   }
@@ -116,8 +125,14 @@ test('the concurrency timeline records every change', async () => {
     const fn = runtime.createFunction({ name: 'timeline', bundleFile: fixture('counter') });
     await Promise.all([fn.invoke({ ms: 50 }), fn.invoke({ ms: 100 }), fn.invoke({ ms: 150 })]);
     const timeline = runtime.concurrencyTimeline;
-    assert.equal(timeline.map((s) => s.concurrency), [1, 2, 3, 2, 1, 0]);
-    assert.equal(timeline.map((s) => s.accountConcurrency), [1, 2, 3, 2, 1, 0]);
+    assert.equal(
+      timeline.map((s) => s.concurrency),
+      [1, 2, 3, 2, 1, 0],
+    );
+    assert.equal(
+      timeline.map((s) => s.accountConcurrency),
+      [1, 2, 3, 2, 1, 0],
+    );
     assert.ok(timeline.every((s, i) => s.functionName === 'timeline' && (i === 0 || s.at >= timeline[i - 1].at)));
   } finally {
     await runtime.close();

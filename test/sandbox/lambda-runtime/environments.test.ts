@@ -122,18 +122,27 @@ test('prepared cold starts take threads started ahead, and each becomes its own 
     const a = runtime.createFunction({ name: 'fn-a', bundleFile: fixture('context'), memoryMb: 256, env: { WHO: 'a' } });
     const b = runtime.createFunction({ name: 'fn-b', bundleFile: fixture('context'), memoryMb: 256, env: { WHO: 'b' } });
     const before = threadCount();
-    await runtime.prepareColdStarts([{ fn: a, environments: 3 }, { fn: b, environments: 2 }]);
+    await runtime.prepareColdStarts([
+      { fn: a, environments: 3 },
+      { fn: b, environments: 2 },
+    ]);
     if (before !== undefined) assert.ok(threadCount()! >= before + 5, 'five runtime threads started before any invoke');
     const vars = ['WHO', 'ONLY_IN_THE_PARENT', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE'];
-    const results = await Promise.all([
-      ...[1, 2, 3].map(() => a.invoke({ vars, ms: 50 })),
-      ...[1, 2].map(() => b.invoke({ vars, ms: 50 })),
-    ]);
+    const results = await Promise.all([...[1, 2, 3].map(() => a.invoke({ vars, ms: 50 })), ...[1, 2].map(() => b.invoke({ vars, ms: 50 }))]);
     const envs = results.map((r) => (r.response as { env: Record<string, string | null> }).env);
-    assert.equal(envs.map((e) => e.WHO), ['a', 'a', 'a', 'b', 'b']);
-    assert.equal(envs.map((e) => e.AWS_LAMBDA_FUNCTION_NAME), ['fn-a', 'fn-a', 'fn-a', 'fn-b', 'fn-b']);
+    assert.equal(
+      envs.map((e) => e.WHO),
+      ['a', 'a', 'a', 'b', 'b'],
+    );
+    assert.equal(
+      envs.map((e) => e.AWS_LAMBDA_FUNCTION_NAME),
+      ['fn-a', 'fn-a', 'fn-a', 'fn-b', 'fn-b'],
+    );
     assert.ok(envs.every((e) => e.ONLY_IN_THE_PARENT === null && e.AWS_LAMBDA_FUNCTION_MEMORY_SIZE === '256'));
-    assert.ok(results.every((r) => r.coldStart && r.initDurationMs! > 0), 'still cold starts, with their INIT measured');
+    assert.ok(
+      results.every((r) => r.coldStart && r.initDurationMs! > 0),
+      'still cold starts, with their INIT measured',
+    );
     assert.is(a.environmentCount + b.environmentCount, 5);
     if (before !== undefined) assert.ok(threadCount()! <= before + 5 + 1, 'the cold starts used the prepared threads, not new ones');
   } finally {
@@ -152,8 +161,19 @@ test('process.env is the function environment plus the variables Lambda defines'
       memoryMb: 512,
       env: { PROCESSING_MS_PER_RECORD: '5', LAB_ID: 'lab2' },
     });
-    const vars = ['PROCESSING_MS_PER_RECORD', 'LAB_ID', 'ONLY_IN_THE_PARENT', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-      'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_REGION', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_EXECUTION_ENV', '_HANDLER'];
+    const vars = [
+      'PROCESSING_MS_PER_RECORD',
+      'LAB_ID',
+      'ONLY_IN_THE_PARENT',
+      'AWS_LAMBDA_FUNCTION_NAME',
+      'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+      'AWS_LAMBDA_FUNCTION_VERSION',
+      'AWS_REGION',
+      'AWS_LAMBDA_LOG_GROUP_NAME',
+      'AWS_LAMBDA_LOG_STREAM_NAME',
+      'AWS_EXECUTION_ENV',
+      '_HANDLER',
+    ];
     const result = await fn.invoke({ vars });
     const env = (result.response as { env: Record<string, string | null> }).env;
     assert.is(env.PROCESSING_MS_PER_RECORD, '5');

@@ -19,7 +19,10 @@ test('a thrown error comes back as {errorType, errorMessage, stackTrace} and the
     assert.is(failed.response, undefined);
     assert.is(failed.logs.length, 1);
     assert.is(failed.logs[0].stream, 'stderr');
-    assert.match(failed.logs[0].text, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^\\t]+Z\\t${failed.requestId}\\tERROR\\tInvoke Error \\t\\{"errorType":"BookingRejectedError"`));
+    assert.match(
+      failed.logs[0].text,
+      new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^\\t]+Z\\t${failed.requestId}\\tERROR\\tInvoke Error \\t\\{"errorType":"BookingRejectedError"`),
+    );
     const next = await fn.invoke({ fail: false });
     assert.is(next.outcome, 'ok');
     assert.not.ok(next.coldStart);
@@ -87,7 +90,11 @@ test('unhandled rejections, uncaught exceptions and process.exit end the environ
       assert.is(crashed.outcome, 'error', crash);
       assert.is(crashed.error?.errorType, errorType, crash);
       assert.match(crashed.error!.errorMessage, message);
-      if (crash !== 'exit') assert.ok(crashed.logs.some((l) => /\tERROR\t(Uncaught Exception|Unhandled Promise Rejection) \t/.test(l.text)), crash);
+      if (crash !== 'exit')
+        assert.ok(
+          crashed.logs.some((l) => /\tERROR\t(Uncaught Exception|Unhandled Promise Rejection) \t/.test(l.text)),
+          crash,
+        );
       assert.is(fn.concurrency, 0);
       const next = await fn.invoke({});
       assert.ok(next.coldStart, `${crash}: a new environment replaces the crashed one`);

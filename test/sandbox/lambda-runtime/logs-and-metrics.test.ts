@@ -16,7 +16,10 @@ test('EMF lines become metrics (every dimension set, the array-of-values form) a
     const fixtureMetrics = runtime.metrics.find({ namespace: 'Fixture' });
     assert.is(fixtureMetrics.length, 4, '2 metrics x 2 dimension sets');
     const processed = runtime.metrics.find({ namespace: 'Fixture', name: 'EventsProcessed', dimensions: { service: 'fixture' } });
-    assert.equal(processed.map((d) => d.dimensions), [{ service: 'fixture' }, { service: 'fixture', Lab: 'lab1' }]);
+    assert.equal(
+      processed.map((d) => d.dimensions),
+      [{ service: 'fixture' }, { service: 'fixture', Lab: 'lab1' }],
+    );
     assert.equal(processed[0].values, [3]);
     assert.is(processed[0].unit, 'Count');
     assert.is(processed[0].timestamp, 1_700_000_000_000);
@@ -32,7 +35,10 @@ test('EMF lines become metrics (every dimension set, the array-of-values form) a
     assert.is(runtime.metrics.sum({ namespace: 'Fixture', name: 'EventsProcessed', dimensions: { Lab: 'lab1' } }), 3);
     assert.ok(seen.some((d) => d.namespace === 'Fixture'));
 
-    assert.equal(result.logs.map((l) => l.text), ['plain text line', '{"level":"INFO","message":"batch processed","batchSize":3}']);
+    assert.equal(
+      result.logs.map((l) => l.text),
+      ['plain text line', '{"level":"INFO","message":"batch processed","batchSize":3}'],
+    );
     assert.is(result.logs[0].json, undefined);
     assert.equal(result.logs[1].json, { level: 'INFO', message: 'batch processed', batchSize: 3 });
     assert.not.ok(runtime.logs.all().some((l) => l.text.includes('_aws')));
@@ -54,10 +60,19 @@ test('logs are attributed to the invocation that wrote them, under concurrency; 
     for (const result of [...first, ...second]) {
       const tag = (result.response as { tag: string }).tag;
       const lines = result.logs.filter((l) => !l.text.startsWith('init '));
-      assert.equal(lines.map((l) => l.text), [`start ${tag} ${result.requestId}`, `end ${tag} ${result.requestId}`]);
-      assert.equal(lines.map((l) => l.stream), ['stdout', 'stderr']);
+      assert.equal(
+        lines.map((l) => l.text),
+        [`start ${tag} ${result.requestId}`, `end ${tag} ${result.requestId}`],
+      );
+      assert.equal(
+        lines.map((l) => l.stream),
+        ['stdout', 'stderr'],
+      );
       assert.ok(result.logs.every((l) => l.requestId === result.requestId && l.logStreamName === result.logStreamName));
-      assert.equal(runtime.logs.find({ requestId: result.requestId }).map((l) => l.text), result.logs.map((l) => l.text));
+      assert.equal(
+        runtime.logs.find({ requestId: result.requestId }).map((l) => l.text),
+        result.logs.map((l) => l.text),
+      );
     }
     for (const result of first) {
       const environmentId = (result.response as { environmentId: string }).environmentId;
@@ -78,7 +93,10 @@ test('a line written after the response belongs to the invocation that started i
   try {
     const fn = runtime.createFunction({ name: 'late', bundleFile: fixture('late-log') });
     const first = await fn.invoke({ lateMs: 30 });
-    assert.equal(first.logs.map((l) => l.text), ['no newline at the end']);
+    assert.equal(
+      first.logs.map((l) => l.text),
+      ['no newline at the end'],
+    );
     await sleep(80);
     const late = runtime.logs.find({ functionName: 'late' }).find((l) => l.text.startsWith('late'));
     assert.ok(late, 'the late line was captured');
@@ -96,7 +114,10 @@ test('EMF parsing: not EMF, no dimensions, missing or invalid values', () => {
   assert.not.ok(isEmfDocument({ _aws: { Timestamp: 1 } }));
   assert.not.ok(isEmfDocument([1, 2]));
   const doc = {
-    _aws: { Timestamp: 5, CloudWatchMetrics: [{ Namespace: 'N', Dimensions: [], Metrics: [{ Name: 'A' }, { Name: 'B', Unit: 'Count' }, { Name: 'C' }, 'junk'] }] },
+    _aws: {
+      Timestamp: 5,
+      CloudWatchMetrics: [{ Namespace: 'N', Dimensions: [], Metrics: [{ Name: 'A' }, { Name: 'B', Unit: 'Count' }, { Name: 'C' }, 'junk'] }],
+    },
     A: 1.5,
     B: 'not a number',
     C: [1, 'x', 2],

@@ -6,7 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sendDelaysOf } from '../../../sandbox/index.ts';
-import { DEFAULT_RETENTION_MS, LambdaRuntime, MetricStore, type MetricDatum } from '../../../sandbox/lambda-runtime/index.ts';
+import { DEFAULT_RETENTION_MS, LambdaRuntime, type MetricDatum, MetricStore } from '../../../sandbox/lambda-runtime/index.ts';
 import { RetainedList } from '../../../sandbox/lambda-runtime/retention.ts';
 import { fixture } from './fixtures.ts';
 
@@ -72,7 +72,10 @@ test('RetainedList: memory stays bounded by the window, however many entries pas
   const grown = heapUsedAfterGc() - before;
   assert.is(peak, 1001, 'at most the entries of the last second (1 per ms, both ends inclusive)');
   assert.is(list.size, 1000, 'the clock moved on by 1 ms after the last entry');
-  assert.ok(grown < 8 * 1024 * 1024, `the heap grew ${(grown / 1024 / 1024).toFixed(1)} MB; a window of 1,001 entries of ~200 bytes needs well under 1 MB plus the compaction slack`);
+  assert.ok(
+    grown < 8 * 1024 * 1024,
+    `the heap grew ${(grown / 1024 / 1024).toFixed(1)} MB; a window of 1,001 entries of ~200 bytes needs well under 1 MB plus the compaction slack`,
+  );
   assert.is(list.all()[0].text.startsWith('entry 399000 '), true);
 });
 
@@ -82,10 +85,19 @@ test('MetricStore: the default window is 15 minutes; since/until queries work wi
   store.add(datum('Old', now));
   now += 10 * 60_000;
   store.add(datum('Recent', now));
-  assert.equal(store.find().map((d) => d.name), ['Old', 'Recent']);
-  assert.equal(store.find({ since: now }).map((d) => d.name), ['Recent']);
+  assert.equal(
+    store.find().map((d) => d.name),
+    ['Old', 'Recent'],
+  );
+  assert.equal(
+    store.find({ since: now }).map((d) => d.name),
+    ['Recent'],
+  );
   now += 5 * 60_000 + 1; // Old arrived 15 min + 1 ms ago
-  assert.equal(store.find().map((d) => d.name), ['Recent']);
+  assert.equal(
+    store.find().map((d) => d.name),
+    ['Recent'],
+  );
   assert.is(store.size, 1);
   assert.is(store.retentionMs, DEFAULT_RETENTION_MS);
 });
@@ -96,7 +108,10 @@ test('MetricStore: retention counts from arrival, not from the Timestamp the fun
   store.add(datum('WrittenLongAgo', 1_700_000_000_000)); // an EMF Timestamp from 2023
   now += 30_000;
   store.add(datum('Next', now));
-  assert.equal(store.all().map((d) => d.name), ['WrittenLongAgo', 'Next']);
+  assert.equal(
+    store.all().map((d) => d.name),
+    ['WrittenLongAgo', 'Next'],
+  );
 });
 
 test('LambdaRuntime: metrics, log lines, invocation records and the concurrency timeline keep the window; listeners see everything', async () => {
@@ -124,8 +139,11 @@ test('LambdaRuntime: metrics, log lines, invocation records and the concurrency 
     assert.equal(runtime.metrics.find({ requestId: first.requestId }), [], 'metrics of the first invocation expired');
     assert.ok(first.metrics.length > 0 && first.metrics.every((d) => d.requestId === first.requestId), 'its result still carries them');
     assert.equal(runtime.logs.find({ requestId: first.requestId }), [], 'log lines of the first invocation expired');
-    assert.equal(runtime.invocations.all().map((r) => r.requestId), [second.requestId]);
-    assert.is(runtime.concurrencyTimeline.length, 2, 'only the second invocation\'s acquire and release');
+    assert.equal(
+      runtime.invocations.all().map((r) => r.requestId),
+      [second.requestId],
+    );
+    assert.is(runtime.concurrencyTimeline.length, 2, "only the second invocation's acquire and release");
     assert.ok(runtime.metrics.find({ requestId: second.requestId }).length > 0);
     assert.is(runtime.metrics.sum({ namespace: 'Fixture', name: 'EventsProcessed', dimensions: { Lab: 'lab1' } }), 1);
 
@@ -139,9 +157,26 @@ test('LambdaRuntime: metrics, log lines, invocation records and the concurrency 
   }
 });
 
-test('sendDelaysOf: a producer run\'s SendDelay values come from its own invocation, whatever the stores\' window', () => {
-  const metric = (namespace: string, name: string, values: number[]): MetricDatum => ({ namespace, name, unit: 'Milliseconds', dimensions: {}, values, timestamp: 0, storageResolution: 60, functionName: 'producer', requestId: 'r1' });
-  const result = { metrics: [metric('KafkaLambdaWorkshop', 'SendDelay', [3, 4]), metric('KafkaLambdaWorkshop', 'EventsPublished', [100]), metric('Other', 'SendDelay', [99]), metric('KafkaLambdaWorkshop', 'SendDelay', [5])] };
+test("sendDelaysOf: a producer run's SendDelay values come from its own invocation, whatever the stores' window", () => {
+  const metric = (namespace: string, name: string, values: number[]): MetricDatum => ({
+    namespace,
+    name,
+    unit: 'Milliseconds',
+    dimensions: {},
+    values,
+    timestamp: 0,
+    storageResolution: 60,
+    functionName: 'producer',
+    requestId: 'r1',
+  });
+  const result = {
+    metrics: [
+      metric('KafkaLambdaWorkshop', 'SendDelay', [3, 4]),
+      metric('KafkaLambdaWorkshop', 'EventsPublished', [100]),
+      metric('Other', 'SendDelay', [99]),
+      metric('KafkaLambdaWorkshop', 'SendDelay', [5]),
+    ],
+  };
   assert.equal(sendDelaysOf(result), [3, 4, 5]);
 });
 

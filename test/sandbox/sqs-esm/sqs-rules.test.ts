@@ -2,8 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PAYLOAD_LIMIT_BYTES } from '../../../sandbox/lambda-runtime/payload-limit.ts';
 import { messagesToDelete } from '../../../sandbox/sqs-esm/batch-response.ts';
-import { cutAtPayloadLimit } from '../../../sandbox/sqs-esm/payload-cut.ts';
 import { ProvisionedSqsScaling, StandardSqsScaling } from '../../../sandbox/sqs-esm/concurrency-scaling.ts';
+import { cutAtPayloadLimit } from '../../../sandbox/sqs-esm/payload-cut.ts';
 
 test('standard SQS scaling: 5 at start, +300 per minute while messages wait, up to 1,250', () => {
   const s = new StandardSqsScaling(undefined);
@@ -73,7 +73,10 @@ test('an SQS batch is cut at the 6 MB invoke payload; the rest waits for the nex
   assert.is(batch.length, 6, 'six messages of about 1 MiB fit in 6 MB, the seventh does not');
   assert.ok(Buffer.byteLength(JSON.stringify({ Records: batch })) <= PAYLOAD_LIMIT_BYTES);
   assert.ok(Buffer.byteLength(JSON.stringify({ Records: records.slice(0, 7) })) > PAYLOAD_LIMIT_BYTES);
-  assert.equal(rest.map((r) => r.messageId), ['m6', 'm7', 'm8', 'm9']);
+  assert.equal(
+    rest.map((r) => r.messageId),
+    ['m6', 'm7', 'm8', 'm9'],
+  );
   assert.is(cutAtPayloadLimit([{ body: 'x'.repeat(7 * 1024 * 1024) }]).batch.length, 1, 'one record always goes (the invoke then reports the size)');
   assert.equal(cutAtPayloadLimit([]), { batch: [], rest: [] });
 });
