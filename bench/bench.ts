@@ -6,7 +6,7 @@
 // Every server and process the bench starts is stopped in finally blocks, also when a case fails,
 // and on Ctrl-C or when bench/run.ts goes away (the partial results are still written).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { round } from '../harness/stats.ts';
 import { DEFAULT_TIME_SCALE } from '../sandbox/index.ts';
@@ -129,7 +129,7 @@ async function main(): Promise<number> {
       const file = join(RESULTS_DIR, `${runStamp(started)}-main-thread.cpuprofile`);
       mkdirSync(RESULTS_DIR, { recursive: true });
       writeFileSync(file, JSON.stringify(profile));
-      mainThreadProfile = { ...summarizeProfile(profile), file: file.slice(file.indexOf('bench/')) };
+      mainThreadProfile = { ...summarizeProfile(profile), file: relative(process.cwd(), file) };
     }
     log('\nStopping the broker and everything else the bench started...');
     await resources.stopAll(log);
@@ -152,7 +152,7 @@ async function main(): Promise<number> {
   };
   log(`\n${renderRun(run, 'text')}`);
   const files = saveRun(run, RESULTS_DIR);
-  log(`Results: ${files.map((f) => f.slice(f.indexOf('bench/'))).join(', ')}`);
+  log(`Results: ${files.map((f) => relative(process.cwd(), f)).join(', ')}`);
   clearTimeout(watchdog);
   if (interrupted) return 130;
   return fatal || results.some(isFailed) ? 1 : 0;

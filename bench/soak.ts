@@ -28,6 +28,7 @@
 // --retention-seconds N sets another window, --retention-seconds default keeps the sandbox's.
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProducerResult } from '../handlers/producer.ts';
 import { expectedEventCount } from '../handlers/shared/schedule.ts';
@@ -439,7 +440,7 @@ async function main(): Promise<number> {
     log(`\n${renderSoak(run, 'text', { samples: false })}`);
     if (interrupted) return 130;
     const files = saveSoak(run, RESULTS_DIR);
-    log(`Results: ${files.map((f) => (f.includes('/bench/') ? f.slice(f.indexOf('bench/')) : f)).join(', ')}`);
+    log(`Results: ${files.map((f) => relative(process.cwd(), f)).join(', ')}`);
     return run.pass ? 0 : 1;
   } finally {
     log('Stopping the sandbox process and the broker...');
