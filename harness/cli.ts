@@ -13,12 +13,13 @@
 // unexpected the full log's path.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { capacityModel } from '../labs/capacity-model.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 import { findLab, LABS, labChoices } from '../labs/index.ts';
 import { type LabSpec, PLACES, type Place } from '../labs/lab-spec.ts';
+import { nearestName } from '../labs/nearest-name.ts';
 import { validateShippedLab } from '../labs/spec-source.ts';
+import { parseCommandArgs, usageError } from './command-args.ts';
 import { LiveFeedWriter, type LiveRun } from './dashboard/live-feed.ts';
 import { type DashboardServer, DEFAULT_DASHBOARD_PORT, dashboardAt, startDashboard } from './dashboard/server.ts';
 import { displayPath } from './display-path.ts';
@@ -47,64 +48,59 @@ ${EXERCISE_USAGE}
 
 Labs: ${labChoices()}.`;
 
+/** Each `workshop` command and what runs it. */
+const COMMANDS: Record<string, (rest: string[]) => Promise<number>> = {
+  run: runCommand,
+  dashboard: dashboardCommand,
+  models: async () => {
+    console.log(renderModels(LABS.map((lab) => ({ lab, model: capacityModel(lab) }))));
+    return EXIT.passed.code;
+  },
+  paths: async () => {
+    console.log(SETTABLE_PATHS.join('\n'));
+    return EXIT.passed.code;
+  },
+  exercise: (rest) => inExerciseFolder(() => exerciseCommand(rest)),
+  solution: (rest) => inExerciseFolder(() => solutionCommand(rest)),
+  check: (rest) => inExerciseFolder(() => checkCommand(rest)),
+  progress: (rest) => inExerciseFolder(() => progressCommand(rest)),
+  sandbox: async (rest) => {
+    const { sandboxCommand } = await import('./sandbox-command.ts');
+    return sandboxCommand(rest);
+  },
+};
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'run':
-      return runCommand(rest);
-    case 'dashboard':
-      return dashboardCommand(rest);
-    case 'models':
-      console.log(renderModels(LABS.map((lab) => ({ lab, model: capacityModel(lab) }))));
-      return 0;
-    case 'paths':
-      console.log(SETTABLE_PATHS.join('\n'));
-      return 0;
-    case 'exercise':
-      return inExerciseFolder(() => exerciseCommand(rest));
-    case 'solution':
-      return inExerciseFolder(() => solutionCommand(rest));
-    case 'check':
-      return inExerciseFolder(() => checkCommand(rest));
-    case 'progress':
-      return inExerciseFolder(() => progressCommand(rest));
-    case 'sandbox': {
-      const { sandboxCommand } = await import('./sandbox-command.ts');
-      return sandboxCommand(rest);
-    }
-    case undefined:
-    case '--help':
-    case '-h':
-    case 'help':
-      console.log(USAGE);
-      return command === undefined ? EXIT.badInput.code : EXIT.passed.code;
-    default:
-      throw new UsageError(`Unknown command "${command}". ${USAGE}`);
+  if (command === undefined || ['--help', '-h', 'help'].includes(command)) {
+    console.log(USAGE);
+    return command === undefined ? EXIT.badInput.code : EXIT.passed.code;
   }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) {
+    const nearest = nearestName(command, Object.keys(COMMANDS));
+    throw usageError(`Unknown command "${command}"${nearest ? ` (did you mean ${nearest}?)` : ''}: the commands are ${Object.keys(COMMANDS).join(', ')}`);
+  }
+  return run(rest);
 }
 
 export function parseRunArgs(args: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        target: { type: 'string', default: 'local' },
-        duration: { type: 'string' },
-        rate: { type: 'string' },
-        set: { type: 'string', multiple: true },
-        json: { type: 'string' },
-        html: { type: 'string' },
-        quick: { type: 'boolean', default: false },
-        'time-scale': { type: 'string' },
-        dashboard: { type: 'boolean', default: false },
-        port: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}. ${USAGE}`);
-  }
+  const parsed = parseCommandArgs('run', {
+    args,
+    allowPositionals: true,
+    options: {
+      target: { type: 'string', default: 'local' },
+      duration: { type: 'string' },
+      rate: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      json: { type: 'string' },
+      html: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'time-scale': { type: 'string' },
+      dashboard: { type: 'boolean', default: false },
+      port: { type: 'string' },
+    },
+  });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`workshop run takes one lab (or "all"): ${labChoices()}.`);
   const which = positionals[0];
@@ -196,12 +192,7 @@ async function dashboardForRun(port: number | undefined): Promise<DashboardServe
 }
 
 async function dashboardCommand(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { port: { type: 'string' } } }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}. Usage: workshop dashboard [--port N]`);
-  }
+  const { values } = parseCommandArgs('dashboard', { args, options: { port: { type: 'string' } } });
   const server = await startDashboard({ port: numberOption(values.port, '--port', 0, 65535) });
   console.log(`Live dashboard: ${server.url}\nIt follows every local \`workshop run\` on this machine (any terminal). Ctrl+C stops it.`);
   await new Promise<void>((resolve) => {

@@ -2,9 +2,9 @@
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { findLab, labChoices } from '../labs/index.ts';
 import { readSandboxState, type SandboxState, sandboxStatePath } from '../sandbox/daemon-state.ts';
+import { parseCommandArgs } from './command-args.ts';
 import { UsageError } from './errors.ts';
 
 const DAEMON = new URL('../sandbox/daemon.ts', import.meta.url).pathname;
@@ -21,7 +21,7 @@ function describe(state: SandboxState): string {
 }
 
 export async function sandboxCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { lab: { type: 'string' } } });
+  const { values, positionals } = parseCommandArgs('sandbox', { args, allowPositionals: true, options: { lab: { type: 'string' } } });
   const action = positionals[0];
   const running = readSandboxState();
   switch (action) {

@@ -2,10 +2,10 @@
 // it did and the next command to type.
 
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { findLab, LABS, labChoices } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { EXIT } from '../../labs/workshop-error.ts';
+import { parseCommandArgs } from '../command-args.ts';
 import { displayPath } from '../display-path.ts';
 import { UsageError } from '../errors.ts';
 import { timeScaleOption } from '../number-option.ts';
@@ -31,15 +31,7 @@ function oneLab(command: string, positionals: string[]): LabSpec {
   return lab;
 }
 
-function parsed<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}. Usage:\n${EXERCISE_USAGE}`);
-  }
-}
-
-const labOnly = (args: string[]) => parsed(() => parseArgs({ args, options: {}, allowPositionals: true }));
+const labOnly = (command: string, args: string[]) => parseCommandArgs(command, { args, options: {}, allowPositionals: true });
 
 function describeWritten(written: WrittenFile[]): string[] {
   return written.map((w) => {
@@ -51,7 +43,7 @@ function describeWritten(written: WrittenFile[]): string[] {
 }
 
 export function exerciseCommand(args: string[]): number {
-  const { positionals, values } = parsed(() => parseArgs({ args, options: { reset: { type: 'boolean' } }, allowPositionals: true }));
+  const { positionals, values } = parseCommandArgs('exercise', { args, options: { reset: { type: 'boolean' } }, allowPositionals: true });
   const lab = oneLab('exercise', positionals);
   // Running the guide's block again must not undo the learner's work: edited files are kept
   // unless they ask for the starting state with --reset (and then backed up).
@@ -75,7 +67,7 @@ export function exerciseCommand(args: string[]): number {
 }
 
 export function solutionCommand(args: string[]): number {
-  const { positionals } = labOnly(args);
+  const { positionals } = labOnly('solution', args);
   const lab = oneLab('solution', positionals);
   const written = writeExercise(lab, 'solution');
   console.log(
@@ -91,13 +83,11 @@ export function solutionCommand(args: string[]): number {
 }
 
 export async function checkCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parsed(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      options: { hint: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, 'time-scale': { type: 'string' } },
-    }),
-  );
+  const { values, positionals } = parseCommandArgs('check', {
+    args,
+    allowPositionals: true,
+    options: { hint: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, 'time-scale': { type: 'string' } },
+  });
   const lab = oneLab('check', positionals);
   const timeScale = timeScaleOption(values['time-scale']);
   const hint = Boolean(values.hint);
@@ -207,7 +197,7 @@ function findingsWithHints(findings: Finding[], hints: Record<string, Hint>, ste
 }
 
 export function progressCommand(args: string[]): number {
-  const { positionals } = labOnly(args);
+  const { positionals } = labOnly('progress', args);
   if (positionals.length > 0) throw new UsageError(`workshop progress takes no lab: it shows them all.`);
   const dir = exercisesDir();
   const { progress, damaged } = loadProgress(dir);

@@ -28,6 +28,26 @@ test('workshop paths lists what --set accepts', async () => {
   assert.match(run.stdout, 'sqsBuffer.maximumConcurrency');
 });
 
+test('a usage error is one line saying what was wrong and where the usage is, exit 2', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['run', '1', '--rate', '-5'], /--rate -5 is ambiguous: a value starting with a dash is written --rate=-5/],
+    [['run', '1', '--rat', '5'], /unknown option --rat \(did you mean --rate\?\)/],
+    [['run', '1', '--quick=1'], /--quick takes no value/],
+    [['chek', '1'], /Unknown command "chek" \(did you mean check\?\)/],
+    [['check', '1', '--hnt'], /workshop check: unknown option --hnt \(did you mean --hint\?\)/],
+    [['sandbox', 'up', '--lab'], /workshop sandbox: --lab needs a value/],
+  ];
+  for (const [args, expected] of cases) {
+    const run = await workshop(args, env);
+    assert.is(run.code, 2, args.join(' '));
+    assert.is(run.stdout, '', args.join(' '));
+    const lines = run.stderr.trim().split('\n');
+    assert.is(lines.length, 1, `${args.join(' ')}:\n${run.stderr}`);
+    assert.match(lines[0], expected);
+    assert.ok(lines[0].endsWith('See `npx workshop --help` for the usage.'), lines[0]);
+  }
+});
+
 test('workshop sandbox up, a second up reuses it, status, down', async () => {
   const up = await workshop(['sandbox', 'up'], env);
   assert.is(up.code, 0, up.stderr);
