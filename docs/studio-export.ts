@@ -189,6 +189,29 @@ function rewriteLinks(lines: string[], code: Set<number>, rewrite: (href: string
     .join('\n');
 }
 
+/** The lines of a markdown text that are code (fenced or indented), which link rewriting leaves alone. */
+function codeLines(text: string): Set<number> {
+  const code = new Set<number>();
+  for (const token of md.parse(text, {})) {
+    if ((token.type === 'fence' || token.type === 'code_block') && token.map) for (let l = token.map[0]; l < token.map[1]; l++) code.add(l);
+  }
+  return code;
+}
+
+/**
+ * A markdown slice of `from` with its relative links made relative to the repository root
+ * (`pipeline.svg` in a lab README is `/labs/<lab>/pipeline.svg`), so they keep pointing at the same
+ * file once the slice is on a page built from another document.
+ */
+function rebaseLinks(text: string, from: string): string {
+  return rewriteLinks(text.split('\n'), codeLines(text), (href, form, words) => {
+    const resolved = resolveHref(from, href);
+    const rebased =
+      resolved.external || resolved.target === undefined ? href : `/${resolved.target || from}${resolved.anchor !== undefined ? `#${resolved.anchor}` : ''}`;
+    return form === 'autolink' ? `<${rebased}>` : `${form === 'image' ? '!' : ''}[${words}](${rebased})`;
+  });
+}
+
 /** Inline code naming a repo path (or a web address), with the link's words when they say more. */
 function asCode(text: string, path: string): string {
   const words = text.replace(/`/g, '').trim();
@@ -355,7 +378,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
             '',
             `*From \`${readme}\`: what the spec changes, the model's predictions and the synthesized mapping.*`,
             '',
-            ...restructure(body.join('\n'), false, 1),
+            ...restructure(rebaseLinks(body.join('\n'), readme!), false, 1),
           );
         }
         return lines.join('\n');
@@ -510,10 +533,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
       if (where.id === undefined) return emit(form, text, pageLink(where.page));
       return emit(form, text, where.page === d ? `#${where.id}` : `${pageLink(where.page)}#${where.id}`);
     };
-    const code = new Set<number>();
-    for (const token of md.parse(d.body!, {})) {
-      if ((token.type === 'fence' || token.type === 'code_block') && token.map) for (let l = token.map[0]; l < token.map[1]; l++) code.add(l);
-    }
+    const code = codeLines(d.body!);
     d.body = tidy(rewriteLinks(d.body!.split('\n'), code, rewrite), code);
   }
 
