@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { escapeXml, pipelineAlt, pipelineSvg } from '../../labs/diagram.ts';
+import { diagramImage } from '../../labs/diagram-files.ts';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec, OnFailureDestination } from '../../labs/lab-spec.ts';
 import { describeFilter, pipelineParts } from '../../labs/pipeline-parts.ts';
@@ -217,6 +218,13 @@ test('a filter pattern in words', () => {
     'status is anything-but CANCELLED and id is exists true',
   );
   assert.is(describeFilter({ value: [{ prefix: '{' }] }), 'value is prefix {');
+});
+
+test('the markdown image: its alt text has no bracket to end it early, its path is relative to the document', () => {
+  const lab = { ...bestPractices, kafkaEsm: { ...bestPractices.kafkaEsm, filters: [{ value: { status: ['[x]'] } }] } };
+  const image = diagramImage(lab, `labs/${lab.id}/README.md`);
+  assert.match(image, /^!\[[^[\]\n]+\]\(pipeline\.svg\)$/);
+  assert.match(diagramImage(baseline, 'WORKSHOP.md'), /\]\(labs\/01-baseline\/pipeline\.svg\)$/);
 });
 
 test.run();
