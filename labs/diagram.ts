@@ -3,8 +3,8 @@
 // and the failure paths below the part that takes them. Plain SVG, no script, no font or image
 // to fetch: it has to show offline on GitHub, the guide site and Workshop Studio. A white
 // background of its own keeps it readable on a dark page; its <title> and <desc> (the same words
-// as the alt text) say everything it shows. Text is not measured here (there is no renderer), so
-// widths are estimated from a sans-serif's proportions, with room to spare.
+// as the alt text) say everything it shows. Text is not measured here (there is no renderer):
+// textWidth estimates it, for the widest font a reader is likely to get.
 import type { LabSpec } from './lab-spec.ts';
 import { type PartKind, type PipelinePart, pipelineDescription, pipelineParts, pipelineTitle } from './pipeline-parts.ts';
 
@@ -17,6 +17,7 @@ export function pipelineAlt(lab: LabSpec): string {
 const PER_ROW = 4;
 const MARGIN = 16;
 const HEADER = 30;
+const HEADER_SIZE = 13;
 const PAD_X = 12;
 const PAD_Y = 10;
 const TITLE_SIZE = 14;
@@ -57,7 +58,7 @@ export function pipelineSvg(lab: LabSpec): string {
   const branchBoxes: Array<{ box: Box; from: Box; when: string }> = [];
   const connectors: string[] = [];
   let top = MARGIN + HEADER;
-  let right = 0;
+  let right = MARGIN + textWidth(pipelineTitle(lab), HEADER_SIZE, false);
 
   for (let start = 0; start < chain.length; start += PER_ROW) {
     const row = chain.slice(start, start + PER_ROW);
@@ -126,7 +127,7 @@ export function pipelineSvg(lab: LabSpec): string {
     '</marker>',
     '</defs>',
     `<rect width="${width}" height="${height}" rx="8" fill="#ffffff" stroke="#d1d5db"/>`,
-    text(pipelineTitle(lab), MARGIN, MARGIN + 13, { size: 13, fill: MUTED, anchor: 'start' }),
+    text(pipelineTitle(lab), MARGIN, MARGIN + HEADER_SIZE, { size: HEADER_SIZE, fill: MUTED, anchor: 'start' }),
     ...boxes.map(drawBox),
     ...branchBoxes.map(({ box }) => drawBox(box)),
     ...links,

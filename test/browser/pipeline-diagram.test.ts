@@ -1,8 +1,9 @@
 // The pipeline diagrams in headless Chromium: each committed labs/<lab>/pipeline.svg, and
 // diagrams of specs with every optional part, parse as XML with the browser's strict parser
 // (image/svg+xml), are SVG with a title and a description, show as an <img> at their own size,
-// and every line of text fits its box as the installed fonts draw it: the sans-serif the SVG asks
-// for, and DejaVu Sans, the wider one a reader without Helvetica, Arial or Liberation Sans gets.
+// and every line of text fits its box (the heading, the picture) as the installed fonts draw it:
+// the sans-serif the SVG asks for, and DejaVu Sans, the wider one a reader without Helvetica,
+// Arial or Liberation Sans gets.
 // Screenshot: reports/pipeline-diagram-screenshot.png.
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,10 @@ const drawings = [
   ...LABS.map((lab) => ({ name: diagramFile(lab), svg: readFileSync(join(REPO_ROOT, diagramFile(lab)), 'utf8') })),
   { name: 'every part, SNS destination', svg: pipelineSvg(everyPart()) },
   { name: 'every part, Kafka destination', svg: pipelineSvg(everyPart({ kind: 'kafka', topic: 'a-rather-long-dead-letter-topic-name-for-bookings' })) },
+  {
+    name: 'a title longer than the pipeline',
+    svg: pipelineSvg({ ...LABS[0], title: `${LABS[0].title}; `.repeat(4) }),
+  },
 ];
 
 test.after(closeBrowser);
@@ -68,8 +73,13 @@ test('every line of text fits its box, in the fonts the SVG asks for and in the 
     for (const { name, svg } of drawings) {
       await page.setContent(`<!doctype html><body style="margin:0">${svg}</body>`);
       if (font) await page.evaluate((family) => document.querySelector('svg')!.setAttribute('font-family', family), font);
-      const overflows = await page.evaluate(() =>
-        Array.from(document.querySelectorAll('svg g')).flatMap((group) => {
+      const overflows = await page.evaluate(() => [
+        ...Array.from(document.querySelectorAll('svg > text')).flatMap((text) => {
+          const t = (text as SVGTextElement).getBBox();
+          const width = (document.querySelector('svg') as SVGSVGElement).width.baseVal.value;
+          return t.x + t.width <= width - 2 ? [] : [`the heading "${text.textContent}" is ${Math.round(t.width)} wide in a picture of ${width}`];
+        }),
+        ...Array.from(document.querySelectorAll('svg g')).flatMap((group) => {
           const box = (group.querySelector('rect') as SVGRectElement).getBBox();
           return Array.from(group.querySelectorAll('text')).flatMap((text) => {
             const t = (text as SVGTextElement).getBBox();
@@ -77,7 +87,7 @@ test('every line of text fits its box, in the fonts the SVG asks for and in the 
             return inside ? [] : [`"${text.textContent}" is ${Math.round(t.width)} wide in a box of ${Math.round(box.width)}`];
           });
         }),
-      );
+      ]);
       assert.equal(overflows, [], `${name} in ${font ?? 'its own fonts'}`);
     }
   }
