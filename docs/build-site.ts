@@ -7,17 +7,21 @@
 //   site/files/<repo path>.html         any other repo file a page links to: a markdown file
 //                                       rendered (sandbox/MODEL.md), anything else as numbered
 //                                       plain text with #L<n> line anchors (labs/01-baseline/spec.ts)
+//   site/<repo path>                    every image a page shows, at its own path; a lab's
+//                                       pipeline diagram (labs/<lab>/pipeline.svg) drawn from the
+//                                       spec now, like the README blocks
 //   site/style.css                      the only stylesheet; no fonts, scripts or images from the network
 //
 // Every heading has an id (GitHub's slug, so `#clean-up` works as on GitHub) and a self-link;
 // every shell block has a copy button (one small inline script); every page has the menu and
 // previous/next links.
 
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type MarkdownIt from 'markdown-it';
 import { displayPath } from '../harness/display-path.ts';
+import { currentDiagram, regenerateGuide } from '../labs/diagram-files.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
@@ -59,6 +63,8 @@ interface RenderEnv {
   toc: Array<{ level: number; id: string; text: string }>;
   headingIds: string[];
   rewrite: (href: string) => string;
+  /** An image's address on the site; the image is written there with the pages. */
+  asset: (src: string) => string;
 }
 
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -123,7 +129,7 @@ function siteMarkdown(): MarkdownIt {
   const defaultImage = rules.image!;
   rules.image = (tokens, idx, options, env: RenderEnv, self) => {
     const src = tokens[idx].attrGet('src');
-    if (src !== null) tokens[idx].attrSet('src', env.rewrite(src));
+    if (src !== null) tokens[idx].attrSet('src', env.asset(src));
     return defaultImage(tokens, idx, options, env, self);
   };
 
@@ -135,23 +141,28 @@ function siteMarkdown(): MarkdownIt {
 const GENERATED_NOTES: Record<string, string> = {
   'capacity-model': 'Computed by labs/capacity-model.ts from this lab’s spec when the site was built.',
   'mapping-diff': 'Synthesized from the lab’s CDKTF stacks when the site was built.',
+  'pipeline-diagram': 'Drawn by labs/diagram.ts from this lab’s spec when the site was built.',
 };
+
+/** A generated block in a captioned box; WORKSHOP.md's blocks are named `<kind>:<lab id>`. */
+function captioned(name: string, body: string): string {
+  const kind = name.split(':')[0];
+  return [
+    `<div class="generated" data-generated="${esc(kind)}">`,
+    '',
+    body,
+    '',
+    `<p class="generated-note">${esc(GENERATED_NOTES[kind] ?? 'Generated when the site was built.')}</p>`,
+    '</div>',
+  ].join('\n');
+}
 
 /** A lab README with its generated blocks re-rendered from the specs, each wrapped and captioned. */
 function currentLabReadme(text: string, source: string, mappings: ReturnType<typeof synthesizedMappings>): string {
   const labId = source.split('/')[1];
   const lab = findLab(labId);
   if (!lab) throw new Error(`${source}: no LabSpec has the id ${labId} (labs/index.ts)`);
-  return regenerate(text, lab, mappings, (name, body) =>
-    [
-      `<div class="generated" data-generated="${name}">`,
-      '',
-      body,
-      '',
-      `<p class="generated-note">${esc(GENERATED_NOTES[name] ?? 'Generated when the site was built.')}</p>`,
-      '</div>',
-    ].join('\n'),
-  );
+  return regenerate(text, lab, mappings, captioned);
 }
 
 function titleOf(md: MarkdownIt, text: string, fallback: string): string {
@@ -286,6 +297,8 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuiltSite> 
   writeFileSync(join(outDir, 'style.css'), readFileSync(new URL('./site.css', import.meta.url), 'utf8'));
 
   const warnings: string[] = [];
+  /** Images the pages show, by repo path; each is written at the same path under the site. */
+  const assets = new Set<string>();
   const pages: SitePage[] = [];
   const queue: SitePage[] = [...menu];
   const queued = new Set(queue.map((p) => p.source));
@@ -294,6 +307,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuiltSite> 
     let text = read(page.source);
     const isMarkdown = page.source.endsWith('.md');
     if (page.source.startsWith('labs/') && page.source.endsWith('/README.md')) text = currentLabReadme(text, page.source, mappings);
+    if (page.source === 'WORKSHOP.md') text = regenerateGuide(text, captioned);
     const env: RenderEnv = {
       page,
       slugger: new Slugger(),
@@ -318,6 +332,16 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuiltSite> 
         }
         return relativeHref(page.file, sitePathFor(target, mainPages)) + (resolved.anchor !== undefined ? `#${resolved.anchor}` : '');
       },
+      asset: (src) => {
+        const resolved = resolveHref(page.source, src);
+        if (resolved.external || !resolved.target) return src;
+        if (!existsSync(join(REPO_ROOT, resolved.target)) || statSync(join(REPO_ROOT, resolved.target)).isDirectory()) {
+          warnings.push(`${page.source}: image ${src} is no file in the repository`);
+          return src;
+        }
+        assets.add(resolved.target);
+        return relativeHref(page.file, resolved.target);
+      },
     };
     const body = isMarkdown ? md.render(text, env) : sourceBody(page.source, text);
     if (isMarkdown && !mainPages.has(page.source)) page.title = titleOf(md, text, page.source);
@@ -325,6 +349,14 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuiltSite> 
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, layout({ page, body, toc: env.toc, menu, siteTitle, builtAt }));
     pages.push(page);
+  }
+
+  for (const asset of assets) {
+    const file = join(outDir, asset);
+    mkdirSync(dirname(file), { recursive: true });
+    const diagram = currentDiagram(asset);
+    if (diagram === undefined) copyFileSync(join(REPO_ROOT, asset), file);
+    else writeFileSync(file, diagram);
   }
 
   const index = join(outDir, 'index.html');

@@ -6,12 +6,14 @@
 //   content/<section>/index.en.md            each `##` section of WORKSHOP.md, weights in guide order
 //   content/<lab section>/solution/...       the lab's solution walkthrough (folded in WORKSHOP.md,
 //                                            docs/solution-section.ts) and its README's solution part,
-//                                            generated blocks (capacity model, synthesized mapping)
-//                                            re-rendered from the specs now: the answers on a page of
-//                                            their own, which a learner opens when they choose
+//                                            generated blocks (capacity model, synthesized mapping,
+//                                            pipeline diagram) re-rendered from the specs now: the
+//                                            answers on a page of their own, which a learner opens
+//                                            when they choose
 //   content/appendix/<name>/index.en.md      every other markdown file of the repository that a page
 //                                            links to (sandbox/MODEL.md and what it links to)
-//   static/                                  every image a page shows; a .gitkeep when there is none,
+//   static/                                  every image a page shows (each lab's pipeline diagram,
+//                                            drawn from its spec now); a .gitkeep when there is none,
 //                                            since git drops an empty folder and the folder is part
 //                                            of the layout
 //
@@ -47,6 +49,7 @@ import { Document, Scalar, stringify } from 'yaml';
 import { displayPath } from '../harness/display-path.ts';
 import { UsageError } from '../harness/errors.ts';
 import { exitFor } from '../harness/exit-codes.ts';
+import { currentDiagram, regenerateGuide } from '../labs/diagram-files.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
@@ -189,6 +192,29 @@ function rewriteLinks(lines: string[], code: Set<number>, rewrite: (href: string
     .join('\n');
 }
 
+/** The lines of a markdown text that are code (fenced or indented), which link rewriting leaves alone. */
+function codeLines(text: string): Set<number> {
+  const code = new Set<number>();
+  for (const token of md.parse(text, {})) {
+    if ((token.type === 'fence' || token.type === 'code_block') && token.map) for (let l = token.map[0]; l < token.map[1]; l++) code.add(l);
+  }
+  return code;
+}
+
+/**
+ * A markdown slice of `from` with its relative links made relative to the repository root
+ * (`pipeline.svg` in a lab README is `/labs/<lab>/pipeline.svg`), so they keep pointing at the same
+ * file once the slice is on a page built from another document.
+ */
+function rebaseLinks(text: string, from: string): string {
+  return rewriteLinks(text.split('\n'), codeLines(text), (href, form, words) => {
+    const resolved = resolveHref(from, href);
+    const rebased =
+      resolved.external || resolved.target === undefined ? href : `/${resolved.target || from}${resolved.anchor !== undefined ? `#${resolved.anchor}` : ''}`;
+    return form === 'autolink' ? `<${rebased}>` : `${form === 'image' ? '!' : ''}[${words}](${rebased})`;
+  });
+}
+
 /** Inline code naming a repo path (or a web address), with the link's words when they say more. */
 function asCode(text: string, path: string): string {
   const words = text.replace(/`/g, '').trim();
@@ -296,7 +322,9 @@ function prepareOutDir(outDir: string): void {
 export async function exportStudio(options: ExportOptions = {}): Promise<StudioExport> {
   const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
   const read = options.read ?? ((path: string) => readFileSync(join(REPO_ROOT, path), 'utf8'));
-  const workshop = read('WORKSHOP.md');
+  // Without its diagram blocks: a lab's solution page shows the walkthrough and the README's
+  // solution together, and the README's diagram, under At a glance, is enough once.
+  const workshop = regenerateGuide(read('WORKSHOP.md'), () => '');
   const workshopLines = workshop.split('\n');
   const workshopHeadings = headings(md, workshop);
   const h1 = workshopHeadings.find((h) => h.level === 1);
@@ -353,9 +381,9 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
             '',
             '## At a glance',
             '',
-            `*From \`${readme}\`: what the spec changes, the model's predictions and the synthesized mapping.*`,
+            `*From \`${readme}\`: what the spec changes, its pipeline, the model's predictions and the synthesized mapping.*`,
             '',
-            ...restructure(body.join('\n'), false, 1),
+            ...restructure(rebaseLinks(body.join('\n'), readme!), false, 1),
           );
         }
         return lines.join('\n');
@@ -510,10 +538,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
       if (where.id === undefined) return emit(form, text, pageLink(where.page));
       return emit(form, text, where.page === d ? `#${where.id}` : `${pageLink(where.page)}#${where.id}`);
     };
-    const code = new Set<number>();
-    for (const token of md.parse(d.body!, {})) {
-      if ((token.type === 'fence' || token.type === 'code_block') && token.map) for (let l = token.map[0]; l < token.map[1]; l++) code.add(l);
-    }
+    const code = codeLines(d.body!);
     d.body = tidy(rewriteLinks(d.body!.split('\n'), code, rewrite), code);
   }
 
@@ -534,8 +559,11 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   }
   mkdirSync(join(outDir, 'static'), { recursive: true });
   const staticFiles = [...images].map((target) => {
-    mkdirSync(dirname(join(outDir, 'static', target)), { recursive: true });
-    copyFileSync(join(REPO_ROOT, target), join(outDir, 'static', target));
+    const file = join(outDir, 'static', target);
+    mkdirSync(dirname(file), { recursive: true });
+    const diagram = currentDiagram(target);
+    if (diagram === undefined) copyFileSync(join(REPO_ROOT, target), file);
+    else writeFileSync(file, diagram);
     return `static/${target}`;
   });
   if (staticFiles.length === 0) writeFileSync(join(outDir, 'static', '.gitkeep'), '');

@@ -1,7 +1,7 @@
 // `workshop`: the command line every guide step and test relies on.
 //
 //   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
-//                [--json FILE] [--html FILE] [--quick] [--time-scale N] [--dashboard [--port N]]
+//                [--json FILE] [--html FILE] [--diagram FILE] [--quick] [--time-scale N] [--dashboard [--port N]]
 //   workshop dashboard [--port N]   the live dashboard that follows every local run
 //   workshop models              every lab's capacity model
 //   workshop paths               every path --set accepts
@@ -14,6 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { capacityModel } from '../labs/capacity-model.ts';
+import { pipelineSvg } from '../labs/diagram.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 import { findLab, LABS, labChoices } from '../labs/index.ts';
 import { type LabSpec, PLACES, type Place } from '../labs/lab-spec.ts';
@@ -37,7 +38,7 @@ import { renderComparison, renderModels, renderTargets } from './text-report.ts'
 
 const USAGE = `Usage:
   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
-               [--json FILE] [--html FILE] [--quick] [--time-scale N] [--dashboard [--port N]]
+               [--json FILE] [--html FILE] [--diagram FILE] [--quick] [--time-scale N] [--dashboard [--port N]]
   workshop dashboard [--port N]
   workshop models
   workshop paths
@@ -95,6 +96,7 @@ export function parseRunArgs(args: string[]) {
       set: { type: 'string', multiple: true },
       json: { type: 'string' },
       html: { type: 'string' },
+      diagram: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'time-scale': { type: 'string' },
       dashboard: { type: 'boolean', default: false },
@@ -106,6 +108,7 @@ export function parseRunArgs(args: string[]) {
   const which = positionals[0];
   const labs: LabSpec[] = which === 'all' ? [...LABS] : [findLab(which) ?? unknownLab(which)];
   if (!PLACES.includes(values.target as Place)) throw new UsageError(`--target ${values.target} is not a place a lab runs: use local or aws.`);
+  if (values.diagram !== undefined && labs.length > 1) throw new UsageError('--diagram draws the pipeline of one lab: name the lab, not "all".');
   if (values.port !== undefined && !values.dashboard) throw new UsageError("--port sets the live dashboard's port: add --dashboard, or leave --port out.");
   if (values.dashboard && values.target === 'aws') {
     throw new UsageError(
@@ -120,6 +123,7 @@ export function parseRunArgs(args: string[]) {
     overrides: (values.set ?? []).map(parseOverride),
     json: values.json,
     html: values.html,
+    diagram: values.diagram,
     quick: values.quick ?? false,
     timeScale: timeScaleOption(values['time-scale']),
     dashboard: values.dashboard ?? false,
@@ -140,11 +144,21 @@ async function createTarget(place: Place, timeScale: number | undefined): Promis
   return new LocalTarget({ timeScale });
 }
 
+/**
+ * Every lab's spec, and each with the run's --set, checked before any server starts: a mistake in
+ * the third lab of `run all` is reported in seconds, not after two runs. With --diagram, the
+ * what-if's pipeline is drawn then, so the picture is there while it runs.
+ */
+export async function checkSpecs(options: ReturnType<typeof parseRunArgs>): Promise<LabSpec[]> {
+  const specs: LabSpec[] = [];
+  for (const lab of options.labs) specs.push(effectiveSpec(await validateShippedLab(lab), options));
+  if (options.diagram !== undefined) writeOutput(options.diagram, pipelineSvg(specs[0]), 'Pipeline diagram');
+  return specs;
+}
+
 async function runCommand(args: string[]): Promise<number> {
   const options = parseRunArgs(args);
-  // Every lab's spec, and each with the run's --set, before any server starts: a mistake in the
-  // third lab of `run all` is reported in seconds, not after two runs.
-  for (const lab of options.labs) effectiveSpec(await validateShippedLab(lab), options);
+  await checkSpecs(options);
   const dashboard = options.dashboard ? await dashboardForRun(options.port) : undefined;
   const target = await createTarget(options.place, options.timeScale);
   const results: LabRunResult[] = [];

@@ -93,6 +93,13 @@ export const KAFKA_FUNCTION_MAX_TIMEOUT_SECONDS = 840;
 export const SQS_MAX_BATCH_SIZE = 10000;
 /** ...above which MaximumBatchingWindowInSeconds must be at least 1. */
 export const SQS_MAX_BATCH_WITHOUT_WINDOW = 10;
+/** An SQS mapping's MaximumBatchingWindowInSeconds when unset: none, a poll returns what is queued (services-sqs-parameters.html). */
+export const SQS_DEFAULT_BATCHING_WINDOW_MS = 0;
+
+/** An SQS mapping's batching window in ms: the one set, or AWS's default of none when unset. */
+export function sqsWindowMs(batchingWindowSeconds: number | undefined): number {
+  return batchingWindowSeconds === undefined ? SQS_DEFAULT_BATCHING_WINDOW_MS : batchingWindowSeconds * 1000;
+}
 /** ScalingConfig MaximumConcurrency 2..1000 (services-sqs-scaling.html). */
 export const SQS_MIN_MAXIMUM_CONCURRENCY = 2;
 export const SQS_MAX_MAXIMUM_CONCURRENCY = 1000;

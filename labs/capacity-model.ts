@@ -10,6 +10,7 @@ import {
   KAFKA_POLLER_BYTES_PER_SEC,
   kafkaWindowMs,
   SQS_MAX_CONCURRENCY,
+  sqsWindowMs,
 } from './aws-limits.ts';
 import type { LabSpec, ProcessorSpec } from './lab-spec.ts';
 import { lagTooHigh, pollersForLag } from './on-demand-lag.ts';
@@ -247,7 +248,7 @@ function statusShareMatching(spec: LabSpec): number {
 
 function sqsStage(spec: LabSpec, rate: number): StageModel {
   const q = spec.sqsBuffer!;
-  const windowMs = (q.batchingWindowSeconds ?? 0) * 1000;
+  const windowMs = sqsWindowMs(q.batchingWindowSeconds);
   let concurrencyLimit: number;
   let concurrencyBound: string;
   let bottleneck: Bottleneck = 'sqs concurrency';

@@ -1,14 +1,18 @@
 // The generated parts of each lab README: what changed in the synthesized event source
-// mapping since the previous lab, and the lab's capacity model. Generated from the stacks and
-// the spec, so a README can never disagree with the code; `npm run docs:labs` rewrites them and
-// a test fails when one is stale.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// mapping since the previous lab, the lab's capacity model and its pipeline diagram. Generated
+// from the stacks and the spec, so a README can never disagree with the code; `npm run docs:labs`
+// rewrites them, the diagrams (labs/<lab>/pipeline.svg) and WORKSHOP.md's diagram blocks, and a
+// test fails when one is stale.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktn';
 import { capacityModel } from './capacity-model.ts';
 import { postApplySettings } from './deploy/plan.ts';
+import { pipelineSvg } from './diagram.ts';
+import { diagramFile, diagramImage, regenerateGuide } from './diagram-files.ts';
 import { runsAsScript } from './entry-point.ts';
+import { type BlockWrap, replaceBlock, withMarkers } from './generated-block.ts';
 import { LABS } from './index.ts';
 import type { LabSpec } from './lab-spec.ts';
 import { REPO_ROOT } from './stack-contract.ts';
@@ -108,37 +112,36 @@ export function renderCapacityModel(lab: LabSpec): string {
 const BLOCKS = {
   'mapping-diff': (lab: LabSpec, mappings: Map<string, Record<string, Attributes>>) => renderMappingDiff(lab, mappings),
   'capacity-model': (lab: LabSpec) => renderCapacityModel(lab),
+  'pipeline-diagram': (lab: LabSpec) => diagramImage(lab, `labs/${lab.id}/README.md`),
 } as const;
 
 export function readmePath(lab: LabSpec): string {
   return join(REPO_ROOT, 'labs', lab.id, 'README.md');
 }
 
-/** A generated block as the README keeps it: its content between its two markers. */
-const withMarkers = (name: string, body: string): string => `<!-- generated:${name} -->\n${body}\n<!-- /generated:${name} -->`;
-
 /**
  * A README with every generated block replaced by its current content, written by `wrap`: with
  * its markers (the README itself), or as a page shows it (the site's captioned box, Studio's
  * bare content).
  */
-export function regenerate(text: string, lab: LabSpec, mappings: Map<string, Record<string, Attributes>>, wrap = withMarkers): string {
-  let out = text;
-  for (const [name, render] of Object.entries(BLOCKS)) {
-    const pattern = new RegExp(`<!-- generated:${name} -->[\\s\\S]*?<!-- /generated:${name} -->`);
-    if (!pattern.test(out)) throw new Error(`${readmePath(lab)} has no <!-- generated:${name} --> block.`);
-    out = out.replace(pattern, () => wrap(name, render(lab, mappings)));
-  }
-  return out;
+export function regenerate(text: string, lab: LabSpec, mappings: Map<string, Record<string, Attributes>>, wrap: BlockWrap = withMarkers): string {
+  return Object.entries(BLOCKS).reduce((out, [name, render]) => replaceBlock(out, name, render(lab, mappings), wrap, readmePath(lab)), text);
+}
+
+/** Writes a repo file when its content changed, and says which it did. */
+function refresh(file: string, render: (before: string | undefined) => string): void {
+  const path = join(REPO_ROOT, file);
+  const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  const after = render(before);
+  if (after !== before) writeFileSync(path, after);
+  console.log(`${after === before ? 'up to date' : 'updated   '}  ${file}`);
 }
 
 if (runsAsScript(import.meta.url)) {
   const mappings = synthesizedMappings();
   for (const lab of LABS) {
-    const path = readmePath(lab);
-    const before = readFileSync(path, 'utf8');
-    const after = regenerate(before, lab, mappings);
-    if (after !== before) writeFileSync(path, after);
-    console.log(`${after === before ? 'up to date' : 'updated   '}  ${path.slice(REPO_ROOT.length + 1)}`);
+    refresh(`labs/${lab.id}/README.md`, (before) => regenerate(before ?? '', lab, mappings));
+    refresh(diagramFile(lab), () => pipelineSvg(lab));
   }
+  refresh('WORKSHOP.md', (before) => regenerateGuide(before ?? ''));
 }

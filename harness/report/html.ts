@@ -1,6 +1,7 @@
 // `workshop run ... --html FILE`: one self-contained HTML page for a RunReport. Chart.js and the
 // stylesheet are inlined, the chart data is embedded as JSON, so the file opens offline and
 // renders the same bytes for the same report (no clock, no randomness, no locale).
+import { sqsWindowMs } from '../../labs/aws-limits.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import type { LabRunResult, RunReport } from '../run-result.ts';
 import { CLIENT_SCRIPT, CSS, chartJsSource } from './html-assets.ts';
@@ -60,7 +61,7 @@ function configLine(spec: LabSpec): string {
   if (spec.processor.reservedConcurrency !== undefined) parts.push(`reserved concurrency ${spec.processor.reservedConcurrency}`);
   if (spec.sqsBuffer) {
     const q = spec.sqsBuffer;
-    parts.push(`SQS batch ${q.batchSize}, window ${q.batchingWindowSeconds ?? 0} s, max concurrency ${q.maximumConcurrency ?? 'unset'}`);
+    parts.push(`SQS batch ${q.batchSize}, window ${sqsWindowMs(q.batchingWindowSeconds) / 1000} s, max concurrency ${q.maximumConcurrency ?? 'unset'}`);
   }
   const t = spec.traffic;
   const rate = t.peakRatePerSec !== undefined ? `${t.ratePerSec}→${t.peakRatePerSec}/s` : `${t.ratePerSec}/s`;

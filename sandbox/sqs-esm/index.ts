@@ -6,6 +6,7 @@
 
 import { setMaxListeners } from 'node:events';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { sqsWindowMs } from '../../labs/aws-limits.ts';
 import type { SqsBufferSpec } from '../../labs/lab-spec.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { LambdaFunction } from '../lambda-runtime/index.ts';
@@ -110,7 +111,7 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
   let emptyPolls = 0;
   let inFlightMessages = 0;
   let stopped = false;
-  const windowMs = (options.spec.batchingWindowSeconds ?? 0) * 1000;
+  const windowMs = sqsWindowMs(options.spec.batchingWindowSeconds);
 
   async function receive(max: number, waitSeconds: number): Promise<Message[]> {
     const response = await options.sqs.send(

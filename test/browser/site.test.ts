@@ -1,7 +1,8 @@
 // The guide site (`npm run guide`) in headless Chromium: built by the build function, opened at
 // site/index.html (WORKSHOP.md), every page reached by following links, no broken link or
 // anchor, no console error, no network request; the menu and previous/next links walk the labs
-// in order, and a copy button copies. Screenshot: reports/site-screenshot.png.
+// in order, a copy button copies, and each lab's pipeline diagram is drawn. Screenshot:
+// reports/site-screenshot.png.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,6 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type BuiltSite, buildSite } from '../../docs/build-site.ts';
 import { capacityModel } from '../../labs/capacity-model.ts';
+import { pipelineAlt } from '../../labs/diagram.ts';
 import { LABS } from '../../labs/index.ts';
 import { browser, closeBrowser, REPORTS } from './support.ts';
 
@@ -50,6 +52,19 @@ test.before(async () => {
 });
 
 test.after(closeBrowser);
+
+/** The alt text of each pipeline diagram the page shows, once it is drawn (a broken image has no natural width). */
+async function drawnDiagrams(page: Page): Promise<string[]> {
+  const images = page.locator('[data-generated="pipeline-diagram"] img');
+  return images.evaluateAll((all) =>
+    Promise.all(
+      (all as HTMLImageElement[]).map(async (img) => {
+        await img.decode().catch(() => undefined);
+        return img.naturalWidth > 0 ? img.alt : `not drawn: ${img.src}`;
+      }),
+    ),
+  );
+}
 
 test('the build writes one page per document and reports no unresolved link', () => {
   assert.equal(site.warnings, []);
@@ -134,7 +149,7 @@ test('the menu and previous/next walk the guide in order', async () => {
   await page.close();
 });
 
-test('headings have anchors, shell blocks a working copy button, lab pages the current capacity model', async () => {
+test('headings have anchors, shell blocks a working copy button, lab pages the current capacity model and pipeline diagram', async () => {
   const { page, errors } = await tracked();
   await page.goto(pathToFileURL(site.index).href);
   assert.is(await page.locator('h2#clean-up a.anchor[href="#clean-up"]').count(), 1);
@@ -158,7 +173,10 @@ test('headings have anchors, shell blocks a working copy button, lab pages the c
     const table = page.locator('[data-generated="capacity-model"] table');
     assert.is(await table.count(), 1, `${lab.id} shows its capacity model`);
     assert.match((await table.textContent())!, `${capacityModel(lab).latencyFloorMs} ms`);
+    assert.equal(await drawnDiagrams(page), [pipelineAlt(lab)], `${lab.id} shows its pipeline diagram`);
   }
+  await page.goto(pathToFileURL(site.index).href);
+  assert.equal(await drawnDiagrams(page), LABS.map(pipelineAlt), "the guide shows each lab's diagram in its walkthrough");
   assert.equal(errors, []);
   await page.close();
 });

@@ -21,6 +21,8 @@ import {
 import { checkGuideLinks, checkLinksText } from '../../docs/guide-links.ts';
 import { createMarkdown, guideDocuments, headingIds, REPO_ROOT } from '../../docs/markdown.ts';
 import { solutionBlocks, withoutSolutions } from '../../docs/solution-section.ts';
+import { pipelineAlt, pipelineSvg } from '../../labs/diagram.ts';
+import { diagramFile } from '../../labs/diagram-files.ts';
 import { LABS } from '../../labs/index.ts';
 import { renderCapacityModel } from '../../labs/lab-readme.ts';
 import { RULES, type Rule } from '../../labs/model-rules.ts';
@@ -181,7 +183,7 @@ test('shell lines: trailing comments, && and quotes', () => {
   assert.is(commands[0].line, 4);
 });
 
-test('the site shows the current capacity model even when a lab README is stale', async () => {
+test('the site shows the current capacity model and diagram even when a lab README is stale', async () => {
   const outDir = mkdtempSync(join(tmpdir(), 'klw-site-'));
   const lab = LABS[1];
   const readme = `labs/${lab.id}/README.md`;
@@ -202,6 +204,9 @@ test('the site shows the current capacity model even when a lab README is stale'
     .find((row) => row.includes('latency floor'))!;
   const floor = floorRow.split('|')[2].trim();
   assert.match(html, `<td>latency floor (median, no network)</td>\n<td>${floor}</td>`);
+  // So is its diagram: drawn from the spec when the site is built, not copied.
+  assert.is(readFileSync(join(outDir, diagramFile(lab)), 'utf8'), pipelineSvg(lab));
+  assert.match(html, `src="pipeline.svg" alt="${pipelineAlt(lab)}"`);
   assert.equal(site.warnings, []);
 });
 

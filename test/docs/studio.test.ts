@@ -1,8 +1,9 @@
 // `npm run studio`, checked as Workshop Studio would take the folder: contentspec.yaml, a page
 // (front matter title and weight) for the landing page, every WORKSHOP.md section and every lab
 // README, no folder without its page, every link resolving inside the export (page paths from
-// the content root, Hugo's heading anchors, /static files, https), no ```bash aws fence left, and
-// each lab's local steps before its AWS steps. The export goes to a temporary folder.
+// the content root, Hugo's heading anchors, /static files, https), each lab's pipeline diagram a
+// static file, no ```bash aws fence left, and each lab's local steps before its AWS steps. The
+// export goes to a temporary folder.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,9 @@ import { createMarkdown, fenceInfo, inlineText, labReadmes, REPO_ROOT } from '..
 import { solutionBlocks } from '../../docs/solution-section.ts';
 import { AWS_HEADING, EXPORT_MARKER, exportStudio, GuideContentError, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
 import { exitFor } from '../../harness/exit-codes.ts';
+import { pipelineSvg } from '../../labs/diagram.ts';
+import { diagramFile } from '../../labs/diagram-files.ts';
+import { LABS } from '../../labs/index.ts';
 
 const md = createMarkdown();
 const WORKSHOP = readFileSync(join(REPO_ROOT, 'WORKSHOP.md'), 'utf8');
@@ -203,6 +207,22 @@ test('every link resolves inside the export: a page, an anchor of it, a static f
   const all = [...pages.values()].flatMap((p) => hrefsIn(p.body));
   assert.ok(all.includes('/clean-up'), "WORKSHOP.md's (#clean-up) now names the Clean-up page");
   assert.ok(all.includes('/appendix/sandbox-model'));
+});
+
+test("each lab's solution page shows its pipeline diagram once, a static file drawn from its spec", () => {
+  for (const lab of LABS) {
+    const section = pageTitled(sectionsOf(WORKSHOP).find((s) => s.title.startsWith(`Lab ${lab.number} `))!.title)!;
+    const solution = pages.get(`${section.dir}/solution`)!;
+    const src = `/static/${diagramFile(lab)}`;
+    assert.equal(
+      hrefsIn(solution.body).filter((href) => href.endsWith('.svg')),
+      [src],
+      `${lab.id}: once, under At a glance`,
+    );
+    assert.ok(exported.staticFiles.includes(src.slice(1)), `${lab.id}: listed as static`);
+    assert.is(readFileSync(join(out, src), 'utf8'), pipelineSvg(lab), `${lab.id}: the current drawing`);
+    assert.not.match(section.body, '.svg)', `${lab.id}: the lab page keeps the answer out of sight`);
+  }
 });
 
 test('repo files that are no page become inline code naming the path; so does a non-https address', () => {

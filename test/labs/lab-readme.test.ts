@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { pipelineSvg } from '../../labs/diagram.ts';
+import { diagramFile, regenerateGuide } from '../../labs/diagram-files.ts';
 import { LABS } from '../../labs/index.ts';
 import { readmePath, regenerate, renderMappingDiff, synthesizedMappings } from '../../labs/lab-readme.ts';
+import { REPO_ROOT } from '../../labs/stack-contract.ts';
 
 const mappings = synthesizedMappings();
 
@@ -10,6 +14,27 @@ test('every lab README shows its current capacity model and mapping diff (run `n
   for (const lab of LABS) {
     const text = readFileSync(readmePath(lab), 'utf8');
     assert.fixture(text, regenerate(text, lab, mappings), `${lab.id}/README.md is stale`);
+  }
+});
+
+test("every lab's pipeline.svg is what labs/diagram.ts draws from its spec now (run `npm run docs:labs` to refresh)", () => {
+  for (const lab of LABS) {
+    const file = join(REPO_ROOT, diagramFile(lab));
+    assert.ok(existsSync(file), `${diagramFile(lab)} is committed`);
+    assert.fixture(readFileSync(file, 'utf8'), pipelineSvg(lab), `${diagramFile(lab)} is stale`);
+  }
+});
+
+test("WORKSHOP.md shows each lab's diagram in its walkthrough, with the current alt text (run `npm run docs:labs` to refresh)", () => {
+  const text = readFileSync(join(REPO_ROOT, 'WORKSHOP.md'), 'utf8');
+  assert.fixture(text, regenerateGuide(text), 'WORKSHOP.md is stale');
+  for (const lab of LABS) {
+    const walkthrough = text.indexOf(`### Solution: lab ${lab.number} walkthrough`);
+    const image = text.indexOf(`](${diagramFile(lab)})`);
+    assert.ok(
+      walkthrough > 0 && image > walkthrough && image < text.indexOf('</details>', walkthrough),
+      `lab ${lab.number}'s diagram is in its folded walkthrough`,
+    );
   }
 });
 
