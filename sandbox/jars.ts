@@ -5,10 +5,10 @@
 //   ${WORKSHOP_CACHE:-${XDG_CACHE_HOME:-~/.cache}/kafka-lambda-workshop}/<component>-<version>/
 //
 // A jar is used only when its size and sha256 are the lock's: a missing, partial or corrupt one is
-// fetched again (download.ts resumes partial downloads), never run. Hashing 100 MB on every start
-// would cost a second, so a stamp file records each verified jar's size, mtime and inode: a jar
-// whose stat still matches is trusted, any other is hashed again. verifyJars({ full: true })
-// hashes everything, for a doctor.
+// fetched again (download.ts resumes partial downloads), never run. Hashing every jar on every
+// start would add a few tenths of a second (more from a cold disk), so a stamp file records each
+// verified jar's size, mtime and inode: a jar whose stat still matches is trusted, any other is
+// hashed again. verifyJars({ full: true }) hashes everything, for a doctor.
 
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
@@ -136,7 +136,7 @@ export interface JarProblem {
   /** The jar's file name in the cache folder. */
   file: string;
   coordinates: string;
-  problem: 'missing' | 'size' | 'sha256';
+  problem: 'missing' | 'size' | 'sha256' | 'unreadable';
   /** One line for a person, e.g. "kafka-clients-4.4.0.jar has 1024 bytes, the lock says 1333804". */
   detail: string;
 }
@@ -195,7 +195,12 @@ async function check({ info, entry, dir }: Locked, full: boolean): Promise<JarVe
     const same = known && known.sha256 === jar.sha256 && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino;
     if (!same) {
       hashed++;
-      const digest = await sha256File(join(dir, file));
+      let digest: string;
+      try {
+        digest = await sha256File(join(dir, file));
+      } catch (error) {
+        return problem('unreadable', `cannot be read (${(error as Error).message})`);
+      }
       if (digest !== jar.sha256) return problem('sha256', `has sha256 ${digest}, the lock says ${jar.sha256}`);
     }
     verified.set(file, { sha256: jar.sha256, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
