@@ -10,7 +10,7 @@
 // Exits 1 with one sentence on failure; the lock is written only when both components resolved.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runsAsScript } from '../labs/entry-point.ts';
@@ -33,7 +33,7 @@ import {
   repositoryUrl,
   shown,
 } from './jar-lock.ts';
-import { componentInfo } from './jars.ts';
+import { cacheRoot, componentInfo } from './jars.ts';
 import { markerArg, newMarker, startProcess } from './process.ts';
 
 /** Pinned so the resolution does not depend on whichever plugin version is newest that day. */
@@ -81,8 +81,25 @@ async function resolveComponent(component: Component, context: ResolveContext): 
   const what = `the ${info.label} ${info.version} jars`;
   const work = mkdtempSync(join(tmpdir(), `workshop-lock-${component}-`));
   const listFile = join(work, 'dependencies.txt');
-  const logFile = join(work, 'maven.log');
+  // Beside the workshop's other logs, one per component, so a failure's log outlives the run.
+  const logFile = join(cacheRoot(context.env), 'logs', `lock-${component}.maven.log`);
+  mkdirSync(dirname(logFile), { recursive: true });
   writeFileSync(logFile, `# ${new Date().toISOString()} resolving ${what}\n`);
+  try {
+    return await resolveWithMaven(component, info, what, listFile, logFile, context);
+  } finally {
+    removeDir(work);
+  }
+}
+
+async function resolveWithMaven(
+  component: Component,
+  info: ReturnType<typeof componentInfo>,
+  what: string,
+  listFile: string,
+  logFile: string,
+  context: ResolveContext,
+): Promise<LockedComponent> {
   const marker = newMarker('maven');
   context.log?.(`Resolving ${what} with Maven (${shown(info.pom)}) ...`);
   const maven = startProcess({
@@ -119,7 +136,6 @@ async function resolveComponent(component: Component, context: ResolveContext): 
   await eachLimited(artifacts, PARALLEL_CHECKS, async (artifact, i) => {
     jars[i] = await lockJar(artifact, context.base);
   });
-  removeDir(work);
   context.log?.(`${info.label} ${info.version}: ${jars.length} jars, ${(jars.reduce((s, j) => s + j.size, 0) / 1e6).toFixed(1)} MB.`);
   return { version: info.version, pomSha256: pomSha256(component), jars };
 }

@@ -89,13 +89,15 @@ test('a Maven failure gives its meaningful line and the log, and leaves no Maven
     settings,
     `<settings><mirrors><mirror><id>unreachable</id><mirrorOf>*</mirrorOf><url>http://127.0.0.1:${deadPort}/maven2</url></mirror></mirrors></settings>`,
   );
-  const error = await rejection(() => generateLock({ mavenArgs: ['-s', settings, `-Dmaven.repo.local=${join(scratch, 'm2')}`] }));
+  const error = await rejection(() =>
+    generateLock({ env: { ...process.env, WORKSHOP_CACHE: join(scratch, 'cache') }, mavenArgs: ['-s', settings, `-Dmaven.repo.local=${join(scratch, 'm2')}`] }),
+  );
   assert.instance(error, SandboxError);
   const summary = (error as SandboxError).summary;
   assert.not.match(summary, /\n/);
   assert.match(summary, /^Maven could not resolve the (Kafka|ElasticMQ) \d+\.\d+\.\d+ jars: /);
   assert.match(summary, /127\.0\.0\.1:\d+/);
-  assert.match(summary, /full log: .*maven\.log\)\.$/);
+  assert.match(summary, new RegExp(`full log: ${join(scratch, 'cache', 'logs')}/lock-(kafka|elasticmq)\\.maven\\.log\\)\\.$`));
   assert.equal(liveChildren(), [], 'no Maven left running');
 });
 
