@@ -1,4 +1,4 @@
-// The embedded SQS: ElasticMQ (org.elasticmq.server.Main) from the Maven jars of
+// The embedded SQS: ElasticMQ (org.elasticmq.server.Main) from the locked jars of
 // sandbox/jvm/elasticmq/pom.xml (see jars.ts), bound to 127.0.0.1 on a free port, with a config
 // file generated per run. ElasticMQ >= 1.6.16 speaks the AWS JSON protocol that AWS SDK v3
 // clients use (X-Amz-Target: AmazonSQS.*); 1.7.1 is used. It has no separate stats/UI port.

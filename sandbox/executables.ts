@@ -1,4 +1,4 @@
-// The programs the sandbox runs (java, mvn) are looked up before spawning, so a missing one is
+// The programs the sandbox runs (java; mvn for the jar lock) are looked up before spawning, so a missing one is
 // named with what to install instead of surfacing as a spawn ENOENT.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';

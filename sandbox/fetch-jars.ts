@@ -1,10 +1,11 @@
-// Fetches and caches the sandbox's jars up front (CI calls this before the tests):
+// Fetches and verifies the sandbox's jars up front (CI calls this before the tests):
 //
 //   npx tsx sandbox/fetch-jars.ts               both Kafka and ElasticMQ
 //   npx tsx sandbox/fetch-jars.ts kafka         one of them
 //
-// The cache folder is $WORKSHOP_CACHE or ~/.cache/kafka-lambda-workshop; a complete fetch leaves a
-// marker there, so a second run does not start Maven. Exits 1 with one sentence on failure.
+// The jars are those of sandbox/jvm/jars.lock.json, fetched over HTTPS from Maven Central (or
+// $WORKSHOP_MAVEN_MIRROR) into $WORKSHOP_CACHE or ~/.cache/kafka-lambda-workshop; no Maven is
+// needed. A second run only checks the cache. Exits 1 with one sentence on failure.
 
 import { SandboxError } from './errors.ts';
 import { COMPONENTS, type Component, componentInfo, ensureJars } from './jars.ts';
@@ -23,7 +24,7 @@ async function main(): Promise<number> {
     try {
       const jars = await ensureJars(component, { log: (line) => console.log(line) });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      console.log(`${info.label} ${jars.version}: ${jars.fetched ? `fetched in ${seconds} s` : 'already cached'} in ${jars.dir}`);
+      console.log(`${info.label} ${jars.version}: ${jars.fetched ? `fetched in ${seconds} s` : `already cached (checked in ${seconds} s)`} in ${jars.dir}`);
     } catch (error) {
       if (error instanceof SandboxError) {
         console.error(error.message);

@@ -1,32 +1,50 @@
-// The sandbox servers run from Maven Central jars with the machine's Java. Each component has a pom
-// under sandbox/jvm/<component>/ (never built); `mvn dependency:copy-dependencies` copies its jars
-// once into a cache folder outside the repo:
+// The sandbox servers run from Maven Central jars with the machine's Java. The jars of each
+// component are listed in sandbox/jvm/jars.lock.json (jar-lock.ts; `npm run sandbox:lock`
+// regenerates it with Maven) and fetched over HTTPS into a cache folder outside the repo:
 //
 //   ${WORKSHOP_CACHE:-${XDG_CACHE_HOME:-~/.cache}/kafka-lambda-workshop}/<component>-<version>/
 //
-// A marker file written after a complete fetch (holding the pom's hash) lets later runs skip Maven
-// entirely; editing the pom fetches again. Fetches go to a temporary folder that is renamed into
-// place, so an interrupted fetch never looks complete.
+// A jar is used only when its size and sha256 are the lock's: a missing, partial or corrupt one is
+// fetched again (download.ts resumes partial downloads), never run. Hashing every jar on every
+// start would add a few tenths of a second (more from a cold disk), so a stamp file records each
+// verified jar's size, mtime and inode: a jar whose stat still matches is trusted, any other is
+// hashed again. verifyJars({ full: true }) hashes everything, for a doctor.
 
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { DEFAULT_RETRY, DownloadError, downloadVerified, eachLimited, type RetryPolicy, sha256File } from './download.ts';
 import { SandboxError } from './errors.ts';
 import { findExecutable } from './executables.ts';
-import { removeDir, tailFile } from './files.ts';
-import { isPidAlive, markerArg, newMarker, startProcess } from './process.ts';
+import {
+  COMPONENTS,
+  type Component,
+  jarFileName,
+  LOCK_COMMAND,
+  LOCK_FILE,
+  type LockedComponent,
+  type LockedJar,
+  MAVEN_CENTRAL,
+  MIRROR_VARIABLE,
+  pomPath,
+  pomSha256,
+  readLock,
+  repositoryBase,
+  repositoryUrl,
+  shown,
+} from './jar-lock.ts';
+import { isPidAlive } from './process.ts';
 
-export type Component = 'kafka' | 'elasticmq';
-export const COMPONENTS: readonly Component[] = ['kafka', 'elasticmq'];
+export { COMPONENTS, type Component } from './jar-lock.ts';
 
-const JVM_DIR = join(dirname(fileURLToPath(import.meta.url)), 'jvm');
-const MARKER_FILE = '.complete';
-/** Pinned so a fetch does not depend on whichever plugin version is newest that day. */
-const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
-const FETCH_TIMEOUT_MS = 15 * 60_000;
+const STAMP_FILE = '.verified.json';
+/** Jars downloaded at once: enough to hide a repository's latency, few enough for a venue's Wi-Fi. */
+const PARALLEL_DOWNLOADS = 4;
+/** Jars hashed at once: the disk reads while a core hashes. */
+const PARALLEL_HASHES = 2;
 
 interface ComponentInfo {
   component: Component;
@@ -53,10 +71,10 @@ const LABELS: Record<Component, { label: string; minJava: number; bringYourOwn: 
 export function componentInfo(component: Component): ComponentInfo {
   const known = LABELS[component];
   if (!known) throw new SandboxError(`Unknown sandbox component "${component}"; use one of ${COMPONENTS.join(', ')}.`);
-  const pom = join(JVM_DIR, component, 'pom.xml');
+  const pom = pomPath(component);
   const text = readFileSync(pom, 'utf8');
   const version = new RegExp(`<${component}\\.version>([^<]+)</${component}\\.version>`).exec(text)?.[1]?.trim();
-  if (!version) throw new SandboxError(`${pom} has no <${component}.version> property; add it back.`);
+  if (!version) throw new SandboxError(`${shown(pom)} has no <${component}.version> property; add it back.`);
   return { component, pom, version, ...known };
 }
 
@@ -65,20 +83,28 @@ export interface JarSet {
   version: string;
   /** The cache folder holding the jars. */
   dir: string;
-  /** A java -cp value: "<dir>/*". */
+  /** The jars in the lock's (Maven's classpath) order. */
+  jars: string[];
+  /** A java -cp value: the jars, in order. Extra files in the folder are never on it. */
   classpath: string;
-  /** True when this call ran Maven (false: the cache was complete). */
+  /** True when this call downloaded jars (false: the cache was complete). */
   fetched: boolean;
 }
 
-export interface EnsureJarsOptions {
+interface LockOptions {
   env?: NodeJS.ProcessEnv;
   /** Cache root; default $WORKSHOP_CACHE or ~/.cache/kafka-lambda-workshop. */
   cacheRoot?: string;
-  /** Extra Maven arguments, e.g. ['-s', 'settings.xml'] for a mirror. Also $WORKSHOP_MAVEN_ARGS. */
-  mavenArgs?: string[];
-  /** Progress lines ("fetching ..."); default: silent. */
+  /** The lock to follow; default sandbox/jvm/jars.lock.json. */
+  lockFile?: string;
+}
+
+export interface EnsureJarsOptions extends LockOptions {
+  /** Progress lines ("Fetching ..."); default: silent. */
   log?: (line: string) => void;
+  /** A one-line progress bar on stderr; default: when stderr is a terminal and CI is unset. */
+  progress?: boolean;
+  retry?: RetryPolicy;
 }
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -86,154 +112,312 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kafka-lambda-workshop');
 }
 
-/** Hash of what the pom asks for: comments and layout do not count, so editing them refetches nothing. */
-function pomHash(pom: string): string {
-  const text = readFileSync(pom, 'utf8')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return createHash('sha256').update(text).digest('hex');
+interface Locked {
+  info: ComponentInfo;
+  entry: LockedComponent;
+  dir: string;
 }
 
-function isComplete(dir: string, hash: string): boolean {
+/** The component's lock entry and cache folder; a lock older than its pom is an error, not old jars. */
+function locked(component: Component, options: LockOptions): Locked {
+  const info = componentInfo(component);
+  const lockFile = options.lockFile ?? LOCK_FILE;
+  const entry = readLock(lockFile).components[component];
+  if (entry.pomSha256 !== pomSha256(component)) {
+    throw new SandboxError(
+      `${shown(info.pom)} has changed since ${shown(lockFile)} was written; regenerate the lock with \`${LOCK_COMMAND}\` (needs Maven) and commit both, or undo the pom change.`,
+    );
+  }
+  const dir = join(options.cacheRoot ?? cacheRoot(options.env ?? process.env), `${component}-${entry.version}`);
+  return { info, entry, dir };
+}
+
+export interface JarProblem {
+  /** The jar's file name in the cache folder. */
+  file: string;
+  coordinates: string;
+  problem: 'missing' | 'size' | 'sha256' | 'unreadable';
+  /** One line for a person, e.g. "kafka-clients-4.4.0.jar has 1024 bytes, the lock says 1333804". */
+  detail: string;
+}
+
+export interface JarVerification {
+  component: Component;
+  version: string;
+  dir: string;
+  /** True when every jar was hashed; false when jars matching the stamp were trusted. */
+  full: boolean;
+  /** Jars in the lock. */
+  jars: number;
+  /** Jars hashed by this check. */
+  hashed: number;
+  /** In the lock's order; empty when the cache is complete. */
+  problems: JarProblem[];
+  ms: number;
+}
+
+interface StampEntry {
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/**
+ * Checks the cached jars of a component against the lock. `full` hashes every jar; otherwise a
+ * jar whose size, mtime and inode are those recorded when it was last verified is trusted. A
+ * complete check records the stamp, so the next one is quick.
+ */
+export async function verifyJars(component: Component, options: LockOptions & { full?: boolean } = {}): Promise<JarVerification> {
+  const where = locked(component, options);
+  return check(where, options.full ?? false);
+}
+
+async function check({ info, entry, dir }: Locked, full: boolean): Promise<JarVerification> {
+  const started = Date.now();
+  const stamp = full ? {} : readStamp(dir);
+  const found: Array<JarProblem | undefined> = [];
+  const verified = new Map<string, StampEntry>();
+  let hashed = 0;
+  await eachLimited(entry.jars, PARALLEL_HASHES, async (jar, i) => {
+    const file = jarFileName(jar);
+    const problem = (kind: JarProblem['problem'], detail: string) => {
+      found[i] = { file, coordinates: jar.coordinates, problem: kind, detail: `${file} ${detail}` };
+    };
+    let stat: Stats;
+    try {
+      stat = statSync(join(dir, file));
+    } catch {
+      return problem('missing', 'is missing');
+    }
+    if (stat.size !== jar.size) return problem('size', `has ${stat.size} bytes, the lock says ${jar.size}`);
+    const known = stamp[file];
+    const same = known && known.sha256 === jar.sha256 && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ino === stat.ino;
+    if (!same) {
+      hashed++;
+      let digest: string;
+      try {
+        digest = await sha256File(join(dir, file));
+      } catch (error) {
+        return problem('unreadable', `cannot be read (${(error as Error).message})`);
+      }
+      if (digest !== jar.sha256) return problem('sha256', `has sha256 ${digest}, the lock says ${jar.sha256}`);
+    }
+    verified.set(file, { sha256: jar.sha256, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino });
+  });
+  const problems = found.filter((p): p is JarProblem => p !== undefined);
+  if (problems.length === 0 && hashed > 0) writeStamp(dir, verified);
+  return { component: info.component, version: entry.version, dir, full, jars: entry.jars.length, hashed, problems, ms: Date.now() - started };
+}
+
+function readStamp(dir: string): Record<string, StampEntry> {
   try {
-    const marker = JSON.parse(readFileSync(join(dir, MARKER_FILE), 'utf8')) as { pomSha256?: string };
-    return marker.pomSha256 === hash;
+    const data = JSON.parse(readFileSync(join(dir, STAMP_FILE), 'utf8')) as { jars?: Record<string, StampEntry> };
+    return data.jars && typeof data.jars === 'object' ? data.jars : {};
   } catch {
-    return false;
+    return {};
+  }
+}
+
+function writeStamp(dir: string, jars: Map<string, StampEntry>): void {
+  const temp = join(dir, `${STAMP_FILE}.${process.pid}-${randomUUID().slice(0, 8)}.tmp`);
+  try {
+    writeFileSync(temp, `${JSON.stringify({ verifiedAt: new Date().toISOString(), jars: Object.fromEntries(jars) }, null, 2)}\n`);
+    renameSync(temp, join(dir, STAMP_FILE));
+  } catch {
+    // best effort: without a stamp the next start hashes again
+    rmSync(temp, { force: true });
   }
 }
 
 const inFlight = new Map<string, Promise<JarSet>>();
 
 /**
- * The jar folder of a component, fetching it with Maven on first use. Throws a SandboxError with
- * one sentence when Java or Maven is missing or the fetch fails.
+ * The jars of a component, verified against the lock, fetching what is missing or wrong first.
+ * Throws a SandboxError with one sentence when the lock is stale or damaged, the mirror variable
+ * is malformed, or the repository cannot serve a jar after bounded retries.
  */
-export function ensureJars(component: Component, options: EnsureJarsOptions = {}): Promise<JarSet> {
-  const env = options.env ?? process.env;
-  const info = componentInfo(component);
-  const dir = join(options.cacheRoot ?? cacheRoot(env), `${component}-${info.version}`);
-  const hash = pomHash(info.pom);
-  if (isComplete(dir, hash)) {
-    return Promise.resolve({ component, version: info.version, dir, classpath: join(dir, '*'), fetched: false });
-  }
-  const key = `${dir}\0${hash}`;
+export async function ensureJars(component: Component, options: EnsureJarsOptions = {}): Promise<JarSet> {
+  const where = locked(component, options);
+  const key = `${where.dir}\0${createHash('sha256').update(JSON.stringify(where.entry)).digest('hex')}`;
   let pending = inFlight.get(key);
   if (!pending) {
-    pending = fetchJars(info, dir, hash, env, options).finally(() => inFlight.delete(key));
+    pending = complete(where, options).finally(() => inFlight.delete(key));
     inFlight.set(key, pending);
   }
   return pending;
 }
 
-async function fetchJars(info: ComponentInfo, dir: string, hash: string, env: NodeJS.ProcessEnv, options: EnsureJarsOptions): Promise<JarSet> {
-  const what = `the ${info.label} ${info.version} jars`;
-  // Maven itself runs on Java: name a missing Java before a missing Maven.
-  findJava(info.component, env, `fetch ${what} with Maven`);
-  const mvn = findExecutable('mvn', env);
-  if (!mvn) {
-    throw new SandboxError(`Maven is needed once to fetch ${what} but \`mvn\` is not on PATH; install Maven (apt-get install maven) or ${info.bringYourOwn}.`);
+async function complete(where: Locked, options: EnsureJarsOptions): Promise<JarSet> {
+  const checked = await check(where, false);
+  if (checked.problems.length > 0) {
+    await fetchJars(where, checked.problems, options);
+    const after = await check(where, false);
+    if (after.problems.length > 0) {
+      // Only another process rewriting the folder meanwhile gets here.
+      throw new SandboxError(
+        `The ${where.info.label} jars in ${where.dir} changed while they were fetched (${after.problems[0].detail}); run the command again.`,
+      );
+    }
   }
+  const jars = where.entry.jars.map((jar) => join(where.dir, jarFileName(jar)));
+  return {
+    component: where.info.component,
+    version: where.entry.version,
+    dir: where.dir,
+    jars,
+    classpath: jars.join(delimiter),
+    fetched: checked.problems.length > 0,
+  };
+}
 
-  const root = dirname(dir);
-  mkdirSync(root, { recursive: true });
-  const partial = `${dir}.partial-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const logFile = join(root, `${info.component}-${info.version}.maven.log`);
-  writeFileSync(logFile, `# ${new Date().toISOString()} fetching ${what}\n`);
-  const extra = [...(options.mavenArgs ?? []), ...splitArgs(env.WORKSHOP_MAVEN_ARGS)];
-  const marker = newMarker('maven');
-  options.log?.(`Fetching ${what} with Maven into ${dir} (once; later runs use the cache) ...`);
+async function fetchJars({ info, entry, dir }: Locked, problems: JarProblem[], options: EnsureJarsOptions): Promise<void> {
+  const env = options.env ?? process.env;
+  const base = repositoryBase(env);
+  const what = `the ${info.label} ${entry.version} jars`;
+  const wanted = new Set(problems.map((p) => p.file));
+  const jars = entry.jars.filter((jar) => wanted.has(jarFileName(jar)));
+  // A wrong jar stays until its replacement is renamed over it: a process that verified its own
+  // copy meanwhile must not lose it, and nothing runs a jar before checking it.
+  const bytes = jars.reduce((sum, jar) => sum + jar.size, 0);
   const started = Date.now();
-  const maven = startProcess({
-    name: 'maven',
-    command: mvn,
-    args: [
-      '-B',
-      '--no-transfer-progress',
-      markerArg(marker),
-      '-f',
-      info.pom,
-      ...extra,
-      `${DEPENDENCY_PLUGIN}:copy-dependencies`,
-      `-DoutputDirectory=${partial}`,
-      '-DincludeScope=runtime',
-    ],
-    env,
-    cwd: dirname(info.pom),
-    logFile,
-    marker,
-  });
-  const timer = setTimeout(() => void maven.stop(2_000), FETCH_TIMEOUT_MS);
-  const exit = await maven.exited;
-  clearTimeout(timer);
-
+  const count = jars.length === entry.jars.length ? `the ${jars.length}` : `${jars.length} of the ${entry.jars.length}`;
+  options.log?.(`Fetching ${count} ${info.label} ${entry.version} jars (${megabytes(bytes)}) from ${base} into ${dir} (once; later runs use the cache) ...`);
+  const progress = startProgress(`${info.label} ${entry.version}`, bytes, jars.length, options.progress ?? (process.stderr.isTTY === true && !env.CI));
+  const controller = new AbortController();
+  let failure: unknown;
   try {
-    if (exit.error) {
-      throw new SandboxError(
-        `Maven could not be started to fetch ${what} (${exit.error.message}); reinstall Maven (apt-get install maven) or ${info.bringYourOwn}.`,
-      );
-    }
-    if (exit.code !== 0) {
-      const reason = exit.signal ? `Maven was stopped by ${exit.signal}` : lastMeaningfulMavenLine(logFile);
-      throw new SandboxError(
-        `Maven could not fetch ${what}: ${reason}; check the network or your Maven settings (full log: ${logFile}) or ${info.bringYourOwn}.`,
-      );
-    }
-    const jars = existsSync(partial) ? readdirSync(partial).filter((f) => f.endsWith('.jar')) : [];
-    if (jars.length === 0) {
-      throw new SandboxError(`Maven finished but copied no jar for ${what}; see ${logFile}, or ${info.bringYourOwn}.`);
-    }
-    writeFileSync(
-      join(partial, MARKER_FILE),
-      JSON.stringify({ component: info.component, version: info.version, pomSha256: hash, jars: jars.length, fetchedAt: new Date().toISOString() }, null, 2),
-    );
-    if (isComplete(dir, hash)) {
-      removeDir(partial); // another process finished first
-    } else {
-      removeDir(dir); // an older or broken copy
+    mkdirSync(dir, { recursive: true });
+    await eachLimited(jars, PARALLEL_DOWNLOADS, async (jar) => {
       try {
-        renameSync(partial, dir);
+        await downloadVerified({
+          url: repositoryUrl(base, jar.path),
+          dest: join(dir, jarFileName(jar)),
+          size: jar.size,
+          sha256: jar.sha256,
+          retry: options.retry ?? DEFAULT_RETRY,
+          signal: controller.signal,
+          onBytes: progress.add,
+        });
+        progress.fileDone();
       } catch (error) {
-        if (!isComplete(dir, hash)) throw error;
-        removeDir(partial);
+        // The first failure is the one to report; the others stop, keeping their partial files.
+        if (!controller.signal.aborted) {
+          failure = error;
+          controller.abort();
+        }
+        throw error;
       }
-    }
-    options.log?.(`Fetched ${jars.length} jars for ${info.label} ${info.version} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    return { component: info.component, version: info.version, dir, classpath: join(dir, '*'), fetched: true };
+    });
+  } catch (error) {
+    throw fetchError(failure ?? error, { what, dir, base, bringYourOwn: info.bringYourOwn });
   } finally {
-    removeDir(partial);
+    progress.stop();
+  }
+  removeLeftovers(dir, entry);
+  options.log?.(`Fetched ${jars.length} ${info.label} ${entry.version} jars (${megabytes(bytes)}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+/** One sentence for a failed fetch: what the repository or the disk said, and what to change. */
+function fetchError(error: unknown, context: { what: string; dir: string; base: string; bringYourOwn: string }): unknown {
+  const { what, dir, base, bringYourOwn } = context;
+  if (error instanceof DownloadError) {
+    const tries = error.attempts === 1 ? 'not retried' : `after ${error.attempts} tries`;
+    const fix =
+      base === MAVEN_CENTRAL
+        ? `check the network (a proxy or firewall may block ${new URL(base).host}) or set ${MIRROR_VARIABLE} to a mirror of Maven Central`
+        : `check that ${MIRROR_VARIABLE}=${base} serves Maven Central's files, or unset it`;
+    const resume = error.transient ? '; run the command again to resume' : '';
+    return new SandboxError(`Could not fetch ${what}: ${error.url} failed with ${error.reason} (${tries}); ${fix}${resume}, or ${bringYourOwn}.`, {
+      cause: error,
+      transient: error.transient,
+    });
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+    return new SandboxError(
+      `Could not write ${what} into ${dir} (${(error as Error).message}); free disk space or make the folder writable, or set WORKSHOP_CACHE to another folder.`,
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+/**
+ * After jars changed: class-data archives recorded with the old jars (a JVM would ignore them for
+ * good, and none would be recorded again), and jars (or their partial downloads) the lock no longer lists.
+ */
+function removeLeftovers(dir: string, entry: LockedComponent): void {
+  const listed = new Set(entry.jars.map(jarFileName));
+  for (const name of readdirSync(dir)) {
+    const jar = name.includes('.jar.part-') ? name.slice(0, name.indexOf('.part-')) : name;
+    if (/^appcds-[0-9a-f]+\.jsa$/.test(name) || (jar.endsWith('.jar') && !listed.has(jar))) rmSync(join(dir, name), { force: true });
   }
 }
 
-function splitArgs(value: string | undefined): string[] {
-  return value ? value.split(/\s+/).filter(Boolean) : [];
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
-/** The most telling [ERROR] line of a failed Maven run, without Maven's boilerplate. */
-export function lastMeaningfulMavenLine(logFile: string): string {
-  const lines = tailFile(logFile, 200)
-    .split('\n')
-    .map((l) => l.replace(/\u001b\[[0-9;]*m/g, '').trim());
-  const boilerplate = [
-    /^\[ERROR\]\s*$/,
-    /^\[ERROR\] -> \[Help/,
-    /^\[ERROR\] To see the full stack trace/,
-    /^\[ERROR\] Re-run Maven/,
-    /^\[ERROR\] For more information/,
-    /^\[ERROR\] \[Help \d+\]/,
-  ];
-  const errors = lines.filter((l) => l.startsWith('[ERROR]') && !boilerplate.some((re) => re.test(l)));
-  const pick = errors[0] ?? lines.filter((l) => l && !l.startsWith('#')).pop() ?? 'no output';
-  const text = pick
-    .replace(/^\[ERROR\]\s*/, '')
-    .replace(/\s*-> \[Help \d+\]\s*$/, '')
-    .replace(/\s+/g, ' ');
-  // Maven chains causes as "outer: inner: root cause"; keep the outer clause and the root cause.
-  const clauses = text.split(': ').filter((c, i) => !(i === 0 && /^Failed to execute goal/.test(c)));
-  let short = clauses.join(': ');
-  if (short.length > 300 && clauses.length > 2) short = `${clauses[0]}: ... ${clauses.slice(-2).join(': ')}`;
-  return short.length > 400 ? `${short.slice(0, 400)}...` : short;
+// One progress line for all the fetches of this process: Kafka and ElasticMQ are fetched at once
+// when a lab needs both, and two bars would overwrite each other's line.
+interface ProgressHandle {
+  add(delta: number): void;
+  fileDone(): void;
+  stop(): void;
+}
+
+const line = { bar: undefined as cliProgress.SingleBar | undefined, users: 0, total: 0, value: 0, files: 0, done: 0, names: [] as string[] };
+
+function startProgress(name: string, bytes: number, files: number, show: boolean): ProgressHandle {
+  if (!show) return { add: () => undefined, fileDone: () => undefined, stop: () => undefined };
+  const payload = () => ({
+    what: line.names.join(' and '),
+    mb: (line.value / 1e6).toFixed(1),
+    totalMb: (line.total / 1e6).toFixed(1),
+    done: line.done,
+    files: line.files,
+  });
+  line.users++;
+  line.total += bytes;
+  line.files += files;
+  line.names.push(name);
+  if (!line.bar) {
+    line.bar = new cliProgress.SingleBar(
+      {
+        format: 'Fetching the {what} jars |{bar}| {percentage}% · {mb}/{totalMb} MB · {done}/{files} jars',
+        barsize: 20,
+        hideCursor: true,
+        clearOnComplete: false,
+        stream: process.stderr,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    line.bar.start(line.total, line.value, payload());
+  } else {
+    line.bar.setTotal(line.total);
+    line.bar.update(line.value, payload());
+  }
+  let stopped = false;
+  return {
+    add(delta) {
+      line.value += delta;
+      line.bar?.update(line.value, payload());
+    },
+    fileDone() {
+      line.done++;
+      line.bar?.update(line.value, payload());
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      line.users--;
+      if (line.users === 0) {
+        line.bar?.stop();
+        Object.assign(line, { bar: undefined, total: 0, value: 0, files: 0, done: 0, names: [] });
+      }
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,7 +442,8 @@ export interface CdsPlan {
 export function classDataSharing(jars: JarSet, java: JavaInfo, env: NodeJS.ProcessEnv = process.env, record = true): CdsPlan {
   const none: CdsPlan = { args: [], finish: () => undefined };
   if (env.WORKSHOP_CDS === '0' || java.major < 13) return none;
-  const id = createHash('sha256').update(`${java.path}\n${java.versionLine}`).digest('hex').slice(0, 12);
+  // The classpath is part of the name: an archive only matches the jars, in the order, that recorded it.
+  const id = createHash('sha256').update(`${java.path}\n${java.versionLine}\n${jars.classpath}`).digest('hex').slice(0, 12);
   const archive = join(jars.dir, `appcds-${id}.jsa`);
   // Recording warns about every class it cannot archive (old slf4j classes, ...): keep only errors.
   const quiet = '-Xlog:cds*=error';

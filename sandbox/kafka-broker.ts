@@ -1,5 +1,6 @@
 // The embedded Apache Kafka broker: one JVM in KRaft mode, combined broker+controller, bound to
-// 127.0.0.1 on free ports, run from the Maven jars of sandbox/jvm/kafka/pom.xml (see jars.ts).
+// 127.0.0.1 on free ports, run from the jars sandbox/jvm/jars.lock.json lists for
+// sandbox/jvm/kafka/pom.xml (see jars.ts).
 //
 // Version: Kafka 4.4.0, the newest 4.x that Maven Central serves (checked 2026-11). kafkajs 2.2.4
 // works on it, no fallback to 3.9.x is needed: kafkajs negotiates with ApiVersions and uses, per
@@ -66,7 +67,7 @@ export interface KafkaOptions {
   serverProperties?: Record<string, string | number | boolean>;
   /** Root log level of the broker log; default WARN (plus start/stop lines). */
   logLevel?: 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
-  /** Environment for finding java/mvn and for the JVM; default process.env. */
+  /** Environment for finding java, fetching the jars and for the JVM; default process.env. */
   env?: NodeJS.ProcessEnv;
   /** Start the embedded broker even when KAFKA_BROKERS is set. */
   ignoreEnv?: boolean;

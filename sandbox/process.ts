@@ -1,4 +1,4 @@
-// Child-process lifecycle for the sandbox servers (Kafka, ElasticMQ) and the one-off Maven fetch.
+// Child-process lifecycle for the sandbox servers (Kafka, ElasticMQ) and Maven when the jar lock is regenerated.
 //
 // What it guarantees:
 // - every child writes stdout+stderr to a log file (appended, so a restart keeps the history);

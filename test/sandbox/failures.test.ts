@@ -1,7 +1,7 @@
 // Readable failures: each gives one sentence (a SandboxError) naming the cause and the fix, and
 // leaves no process behind.
 
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { startElasticMq } from '../../sandbox/elasticmq.ts';
 import { SandboxError } from '../../sandbox/errors.ts';
 import { freePort } from '../../sandbox/free-port.ts';
-import { ensureJars, findJava } from '../../sandbox/jars.ts';
+import { findJava } from '../../sandbox/jars.ts';
 import { startKafka } from '../../sandbox/kafka-broker.ts';
 import { liveChildren } from '../../sandbox/process.ts';
 import { rejection, sandboxChildPids } from './helpers.ts';
@@ -72,38 +72,27 @@ test('JAVA_HOME pointing nowhere is named', async () => {
   assertOneSentence(error, /JAVA_HOME=\/nonexistent\/jdk has no bin\/java/);
 });
 
-test('Maven missing (jars not cached yet): names apt-get install maven and KAFKA_BROKERS', async () => {
+test('jars not cached and the repository unreachable: one sentence naming the URL, the mirror variable and KAFKA_BROKERS; no Maven needed', async () => {
+  // PATH holds java and nothing else (no mvn); the mirror is a closed loopback port.
   const bin = join(scratch, 'java-only-bin');
   mkdirSync(bin, { recursive: true });
   symlinkSync(findJava('kafka').path, join(bin, 'java'));
+  const deadPort = await freePort();
   const cacheRoot = join(scratch, 'empty-cache');
-  const error = await rejection(() => startKafka({ env: envWithout({ PATH: bin }), cacheRoot }));
+  const started = Date.now();
+  const error = await rejection(() => startKafka({ env: envWithout({ PATH: bin, WORKSHOP_MAVEN_MIRROR: `http://127.0.0.1:${deadPort}/maven2` }), cacheRoot }));
+  console.log(`  failing fetch took ${Date.now() - started} ms: ${(error as SandboxError).summary}`);
   assertOneSentence(
     error,
-    /Maven is needed once to fetch the Kafka \d+\.\d+\.\d+ jars/,
-    /install Maven \(apt-get install maven\) or set KAFKA_BROKERS=host:port/,
+    /^Could not fetch the Kafka \d+\.\d+\.\d+ jars: /,
+    new RegExp(`http://127\\.0\\.0\\.1:${deadPort}/maven2/\\S+\\.jar failed with .*ECONNREFUSED`),
+    /after 5 tries/,
+    /WORKSHOP_MAVEN_MIRROR=http:\/\/127\.0\.0\.1:\d+\/maven2\//,
+    /run the command again to resume/,
+    /set KAFKA_BROKERS=host:port/,
   );
-  assertNothingLeft();
-});
-
-test('a failing jar fetch gives the meaningful Maven line and leaves no partial cache', async () => {
-  // A mirror on a closed loopback port and an empty local repository: Maven must fetch and cannot.
-  const deadPort = await freePort();
-  const settings = join(scratch, 'settings.xml');
-  writeFileSync(
-    settings,
-    `<settings><mirrors><mirror><id>unreachable</id><mirrorOf>*</mirrorOf><url>http://127.0.0.1:${deadPort}/maven2</url></mirror></mirrors></settings>`,
-  );
-  const cacheRoot = join(scratch, 'fetch-cache');
-  const started = Date.now();
-  const error = await rejection(() => ensureJars('kafka', { cacheRoot, mavenArgs: ['-s', settings, `-Dmaven.repo.local=${join(scratch, 'm2')}`] }));
-  console.log(`  failing fetch took ${Date.now() - started} ms: ${(error as SandboxError).summary}`);
-  assertOneSentence(error, /^Maven could not fetch the Kafka \d+\.\d+\.\d+ jars: /, /127\.0\.0\.1:\d+/, /full log: .*\.maven\.log/, /KAFKA_BROKERS/);
-  const left = existsSync(cacheRoot) ? readdirSync(cacheRoot) : [];
-  assert.ok(
-    left.every((name) => name.endsWith('.maven.log')),
-    `only the Maven log is left: ${left.join(', ')}`,
-  );
+  const jars = readdirSync(cacheRoot, { recursive: true }).filter((name) => String(name).endsWith('.jar'));
+  assert.equal(jars, [], 'no jar under its final name');
   assertNothingLeft();
 });
 
