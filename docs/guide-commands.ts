@@ -16,7 +16,7 @@
 // cannot run is an `unrunnable` step, which fails that test.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRunArgs, main as workshopMain } from '../harness/cli.ts';
+import { parseRunArgs, USAGE } from '../harness/cli.ts';
 import { applyOverrides } from '../harness/overrides.ts';
 import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../labs/deploy/arguments.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
@@ -243,30 +243,25 @@ export interface WorkshopUsage {
 let usageCache: Promise<WorkshopUsage[]> | undefined;
 
 /**
- * The commands `main()` accepts, read from the CLI's own usage text: main() rejects an unknown
- * command with a UsageError that carries that text, so nothing here lists the commands twice.
+ * The commands `main()` accepts, read from the CLI's own usage text (what `workshop --help`
+ * prints), so nothing here lists the commands twice.
  */
 export function workshopUsage(): Promise<WorkshopUsage[]> {
-  usageCache ??= workshopMain(['\u0000not-a-command']).then(
-    () => {
-      throw new Error('workshop main() accepted a nonsense command: cannot read its usage');
-    },
-    (error: Error) =>
-      error.message
-        .split('\n')
-        .map((line) => /^\s*workshop (\S+)(.*)$/.exec(line))
-        .filter((m): m is RegExpExecArray => m !== null)
-        .map(([, command, line]) => {
-          // Two spaces or more end the syntax and start the description.
-          const rest = line.split(/\s{2,}/)[0].trim();
-          const first = rest.split(/\s+/)[0] ?? '';
-          return {
-            command,
-            subcommands: first && !first.startsWith('[') && !first.startsWith('<') ? first.split('|') : [],
-            options: [...rest.matchAll(/\[(--[a-z-]+)/g)].map((m) => m[1]),
-            takesLab: first === '<lab>',
-          };
-        }),
+  usageCache ??= Promise.resolve(
+    USAGE.split('\n')
+      .map((line) => /^\s*workshop (\S+)(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map(([, command, line]) => {
+        // Two spaces or more end the syntax and start the description.
+        const rest = line.split(/\s{2,}/)[0].trim();
+        const first = rest.split(/\s+/)[0] ?? '';
+        return {
+          command,
+          subcommands: first && !first.startsWith('[') && !first.startsWith('<') ? first.split('|') : [],
+          options: [...rest.matchAll(/\[(--[a-z-]+)/g)].map((m) => m[1]),
+          takesLab: first === '<lab>',
+        };
+      }),
   );
   return usageCache;
 }
@@ -440,7 +435,7 @@ export function planLocalRuns(commands: readonly GuideCommand[], pkg: PackageJso
       const args = ['run', ...c.args, ...(c.args.includes('--quick') ? [] : ['--quick'])];
       const expect = c.args.some((a) => a === '--set' || a.startsWith('--set=')) ? 'pass-or-fail' : 'pass';
       add(`cli ${envKey} ${args.join(' ')}`, c, () => ({ kind: 'cli', args, env: c.env, expect, from: [c] }));
-    } else if (c.kind === 'npx workshop' && (c.action === 'models' || c.action === 'paths')) {
+    } else if (c.kind === 'npx workshop' && (c.action === 'models' || c.action === 'paths' || c.action === 'doctor')) {
       const args = [c.action, ...c.args];
       add(`cli ${envKey} ${args.join(' ')}`, c, () => ({ kind: 'cli', args, env: c.env, expect: 'pass', from: [c] }));
     } else if (c.kind === 'npx workshop' && c.action === 'dashboard') {

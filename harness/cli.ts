@@ -36,7 +36,8 @@ import type { LabRunResult, RunReport } from './run-result.ts';
 import { type LabTarget } from './targets/target.ts';
 import { renderComparison, renderModels, renderTargets } from './text-report.ts';
 
-const USAGE = `Usage:
+export const USAGE = `Usage:
+  workshop doctor              whether the local labs will run on this machine, with the fixes
   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
                [--json FILE] [--html FILE] [--diagram FILE] [--quick] [--time-scale N] [--dashboard [--port N]]
   workshop dashboard [--port N]
@@ -65,6 +66,10 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<number>> = {
   solution: (rest) => inExerciseFolder(() => solutionCommand(rest)),
   check: (rest) => inExerciseFolder(() => checkCommand(rest)),
   progress: (rest) => inExerciseFolder(() => progressCommand(rest)),
+  doctor: async (rest) => {
+    const { doctorCommand } = await import('./doctor/doctor-command.ts');
+    return doctorCommand(rest);
+  },
   sandbox: async (rest) => {
     const { sandboxCommand } = await import('./sandbox-command.ts');
     return sandboxCommand(rest);

@@ -19,6 +19,7 @@ import cliProgress from 'cli-progress';
 import { DEFAULT_RETRY, DownloadError, downloadVerified, eachLimited, type RetryPolicy, sha256File } from './download.ts';
 import { SandboxError } from './errors.ts';
 import { findExecutable } from './executables.ts';
+import { detectPlatform, installHint } from './install-hints.ts';
 import {
   COMPONENTS,
   type Component,
@@ -501,7 +502,7 @@ export function findJava(component: Component, env: NodeJS.ProcessEnv = process.
   const doing = purpose ?? `run the local ${info.label} server`;
   const fromHome = env.JAVA_HOME ? join(env.JAVA_HOME, 'bin', 'java') : null;
   const path = (fromHome && findExecutable(fromHome, env)) || findExecutable('java', env);
-  const install = `install it (apt-get install openjdk-17-jre-headless) or ${info.bringYourOwn}`;
+  const install = `install it (${installHint('java', detectPlatform())}) or ${info.bringYourOwn}`;
   if (!path) {
     const where = env.JAVA_HOME ? `JAVA_HOME=${env.JAVA_HOME} has no bin/java and PATH has none` : 'JAVA_HOME is not set and PATH has none';
     throw new SandboxError(`Java ${info.minJava} or newer is needed to ${doing} but no \`java\` was found (${where}); ${install}.`);
@@ -527,6 +528,6 @@ export function findJava(component: Component, env: NodeJS.ProcessEnv = process.
 
 function tooOld(java: JavaInfo, min: number, doing: string, bringYourOwn: string): SandboxError {
   return new SandboxError(
-    `Java ${min} or newer is needed to ${doing} but ${java.path} is Java ${java.major}; install a newer one (apt-get install openjdk-17-jre-headless) and point JAVA_HOME at it, or ${bringYourOwn}.`,
+    `Java ${min} or newer is needed to ${doing} but ${java.path} is Java ${java.major}; install a newer one (${installHint('java', detectPlatform())}) and point JAVA_HOME at it, or ${bringYourOwn}.`,
   );
 }

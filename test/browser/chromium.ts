@@ -6,7 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-export const CHROMIUM_NAMES = ['chromium', 'google-chrome', 'google-chrome-stable'] as const;
+export { CHROMIUM_NAMES } from '../../harness/doctor/checks.ts';
+
+import { CHROMIUM_NAMES } from '../../harness/doctor/checks.ts';
 export const INSTALL_COMMAND = 'sudo apt-get install -y chromium';
 
 function executable(path: string): boolean {
