@@ -161,7 +161,7 @@ test('headings have anchors, shell blocks a working copy button, lab pages the c
       .locator('.code code')
       .first()
       .evaluate((c) => (c as HTMLElement).innerText),
-    'npm install\nnpm run sandbox:fetch',
+    'npm install\nnpm run sandbox:fetch\nnpx workshop doctor',
   );
   const button = page.locator('.code button.copy').first();
   await button.click();
