@@ -19,6 +19,7 @@ import { startMainThreadProfile, summarizeProfile } from './main-thread-profile.
 import { renderRun, runStamp, saveRun } from './report.ts';
 import { Resources } from './resources.ts';
 import { type BenchRun, type BrokerStart, type CaseResult, isFailed } from './results.ts';
+import { runRoomLoad } from './room-load.ts';
 import { type BenchContext, runLatency, runProducer, runStartup, runThroughput } from './run-cases.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -170,6 +171,8 @@ function runCase(c: BenchCase, ctx: BenchContext, broker: BrokerStart): Promise<
       return runThroughput(c, ctx);
     case 'contention':
       return runContention(c, ctx);
+    case 'room':
+      return runRoomLoad(c);
   }
 }
 

@@ -88,7 +88,21 @@ export interface ContentionCase {
   perRunBudgetSec: number;
 }
 
-export type BenchCase = StartupCase | LatencyCase | ProducerCase | ThroughputCase | ContentionCase;
+export interface RoomCase {
+  kind: 'room';
+  id: string;
+  title: string;
+  /** Simulated participants, each posting a check's summary... */
+  participants: number;
+  /** ...every this many seconds... */
+  everySec: number;
+  /** ...for this long. */
+  durationSec: number;
+  /** A post must show on the page within this, at the 99th percentile. */
+  goalUpdateP99Ms: number;
+}
+
+export type BenchCase = StartupCase | LatencyCase | ProducerCase | ThroughputCase | ContentionCase | RoomCase;
 
 export const CASES: readonly BenchCase[] = [
   {
@@ -143,6 +157,15 @@ export const CASES: readonly BenchCase[] = [
     burnerCores: 1,
     perRunBudgetSec: 90,
   },
+  {
+    kind: 'room',
+    id: 'room-board',
+    title: 'The room board with 100 participants checking every 5 s for 2 minutes',
+    participants: 100,
+    everySec: 5,
+    durationSec: 120,
+    goalUpdateP99Ms: 1000,
+  },
 ];
 
 /** `--quick`: the same cases, shortened, to try the bench itself (results are marked quick). */
@@ -159,6 +182,8 @@ export function quickCases(cases: readonly BenchCase[]): BenchCase[] {
         return { ...c, ratesPerSec: c.ratesPerSec.slice(0, 3), stepSec: 5, warmUpSec: 1, drainTimeoutSec: 10, backlogEvents: 20_000 };
       case 'contention':
         return { ...c, labs: c.labs.slice(0, 1) };
+      case 'room':
+        return { ...c, durationSec: 20 };
     }
   });
 }

@@ -6,7 +6,16 @@ import { PRODUCER_BATCHING } from '../handlers/producer.ts';
 import type { ContentionResult, ContentionRun } from './contention.ts';
 import { machineLines } from './machine.ts';
 import type { ProbeResult } from './probe.ts';
-import { type BenchRun, type CaseResult, isFailed, type LatencyResult, type ProducerResult, type StartupResult, type ThroughputResult } from './results.ts';
+import {
+  type BenchRun,
+  type CaseResult,
+  isFailed,
+  type LatencyResult,
+  type ProducerResult,
+  type RoomResult,
+  type StartupResult,
+  type ThroughputResult,
+} from './results.ts';
 
 export type Format = 'text' | 'markdown';
 
@@ -321,6 +330,32 @@ function contention(r: ContentionResult, f: Format): string[] {
   ];
 }
 
+function roomBoard(r: RoomResult, f: Format): string[] {
+  const c = r.case;
+  return [
+    `${c.participants} simulated participants each post a check's summary every ${c.everySec} s for ${c.durationSec} s (open loop, spread over the period), while a listener follows the page's /events. Update = from a post being sent to the page's event that shows it (the board batches events every 200 ms). Goal: nothing lost, update p99 under ${c.goalUpdateP99Ms} ms.`,
+    '',
+    table(
+      ['posts sent', 'answered 200', 'counted', 'lost', 'last report shown', 'update p50 ms', 'update p99 ms', 'update max ms', 'post p99 ms', 'goal met'],
+      [
+        [
+          `${r.sent}`,
+          `${r.answered200}`,
+          `${r.accepted}`,
+          `${r.lost}`,
+          `${r.shownLast} of ${c.participants}`,
+          ms(r.updateMs.p50),
+          ms(r.updateMs.p99),
+          ms(r.updateMs.max),
+          ms(r.postMs.p99),
+          r.metGoal ? 'yes' : 'NO',
+        ],
+      ],
+      f,
+    ),
+  ];
+}
+
 function section(result: CaseResult, format: Format): string[] {
   const title = heading(`${result.case.title} [${result.case.id}]`, format, 2);
   if (isFailed(result)) return [title, '', `FAILED: ${result.error}`];
@@ -333,7 +368,9 @@ function section(result: CaseResult, format: Format): string[] {
           ? producer(result, format)
           : result.kind === 'throughput'
             ? throughput(result, format)
-            : contention(result, format);
+            : result.kind === 'room'
+              ? roomBoard(result, format)
+              : contention(result, format);
   return [title, '', ...body];
 }
 

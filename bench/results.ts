@@ -3,7 +3,7 @@
 
 import type { LatencySummary } from '../harness/run-result.ts';
 import type { BacklogDrain } from './backlog-drain.ts';
-import type { BenchCase, LatencyCase, ProducerCase, StartupCase, ThroughputCase } from './cases.ts';
+import type { BenchCase, LatencyCase, ProducerCase, RoomCase, StartupCase, ThroughputCase } from './cases.ts';
 import type { ContentionResult } from './contention.ts';
 import type { MachineInfo } from './machine.ts';
 import type { ProfileSummary } from './main-thread-profile.ts';
@@ -134,13 +134,32 @@ export interface ThroughputResult {
   stoppedBecause: string;
 }
 
+export interface RoomResult {
+  kind: 'room';
+  case: RoomCase;
+  /** Posts sent, answered 200, and counted by the board. */
+  sent: number;
+  answered200: number;
+  accepted: number;
+  /** Posts the board did not count, plus participants whose last report it does not show. */
+  lost: number;
+  /** Participants whose last report reached the page. */
+  shownLast: number;
+  /** From a post being sent to the page's event carrying it. */
+  updateMs: LatencySummary;
+  /** A post's round trip. */
+  postMs: LatencySummary;
+  wallSec: number;
+  metGoal: boolean;
+}
+
 export interface FailedCase {
   kind: BenchCase['kind'];
   case: BenchCase;
   error: string;
 }
 
-export type CaseResult = StartupResult | LatencyResult | ProducerResult | ThroughputResult | ContentionResult | FailedCase;
+export type CaseResult = StartupResult | LatencyResult | ProducerResult | ThroughputResult | ContentionResult | RoomResult | FailedCase;
 
 export function isFailed(result: CaseResult): result is FailedCase {
   return 'error' in result;

@@ -438,6 +438,12 @@ export function planLocalRuns(commands: readonly GuideCommand[], pkg: PackageJso
     } else if (c.kind === 'npx workshop' && (c.action === 'models' || c.action === 'paths' || c.action === 'doctor')) {
       const args = [c.action, ...c.args];
       add(`cli ${envKey} ${args.join(' ')}`, c, () => ({ kind: 'cli', args, env: c.env, expect: 'pass', from: [c] }));
+    } else if (c.kind === 'npx workshop' && c.action === 'room') {
+      add('not-rerun room', c, () => ({
+        kind: 'not-rerun',
+        why: 'it serves until Ctrl+C; test/browser/room.test.ts and test/harness/room.test.ts run the board, bench/room-load.ts loads it',
+        from: [c],
+      }));
     } else if (c.kind === 'npx workshop' && c.action === 'dashboard') {
       add('not-rerun dashboard', c, () => ({
         kind: 'not-rerun',

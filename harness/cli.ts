@@ -41,6 +41,7 @@ export const USAGE = `Usage:
   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
                [--json FILE] [--html FILE] [--diagram FILE] [--quick] [--time-scale N] [--dashboard [--port N]]
   workshop dashboard [--port N]
+  workshop room [--port N] [--host ADDRESS]   the instructor's live room board (participants: check --room)
   workshop models
   workshop paths
   workshop sandbox up|down|status [--lab N]
@@ -69,6 +70,10 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<number>> = {
   doctor: async (rest) => {
     const { doctorCommand } = await import('./doctor/doctor-command.ts');
     return doctorCommand(rest);
+  },
+  room: async (rest) => {
+    const { roomCommand } = await import('./room/room-command.ts');
+    return roomCommand(rest);
   },
   sandbox: async (rest) => {
     const { sandboxCommand } = await import('./sandbox-command.ts');

@@ -10,6 +10,8 @@ import { displayPath } from '../display-path.ts';
 import { UsageError } from '../errors.ts';
 import { timeScaleOption } from '../number-option.ts';
 import { createProgressView } from '../progress-view.ts';
+import { type RoomTarget, roomTarget, sendToRoom } from '../room/room-client.ts';
+import { roomReport } from '../room/room-report.ts';
 import { type CheckOutcome, checkExercise, filesToCheck } from './check.ts';
 import { checkpointOf, HINT_STEPS, type Hint } from './checkpoints.ts';
 import type { Finding } from './finding.ts';
@@ -18,9 +20,10 @@ import { advanceHints, type CheckRecord, damagedRecordPath, hintStepsUsed, loadP
 import { exercisesDir, fingerprint, labFolder, todosIn, type WrittenFile, writeExercise } from './workspace.ts';
 
 export const EXERCISE_USAGE = `  workshop exercise <lab> [--reset]  write the lab's starting files into exercises/<lab>/ (--reset: over your edits)
-  workshop check <lab> [--hint] [--quick] [--time-scale N]
+  workshop check <lab> [--hint] [--quick] [--time-scale N] [--room URL] [--name NAME]
                                      check what you built: files first, then the lab's traffic
-                                     (--hint: the next step of each hint: where, then the answer)
+                                     (--hint: the next step of each hint: where, then the answer;
+                                     --room: also send the check's summary to the room board)
   workshop solution <lab>            write the solution (your files are backed up first)
   workshop progress                  which labs you have done`;
 
@@ -86,9 +89,16 @@ export async function checkCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('check', {
     args,
     allowPositionals: true,
-    options: { hint: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, 'time-scale': { type: 'string' } },
+    options: {
+      hint: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      'time-scale': { type: 'string' },
+      room: { type: 'string' },
+      name: { type: 'string' },
+    },
   });
   const lab = oneLab('check', positionals);
+  const room = roomTarget(values.room, values.name);
   const timeScale = timeScaleOption(values['time-scale']);
   const hint = Boolean(values.hint);
 
@@ -98,6 +108,7 @@ export async function checkCommand(args: string[]): Promise<number> {
     if (last && last.fingerprint === fingerprint(files.map((f) => f.path))) {
       console.log(`Your files have not changed since your check at ${when(last.at)}; its findings, with the next step of each hint:`);
       console.log(renderCheck(lab, last, advanceHints(lab.id, failingHints(lab, last), HINT_STEPS)));
+      if (room) console.log(await reportToRoom(room, lab, last));
       return last.passed ? EXIT.passed.code : EXIT.targetFailed.code;
     }
   }
@@ -118,7 +129,14 @@ export async function checkCommand(args: string[]): Promise<number> {
       `\nThis check's run: ${displayPath(reports.html)} (HTML report) and ${displayPath(reports.json)}; a running \`npx workshop dashboard\` followed it live.`,
     );
   if (progressSetAside) console.log(damagedNote(`was damaged, so it was kept as ${displayPath(progressSetAside)} and a new record started`));
+  if (room) console.log(await reportToRoom(room, lab, record));
   return record.passed ? EXIT.passed.code : EXIT.targetFailed.code;
+}
+
+/** The check's summary to the room board: the lab's counts from the progress record. */
+function reportToRoom(room: RoomTarget, lab: LabSpec, record: CheckRecord): Promise<string> {
+  const progress = readProgress().labs[lab.id];
+  return sendToRoom(room, roomReport(room.name, lab.id, record, progress?.checks ?? 1, hintStepsUsed(progress)));
 }
 
 /** The ids of the hints of a check's failures. */

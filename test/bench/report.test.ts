@@ -5,7 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CASES, type ContentionCase, type LatencyCase, type ProducerCase, quickCases, type StartupCase, type ThroughputCase } from '../../bench/cases.ts';
+import {
+  CASES,
+  type ContentionCase,
+  type LatencyCase,
+  type ProducerCase,
+  quickCases,
+  type RoomCase,
+  type StartupCase,
+  type ThroughputCase,
+} from '../../bench/cases.ts';
 import { findings } from '../../bench/findings.ts';
 import { median } from '../../bench/pipeline.ts';
 import { Probe, type ProbeResult } from '../../bench/probe.ts';
@@ -167,6 +176,19 @@ function sampleRun(): BenchRun {
           },
         ],
       },
+      {
+        kind: 'room',
+        case: byKind('room') as RoomCase,
+        sent: 2400,
+        answered200: 2400,
+        accepted: 2400,
+        lost: 0,
+        shownLast: 100,
+        updateMs: summarize([100, 110, 230]),
+        postMs: summarize([3, 4, 12]),
+        wallSec: 121,
+        metGoal: true,
+      },
     ],
   };
 }
@@ -174,7 +196,7 @@ function sampleRun(): BenchRun {
 test('the cases: one of each kind, rates ascending, quick mode shortens them', () => {
   assert.equal(
     CASES.map((c) => c.kind),
-    ['startup', 'latency', 'producer', 'throughput', 'contention'],
+    ['startup', 'latency', 'producer', 'throughput', 'contention', 'room'],
   );
   const tp = byKind('throughput') as ThroughputCase;
   assert.equal(
@@ -223,6 +245,8 @@ test('the rendered run has every section and its key figures', () => {
     assert.match(out, 'Highest rate sustained with zero loss: 1000 events/s');
     assert.match(out, 'NO: sustained too low');
     assert.match(out, 'producer environments');
+    assert.match(out, 'room-board');
+    assert.match(out, /2400 +2400 +2400 +0 +100 of 100|\| 2400 \| 2400 \| 2400 \| 0 \| 100 of 100/);
   }
 });
 
@@ -284,7 +308,7 @@ test('saveRun writes the run and overwrites latest.*', () => {
     assert.equal(readdirSync(dir).sort(), ['2026-01-02_03-04-05Z.json', '2026-01-02_03-04-05Z.md', 'latest.json', 'latest.md']);
     assert.is(files.length, 4);
     const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as BenchRun;
-    assert.is(latest.results.length, 5);
+    assert.is(latest.results.length, 6);
     assert.ok(readFileSync(join(dir, 'latest.md'), 'utf8').startsWith('# Sandbox benchmarks'));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -100,7 +100,10 @@ test('(c) the checker fails on a broken copy of WORKSHOP.md, naming file and lin
   const misspelled = lineOf('kafkaEsm.batchSise=10');
   assert.ok(renamed > 0 && misspelled > 0);
   assert.equal(commands.length, 2, commands.join('\n'));
-  assert.match(commands[0], `${file}:${renamed}: \`workshop start\` is not a workshop command; main() accepts doctor, run, dashboard, models, paths, sandbox`);
+  assert.match(
+    commands[0],
+    `${file}:${renamed}: \`workshop start\` is not a workshop command; main() accepts doctor, run, dashboard, room, models, paths, sandbox`,
+  );
   assert.match(commands[1], `${file}:${misspelled}: \`workshop run\` rejects it: Unknown --set path "kafkaEsm.batchSise". Did you mean kafkaEsm.batchSize?`);
   assert.equal(links.length, 2, links.join('\n'));
   assert.match(links[0], `${file}:${lineOf('(#cleanup)')}: no heading in ${file} has the anchor #cleanup`);
