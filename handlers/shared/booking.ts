@@ -38,10 +38,19 @@ export type ParsedBooking = { ok: true; booking: Booking } | { ok: false; reason
 const FLIGHT_PATTERN = /^[A-Z0-9]{2}[0-9]{1,4}$/;
 
 /** A valid booking serialized to exactly `eventBytes` UTF-8 bytes. */
+/** A value as a refusal shows it: any value at all, even one that cannot become a string. */
+function shown(value: unknown): string {
+  try {
+    return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 export function makeBooking(fields: BookingFields): string {
   const { eventBytes, ...rest } = fields;
   const problems = bookingProblems({ ...rest, padding: '' });
-  if (problems.length > 0) throw new Error(`Cannot make booking seq ${fields.seq}: ${problems.join('; ')}.`);
+  if (problems.length > 0) throw new Error(`Cannot make booking seq ${shown(fields.seq)}: ${problems.join('; ')}.`);
   // Field order is fixed so the size of the unpadded event is predictable.
   const build = (padding: string) =>
     JSON.stringify({
