@@ -36,10 +36,9 @@ export class UnexpectedError extends WorkshopError {
  */
 export function asWorkshopError(error: unknown): WorkshopError {
   if (error instanceof WorkshopError) return error;
-  if (error instanceof KafkaJSError) return new ServerError(error, error.retriable || isTransientKafkaError(error));
-  if (error instanceof Error && (isTransientKafkaError(error) || typeof (error as { syscall?: unknown }).syscall === 'string')) {
-    return new ServerError(error, isTransientKafkaError(error));
-  }
+  const transient = isTransientKafkaError(error);
+  if (error instanceof KafkaJSError) return new ServerError(error, error.retriable || transient);
+  if (error instanceof Error && (transient || typeof (error as { syscall?: unknown }).syscall === 'string')) return new ServerError(error, transient);
   return new UnexpectedError(error);
 }
 

@@ -8,19 +8,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type RoomReport } from '../../harness/room/room-report.ts';
 import { startRoom } from '../../harness/room/room-server.ts';
+import { roomReportOf as report } from '../harness/support/room-fixture.ts';
 import { browser, closeBrowser } from './support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'klw-room-browser-'));
-
-const report = (name: string, over: Partial<RoomReport> = {}): RoomReport => ({
-  name,
-  lab: '02-low-latency',
-  passed: false,
-  failing: [{ name: 'p50', measured: 'p50 616 ms (target ≤ 250 ms)' }],
-  checks: 1,
-  hintsUsed: 0,
-  ...over,
-});
 
 test('rows appear and update as checks arrive, with what the room is stuck on', async () => {
   const room = await startRoom({ port: 0, stateFile: join(dir, 'board.json') });

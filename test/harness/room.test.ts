@@ -13,16 +13,7 @@ import { FLOOD_BURST, FLOOD_REFILL_MS, MAX_PARTICIPANTS, RoomBoard } from '../..
 import { ROOM_TIMEOUT_MS, roomTarget, sendToRoom } from '../../harness/room/room-client.ts';
 import { MAX_REPORT_BYTES, parseRoomReport, type RoomReport } from '../../harness/room/room-report.ts';
 import { startRoom } from '../../harness/room/room-server.ts';
-
-const report = (name: string, over: Partial<RoomReport> = {}): RoomReport => ({
-  name,
-  lab: '02-low-latency',
-  passed: false,
-  failing: [{ name: 'p50', measured: 'p50 616 ms (target ≤ 250 ms)' }],
-  checks: 1,
-  hintsUsed: 0,
-  ...over,
-});
+import { roomReportOf as report } from './support/room-fixture.ts';
 
 test('the board: a wrong code is refused, time on a lab starts at its first report, a pass marks the lab done', () => {
   let now = 1_000_000;
