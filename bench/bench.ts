@@ -14,6 +14,7 @@ import { type KafkaSandbox, startKafka } from '../sandbox/kafka-broker.ts';
 import { type BenchCase, CASES, quickCases, TIME_BUDGET_MS } from './cases.ts';
 import { runContention } from './contention.ts';
 import { findings } from './findings.ts';
+import { runInstallSize } from './install-size.ts';
 import { describeMachine, machineLines } from './machine.ts';
 import { startMainThreadProfile, summarizeProfile } from './main-thread-profile.ts';
 import { renderRun, runStamp, saveRun } from './report.ts';
@@ -173,6 +174,8 @@ function runCase(c: BenchCase, ctx: BenchContext, broker: BrokerStart): Promise<
       return runContention(c, ctx);
     case 'room':
       return runRoomLoad(c);
+    case 'install':
+      return runInstallSize(c);
   }
 }
 

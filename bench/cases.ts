@@ -88,6 +88,18 @@ export interface ContentionCase {
   perRunBudgetSec: number;
 }
 
+export interface InstallCase {
+  kind: 'install';
+  id: string;
+  title: string;
+  /** Installs from the warm npm cache after the first one; the median is quoted. */
+  warmInstalls: number;
+  /** Issue 25's goals: a local-only learner downloads at most this much (npm and jars)... */
+  goalLocalMB: number;
+  /** ...and `npm install` from a warm cache takes less than this. */
+  goalWarmSec: number;
+}
+
 export interface RoomCase {
   kind: 'room';
   id: string;
@@ -102,7 +114,7 @@ export interface RoomCase {
   goalUpdateP99Ms: number;
 }
 
-export type BenchCase = StartupCase | LatencyCase | ProducerCase | ThroughputCase | ContentionCase | RoomCase;
+export type BenchCase = StartupCase | LatencyCase | ProducerCase | ThroughputCase | ContentionCase | RoomCase | InstallCase;
 
 export const CASES: readonly BenchCase[] = [
   {
@@ -166,6 +178,14 @@ export const CASES: readonly BenchCase[] = [
     durationSec: 120,
     goalUpdateP99Ms: 1000,
   },
+  {
+    kind: 'install',
+    id: 'install',
+    title: "What a learner downloads and waits for at set-up: npm install, the jars, and the AWS path's toolchain",
+    warmInstalls: 3,
+    goalLocalMB: 300,
+    goalWarmSec: 60,
+  },
 ];
 
 /** `--quick`: the same cases, shortened, to try the bench itself (results are marked quick). */
@@ -184,6 +204,8 @@ export function quickCases(cases: readonly BenchCase[]): BenchCase[] {
         return { ...c, labs: c.labs.slice(0, 1) };
       case 'room':
         return { ...c, durationSec: 20 };
+      case 'install':
+        return { ...c, warmInstalls: 1 };
     }
   });
 }

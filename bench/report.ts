@@ -9,6 +9,7 @@ import type { ProbeResult } from './probe.ts';
 import {
   type BenchRun,
   type CaseResult,
+  type InstallResult,
   isFailed,
   type LatencyResult,
   type ProducerResult,
@@ -356,6 +357,44 @@ function roomBoard(r: RoomResult, f: Format): string[] {
   ];
 }
 
+function install(r: InstallResult, f: Format): string[] {
+  const c = r.case;
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+  const sec = (s: number) => `${s.toFixed(1)} s`;
+  return [
+    `A fresh folder with the project's package.json, lock and .npmrc: \`npm install\` into an empty npm cache (download = what the cache holds after), ${c.warmInstalls} more from that warm cache, the jars into an empty jar cache, then \`npm run aws:setup\`. Goals: the local path downloads at most ${c.goalLocalMB} MB; a warm \`npm install\` takes under ${c.goalWarmSec} s.`,
+    '',
+    table(
+      [
+        'path',
+        'npm download',
+        'jars download',
+        'total download',
+        'npm install (empty cache)',
+        'npm install (warm, median)',
+        'jar fetch',
+        'node_modules',
+        'goal met',
+      ],
+      [
+        [
+          'local',
+          mb(r.npmBytes),
+          mb(r.jarBytes),
+          mb(r.npmBytes + r.jarBytes),
+          sec(r.coldSec),
+          sec(r.warmMedianSec),
+          sec(r.jarsSec),
+          mb(r.nodeModulesBytes),
+          r.metGoal ? 'yes' : 'NO',
+        ],
+        ['+ AWS path (npm run aws:setup)', mb(r.awsBytes), '-', mb(r.npmBytes + r.jarBytes + r.awsBytes), sec(r.awsSec), '-', '-', '-', '-'],
+      ],
+      f,
+    ),
+  ];
+}
+
 function section(result: CaseResult, format: Format): string[] {
   const title = heading(`${result.case.title} [${result.case.id}]`, format, 2);
   if (isFailed(result)) return [title, '', `FAILED: ${result.error}`];
@@ -370,7 +409,9 @@ function section(result: CaseResult, format: Format): string[] {
             ? throughput(result, format)
             : result.kind === 'room'
               ? roomBoard(result, format)
-              : contention(result, format);
+              : result.kind === 'install'
+                ? install(result, format)
+                : contention(result, format);
   return [title, '', ...body];
 }
 

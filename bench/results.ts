@@ -3,7 +3,7 @@
 
 import type { LatencySummary } from '../harness/run-result.ts';
 import type { BacklogDrain } from './backlog-drain.ts';
-import type { BenchCase, LatencyCase, ProducerCase, RoomCase, StartupCase, ThroughputCase } from './cases.ts';
+import type { BenchCase, InstallCase, LatencyCase, ProducerCase, RoomCase, StartupCase, ThroughputCase } from './cases.ts';
 import type { ContentionResult } from './contention.ts';
 import type { MachineInfo } from './machine.ts';
 import type { ProfileSummary } from './main-thread-profile.ts';
@@ -153,13 +153,31 @@ export interface RoomResult {
   metGoal: boolean;
 }
 
+export interface InstallResult {
+  kind: 'install';
+  case: InstallCase;
+  /** The npm cache after `npm install` into an empty one: everything npm downloaded. */
+  npmBytes: number;
+  /** The jars fetched into an empty jar cache. */
+  jarBytes: number;
+  /** The npm cache of `npm run aws:setup` alone: what the AWS path adds. */
+  awsBytes: number;
+  nodeModulesBytes: number;
+  coldSec: number;
+  warmSec: number[];
+  warmMedianSec: number;
+  jarsSec: number;
+  awsSec: number;
+  metGoal: boolean;
+}
+
 export interface FailedCase {
   kind: BenchCase['kind'];
   case: BenchCase;
   error: string;
 }
 
-export type CaseResult = StartupResult | LatencyResult | ProducerResult | ThroughputResult | ContentionResult | RoomResult | FailedCase;
+export type CaseResult = StartupResult | LatencyResult | ProducerResult | ThroughputResult | ContentionResult | RoomResult | InstallResult | FailedCase;
 
 export function isFailed(result: CaseResult): result is FailedCase {
   return 'error' in result;

@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { ContentionResult, ContentionRun } from '../bench/contention.ts';
-import type { BenchRun, ThroughputResult } from '../bench/results.ts';
+import type { BenchRun, InstallResult, ThroughputResult } from '../bench/results.ts';
 import { DEFAULT_MINUTES, DEFAULT_RATE, MAX_AUTO_RETENTION_SECONDS, SAMPLE_EVERY_SEC, SLOPE_LIMIT_MB_PER_MIN, warmUpSeconds } from '../bench/soak-plan.ts';
 import { type SoakRun, seriesResults, slopeWithError } from '../bench/soak-report.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
@@ -31,6 +31,7 @@ export const LONG_SOAK = `${RESULTS_DIR}/soak-2026-11-26_21-40-56Z-25min.json`;
 export const GENERATED: Record<string, readonly BlockName[]> = {
   'docs/MEASURED.md': ['bench-goals', 'bench-throughput-note', 'bench-profile', 'soak-defaults', 'soak-warm-up', 'soak-latest'],
   'bench/README.md': ['soak-defaults'],
+  'README.md': ['install-size'],
 };
 
 export interface Results {
@@ -39,6 +40,8 @@ export interface Results {
   profiled?: { run: BenchRun; file: string };
   soak: SoakRun;
   longSoak: SoakRun;
+  /** The newest stamped bench run with the install case (`npm run bench -- --only install`), and its file. */
+  install?: { result: InstallResult; file: string; at: string };
 }
 
 const readJson = <T>(root: string, file: string): T => JSON.parse(readFileSync(join(root, file), 'utf8')) as T;
@@ -53,6 +56,9 @@ export function readResults(root = REPO_ROOT): Results {
     profiled: stamped.filter((s) => s.run.mainThreadProfile).at(-1),
     soak: readJson<SoakRun>(root, LATEST_SOAK),
     longSoak: readJson<SoakRun>(root, LONG_SOAK),
+    install: stamped
+      .flatMap((s) => s.run.results.filter((r): r is InstallResult => r.kind === 'install').map((result) => ({ result, file: s.file, at: s.run.startedAt })))
+      .at(-1),
   };
 }
 
@@ -82,7 +88,7 @@ function throughputOf(run: BenchRun): ThroughputResult | undefined {
 
 // ---------------------------------------------------------------- blocks
 
-export type BlockName = 'bench-goals' | 'bench-throughput-note' | 'bench-profile' | 'soak-defaults' | 'soak-warm-up' | 'soak-latest';
+export type BlockName = 'bench-goals' | 'bench-throughput-note' | 'bench-profile' | 'soak-defaults' | 'soak-warm-up' | 'soak-latest' | 'install-size';
 
 function benchGoals(r: Results, from: string): string {
   const run = r.bench;
@@ -207,7 +213,27 @@ function soakLatest(r: Results, from: string): string {
   ].join('\n');
 }
 
+/** What set-up downloads and how long it takes, for the local path and the AWS path on top. */
+function installSize(r: Results, from: string): string {
+  if (!r.install) throw new Error('bench/results/ has no run with the install case: run npm run bench -- --only install.');
+  const { result: i, file, at } = r.install;
+  const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+  const sec = (s: number) => `${s.toFixed(1)} s`;
+  const local = i.npmBytes + i.jarBytes;
+  return [
+    `Measured by \`npm run bench -- --only install\` on ${at.slice(0, 10)} (${link(from, file)}): the project's package.json, lock and .npmrc in a fresh folder, empty caches.`,
+    '',
+    `| path | npm | jars | total download | \`npm install\`, empty cache | \`npm install\`, warm cache (median of ${i.warmSec.length}) | jar fetch |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
+    `| local labs (\`npm install\`, the first run's jars) | ${mb(i.npmBytes)} | ${mb(i.jarBytes)} | ${mb(local)} | ${sec(i.coldSec)} | ${sec(i.warmMedianSec)} | ${sec(i.jarsSec)} |`,
+    `| + AWS path (\`npm run aws:setup\`) | ${mb(i.awsBytes)} | - | ${mb(local + i.awsBytes)} | ${sec(i.awsSec)} | - | - |`,
+    '',
+    `Goals: the local path downloads at most ${i.case.goalLocalMB} MB and a warm \`npm install\` takes under ${i.case.goalWarmSec} s: ${yesNo(i.metGoal)}.`,
+  ].join('\n');
+}
+
 const BLOCKS: Record<BlockName, (r: Results, from: string) => string> = {
+  'install-size': installSize,
   'bench-goals': benchGoals,
   'bench-throughput-note': benchThroughputNote,
   'bench-profile': benchProfile,

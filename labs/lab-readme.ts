@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktn';
+import { Testing } from '../modules/cdk-terrain.ts';
 import { capacityModel } from './capacity-model.ts';
 import { postApplySettings } from './deploy/plan.ts';
 import { pipelineSvg } from './diagram.ts';

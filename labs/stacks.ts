@@ -8,10 +8,8 @@
 // Every lab is validated (validateLabSpec) before any construct is built. The names and output
 // keys the stacks promise are in stack-contract.ts; labs/main.ts is the entry point cdktf runs.
 
-import { AwsProvider } from '@cdktn/provider-aws/lib/provider/index.js';
-import { App, DataTerraformRemoteStateLocal, LocalBackend, TerraformOutput, TerraformStack } from 'cdktn';
-import { Construct } from 'constructs';
 import { processorEnvironment } from '../handlers/shared/settings.ts';
+import { App, AwsProvider, Construct, DataTerraformRemoteStateLocal, LocalBackend, TerraformOutput, TerraformStack } from '../modules/cdk-terrain.ts';
 import { Dashboard } from '../modules/dashboard.ts';
 import { type ClusterMode, ClusterRef, KafkaCluster } from '../modules/kafka-cluster.ts';
 import { KafkaConsumer } from '../modules/kafka-consumer.ts';
@@ -232,7 +230,7 @@ export class LabStack extends TerraformStack {
  * the first invalid lab) before any construct is built.
  *
  * @example
- * import { Testing } from 'cdktn';
+ * import { Testing } from '../modules/cdk-terrain.ts';
  * import { LABS } from './index.ts';
  * const { app, labs } = buildWorkshopApp({ labs: LABS, region: 'eu-west-1', outdir: 'cdktf.out' });
  * const lab2 = JSON.parse(Testing.synth(labs[1])); // the resources of lab-02-low-latency

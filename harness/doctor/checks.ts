@@ -1,6 +1,7 @@
 // What `workshop doctor` looks at, each check a small function of an injected machine, so the
 // tests can take each prerequisite away in turn. A check starts nothing and reaches no network:
 // it reads versions, files, free space and whether a local port can be bound.
+import type { AwsToolchain } from '../../labs/aws-toolchain.ts';
 import { installHint, type Platform } from '../../sandbox/install-hints.ts';
 
 export interface Machine {
@@ -23,6 +24,8 @@ export interface Machine {
   /** Whether a server may listen on 127.0.0.1 (port 0: any free one). */
   canListen(port: number): Promise<boolean>;
   dashboardPort: number;
+  /** The AWS path's toolchain in modules/node_modules, checked against the Node.js the npm scripts run on. */
+  awsToolchain(): AwsToolchain | { problem: string };
   /** An executable on PATH (or the path given), or undefined. */
   which(name: string): string | undefined;
   /** Whether a file exists (for AWS's shared config files). */
@@ -130,6 +133,12 @@ export const checkTerraform: Check = (m) => {
     : problem('Terraform', `Neither terraform nor tofu is on PATH (needed only for the AWS path): ${installHint('terraform', m.platform)}.`, false);
 };
 
+export const checkAwsToolchain: Check = (m) => {
+  const toolchain = m.awsToolchain();
+  if ('problem' in toolchain) return problem('AWS toolchain', toolchain.problem.replace(/: run /, ' (needed only for the AWS path): run '), false);
+  return ok('AWS toolchain', `${toolchain.packages.map((p) => `${p.name} ${p.version}`).join(', ')} in modules/node_modules (the AWS path)`, false);
+};
+
 export const checkAwsCredentials: Check = (m) => {
   const fromEnv = m.env.AWS_ACCESS_KEY_ID ? 'AWS_ACCESS_KEY_ID' : m.env.AWS_PROFILE ? `AWS_PROFILE=${m.env.AWS_PROFILE}` : undefined;
   const files = [m.env.AWS_SHARED_CREDENTIALS_FILE ?? `${m.home}/.aws/credentials`, m.env.AWS_CONFIG_FILE ?? `${m.home}/.aws/config`].filter((f) =>
@@ -145,7 +154,7 @@ export const checkAwsCredentials: Check = (m) => {
 export const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'] as const;
 
 export const REQUIRED_CHECKS: readonly Check[] = [checkNode, checkJava, checkJars, checkPorts, checkDisk];
-export const OPTIONAL_CHECKS: readonly Check[] = [checkChromium, checkTerraform, checkAwsCredentials];
+export const OPTIONAL_CHECKS: readonly Check[] = [checkChromium, checkAwsToolchain, checkTerraform, checkAwsCredentials];
 
 export async function runChecks(m: Machine): Promise<Finding[]> {
   const findings: Finding[] = [];

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statfsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { findAwsToolchain } from '../../labs/aws-toolchain.ts';
 import { EXIT } from '../../labs/workshop-error.ts';
 import { findExecutable } from '../../sandbox/executables.ts';
 import { detectPlatform, PLATFORM_NAMES } from '../../sandbox/install-hints.ts';
@@ -59,6 +60,10 @@ export function thisMachine(env: NodeJS.ProcessEnv = process.env): Machine {
         server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
       }),
     dashboardPort: DEFAULT_DASHBOARD_PORT,
+    awsToolchain() {
+      const scripts = this.scriptsNodeVersion();
+      return findAwsToolchain(undefined, scripts ? scripts.replace(/^v/, '') : process.versions.node);
+    },
     which: (name) => findExecutable(name, env) ?? undefined,
     exists: existsSync,
     home: homedir(),

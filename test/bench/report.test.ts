@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import {
   CASES,
   type ContentionCase,
+  type InstallCase,
   type LatencyCase,
   type ProducerCase,
   quickCases,
@@ -189,6 +190,20 @@ function sampleRun(): BenchRun {
         wallSec: 121,
         metGoal: true,
       },
+      {
+        kind: 'install',
+        case: byKind('install') as InstallCase,
+        npmBytes: 104e6,
+        jarBytes: 83e6,
+        awsBytes: 48e6,
+        nodeModulesBytes: 420e6,
+        coldSec: 21.4,
+        warmSec: [8.2, 7.9, 8.4],
+        warmMedianSec: 8.2,
+        jarsSec: 12.5,
+        awsSec: 9.9,
+        metGoal: true,
+      },
     ],
   };
 }
@@ -196,7 +211,7 @@ function sampleRun(): BenchRun {
 test('the cases: one of each kind, rates ascending, quick mode shortens them', () => {
   assert.equal(
     CASES.map((c) => c.kind),
-    ['startup', 'latency', 'producer', 'throughput', 'contention', 'room'],
+    ['startup', 'latency', 'producer', 'throughput', 'contention', 'room', 'install'],
   );
   const tp = byKind('throughput') as ThroughputCase;
   assert.equal(
@@ -247,6 +262,11 @@ test('the rendered run has every section and its key figures', () => {
     assert.match(out, 'producer environments');
     assert.match(out, 'room-board');
     assert.match(out, /2400 +2400 +2400 +0 +100 of 100|\| 2400 \| 2400 \| 2400 \| 0 \| 100 of 100/);
+    assert.match(
+      out,
+      /local +104 MB +83 MB +187 MB +21\.4 s +8\.2 s +12\.5 s +420 MB +yes|\| local \| 104 MB \| 83 MB \| 187 MB \| 21\.4 s \| 8\.2 s \| 12\.5 s \| 420 MB \| yes \|/,
+    );
+    assert.match(out, /\+ AWS path \(npm run aws:setup\) +48 MB +- +235 MB|\| \+ AWS path \(npm run aws:setup\) \| 48 MB \| - \| 235 MB/);
   }
 });
 
@@ -308,7 +328,7 @@ test('saveRun writes the run and overwrites latest.*', () => {
     assert.equal(readdirSync(dir).sort(), ['2026-01-02_03-04-05Z.json', '2026-01-02_03-04-05Z.md', 'latest.json', 'latest.md']);
     assert.is(files.length, 4);
     const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as BenchRun;
-    assert.is(latest.results.length, 6);
+    assert.is(latest.results.length, sampleRun().results.length);
     assert.ok(readFileSync(join(dir, 'latest.md'), 'utf8').startsWith('# Sandbox benchmarks'));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,11 +18,25 @@ const results = readResults();
 const FILES = Object.keys(GENERATED);
 
 test('the pages show what the committed results hold (run `npm run figures` to refresh)', () => {
-  assert.equal(FILES, ['docs/MEASURED.md', 'bench/README.md']);
+  assert.equal(FILES, ['docs/MEASURED.md', 'bench/README.md', 'README.md']);
   for (const file of FILES) {
     const text = read(file);
     assert.fixture(text, regenerate(file, text, results), `${file} is stale: run npm run figures`);
   }
+});
+
+test("README's install table is the install case's own result", () => {
+  const install = results.install;
+  assert.ok(install, 'bench/results/ holds a run with the install case');
+  const readme = read('README.md');
+  const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+  const i = install!.result;
+  assert.match(
+    readme,
+    `| ${mb(i.npmBytes)} | ${mb(i.jarBytes)} | ${mb(i.npmBytes + i.jarBytes)} | ${i.coldSec.toFixed(1)} s | ${i.warmMedianSec.toFixed(1)} s |`,
+  );
+  assert.ok(i.npmBytes + i.jarBytes <= i.case.goalLocalMB * 1e6, 'the local path downloads at most the goal');
+  assert.ok(i.warmMedianSec < i.case.goalWarmSec, 'a warm npm install is under the goal');
 });
 
 test("the figures are the result files' own", () => {

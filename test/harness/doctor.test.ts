@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { type Machine, MIN_FREE_BYTES, runChecks } from '../../harness/doctor/checks.ts';
 import { doctorCommand, renderFindings, thisMachine } from '../../harness/doctor/doctor-command.ts';
 import { jarsFinding } from '../../harness/doctor/jars-finding.ts';
+import { findAwsToolchain } from '../../labs/aws-toolchain.ts';
 import { EXIT } from '../../labs/workshop-error.ts';
 import { installHint, type Platform } from '../../sandbox/install-hints.ts';
 import { COMPONENTS, ensureJars } from '../../sandbox/jars.ts';
@@ -25,6 +26,7 @@ function healthy(platform: Platform = 'debian', over: Partial<Machine> = {}): Ma
     freeSpace: () => ({ bytes: 50 * 1024 ** 3, dir: '/cache' }),
     canListen: async () => true,
     dashboardPort: 4310,
+    awsToolchain: () => ({ packages: [{ name: 'cdktn', version: '0.24.0' }] }),
     which: (name) => (['chromium', 'terraform'].includes(name) ? `/usr/bin/${name}` : undefined),
     exists: () => false,
     home: '/home/learner',
@@ -54,6 +56,7 @@ function troubleshootingExample(): Machine {
     freeSpace: () => ({ bytes: 48.3 * 1024 ** 3, dir: '/home/learner/.cache/kafka-lambda-workshop' }),
     canListen: async () => true,
     dashboardPort: 4310,
+    awsToolchain: () => findAwsToolchain(join(tmpdir(), 'no-toolchain-here')),
     which: () => undefined,
     exists: () => false,
     home: '/home/learner',
@@ -102,15 +105,20 @@ test("an old Node.js gets the fix for the learner's own system", async () => {
 });
 
 test('optional parts missing: one line each, never a failure', async () => {
-  const m = healthy('macos', { which: () => undefined, env: { PATH: '/usr/bin' } });
+  const m = healthy('macos', {
+    which: () => undefined,
+    env: { PATH: '/usr/bin' },
+    awsToolchain: () => ({ problem: 'The toolchain is not installed: run npm run aws:setup (once).' }),
+  });
   const { required, optional } = await problems(m);
   assert.equal(required, []);
   assert.equal(
     optional.map((f) => f.what),
-    ['Chromium', 'Terraform', 'AWS credentials'],
+    ['Chromium', 'AWS toolchain', 'Terraform', 'AWS credentials'],
   );
   assert.match(optional[0].line, 'brew install --cask chromium');
-  assert.match(optional[1].line, 'brew install hashicorp/tap/terraform');
+  assert.match(optional[1].line, '(needed only for the AWS path): run npm run aws:setup');
+  assert.match(optional[2].line, 'brew install hashicorp/tap/terraform');
   const busyDashboard = await problems(healthy('debian', { canListen: async (port) => port === 0 }));
   assert.equal(busyDashboard.required, []);
   assert.match(busyDashboard.findings.find((f) => f.what === 'ports')!.line, '--port N');

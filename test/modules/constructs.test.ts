@@ -1,11 +1,10 @@
 // Each construct on its own, synthesized in a throwaway stack.
 
-import { TerraformOutput, Testing } from 'cdktn';
-import type { Construct } from 'constructs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KAFKA_ESM_METRICS } from '../../labs/esm-metrics.ts';
 import type { LabSpec } from '../../labs/lab-spec-types.ts';
+import { type Construct, TerraformOutput, Testing } from '../../modules/cdk-terrain.ts';
 import { dashboardBody } from '../../modules/dashboard.ts';
 import { WorkshopFunction } from '../../modules/function.ts';
 import { assertScoped, NETWORK_INTERFACE_STATEMENT } from '../../modules/iam.ts';

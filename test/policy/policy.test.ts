@@ -5,23 +5,27 @@
 //
 //   npx tsx test/policy/policy.test.ts
 
-import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group/index.js';
-import { DataAwsIamPolicyDocument } from '@cdktn/provider-aws/lib/data-aws-iam-policy-document/index.js';
-import { IamPolicy } from '@cdktn/provider-aws/lib/iam-policy/index.js';
-import { IamRole } from '@cdktn/provider-aws/lib/iam-role/index.js';
-import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy/index.js';
-import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment/index.js';
-import { LambdaFunction } from '@cdktn/provider-aws/lib/lambda-function/index.js';
-import { MskCluster } from '@cdktn/provider-aws/lib/msk-cluster/index.js';
-import { MskServerlessCluster } from '@cdktn/provider-aws/lib/msk-serverless-cluster/index.js';
-import { SecurityGroup } from '@cdktn/provider-aws/lib/security-group/index.js';
-import { SecurityGroupRule } from '@cdktn/provider-aws/lib/security-group-rule/index.js';
-import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue/index.js';
-import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
-import { Fn, TerraformStack, Testing } from 'cdktn';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LABS } from '../../labs/index.ts';
+import {
+  CloudwatchLogGroup,
+  DataAwsIamPolicyDocument,
+  Fn,
+  IamPolicy,
+  IamRole,
+  IamRolePolicy,
+  IamRolePolicyAttachment,
+  LambdaFunction,
+  MskCluster,
+  MskServerlessCluster,
+  SecurityGroup,
+  SecurityGroupRule,
+  SqsQueue,
+  TerraformStack,
+  Testing,
+  VpcSecurityGroupIngressRule,
+} from '../../modules/cdk-terrain.ts';
 import { realStacks } from './real-stacks.ts';
 import {
   checkEsmRoleScope,

@@ -4,10 +4,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktn';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { buildWorkshopApp } from '../../labs/stacks.ts';
+import { Testing } from '../../modules/cdk-terrain.ts';
 import { synthWorkshop } from '../stacks/synth-once.ts';
 import type { TfJson } from './rules.ts';
 

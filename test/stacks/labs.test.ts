@@ -1,11 +1,11 @@
 // Each lab's stack holds exactly the event source mappings its LabSpec describes.
 
-import { Testing } from 'cdktn';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findLab } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { LAB_OUTPUTS } from '../../labs/stack-contract.ts';
+import { Testing } from '../../modules/cdk-terrain.ts';
 import { PINNED_AWS_PROVIDER } from '../../modules/provider-values.ts';
 import { actionsOf, kafkaEsms, policyOf, resources, type SynthedStack, sqsEsms, synthWorkshop } from './synth-once.ts';
 

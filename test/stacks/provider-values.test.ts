@@ -4,10 +4,10 @@
 // from AWS's API model). Checked against the 6.25.0 table, the stacks show the plan-time failures
 // that moved the workshop off CDKTF.
 
-import { createRequire } from 'node:module';
 import { Architecture, EventSourceMappingMetric, EventSourcePosition, FunctionResponseType, Runtime } from '@aws-sdk/client-lambda';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { requireFromModules } from '../../modules/cdk-terrain.ts';
 import { destinationKind, PINNED_AWS_PROVIDER, PROVIDER_VALUES, type ProviderValues } from '../../modules/provider-values.ts';
 import { realStacks } from '../policy/real-stacks.ts';
 import { resources, type TfJson } from './synth-once.ts';
@@ -35,7 +35,7 @@ function refused(tf: TfJson, table: ProviderValues): string[] {
 }
 
 test('the table is for the provider the binding is generated from, and every stack requires it', () => {
-  const binding = createRequire(import.meta.url)('@cdktn/provider-aws/package.json') as { cdktf: { provider: { name: string; version: string } } };
+  const binding = requireFromModules('@cdktn/provider-aws/package.json') as { cdktf: { provider: { name: string; version: string } } };
   assert.equal(binding.cdktf.provider, { name: 'registry.terraform.io/hashicorp/aws', version: PINNED_AWS_PROVIDER });
   assert.ok(PROVIDER_VALUES[PINNED_AWS_PROVIDER], `modules/provider-values.ts has a table for ${PINNED_AWS_PROVIDER}`);
   for (const stack of REAL) assert.equal((stack.tf.terraform as any).required_providers.aws.version, PINNED_AWS_PROVIDER, stack.name);

@@ -2,9 +2,9 @@
 // them (with-msk-permissions.html, with-sqs.html), no wildcard on Kafka/MSK/SQS/logs, security groups open only to themselves, log groups
 // with a retention.
 
-import { Testing } from 'cdktn';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Testing } from '../../modules/cdk-terrain.ts';
 import { actionsOf, dataSources, policyOf, resources, roleStatements, synthWorkshop } from './synth-once.ts';
 
 const synthed = synthWorkshop();

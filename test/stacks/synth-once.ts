@@ -3,11 +3,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktn';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { labStackName } from '../../labs/stack-contract.ts';
 import { buildWorkshopApp, type WorkshopApp } from '../../labs/stacks.ts';
+import { Testing } from '../../modules/cdk-terrain.ts';
 
 export type Block = Record<string, any>;
 export interface TfJson {
