@@ -331,7 +331,9 @@ export async function commandProblems(c: GuideCommand, pkg: PackageJson = readPa
       problems.push(...checkNpmRun(c, pkg, usage));
       break;
     case 'npm install':
-      if (c.args.length > 0) problems.push('the guide installs what package.json lists: `npm install` takes no package here');
+      // Options only (a venue pack's --registry): the guide installs what package.json lists.
+      if (c.args.some((arg) => !arg.startsWith('-') && !/^https?:/.test(arg)))
+        problems.push('the guide installs what package.json lists: `npm install` takes no package here');
       break;
     case 'npm start':
     case 'npm test':
@@ -442,6 +444,12 @@ export function planLocalRuns(commands: readonly GuideCommand[], pkg: PackageJso
       add('not-rerun room', c, () => ({
         kind: 'not-rerun',
         why: 'it serves until Ctrl+C; test/browser/room.test.ts and test/harness/room.test.ts run the board, bench/room-load.ts loads it',
+        from: [c],
+      }));
+    } else if ((c.kind === 'npx workshop' && c.action === 'pack') || (c.kind === 'unknown' && c.argv[0] === 'node' && /serve\.mjs$/.test(c.argv[1] ?? ''))) {
+      add('not-rerun venue pack', c, () => ({
+        kind: 'not-rerun',
+        why: 'test/harness/e2e/venue-pack.test.ts writes a pack, serves it with its serve.mjs and installs from it with the registry unreachable',
         from: [c],
       }));
     } else if (c.kind === 'npx workshop' && c.action === 'dashboard') {

@@ -42,6 +42,7 @@ export const USAGE = `Usage:
                [--json FILE] [--html FILE] [--diagram FILE] [--quick] [--time-scale N] [--dashboard [--port N]]
   workshop dashboard [--port N]
   workshop room [--port N] [--host ADDRESS]   the instructor's live room board (participants: check --room)
+  workshop pack [--out DIR] [--platforms LIST] the venue pack: npm packages and jars for a room with no internet
   workshop models
   workshop paths
   workshop sandbox up|down|status [--lab N]
@@ -74,6 +75,10 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<number>> = {
   room: async (rest) => {
     const { roomCommand } = await import('./room/room-command.ts');
     return roomCommand(rest);
+  },
+  pack: async (rest) => {
+    const { packCommand } = await import('./pack/pack-command.ts');
+    return packCommand(rest);
   },
   sandbox: async (rest) => {
     const { sandboxCommand } = await import('./sandbox-command.ts');

@@ -102,7 +102,7 @@ test('(c) the checker fails on a broken copy of WORKSHOP.md, naming file and lin
   assert.equal(commands.length, 2, commands.join('\n'));
   assert.match(
     commands[0],
-    `${file}:${renamed}: \`workshop start\` is not a workshop command; main() accepts doctor, run, dashboard, room, models, paths, sandbox`,
+    `${file}:${renamed}: \`workshop start\` is not a workshop command; main() accepts doctor, run, dashboard, room, pack, models, paths, sandbox`,
   );
   assert.match(commands[1], `${file}:${misspelled}: \`workshop run\` rejects it: Unknown --set path "kafkaEsm.batchSise". Did you mean kafkaEsm.batchSize?`);
   assert.equal(links.length, 2, links.join('\n'));
