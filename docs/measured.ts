@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { ContentionResult, ContentionRun } from '../bench/contention.ts';
-import type { BenchRun, InstallResult, ThroughputResult } from '../bench/results.ts';
+import type { BenchRun, CaseResult, InstallResult, RoomResult, ThroughputResult } from '../bench/results.ts';
 import { DEFAULT_MINUTES, DEFAULT_RATE, MAX_AUTO_RETENTION_SECONDS, SAMPLE_EVERY_SEC, SLOPE_LIMIT_MB_PER_MIN, warmUpSeconds } from '../bench/soak-plan.ts';
 import { type SoakRun, seriesResults, slopeWithError } from '../bench/soak-report.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
@@ -29,7 +29,7 @@ export const LONG_SOAK = `${RESULTS_DIR}/soak-2026-11-26_21-40-56Z-25min.json`;
 
 /** Every file with generated blocks, and the blocks each must have. */
 export const GENERATED: Record<string, readonly BlockName[]> = {
-  'docs/MEASURED.md': ['bench-goals', 'bench-throughput-note', 'bench-profile', 'soak-defaults', 'soak-warm-up', 'soak-latest'],
+  'docs/MEASURED.md': ['bench-goals', 'bench-throughput-note', 'bench-profile', 'room-board', 'soak-defaults', 'soak-warm-up', 'soak-latest'],
   'bench/README.md': ['soak-defaults'],
   'README.md': ['install-size'],
 };
@@ -41,7 +41,16 @@ export interface Results {
   soak: SoakRun;
   longSoak: SoakRun;
   /** The newest stamped bench run with the install case (`npm run bench -- --only install`), and its file. */
-  install?: { result: InstallResult; file: string; at: string };
+  install?: Stamped<InstallResult>;
+  /** The newest full-length (not --quick) stamped run with the room board case. */
+  room?: Stamped<RoomResult>;
+}
+
+/** One case's result and the stamped run file that holds it. */
+export interface Stamped<T> {
+  result: T;
+  file: string;
+  at: string;
 }
 
 const readJson = <T>(root: string, file: string): T => JSON.parse(readFileSync(join(root, file), 'utf8')) as T;
@@ -56,10 +65,16 @@ export function readResults(root = REPO_ROOT): Results {
     profiled: stamped.filter((s) => s.run.mainThreadProfile).at(-1),
     soak: readJson<SoakRun>(root, LATEST_SOAK),
     longSoak: readJson<SoakRun>(root, LONG_SOAK),
-    install: stamped
-      .flatMap((s) => s.run.results.filter((r): r is InstallResult => r.kind === 'install').map((result) => ({ result, file: s.file, at: s.run.startedAt })))
-      .at(-1),
+    install: newest(stamped, (r): r is InstallResult => r.kind === 'install'),
+    room: newest(
+      stamped.filter((s) => !s.run.quick),
+      (r): r is RoomResult => r.kind === 'room',
+    ),
   };
+}
+
+function newest<T extends CaseResult>(stamped: { file: string; run: BenchRun }[], is: (r: CaseResult) => r is T): Stamped<T> | undefined {
+  return stamped.flatMap((s) => s.run.results.filter(is).map((result) => ({ result, file: s.file, at: s.run.startedAt }))).at(-1);
 }
 
 // ---------------------------------------------------------------- formatting
@@ -88,7 +103,15 @@ function throughputOf(run: BenchRun): ThroughputResult | undefined {
 
 // ---------------------------------------------------------------- blocks
 
-export type BlockName = 'bench-goals' | 'bench-throughput-note' | 'bench-profile' | 'soak-defaults' | 'soak-warm-up' | 'soak-latest' | 'install-size';
+export type BlockName =
+  | 'bench-goals'
+  | 'bench-throughput-note'
+  | 'bench-profile'
+  | 'room-board'
+  | 'soak-defaults'
+  | 'soak-warm-up'
+  | 'soak-latest'
+  | 'install-size';
 
 function benchGoals(r: Results, from: string): string {
   const run = r.bench;
@@ -232,8 +255,24 @@ function installSize(r: Results, from: string): string {
   ].join('\n');
 }
 
+/** The room board under a room's load (bench case room-board, full length). */
+function roomBoard(r: Results, from: string): string {
+  if (!r.room) return `No committed full-length run in ${RESULTS_DIR}/ has the room-board case yet: run npm run bench -- --only room-board.`;
+  const { result: b, file, at } = r.room;
+  const c = b.case;
+  return [
+    `The newest full-length run of the room board, ${link(from, file.replace(/\.json$/, '.md'))} (${at.slice(0, 10)}): ${c.participants} simulated participants each post a check's summary every ${c.everySec} s for ${c.durationSec} s, while a listener follows the page's events.`,
+    '',
+    '| posts sent | counted by the board | lost | last report shown | page update p50 | p99 | max | goal: nothing lost, p99 under ' +
+      `${c.goalUpdateP99Ms} ms |`,
+    '|---:|---:|---:|---:|---:|---:|---:|---|',
+    `| ${int(b.sent)} | ${int(b.accepted)} | ${int(b.lost)} | ${b.shownLast} of ${c.participants} | ${ms(b.updateMs.p50)} | ${ms(b.updateMs.p99)} | ${ms(b.updateMs.max)} | ${b.metGoal ? 'met' : 'NOT met'} |`,
+  ].join('\n');
+}
+
 const BLOCKS: Record<BlockName, (r: Results, from: string) => string> = {
   'install-size': installSize,
+  'room-board': roomBoard,
   'bench-goals': benchGoals,
   'bench-throughput-note': benchThroughputNote,
   'bench-profile': benchProfile,
