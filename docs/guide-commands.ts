@@ -401,6 +401,7 @@ const NOT_RERUN: Record<string, string> = {
   'npm run typecheck': 'CI and the developers run `npx tsc --noEmit`',
   'npm run sandbox:fetch': 'CI runs it before the tests (.ci/run)',
   'npm run test:faults': 'the fault suite is test/faults, part of `npm test`',
+  'npm run facilitator': 'test/docs/facilitator.test.ts checks that docs/FACILITATOR.md is what it writes',
 };
 
 /** The builders-session commands (harness/exercise/commands.ts). */
