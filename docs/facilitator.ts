@@ -11,10 +11,12 @@
 //                              read from the source (every `new <WorkshopError subclass>(...)`)
 //   facilitator:doctor         `workshop doctor`'s problem lines (harness/doctor/checks.ts, on a
 //                              machine that lacks each thing) and the install hints per system
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { checkAwsCredentials, checkChromium, checkDisk, checkNode, checkPorts, checkTerraform, type Machine } from '../harness/doctor/checks.ts';
+import { checkAwsCredentials, checkChromium, checkDisk, checkJars, checkNode, checkPorts, checkTerraform, type Machine } from '../harness/doctor/checks.ts';
+import { jarsFinding } from '../harness/doctor/jars-finding.ts';
 import { UsageError } from '../harness/errors.ts';
 import { exitCodeTable, exitFor } from '../harness/exit-codes.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
@@ -282,10 +284,13 @@ async function doctorBlock(): Promise<string> {
     'no Java, or Java older than 17',
     "FIX  the sandbox's own sentence: the exit-3 messages of `sandbox/jars.ts` that start `Java <minJava> or newer is needed`",
   ]);
-  rows.push([
-    'jars not fetched, or one corrupt',
-    'FIX  "the Kafka 4.4.0 jars are not fetched yet: run npm run sandbox:fetch …" (harness/doctor/jars-finding.ts)',
-  ]);
+  // The jars' line as doctor finds an empty cache: a folder of nothing, looked at, not fetched into.
+  const emptyCache = mkdtempSync(join(tmpdir(), 'klw-facilitator-cache-'));
+  try {
+    await add('the jars not fetched yet', checkJars(machine(platform, { jars: () => jarsFinding({ ...process.env, WORKSHOP_CACHE: emptyCache }) })));
+  } finally {
+    rmSync(emptyCache, { recursive: true, force: true });
+  }
   await add('no local port may be opened', checkPorts(machine(platform, { canListen: async () => false })));
   await add('under 1 GiB free', checkDisk(machine(platform)));
   await add('no Chromium (tests only)', checkChromium(machine(platform)));
