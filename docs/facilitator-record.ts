@@ -17,6 +17,42 @@ import { REPO_ROOT } from './markdown.ts';
 
 export const RUNS_FILE = 'docs/facilitator-runs.json';
 
+/** The labs of the guide's core path (WORKSHOP.md, "Two paths"), checked with --quick. */
+export const CORE_LABS = [1, 2, 3];
+
+/**
+ * test/docs/exercise-walk.test.ts's walk of the core path, as it measured it: every command a
+ * learner on the core path types, by lab, and its machine time. The walk writes it when
+ * WORKSHOP_RECORD_CORE_PATH names this file; docs/FACILITATOR.md's agenda quotes it.
+ */
+export const CORE_PATH_FILE = 'docs/core-path-walk.json';
+export const RECORD_CORE_PATH_ENV = 'WORKSHOP_RECORD_CORE_PATH';
+
+export interface CorePathWalk {
+  about: string;
+  measuredAt: string;
+  machine: { cores: number; cpuModel: string; node: string };
+  labs: Array<{ lab: number; commands: number; seconds: number }>;
+}
+
+/** The walk's measurement as CORE_PATH_FILE holds it; `steps` are each command's lab and milliseconds. */
+export function corePathWalk(steps: Array<{ lab: number; ms: number }>, now = new Date()): CorePathWalk {
+  const { cores, cpuModel } = describeMachine();
+  return {
+    about: `Written by test/docs/exercise-walk.test.ts when ${RECORD_CORE_PATH_ENV} names this file; do not edit. docs/FACILITATOR.md quotes it.`,
+    measuredAt: now.toISOString(),
+    machine: { cores, cpuModel, node: process.version },
+    labs: CORE_LABS.map((lab) => {
+      const mine = steps.filter((s) => s.lab === lab);
+      return { lab, commands: mine.length, seconds: Math.round(mine.reduce((sum, s) => sum + s.ms, 0) / 100) / 10 };
+    }),
+  };
+}
+
+export function readCorePathWalk(root = REPO_ROOT): CorePathWalk {
+  return JSON.parse(readFileSync(join(root, CORE_PATH_FILE), 'utf8')) as CorePathWalk;
+}
+
 export interface RecordedRun {
   lab: string;
   /** What the learner types. */

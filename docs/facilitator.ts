@@ -4,7 +4,9 @@
 // when the committed guide differs from what this would write.
 // `npm run facilitator -- --record` first runs each lab again and records it (docs/facilitator-record.ts).
 //
-//   facilitator:agenda-times   each lab's recorded machine time, quick and full length
+//   facilitator:agenda-times   the core path's machine time as the walk test measured it
+//                              (docs/core-path-walk.json), and each lab's recorded run, quick and
+//                              full length
 //   facilitator:correct-runs   what each lab's `npx workshop run <lab> --quick` printed
 //   facilitator:exit-codes     EXIT (labs/workshop-error.ts), every code and its meaning
 //   facilitator:messages       every exit-2 and exit-3 message the workshop's code can throw,
@@ -24,16 +26,23 @@ import { replaceBlock, withMarkers } from '../labs/generated-block.ts';
 import { findLab, LABS } from '../labs/index.ts';
 import { type ErrorCategory, EXIT } from '../labs/workshop-error.ts';
 import { installHint, PLATFORM_NAMES, type Platform, type Tool } from '../sandbox/install-hints.ts';
-import { type RecordedRuns, readRuns, recordRuns, writeRuns } from './facilitator-record.ts';
+import {
+  CORE_LABS,
+  CORE_PATH_FILE,
+  type CorePathWalk,
+  RECORD_CORE_PATH_ENV,
+  type RecordedRuns,
+  readCorePathWalk,
+  readRuns,
+  recordRuns,
+  writeRuns,
+} from './facilitator-record.ts';
 import { FACILITATOR_SOURCE, REPO_ROOT } from './markdown.ts';
 
 export const GUIDE = FACILITATOR_SOURCE;
 
 export const BLOCKS = ['facilitator:agenda-times', 'facilitator:correct-runs', 'facilitator:exit-codes', 'facilitator:messages', 'facilitator:doctor'] as const;
 export type BlockName = (typeof BLOCKS)[number];
-
-/** The core path's labs (WORKSHOP.md, "Two paths"; test/docs/exercise-walk.test.ts's CORE_LABS). */
-export const CORE_LABS = [1, 2, 3];
 
 // ---------------------------------------------------------------- the messages, read from the source
 
@@ -315,7 +324,21 @@ async function doctorBlock(): Promise<string> {
 
 const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
 
-function agendaBlock(runs: RecordedRuns): string {
+function walkLines(walk: CorePathWalk): string[] {
+  const total = walk.labs.reduce((sum, l) => sum + l.seconds, 0);
+  const commands = walk.labs.reduce((sum, l) => sum + l.commands, 0);
+  return [
+    `The core path as a learner walks it, every command typed, checks with \`--quick\` (\`test/docs/exercise-walk.test.ts\`, measured ${walk.measuredAt.slice(0, 10)} on ${walk.machine.cores} cores, ${walk.machine.cpuModel}; \`${CORE_PATH_FILE}\`):`,
+    '',
+    '| lab | commands | machine time |',
+    '|---|---|---|',
+    ...walk.labs.map((l) => `| ${l.lab} ${findLab(l.lab)?.id ?? ''} | ${l.commands} | ${seconds(l.seconds)} |`),
+    `| all | ${commands} | ${seconds(total)} |`,
+    '',
+  ];
+}
+
+function agendaBlock(runs: RecordedRuns, walk: CorePathWalk): string {
   const of = (lab: string, quick: boolean) => runs.runs.find((r) => r.lab === lab && r.quick === quick);
   const rows = LABS.map((lab) => {
     const quick = of(lab.id, true);
@@ -325,6 +348,7 @@ function agendaBlock(runs: RecordedRuns): string {
   const total = (quick: boolean, labs: number[]) => labs.reduce((sum, n) => sum + (of(findLab(n)!.id, quick)?.seconds ?? 0), 0);
   const allLabs = LABS.map((l) => l.number);
   return [
+    ...walkLines(walk),
     `Recorded ${runs.recordedAt.slice(0, 10)} on ${runs.machine.cores} cores (${runs.machine.cpuModel}), Node.js ${runs.machine.node}: one run of each lab's solution, from typing the command to its exit (the sandbox's start included).`,
     '',
     '| lab | path | `npx workshop run <lab> --quick` | at full length |',
@@ -343,9 +367,13 @@ function correctRunsBlock(runs: RecordedRuns): string {
   return out.join('\n').trimEnd();
 }
 
-export async function renderBlocks(runs: RecordedRuns = readRuns(), messages: ThrownMessage[] = thrownMessages()): Promise<Record<BlockName, string>> {
+export async function renderBlocks(
+  runs: RecordedRuns = readRuns(),
+  messages: ThrownMessage[] = thrownMessages(),
+  walk: CorePathWalk = readCorePathWalk(),
+): Promise<Record<BlockName, string>> {
   return {
-    'facilitator:agenda-times': agendaBlock(runs),
+    'facilitator:agenda-times': agendaBlock(runs, walk),
     'facilitator:correct-runs': correctRunsBlock(runs),
     'facilitator:exit-codes': exitCodesBlock(),
     'facilitator:messages': messagesBlock(messages),

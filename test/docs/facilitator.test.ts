@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BLOCKS, CORE_LABS, GUIDE, regenerate, renderBlocks, type ThrownMessage, thrownMessages } from '../../docs/facilitator.ts';
-import { type RecordedRuns, readRuns, reportPart } from '../../docs/facilitator-record.ts';
+import { BLOCKS, GUIDE, regenerate, renderBlocks, type ThrownMessage, thrownMessages } from '../../docs/facilitator.ts';
+import { CORE_LABS, type CorePathWalk, type RecordedRuns, readCorePathWalk, readRuns, reportPart } from '../../docs/facilitator-record.ts';
 import { checkCommandsText, checkGuideCommands, formatProblem, planLocalRuns } from '../../docs/guide-commands.ts';
 import { checkLinksText } from '../../docs/guide-links.ts';
 import { REPO_ROOT } from '../../docs/markdown.ts';
@@ -25,21 +25,34 @@ import { EXIT } from '../../labs/workshop-error.ts';
 const text = readFileSync(join(REPO_ROOT, GUIDE), 'utf8');
 const runs = readRuns();
 const messages = thrownMessages();
+const walk = readCorePathWalk();
 
 test('docs/FACILITATOR.md is what `npm run facilitator` writes now', async () => {
   assert.fixture(text, await regenerate(text), `${GUIDE} is stale: run npm run facilitator`);
 });
 
 test('a change of the exit-code table, a message or a recorded run makes the committed guide stale', async () => {
-  const blocks = await renderBlocks(runs, messages);
+  const blocks = await renderBlocks(runs, messages, walk);
   for (const name of BLOCKS) assert.match(text, `<!-- generated:${name} -->`);
-  const changedExit = (await renderBlocks(runs, messages))['facilitator:exit-codes'].replace(EXIT.environment.meaning, 'something else');
+  const changedExit = (await renderBlocks(runs, messages, walk))['facilitator:exit-codes'].replace(EXIT.environment.meaning, 'something else');
   assert.is.not(await regenerate(text, { ...blocks, 'facilitator:exit-codes': changedExit }), text);
   const oneMore: ThrownMessage[] = [...messages, { code: 2, message: 'A new refusal.', file: 'harness/cli.ts' }];
-  assert.is.not(await regenerate(text, await renderBlocks(runs, oneMore)), text);
+  assert.is.not(await regenerate(text, await renderBlocks(runs, oneMore, walk)), text);
   const slower: RecordedRuns = structuredClone(runs);
   slower.runs[0].seconds += 10;
-  assert.is.not(await regenerate(text, await renderBlocks(slower, messages)), text);
+  assert.is.not(await regenerate(text, await renderBlocks(slower, messages, walk)), text);
+  const longerWalk: CorePathWalk = structuredClone(walk);
+  longerWalk.labs[0].seconds += 10;
+  assert.is.not(await regenerate(text, await renderBlocks(runs, messages, longerWalk)), text);
+  assert.equal(
+    walk.labs.map((l) => l.lab),
+    CORE_LABS,
+    'the walk measured each core lab',
+  );
+  assert.ok(
+    walk.labs.every((l) => l.commands > 0 && l.seconds > 0),
+    'each with its commands',
+  );
   let refused: unknown;
   try {
     await regenerate(text.replace('<!-- generated:facilitator:messages -->', ''), blocks);
