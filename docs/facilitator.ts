@@ -80,6 +80,7 @@ function sourceFiles(): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(join(REPO_ROOT, dir))) {
+      if (name === 'node_modules') continue;
       const path = `${dir}/${name}`;
       if (statSync(join(REPO_ROOT, path)).isDirectory()) walk(path);
       else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(path);
