@@ -12,6 +12,9 @@
 //                                       spec now, like the README blocks
 //   site/style.css                      the only stylesheet; no fonts, scripts or images from the network
 //
+// The facilitator guide (docs/FACILITATOR.md) is the instructor's, not a participant's page: the
+// site has no page of it, and a page that links it is a warning (so `npm run guide` exits 1).
+//
 // Every heading has an id (GitHub's slug, so `#clean-up` works as on GitHub) and a self-link;
 // every shell block has a copy button (one small inline script); every page has the menu and
 // previous/next links.
@@ -26,7 +29,7 @@ import { runsAsScript } from '../labs/entry-point.ts';
 import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
 import { resolveHref } from './guide-links.ts';
-import { createMarkdown, fenceInfo, inlineText, labReadmes, REPO_ROOT, Slugger, type Token } from './markdown.ts';
+import { createMarkdown, FACILITATOR_SOURCE, fenceInfo, inlineText, labReadmes, REPO_ROOT, Slugger, type Token } from './markdown.ts';
 
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'site');
 
@@ -326,6 +329,10 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuiltSite> 
           return href;
         }
         const target = resolved.target;
+        if (target === FACILITATOR_SOURCE) {
+          warnings.push(`${where} is the facilitator guide, which the site does not show participants: name it as inline code`);
+          return href;
+        }
         if (!queued.has(target)) {
           queued.add(target);
           queue.push({ source: target, file: sitePathFor(target, mainPages), title: target });

@@ -343,6 +343,12 @@ export async function commandProblems(c: GuideCommand, pkg: PackageJson = readPa
         for (const path of c.args) if (!existsSync(join(REPO_ROOT, path))) problems.push(`\`npm test -- ${path}\`: no such file or folder`);
       break;
     case 'unknown':
+      // A venue pack's own server (harness/pack/serve-pack.mjs, copied as serve.mjs): plain Node.js.
+      if (c.argv[0] === 'node' && /(^|\/)serve\.mjs$/.test(c.argv[1] ?? '')) {
+        const options = c.argv.slice(2).filter((_, i) => i % 2 === 0);
+        if (options.some((o) => o !== '--host' && o !== '--port')) problems.push('serve.mjs takes --host ADDRESS and --port N only');
+        break;
+      }
       problems.push('not a command the guide checks know (npx workshop ..., npm run <script>, npm install, npm start, npm test)');
       break;
   }
@@ -403,6 +409,7 @@ const NOT_RERUN: Record<string, string> = {
   'npm run typecheck': 'CI and the developers run `npx tsc --noEmit`',
   'npm run sandbox:fetch': 'CI runs it before the tests (.ci/run)',
   'npm run test:faults': 'the fault suite is test/faults, part of `npm test`',
+  'npm run facilitator': 'test/docs/facilitator.test.ts checks that docs/FACILITATOR.md is what it writes',
 };
 
 /** The builders-session commands (harness/exercise/commands.ts). */

@@ -18,6 +18,13 @@ export function labReadmes(root = REPO_ROOT): string[] {
     .sort();
 }
 
+/**
+ * The instructor's guide (docs/facilitator.ts writes its generated parts): never a participant's
+ * page, so the guide site refuses a page that links it and the Workshop Studio export writes it
+ * outside content/.
+ */
+export const FACILITATOR_SOURCE = 'docs/FACILITATOR.md';
+
 /** Every document whose commands and links the guide checks: WORKSHOP.md, README.md, the lab READMEs. */
 export function guideDocuments(root = REPO_ROOT): string[] {
   return ['WORKSHOP.md', 'README.md', ...labReadmes(root)];

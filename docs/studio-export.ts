@@ -16,6 +16,16 @@
 //                                            drawn from its spec now); a .gitkeep when there is none,
 //                                            since git drops an empty folder and the folder is part
 //                                            of the layout
+//   facilitator/FACILITATOR.md               the instructor's guide (docs/FACILITATOR.md), outside
+//                                            content/, so it is no participant page; no page links it
+//
+// The facilitator guide: Workshop Studio's pages are the content/ folder's, and none of the
+// repositories read for the format below shows a contentspec field or page setting for content
+// only facilitators see (there is no page a participant cannot open), so the export does not
+// guess one. It writes the guide as a plain file beside contentspec.yaml, its links to the
+// guide's sections made page paths (`/lab-0--setup`) and its links to other repo files inline
+// code, and leaves the pages as they are: no page is made from it, and a page that names it
+// (WORKSHOP.md's Instructor notes) names it as inline code, never a link.
 //
 // Links become what Workshop Studio resolves: a page is a path from the content root without the
 // locale (`/lab-1-baseline`, `/clean-up#anchor`), an image `/static/<repo path>`. A link to a repo
@@ -56,7 +66,7 @@ import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
 import { DEFAULT_REGION } from '../labs/region.ts';
 import { extractLinks, hrefsIn, resolveHref } from './guide-links.ts';
 import { hugoHeadings } from './hugo-anchors.ts';
-import { createMarkdown, fenceInfo, type Heading, headings, labReadmes, REPO_ROOT } from './markdown.ts';
+import { createMarkdown, FACILITATOR_SOURCE, fenceInfo, type Heading, headings, labReadmes, REPO_ROOT } from './markdown.ts';
 import { solutionBlocks, withoutSolutions } from './solution-section.ts';
 
 export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'dist', 'workshop-studio');
@@ -65,6 +75,8 @@ export const LOCALE = 'en-US';
 export const PAGE_FILE = 'index.en.md';
 /** The heading over each lab's AWS steps; the test finds the AWS part by it. */
 export const AWS_HEADING = 'AWS path';
+/** Where the export puts it, relative to the export's folder. */
+export const FACILITATOR_FILE = 'facilitator/FACILITATOR.md';
 
 export interface ExportOptions {
   /** Where the folder goes; emptied first if it holds an earlier export. Default dist/workshop-studio. */
@@ -89,6 +101,8 @@ export interface StudioExport {
   pages: StudioPage[];
   /** static/ paths of the images copied. */
   staticFiles: string[];
+  /** FACILITATOR_FILE when the repository has a facilitator guide. */
+  facilitatorFile?: string;
 }
 
 /** A heading a page keeps, from its own source or (`source`) from another document folded into it. */
@@ -450,7 +464,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   while (queue.length > 0) {
     const from = queue.shift()!;
     for (const { target } of extractLinks(from, sourceText.get(from)!, md)) {
-      if (!target || !/\.md$/i.test(target) || sourceText.has(target)) continue;
+      if (!target || !/\.md$/i.test(target) || sourceText.has(target) || target === FACILITATOR_SOURCE) continue;
       const path = join(REPO_ROOT, target);
       if (!existsSync(path) || statSync(path).isDirectory()) continue;
       const text = read(target);
@@ -550,8 +564,29 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
     }
   }
 
+  // The facilitator guide, its links made what the event has: a guide section's page path, or inline code.
+  const facilitator = existsSync(join(REPO_ROOT, FACILITATOR_SOURCE)) ? read(FACILITATOR_SOURCE) : undefined;
+  const facilitatorText =
+    facilitator === undefined
+      ? undefined
+      : rewriteLinks(facilitator.split('\n'), codeLines(facilitator), (href, form, text) => {
+          const kept = form === 'autolink' ? `<${href}>` : `${form === 'image' ? '!' : ''}[${text}](${href})`;
+          if (href.startsWith('#') || /^https:\/\//i.test(href)) return kept;
+          const resolved = resolveHref(FACILITATOR_SOURCE, href);
+          if (resolved.external || resolved.target === undefined) return asCode(form === 'autolink' ? '' : text, href);
+          const page = pageOf.get(resolved.target);
+          const where = resolved.anchor === undefined ? undefined : anchors.get(`${resolved.target}#${resolved.anchor}`);
+          if (!page || (resolved.anchor !== undefined && !where)) return asCode(text, resolved.target);
+          const to = where ? `${pageLink(where.page)}${where.id === undefined ? '' : `#${where.id}`}` : pageLink(page);
+          return `[${text}](${to})`;
+        }).replace(/^<!-- \/?generated:[\w:-]+ -->\n/gm, '');
+
   prepareOutDir(outDir);
   writeFileSync(join(outDir, 'contentspec.yaml'), contentspec(h1.text));
+  if (facilitatorText !== undefined) {
+    mkdirSync(join(outDir, dirname(FACILITATOR_FILE)), { recursive: true });
+    writeFileSync(join(outDir, FACILITATOR_FILE), facilitatorText);
+  }
   for (const d of drafts) {
     const file = join(outDir, 'content', d.dir, PAGE_FILE);
     mkdirSync(dirname(file), { recursive: true });
@@ -572,7 +607,7 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
   if (options.log ?? true) {
     console.log(`Workshop Studio export: ${displayPath(outDir)} (${pages.length} pages, ${staticFiles.length} static files)`);
   }
-  return { outDir, pages, staticFiles };
+  return { outDir, pages, staticFiles, ...(facilitatorText === undefined ? {} : { facilitatorFile: FACILITATOR_FILE }) };
 }
 
 /** One blank line between blocks where dropped headings and joined parts left several; code untouched. */

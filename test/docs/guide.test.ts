@@ -19,7 +19,7 @@ import {
   stripComment,
 } from '../../docs/guide-commands.ts';
 import { checkGuideLinks, checkLinksText } from '../../docs/guide-links.ts';
-import { createMarkdown, guideDocuments, headingIds, REPO_ROOT } from '../../docs/markdown.ts';
+import { createMarkdown, FACILITATOR_SOURCE, guideDocuments, headingIds, REPO_ROOT } from '../../docs/markdown.ts';
 import { solutionBlocks, withoutSolutions } from '../../docs/solution-section.ts';
 import { pipelineAlt, pipelineSvg } from '../../labs/diagram.ts';
 import { diagramFile } from '../../labs/diagram-files.ts';
@@ -211,6 +211,20 @@ test('the site shows the current capacity model and diagram even when a lab READ
   assert.is(readFileSync(join(outDir, diagramFile(lab)), 'utf8'), pipelineSvg(lab));
   assert.match(html, `src="pipeline.svg" alt="${pipelineAlt(lab)}"`);
   assert.equal(site.warnings, []);
+});
+
+test('the site never makes a page of the facilitator guide: a participant page that links it is a warning', async () => {
+  assert.not.match(WORKSHOP, `](${FACILITATOR_SOURCE})`, 'WORKSHOP.md names the facilitator guide, never links it');
+  const outDir = mkdtempSync(join(tmpdir(), 'klw-site-facilitator-'));
+  const linked = WORKSHOP.replace('## Clean-up\n', `## Clean-up\n\nSee [the facilitator guide](${FACILITATOR_SOURCE}).\n`);
+  assert.is.not(linked, WORKSHOP);
+  const read = (path: string) => (path === 'WORKSHOP.md' ? linked : readFileSync(join(REPO_ROOT, path), 'utf8'));
+  const site = await buildSite({ outDir, read, log: false });
+  assert.not.ok(
+    site.pages.some((p) => p.source === FACILITATOR_SOURCE),
+    'no page of it',
+  );
+  assert.equal(site.warnings.filter((w) => w.includes('facilitator guide')).length, 1, site.warnings.join('\n'));
 });
 
 /** Each lab's section of WORKSHOP.md, from its `## Lab N` heading to the next `##`. */

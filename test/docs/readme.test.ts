@@ -102,7 +102,15 @@ test('README quotes no measured figure: docs/MEASURED.md holds them, generated',
 
 test('README sends each reader on: learners, instructors, the sandbox model, the figures, developers', () => {
   const next = section('## Where to go next');
-  for (const href of ['WORKSHOP.md', 'WORKSHOP.md#instructor-notes', 'sandbox/MODEL.md', 'docs/MEASURED.md', '#working-on-the-code', 'docs/DEVELOPING.md']) {
+  for (const href of [
+    'WORKSHOP.md',
+    'docs/FACILITATOR.md',
+    'WORKSHOP.md#instructor-notes',
+    'sandbox/MODEL.md',
+    'docs/MEASURED.md',
+    '#working-on-the-code',
+    'docs/DEVELOPING.md',
+  ]) {
     assert.ok(next.includes(`](${href})`), `"Where to go next" links ${href}`);
   }
 });
@@ -115,7 +123,8 @@ test('the pages README links to, beyond the guide, have links that resolve', () 
         .filter((t): t is string => !!t && t.endsWith('.md') && !guideDocuments().includes(t)),
     ),
   ];
-  for (const page of ['docs/MEASURED.md', 'docs/DEVELOPING.md', 'sandbox/MODEL.md']) assert.ok(pages.includes(page), `README links ${page}`);
+  for (const page of ['docs/MEASURED.md', 'docs/DEVELOPING.md', 'sandbox/MODEL.md', 'docs/FACILITATOR.md'])
+    assert.ok(pages.includes(page), `README links ${page}`);
   for (const page of pages) {
     const { problems } = checkLinksText(page, readFileSync(join(REPO_ROOT, page), 'utf8'));
     assert.equal(problems.map(formatProblem), [], `${page}: broken links`);

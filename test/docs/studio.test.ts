@@ -13,9 +13,9 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { hrefsIn } from '../../docs/guide-links.ts';
 import { HugoAnchors, hugoAnchor, hugoHeadings } from '../../docs/hugo-anchors.ts';
-import { createMarkdown, fenceInfo, inlineText, labReadmes, REPO_ROOT } from '../../docs/markdown.ts';
+import { createMarkdown, FACILITATOR_SOURCE, fenceInfo, inlineText, labReadmes, REPO_ROOT } from '../../docs/markdown.ts';
 import { solutionBlocks } from '../../docs/solution-section.ts';
-import { AWS_HEADING, EXPORT_MARKER, exportStudio, GuideContentError, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
+import { AWS_HEADING, EXPORT_MARKER, exportStudio, FACILITATOR_FILE, GuideContentError, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
 import { exitFor } from '../../harness/exit-codes.ts';
 import { pipelineSvg } from '../../labs/diagram.ts';
 import { diagramFile } from '../../labs/diagram-files.ts';
@@ -299,6 +299,53 @@ test('the export refuses a lab whose AWS step comes before its local path, and w
     assert.match((error as Error).message, /"Lab 2 .*": a ```bash aws block .* comes before the AWS path/);
   }
   assert.not.ok(existsSync(target));
+});
+
+test('the facilitator guide is exported as facilitator content, outside content/: no participant page holds or links it', () => {
+  assert.is(exported.facilitatorFile, FACILITATOR_FILE);
+  const guide = readFileSync(join(out, FACILITATOR_FILE), 'utf8');
+  const source = readFileSync(join(REPO_ROOT, FACILITATOR_SOURCE), 'utf8');
+  const title = source.split('\n')[0];
+  assert.is(guide.split('\n')[0], title, 'the guide, from its title');
+  const headings = source.split('\n').filter((line) => /^## /.test(line));
+  assert.ok(headings.length >= 6);
+  for (const heading of headings) assert.ok(guide.includes(`\n${heading}\n`), `the export keeps ${heading}`);
+  assert.not.match(guide, /^<!-- \/?generated:/m, 'without the generated-block markers');
+  assert.not.ok(FACILITATOR_FILE.startsWith('content/'), 'not under content/');
+  assert.not.match(readFileSync(join(out, 'contentspec.yaml'), 'utf8'), /facilitator/i, 'contentspec.yaml names no facilitator page');
+  assert.not.ok(
+    exported.pages.some((p) => p.source === FACILITATOR_SOURCE),
+    'no page is made from it',
+  );
+  // A participant page holds none of its sections and no link to it.
+  for (const page of pages.values()) {
+    const held = page.body.split('\n').filter((line) => /^#+ /.test(line) && headings.includes(line.replace(/^#+ /, '## ')));
+    assert.equal(held, [], `content/${page.dir}: holds sections of the facilitator guide`);
+    assert.not.match(page.body, title.replace(/^# /, ''), `content/${page.dir}: holds the guide's title`);
+    for (const href of hrefsIn(page.body)) assert.not.match(href, /facilitator/i, `content/${page.dir} links ${href}`);
+  }
+  // Its links to the guide's sections are the event's page paths; other repo files are inline code.
+  const hrefs = hrefsIn(guide);
+  assert.ok(hrefs.includes('/two-paths-through-the-workshop'), hrefs.join(', '));
+  for (const href of hrefs) {
+    if (/^https:\/\//.test(href) || href.startsWith('#')) continue;
+    const dir = href.replace(/^\//, '').split('#')[0];
+    assert.ok(pages.has(dir), `${FACILITATOR_FILE}: ${href} is a page of the export`);
+  }
+});
+
+test('a participant page that links the facilitator guide gets its name as inline code, never a link or an appendix page', async () => {
+  const guide = WORKSHOP.replace('## Clean-up\n', `## Clean-up\n\nSee [the facilitator guide](${FACILITATOR_SOURCE}).\n`);
+  assert.is.not(guide, WORKSHOP);
+  const target = join(tmp, 'linked');
+  const linked = await exportStudio({ outDir: target, log: false, read: withGuide(guide) });
+  try {
+    assert.not.ok(linked.pages.some((p) => p.source === FACILITATOR_SOURCE));
+    const cleanUp = readFileSync(join(target, 'content', 'clean-up', PAGE_FILE), 'utf8');
+    assert.match(cleanUp, `See the facilitator guide (\`${FACILITATOR_SOURCE}\`).`);
+  } finally {
+    rmSync(target, { recursive: true, force: true });
+  }
 });
 
 test("Hugo's heading anchors: letters, digits and _ kept, spaces and - as -, repeats numbered", () => {
