@@ -114,14 +114,14 @@ async function runPool(files: string[], jobs: number, report: (r: FileResult) =>
 
 /**
  * Report blocks a passing file prints for a reader: a line starting with `[fault]` (the fault
- * suite's accounting) or `[measured]` (a figure a test measured, such as the core path's machine
- * time), and the indented lines under it. uvu may put its progress dots in front.
+ * suite's accounting), `[measured]` (a figure a test measured, such as the core path's machine
+ * time) or `[skipped]` (what this machine lacks for a test that needs it), and the indented lines under it. uvu may put its progress dots in front.
  */
 function reportBlocks(output: string): string[] {
   const lines: string[] = [];
   let inBlock = false;
   for (const line of output.split('\n')) {
-    const start = /^(?:[•✘]\s*)*(\[(?:fault|measured)\] .*)$/.exec(line);
+    const start = /^(?:[•✘]\s*)*(\[(?:fault|measured|skipped)\] .*)$/.exec(line);
     if (start) {
       lines.push(start[1]);
       inBlock = true;

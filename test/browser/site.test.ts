@@ -158,7 +158,7 @@ test('headings have anchors, shell blocks a working copy button, lab pages the c
   // What the button copies: the commands, without the "$ " prompts the stylesheet draws.
   assert.is(
     await page
-      .locator('.code code')
+      .locator('.code code', { hasText: 'npx workshop doctor' })
       .first()
       .evaluate((c) => (c as HTMLElement).innerText),
     'npm install\nnpm run sandbox:fetch\nnpx workshop doctor',
