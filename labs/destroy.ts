@@ -2,7 +2,8 @@
 //
 //   npm run destroy                   the lab deployed now (the base stays, ready for the next lab)
 //   npm run destroy -- 4              lab 4's stack
-//   npm run destroy -- --all          the lab deployed now, then the base (cluster, VPC, functions)
+//   npm run destroy -- --all          the lab deployed now (and any lab whose state still holds
+//                                     resources), then the base (cluster, VPC, functions)
 //   npm run destroy -- base           same as --all: a lab cannot outlive the base it reads
 //   npm run destroy -- --dry-run      print the steps, change nothing
 //
@@ -13,7 +14,7 @@ import { preflight } from './deploy/aws-checks.ts';
 import { runCli } from './deploy/cli.ts';
 import { executeSteps, synthForDeploy } from './deploy/execute.ts';
 import { checkRegion, formatPlan, planDestroy } from './deploy/plan.ts';
-import { readRecord } from './deploy/record.ts';
+import { readRecord, stacksHoldingResources } from './deploy/record.ts';
 import { runsAsScript } from './entry-point.ts';
 import { resolveRegion } from './region.ts';
 
@@ -24,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
   const region = await resolveRegion();
   const record = readRecord();
   checkRegion(record, region);
-  const steps = planDestroy(target, args.all, record);
+  const steps = planDestroy(target, args.all, record, stacksHoldingResources(LABS.map((lab) => lab.id)));
   console.log(`Destroy plan (region ${region}):\n${formatPlan(steps)}`);
   if (args.dryRun || steps.length === 0) return 0;
   await preflight(region);

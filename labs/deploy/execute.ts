@@ -1,6 +1,7 @@
-// Carrying out a plan: synthesize, then each step's init and apply or destroy, the post-apply
-// settings and mapping checks after a lab is applied, the record written after every step (so a
-// run that stops half-way still knows what is up), and the outputs file for the harness last.
+// Carrying out a plan: synthesize, then each step's init and apply or destroy, the record written
+// as soon as Terraform is done (so a run that stops half-way, in Terraform or in the checks after
+// it, still knows what is up), the post-apply settings and mapping checks after a lab is applied,
+// and the outputs file for the harness last.
 import type { LabSpec } from '../lab-spec.ts';
 import { BASE_STACK, type DeployedOutputs, LAB_OUTPUTS, labStackName, OUTPUTS_FILE, writeDeployedOutputs } from '../stack-contract.ts';
 import { applyPostApplySettings, awaitMappingsWorking } from './aws-checks.ts';
@@ -28,6 +29,10 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
     console.log(`\n==> terraform ${step.action} ${step.stack} (${step.why})`);
     runner.run(step.stack, ['init', '-input=false']);
     runner.run(step.stack, step.action === 'apply' ? ['apply', '-auto-approve', '-input=false'] : ['destroy', '-auto-approve', '-input=false']);
+    // On record as soon as Terraform is done: a lab whose checks below fail is still deployed,
+    // and destroy must know it.
+    record = applyStep(record, step, options.region);
+    writeRecord(record, recordFile);
     if (step.action === 'apply' && step.labId) {
       const lab = options.labs.find((l) => l.id === step.labId);
       const outputs = runner.output(step.stack);
@@ -41,8 +46,6 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
       ];
       await (options.checkMappings ?? awaitMappingsWorking)(options.region, mappings, step.labId);
     }
-    record = applyStep(record, step, options.region);
-    writeRecord(record, recordFile);
   }
   writeDeployedOutputs(deployedOutputs(record, runner, options.region), options.outputsFile ?? OUTPUTS_FILE);
   return record;

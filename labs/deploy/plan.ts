@@ -4,7 +4,7 @@
 import type { LabSpec, SystemLogLevel } from '../lab-spec.ts';
 import { BASE_STACK, labStackName } from '../stack-contract.ts';
 import { DeployError } from './deploy-error.ts';
-import type { DeployRecord } from './record.ts';
+import type { DeployRecord, HeldStacks } from './record.ts';
 
 export interface Step {
   action: 'apply' | 'destroy';
@@ -40,13 +40,25 @@ export function planDeploy(target: LabSpec | 'base', record: DeployRecord, optio
   return steps;
 }
 
-/** Which stacks to destroy, lab before base (a lab reads the base's outputs). */
-export function planDestroy(target: LabSpec | 'base' | undefined, all: boolean, record: DeployRecord): Step[] {
+/**
+ * Which stacks to destroy, lab before base (a lab reads the base's outputs). Everything (`--all`,
+ * or the base) also takes every stack whose state still holds resources (`held`), recorded or not.
+ */
+export function planDestroy(target: LabSpec | 'base' | undefined, all: boolean, record: DeployRecord, held: HeldStacks = { base: false, labs: [] }): Step[] {
   const steps: Step[] = [];
   const destroyLab = (id: string, why: string) => steps.push({ action: 'destroy', stack: labStackName({ id }), labId: id, why });
   if (all || target === 'base') {
     if (record.currentLab !== undefined) destroyLab(record.currentLab, 'a lab stack goes before the base it reads');
-    if (record.baseDeployed) steps.push({ action: 'destroy', stack: BASE_STACK, why: 'asked for: cluster, network and functions' });
+    for (const id of held.labs) {
+      if (id !== record.currentLab) destroyLab(id, 'not recorded as deployed, but its state still holds resources (an apply that stopped half-way)');
+    }
+    if (record.baseDeployed || held.base) {
+      steps.push({
+        action: 'destroy',
+        stack: BASE_STACK,
+        why: record.baseDeployed ? 'asked for: cluster, network and functions' : 'not recorded as deployed, but its state still holds resources',
+      });
+    }
     return steps;
   }
   if (target !== undefined) {

@@ -2,7 +2,7 @@
 // after every step so a run that stops half-way still knows which stacks are up.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DEFAULT_STATE_DIR } from '../stack-contract.ts';
+import { BASE_STACK, DEFAULT_STATE_DIR, labStackName, statePath } from '../stack-contract.ts';
 import { DeployError } from './deploy-error.ts';
 
 export const RECORD_FILE = join(DEFAULT_STATE_DIR, 'deployed.json');
@@ -26,6 +26,31 @@ export function readRecord(file = RECORD_FILE): DeployRecord {
   } catch {
     throw new DeployError(`${file} is not valid JSON: fix or delete it (it only records what is deployed).`, 'badInput');
   }
+}
+
+/** Stacks whose Terraform state still holds resources, whatever the record says. */
+export interface HeldStacks {
+  base: boolean;
+  /** Lab ids. */
+  labs: string[];
+}
+
+/**
+ * Which of the stacks' local states (stack-contract's statePath) hold managed resources: an apply
+ * that failed half-way creates some and records nothing, and only its state knows them.
+ */
+export function stacksHoldingResources(labIds: readonly string[], stateDir = DEFAULT_STATE_DIR): HeldStacks {
+  const holds = (stack: string) => {
+    const file = statePath(stateDir, stack);
+    if (!existsSync(file)) return false;
+    try {
+      const state = JSON.parse(readFileSync(file, 'utf8')) as { resources?: { mode?: string; instances?: unknown[] }[] };
+      return (state.resources ?? []).some((r) => r.mode === 'managed' && (r.instances?.length ?? 0) > 0);
+    } catch {
+      throw new DeployError(`${file} is not a Terraform state Terraform wrote: restore it from ${file}.backup, or check it before destroying.`, 'badInput');
+    }
+  };
+  return { base: holds(BASE_STACK), labs: labIds.filter((id) => holds(labStackName({ id }))) };
 }
 
 export function writeRecord(record: DeployRecord, file = RECORD_FILE): void {

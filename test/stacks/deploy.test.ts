@@ -10,10 +10,11 @@ import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../../labs/dep
 import { DeployError } from '../../labs/deploy/deploy-error.ts';
 import { executeSteps } from '../../labs/deploy/execute.ts';
 import { applyStep, checkRegion, formatPlan, planDeploy, planDestroy, postApplySettings, type Step } from '../../labs/deploy/plan.ts';
-import { type DeployRecord, readRecord } from '../../labs/deploy/record.ts';
+import { type DeployRecord, readRecord, stacksHoldingResources } from '../../labs/deploy/record.ts';
 import type { TerraformRunner } from '../../labs/deploy/terraform.ts';
 import { findLab, LABS, labChoices } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
+import { statePath } from '../../labs/stack-contract.ts';
 
 const choices = labChoices();
 const lab = (n: number) => findLab(n) as LabSpec;
@@ -178,6 +179,52 @@ test('a failing step stops the run and keeps what succeeded on record', async ()
   } finally {
     console.log = log;
   }
+});
+
+test('a lab whose checks fail after apply is on record, so destroy takes it down', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'klw-deploy-'));
+  const recordFile = join(dir, 'deployed.json');
+  const runner: TerraformRunner = { run: () => {}, output: (stack) => (stack === 'base' ? {} : { kafka_esm_uuid: 'uuid-1' }) };
+  const log = console.log;
+  console.log = () => {};
+  try {
+    let error: unknown;
+    await executeSteps(planDeploy(lab(1), { baseDeployed: false }), {
+      region: 'us-east-1',
+      labs: LABS,
+      runner,
+      recordFile,
+      outputsFile: join(dir, 'o.json'),
+      checkMappings: async () => {
+        throw new DeployError('The Kafka event source mapping is Enabled but reports "PROBLEM: ..."');
+      },
+    }).catch((e) => (error = e));
+    assert.instance(error, DeployError);
+    assert.equal(readRecord(recordFile), { baseDeployed: true, currentLab: '01-baseline', region: 'us-east-1' });
+    assert.equal(stacks(planDestroy(undefined, true, readRecord(recordFile))), ['destroy lab-01-baseline', 'destroy base']);
+  } finally {
+    console.log = log;
+  }
+});
+
+test('destroy --all also takes every stack whose state still holds resources, recorded or not', () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'klw-states-'));
+  const state = (stack: string, resources: unknown[]) => writeFileSync(statePath(stateDir, stack), JSON.stringify({ version: 4, resources }));
+  const instance = { instances: [{ attributes: {} }] };
+  state('base', [{ mode: 'managed', type: 'aws_vpc', ...instance }]);
+  state('lab-03-sqs-buffer', [{ mode: 'managed', type: 'aws_sqs_queue', ...instance }]);
+  state('lab-02-low-latency', [{ mode: 'data', type: 'terraform_remote_state', ...instance }]);
+  state('lab-04-best-practices', [{ mode: 'managed', type: 'aws_sqs_queue', instances: [] }]);
+  const held = stacksHoldingResources(
+    LABS.map((l) => l.id),
+    stateDir,
+  );
+  assert.equal(held, { base: true, labs: ['03-sqs-buffer'] }, 'only managed resources with instances count');
+  assert.equal(stacks(planDestroy(undefined, true, { baseDeployed: false }, held)), ['destroy lab-03-sqs-buffer', 'destroy base']);
+  assert.equal(stacks(planDestroy(undefined, true, { baseDeployed: true, currentLab: '03-sqs-buffer' }, held)), ['destroy lab-03-sqs-buffer', 'destroy base']);
+  assert.equal(stacks(planDestroy(undefined, false, { baseDeployed: true }, held)), [], 'without --all only the recorded lab goes');
+  writeFileSync(statePath(stateDir, 'base'), '{not json');
+  assert.throws(() => stacksHoldingResources([], stateDir), /is not a Terraform state Terraform wrote/);
 });
 
 test('a corrupt record is explained, not parsed blindly', () => {
