@@ -12,6 +12,8 @@ export const DEFAULT_OUTDIR = join(REPO_ROOT, 'cdktf.out');
 /** Terraform state of every stack, and the deploy scripts' record of what is deployed. */
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.deploy');
 export const BASE_STACK = 'base';
+/** The oldest Terraform (or OpenTofu) the stacks are written for: their required_version, and what the deploy checks. */
+export const MIN_TERRAFORM_VERSION = '1.5.0';
 /** The stacks' outputs as last deployed: `npm run deploy` writes it, the AWS target reads it. */
 export const OUTPUTS_FILE = join(DEFAULT_STATE_DIR, 'outputs.json');
 

@@ -19,7 +19,7 @@ import { InterfaceEndpoint, Network } from '../modules/network.ts';
 import { SqsBuffer } from '../modules/sqs-buffer.ts';
 import { type LabSpec, pollerGroupProblems, validateLabSpec } from './lab-spec.ts';
 import { regionFromEnv } from './region.ts';
-import { BASE_OUTPUTS, BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName, statePath } from './stack-contract.ts';
+import { BASE_OUTPUTS, BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName, MIN_TERRAFORM_VERSION, statePath } from './stack-contract.ts';
 
 export interface WorkshopAppOptions {
   labs: readonly LabSpec[];
@@ -43,6 +43,7 @@ function common(stack: TerraformStack, name: string, region: string, stateDir: s
     defaultTags: [{ tags: { Project: 'kafka-lambda-workshop', Stack: name } }],
   });
   new LocalBackend(stack, { path: statePath(stateDir, name) });
+  stack.addOverride('terraform.required_version', `>= ${MIN_TERRAFORM_VERSION}`);
 }
 
 /** Every topic the labs use, once each, with the largest partition count asked for. */

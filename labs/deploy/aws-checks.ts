@@ -2,7 +2,6 @@
 // there and the account's concurrency can run the lab; after, the ESM settings the provider
 // cannot apply, and each mapping watched until AWS reports it working. The Lambda client is
 // loaded on first use, so a dry run or a bad argument never loads the SDK; tests inject a mock.
-import { spawnSync } from 'node:child_process';
 import type { GetEventSourceMappingCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { concurrencyProblem } from '../account-concurrency.ts';
 import { quietSdkNodeVersionWarning } from '../aws-sdk.ts';
@@ -10,13 +9,12 @@ import { mappingProblem } from '../esm-health.ts';
 import type { LabSpec } from '../lab-spec.ts';
 import { DeployError } from './deploy-error.ts';
 import type { PostApplySettings } from './plan.ts';
+import { findTerraform } from './terraform.ts';
 
-/** Terraform on PATH and AWS credentials, or one sentence saying what to do. */
+/** Terraform (or OpenTofu) new enough, and AWS credentials, or one sentence saying what to do. */
 export async function preflight(region: string): Promise<void> {
-  const version = spawnSync('terraform', ['version'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) {
-    throw new DeployError('terraform was not found on PATH: install Terraform 1.5 or newer (https://developer.hashicorp.com/terraform/install) and run again.');
-  }
+  const tool = findTerraform();
+  console.log(`Using ${tool.command} ${tool.version}.`);
   quietSdkNodeVersionWarning();
   const { LambdaClient } = await import('@aws-sdk/client-lambda');
   const client = new LambdaClient({ region });

@@ -1,37 +1,97 @@
 // Terraform itself on cdktf.out/stacks/<stack> (cdktf-cli is not needed): the one place the
-// deploy and destroy scripts start it. Tests pass their own TerraformRunner instead.
+// deploy and destroy scripts start it. OpenTofu runs the same stacks: `tofu` is used when
+// `terraform` is not on PATH, or when WORKSHOP_TERRAFORM names it. Tests pass their own
+// TerraformRunner instead.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_OUTDIR, DEFAULT_STATE_DIR } from '../stack-contract.ts';
+import { DEFAULT_OUTDIR, DEFAULT_STATE_DIR, MIN_TERRAFORM_VERSION } from '../stack-contract.ts';
 import { DeployError } from './deploy-error.ts';
 
 /** One download of the AWS provider for all stacks (it is several hundred MB). */
 export const PLUGIN_CACHE_DIR = join(DEFAULT_STATE_DIR, 'plugin-cache');
+
+/** Names the Terraform to run: `terraform`, `tofu` or a path. */
+export const TERRAFORM_VARIABLE = 'WORKSHOP_TERRAFORM';
 
 export interface TerraformRunner {
   run(stack: string, args: string[]): void;
   output(stack: string): Record<string, unknown>;
 }
 
+export interface TerraformCommand {
+  command: string;
+  version: string;
+}
+
+function olderThan(version: string, minimum: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = minimum.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
+  return false;
+}
+
+/**
+ * The Terraform the deploy runs and its version: WORKSHOP_TERRAFORM when set, else `terraform`,
+ * else `tofu`, whichever answers `version -json` first; one line when none does or it is too old.
+ */
+export function findTerraform(env: NodeJS.ProcessEnv = process.env): TerraformCommand {
+  const candidates = env[TERRAFORM_VARIABLE] ? [env[TERRAFORM_VARIABLE]!] : ['terraform', 'tofu'];
+  for (const command of candidates) {
+    const run = spawnSync(command, ['version', '-json'], { encoding: 'utf8', env, timeout: 30_000 });
+    if (run.error || run.status !== 0) continue;
+    let version: string | undefined;
+    try {
+      version = (JSON.parse(run.stdout) as { terraform_version?: string }).terraform_version;
+    } catch {
+      version = undefined;
+    }
+    if (!version) throw new DeployError(`${command} version -json did not say its version: is ${command} Terraform or OpenTofu?`);
+    if (olderThan(version, MIN_TERRAFORM_VERSION)) {
+      throw new DeployError(
+        `${command} is ${version}, older than the ${MIN_TERRAFORM_VERSION} the stacks require (their required_version): install a newer one and run again.`,
+      );
+    }
+    return { command, version };
+  }
+  throw new DeployError(
+    env[TERRAFORM_VARIABLE]
+      ? `${TERRAFORM_VARIABLE}=${env[TERRAFORM_VARIABLE]} does not run (\`${env[TERRAFORM_VARIABLE]} version -json\` failed): point it at a Terraform or OpenTofu executable, or unset it.`
+      : `Neither terraform nor tofu was found on PATH: install Terraform ${MIN_TERRAFORM_VERSION} or newer (https://developer.hashicorp.com/terraform/install) or OpenTofu (https://opentofu.org/docs/intro/install/) and run again.`,
+  );
+}
+
 function stackDir(stack: string): string {
   return join(DEFAULT_OUTDIR, 'stacks', stack);
 }
 
-function terraformEnv(): NodeJS.ProcessEnv {
+/**
+ * The environment Terraform runs in. Since Terraform 1.4 the plugin cache is used only for a
+ * provider a stack's lock file already lists; the stacks have no lock file, so without the
+ * override each stack would download the provider again.
+ */
+export function terraformEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   mkdirSync(PLUGIN_CACHE_DIR, { recursive: true });
-  return { ...process.env, TF_IN_AUTOMATION: '1', TF_PLUGIN_CACHE_DIR: process.env.TF_PLUGIN_CACHE_DIR ?? PLUGIN_CACHE_DIR };
+  return {
+    ...env,
+    TF_IN_AUTOMATION: '1',
+    TF_PLUGIN_CACHE_DIR: env.TF_PLUGIN_CACHE_DIR ?? PLUGIN_CACHE_DIR,
+    TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: env.TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE ?? 'true',
+  };
 }
+
+let found: TerraformCommand | undefined;
+const command = () => (found ??= findTerraform()).command;
 
 export const terraform: TerraformRunner = {
   run(stack, args) {
-    const result = spawnSync('terraform', [`-chdir=${stackDir(stack)}`, ...args], { stdio: 'inherit', env: terraformEnv() });
-    if (result.error) throw new DeployError(`Could not run terraform: ${result.error.message}.`);
-    if (result.status !== 0) throw new DeployError(`terraform ${args[0]} failed for stack ${stack} (exit ${result.status}): see its output above.`);
+    const result = spawnSync(command(), [`-chdir=${stackDir(stack)}`, ...args], { stdio: 'inherit', env: terraformEnv() });
+    if (result.error) throw new DeployError(`Could not run ${command()}: ${result.error.message}.`);
+    if (result.status !== 0) throw new DeployError(`${command()} ${args[0]} failed for stack ${stack} (exit ${result.status}): see its output above.`);
   },
   output(stack) {
-    const result = spawnSync('terraform', [`-chdir=${stackDir(stack)}`, 'output', '-json'], { encoding: 'utf8', env: terraformEnv() });
-    if (result.status !== 0) throw new DeployError(`terraform output failed for stack ${stack}: ${result.stderr.trim().split('\n')[0]}`);
+    const result = spawnSync(command(), [`-chdir=${stackDir(stack)}`, 'output', '-json'], { encoding: 'utf8', env: terraformEnv() });
+    if (result.status !== 0) throw new DeployError(`${command()} output failed for stack ${stack}: ${result.stderr.trim().split('\n')[0]}`);
     const outputs = JSON.parse(result.stdout) as Record<string, { value: unknown }>;
     return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
   },

@@ -7,6 +7,7 @@
 import { Architecture, EventSourceMappingMetric, EventSourcePosition, FunctionResponseType, Runtime } from '@aws-sdk/client-lambda';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { MIN_TERRAFORM_VERSION } from '../../labs/stack-contract.ts';
 import { requireFromModules } from '../../modules/cdk-terrain.ts';
 import { destinationKind, PINNED_AWS_PROVIDER, PROVIDER_VALUES, type ProviderValues } from '../../modules/provider-values.ts';
 import { realStacks } from '../policy/real-stacks.ts';
@@ -38,7 +39,10 @@ test('the table is for the provider the binding is generated from, and every sta
   const binding = requireFromModules('@cdktn/provider-aws/package.json') as { cdktf: { provider: { name: string; version: string } } };
   assert.equal(binding.cdktf.provider, { name: 'registry.terraform.io/hashicorp/aws', version: PINNED_AWS_PROVIDER });
   assert.ok(PROVIDER_VALUES[PINNED_AWS_PROVIDER], `modules/provider-values.ts has a table for ${PINNED_AWS_PROVIDER}`);
-  for (const stack of REAL) assert.equal((stack.tf.terraform as any).required_providers.aws.version, PINNED_AWS_PROVIDER, stack.name);
+  for (const stack of REAL) {
+    assert.equal((stack.tf.terraform as any).required_providers.aws.version, PINNED_AWS_PROVIDER, stack.name);
+    assert.is((stack.tf.terraform as any).required_version, `>= ${MIN_TERRAFORM_VERSION}`, `${stack.name} requires the Terraform the deploy checks for`);
+  }
 });
 
 test('every value the stacks send is accepted by the pinned provider', () => {
