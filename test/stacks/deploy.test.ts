@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../../labs/deploy/arguments.ts';
 import { DeployError } from '../../labs/deploy/deploy-error.ts';
-import { executeSteps } from '../../labs/deploy/execute.ts';
+import { type ExecuteOptions, executeSteps } from '../../labs/deploy/execute.ts';
 import { applyStep, checkRegion, formatPlan, planDeploy, planDestroy, postApplySettings, type Step } from '../../labs/deploy/plan.ts';
 import { type DeployRecord, readRecord, stacksHoldingResources } from '../../labs/deploy/record.ts';
 import type { TerraformRunner } from '../../labs/deploy/terraform.ts';
@@ -154,57 +154,46 @@ test('executeSteps: init + apply/destroy per stack, the 0 s window fix, record a
   }
 });
 
-test('a failing step stops the run and keeps what succeeded on record', async () => {
+/** Deploys lab 1 onto nothing with `runner` (and `checkMappings`), quietly: the error it ended with and the record left. */
+async function deployLab1(runner: TerraformRunner, checkMappings?: ExecuteOptions['checkMappings']): Promise<{ error: unknown; record: DeployRecord }> {
   const dir = mkdtempSync(join(tmpdir(), 'klw-deploy-'));
   const recordFile = join(dir, 'deployed.json');
-  const runner: TerraformRunner = {
+  const log = console.log;
+  console.log = () => {};
+  try {
+    let error: unknown;
+    await executeSteps(planDeploy(lab(1), { baseDeployed: false }), {
+      region: 'us-east-1',
+      labs: LABS,
+      runner,
+      recordFile,
+      outputsFile: join(dir, 'o.json'),
+      checkMappings,
+    }).catch((e) => (error = e));
+    return { error, record: readRecord(recordFile) };
+  } finally {
+    console.log = log;
+  }
+}
+
+test('a failing step stops the run and keeps what succeeded on record', async () => {
+  const { error, record } = await deployLab1({
     run: (stack, args) => {
       if (stack !== 'base' && args[0] === 'apply') throw new DeployError(`terraform apply failed for stack ${stack} (exit 1): see its output above.`);
     },
     output: () => ({}),
-  };
-  const log = console.log;
-  console.log = () => {};
-  try {
-    let error: unknown;
-    await executeSteps(planDeploy(lab(1), { baseDeployed: false }), {
-      region: 'us-east-1',
-      labs: LABS,
-      runner,
-      recordFile,
-      outputsFile: join(dir, 'o.json'),
-    }).catch((e) => (error = e));
-    assert.instance(error, DeployError);
-    assert.equal(readRecord(recordFile), { baseDeployed: true, region: 'us-east-1' });
-  } finally {
-    console.log = log;
-  }
+  });
+  assert.instance(error, DeployError);
+  assert.equal(record, { baseDeployed: true, region: 'us-east-1' });
 });
 
 test('a lab whose checks fail after apply is on record, so destroy takes it down', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'klw-deploy-'));
-  const recordFile = join(dir, 'deployed.json');
-  const runner: TerraformRunner = { run: () => {}, output: (stack) => (stack === 'base' ? {} : { kafka_esm_uuid: 'uuid-1' }) };
-  const log = console.log;
-  console.log = () => {};
-  try {
-    let error: unknown;
-    await executeSteps(planDeploy(lab(1), { baseDeployed: false }), {
-      region: 'us-east-1',
-      labs: LABS,
-      runner,
-      recordFile,
-      outputsFile: join(dir, 'o.json'),
-      checkMappings: async () => {
-        throw new DeployError('The Kafka event source mapping is Enabled but reports "PROBLEM: ..."');
-      },
-    }).catch((e) => (error = e));
-    assert.instance(error, DeployError);
-    assert.equal(readRecord(recordFile), { baseDeployed: true, currentLab: '01-baseline', region: 'us-east-1' });
-    assert.equal(stacks(planDestroy(undefined, true, readRecord(recordFile))), ['destroy lab-01-baseline', 'destroy base']);
-  } finally {
-    console.log = log;
-  }
+  const { error, record } = await deployLab1({ run: () => {}, output: (stack) => (stack === 'base' ? {} : { kafka_esm_uuid: 'uuid-1' }) }, async () => {
+    throw new DeployError('The Kafka event source mapping is Enabled but reports "PROBLEM: ..."');
+  });
+  assert.instance(error, DeployError);
+  assert.equal(record, { baseDeployed: true, currentLab: '01-baseline', region: 'us-east-1' });
+  assert.equal(stacks(planDestroy(undefined, true, record)), ['destroy lab-01-baseline', 'destroy base']);
 });
 
 test('destroy --all also takes every stack whose state still holds resources, recorded or not', () => {
