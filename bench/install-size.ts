@@ -5,25 +5,15 @@
 // cache, and the AWS path's `npm run aws:setup` on top. It needs the registry and Maven Central
 // (or the mirror in WORKSHOP_MAVEN_MIRROR), as a learner's first install does.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { folderBytes } from '../sandbox/files.ts';
 import { COMPONENTS, ensureJars } from '../sandbox/jars.ts';
 import type { InstallCase } from './cases.ts';
 import type { InstallResult } from './results.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-
-/** Bytes of every file under a folder (symlinks not followed). */
-export function folderBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += folderBytes(path);
-    else if (entry.isFile()) total += statSync(path).size;
-  }
-  return total;
-}
 
 function npm(args: string[], cwd: string): Promise<number> {
   const started = performance.now();

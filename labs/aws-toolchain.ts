@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './stack-contract.ts';
+import { olderThan } from './version.ts';
 
 /** The one command that installs the toolchain (package.json's `aws:setup`). */
 export const AWS_SETUP_COMMAND = 'npm run aws:setup';
@@ -27,19 +28,8 @@ function readPackage(path: string): PackageJson | undefined {
   }
 }
 
-/** The lowest Node.js a range such as ">= 22.11.0" allows, as [major, minor, patch]. */
-function lowestVersion(range: string): number[] {
-  return (/(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(range) ?? []).slice(1).map((part) => Number(part ?? 0));
-}
-
 /** The versions modules/package.json pins: what the stacks were written and tested against. */
 const TOOLCHAIN_PINS: Record<string, string> = readPackage(join(REPO_ROOT, 'modules', 'package.json'))?.dependencies ?? {};
-
-function olderThan(version: string, minimum: number[]): boolean {
-  const have = lowestVersion(version);
-  for (let i = 0; i < 3; i++) if ((have[i] ?? 0) !== (minimum[i] ?? 0)) return (have[i] ?? 0) < (minimum[i] ?? 0);
-  return false;
-}
 
 export interface AwsToolchain {
   /** Each package modules/package.json names, with the version installed. */
@@ -64,7 +54,7 @@ export function findAwsToolchain(nodeModules = AWS_TOOLCHAIN_DIR, nodeVersion = 
       return { problem: `modules/node_modules has ${name} ${installed.version}, but modules/package.json pins ${version}: run ${AWS_SETUP_COMMAND} again.` };
     }
     const engine = installed.engines?.node;
-    if (engine && olderThan(nodeVersion, lowestVersion(engine))) {
+    if (engine && olderThan(nodeVersion, engine)) {
       return {
         problem: `${name} needs Node.js ${engine.replace(/\s+/g, '')}, and this is Node.js ${nodeVersion}: run the AWS commands through npm (npm run deploy -- <lab>), which uses the project's Node.js in node_modules/.bin/node, or run npm install if that is missing.`,
       };

@@ -1,7 +1,8 @@
-// The sandbox's own files: state files read back, server logs shown when something fails, and
-// temporary data folders removed. A missing or unreadable file is an answer here (undefined, an
+// The sandbox's own files: state files read back, server logs shown when something fails,
+// temporary data folders removed, and folders listed and measured (the jar cache, a venue pack). A missing or unreadable file is an answer here (undefined, an
 // empty tail), not an error: the callers are starting or stopping servers and go on without it.
-import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** A JSON file's content; undefined when it is missing or not JSON. */
 export function readJson<T>(file: string): T | undefined {
@@ -37,4 +38,16 @@ export function tailFile(path: string, lines = 30, fromOffset = 0): string {
 /** Removes a folder if it exists (temp data dirs). */
 export function removeDir(path: string): void {
   if (existsSync(path)) rmSync(path, { recursive: true, force: true });
+}
+
+/** Every regular file under a folder, at any depth (symlinks not followed). */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : [],
+  );
+}
+
+/** The bytes of every regular file under a folder. */
+export function folderBytes(dir: string): number {
+  return filesUnder(dir).reduce((sum, file) => sum + statSync(file).size, 0);
 }

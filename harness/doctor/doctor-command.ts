@@ -26,6 +26,8 @@ export function thisMachine(env: NodeJS.ProcessEnv = process.env): Machine {
     dependencies?: Record<string, string>;
   };
   const scriptsNode = pkg.devDependencies?.node ?? pkg.dependencies?.node ?? '22';
+  // Asked by the Node.js check and the AWS toolchain's: one `node --version` for both.
+  let scriptsNodeVersion: { version: string | undefined } | undefined;
   return {
     platform: detectPlatform(),
     env,
@@ -33,10 +35,12 @@ export function thisMachine(env: NodeJS.ProcessEnv = process.env): Machine {
     nodeEngine: pkg.engines.node,
     scriptsNodeMajor: Number(/\d+/.exec(scriptsNode)?.[0]),
     scriptsNodeVersion: () => {
-      const bin = join(ROOT, 'node_modules/.bin/node');
-      if (!existsSync(bin)) return undefined;
-      const run = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 10_000 });
-      return run.status === 0 ? run.stdout.trim() : undefined;
+      if (!scriptsNodeVersion) {
+        const bin = join(ROOT, 'node_modules/.bin/node');
+        const run = existsSync(bin) ? spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 10_000 }) : undefined;
+        scriptsNodeVersion = { version: run?.status === 0 ? run.stdout.trim() : undefined };
+      }
+      return scriptsNodeVersion.version;
     },
     java: () => {
       try {

@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { basename, dirname, join, relative } from 'node:path';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import { WorkshopError } from '../../labs/workshop-error.ts';
+import { filesUnder } from '../../sandbox/files.ts';
 import { jarFileName, readLock } from '../../sandbox/jar-lock.ts';
 import { COMPONENTS, ensureJars } from '../../sandbox/jars.ts';
 import { tarballManifest } from './tarball-manifest.ts';
@@ -113,11 +114,22 @@ export function tarballPath(pkg: PackedPackage): string {
   return `${pkg.name}/-/${pkg.name.split('/').pop()}-${pkg.version}.tgz`;
 }
 
-const sha512 = (path: string) => `sha512-${createHash('sha512').update(readFileSync(path)).digest('base64')}`;
-const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+/** A file's sha256 (for SHA256SUMS) and its npm integrity (sha512), from one read. */
+function digests(path: string): { sha256: string; integrity: string } {
+  const bytes = readFileSync(path);
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), integrity: `sha512-${createHash('sha512').update(bytes).digest('base64')}` };
+}
 
-/** `npm pack` the packages into `npmDir` at the registry's paths; each must match the lock's integrity. */
-async function packTarballs(packages: readonly PackedPackage[], npmDir: string, log: (line: string) => void): Promise<void> {
+/** Each file's sha256 by its path in the pack, recorded as the file is written, so each is read once. */
+type PackSums = Map<string, string>;
+
+/**
+ * `npm pack` the packages into `<pack>/npm` at the registry's paths; each must match the lock's
+ * integrity. Returns each package's integrity, by `name@version`.
+ */
+async function packTarballs(packages: readonly PackedPackage[], pack: string, sums: PackSums, log: (line: string) => void): Promise<Map<string, string>> {
+  const npmDir = join(pack, 'npm');
+  const integrity = new Map<string, string>();
   const staging = join(npmDir, '.staging');
   mkdirSync(staging, { recursive: true });
   const batch = 40;
@@ -129,7 +141,8 @@ async function packTarballs(packages: readonly PackedPackage[], npmDir: string, 
       const file = packed.find((p) => p.name === pkg.name && p.version === pkg.version);
       if (!file) throw new WorkshopError(`npm pack did not write ${pkg.name}@${pkg.version}: run npx workshop pack again.`, { category: 'environment' });
       const from = join(staging, basename(file.filename));
-      if (pkg.integrity && sha512(from) !== pkg.integrity) {
+      const digest = digests(from);
+      if (pkg.integrity && digest.integrity !== pkg.integrity) {
         throw new WorkshopError(
           `${pkg.name}@${pkg.version} from the registry differs from package-lock.json's integrity: check the registry npm is set to (npm config get registry).`,
           {
@@ -140,49 +153,50 @@ async function packTarballs(packages: readonly PackedPackage[], npmDir: string, 
       const to = join(npmDir, tarballPath(pkg));
       mkdirSync(dirname(to), { recursive: true });
       renameSync(from, to);
+      integrity.set(`${pkg.name}@${pkg.version}`, digest.integrity);
+      sums.set(`npm/${tarballPath(pkg)}`, digest.sha256);
     }
     log(`  npm packages: ${Math.min(i + batch, packages.length)} of ${packages.length}`);
   }
   rmSync(staging, { recursive: true, force: true });
+  return integrity;
 }
 
 /** Each package's registry document (the versions in the pack, tarball paths relative to /npm/). */
-function writePackuments(packages: readonly PackedPackage[], npmDir: string): void {
+function writePackuments(packages: readonly PackedPackage[], npmDir: string, integrity: Map<string, string>): void {
   const byName = new Map<string, PackedPackage[]>();
   for (const pkg of packages) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
   for (const [name, versions] of byName) {
     const doc = { name, 'dist-tags': { latest: versions.at(-1)!.version }, versions: {} as Record<string, unknown> };
     for (const pkg of versions) {
       const file = join(npmDir, tarballPath(pkg));
-      doc.versions[pkg.version] = { ...tarballManifest(file), dist: { tarball: tarballPath(pkg), integrity: sha512(file) } };
+      doc.versions[pkg.version] = { ...tarballManifest(file), dist: { tarball: tarballPath(pkg), integrity: integrity.get(`${pkg.name}@${pkg.version}`) } };
     }
     writeFileSync(join(npmDir, name, 'packument.json'), `${JSON.stringify(doc)}\n`);
   }
 }
 
-/** The jars of jars.lock.json at their Maven paths, from the jar cache (fetched first when missing). */
-async function copyJars(mavenDir: string, env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * The jars of jars.lock.json at their Maven paths, from the jar cache (fetched first when missing);
+ * each copy must have the lock's sha256 (the cache trusts its own stamp, the pack trusts nothing).
+ */
+async function copyJars(pack: string, sums: PackSums, env: NodeJS.ProcessEnv): Promise<number> {
   const lock = readLock();
   let count = 0;
   for (const component of COMPONENTS) {
     const set = await ensureJars(component, { env, progress: false });
     for (const jar of lock.components[component].jars) {
       const from = join(set.dir, jarFileName(jar));
-      if (sha256(from) !== jar.sha256)
-        throw new WorkshopError(`${from} differs from jars.lock.json: run npm run sandbox:fetch, then pack again.`, { category: 'environment' });
-      const to = join(mavenDir, jar.path);
+      const to = join(pack, 'maven', jar.path);
       mkdirSync(dirname(to), { recursive: true });
       copyFileSync(from, to);
+      if (digests(to).sha256 !== jar.sha256)
+        throw new WorkshopError(`${from} differs from jars.lock.json: run npm run sandbox:fetch, then pack again.`, { category: 'environment' });
+      sums.set(`maven/${jar.path}`, jar.sha256);
       count++;
     }
   }
   return count;
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : [],
-  );
 }
 
 /** Whether a folder may be replaced: absent, empty, or an earlier pack. */
@@ -221,15 +235,20 @@ export async function writeVenuePack(options: VenuePackOptions): Promise<VenuePa
       ...lockedPackages(join(REPO_ROOT, 'package-lock.json'), options.platforms),
       ...options.platforms.map((platform) => nodeBinaryPackage(platform, pkg.dependencies.node)),
     ];
-    await packTarballs(packages, join(building, 'npm'), log);
-    writePackuments(packages, join(building, 'npm'));
-    const jars = await copyJars(join(building, 'maven'), options.env ?? process.env);
+    const sums: PackSums = new Map();
+    const integrity = await packTarballs(packages, building, sums, log);
+    writePackuments(packages, join(building, 'npm'), integrity);
+    const jars = await copyJars(building, sums, options.env ?? process.env);
     log(`  jars: ${jars}`);
     copyFileSync(join(REPO_ROOT, 'harness/pack/serve-pack.mjs'), join(building, 'serve.mjs'));
     writeFileSync(join(building, 'README.md'), packReadme(options.platforms));
-    const files = filesUnder(building).sort();
-    writeFileSync(join(building, 'SHA256SUMS'), files.map((file) => `${sha256(file)}  ${relative(building, file).split('\\').join('/')}\n`).join(''));
-    const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+    const files = filesUnder(building)
+      .map((file) => relative(building, file).split('\\').join('/'))
+      .sort();
+    // The tarballs and jars were summed as they were written; the rest (packuments, serve.mjs, README) now.
+    const line = (file: string) => `${sums.get(file) ?? digests(join(building, file)).sha256}  ${file}\n`;
+    writeFileSync(join(building, 'SHA256SUMS'), files.map(line).join(''));
+    const bytes = files.reduce((sum, file) => sum + statSync(join(building, file)).size, 0);
     rmSync(options.out, { recursive: true, force: true });
     renameSync(building, options.out);
     return { out: options.out, npmPackages: packages.length, jars, files: files.length, bytes };

@@ -9,11 +9,11 @@ import { mappingProblem } from '../esm-health.ts';
 import type { LabSpec } from '../lab-spec.ts';
 import { DeployError } from './deploy-error.ts';
 import type { PostApplySettings } from './plan.ts';
-import { findTerraform } from './terraform.ts';
+import { terraformCommand } from './terraform.ts';
 
 /** Terraform (or OpenTofu) new enough, and AWS credentials, or one sentence saying what to do. */
 export async function preflight(region: string): Promise<void> {
-  const tool = findTerraform();
+  const tool = terraformCommand();
   console.log(`Using ${tool.command} ${tool.version}.`);
   quietSdkNodeVersionWarning();
   const { LambdaClient } = await import('@aws-sdk/client-lambda');

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_OUTDIR, DEFAULT_STATE_DIR, MIN_TERRAFORM_VERSION } from '../stack-contract.ts';
+import { olderThan } from '../version.ts';
 import { DeployError } from './deploy-error.ts';
 
 /** One download of the AWS provider for all stacks (it is several hundred MB). */
@@ -22,13 +23,6 @@ export interface TerraformRunner {
 export interface TerraformCommand {
   command: string;
   version: string;
-}
-
-function olderThan(version: string, minimum: string): boolean {
-  const a = version.split('.').map(Number);
-  const b = minimum.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
-  return false;
 }
 
 /**
@@ -81,7 +75,12 @@ export function terraformEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
 }
 
 let found: TerraformCommand | undefined;
-const command = () => (found ??= findTerraform()).command;
+/** This process's Terraform: found once, by the preflight or the first step, and reused. */
+export function terraformCommand(): TerraformCommand {
+  found ??= findTerraform();
+  return found;
+}
+const command = () => terraformCommand().command;
 
 export const terraform: TerraformRunner = {
   run(stack, args) {
