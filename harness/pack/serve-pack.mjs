@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 const ROOT = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_PACK_PORT = 4330;
 
+// sandbox/download.ts's sha256File, copied: this file runs alone from a USB stick, with nothing else of the project beside it.
 function sha256(path) {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
