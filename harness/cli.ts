@@ -19,6 +19,7 @@ import { runsAsScript } from '../labs/entry-point.ts';
 import { findLab, LABS, labChoices } from '../labs/index.ts';
 import { type LabSpec, PLACES, type Place } from '../labs/lab-spec.ts';
 import { nearestName } from '../labs/nearest-name.ts';
+import { DEFAULT_PREFIX, PREFIX_VARIABLE } from '../labs/participant.ts';
 import { validateShippedLab } from '../labs/spec-source.ts';
 import { parseCommandArgs, usageError } from './command-args.ts';
 import { LiveFeedWriter, type LiveRun } from './dashboard/live-feed.ts';
@@ -127,7 +128,7 @@ export function parseRunArgs(args: string[]) {
   if (values.port !== undefined && !values.dashboard) throw new UsageError("--port sets the live dashboard's port: add --dashboard, or leave --port out.");
   if (values.dashboard && values.target === 'aws') {
     throw new UsageError(
-      '--dashboard follows runs in the local sandbox. On AWS, open the CloudWatch dashboard klw-dashboard (WORKSHOP.md, "What to look at").',
+      `--dashboard follows runs in the local sandbox. On AWS, open the CloudWatch dashboard ${DEFAULT_PREFIX}-dashboard (<your ${PREFIX_VARIABLE}>-dashboard if you set one; WORKSHOP.md, "What to look at").`,
     );
   }
   return {

@@ -18,9 +18,10 @@ import { parseDeployArgs, resolveTarget } from './deploy/arguments.ts';
 import { checkAccountConcurrency, preflight } from './deploy/aws-checks.ts';
 import { runCli } from './deploy/cli.ts';
 import { executeSteps, synthForDeploy } from './deploy/execute.ts';
-import { checkRegion, formatPlan, planDeploy } from './deploy/plan.ts';
+import { checkPrefix, checkRegion, formatPlan, planDeploy } from './deploy/plan.ts';
 import { readRecord } from './deploy/record.ts';
 import { runsAsScript } from './entry-point.ts';
+import { participantPrefix } from './participant.ts';
 import { resolveRegion } from './region.ts';
 import { OUTPUTS_FILE } from './stack-contract.ts';
 
@@ -28,16 +29,18 @@ async function main(argv: string[]): Promise<number> {
   const { LABS, findLab, labChoices } = await import('./index.ts');
   const args = parseDeployArgs(argv, labChoices());
   const target = resolveTarget(args.target, findLab, labChoices());
+  const prefix = participantPrefix();
   const region = await resolveRegion();
   const record = readRecord();
   checkRegion(record, region);
+  checkPrefix(record, prefix);
   const steps = planDeploy(target, record, { refreshBase: args.refreshBase });
-  console.log(`Deploy plan (region ${region}):\n${formatPlan(steps)}`);
+  console.log(`Deploy plan (region ${region}, prefix ${prefix}):\n${formatPlan(steps)}`);
   if (args.dryRun) return 0;
   await preflight(region);
   if (target !== 'base') await checkAccountConcurrency(target, region);
-  if (!(await synthForDeploy(LABS, region))) return 1;
-  await executeSteps(steps, { region, labs: LABS });
+  if (!(await synthForDeploy(LABS, region, prefix))) return 1;
+  await executeSteps(steps, { region, prefix, labs: LABS });
   console.log(`\nDone. Outputs for the harness: ${OUTPUTS_FILE}`);
   return 0;
 }

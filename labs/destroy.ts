@@ -13,24 +13,27 @@ import { parseDestroyArgs, resolveTarget } from './deploy/arguments.ts';
 import { preflight } from './deploy/aws-checks.ts';
 import { runCli } from './deploy/cli.ts';
 import { executeSteps, synthForDeploy } from './deploy/execute.ts';
-import { checkRegion, formatPlan, planDestroy } from './deploy/plan.ts';
+import { checkPrefix, checkRegion, formatPlan, planDestroy } from './deploy/plan.ts';
 import { readRecord, stacksHoldingResources } from './deploy/record.ts';
 import { runsAsScript } from './entry-point.ts';
+import { participantPrefix } from './participant.ts';
 import { resolveRegion } from './region.ts';
 
 async function main(argv: string[]): Promise<number> {
   const { LABS, findLab, labChoices } = await import('./index.ts');
   const args = parseDestroyArgs(argv, labChoices());
   const target = args.target === undefined ? undefined : resolveTarget(args.target, findLab, labChoices());
+  const prefix = participantPrefix();
   const region = await resolveRegion();
   const record = readRecord();
   checkRegion(record, region);
+  checkPrefix(record, prefix);
   const steps = planDestroy(target, args.all, record, stacksHoldingResources(LABS.map((lab) => lab.id)));
-  console.log(`Destroy plan (region ${region}):\n${formatPlan(steps)}`);
+  console.log(`Destroy plan (region ${region}, prefix ${prefix}):\n${formatPlan(steps)}`);
   if (args.dryRun || steps.length === 0) return 0;
   await preflight(region);
-  if (!(await synthForDeploy(LABS, region))) return 1;
-  await executeSteps(steps, { region, labs: LABS });
+  if (!(await synthForDeploy(LABS, region, prefix))) return 1;
+  await executeSteps(steps, { region, prefix, labs: LABS });
   console.log('\nDone.');
   return 0;
 }

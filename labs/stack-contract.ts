@@ -39,6 +39,10 @@ export const BASE_OUTPUTS = {
   topicAdminFunctionName: 'topic_admin_function_name',
   dashboardName: 'dashboard_name',
   topics: 'topics',
+  /** WORKSHOP_PREFIX as deployed (labs/participant.ts). */
+  participantPrefix: 'participant_prefix',
+  /** Where the functions publish their metrics: the harness reads them there. */
+  metricsNamespace: 'metrics_namespace',
 } as const;
 
 /** Names of a lab stack's outputs, read by the harness. Optional ones exist only where they apply. */

@@ -14,10 +14,11 @@ import { Dashboard } from '../modules/dashboard.ts';
 import { type ClusterMode, ClusterRef, KafkaCluster } from '../modules/kafka-cluster.ts';
 import { KafkaConsumer } from '../modules/kafka-consumer.ts';
 import { LoadGenerator, type TopicSpec } from '../modules/load-generator.ts';
-import { METRICS_NAMESPACE, resourceName } from '../modules/names.ts';
+import { metricsNamespaceOf, PREFIX_CONTEXT, participantPrefixOf, resourceName } from '../modules/names.ts';
 import { InterfaceEndpoint, Network } from '../modules/network.ts';
 import { SqsBuffer } from '../modules/sqs-buffer.ts';
 import { type LabSpec, pollerGroupProblems, validateLabSpec } from './lab-spec.ts';
+import { checkParticipantPrefix, participantPrefix } from './participant.ts';
 import { regionFromEnv } from './region.ts';
 import { BASE_OUTPUTS, BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName, MIN_TERRAFORM_VERSION, statePath } from './stack-contract.ts';
 
@@ -29,6 +30,8 @@ export interface WorkshopAppOptions {
   stateDir?: string;
   /** MSK Serverless unless WORKSHOP_CLUSTER_MODE=provisioned. */
   clusterMode?: ClusterMode;
+  /** Begins every resource name; default: WORKSHOP_PREFIX, else klw (labs/participant.ts). */
+  prefix?: string;
 }
 
 export interface WorkshopApp {
@@ -104,6 +107,8 @@ export class BaseStack extends TerraformStack {
       topicAdminFunctionName: this.loadGenerator.topicAdmin.functionName,
       dashboardName: this.dashboard.dashboardName,
       topics: topics,
+      participantPrefix: participantPrefixOf(this),
+      metricsNamespace: metricsNamespaceOf(this),
     };
     for (const [key, value] of Object.entries(outputs)) {
       new TerraformOutput(this, BASE_OUTPUTS[key as keyof typeof BASE_OUTPUTS], { value });
@@ -151,14 +156,14 @@ export class LabStack extends TerraformStack {
     common(this, name, props.region, props.stateDir);
     const { lab } = props;
     const base = new BaseRef(this, 'base', props.stateDir);
-    const prefix = resourceName(lab.id);
+    const labPrefix = resourceName(this, lab.id);
 
-    const environment = { LAB_ID: lab.id, METRICS_NAMESPACE };
+    const environment = { LAB_ID: lab.id, METRICS_NAMESPACE: metricsNamespaceOf(this) };
     const processorSettings = { processingMsPerRecord: lab.processor.processingMsPerRecord, mode: lab.processor.mode, workKind: lab.processor.workKind };
 
     if (lab.sqsBuffer) {
       this.buffer = new SqsBuffer(this, 'sqs-buffer', {
-        namePrefix: prefix,
+        namePrefix: labPrefix,
         topic: lab.topic.name,
         kafkaEsm: lab.kafkaEsm,
         buffer: lab.sqsBuffer,
@@ -172,7 +177,7 @@ export class LabStack extends TerraformStack {
     } else {
       this.kafkaConsumer = new KafkaConsumer(this, 'booking-processor', {
         handler: 'booking-processor',
-        functionName: `${prefix}-booking-processor`,
+        functionName: `${labPrefix}-booking-processor`,
         description: `${lab.title}: processes bookings from ${lab.topic.name}`,
         topic: lab.topic.name,
         esm: lab.kafkaEsm,
@@ -248,7 +253,8 @@ export function buildWorkshopApp(options: WorkshopAppOptions): WorkshopApp {
   const region = options.region ?? regionFromEnv();
   const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
   const clusterMode = options.clusterMode ?? clusterModeFromEnv();
-  const app = new App({ outdir: options.outdir ?? DEFAULT_OUTDIR });
+  const prefix = options.prefix === undefined ? participantPrefix() : checkParticipantPrefix(options.prefix);
+  const app = new App({ outdir: options.outdir ?? DEFAULT_OUTDIR, context: { [PREFIX_CONTEXT]: prefix } });
   const base = new BaseStack(app, { labs: options.labs, region, stateDir, clusterMode });
   const labs = options.labs.map((lab) => new LabStack(app, { lab, region, stateDir }));
   return { app, base, labs };

@@ -12,13 +12,13 @@ import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboar
 import { Construct } from 'constructs';
 import { METRICS_BY_SERVICE } from '../handlers/shared/telemetry.ts';
 import { ESM_METRIC_DIMENSION, esmMetricStatistic, KAFKA_ESM_METRICS, type KafkaEsmMetricName, LAMBDA_NAMESPACE } from '../labs/esm-metrics.ts';
-import { METRICS_NAMESPACE, PREFIX, resourceName } from './names.ts';
+import { metricsNamespaceOf, participantPrefixOf, resourceName } from './names.ts';
 
 export interface DashboardProps {
   region: string;
-  /** Default `klw-dashboard`. */
+  /** Default `<prefix>-dashboard`. */
   dashboardName?: string;
-  /** Default KafkaLambdaWorkshop. */
+  /** Default: the participant's (labs/participant.ts metricsNamespace). */
   namespace?: string;
   /** Seconds per data point, default 60. */
   period?: number;
@@ -42,8 +42,13 @@ export class Dashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
-    this.dashboardName = props.dashboardName ?? resourceName('dashboard');
-    this.body = dashboardBody({ region: props.region, namespace: props.namespace ?? METRICS_NAMESPACE, period: props.period ?? 60 });
+    this.dashboardName = props.dashboardName ?? resourceName(this, 'dashboard');
+    this.body = dashboardBody({
+      region: props.region,
+      namespace: props.namespace ?? metricsNamespaceOf(this),
+      prefix: participantPrefixOf(this),
+      period: props.period ?? 60,
+    });
     new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: this.dashboardName,
       dashboardBody: JSON.stringify(this.body),
@@ -51,20 +56,25 @@ export class Dashboard extends Construct {
   }
 }
 
-export function dashboardBody(opts: { region: string; namespace: string; period: number }): { widgets: Widget[] } {
-  const { region, namespace, period } = opts;
+/** A namespace as a SEARCH schema takes it: quoted when it has more than letters and digits (a participant's has a slash). */
+function schemaNamespace(namespace: string): string {
+  return /^[A-Za-z0-9]+$/.test(namespace) ? namespace : `"${namespace}"`;
+}
+
+export function dashboardBody(opts: { region: string; namespace: string; prefix: string; period: number }): { widgets: Widget[] } {
+  const { region, namespace, prefix, period } = opts;
   const fromBase = (metric: string) => METRICS_BY_SERVICE.producer.includes(metric);
   const workshop = (metric: string, stat: Stat, label: string) => ({
-    expression: `SEARCH('{${namespace},${fromBase(metric) ? 'service' : 'Lab,service'}} MetricName="${metric}"', '${stat}', ${period})`,
+    expression: `SEARCH('{${schemaNamespace(namespace)},${fromBase(metric) ? 'service' : 'Lab,service'}} MetricName="${metric}"', '${stat}', ${period})`,
     label,
     id: `${metric.toLowerCase()}${stat.toLowerCase()}`,
   });
-  // The free-text term PREFIX matches the workshop's function names (klw-...). ConcurrentExecutions
+  // The free-text term `prefix` matches the participant's function names (<prefix>-...). ConcurrentExecutions
   // per function has exactly the FunctionName dimension; OffsetLag's dimension set (function,
   // and the ESM where metrics are enabled) has changed over time, so it is searched without a
   // schema.
   const lambda = (metric: string, stat: Stat, label: string, schema: string) => ({
-    expression: `SEARCH('${schema}MetricName="${metric}" ${PREFIX}', '${stat}', ${period})`,
+    expression: `SEARCH('${schema}MetricName="${metric}" ${prefix}', '${stat}', ${period})`,
     label,
     id: `${metric.toLowerCase()}${stat.toLowerCase()}`,
   });

@@ -60,7 +60,7 @@ export class KafkaCluster extends Construct {
   constructor(scope: Construct, id: string, props: KafkaClusterProps) {
     super(scope, id);
     this.mode = props.mode ?? 'serverless';
-    const clusterName = resourceName('cluster');
+    const clusterName = resourceName(this, 'cluster');
 
     if (this.mode === 'serverless') {
       const cluster = new MskServerlessCluster(this, 'serverless', {

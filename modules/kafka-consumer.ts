@@ -76,16 +76,16 @@ export class KafkaConsumer extends Construct {
 
     if (esm.onFailure?.kind === 'sqs') {
       this.onFailureQueue = new SqsQueue(this, 'on-failure', {
-        name: resourceName(esm.onFailure.queueName),
+        name: resourceName(this, esm.onFailure.queueName),
         sqsManagedSseEnabled: true,
         messageRetentionSeconds: FAILED_EVENT_RETENTION_SECONDS,
       });
       this.onFailureDestination = this.onFailureQueue.arn;
       statements.push({ sid: 'OnFailureQueue', actions: ['sqs:SendMessage'], resources: [this.onFailureQueue.arn] });
     } else if (esm.onFailure?.kind === 'sns') {
-      const topic = new SnsTopic(this, 'on-failure-topic', { name: resourceName(esm.onFailure.topicName), kmsMasterKeyId: 'alias/aws/sns' });
+      const topic = new SnsTopic(this, 'on-failure-topic', { name: resourceName(this, esm.onFailure.topicName), kmsMasterKeyId: 'alias/aws/sns' });
       const queue = (this.onFailureQueue = new SqsQueue(this, 'on-failure-subscription', {
-        name: resourceName(snsSubscriptionQueueName(esm.onFailure.topicName)),
+        name: resourceName(this, snsSubscriptionQueueName(esm.onFailure.topicName)),
         sqsManagedSseEnabled: true,
         messageRetentionSeconds: FAILED_EVENT_RETENTION_SECONDS,
       }));
@@ -111,7 +111,7 @@ export class KafkaConsumer extends Construct {
     } else if (esm.onFailure?.kind === 's3') {
       // A globally unique name from the spec's: Terraform appends a suffix to the prefix.
       const bucket = (this.onFailureBucket = new S3Bucket(this, 'on-failure-bucket', {
-        bucketPrefix: `${resourceName(esm.onFailure.bucketName)}-`.slice(0, 37),
+        bucketPrefix: `${resourceName(this, esm.onFailure.bucketName)}-`.slice(0, 37),
         forceDestroy: true,
       }));
       new S3BucketPublicAccessBlock(this, 'on-failure-bucket-private', {

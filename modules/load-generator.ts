@@ -8,7 +8,7 @@ import type { ITerraformDependable } from 'cdktn';
 import { Construct } from 'constructs';
 import { type VpcPlacement, WorkshopFunction } from './function.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
-import { METRICS_NAMESPACE, resourceName } from './names.ts';
+import { metricsNamespaceOf, resourceName } from './names.ts';
 
 export interface TopicSpec {
   name: string;
@@ -51,13 +51,13 @@ export class LoadGenerator extends Construct {
     const kafkaEnvironment = {
       KAFKA_BROKERS: props.bootstrapBrokers,
       KAFKA_AUTH: 'iam',
-      METRICS_NAMESPACE,
+      METRICS_NAMESPACE: metricsNamespaceOf(this),
     };
     const connect = { sid: 'KafkaClusterConnect', actions: ['kafka-cluster:Connect'], resources: [cluster.arn] };
 
     this.producer = new WorkshopFunction(this, 'producer', {
       handler: 'producer',
-      functionName: resourceName('producer'),
+      functionName: resourceName(this, 'producer'),
       description: 'Publishes a lab traffic schedule (open loop) to Kafka',
       ...PRODUCER,
       // handlers/producer.ts reads TOPIC_NAME when an invocation names no topic.
@@ -68,7 +68,7 @@ export class LoadGenerator extends Construct {
 
     this.topicAdmin = new WorkshopFunction(this, 'topic-admin', {
       handler: 'topic-admin',
-      functionName: resourceName('topic-admin'),
+      functionName: resourceName(this, 'topic-admin'),
       description: 'Creates the workshop topics with their partition counts',
       ...TOPIC_ADMIN,
       environment: { ...kafkaEnvironment, POWERTOOLS_SERVICE_NAME: 'topic-admin' },

@@ -74,13 +74,13 @@ export class Network extends Construct {
       // Private DNS of the interface endpoints needs both.
       enableDnsHostnames: true,
       enableDnsSupport: true,
-      tags: { Name: resourceName('vpc') },
+      tags: { Name: resourceName(this, 'vpc') },
     });
     this.vpcId = vpc.id;
 
     const routes = new RouteTable(this, 'private-routes', {
       vpcId: vpc.id,
-      tags: { Name: resourceName('private') },
+      tags: { Name: resourceName(this, 'private') },
     });
 
     this.privateSubnetIds = [];
@@ -90,7 +90,7 @@ export class Network extends Construct {
         availabilityZone: Fn.element(azs.names, i),
         cidrBlock: Fn.cidrsubnet(cidrBlock, 4, i),
         mapPublicIpOnLaunch: false,
-        tags: { Name: resourceName('private', String(i)) },
+        tags: { Name: resourceName(this, 'private', String(i)) },
       });
       this.ready.push(new RouteTableAssociation(this, `private-${i}-routes`, { subnetId: subnet.id, routeTableId: routes.id }));
       this.privateSubnetIds.push(subnet.id);
@@ -99,16 +99,16 @@ export class Network extends Construct {
     // Terraform removes the default allow-all egress rule of a new security group, so the
     // rules below are the only ones.
     const workload = new SecurityGroup(this, 'workload-sg', {
-      name: resourceName('workload'),
+      name: resourceName(this, 'workload'),
       description: 'MSK brokers, ESM pollers and VPC Lambda functions: Kafka IAM port among members only',
       vpcId: vpc.id,
-      tags: { Name: resourceName('workload') },
+      tags: { Name: resourceName(this, 'workload') },
     });
     const endpoints = new SecurityGroup(this, 'endpoint-sg', {
-      name: resourceName('endpoints'),
+      name: resourceName(this, 'endpoints'),
       description: 'VPC interface endpoints: HTTPS from the workload group only',
       vpcId: vpc.id,
-      tags: { Name: resourceName('endpoints') },
+      tags: { Name: resourceName(this, 'endpoints') },
     });
     this.workloadSecurityGroupId = workload.id;
     this.endpointSecurityGroupId = endpoints.id;
@@ -197,7 +197,7 @@ export class InterfaceEndpoint extends Construct {
       ...(props.service === 's3' ? { dnsOptions: { privateDnsOnlyForInboundResolverEndpoint: false } } : {}),
       subnetIds: props.subnetIds,
       securityGroupIds: [props.securityGroupId],
-      tags: { Name: resourceName(props.service, 'endpoint') },
+      tags: { Name: resourceName(this, props.service, 'endpoint') },
     }));
     this.endpointId = endpoint.id;
   }

@@ -2,7 +2,8 @@
 // statistics (readRunMetrics), and the Kafka ESM's FilteredOutEventCount (accounting).
 //
 // What is read, and under which dimensions:
-// - The handlers' own metrics (handlers/shared/telemetry.ts): namespace KafkaLambdaWorkshop,
+// - The handlers' own metrics (handlers/shared/telemetry.ts): the participant's namespace as the
+//   base stack deployed it (KafkaLambdaWorkshop, or KafkaLambdaWorkshop/<WORKSHOP_PREFIX>; labs/participant.ts),
 //   Powertools Metrics with dimensions exactly {service, Lab}: service is the function's
 //   POWERTOOLS_SERVICE_NAME (booking-processor, or sqs-processor behind lab 3's buffer; set in
 //   labs/stacks.ts and modules/sqs-buffer.ts), Lab the lab id. The producer lives in the base stack
@@ -33,7 +34,7 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES } from '../../handlers/shared/telemetry.ts';
+import { METRIC_NAMES } from '../../handlers/shared/telemetry.ts';
 import { ESM_METRIC_DIMENSION, type EsmMetricGroup, esmMetricStatistic, LAMBDA_NAMESPACE, publishedEsmMetrics } from '../../labs/esm-metrics.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { type EsmMetricName, type EsmMetricTotals, esmMetricTotals } from '../esm-metric-totals.ts';
@@ -65,9 +66,9 @@ export function processorServiceName(lab: Pick<LabSpec, 'sqsBuffer'>): string {
   return lab.sqsBuffer ? 'sqs-processor' : 'booking-processor';
 }
 
-export function metricScope(lab: LabSpec, outputs: AwsLabOutputs, namespace = DEFAULT_METRICS_NAMESPACE): MetricScope {
+export function metricScope(lab: LabSpec, outputs: AwsLabOutputs): MetricScope {
   return {
-    namespace,
+    namespace: outputs.metricsNamespace,
     labId: lab.id,
     processorService: processorServiceName(lab),
     processorFunctionName: outputs.processorFunctionName,

@@ -1,6 +1,7 @@
 // What the AWS target needs to find a deployed lab: the stack outputs `npm run deploy` writes to
 // .deploy/outputs.json, read by their names; the file and the names are labs/stack-contract.ts. A lab that was never
 // deployed, or another lab deployed in its place, is a UsageError of one line with the fix.
+import { DEFAULT_METRICS_NAMESPACE } from '../../handlers/shared/telemetry.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { BASE_OUTPUTS, type DeployedOutputs, LAB_OUTPUTS, OUTPUTS_FILE, readDeployedOutputs } from '../../labs/stack-contract.ts';
 import { UsageError } from '../errors.ts';
@@ -26,6 +27,8 @@ export interface AwsLabOutputs {
   /** The S3 on-failure destination's bucket name. */
   onFailureBucket?: string;
   dashboardName?: string;
+  /** Where the deployed functions publish their metrics (the participant's namespace, labs/participant.ts). */
+  metricsNamespace: string;
 }
 
 function deployFix(lab: Pick<LabSpec, 'id'>): string {
@@ -82,6 +85,8 @@ export function resolveLabOutputs(lab: LabSpec, deployed: DeployedOutputs | unde
     kafkaEsmUuid: need(labOutputs, LAB_OUTPUTS.kafkaEsmUuid, deployed.lab.stack),
     kafkaConsumerFunctionName: need(labOutputs, LAB_OUTPUTS.kafkaConsumerFunctionName, deployed.lab.stack),
     processorFunctionName: need(labOutputs, LAB_OUTPUTS.processorFunctionName, deployed.lab.stack),
+    // A base deployed before participants had namespaces published to the workshop's own.
+    metricsNamespace: text(base, BASE_OUTPUTS.metricsNamespace) ?? DEFAULT_METRICS_NAMESPACE,
   };
   if (outputs.region === '') missing.push('region');
   const optional = (key: keyof AwsLabOutputs, name: string) => {

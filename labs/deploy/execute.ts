@@ -11,6 +11,8 @@ import { type TerraformRunner, terraform } from './terraform.ts';
 
 export interface ExecuteOptions {
   region: string;
+  /** The participant's WORKSHOP_PREFIX, recorded with every step. */
+  prefix: string;
   labs: readonly LabSpec[];
   runner?: TerraformRunner;
   recordFile?: string;
@@ -31,7 +33,7 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
     runner.run(step.stack, step.action === 'apply' ? ['apply', '-auto-approve', '-input=false'] : ['destroy', '-auto-approve', '-input=false']);
     // On record as soon as Terraform is done: a lab whose checks below fail is still deployed,
     // and destroy must know it.
-    record = applyStep(record, step, options.region);
+    record = applyStep(record, step, options.region, options.prefix);
     writeRecord(record, recordFile);
     if (step.action === 'apply' && step.labId) {
       const lab = options.labs.find((l) => l.id === step.labId);
@@ -62,8 +64,8 @@ function deployedOutputs(record: DeployRecord, runner: TerraformRunner, region: 
   return outputs;
 }
 
-/** Synthesizes every stack for `region`; false (with the message printed) when a lab is invalid. */
-export async function synthForDeploy(labs: readonly LabSpec[], region: string): Promise<boolean> {
+/** Synthesizes every stack for `region` and `prefix`; false (with the message printed) when a lab is invalid. */
+export async function synthForDeploy(labs: readonly LabSpec[], region: string, prefix: string): Promise<boolean> {
   const { runSynth } = await import('../synth.ts');
-  return runSynth(labs, { region }) === 0;
+  return runSynth(labs, { region, prefix }) === 0;
 }

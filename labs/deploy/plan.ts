@@ -2,6 +2,7 @@
 // the record says after each step, and what the Terraform provider leaves for the deploy to set.
 // Nothing here runs Terraform or talks to AWS, so the tests and the lab READMEs use it freely.
 import type { LabSpec, SystemLogLevel } from '../lab-spec.ts';
+import { DEFAULT_PREFIX, PREFIX_VARIABLE } from '../participant.ts';
 import { BASE_STACK, labStackName } from '../stack-contract.ts';
 import { DeployError } from './deploy-error.ts';
 import type { DeployRecord, HeldStacks } from './record.ts';
@@ -69,13 +70,16 @@ export function planDestroy(target: LabSpec | 'base' | undefined, all: boolean, 
   return steps;
 }
 
-/** The record after a step succeeded. */
-export function applyStep(record: DeployRecord, step: Step, region: string): DeployRecord {
-  const next: DeployRecord = { ...record, region };
+/** The record after a step succeeded, deployed in `region` with the participant's `prefix`. */
+export function applyStep(record: DeployRecord, step: Step, region: string, prefix: string): DeployRecord {
+  const next: DeployRecord = { ...record, region, prefix };
   if (step.stack === BASE_STACK) next.baseDeployed = step.action === 'apply';
   else if (step.action === 'apply') next.currentLab = step.labId;
   else if (record.currentLab === step.labId) delete next.currentLab;
-  if (!next.baseDeployed && next.currentLab === undefined) delete next.region;
+  if (!next.baseDeployed && next.currentLab === undefined) {
+    delete next.region;
+    delete next.prefix;
+  }
   return next;
 }
 
@@ -84,6 +88,21 @@ export function checkRegion(record: DeployRecord, region: string): void {
   if (record.region && record.region !== region && (record.baseDeployed || record.currentLab)) {
     throw new DeployError(
       `The workshop is deployed in ${record.region} but AWS_REGION is ${region}: set AWS_REGION=${record.region} (or destroy with it first, npm run destroy -- --all).`,
+      'badInput',
+    );
+  }
+}
+
+/**
+ * Deploying or destroying with another WORKSHOP_PREFIX than the recorded deployment would plan
+ * against other names and orphan the deployed ones. A record from before the prefix existed was
+ * deployed with the default.
+ */
+export function checkPrefix(record: DeployRecord, prefix: string): void {
+  const deployedWith = record.prefix ?? DEFAULT_PREFIX;
+  if (deployedWith !== prefix && (record.baseDeployed || record.currentLab)) {
+    throw new DeployError(
+      `The workshop is deployed with ${PREFIX_VARIABLE}=${deployedWith} but ${PREFIX_VARIABLE} is ${prefix} now: set ${PREFIX_VARIABLE}=${deployedWith} (or destroy with it first, npm run destroy -- --all).`,
       'badInput',
     );
   }

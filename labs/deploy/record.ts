@@ -10,6 +10,8 @@ export const RECORD_FILE = join(DEFAULT_STATE_DIR, 'deployed.json');
 /** What is deployed, as the deploy and destroy scripts left it. */
 export interface DeployRecord {
   region?: string;
+  /** WORKSHOP_PREFIX the deployed stacks were named with (labs/participant.ts). */
+  prefix?: string;
   baseDeployed: boolean;
   /** Id of the lab whose stack is deployed, if any. */
   currentLab?: string;
@@ -22,6 +24,7 @@ export function readRecord(file = RECORD_FILE): DeployRecord {
     const record: DeployRecord = { baseDeployed: parsed.baseDeployed === true };
     if (typeof parsed.currentLab === 'string') record.currentLab = parsed.currentLab;
     if (typeof parsed.region === 'string') record.region = parsed.region;
+    if (typeof parsed.prefix === 'string') record.prefix = parsed.prefix;
     return record;
   } catch {
     throw new DeployError(`${file} is not valid JSON: fix or delete it (it only records what is deployed).`, 'badInput');

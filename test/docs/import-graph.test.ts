@@ -15,8 +15,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   sandbox: ['labs', 'handlers'],
   harness: ['labs', 'sandbox', 'handlers'],
 };
-/** labs:spec: the files of labs/ that describe a lab (its type, validation, AWS's limits and names), not the stacks. */
-const LAB_SPEC_FILES = new Set(['labs/lab-spec.ts', 'labs/lab-spec-types.ts', 'labs/esm-metrics.ts', 'labs/aws-limits.ts']);
+/**
+ * labs:spec: the files of labs/ that describe a lab (its type, validation, AWS's limits and names)
+ * or whose names it is deployed under (the participant's prefix), not the stacks.
+ */
+const LAB_SPEC_FILES = new Set(['labs/lab-spec.ts', 'labs/lab-spec-types.ts', 'labs/esm-metrics.ts', 'labs/aws-limits.ts', 'labs/participant.ts']);
 /** The tools on top (bench, docs, test) may import anything; only they may import harness. */
 const TOOLS = ['bench', 'docs', 'test'];
 

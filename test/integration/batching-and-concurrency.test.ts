@@ -3,9 +3,8 @@
 // poller in provisioned mode.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { METRICS_BY_SERVICE, metricDimensionNames } from '../../handlers/shared/telemetry.ts';
+import { METRICS_BY_SERVICE, DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE, metricDimensionNames } from '../../handlers/shared/telemetry.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { METRICS_NAMESPACE } from '../../modules/names.ts';
 import { startSandbox } from '../../sandbox/index.ts';
 import { type KafkaSandbox, startKafka } from '../../sandbox/kafka-broker.ts';
 import { collectProcessed, labVariant, waitFor } from './support.ts';

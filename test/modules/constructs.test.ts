@@ -4,13 +4,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KAFKA_ESM_METRICS } from '../../labs/esm-metrics.ts';
 import type { LabSpec } from '../../labs/lab-spec-types.ts';
-import { type Construct, TerraformOutput, Testing } from '../../modules/cdk-terrain.ts';
+import { App, type Construct, TerraformOutput, Testing } from '../../modules/cdk-terrain.ts';
 import { dashboardBody } from '../../modules/dashboard.ts';
 import { WorkshopFunction } from '../../modules/function.ts';
 import { assertScoped, NETWORK_INTERFACE_STATEMENT } from '../../modules/iam.ts';
 import { ClusterRef, KafkaCluster } from '../../modules/kafka-cluster.ts';
 import { KafkaConsumer } from '../../modules/kafka-consumer.ts';
-import { resourceName } from '../../modules/names.ts';
+import { PREFIX_CONTEXT, resourceName } from '../../modules/names.ts';
 import { Network } from '../../modules/network.ts';
 import { SqsBuffer } from '../../modules/sqs-buffer.ts';
 
@@ -48,9 +48,13 @@ test('assertScoped refuses wildcards on Kafka, MSK, SQS and logs, and "*" action
   assert.ok(NETWORK_INTERFACE_STATEMENT.actions.every((a) => a.startsWith('ec2:')));
 });
 
-test('resourceName keeps names within the 64-character AWS limit', () => {
-  assert.is(resourceName('01-baseline'), 'klw-01-baseline');
-  assert.throws(() => resourceName('x'.repeat(70)), /at most 64/);
+test("resourceName begins with the app's participant prefix (klw outside an app that sets one) and keeps within 64 characters", () => {
+  const plain = Testing.app();
+  assert.is(resourceName(plain, '01-baseline'), 'klw-01-baseline');
+  const ana = new App({ context: { [PREFIX_CONTEXT]: 'ana2' } });
+  assert.is(resourceName(ana, '01-baseline'), 'ana2-01-baseline');
+  assert.throws(() => resourceName(plain, 'x'.repeat(70)), /at most 64.*WORKSHOP_PREFIX/);
+  assert.throws(() => resourceName(new App({ context: { [PREFIX_CONTEXT]: 'Ana' } }), 'x'), /WORKSHOP_PREFIX="Ana" cannot begin AWS resource names/);
 });
 
 test('Network: private subnets in 3 AZs, closed security groups, Lambda and STS endpoints', () => {
@@ -263,7 +267,7 @@ test('SqsBuffer: SQS provisioned pollers pass through to the SQS ESM', () => {
 });
 
 test('dashboard body: the talk widgets, per lab, in the stack region', () => {
-  const body = dashboardBody({ region: 'ap-southeast-2', namespace: 'KafkaLambdaWorkshop', period: 60 });
+  const body = dashboardBody({ region: 'ap-southeast-2', namespace: 'KafkaLambdaWorkshop', prefix: 'klw', period: 60 });
   const titles = body.widgets.map((w) => w.properties.title).filter(Boolean);
   assert.equal(titles, [
     'EndToEndDuration (ms): average, maximum, minimum',
@@ -299,6 +303,14 @@ test('dashboard body: the talk widgets, per lab, in the stack region', () => {
   assert.is(lag.expression, `SEARCH('MetricName="OffsetLag" klw', 'Maximum', 60)`);
   const ids = body.widgets.flatMap((w) => ((w.properties.metrics as { id: string }[][] | undefined) ?? []).map((m) => m[0].id));
   for (const id of ids) assert.match(id, /^[a-z][a-zA-Z0-9_]*$/, 'CloudWatch expression ids start with a lowercase letter');
+});
+
+test("a participant's dashboard searches their own namespace (quoted: it has a slash) and their own functions", () => {
+  const body = dashboardBody({ region: 'eu-west-1', namespace: 'KafkaLambdaWorkshop/ana2', prefix: 'ana2', period: 60 });
+  const line = (widget: number) => (body.widgets[widget].properties.metrics as { expression: string }[][])[0][0].expression;
+  assert.is(line(1), `SEARCH('{"KafkaLambdaWorkshop/ana2",Lab,service} MetricName="EndToEndDuration"', 'Average', 60)`);
+  assert.is(line(5), `SEARCH('MetricName="OffsetLag" ana2', 'Maximum', 60)`);
+  assert.is(line(6), `SEARCH('{AWS/Lambda,FunctionName} MetricName="ConcurrentExecutions" ana2', 'Maximum', 60)`);
 });
 
 test.run();

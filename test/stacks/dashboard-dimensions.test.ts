@@ -5,8 +5,7 @@
 // METRICS_BY_SERVICE.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { METRICS_BY_SERVICE, metricDimensionNames } from '../../handlers/shared/telemetry.ts';
-import { METRICS_NAMESPACE } from '../../modules/names.ts';
+import { METRICS_BY_SERVICE, DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE, metricDimensionNames } from '../../handlers/shared/telemetry.ts';
 import { realStacks } from '../policy/real-stacks.ts';
 import { resources, type TfJson } from './synth-once.ts';
 

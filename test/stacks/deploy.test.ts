@@ -9,8 +9,8 @@ import * as assert from 'uvu/assert';
 import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../../labs/deploy/arguments.ts';
 import { DeployError } from '../../labs/deploy/deploy-error.ts';
 import { type ExecuteOptions, executeSteps } from '../../labs/deploy/execute.ts';
-import { applyStep, checkRegion, formatPlan, planDeploy, planDestroy, postApplySettings, type Step } from '../../labs/deploy/plan.ts';
-import { type DeployRecord, readRecord, stacksHoldingResources } from '../../labs/deploy/record.ts';
+import { applyStep, checkPrefix, checkRegion, formatPlan, planDeploy, planDestroy, postApplySettings, type Step } from '../../labs/deploy/plan.ts';
+import { type DeployRecord, readRecord, stacksHoldingResources, writeRecord } from '../../labs/deploy/record.ts';
 import type { TerraformRunner } from '../../labs/deploy/terraform.ts';
 import { findLab, LABS, labChoices } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
@@ -81,13 +81,13 @@ test('destroy: the current lab by default, a named lab, or everything lab-first'
 
 test('the record follows each step', () => {
   let record: DeployRecord = { baseDeployed: false };
-  record = applyStep(record, { action: 'apply', stack: 'base', why: '' }, 'eu-west-1');
-  record = applyStep(record, { action: 'apply', stack: 'lab-01-baseline', labId: '01-baseline', why: '' }, 'eu-west-1');
-  assert.equal(record, { baseDeployed: true, currentLab: '01-baseline', region: 'eu-west-1' });
-  record = applyStep(record, { action: 'destroy', stack: 'lab-04-best-practices', labId: '04-best-practices', why: '' }, 'eu-west-1');
+  record = applyStep(record, { action: 'apply', stack: 'base', why: '' }, 'eu-west-1', 'ana2');
+  record = applyStep(record, { action: 'apply', stack: 'lab-01-baseline', labId: '01-baseline', why: '' }, 'eu-west-1', 'ana2');
+  assert.equal(record, { baseDeployed: true, currentLab: '01-baseline', region: 'eu-west-1', prefix: 'ana2' });
+  record = applyStep(record, { action: 'destroy', stack: 'lab-04-best-practices', labId: '04-best-practices', why: '' }, 'eu-west-1', 'ana2');
   assert.is(record.currentLab, '01-baseline', 'destroying another lab keeps the current one');
-  record = applyStep(record, { action: 'destroy', stack: 'lab-01-baseline', labId: '01-baseline', why: '' }, 'eu-west-1');
-  record = applyStep(record, { action: 'destroy', stack: 'base', why: '' }, 'eu-west-1');
+  record = applyStep(record, { action: 'destroy', stack: 'lab-01-baseline', labId: '01-baseline', why: '' }, 'eu-west-1', 'ana2');
+  record = applyStep(record, { action: 'destroy', stack: 'base', why: '' }, 'eu-west-1', 'ana2');
   assert.equal(record, { baseDeployed: false });
 });
 
@@ -95,6 +95,35 @@ test('a deployment in another region is not silently orphaned', () => {
   assert.throws(() => checkRegion({ baseDeployed: true, region: 'us-east-1' }, 'eu-west-1'), /deployed in us-east-1 but AWS_REGION is eu-west-1/);
   checkRegion({ baseDeployed: false }, 'eu-west-1');
   checkRegion({ baseDeployed: true, region: 'eu-west-1' }, 'eu-west-1');
+});
+
+test("a deployment under another participant's prefix is refused in one line, a record without one counts as klw", () => {
+  const refusal = (record: DeployRecord, prefix: string) => {
+    try {
+      checkPrefix(record, prefix);
+    } catch (error) {
+      assert.instance(error, DeployError);
+      assert.is((error as DeployError).exitCode, 2, 'bad input: the line says what to change');
+      return (error as Error).message;
+    }
+    return undefined;
+  };
+  const message = refusal({ baseDeployed: true, region: 'eu-west-1', prefix: 'ana2' }, 'klw');
+  assert.is(
+    message,
+    'The workshop is deployed with WORKSHOP_PREFIX=ana2 but WORKSHOP_PREFIX is klw now: set WORKSHOP_PREFIX=ana2 (or destroy with it first, npm run destroy -- --all).',
+  );
+  assert.not.match(message!, /\n/);
+  assert.match(refusal({ baseDeployed: false, currentLab: '01-baseline' }, 'bob') ?? '', /deployed with WORKSHOP_PREFIX=klw but WORKSHOP_PREFIX is bob/);
+  assert.is(refusal({ baseDeployed: true, prefix: 'ana2' }, 'ana2'), undefined);
+  assert.is(refusal({ baseDeployed: true }, 'klw'), undefined, 'deployed before prefixes existed: with klw');
+  assert.is(refusal({ baseDeployed: false, prefix: 'ana2' }, 'bob'), undefined, 'nothing deployed: any prefix may start');
+});
+
+test('the record file keeps the prefix the stacks were deployed with', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'klw-record-')), 'deployed.json');
+  writeRecord({ baseDeployed: true, region: 'eu-west-1', prefix: 'ana2' }, file);
+  assert.equal(readRecord(file), { baseDeployed: true, region: 'eu-west-1', prefix: 'ana2' });
 });
 
 test('after apply: a 0 s Kafka batching window and LoggingConfig, which the provider cannot set', () => {
@@ -126,6 +155,7 @@ test('executeSteps: init + apply/destroy per stack, the 0 s window fix, record a
     const steps = planDeploy(lab(2), readRecord(recordFile));
     const record = await executeSteps(steps, {
       region: 'eu-west-1',
+      prefix: 'klw',
       labs: LABS,
       runner,
       recordFile,
@@ -136,7 +166,7 @@ test('executeSteps: init + apply/destroy per stack, the 0 s window fix, record a
     assert.equal(calls, ['base init', 'base apply', 'lab-02-low-latency init', 'lab-02-low-latency apply']);
     assert.equal(fixed, ['eu-west-1 uuid-of-lab-02-low-latency {"MaximumBatchingWindowInSeconds":0}']);
     assert.equal(checked, ['eu-west-1 02-low-latency uuid-of-lab-02-low-latency'], "the applied lab's mapping is watched for a PROBLEM");
-    assert.equal(record, { baseDeployed: true, currentLab: '02-low-latency', region: 'eu-west-1' });
+    assert.equal(record, { baseDeployed: true, currentLab: '02-low-latency', region: 'eu-west-1', prefix: 'klw' });
     assert.equal(readRecord(recordFile), record);
     assert.equal(JSON.parse(readFileSync(outputsFile, 'utf8')), {
       region: 'eu-west-1',
@@ -145,7 +175,14 @@ test('executeSteps: init + apply/destroy per stack, the 0 s window fix, record a
     });
 
     calls.length = 0;
-    await executeSteps(planDestroy(undefined, true, readRecord(recordFile)), { region: 'eu-west-1', labs: LABS, runner, recordFile, outputsFile });
+    await executeSteps(planDestroy(undefined, true, readRecord(recordFile)), {
+      region: 'eu-west-1',
+      prefix: 'klw',
+      labs: LABS,
+      runner,
+      recordFile,
+      outputsFile,
+    });
     assert.equal(calls, ['lab-02-low-latency init', 'lab-02-low-latency destroy', 'base init', 'base destroy']);
     assert.equal(readRecord(recordFile), { baseDeployed: false });
     assert.not.ok(existsSync(outputsFile), 'no stale outputs once everything is gone');
@@ -164,6 +201,7 @@ async function deployLab1(runner: TerraformRunner, checkMappings?: ExecuteOption
     let error: unknown;
     await executeSteps(planDeploy(lab(1), { baseDeployed: false }), {
       region: 'us-east-1',
+      prefix: 'klw',
       labs: LABS,
       runner,
       recordFile,
@@ -184,7 +222,7 @@ test('a failing step stops the run and keeps what succeeded on record', async ()
     output: () => ({}),
   });
   assert.instance(error, DeployError);
-  assert.equal(record, { baseDeployed: true, region: 'us-east-1' });
+  assert.equal(record, { baseDeployed: true, region: 'us-east-1', prefix: 'klw' });
 });
 
 test('a lab whose checks fail after apply is on record, so destroy takes it down', async () => {
@@ -192,7 +230,7 @@ test('a lab whose checks fail after apply is on record, so destroy takes it down
     throw new DeployError('The Kafka event source mapping is Enabled but reports "PROBLEM: ..."');
   });
   assert.instance(error, DeployError);
-  assert.equal(record, { baseDeployed: true, currentLab: '01-baseline', region: 'us-east-1' });
+  assert.equal(record, { baseDeployed: true, currentLab: '01-baseline', region: 'us-east-1', prefix: 'klw' });
   assert.equal(stacks(planDestroy(undefined, true, record)), ['destroy lab-01-baseline', 'destroy base']);
 });
 
