@@ -15,6 +15,7 @@ import { runsAsScript } from './entry-point.ts';
 import { type BlockWrap, replaceBlock, withMarkers } from './generated-block.ts';
 import { LABS } from './index.ts';
 import type { LabSpec } from './lab-spec.ts';
+import { DEFAULT_PREFIX } from './participant.ts';
 import { REPO_ROOT } from './stack-contract.ts';
 import { buildWorkshopApp } from './stacks.ts';
 
@@ -23,7 +24,9 @@ type Attributes = Record<string, unknown>;
 /** The arguments a lab's mappings are synthesized with, keyed "kafka" and "sqs". */
 export function synthesizedMappings(labs: readonly LabSpec[] = LABS): Map<string, Record<string, Attributes>> {
   const dir = mkdtempSync(join(tmpdir(), 'klw-readme-'));
-  const workshop = buildWorkshopApp({ labs, outdir: join(dir, 'out'), stateDir: join(dir, 'state'), region: 'us-east-1' });
+  // The mappings' settings are the same for every participant: the default prefix keeps the
+  // generated READMEs independent of the machine's WORKSHOP_PREFIX.
+  const workshop = buildWorkshopApp({ labs, outdir: join(dir, 'out'), stateDir: join(dir, 'state'), region: 'us-east-1', prefix: DEFAULT_PREFIX });
   const result = new Map<string, Record<string, Attributes>>();
   for (const stack of workshop.labs) {
     const tf = JSON.parse(Testing.synth(stack)) as { resource?: Record<string, Record<string, Attributes>> };

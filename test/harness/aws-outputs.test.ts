@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { DEFAULT_METRICS_NAMESPACE } from '../../handlers/shared/telemetry.ts';
 import { UsageError } from '../../harness/errors.ts';
+import { liveQueries, metricScope } from '../../harness/targets/aws-metrics.ts';
 import { loadDeployedOutputs, resolveLabOutputs } from '../../harness/targets/aws-outputs.ts';
 import { LABS } from '../../labs/index.ts';
+import { BASE_OUTPUTS } from '../../labs/stack-contract.ts';
 import { deployedOutputsFor, KAFKA_ESM_UUID, REGION, SQS_ESM_UUID } from './support/aws-fixtures.ts';
 
 const [baseline, lowLatency, sqsBuffer, bestPractices] = LABS;
@@ -93,10 +96,22 @@ test('a deployed lab resolves every name the target uses', () => {
     bufferQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/klw-03-sqs-buffer-buffer',
     bufferDlqUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/klw-03-sqs-buffer-buffer-dlq',
     dashboardName: 'klw-dashboard',
+    metricsNamespace: 'KafkaLambdaWorkshop',
   });
   const four = resolveLabOutputs(bestPractices, deployedOutputsFor(bestPractices));
   assert.is(four.onFailureDestination, 'arn:aws:sqs:eu-west-1:123456789012:klw-bookings-failed');
   assert.is(four.onFailureQueueUrl, 'https://sqs.eu-west-1.amazonaws.com/123456789012/klw-bookings-failed');
+});
+
+test("the metrics are read from the participant's namespace the base was deployed with; a base from before namespaces published to the workshop's", () => {
+  const deployed = deployedOutputsFor(lowLatency);
+  assert.not.ok(BASE_OUTPUTS.metricsNamespace in deployed.base, 'the fixture is a base deployed before participants had namespaces');
+  assert.is(metricScope(lowLatency, resolveLabOutputs(lowLatency, deployed)).namespace, DEFAULT_METRICS_NAMESPACE);
+  deployed.base[BASE_OUTPUTS.metricsNamespace] = 'KafkaLambdaWorkshop/ana2';
+  const scope = metricScope(lowLatency, resolveLabOutputs(lowLatency, deployed));
+  assert.is(scope.namespace, 'KafkaLambdaWorkshop/ana2');
+  const processed = liveQueries(scope).find((q) => q.Id === 'processed')!;
+  assert.is(processed.MetricStat!.Metric!.Namespace, 'KafkaLambdaWorkshop/ana2', 'the live view reads what the functions publish');
 });
 
 test.run();

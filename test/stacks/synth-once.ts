@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
+import { DEFAULT_PREFIX } from '../../labs/participant.ts';
 import { labStackName } from '../../labs/stack-contract.ts';
 import { buildWorkshopApp, type WorkshopApp } from '../../labs/stacks.ts';
 import { Testing } from '../../modules/cdk-terrain.ts';
@@ -32,10 +33,11 @@ export interface SynthedWorkshop {
   all: SynthedStack[];
 }
 
-export function synthWorkshop(labs: readonly LabSpec[] = LABS): SynthedWorkshop {
+/** The stacks of `labs`, named with `prefix` (the default, not the machine's WORKSHOP_PREFIX, so names are what the tests expect). */
+export function synthWorkshop(labs: readonly LabSpec[] = LABS, prefix = DEFAULT_PREFIX): SynthedWorkshop {
   const dir = mkdtempSync(join(tmpdir(), 'klw-synth-'));
   const stateDir = join(dir, 'state');
-  const workshop = buildWorkshopApp({ labs, outdir: join(dir, 'out'), stateDir, region: 'eu-west-1' });
+  const workshop = buildWorkshopApp({ labs, outdir: join(dir, 'out'), stateDir, region: 'eu-west-1', prefix });
   const synth = (stack: WorkshopApp['base'] | WorkshopApp['labs'][number], name: string): SynthedStack => {
     const json = Testing.synth(stack);
     return { name, json, tf: JSON.parse(json) as TfJson };
