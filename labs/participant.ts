@@ -31,7 +31,7 @@ export const MAX_PREFIX_LENGTH = 16;
 const PREFIX_FORM = new RegExp(`^[a-z][a-z0-9]{0,${MAX_PREFIX_LENGTH - 1}}$`);
 
 /** The prefix's form as the refusal states it. */
-export const PREFIX_RULE = `1..${MAX_PREFIX_LENGTH} lowercase letters and digits, starting with a letter`;
+const PREFIX_RULE = `1..${MAX_PREFIX_LENGTH} lowercase letters and digits, starting with a letter`;
 
 /** `prefix` if AWS accepts it in every name it begins, else a WorkshopError saying the form and the fix. */
 export function checkParticipantPrefix(prefix: string): string {
