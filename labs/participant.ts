@@ -16,7 +16,11 @@
 // - no hyphen of its own: the dashboard finds the participant's Lambda metrics with the prefix as
 //   a search term, and search terms also match partially
 //   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/search-expression-syntax.html);
-//   a prefix that is one word of each name keeps "ana-b"'s dashboard from finding ana's functions.
+//   a prefix that is one word of each name keeps "ana-b"'s search from being two words, "ana"
+//   and "b", that find everyone's functions. The page does not say how far partial matching goes,
+//   so the dashboard's two Lambda graphs (offset lag, concurrency) may still show the functions of
+//   a participant whose prefix begins with yours (ana, anab): choose prefixes that do not. The
+//   workshop's own graphs and the AWS target read exact namespaces and function names.
 // The length keeps the longest shipped name (<prefix>-04-best-practices-booking-processor, also
 // its IAM role's name) within Lambda's and IAM's 64 characters, with room for a learner's longer
 // queue or topic names.
