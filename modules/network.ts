@@ -32,7 +32,7 @@ import { Vpc } from '@cdktn/provider-aws/lib/vpc/index.js';
 import { VpcEndpoint } from '@cdktn/provider-aws/lib/vpc-endpoint/index.js';
 import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security-group-egress-rule/index.js';
 import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
-import { Fn, type ITerraformDependable, Op, TerraformCount, Token } from 'cdktn';
+import { Fn, type ITerraformDependable, Op, TerraformCount, TerraformStack, Token } from 'cdktn';
 import { Construct } from 'constructs';
 import { resourceName } from './names.ts';
 
@@ -111,13 +111,13 @@ export class Network extends Construct {
       },
     });
     this.privateSubnetIds = Token.asList(Fn.lookupNested(subnets, ['*', 'id']));
-    this.ready.push(
-      new RouteTableAssociation(this, 'private-route-associations', {
-        count: zones,
-        subnetId: Fn.element(this.privateSubnetIds, zones.index),
-        routeTableId: routes.id,
-      }),
-    );
+    const associations = new RouteTableAssociation(this, 'private-route-associations', {
+      count: zones,
+      subnetId: Fn.element(this.privateSubnetIds, zones.index),
+      routeTableId: routes.id,
+    });
+    this.ready.push(associations);
+    this.carryOverUncountedSubnets(subnets, associations);
 
     // Terraform removes the default allow-all egress rule of a new security group, so the
     // rules below are the only ones.
@@ -187,6 +187,31 @@ export class Network extends Construct {
       });
       this.ready.push(endpoint.endpoint);
     }
+  }
+
+  /**
+   * A base deployed before the subnets were counted has three subnet resources (private-0 to
+   * private-2) with a route table association each. Terraform `moved` blocks make them instances
+   * 0-2 of the counted ones, so updating the project does not replace the subnets, and with them
+   * the cluster and its data. (In a two-zone region the third one never deployed: MSK refused it.)
+   */
+  private carryOverUncountedSubnets(subnets: Subnet, associations: RouteTableAssociation): void {
+    const stack = TerraformStack.of(this);
+    // The logical id a construct of that id had here, computed the way the stack allocates ids.
+    const earlierId = (id: string): string => {
+      const probe = new Construct(this, id);
+      const logicalId = stack.getLogicalId(probe.node);
+      this.node.tryRemoveChild(id);
+      return logicalId;
+    };
+    const moved = [0, 1, 2].flatMap((i) => [
+      { from: `aws_subnet.${earlierId(`private-${i}`)}`, to: `aws_subnet.${subnets.friendlyUniqueId}[${i}]` },
+      {
+        from: `aws_route_table_association.${earlierId(`private-${i}-routes`)}`,
+        to: `aws_route_table_association.${associations.friendlyUniqueId}[${i}]`,
+      },
+    ]);
+    stack.addOverride('moved', moved);
   }
 }
 

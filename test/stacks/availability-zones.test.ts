@@ -78,6 +78,23 @@ test('serverless: topics are created with replication factor 3, never the broker
   assert.is(invocation.input, '${jsonencode({"topic" = "bookings", "partitions" = 12, "replicationFactor" = 3})}');
 });
 
+test('a base deployed before the count keeps its subnets: moved blocks make them instances 0-2', () => {
+  // The addresses the uncounted subnets and their route table associations had (synthesized at 2585c80).
+  const earlier = [
+    ['network_private-0_A0649C48', 'network_private-0-routes_C03CB896'],
+    ['network_private-1_4188AF2B', 'network_private-1-routes_4F11009D'],
+    ['network_private-2_96169D1F', 'network_private-2-routes_949E5A88'],
+  ];
+  const association = Object.keys(serverless.resource?.aws_route_table_association ?? {})[0];
+  assert.equal(
+    (serverless as TfJson & { moved?: unknown }).moved,
+    earlier.flatMap(([subnetId, associationId], i) => [
+      { from: `aws_subnet.${subnetId}`, to: `aws_subnet.${subnetName}[${i}]` },
+      { from: `aws_route_table_association.${associationId}`, to: `aws_route_table_association.${association}[${i}]` },
+    ]),
+  );
+});
+
 const found = findTerraformTools();
 if (needsTerraform(test, found)) {
   test('Terraform evaluates the subnet zones: 2 zones give 2 subnets, 4 give 3, all distinct', () => {
