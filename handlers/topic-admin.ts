@@ -29,7 +29,7 @@ export function validateTopicRequest(request: TopicRequest): void {
   if (!Number.isInteger(request?.partitions) || request.partitions < 1) problems.push('partitions must be an integer >= 1');
   if (!Number.isInteger(request?.replicationFactor) || request.replicationFactor < 1) {
     problems.push(
-      `replicationFactor must be an integer >= 1 (got ${JSON.stringify(request?.replicationFactor)}): send the cluster\'s (3 on MSK Serverless, the broker count on provisioned MSK, 1 on the sandbox\'s single broker)`,
+      `replicationFactor must be an integer >= 1 (got ${JSON.stringify(request?.replicationFactor)}): send the cluster's (3 on MSK Serverless, the broker count on provisioned MSK, 1 on the sandbox's single broker)`,
     );
   }
   if (problems.length > 0) throw new Error(`Invalid topic request: ${problems.join('; ')}.`);
