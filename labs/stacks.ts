@@ -89,6 +89,7 @@ export class BaseStack extends TerraformStack {
       bootstrapBrokers: this.cluster.bootstrapBrokersSaslIam,
       vpc: { subnetIds: this.network.privateSubnetIds, securityGroupIds: [this.network.workloadSecurityGroupId] },
       topics,
+      replicationFactor: this.cluster.topicReplicationFactor,
       defaultTopic: topics[0]?.name ?? 'bookings',
       networkReady: this.network.ready,
     });

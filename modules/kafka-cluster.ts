@@ -19,8 +19,20 @@ export interface ProvisionedClusterOptions {
   volumeSizeGb?: number;
 }
 
+/**
+ * The replication factor topic-admin asks MSK Serverless for. AWS runs a serverless cluster's
+ * brokers and lets a client set only the topic properties listed in
+ * https://docs.aws.amazon.com/msk/latest/developerguide/serverless-config.html, replication not
+ * among them; AWS's own tutorial creates a serverless topic without naming a factor
+ * (msk-serverless-create-topic.html), which kafkajs cannot do (it has no "broker default"). 3 is
+ * the factor of a three-AZ Kafka cluster, the replication MSK Serverless keeps (the developer
+ * guide states no number; the provisioned default below is AWS's documented one).
+ */
+export const MSK_SERVERLESS_REPLICATION_FACTOR = 3;
+
 export interface KafkaClusterProps {
   mode?: ClusterMode;
+  /** One per Availability Zone, 2 or 3 of them (modules/network.ts). */
   subnetIds: string[];
   securityGroupIds: string[];
   provisioned?: ProvisionedClusterOptions;
@@ -56,6 +68,13 @@ export class KafkaCluster extends Construct {
   readonly clusterName: string;
   /** Comma-separated host:9098 list for SASL/IAM clients. */
   readonly bootstrapBrokersSaslIam: string;
+  /**
+   * What topic-admin creates the workshop topics with (handlers/topic-admin.ts), explicitly:
+   * kafkajs cannot ask for the broker's default. Provisioned: one replica per broker, one broker
+   * per Availability Zone, which is MSK's own default.replication.factor (3 for clusters in 3 AZs,
+   * 2 in 2 AZs: https://docs.aws.amazon.com/msk/latest/developerguide/msk-default-configuration.html).
+   */
+  readonly topicReplicationFactor: number;
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps) {
     super(scope, id);
@@ -72,13 +91,17 @@ export class KafkaCluster extends Construct {
       this.arn = cluster.arn;
       this.clusterName = cluster.clusterName;
       this.bootstrapBrokersSaslIam = cluster.bootstrapBrokersSaslIam;
+      this.topicReplicationFactor = MSK_SERVERLESS_REPLICATION_FACTOR;
     } else {
       const options = props.provisioned ?? {};
+      // One broker per private subnet, so per AZ: MSK spreads brokers evenly over the subnets and
+      // needs their count to be a multiple of the subnets' (msk-create-cluster.html). The subnets
+      // are counted at plan time (one per AZ the region has, up to 3), so this is an expression.
+      const brokers = Fn.lengthOf(props.subnetIds);
       const cluster = new MskCluster(this, 'provisioned', {
         clusterName,
         kafkaVersion: options.kafkaVersion ?? '3.8.x',
-        // One broker per private subnet (one per AZ).
-        numberOfBrokerNodes: props.subnetIds.length,
+        numberOfBrokerNodes: brokers,
         brokerNodeGroupInfo: {
           instanceType: options.instanceType ?? 'kafka.t3.small',
           clientSubnets: props.subnetIds,
@@ -92,6 +115,7 @@ export class KafkaCluster extends Construct {
       this.arn = cluster.arn;
       this.clusterName = cluster.clusterName;
       this.bootstrapBrokersSaslIam = cluster.bootstrapBrokersSaslIam;
+      this.topicReplicationFactor = brokers;
     }
     this.ref = new ClusterRef(this.arn);
   }

@@ -12,6 +12,7 @@ import { SqsQueuePolicy } from '@cdktn/provider-aws/lib/sqs-queue-policy/index.j
 import { Construct } from 'constructs';
 import { snsSubscriptionQueueName } from '../labs/lab-spec.ts';
 import type { KafkaEsmSpec } from '../labs/lab-spec-types.ts';
+import { ESM_TIMEOUTS } from './esm-settle.ts';
 import { type HandlerName, WorkshopFunction } from './function.ts';
 import type { Statement } from './iam.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
@@ -156,6 +157,7 @@ export class KafkaConsumer extends Construct {
       eventSourceArn: cluster.arn,
       topics: [props.topic],
       ...kafkaEsmArguments(esm, this.onFailureDestination),
+      timeouts: ESM_TIMEOUTS,
     });
     this.esmUuid = this.mapping.uuid;
   }

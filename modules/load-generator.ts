@@ -4,8 +4,9 @@
 // Both run in the VPC (they talk to the brokers) and authenticate with IAM.
 
 import { LambdaInvocation } from '@cdktn/provider-aws/lib/lambda-invocation/index.js';
-import type { ITerraformDependable } from 'cdktn';
+import { Fn, type ITerraformDependable } from 'cdktn';
 import { Construct } from 'constructs';
+import type { TopicRequest } from '../handlers/topic-admin.ts';
 import { type VpcPlacement, WorkshopFunction } from './function.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
 import { metricsNamespaceOf, resourceName } from './names.ts';
@@ -21,6 +22,8 @@ export interface LoadGeneratorProps {
   vpc: VpcPlacement;
   /** Every topic any lab reads or writes (source topics and Kafka on-failure destinations). */
   topics: TopicSpec[];
+  /** What the topics are created with: the cluster's (KafkaCluster.topicReplicationFactor). */
+  replicationFactor: number;
   /** The topic the producer writes to when an invocation does not name one. */
   defaultTopic: string;
   /** What must exist before topic-admin can reach the brokers (security group rules, routes). */
@@ -35,8 +38,8 @@ export const TOPIC_ADMIN = { memoryMb: 256, timeoutSeconds: 120 } as const;
  * The event topic-admin receives from Terraform for one topic (handlers/topic-admin.ts: it
  * creates the topic, or checks an existing one has at least that many partitions).
  */
-export function createTopicEvent(topic: TopicSpec): { topic: string; partitions: number } {
-  return { topic: topic.name, partitions: topic.partitions };
+export function createTopicEvent(topic: TopicSpec, replicationFactor: number): TopicRequest {
+  return { topic: topic.name, partitions: topic.partitions, replicationFactor };
 }
 
 export class LoadGenerator extends Construct {
@@ -88,7 +91,9 @@ export class LoadGenerator extends Construct {
       this.topicInvocations.push(
         new LambdaInvocation(this, `topic-${topic.name}`, {
           functionName: this.topicAdmin.functionName,
-          input: JSON.stringify(createTopicEvent(topic)),
+          // jsonencode, not JSON.stringify: a provisioned cluster's factor is its broker count,
+          // known only at plan time.
+          input: Fn.jsonencode(createTopicEvent(topic, props.replicationFactor)),
           // Re-run when the partition count changes; topic-admin refuses to shrink or silently
           // repartition a topic and says how to proceed.
           triggers: { partitions: String(topic.partitions) },

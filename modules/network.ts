@@ -1,5 +1,12 @@
-// The network the workshop runs in: one VPC, private subnets in three Availability Zones, and
-// the two security groups every other construct uses. Nothing here can reach the internet.
+// The network the workshop runs in: one VPC, one private subnet in each of up to three
+// Availability Zones, and the two security groups every other construct uses. Nothing here can
+// reach the internet.
+//
+// MSK places its brokers (provisioned) or its endpoints (serverless) in the subnets, which must
+// be in distinct Availability Zones, two or three of them (msk-create-cluster.html; provisioned
+// brokers are spread evenly over them). Some regions offer only two eligible zones, so the
+// subnets are counted at plan time, one per zone of the region's list, at most three: a subnet
+// never wraps around to a zone that already has one.
 //
 // How an on-demand MSK event source mapping reaches AWS: its pollers run in ENIs that Lambda
 // places in the cluster's subnets with the cluster's security groups, and from there they must
@@ -25,7 +32,7 @@ import { Vpc } from '@cdktn/provider-aws/lib/vpc/index.js';
 import { VpcEndpoint } from '@cdktn/provider-aws/lib/vpc-endpoint/index.js';
 import { VpcSecurityGroupEgressRule } from '@cdktn/provider-aws/lib/vpc-security-group-egress-rule/index.js';
 import { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
-import { Fn, type ITerraformDependable } from 'cdktn';
+import { Fn, type ITerraformDependable, Op, TerraformCount, TerraformStack, Token } from 'cdktn';
 import { Construct } from 'constructs';
 import { resourceName } from './names.ts';
 
@@ -33,16 +40,18 @@ import { resourceName } from './names.ts';
 export const MSK_IAM_PORT = 9098;
 const HTTPS_PORT = 443;
 
+/** MSK takes subnets in two or three distinct Availability Zones (msk-create-cluster.html). */
+export const MSK_AZS = { min: 2, max: 3 } as const;
+
 export interface NetworkProps {
   region: string;
   /** Default 10.40.0.0/16; each private subnet is a /20 of it. */
   cidrBlock?: string;
-  /** Default 3 (MSK Serverless needs at least 2). */
-  azCount?: number;
 }
 
 export class Network extends Construct {
   readonly vpcId: string;
+  /** One per Availability Zone, 2 or 3 of them: a list known at plan time. */
   readonly privateSubnetIds: string[];
   /** MSK, the ESM pollers, the producer and topic-admin: 9098 only among its own members. */
   readonly workloadSecurityGroupId: string;
@@ -56,7 +65,6 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const azCount = props.azCount ?? 3;
     const cidrBlock = props.cidrBlock ?? '10.40.0.0/16';
 
     // Availability Zones only: an account opted in to a Local Zone or Wavelength Zone sees it in the
@@ -83,18 +91,33 @@ export class Network extends Construct {
       tags: { Name: resourceName(this, 'private') },
     });
 
-    this.privateSubnetIds = [];
-    for (let i = 0; i < azCount; i++) {
-      const subnet = new Subnet(this, `private-${i}`, {
-        vpcId: vpc.id,
-        availabilityZone: Fn.element(azs.names, i),
-        cidrBlock: Fn.cidrsubnet(cidrBlock, 4, i),
-        mapPublicIpOnLaunch: false,
-        tags: { Name: resourceName(this, 'private', String(i)) },
-      });
-      this.ready.push(new RouteTableAssociation(this, `private-${i}-routes`, { subnetId: subnet.id, routeTableId: routes.id }));
-      this.privateSubnetIds.push(subnet.id);
-    }
+    // count.index < count <= the number of zones, so element() never wraps around to a zone
+    // already used, and the data source lists each zone once.
+    const zones = TerraformCount.of(Fn.min([MSK_AZS.max, Fn.lengthOf(azs.names)]));
+    const subnets = new Subnet(this, 'private', {
+      count: zones,
+      vpcId: vpc.id,
+      availabilityZone: Fn.element(azs.names, zones.index),
+      cidrBlock: Fn.cidrsubnet(cidrBlock, 4, zones.index),
+      mapPublicIpOnLaunch: false,
+      tags: { Name: resourceName(this, 'private', '${count.index}') },
+      lifecycle: {
+        precondition: [
+          {
+            condition: Op.gte(Fn.lengthOf(azs.names), MSK_AZS.min),
+            errorMessage: `MSK needs subnets in at least ${MSK_AZS.min} Availability Zones and this region offers fewer (Local and Wavelength Zones and use1-az3 do not count): deploy to a region with ${MSK_AZS.min} or more, such as eu-west-1 or us-east-1.`,
+          },
+        ],
+      },
+    });
+    this.privateSubnetIds = Token.asList(Fn.lookupNested(subnets, ['*', 'id']));
+    const associations = new RouteTableAssociation(this, 'private-route-associations', {
+      count: zones,
+      subnetId: Fn.element(this.privateSubnetIds, zones.index),
+      routeTableId: routes.id,
+    });
+    this.ready.push(associations);
+    this.carryOverUncountedSubnets(subnets, associations);
 
     // Terraform removes the default allow-all egress rule of a new security group, so the
     // rules below are the only ones.
@@ -164,6 +187,31 @@ export class Network extends Construct {
       });
       this.ready.push(endpoint.endpoint);
     }
+  }
+
+  /**
+   * A base deployed before the subnets were counted has three subnet resources (private-0 to
+   * private-2) with a route table association each. Terraform `moved` blocks make them instances
+   * 0-2 of the counted ones, so updating the project does not replace the subnets, and with them
+   * the cluster and its data. (In a two-zone region the third one never deployed: MSK refused it.)
+   */
+  private carryOverUncountedSubnets(subnets: Subnet, associations: RouteTableAssociation): void {
+    const stack = TerraformStack.of(this);
+    // The logical id a construct of that id had here, computed the way the stack allocates ids.
+    const earlierId = (id: string): string => {
+      const probe = new Construct(this, id);
+      const logicalId = stack.getLogicalId(probe.node);
+      this.node.tryRemoveChild(id);
+      return logicalId;
+    };
+    const moved = [0, 1, 2].flatMap((i) => [
+      { from: `aws_subnet.${earlierId(`private-${i}`)}`, to: `aws_subnet.${subnets.friendlyUniqueId}[${i}]` },
+      {
+        from: `aws_route_table_association.${earlierId(`private-${i}-routes`)}`,
+        to: `aws_route_table_association.${associations.friendlyUniqueId}[${i}]`,
+      },
+    ]);
+    stack.addOverride('moved', moved);
   }
 }
 

@@ -22,6 +22,12 @@ export const ADDED_IN: Record<string, { release: string; source: string }> = {
     release: '6.28.0',
     source: 'hashicorp/terraform-provider-aws CHANGELOG 6.28.0: resource/aws_lambda_event_source_mapping: Add provisioned_poller_config.poller_group_name',
   },
+  // Without it the provider waits its own default, shorter than the deploy's wait (modules/esm-settle.ts).
+  'aws_lambda_event_source_mapping.timeouts': {
+    release: '6.x (after 5.100.0, by 6.66.0)',
+    source:
+      'absent from hashicorp/aws 5.100.0 (`terraform providers schema -json`: no timeouts block on the resource); present in 6.66.0 (@cdktn/provider-aws 25.7.0 LambdaEventSourceMappingTimeouts: create, update, delete). The CHANGELOG line naming the release was not found',
+  },
 };
 
 /** What an argument's values need, by the table of modules/provider-values.ts they are checked against. */
@@ -47,8 +53,12 @@ export interface RehearsalChange {
 
 type Json = Record<string, any>;
 
-/** Terraform's meta-arguments and the CDK's bookkeeping, which no provider schema lists. */
-const META = new Set(['//', 'depends_on', 'count', 'for_each', 'provider', 'lifecycle', 'provisioner', 'connection', 'timeouts']);
+/**
+ * Terraform's meta-arguments and the CDK's bookkeeping, which no provider schema lists. Not
+ * `timeouts`: a resource that takes one lists it as a block in its schema, and an older provider
+ * may lack it (aws_lambda_event_source_mapping in 5.100.0).
+ */
+const META = new Set(['//', 'depends_on', 'count', 'for_each', 'provider', 'lifecycle', 'provisioner', 'connection']);
 
 function stripUnknown(value: Json, block: SchemaBlock, path: string[], out: { argument: string; at: string[] }[]): void {
   for (const key of Object.keys(value)) {

@@ -8,6 +8,7 @@ import { SqsQueueRedriveAllowPolicy } from '@cdktn/provider-aws/lib/sqs-queue-re
 import { SqsQueueRedrivePolicy } from '@cdktn/provider-aws/lib/sqs-queue-redrive-policy/index.js';
 import { Construct } from 'constructs';
 import type { KafkaEsmSpec, ProcessorSpec, SqsBufferSpec } from '../labs/lab-spec-types.ts';
+import { ESM_TIMEOUTS } from './esm-settle.ts';
 import { WorkshopFunction } from './function.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
 import { FAILED_EVENT_RETENTION_SECONDS, KafkaConsumer } from './kafka-consumer.ts';
@@ -107,6 +108,7 @@ export class SqsBuffer extends Construct {
       functionName: this.processor.arn,
       eventSourceArn: this.queue.arn,
       ...sqsEsmArguments(buffer),
+      timeouts: ESM_TIMEOUTS,
     });
     this.sqsEsmUuid = this.mapping.uuid;
   }

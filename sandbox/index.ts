@@ -20,7 +20,7 @@ import { type LabSpec, snsSubscriptionQueueName } from '../labs/lab-spec.ts';
 import type { Clock } from './clock.ts';
 import { type ElasticMqSandbox, sqsClientConfig, startElasticMq } from './elasticmq.ts';
 import { SandboxError } from './errors.ts';
-import { type KafkaSandbox, startKafka } from './kafka-broker.ts';
+import { type KafkaSandbox, SANDBOX_REPLICATION_FACTOR, startKafka } from './kafka-broker.ts';
 import type { KafkaEsmSnapshot } from './kafka-esm/engine.ts';
 import { type KafkaDestination, type KafkaEsm, startKafkaEsm } from './kafka-esm/index.ts';
 import type { PolledRecord } from './kafka-esm/polled-record.ts';
@@ -307,7 +307,7 @@ async function bundleAll(names: readonly HandlerName[], sources: Partial<Record<
 
 /** The topic-admin handler, run locally exactly as it runs at deploy time on AWS. */
 async function ensureTopic(topicAdmin: LambdaFunction, topic: string, partitions: number): Promise<void> {
-  const result = await topicAdmin.invoke({ topic, partitions, replicationFactor: 1 });
+  const result = await topicAdmin.invoke({ topic, partitions, replicationFactor: SANDBOX_REPLICATION_FACTOR });
   if (result.outcome !== 'ok') {
     throw new SandboxError(`Could not create topic ${topic}: ${result.error?.errorMessage ?? result.outcome}`);
   }

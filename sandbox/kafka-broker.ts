@@ -102,6 +102,9 @@ export interface KafkaSandbox {
 }
 
 const READY_GROUP = 'workshop-sandbox-readiness';
+
+/** The replication factor of every topic on the one local broker, what the sandbox's topic-admin asks for too. */
+export const SANDBOX_REPLICATION_FACTOR = 1;
 const MAX_PORT_ATTEMPTS = 3;
 
 interface DirState {
@@ -422,7 +425,7 @@ function serverProperties(ports: Required<DirState>, logDir: string, overrides: 
     'log.dirs': logDir,
     'num.partitions': 1,
     'auto.create.topics.enable': false,
-    'default.replication.factor': 1,
+    'default.replication.factor': SANDBOX_REPLICATION_FACTOR,
     'min.insync.replicas': 1,
     'offsets.topic.replication.factor': 1,
     'offsets.topic.num.partitions': 1,

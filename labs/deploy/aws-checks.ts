@@ -3,6 +3,7 @@
 // cannot apply, and each mapping watched until AWS reports it working. The Lambda client is
 // loaded on first use, so a dry run or a bad argument never loads the SDK; tests inject a mock.
 import type { GetEventSourceMappingCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { ESM_SETTLE_MINUTES } from '../../modules/esm-settle.ts';
 import { concurrencyProblem } from '../account-concurrency.ts';
 import { quietSdkNodeVersionWarning } from '../aws-sdk.ts';
 import { mappingProblem } from '../esm-health.ts';
@@ -51,12 +52,14 @@ export async function checkAccountConcurrency(lab: LabSpec, region: string, clie
 /** Waits until a mapping has left Creating/Updating/Enabling (MSK: minutes); returns it. */
 async function settledMapping(lambda: LambdaClient, uuid: string, clock: DeployClock): Promise<GetEventSourceMappingCommandOutput> {
   const { GetEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
-  const deadline = clock.now() + 15 * 60_000;
+  const deadline = clock.now() + ESM_SETTLE_MINUTES * 60_000;
   for (;;) {
     const esm = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
     if (esm.State === 'Enabled' || esm.State === 'Disabled') return esm;
     if (clock.now() > deadline)
-      throw new DeployError(`ESM ${uuid} is still ${esm.State} after 15 minutes: look at it in the Lambda console, then run the deploy again.`);
+      throw new DeployError(
+        `ESM ${uuid} is still ${esm.State} after ${ESM_SETTLE_MINUTES} minutes: look at it in the Lambda console, then run the deploy again.`,
+      );
     await clock.sleep(10_000);
   }
 }

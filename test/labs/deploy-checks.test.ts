@@ -11,6 +11,7 @@ import { applyPostApplySettings, awaitMappingsWorking, checkAccountConcurrency }
 import { DeployError } from '../../labs/deploy/deploy-error.ts';
 import { postApplySettings } from '../../labs/deploy/plan.ts';
 import { LABS } from '../../labs/index.ts';
+import { ESM_SETTLE_MINUTES, ESM_TIMEOUTS } from '../../modules/esm-settle.ts';
 
 const lambda = mockClient(LambdaClient);
 const [lab1, , lab3] = LABS;
@@ -87,6 +88,26 @@ test("after apply: a mapping that turns Enabled with a PROBLEM fails the deploy 
     error.message,
     /^The Kafka event source mapping u-1 is Enabled but reports "PROBLEM: Connection error\..*interface endpoints for Lambda and STS.*nothing was rolled back/,
   );
+});
+
+test("after apply: a mapping still Creating when Terraform's ESM timeouts would have given up fails the deploy", async () => {
+  lambda.reset();
+  lambda.on(GetEventSourceMappingCommand).resolves({ UUID: 'u-9', State: 'Creating' });
+  const c = clock();
+  const error = await rejection(
+    quiet(() =>
+      awaitMappingsWorking('eu-west-1', [{ uuid: 'u-9', what: 'Kafka event source mapping' }], '01-baseline', {
+        client: lambda as unknown as LambdaClient,
+        clock: c,
+      }),
+    ),
+  );
+  assert.instance(error, DeployError);
+  assert.match(error.message, `ESM u-9 is still Creating after ${ESM_SETTLE_MINUTES} minutes`);
+  // One wait, one home: the deploy gives up when the provider's create timeout would.
+  const waitedMinutes = c.now() / 60_000;
+  assert.ok(waitedMinutes > ESM_SETTLE_MINUTES && waitedMinutes <= ESM_SETTLE_MINUTES + 1, `gave up after ${waitedMinutes} minutes`);
+  assert.equal(ESM_TIMEOUTS, { create: `${ESM_SETTLE_MINUTES}m`, update: `${ESM_SETTLE_MINUTES}m`, delete: `${ESM_SETTLE_MINUTES}m` });
 });
 
 test('after apply: OK ends the watch; a quiet mapping is trusted after the watch', async () => {

@@ -44,6 +44,21 @@ test('poller_group_name is left out with its release; the provider is the older 
   assert.match(changes[0].why, 'added in hashicorp/aws 6.28.0');
 });
 
+test('timeouts is left out where the schema has no timeouts block, and kept where it has one', () => {
+  const timeouts = { create: '15m', update: '15m', delete: '15m' };
+  const older = rehearsalCopy(stack({ timeouts }), '5.100.0', schema);
+  assert.not.ok('timeouts' in older.tf.resource.aws_lambda_event_source_mapping.esm);
+  assert.equal(
+    older.changes.map((c) => `${c.address}.${c.argument}: ${c.change}`),
+    ['aws_lambda_event_source_mapping.esm.timeouts: left out'],
+  );
+  const withBlock = structuredClone(schema);
+  withBlock.resource_schemas.aws_lambda_event_source_mapping.block.block_types!.timeouts = { block: { attributes: { create: {}, update: {}, delete: {} } } };
+  const newer = rehearsalCopy(stack({ timeouts }), '5.100.0', withBlock);
+  assert.equal(newer.tf.resource.aws_lambda_event_source_mapping.esm.timeouts, timeouts);
+  assert.equal(newer.changes, []);
+});
+
 test('refused metrics are dropped, and the block goes when none is left', () => {
   const some = rehearsalCopy(stack({ metrics_config: { metrics: ['EventCount', 'ErrorCount', 'KafkaMetrics'] } }), '5.100.0', schema);
   assert.equal(some.tf.resource.aws_lambda_event_source_mapping.esm.metrics_config, { metrics: ['EventCount'] });

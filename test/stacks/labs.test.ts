@@ -6,6 +6,7 @@ import { findLab } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { LAB_OUTPUTS } from '../../labs/stack-contract.ts';
 import { Testing } from '../../modules/cdk-terrain.ts';
+import { ESM_SETTLE_MINUTES } from '../../modules/esm-settle.ts';
 import { PINNED_AWS_PROVIDER } from '../../modules/provider-values.ts';
 import { actionsOf, kafkaEsms, policyOf, resources, type SynthedStack, sqsEsms, synthWorkshop } from './synth-once.ts';
 
@@ -22,6 +23,17 @@ function onlyKafkaEsm(stack: SynthedStack) {
   assert.is(esms.length, 1, `${stack.name} has one Kafka ESM`);
   return esms[0];
 }
+
+test('every mapping, Kafka and SQS, lets Terraform wait as long as the deploy does for it to settle', () => {
+  const wait = `${ESM_SETTLE_MINUTES}m`;
+  const stacks = [...synthed.labs.values()];
+  assert.ok(stacks.some((stack) => sqsEsms(stack.tf).length > 0) && stacks.some((stack) => kafkaEsms(stack.tf).length > 0));
+  for (const stack of stacks) {
+    for (const esm of resources(stack.tf, 'aws_lambda_event_source_mapping')) {
+      assert.equal(esm.timeouts, { create: wait, update: wait, delete: wait }, stack.name);
+    }
+  }
+});
 
 test('every lab has its own stack, named lab-<id>', () => {
   assert.equal(

@@ -41,9 +41,10 @@ export function findTerraformTools(env: NodeJS.ProcessEnv = process.env): Terraf
   return { missing: `no local mirror of hashicorp/aws in ${pluginDirCandidates(env).join(', ')} (set WORKSHOP_TF_PLUGIN_DIR to one)` };
 }
 
-/** `terraform <args>` in `dir`, never reaching a registry: providers come from the mirror only. */
-export function terraformIn(tools: TerraformTools, dir: string, args: string[]): { status: number; stdout: string; stderr: string } {
+/** `terraform <args>` in `dir` (`input` on its stdin, for `terraform console`), never reaching a registry: providers come from the mirror only. */
+export function terraformIn(tools: TerraformTools, dir: string, args: string[], input?: string): { status: number; stdout: string; stderr: string } {
   const run = spawnSync(tools.terraform, [`-chdir=${dir}`, ...args], {
+    input,
     encoding: 'utf8',
     env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' },
     maxBuffer: 256 * 1024 * 1024,
