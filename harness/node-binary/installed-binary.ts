@@ -10,16 +10,15 @@ import { join } from 'node:path';
 import { SCRIPTS_NODE_VERSION } from '../../labs/scripts-node.ts';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import { WorkshopError } from '../../labs/workshop-error.ts';
-import { NODE_BINARY_PINS, PINNED_NODE_VERSION } from './pins.ts';
+import { NODE_BINARY_PINS, type NodeBinaryPin, PINNED_NODE_VERSION } from './pins.ts';
 import { isNodePlatform, NODE_PLATFORMS, type NodePlatform } from './platforms.ts';
 
 const PINS_FILE = 'harness/node-binary/pins.ts';
 
+export type PublishedPin = Extract<NodeBinaryPin, { integrity: string }>;
+
 /** A published platform's pin, for the `node` version package.json names; the one line why not otherwise. */
-export function publishedPin(
-  platform: NodePlatform,
-  nodeVersion = SCRIPTS_NODE_VERSION,
-): { package: string; integrity: string; binary: string; binarySha256: string } {
+export function publishedPin(platform: NodePlatform, nodeVersion = SCRIPTS_NODE_VERSION): PublishedPin {
   if (PINNED_NODE_VERSION !== nodeVersion) {
     throw new WorkshopError(
       `${PINS_FILE} pins node ${PINNED_NODE_VERSION}, but package.json depends on node ${nodeVersion}: run npm run node:pins and commit the result.`,
@@ -54,7 +53,7 @@ export async function checkInstalledBinary(
   platform = `${process.platform}-${process.arch}`,
 ): Promise<{ summary: string } | { problem: string }> {
   if (!isNodePlatform(platform)) return { summary: `no pin for ${platform} (only ${NODE_PLATFORMS.join(', ')}): the binary is not checked` };
-  let pin: ReturnType<typeof publishedPin>;
+  let pin: PublishedPin;
   try {
     pin = publishedPin(platform);
   } catch (error) {
