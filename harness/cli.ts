@@ -20,6 +20,7 @@ import { findLab, LABS, labChoices } from '../labs/index.ts';
 import { type LabSpec, PLACES, type Place } from '../labs/lab-spec.ts';
 import { nearestName } from '../labs/nearest-name.ts';
 import { DEFAULT_PREFIX, PREFIX_VARIABLE } from '../labs/participant.ts';
+import { refuseOlderNode } from '../labs/scripts-node.ts';
 import { validateShippedLab } from '../labs/spec-source.ts';
 import { parseCommandArgs, usageError } from './command-args.ts';
 import { LiveFeedWriter, type LiveRun } from './dashboard/live-feed.ts';
@@ -242,14 +243,19 @@ function writeOutput(file: string, content: string, what: string): void {
 
 /** Runs the CLI and exits with its code; used by bin/workshop.js and `tsx harness/cli.ts`. */
 export function runCli(argv: string[]): void {
-  main(argv).then(
-    (code) => process.exit(code),
-    (error) => {
-      const { code, message } = exitFor(error);
-      console.error(message);
-      process.exit(code);
-    },
-  );
+  Promise.resolve()
+    .then(() => {
+      refuseOlderNode();
+      return main(argv);
+    })
+    .then(
+      (code) => process.exit(code),
+      (error) => {
+        const { code, message } = exitFor(error);
+        console.error(message);
+        process.exit(code);
+      },
+    );
 }
 
 if (runsAsScript(import.meta.url)) runCli(process.argv.slice(2));

@@ -15,6 +15,8 @@ export interface Machine {
   scriptsNodeVersion(): string | undefined;
   /** The Node.js major the scripts need (the `node` package's version in package.json). */
   scriptsNodeMajor: number;
+  /** Whether node_modules/node's binary is the build harness/node-binary/pins.ts pins for this system. */
+  scriptsNodeBinary(): Promise<{ summary: string } | { problem: string }>;
   /** Java as the sandbox will find it, or the sandbox's own sentence on why not. */
   java(): { version: string; path: string } | { problem: string };
   /** The sandbox's jars: what is cached, or what is missing or corrupt. */
@@ -71,6 +73,11 @@ export const checkNode: Check = (m) => {
     return problem('Node.js', `node_modules/.bin/node is ${scripts}, not the Node.js ${m.scriptsNodeMajor} the scripts run on: run npm install again.`);
   }
   return ok('Node.js', `Node.js ${m.nodeVersion} runs the workshop; the npm scripts run on Node.js ${scripts} (node_modules/.bin/node)`);
+};
+
+export const checkNodeBinary: Check = async (m) => {
+  const binary = await m.scriptsNodeBinary();
+  return 'problem' in binary ? problem('Node.js binary', binary.problem) : ok('Node.js binary', binary.summary);
 };
 
 export const checkJava: Check = (m) => {
@@ -153,7 +160,7 @@ export const checkAwsCredentials: Check = (m) => {
 /** The executables a browser test may use, in the order they are tried. */
 export const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'] as const;
 
-export const REQUIRED_CHECKS: readonly Check[] = [checkNode, checkJava, checkJars, checkPorts, checkDisk];
+export const REQUIRED_CHECKS: readonly Check[] = [checkNode, checkNodeBinary, checkJava, checkJars, checkPorts, checkDisk];
 export const OPTIONAL_CHECKS: readonly Check[] = [checkChromium, checkAwsToolchain, checkTerraform, checkAwsCredentials];
 
 export async function runChecks(m: Machine): Promise<Finding[]> {

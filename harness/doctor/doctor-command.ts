@@ -7,12 +7,14 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findAwsToolchain } from '../../labs/aws-toolchain.ts';
+import { SCRIPTS_NODE_MAJOR } from '../../labs/scripts-node.ts';
 import { EXIT } from '../../labs/workshop-error.ts';
 import { findExecutable } from '../../sandbox/executables.ts';
 import { detectPlatform, PLATFORM_NAMES } from '../../sandbox/install-hints.ts';
 import { cacheRoot, findJava } from '../../sandbox/jars.ts';
 import { parseCommandArgs } from '../command-args.ts';
 import { DEFAULT_DASHBOARD_PORT } from '../dashboard/server.ts';
+import { checkInstalledBinary } from '../node-binary/installed-binary.ts';
 import { type Finding, type Machine, runChecks } from './checks.ts';
 import { jarsFinding } from './jars-finding.ts';
 
@@ -20,12 +22,7 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 
 /** This machine, as the checks see it. */
 export function thisMachine(env: NodeJS.ProcessEnv = process.env): Machine {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    engines: { node: string };
-    devDependencies?: Record<string, string>;
-    dependencies?: Record<string, string>;
-  };
-  const scriptsNode = pkg.devDependencies?.node ?? pkg.dependencies?.node ?? '22';
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
   // Asked by the Node.js check and the AWS toolchain's: one `node --version` for both.
   let scriptsNodeVersion: { version: string | undefined } | undefined;
   return {
@@ -33,7 +30,8 @@ export function thisMachine(env: NodeJS.ProcessEnv = process.env): Machine {
     env,
     nodeVersion: process.version,
     nodeEngine: pkg.engines.node,
-    scriptsNodeMajor: Number(/\d+/.exec(scriptsNode)?.[0]),
+    scriptsNodeMajor: SCRIPTS_NODE_MAJOR,
+    scriptsNodeBinary: () => checkInstalledBinary(),
     scriptsNodeVersion: () => {
       if (!scriptsNodeVersion) {
         const bin = join(ROOT, 'node_modules/.bin/node');

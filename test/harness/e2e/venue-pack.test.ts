@@ -1,15 +1,20 @@
 // `npx workshop pack`, then a laptop installing from it with the npm registry and Maven Central
 // unreachable: npm's proxy is a closed local port for everything but 127.0.0.1, its cache is
 // empty, and the registry is the pack's server. The install must bring the same packages as the
-// lock (the Node.js binary included, which the `node` package installs with a second npm call),
-// leave the lock unchanged, and the jars must come from the pack's Maven folder. Then a damaged
-// pack is refused before anything is served, and bad arguments get one line.
+// lock (the Node.js binary included, which the `node` package installs with a second npm call,
+// byte for byte the pinned build), leave the lock unchanged, and the jars must come from the
+// pack's Maven folder. Then a damaged pack is refused before anything is served, and a system
+// without a published Node.js binary and bad arguments get one line.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { checkInstalledBinary } from '../../../harness/node-binary/installed-binary.ts';
+import { NODE_BINARY_PINS } from '../../../harness/node-binary/pins.ts';
+import { PACK_PLATFORMS } from '../../../harness/pack/venue-pack.ts';
+import { EXIT } from '../../../labs/workshop-error.ts';
 import { refused, workshop } from './support.ts';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
@@ -80,6 +85,8 @@ test('a laptop installs from the pack with the registry and Maven Central unreac
   const node = await run(join(project, 'node_modules/.bin/node'), ['--version'], project);
   const pinned = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: { node: string } }).dependencies.node;
   assert.is(node.stdout.trim(), `v${pinned}`, 'the Node.js binary came from the pack');
+  const binary = await checkInstalledBinary(join(project, 'node_modules/node'));
+  assert.ok('summary' in binary, `the pack's Node.js binary is the pinned build: ${JSON.stringify(binary)}`);
   for (const bin of ['tsx', 'esbuild', 'uvu']) assert.ok(existsSync(join(project, 'node_modules/.bin', bin)), bin);
   assert.is(readFileSync(join(project, 'package-lock.json'), 'utf8'), readFileSync(join(ROOT, 'package-lock.json'), 'utf8'), 'the lock is unchanged');
 
@@ -97,6 +104,17 @@ test('a damaged pack is refused before anything is served, with the file to copy
   const served = await run(process.execPath, [join(pack, 'serve.mjs'), '--port', '0'], scratch);
   assert.is(served.code, 1);
   assert.is(served.stderr.trim(), 'npm/kafkajs/-/kafkajs-2.2.4.tgz is damaged (its sha256 differs from SHA256SUMS): copy the pack again.');
+});
+
+test('a system the registry publishes no Node.js binary for is refused in one line, before anything is packed', async () => {
+  const lacking = PACK_PLATFORMS.filter((p) => 'unpublished' in NODE_BINARY_PINS[p]);
+  for (const platform of lacking) {
+    const run = await workshop(['pack', '--out', join(scratch, 'lacking'), '--platforms', platform]);
+    assert.is(run.code, EXIT.environment.code, run.stderr);
+    assert.match(run.stderr, new RegExp(`^The npm registry has no ${NODE_BINARY_PINS[platform].package}@[\\d.]+ .*: use the dev container there`));
+    assert.is(run.stderr.trim().split('\n').length, 1);
+    assert.not.ok(existsSync(join(scratch, 'lacking')) || existsSync(join(scratch, 'lacking.building')), 'nothing written');
+  }
 });
 
 test('bad arguments: one line each', async () => {

