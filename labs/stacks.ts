@@ -26,7 +26,7 @@ import { Dashboard } from '../modules/dashboard.ts';
 import { type ClusterMode, ClusterRef, KafkaCluster } from '../modules/kafka-cluster.ts';
 import { KafkaConsumer } from '../modules/kafka-consumer.ts';
 import { LoadGenerator, type TopicSpec } from '../modules/load-generator.ts';
-import { METRICS_NAMESPACE, resourceName } from '../modules/names.ts';
+import { METRICS_NAMESPACE, PROJECT_TAG, resourceName } from '../modules/names.ts';
 import { InterfaceEndpoint, Network } from '../modules/network.ts';
 import { SqsBuffer } from '../modules/sqs-buffer.ts';
 import { type LabSpec, pollerGroupProblems, validateLabSpec } from './lab-spec.ts';
@@ -67,7 +67,7 @@ export interface WorkshopApp {
 function common(stack: TerraformStack, name: string, region: string, state: StateBackend): void {
   new AwsProvider(stack, 'aws', {
     region,
-    defaultTags: [{ tags: { Project: 'kafka-lambda-workshop', Stack: name } }],
+    defaultTags: [{ tags: { [PROJECT_TAG.key]: PROJECT_TAG.value, Stack: name } }],
   });
   // No state locking in S3: use_lockfile needs Terraform 1.10 and the stacks accept 1.5. At an
   // event one writer deploys at a time: CodeBuild's base finishes before the IDE is handed out.

@@ -4,6 +4,9 @@
 /** Prefix of every named resource: "kafka lambda workshop". */
 export const PREFIX = 'klw';
 
+/** The tag every resource of the stacks carries (the provider's default tags), so a policy can tell them apart. */
+export const PROJECT_TAG = { key: 'Project', value: 'kafka-lambda-workshop' } as const;
+
 /** The CloudWatch namespace the handlers publish to (METRICS_NAMESPACE's default). */
 export { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../handlers/shared/telemetry.ts';
 
