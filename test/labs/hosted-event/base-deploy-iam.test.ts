@@ -6,10 +6,10 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BASE_DEPLOY_PROJECT, baseDeployStatements, hostedEventTemplate } from '../../labs/hosted-event/template.ts';
-import { PREFIX, PROJECT_TAG } from '../../modules/names.ts';
-import { actionFacts } from '../policy/iam-data.ts';
-import { ACCOUNT, REGION, SAMPLE_CLUSTER_ARN } from '../policy/iam-simulation.ts';
+import { BASE_DEPLOY_PROJECT, baseDeployStatements, hostedEventTemplate } from '../../../labs/hosted-event/template.ts';
+import { PREFIX, PROJECT_TAG } from '../../../modules/names.ts';
+import { actionFacts } from '../../policy/iam-data.ts';
+import { ACCOUNT, REGION, SAMPLE_CLUSTER_ARN } from '../../policy/iam-simulation.ts';
 
 const BUCKET = 'event-statebucket-1a2b3c4d5e6f';
 const SAMPLES: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT, StateBucket: BUCKET };

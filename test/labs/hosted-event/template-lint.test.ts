@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hostedEventTemplate, hostedEventTemplateYaml, TEMPLATE_FILE } from '../../labs/hosted-event/template.ts';
-import { findCfnLint, lint, needsCfnLint } from '../support/cfn-lint.ts';
+import { hostedEventTemplate, hostedEventTemplateYaml, TEMPLATE_FILE } from '../../../labs/hosted-event/template.ts';
+import { findCfnLint, lint, needsCfnLint } from '../../support/cfn-lint.ts';
 
 const test = suite('hosted event template: cfn-lint');
 const tool = findCfnLint();
