@@ -77,23 +77,27 @@ function installTools(): string[] {
   ];
 }
 
-/** The build: check out the repository, install, deploy the base into the state bucket, signal the wait condition either way. */
+/**
+ * The build: tools, the repository, the base deployed into the state bucket, and the wait
+ * condition signalled either way. All in the build phase, its signal in `finally`, which runs
+ * after a failed command too (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html):
+ * the stack hears a failure at once instead of waiting out its timeout. The commands share one
+ * shell, so the `cd` holds for the ones after it.
+ */
 function buildspec(): string {
   const spec = {
     version: 0.2,
     env: { shell: 'bash' },
     phases: {
-      install: { commands: installTools() },
       build: {
         commands: [
+          ...installTools(),
           'git clone --depth 1 --branch "$REPO_REF" "$REPO_URL" workshop',
-          'cd workshop && npm ci --no-audit --no-fund',
-          `cd workshop && npm run aws:setup && npm run deploy -- ${BASE_STACK}`,
+          'cd workshop',
+          'npm ci --no-audit --no-fund',
+          `npm run aws:setup && npm run deploy -- ${BASE_STACK}`,
         ],
-      },
-      post_build: {
-        commands: [
-          // post_build runs after a failed build too: the stack hears the result instead of timing out.
+        finally: [
           'if [ "$CODEBUILD_BUILD_SUCCEEDING" = "1" ]; then STATUS=SUCCESS; else STATUS=FAILURE; fi',
           'curl -fsS -X PUT -H "Content-Type:" --data-binary "{\\"Status\\":\\"$STATUS\\",\\"Reason\\":\\"Build $CODEBUILD_BUILD_ID: see its log\\",\\"UniqueId\\":\\"base\\",\\"Data\\":\\"$CODEBUILD_BUILD_ID\\"}" "$WAIT_HANDLE_URL"',
         ],
@@ -150,6 +154,7 @@ export function baseDeployStatements(): Record<string, Json>[] {
         'ec2:DescribeAvailabilityZones',
         'ec2:DescribeAccountAttributes',
         'ec2:DescribeVpcs',
+        'ec2:DescribeNetworkAcls',
         'ec2:DescribeSubnets',
         'ec2:DescribeSecurityGroups',
         'ec2:DescribeSecurityGroupRules',
