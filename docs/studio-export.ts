@@ -1,4 +1,4 @@
-// `npm run studio [-- --out DIR]`: the workshop as an AWS Workshop Studio content folder that an
+// `npm run studio [-- --out DIR] [--repo-url URL]`: the workshop as an AWS Workshop Studio content folder that an
 // instructor imports as it is (default dist/workshop-studio/, emptied first).
 //
 //   contentspec.yaml                         version 2.0, the locale, the event account
@@ -13,9 +13,8 @@
 //   content/appendix/<name>/index.en.md      every other markdown file of the repository that a page
 //                                            links to (sandbox/MODEL.md and what it links to)
 //   static/                                  every image a page shows (each lab's pipeline diagram,
-//                                            drawn from its spec now); a .gitkeep when there is none,
-//                                            since git drops an empty folder and the folder is part
-//                                            of the layout
+//                                            drawn from its spec now), and hosted-event.yaml, the
+//                                            event accounts' CloudFormation template
 //   facilitator/FACILITATOR.md               the instructor's guide (docs/FACILITATOR.md), outside
 //                                            content/, so it is no participant page; no page links it
 //
@@ -50,9 +49,15 @@
 //   TamimiGitHub/aws-workshop-25 contentspec.yaml: the smallest real one (version,
 //     defaultLocaleCode, localeCodes)
 //   aws-samples/policy-as-code README.md: the layout contentspec.yaml, static/, content/index.en.md
-// The event account runs no CloudFormation template: Workshop Studio provisions with CloudFormation
-// (`infrastructure.cloudformationTemplates`), the AWS path deploys with CDKTF from the participant's
-// terminal, so contentspec.yaml has no `infrastructure`.
+//   aws-samples/aws-modernization-with-docker contentspec.yaml: `infrastructure.cloudformationTemplates`
+//     with templateLocation under static/, label and participantVisibleStackOutputs (its VS Code
+//     server's URL and password); aws-samples/eks-blueprints-for-terraform-workshop contentspec.yaml:
+//     `parameters` as templateParameter and defaultValue
+// The event account is provisioned with the hosted event's template (labs/hosted-event/template.ts),
+// written to static/hosted-event.yaml: a browser IDE and the base stack deployed. Its outputs a
+// participant needs (IDE URL, password, state bucket, region) are the participant-visible ones. The
+// template's RepositoryUrl comes from --repo-url, else the repository's `origin` remote.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Document, Scalar, stringify } from 'yaml';
@@ -61,6 +66,7 @@ import { UsageError } from '../harness/errors.ts';
 import { exitFor } from '../harness/exit-codes.ts';
 import { currentDiagram, regenerateGuide } from '../labs/diagram-files.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
+import { hostedEventTemplateYaml, PARTICIPANT_OUTPUTS, TEMPLATE_FILE } from '../labs/hosted-event/template.ts';
 import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
 import { DEFAULT_REGION } from '../labs/region.ts';
@@ -85,6 +91,8 @@ export interface ExportOptions {
   read?: (path: string) => string;
   /** Print where the export is. Default true. */
   log?: boolean;
+  /** The repository the event's IDE and CodeBuild check out; default the `origin` remote's URL. */
+  repositoryUrl?: string;
 }
 
 export interface StudioPage {
@@ -268,7 +276,19 @@ function currentReadme(source: string, text: string, mappings: ReturnType<typeof
   return regenerate(text, lab, mappings, (_name, body) => body);
 }
 
-function contentspec(description: string): string {
+/** Where the hosted event's template goes in the export, as contentspec.yaml names it. */
+export const EVENT_TEMPLATE = `static/${TEMPLATE_FILE}`;
+
+/** The `origin` remote as an https URL (what the template accepts), when the repository has one. */
+function originUrl(): string | undefined {
+  const run = spawnSync('git', ['-C', REPO_ROOT, 'remote', 'get-url', 'origin'], { encoding: 'utf8' });
+  const url = run.status === 0 ? run.stdout.trim() : '';
+  const ssh = /^git@([^:]+):(.+)$/.exec(url);
+  if (ssh) return `https://${ssh[1]}/${ssh[2]}`;
+  return url.startsWith('https://') ? url : undefined;
+}
+
+function contentspec(description: string, repositoryUrl: string | undefined): string {
   const doc = new Document({
     version: 2,
     defaultLocaleCode: LOCALE,
@@ -285,13 +305,23 @@ function contentspec(description: string): string {
         accessibleRegions: { required: [DEFAULT_REGION] },
       },
     },
+    infrastructure: {
+      cloudformationTemplates: [
+        {
+          templateLocation: EVENT_TEMPLATE,
+          label: 'Workshop IDE and base stack',
+          participantVisibleStackOutputs: Object.values(PARTICIPANT_OUTPUTS),
+          ...(repositoryUrl ? { parameters: [{ templateParameter: 'RepositoryUrl', defaultValue: repositoryUrl }] } : {}),
+        },
+      ],
+    },
   });
   // Every real contentspec writes `version: 2.0`; a plain number would print as 2.
   (doc.get('version', true) as Scalar).minFractionDigits = 1;
   doc.commentBefore = [
     ' Workshop Studio content spec, written by `npm run studio` (docs/studio-export.ts) from WORKSHOP.md.',
-    " The AWS path deploys with CDKTF (`npm run deploy -- <lab>`) from the participant's terminal with the",
-    " event account's credentials, so there is no infrastructure template; AdministratorAccess because the",
+    ' The infrastructure template gives each account a browser IDE and the base stack, deployed by CodeBuild;',
+    ' the participant deploys each lab from the IDE (`npm run deploy -- <lab>`). AdministratorAccess because the',
     ' labs create VPCs, IAM roles, an MSK Serverless cluster, Lambda functions and SQS queues.',
   ].join('\n');
   return doc.toString({ lineWidth: 0 });
@@ -582,7 +612,8 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
         }).replace(/^<!-- \/?generated:[\w:-]+ -->\n/gm, '');
 
   prepareOutDir(outDir);
-  writeFileSync(join(outDir, 'contentspec.yaml'), contentspec(h1.text));
+  const repositoryUrl = options.repositoryUrl ?? originUrl();
+  writeFileSync(join(outDir, 'contentspec.yaml'), contentspec(h1.text, repositoryUrl));
   if (facilitatorText !== undefined) {
     mkdirSync(join(outDir, dirname(FACILITATOR_FILE)), { recursive: true });
     writeFileSync(join(outDir, FACILITATOR_FILE), facilitatorText);
@@ -601,11 +632,13 @@ export async function exportStudio(options: ExportOptions = {}): Promise<StudioE
     else writeFileSync(file, diagram);
     return `static/${target}`;
   });
-  if (staticFiles.length === 0) writeFileSync(join(outDir, 'static', '.gitkeep'), '');
+  writeFileSync(join(outDir, EVENT_TEMPLATE), hostedEventTemplateYaml());
+  staticFiles.push(EVENT_TEMPLATE);
 
   const pages = drafts.map(({ source, dir, title, weight }) => ({ source, dir, title, weight }));
   if (options.log ?? true) {
     console.log(`Workshop Studio export: ${displayPath(outDir)} (${pages.length} pages, ${staticFiles.length} static files)`);
+    if (!repositoryUrl) console.log(`No origin remote: set the template's RepositoryUrl in contentspec.yaml (or export with --repo-url <https URL>).`);
   }
   return { outDir, pages, staticFiles, ...(facilitatorText === undefined ? {} : { facilitatorFile: FACILITATOR_FILE }) };
 }
@@ -620,26 +653,31 @@ function tidy(text: string, code: Set<number>): string {
   return out.join('\n');
 }
 
-/** `--out DIR` (or `--out=DIR`), nothing else. */
-export function parseStudioArgs(argv: string[]): { outDir?: string } {
-  const usage = 'Usage: npm run studio [-- --out DIR]';
-  let outDir: string | undefined;
+/** `--out DIR` and `--repo-url URL` (or `--out=DIR`, `--repo-url=URL`), nothing else. */
+export function parseStudioArgs(argv: string[]): { outDir?: string; repositoryUrl?: string } {
+  const usage = 'Usage: npm run studio [-- --out DIR] [--repo-url https://...]';
+  const parsed: { outDir?: string; repositoryUrl?: string } = {};
+  const options = { '--out': 'outDir', '--repo-url': 'repositoryUrl' } as const;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--out' || arg.startsWith('--out=')) {
-      const value = arg === '--out' ? argv[++i] : arg.slice('--out='.length);
-      if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`--out needs a folder. ${usage}`);
-      outDir = value;
+    const name = (Object.keys(options) as (keyof typeof options)[]).find((o) => arg === o || arg.startsWith(`${o}=`));
+    if (name) {
+      const value = arg === name ? argv[++i] : arg.slice(name.length + 1);
+      if (value === undefined || value === '' || value.startsWith('--'))
+        throw new UsageError(`${name} needs ${name === '--out' ? 'a folder' : 'a URL'}. ${usage}`);
+      if (name === '--repo-url' && !value.startsWith('https://'))
+        throw new UsageError(`--repo-url ${value} is not an https URL: the event's IDE and CodeBuild clone over https. ${usage}`);
+      parsed[options[name]] = value;
     } else if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}. ${usage}`);
     else throw new UsageError(`Unexpected argument ${arg}. ${usage}`);
   }
-  return { outDir };
+  return parsed;
 }
 
 if (runsAsScript(import.meta.url)) {
   try {
-    const { outDir } = parseStudioArgs(process.argv.slice(2));
-    await exportStudio({ outDir: outDir === undefined ? undefined : resolve(process.cwd(), outDir) });
+    const { outDir, repositoryUrl } = parseStudioArgs(process.argv.slice(2));
+    await exportStudio({ outDir: outDir === undefined ? undefined : resolve(process.cwd(), outDir), repositoryUrl });
   } catch (error) {
     const { code, message } = exitFor(error);
     console.error(message);

@@ -7,7 +7,8 @@
 //
 // Steps: synthesize (labs/synth.ts), destroy the lab deployed before (so only one pipeline
 // consumes the shared topic at a time), apply the base if it is not deployed yet, apply the
-// lab. Each stack is applied with Terraform itself on cdktf.out/stacks/<stack> (cdktf-cli is
+// lab. With WORKSHOP_STATE_BUCKET set (a hosted event) the states are in that S3 bucket, and a base
+// found there counts as deployed. Each stack is applied with Terraform itself on cdktf.out/stacks/<stack> (cdktf-cli is
 // not needed). What is deployed is recorded in .deploy/deployed.json after every step, and the
 // stacks' outputs (function names, ESM UUIDs, queue URLs, dashboard) in .deploy/outputs.json
 // for the harness.
@@ -19,11 +20,11 @@ import { checkAccountConcurrency, preflight } from './deploy/aws-checks.ts';
 import { runCli } from './deploy/cli.ts';
 import { executeSteps, synthForDeploy } from './deploy/execute.ts';
 import { checkPrefix, checkRegion, formatPlan, planDeploy } from './deploy/plan.ts';
-import { readRecord } from './deploy/record.ts';
+import { heldStacks, readRecord, withDeployedBase } from './deploy/record.ts';
 import { runsAsScript } from './entry-point.ts';
 import { participantPrefix } from './participant.ts';
 import { resolveRegion } from './region.ts';
-import { OUTPUTS_FILE } from './stack-contract.ts';
+import { DEFAULT_STATE_DIR, OUTPUTS_FILE, stateBackendFromEnv } from './stack-contract.ts';
 
 async function main(argv: string[]): Promise<number> {
   const { LABS, findLab, labChoices } = await import('./index.ts');
@@ -31,9 +32,13 @@ async function main(argv: string[]): Promise<number> {
   const target = resolveTarget(args.target, findLab, labChoices());
   const prefix = participantPrefix();
   const region = await resolveRegion();
-  const record = readRecord();
+  let record = readRecord();
   checkRegion(record, region);
   checkPrefix(record, prefix);
+  const backend = stateBackendFromEnv(DEFAULT_STATE_DIR, region);
+  // At a hosted event the base was deployed by the event's CodeBuild project into the shared state
+  // bucket, so this machine's record does not know it yet: the bucket does.
+  if (backend.kind === 's3' && !args.dryRun) record = withDeployedBase(record, await heldStacks([], backend), region);
   const steps = planDeploy(target, record, { refreshBase: args.refreshBase });
   console.log(`Deploy plan (region ${region}, prefix ${prefix}):\n${formatPlan(steps)}`);
   if (args.dryRun) return 0;

@@ -14,10 +14,11 @@ import { preflight } from './deploy/aws-checks.ts';
 import { runCli } from './deploy/cli.ts';
 import { executeSteps, synthForDeploy } from './deploy/execute.ts';
 import { checkPrefix, checkRegion, formatPlan, planDestroy } from './deploy/plan.ts';
-import { readRecord, stacksHoldingResources } from './deploy/record.ts';
+import { heldStacks, readRecord } from './deploy/record.ts';
 import { runsAsScript } from './entry-point.ts';
 import { participantPrefix } from './participant.ts';
 import { resolveRegion } from './region.ts';
+import { DEFAULT_STATE_DIR, stateBackendFromEnv } from './stack-contract.ts';
 
 async function main(argv: string[]): Promise<number> {
   const { LABS, findLab, labChoices } = await import('./index.ts');
@@ -28,7 +29,13 @@ async function main(argv: string[]): Promise<number> {
   const record = readRecord();
   checkRegion(record, region);
   checkPrefix(record, prefix);
-  const steps = planDestroy(target, args.all, record, stacksHoldingResources(LABS.map((lab) => lab.id)));
+  // With a state bucket (a hosted event) the states are read from S3, so --all also finds the base
+  // the event's CodeBuild project deployed.
+  const held = await heldStacks(
+    LABS.map((lab) => lab.id),
+    stateBackendFromEnv(DEFAULT_STATE_DIR, region),
+  );
+  const steps = planDestroy(target, args.all, record, held);
   console.log(`Destroy plan (region ${region}, prefix ${prefix}):\n${formatPlan(steps)}`);
   if (args.dryRun || steps.length === 0) return 0;
   await preflight(region);

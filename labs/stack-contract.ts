@@ -25,6 +25,27 @@ export function statePath(stateDir: string, stackName: string): string {
   return join(stateDir, `terraform.${stackName}.tfstate`);
 }
 
+/**
+ * Names an S3 bucket to keep every stack's state in instead of local files: a hosted event's
+ * CodeBuild project deploys the base with it, and the participant's IDE deploys the labs with the
+ * same bucket, so both see one state (labs/hosted-event/template.ts sets it on both).
+ */
+export const STATE_BUCKET_VARIABLE = 'WORKSHOP_STATE_BUCKET';
+
+/** Where the stacks keep their Terraform state: local files under a folder, or objects in one S3 bucket. */
+export type StateBackend = { kind: 'local'; dir: string } | { kind: 's3'; bucket: string; region: string };
+
+/** The S3 backend when WORKSHOP_STATE_BUCKET is set, else local files under `stateDir`. */
+export function stateBackendFromEnv(stateDir: string, region: string, env: NodeJS.ProcessEnv = process.env): StateBackend {
+  const bucket = env[STATE_BUCKET_VARIABLE]?.trim();
+  return bucket ? { kind: 's3', bucket, region } : { kind: 'local', dir: stateDir };
+}
+
+/** The object key of a stack's state in the state bucket. */
+export function stateKey(stackName: string): string {
+  return `terraform/${stackName}.tfstate`;
+}
+
 /** Names of the base stack's outputs, read by the lab stacks and by the harness. */
 export const BASE_OUTPUTS = {
   region: 'region',

@@ -2,32 +2,59 @@
 // generator, dashboard) and one stack per lab (`lab-01-baseline`, ...) holding only that lab's
 // pipeline, built from the constructs in modules/ with the lab's LabSpec as their settings.
 //
-// A lab stack reads the base stack's outputs from the base's local state file
-// (terraform_remote_state, backend "local"), so it synthesizes offline, deploys after the base,
-// and can be destroyed and replaced by another lab without touching the cluster or the data.
+// A lab stack reads the base stack's outputs from the base's state (terraform_remote_state), so
+// it synthesizes offline, deploys after the base, and can be destroyed and replaced by another
+// lab without touching the cluster or the data. The state is a local file per stack, or an object
+// per stack in an S3 bucket when WORKSHOP_STATE_BUCKET names one (a hosted event's, where CodeBuild
+// deploys the base and the participant's IDE the labs).
 // Every lab is validated (validateLabSpec) before any construct is built. The names and output
 // keys the stacks promise are in stack-contract.ts; labs/main.ts is the entry point cdktf runs.
 
 import { processorEnvironment } from '../handlers/shared/settings.ts';
-import { App, AwsProvider, Construct, DataTerraformRemoteStateLocal, LocalBackend, TerraformOutput, TerraformStack } from '../modules/cdk-terrain.ts';
+import {
+  App,
+  AwsProvider,
+  Construct,
+  DataTerraformRemoteStateLocal,
+  DataTerraformRemoteStateS3,
+  LocalBackend,
+  S3Backend,
+  TerraformOutput,
+  TerraformStack,
+} from '../modules/cdk-terrain.ts';
 import { Dashboard } from '../modules/dashboard.ts';
 import { type ClusterMode, ClusterRef, KafkaCluster } from '../modules/kafka-cluster.ts';
 import { KafkaConsumer } from '../modules/kafka-consumer.ts';
 import { LoadGenerator, type TopicSpec } from '../modules/load-generator.ts';
-import { metricsNamespaceOf, PREFIX_CONTEXT, participantPrefixOf, resourceName } from '../modules/names.ts';
+import { metricsNamespaceOf, PREFIX_CONTEXT, PROJECT_TAG, participantPrefixOf, resourceName } from '../modules/names.ts';
 import { InterfaceEndpoint, Network } from '../modules/network.ts';
 import { SqsBuffer } from '../modules/sqs-buffer.ts';
 import { type LabSpec, pollerGroupProblems, validateLabSpec } from './lab-spec.ts';
 import { checkParticipantPrefix, participantPrefix } from './participant.ts';
 import { regionFromEnv } from './region.ts';
-import { BASE_OUTPUTS, BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName, MIN_TERRAFORM_VERSION, statePath } from './stack-contract.ts';
+import {
+  BASE_OUTPUTS,
+  BASE_STACK,
+  DEFAULT_OUTDIR,
+  DEFAULT_STATE_DIR,
+  LAB_OUTPUTS,
+  labStackName,
+  MIN_TERRAFORM_VERSION,
+  type StateBackend,
+  stateBackendFromEnv,
+  stateKey,
+  statePath,
+} from './stack-contract.ts';
 
 export interface WorkshopAppOptions {
   labs: readonly LabSpec[];
   /** Default: the environment's (regionFromEnv); the entry points pass resolveRegion()'s, which reads the profile too. */
   region?: string;
   outdir?: string;
+  /** Where local state files go (default .deploy/), unless `state` or WORKSHOP_STATE_BUCKET says S3. */
   stateDir?: string;
+  /** Default: stateBackendFromEnv (S3 when WORKSHOP_STATE_BUCKET is set, else local files in stateDir). */
+  state?: StateBackend;
   /** MSK Serverless unless WORKSHOP_CLUSTER_MODE=provisioned. */
   clusterMode?: ClusterMode;
   /** Begins every resource name; default: WORKSHOP_PREFIX, else klw (labs/participant.ts). */
@@ -40,12 +67,15 @@ export interface WorkshopApp {
   labs: LabStack[];
 }
 
-function common(stack: TerraformStack, name: string, region: string, stateDir: string): void {
+function common(stack: TerraformStack, name: string, region: string, state: StateBackend): void {
   new AwsProvider(stack, 'aws', {
     region,
-    defaultTags: [{ tags: { Project: 'kafka-lambda-workshop', Stack: name } }],
+    defaultTags: [{ tags: { [PROJECT_TAG.key]: PROJECT_TAG.value, Stack: name } }],
   });
-  new LocalBackend(stack, { path: statePath(stateDir, name) });
+  // No state locking in S3: use_lockfile needs Terraform 1.10 and the stacks accept 1.5. At an
+  // event one writer deploys at a time: CodeBuild's base finishes before the IDE is handed out.
+  if (state.kind === 's3') new S3Backend(stack, { bucket: state.bucket, key: stateKey(name), region: state.region, encrypt: true });
+  else new LocalBackend(stack, { path: statePath(state.dir, name) });
   stack.addOverride('terraform.required_version', `>= ${MIN_TERRAFORM_VERSION}`);
 }
 
@@ -63,7 +93,7 @@ export function workshopTopics(labs: readonly LabSpec[]): TopicSpec[] {
 export interface BaseStackProps {
   labs: readonly LabSpec[];
   region: string;
-  stateDir: string;
+  state: StateBackend;
   clusterMode: ClusterMode;
 }
 
@@ -75,7 +105,7 @@ export class BaseStack extends TerraformStack {
 
   constructor(scope: Construct, props: BaseStackProps) {
     super(scope, BASE_STACK);
-    common(this, BASE_STACK, props.region, props.stateDir);
+    common(this, BASE_STACK, props.region, props.state);
     const topics = workshopTopics(props.labs);
 
     this.network = new Network(this, 'network', { region: props.region });
@@ -117,7 +147,7 @@ export class BaseStack extends TerraformStack {
   }
 }
 
-/** The base stack's outputs as seen from a lab stack (through the base's state file). */
+/** The base stack's outputs as seen from a lab stack (through the base's state, where the backend keeps it). */
 export class BaseRef extends Construct {
   readonly vpcId: string;
   readonly privateSubnetIds: string[];
@@ -125,9 +155,12 @@ export class BaseRef extends Construct {
   readonly endpointSecurityGroupId: string;
   readonly cluster: ClusterRef;
 
-  constructor(scope: Construct, id: string, stateDir: string) {
+  constructor(scope: Construct, id: string, state: StateBackend) {
     super(scope, id);
-    const base = new DataTerraformRemoteStateLocal(this, 'state', { path: statePath(stateDir, BASE_STACK) });
+    const base =
+      state.kind === 's3'
+        ? new DataTerraformRemoteStateS3(this, 'state', { bucket: state.bucket, key: stateKey(BASE_STACK), region: state.region })
+        : new DataTerraformRemoteStateLocal(this, 'state', { path: statePath(state.dir, BASE_STACK) });
     this.vpcId = base.getString(BASE_OUTPUTS.vpcId);
     this.privateSubnetIds = base.getList(BASE_OUTPUTS.privateSubnetIds);
     this.workloadSecurityGroupId = base.getString(BASE_OUTPUTS.workloadSecurityGroupId);
@@ -139,7 +172,7 @@ export class BaseRef extends Construct {
 export interface LabStackProps {
   lab: LabSpec;
   region: string;
-  stateDir: string;
+  state: StateBackend;
 }
 
 export class LabStack extends TerraformStack {
@@ -154,9 +187,9 @@ export class LabStack extends TerraformStack {
     super(scope, name);
     this.lab = props.lab;
     this.stackName = name;
-    common(this, name, props.region, props.stateDir);
+    common(this, name, props.region, props.state);
     const { lab } = props;
-    const base = new BaseRef(this, 'base', props.stateDir);
+    const base = new BaseRef(this, 'base', props.state);
     const labPrefix = resourceName(this, lab.id);
 
     const environment = { LAB_ID: lab.id, METRICS_NAMESPACE: metricsNamespaceOf(this) };
@@ -252,12 +285,12 @@ export function buildWorkshopApp(options: WorkshopAppOptions): WorkshopApp {
   if (duplicate) throw new Error(`Two labs have the id "${duplicate}"; each lab needs its own stack name.`);
 
   const region = options.region ?? regionFromEnv();
-  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
+  const state = options.state ?? stateBackendFromEnv(options.stateDir ?? DEFAULT_STATE_DIR, region);
   const clusterMode = options.clusterMode ?? clusterModeFromEnv();
   const prefix = options.prefix === undefined ? participantPrefix() : checkParticipantPrefix(options.prefix);
   const app = new App({ outdir: options.outdir ?? DEFAULT_OUTDIR, context: { [PREFIX_CONTEXT]: prefix } });
-  const base = new BaseStack(app, { labs: options.labs, region, stateDir, clusterMode });
-  const labs = options.labs.map((lab) => new LabStack(app, { lab, region, stateDir }));
+  const base = new BaseStack(app, { labs: options.labs, region, state, clusterMode });
+  const labs = options.labs.map((lab) => new LabStack(app, { lab, region, state }));
   return { app, base, labs };
 }
 

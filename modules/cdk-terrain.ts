@@ -19,7 +19,7 @@ export { SecurityGroup } from '@cdktn/provider-aws/lib/security-group/index.js';
 export { SecurityGroupRule } from '@cdktn/provider-aws/lib/security-group-rule/index.js';
 export { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue/index.js';
 export { VpcSecurityGroupIngressRule } from '@cdktn/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
-export { App, DataTerraformRemoteStateLocal, Fn, LocalBackend, TerraformOutput, TerraformStack, Testing } from 'cdktn';
+export { App, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack, Testing } from 'cdktn';
 export { Construct } from 'constructs';
 
 /** `require` as seen from modules/, for the toolchain's own files (such as a package.json). */

@@ -16,6 +16,9 @@ export function participantPrefixOf(scope: IConstruct): string {
   return checkParticipantPrefix(typeof value === 'string' ? value : DEFAULT_PREFIX);
 }
 
+/** The tag every resource of the stacks carries (the provider's default tags), so a policy can tell them apart. */
+export const PROJECT_TAG = { key: 'Project', value: 'kafka-lambda-workshop' } as const;
+
 /** The CloudWatch namespace `scope`'s functions publish to and its dashboard reads. */
 export function metricsNamespaceOf(scope: IConstruct): string {
   return metricsNamespace(participantPrefixOf(scope));

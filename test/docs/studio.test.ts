@@ -15,10 +15,21 @@ import { hrefsIn } from '../../docs/guide-links.ts';
 import { HugoAnchors, hugoAnchor, hugoHeadings } from '../../docs/hugo-anchors.ts';
 import { createMarkdown, FACILITATOR_SOURCE, fenceInfo, inlineText, labReadmes, REPO_ROOT } from '../../docs/markdown.ts';
 import { solutionBlocks } from '../../docs/solution-section.ts';
-import { AWS_HEADING, EXPORT_MARKER, exportStudio, FACILITATOR_FILE, GuideContentError, PAGE_FILE, type StudioExport } from '../../docs/studio-export.ts';
+import {
+  AWS_HEADING,
+  EVENT_TEMPLATE,
+  EXPORT_MARKER,
+  exportStudio,
+  FACILITATOR_FILE,
+  GuideContentError,
+  PAGE_FILE,
+  parseStudioArgs,
+  type StudioExport,
+} from '../../docs/studio-export.ts';
 import { exitFor } from '../../harness/exit-codes.ts';
 import { pipelineSvg } from '../../labs/diagram.ts';
 import { diagramFile } from '../../labs/diagram-files.ts';
+import { hostedEventTemplateYaml, PARTICIPANT_OUTPUTS } from '../../labs/hosted-event/template.ts';
 import { LABS } from '../../labs/index.ts';
 
 const md = createMarkdown();
@@ -75,7 +86,7 @@ function pageTitled(title: string): Page | undefined {
 }
 
 test.before(async () => {
-  exported = await exportStudio({ outDir: out, log: false });
+  exported = await exportStudio({ outDir: out, log: false, repositoryUrl: 'https://example.com/kafka-lambda-workshop.git' });
   for (const dir of folders()) if (existsSync(join(out, 'content', dir, PAGE_FILE))) pages.set(dir, readPage(dir));
 });
 
@@ -95,7 +106,29 @@ test('contentspec.yaml parses, says version 2.0 and has the locale and the event
   const regions = spec.awsAccountConfig.regionConfiguration;
   assert.ok(regions.minAccessibleRegions >= 1 && regions.maxAccessibleRegions >= regions.minAccessibleRegions);
   assert.equal(regions.deployableRegions.required, ['us-east-1']);
-  assert.is(spec.infrastructure, undefined, 'no CloudFormation template: the AWS path deploys with CDKTF');
+});
+
+test('contentspec.yaml provisions each account with the hosted event template, copied into static/, its participant outputs visible', () => {
+  const spec = parse(readFileSync(join(out, 'contentspec.yaml'), 'utf8')) as Record<string, any>;
+  const templates = spec.infrastructure.cloudformationTemplates;
+  assert.is(templates.length, 1);
+  const [event] = templates;
+  assert.is(event.templateLocation, EVENT_TEMPLATE);
+  assert.match(event.templateLocation, /^static\//, 'Workshop Studio reads templates from static/');
+  assert.type(event.label, 'string');
+  assert.equal(event.participantVisibleStackOutputs, Object.values(PARTICIPANT_OUTPUTS));
+  assert.equal(event.parameters, [{ templateParameter: 'RepositoryUrl', defaultValue: 'https://example.com/kafka-lambda-workshop.git' }]);
+  const template = readFileSync(join(out, event.templateLocation), 'utf8');
+  assert.is(template, hostedEventTemplateYaml(), 'the file is the template as generated now');
+  const outputs = Object.keys(parse(template).Outputs);
+  for (const key of event.participantVisibleStackOutputs) assert.ok(outputs.includes(key), `${key} is an output of the template`);
+  assert.ok(exported.staticFiles.includes(EVENT_TEMPLATE));
+});
+
+test('--repo-url takes an https URL only', () => {
+  assert.equal(parseStudioArgs(['--repo-url', 'https://example.com/r.git', '--out=x']), { repositoryUrl: 'https://example.com/r.git', outDir: 'x' });
+  assert.throws(() => parseStudioArgs(['--repo-url', 'git@example.com:r.git']), /--repo-url git@example.com:r.git is not an https URL/);
+  assert.throws(() => parseStudioArgs(['--repo-url']), /--repo-url needs a URL/);
 });
 
 test('every page has front matter with a string title and a numeric weight; every folder has its page', () => {

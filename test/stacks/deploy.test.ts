@@ -4,17 +4,26 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AccessDenied, GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../../labs/deploy/arguments.ts';
 import { DeployError } from '../../labs/deploy/deploy-error.ts';
 import { type ExecuteOptions, executeSteps } from '../../labs/deploy/execute.ts';
 import { applyStep, checkPrefix, checkRegion, formatPlan, planDeploy, planDestroy, postApplySettings, type Step } from '../../labs/deploy/plan.ts';
-import { type DeployRecord, readRecord, stacksHoldingResources, writeRecord } from '../../labs/deploy/record.ts';
+import {
+  type DeployRecord,
+  readRecord,
+  stacksHoldingResources,
+  stacksHoldingResourcesInBucket,
+  withDeployedBase,
+  writeRecord,
+} from '../../labs/deploy/record.ts';
 import type { TerraformRunner } from '../../labs/deploy/terraform.ts';
 import { findLab, LABS, labChoices } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { statePath } from '../../labs/stack-contract.ts';
+import { stateKey, statePath } from '../../labs/stack-contract.ts';
 
 const choices = labChoices();
 const lab = (n: number) => findLab(n) as LabSpec;
@@ -252,6 +261,47 @@ test('destroy --all also takes every stack whose state still holds resources, re
   assert.equal(stacks(planDestroy(undefined, false, { baseDeployed: true }, held)), [], 'without --all only the recorded lab goes');
   writeFileSync(statePath(stateDir, 'base'), '{not json');
   assert.throws(() => stacksHoldingResources([], stateDir), /is not a Terraform state Terraform wrote/);
+});
+
+test('with a state bucket, held stacks are read from S3 (S3 mocked): a missing object holds nothing, an unreadable bucket is explained', async () => {
+  const s3 = mockClient(S3Client);
+  const client = new S3Client({ region: 'eu-west-1' });
+  const body = (resources: unknown[]) => ({ Body: { transformToString: async () => JSON.stringify({ version: 4, resources }) } }) as never;
+  s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
+  s3.on(GetObjectCommand, { Bucket: 'klw-state-1', Key: stateKey('base') }).resolves(body([{ mode: 'managed', type: 'aws_vpc', instances: [{}] }]));
+  s3.on(GetObjectCommand, { Bucket: 'klw-state-1', Key: stateKey('lab-02-low-latency') }).resolves(
+    body([{ mode: 'managed', type: 'aws_lambda_function', instances: [{}] }]),
+  );
+  s3.on(GetObjectCommand, { Bucket: 'klw-state-1', Key: stateKey('lab-03-sqs-buffer') }).resolves(body([]));
+  const held = await stacksHoldingResourcesInBucket(
+    LABS.map((l) => l.id),
+    { bucket: 'klw-state-1', region: 'eu-west-1' },
+    client,
+  );
+  assert.equal(held, { base: true, labs: ['02-low-latency'] });
+  assert.equal(
+    stacks(planDestroy(undefined, true, { baseDeployed: false }, held)),
+    ['destroy lab-02-low-latency', 'destroy base'],
+    'destroy --all finds the event-deployed base',
+  );
+  s3.reset();
+  s3.on(GetObjectCommand).rejects(new AccessDenied({ message: 'Access Denied', $metadata: {} }));
+  try {
+    await stacksHoldingResourcesInBucket([], { bucket: 'klw-state-1', region: 'eu-west-1' }, client);
+    assert.unreachable('an unreadable bucket must not read as empty');
+  } catch (error) {
+    assert.instance(error, DeployError);
+    assert.match((error as Error).message, /Could not read s3:\/\/klw-state-1\/terraform\/base\.tfstate .*WORKSHOP_STATE_BUCKET/);
+  }
+  s3.restore();
+});
+
+test('a base found in shared state counts as deployed, so the next lab does not apply it again', () => {
+  const shared = withDeployedBase({ baseDeployed: false }, { base: true, labs: [] }, 'eu-west-1');
+  assert.equal(shared, { baseDeployed: true, region: 'eu-west-1' });
+  assert.equal(stacks(planDeploy(lab(1), shared)), ['apply lab-01-baseline']);
+  assert.equal(withDeployedBase({ baseDeployed: false }, { base: false, labs: [] }, 'eu-west-1'), { baseDeployed: false });
+  assert.equal(stacks(planDeploy(lab(1), { baseDeployed: false })), ['apply base', 'apply lab-01-baseline']);
 });
 
 test('a corrupt record is explained, not parsed blindly', () => {

@@ -37,7 +37,7 @@ export interface SynthedWorkshop {
 export function synthWorkshop(labs: readonly LabSpec[] = LABS, prefix = DEFAULT_PREFIX): SynthedWorkshop {
   const dir = mkdtempSync(join(tmpdir(), 'klw-synth-'));
   const stateDir = join(dir, 'state');
-  const workshop = buildWorkshopApp({ labs, outdir: join(dir, 'out'), stateDir, region: 'eu-west-1', prefix });
+  const workshop = buildWorkshopApp({ labs, outdir: join(dir, 'out'), state: { kind: 'local', dir: stateDir }, region: 'eu-west-1', prefix });
   const synth = (stack: WorkshopApp['base'] | WorkshopApp['labs'][number], name: string): SynthedStack => {
     const json = Testing.synth(stack);
     return { name, json, tf: JSON.parse(json) as TfJson };
