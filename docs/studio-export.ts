@@ -56,10 +56,10 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Document, Scalar, stringify } from 'yaml';
-import { displayPath } from '../harness/display-path.ts';
 import { UsageError } from '../harness/errors.ts';
 import { exitFor } from '../harness/exit-codes.ts';
 import { currentDiagram, regenerateGuide } from '../labs/diagram-files.ts';
+import { displayPath } from '../labs/display-path.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';
