@@ -4,6 +4,10 @@
 //   npm run deploy -- base            only the base stack (network, cluster, topics, producer, dashboard)
 //   npm run deploy -- 3 --base        re-apply the base too (after changing modules/ or a topic)
 //   npm run deploy -- 3 --dry-run     print the steps, change nothing
+//   npm run deploy -- 2 --from exercises/02-low-latency
+//                                     lab 2 as the learner built it: their spec.ts (and lab 4's
+//                                     booking-processor.ts) in place of labs/<lab>/; the record
+//                                     says so, and `workshop check <lab> --target aws` checks it
 //
 // Steps: synthesize (labs/synth.ts), destroy the lab deployed before (so only one pipeline
 // consumes the shared topic at a time), apply the base if it is not deployed yet, apply the
@@ -18,6 +22,7 @@ import { parseDeployArgs, resolveTarget } from './deploy/arguments.ts';
 import { checkAccountConcurrency, preflight } from './deploy/aws-checks.ts';
 import { runCli } from './deploy/cli.ts';
 import { executeSteps, synthForDeploy } from './deploy/execute.ts';
+import { describeExercise, loadExerciseForDeploy } from './deploy/from-exercise.ts';
 import { checkRegion, formatPlan, planDeploy } from './deploy/plan.ts';
 import { readRecord } from './deploy/record.ts';
 import { runsAsScript } from './entry-point.ts';
@@ -28,17 +33,22 @@ async function main(argv: string[]): Promise<number> {
   const { LABS, findLab, labChoices } = await import('./index.ts');
   const args = parseDeployArgs(argv, labChoices());
   const target = resolveTarget(args.target, findLab, labChoices());
+  // The exercise is read before anything else: a folder that cannot be deployed is one line.
+  const exercise = args.from !== undefined && target !== 'base' ? await loadExerciseForDeploy(args.from, target, LABS) : undefined;
+  const labs = exercise ? LABS.map((lab) => (lab.id === exercise.lab.id ? exercise.lab : lab)) : LABS;
   const region = await resolveRegion();
   const record = readRecord();
   checkRegion(record, region);
-  const steps = planDeploy(target, record, { refreshBase: args.refreshBase });
+  const steps = planDeploy(target, record, { refreshBase: args.refreshBase, from: exercise?.folder });
   console.log(`Deploy plan (region ${region}):\n${formatPlan(steps)}`);
+  if (exercise) console.log(describeExercise(exercise));
   if (args.dryRun) return 0;
   await preflight(region);
-  if (target !== 'base') await checkAccountConcurrency(target, region);
-  if (!(await synthForDeploy(LABS, region))) return 1;
-  await executeSteps(steps, { region, labs: LABS });
+  if (target !== 'base') await checkAccountConcurrency(exercise?.lab ?? target, region);
+  if (!(await synthForDeploy(LABS, region, exercise))) return 1;
+  await executeSteps(steps, { region, labs });
   console.log(`\nDone. Outputs for the harness: ${OUTPUTS_FILE}`);
+  if (exercise) console.log(`Check it on AWS: npx workshop check ${exercise.lab.number} --target aws`);
   return 0;
 }
 
