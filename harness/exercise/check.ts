@@ -82,7 +82,7 @@ export function filesToCheck(solution: LabSpec, dir = exercisesDir()) {
  */
 export function requireDeployedExercise(solution: LabSpec, dir: string, deployed: DeployedOutputs | undefined): void {
   const folder = labFolder(solution, dir);
-  const deploy = `npm run deploy -- ${solution.number} --from ${displayPath(folder)}`;
+  const deploy = deployCommand(solution, dir);
   const lab = deployed?.lab;
   if (lab?.id !== solution.id) {
     throw new UsageError(
@@ -94,6 +94,11 @@ export function requireDeployedExercise(solution: LabSpec, dir: string, deployed
       `Lab ${solution.number} on AWS was deployed from ${lab.from ?? `labs/${solution.id}/spec.ts`}, not from your exercise ${displayPath(folder)}: deploy yours with \`${deploy}\`, then check again.`,
     );
   }
+}
+
+/** The command that deploys the learner's exercise of `solution`'s lab. */
+export function deployCommand(solution: LabSpec, dir: string): string {
+  return `npm run deploy -- ${solution.number} --from ${displayPath(labFolder(solution, dir))}`;
 }
 
 export async function checkExercise(solution: LabSpec, options: CheckOptions = {}): Promise<CheckOutcome> {
@@ -125,7 +130,7 @@ export async function checkExercise(solution: LabSpec, options: CheckOptions = {
 
   let result: LabRunResult | undefined;
   if (loaded.lab && findings.every((f) => f.pass)) {
-    const target = await targetFor(options, handlers);
+    const target = await targetFor(options, handlers, deployCommand(solution, dir));
     // The learner's local run is a run like any other: on the live dashboard while it lasts.
     const observer = target.place === 'local' ? (run: LiveRun) => new LiveFeedWriter(run) : undefined;
     try {
@@ -150,11 +155,11 @@ export async function checkExercise(solution: LabSpec, options: CheckOptions = {
   return { passed, findings, record, progressSetAside: setAside, reports };
 }
 
-/** The local sandbox running the learner's handlers, or AWS, where the deploy put them. */
-async function targetFor(options: CheckOptions, handlers: Array<{ role: string; path: string }>): Promise<LabTarget> {
+/** The local sandbox running the learner's handlers, or AWS, where `deploy` put them. */
+async function targetFor(options: CheckOptions, handlers: Array<{ role: string; path: string }>, deploy: string): Promise<LabTarget> {
   if (options.place === 'aws') {
     const { AwsTarget } = await import('../targets/aws.ts');
-    return new AwsTarget(options.aws);
+    return new AwsTarget({ ...options.aws, exercise: { deploy } });
   }
   const { LocalTarget } = await import('../targets/local.ts');
   const handlerSources = Object.fromEntries(handlers.map((h) => [h.role as HandlerName, h.path]));

@@ -96,6 +96,8 @@ export interface AwsTargetOptions {
   metricsPollMs?: number;
   /** How prepare() waits for a probe event to be processed; false skips the wait (tests of other steps). */
   readiness?: ReadinessOptions | false;
+  /** The lab runs as the learner's exercise deployed it (`workshop check --target aws`): the command that redeploys it, for the fixes. */
+  exercise?: { deploy: string };
 }
 
 export class AwsTarget implements LabTarget {
@@ -121,7 +123,7 @@ export class AwsTarget implements LabTarget {
     const outputs = this.preflight(lab);
     const clients = (this.options.clients ?? createAwsClients)(outputs.region);
     this.created.push(clients);
-    await checkDeployedMappings(clients.lambda, lab, outputs, this.options.retry);
+    await checkDeployedMappings(clients.lambda, lab, outputs, this.options.retry, this.options.exercise);
     const prepared = new AwsPreparedLab(lab, outputs, clients, this.options);
     if (this.options.readiness !== false) await prepared.awaitReady(this.options.readiness);
     return prepared;

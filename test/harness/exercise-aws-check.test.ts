@@ -89,6 +89,7 @@ test("on AWS the deployed mapping is compared with the learner's spec: one deplo
     assert.instance(error, UsageError);
     assert.match((error as Error).message, /batch/i);
     assert.match((error as Error).message, /25/);
+    assert.match((error as Error).message, /your spec\.ts changed since it was deployed: redeploy it with `npm run deploy -- 2 --from .*02-low-latency`/);
   }
 });
 
