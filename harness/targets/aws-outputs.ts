@@ -26,6 +26,8 @@ export interface AwsLabOutputs {
   /** The S3 on-failure destination's bucket name. */
   onFailureBucket?: string;
   dashboardName?: string;
+  /** The learner's exercise folder the lab was deployed from (`npm run deploy -- <lab> --from`). */
+  deployedFrom?: string;
 }
 
 function deployFix(lab: Pick<LabSpec, 'id'>): string {
@@ -97,6 +99,7 @@ export function resolveLabOutputs(lab: LabSpec, deployed: DeployedOutputs | unde
   optional('onFailureBucket', LAB_OUTPUTS.onFailureBucket);
   const dashboard = text(base, BASE_OUTPUTS.dashboardName);
   if (dashboard) outputs.dashboardName = dashboard;
+  if (typeof deployed.lab.from === 'string') outputs.deployedFrom = deployed.lab.from;
 
   if (lab.sqsBuffer) {
     for (const [key, name] of [

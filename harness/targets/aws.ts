@@ -178,7 +178,8 @@ export class AwsPreparedLab implements PreparedLab {
     const esm = lab.kafkaEsm;
     const notes = [
       `AWS (${outputs.region}): producer ${outputs.producerFunctionName}; Kafka ESM ${outputs.kafkaEsmUuid} -> ${outputs.kafkaConsumerFunctionName}; ` +
-        `batch lines from ${logGroupOf(outputs.processorFunctionName)}${outputs.dashboardName ? `; dashboard ${outputs.dashboardName}` : ''}.`,
+        `batch lines from ${logGroupOf(outputs.processorFunctionName)}${outputs.dashboardName ? `; dashboard ${outputs.dashboardName}` : ''}` +
+        `${outputs.deployedFrom ? `; deployed from the exercise ${outputs.deployedFrom}` : ''}.`,
       `AWS: the producer Lambda publishes at most ${this.options.perShardRate ?? PER_SHARD_RATE} events/s per invocation; this lab's peak needs ${shardCount(lab.traffic, this.options.perShardRate)} parallel invocation(s).`,
       "AWS: send delays are rebuilt from each producer shard's summary: min, p50, p90, p99 and max are exact, values between them interpolated, so the mean is approximate.",
       "AWS: the live timeline reads CloudWatch per minute, about a minute late; latency, counts and batch sizes in the results come from the processors' log lines, per event.",

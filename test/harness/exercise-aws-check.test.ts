@@ -1,7 +1,8 @@
 // `workshop check <lab> --target aws`: the learner's exercise checked on AWS after
 // `npm run deploy -- <lab> --from exercises/<lab>`. Only a deployment of this exercise is checked
 // (the deploy's record says where the lab came from), and the AWS target's pre-run checks compare
-// the deployed mapping with the learner's spec, not the lab's. AWS is aws-sdk-client-mock.
+// the deployed mapping with the learner's spec, not the lab's; `workshop run --target aws` on a
+// deployed exercise says so. AWS is aws-sdk-client-mock.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -13,6 +14,7 @@ import { UsageError } from '../../harness/errors.ts';
 import { checkExercise, requireDeployedExercise } from '../../harness/exercise/check.ts';
 import { checkPlace } from '../../harness/exercise/commands.ts';
 import { labFolder, writeExercise } from '../../harness/exercise/workspace.ts';
+import { AwsTarget } from '../../harness/targets/aws.ts';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { type DeployedOutputs, REPO_ROOT } from '../../labs/stack-contract.ts';
@@ -108,6 +110,27 @@ test("with the exercise deployed, the check's traffic goes to AWS: the deployed 
     invoked.every((name) => name === outputs.base.producer_function_name),
     invoked.join(', '),
   );
+});
+
+test('workshop run --target aws on a deployed exercise: the run says so, and a spec that differs points to check --target aws', async () => {
+  lambda.reset();
+  lambda.on(GetEventSourceMappingCommand, { UUID: KAFKA_ESM_UUID }).resolves(deployedKafkaEsm(learnerLab));
+  const outputs = deployedFrom('exercises/02-low-latency');
+  const target = new AwsTarget({ outputs, readiness: false });
+  try {
+    const prepared = await target.prepare(learnerLab);
+    assert.match(prepared.notes().join('\n'), /deployed from the exercise exercises\/02-low-latency/);
+    await target.prepare(lowLatency);
+    assert.unreachable("ran the lab's spec against the exercise's mapping");
+  } catch (error) {
+    assert.instance(error, UsageError);
+    assert.match(
+      (error as Error).message,
+      /what is deployed is your exercise exercises\/02-low-latency: check it with `npx workshop check 2 --target aws`, or deploy the lab's own spec with `npm run deploy -- 02-low-latency`/,
+    );
+  } finally {
+    await target.close();
+  }
 });
 
 test.run();
