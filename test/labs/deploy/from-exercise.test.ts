@@ -89,6 +89,15 @@ test('a spec the local check refuses is refused with the same message', async ()
   assert.match(newProblem.message, /the lab's problem is unchanged failed.*traffic\.ratePerSec is 1/);
 });
 
+test('an exercise may use only the topics the base stack creates', async () => {
+  const folder = exercise(bestPractices, (s) =>
+    s.replace("onFailure: { kind: 'sqs', queueName: 'bookings-failed' },", "onFailure: { kind: 'kafka', topic: 'my-failed-bookings' },"),
+  );
+  const refused = await refusal(folder, bestPractices);
+  assert.match(refused.message, /uses the topic my-failed-bookings, which the base stack does not create: use one of bookings/);
+  assert.is(refused.exitCode, EXIT.badInput.code);
+});
+
 test('an exercise is read with the settings the learner changed, and only lab 4 carries a handler', async () => {
   const lab2 = await loadExerciseForDeploy(exercise(lowLatency, largerBatches), lowLatency, LABS);
   assert.is(lab2.lab.kafkaEsm.batchSize, 25);
