@@ -26,6 +26,7 @@ import { describeExercise, loadExerciseForDeploy } from './deploy/from-exercise.
 import { checkRegion, formatPlan, planDeploy } from './deploy/plan.ts';
 import { readRecord } from './deploy/record.ts';
 import { runsAsScript } from './entry-point.ts';
+import { labsWithExercise } from './exercise-spec.ts';
 import { resolveRegion } from './region.ts';
 import { OUTPUTS_FILE } from './stack-contract.ts';
 
@@ -35,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
   const target = resolveTarget(args.target, findLab, labChoices());
   // The exercise is read before anything else: a folder that cannot be deployed is one line.
   const exercise = args.from !== undefined && target !== 'base' ? await loadExerciseForDeploy(args.from, target, LABS) : undefined;
-  const labs = exercise ? LABS.map((lab) => (lab.id === exercise.lab.id ? exercise.lab : lab)) : LABS;
+  const labs = labsWithExercise(LABS, exercise?.lab);
   const region = await resolveRegion();
   const record = readRecord();
   checkRegion(record, region);

@@ -25,6 +25,11 @@ export function exerciseHandlerFile(handler: HandlerName): string {
   return `${handler}.ts`;
 }
 
+/** The workshop's labs with the learner's `exercise` in place of its lab: what a deploy with --from deploys. */
+export function labsWithExercise(labs: readonly LabSpec[], exercise: LabSpec | undefined): readonly LabSpec[] {
+  return exercise ? labs.map((lab) => (lab.id === exercise.id ? exercise : lab)) : labs;
+}
+
 /** The names of the spec's checks, in the order they run; `workshop check` shows them as findings. */
 export const SPEC_CHECKS = {
   compiles: 'spec.ts compiles',

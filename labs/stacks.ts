@@ -18,6 +18,7 @@ import { LoadGenerator, type TopicSpec } from '../modules/load-generator.ts';
 import { METRICS_NAMESPACE, resourceName } from '../modules/names.ts';
 import { InterfaceEndpoint, Network } from '../modules/network.ts';
 import { SqsBuffer } from '../modules/sqs-buffer.ts';
+import { labsWithExercise } from './exercise-spec.ts';
 import { type LabSpec, pollerGroupProblems, validateLabSpec } from './lab-spec.ts';
 import { regionFromEnv } from './region.ts';
 import { BASE_OUTPUTS, BASE_STACK, DEFAULT_OUTDIR, DEFAULT_STATE_DIR, LAB_OUTPUTS, labStackName, MIN_TERRAFORM_VERSION, statePath } from './stack-contract.ts';
@@ -258,7 +259,7 @@ export function buildWorkshopApp(options: WorkshopAppOptions): WorkshopApp {
   if (exercise && !options.labs.some((lab) => lab.id === exercise.lab.id)) {
     throw new Error(`The exercise is for lab "${exercise.lab.id}", which is not one of the labs being synthesized.`);
   }
-  const deployed = options.labs.map((lab) => (lab.id === exercise?.lab.id ? exercise.lab : lab));
+  const deployed = labsWithExercise(options.labs, exercise?.lab);
   for (const lab of deployed) validateLabSpec(lab);
   const groupProblems = pollerGroupProblems(deployed);
   if (groupProblems.length > 0) throw new Error(`The labs' poller groups break AWS's limits:\n  - ${groupProblems.join('\n  - ')}`);

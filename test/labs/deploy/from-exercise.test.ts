@@ -11,10 +11,13 @@ import * as assert from 'uvu/assert';
 import { writeExercise } from '../../../harness/exercise/workspace.ts';
 import { parseDeployArgs } from '../../../labs/deploy/arguments.ts';
 import { DeployError } from '../../../labs/deploy/deploy-error.ts';
+import { executeSteps } from '../../../labs/deploy/execute.ts';
 import { describeExercise, loadExerciseForDeploy } from '../../../labs/deploy/from-exercise.ts';
 import { applyStep, planDeploy } from '../../../labs/deploy/plan.ts';
+import { readRecord, writeRecord } from '../../../labs/deploy/record.ts';
+import type { TerraformRunner } from '../../../labs/deploy/terraform.ts';
 import { displayPath } from '../../../labs/display-path.ts';
-import { exerciseHandlerFile } from '../../../labs/exercise-spec.ts';
+import { exerciseHandlerFile, labsWithExercise } from '../../../labs/exercise-spec.ts';
 import { LABS, labChoices } from '../../../labs/index.ts';
 import { labStackName, REPO_ROOT } from '../../../labs/stack-contract.ts';
 import { buildWorkshopApp } from '../../../labs/stacks.ts';
@@ -127,6 +130,34 @@ test('the plan and the record say the lab came from the exercise', () => {
   // The lab's own spec deployed over it: the record no longer names the exercise.
   const [own] = planDeploy(lowLatency, deployed);
   assert.equal(applyStep(deployed, own, 'eu-west-1'), { baseDeployed: true, region: 'eu-west-1', currentLab: lowLatency.id });
+});
+
+test("executeSteps with the exercise: the post-apply settings are the learner's, and the record and outputs name the folder", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'klw-from-deploy-'));
+  const learner = { ...baseline, kafkaEsm: { ...baseline.kafkaEsm, batchingWindowSeconds: 0 } };
+  const fixed: string[] = [];
+  const runner: TerraformRunner = { run: () => {}, output: (stack) => (stack === 'base' ? {} : { kafka_esm_uuid: `uuid-of-${stack}` }) };
+  const log = console.log;
+  console.log = () => {};
+  try {
+    writeRecord({ baseDeployed: true, region: 'eu-west-1' }, join(dir, 'deployed.json'));
+    const record = await executeSteps(planDeploy(baseline, { baseDeployed: true }, { from: 'exercises/01-baseline' }), {
+      region: 'eu-west-1',
+      labs: labsWithExercise(LABS, learner),
+      runner,
+      recordFile: join(dir, 'deployed.json'),
+      outputsFile: join(dir, 'outputs.json'),
+      applySettings: async (_region, uuid, settings) => void fixed.push(`${uuid} ${JSON.stringify(settings)}`),
+      checkMappings: async () => {},
+    });
+    // Lab 1's own spec leaves the window at Kafka's default, so only the learner's 0 s needs the fix.
+    assert.equal(fixed, ['uuid-of-lab-01-baseline {"MaximumBatchingWindowInSeconds":0}']);
+    assert.equal(record.currentLabFrom, 'exercises/01-baseline');
+    assert.equal(readRecord(join(dir, 'deployed.json')), record);
+    assert.is(JSON.parse(readFileSync(join(dir, 'outputs.json'), 'utf8')).lab.from, 'exercises/01-baseline');
+  } finally {
+    console.log = log;
+  }
 });
 
 test('--dry-run --from prints the plan and what differs from the lab, and deploys nothing', () => {
