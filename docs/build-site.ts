@@ -23,8 +23,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, wr
 import { dirname, join, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type MarkdownIt from 'markdown-it';
-import { displayPath } from '../harness/display-path.ts';
 import { currentDiagram, regenerateGuide } from '../labs/diagram-files.ts';
+import { displayPath } from '../labs/display-path.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
 import { findLab } from '../labs/index.ts';
 import { regenerate, synthesizedMappings } from '../labs/lab-readme.ts';

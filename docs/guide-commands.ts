@@ -1,7 +1,8 @@
 // Every command the guide tells a participant to type, extracted from the fenced shell blocks of
 // WORKSHOP.md, README.md and the lab READMEs, and checked without running anything: against the
 // real CLI parser (harness/cli.ts parseRunArgs, --set paths and values through
-// harness/overrides.ts), the package.json scripts, and the deploy/destroy argument parsers.
+// harness/overrides.ts), the package.json scripts, and the deploy/destroy argument parsers (a
+// deploy's --from names the exercise folder `workshop exercise` writes for that lab).
 //
 //   ```bash        commands run on the participant's machine (the local path)
 //   ```bash aws    commands that need an AWS account (checked, never run by the tests)
@@ -17,6 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunArgs, USAGE } from '../harness/cli.ts';
+import { checkPlace } from '../harness/exercise/commands.ts';
 import { applyOverrides } from '../harness/overrides.ts';
 import { parseDeployArgs, parseDestroyArgs, resolveTarget } from '../labs/deploy/arguments.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
@@ -270,6 +272,13 @@ function messageOf(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0].replace(/\s*Usage:.*$/, '');
 }
 
+/** The value of `--name value` or `--name=value` in `args`. */
+function optionValue(args: string[], name: string): string | undefined {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  return args[i].includes('=') ? args[i].slice(name.length + 1) : args[i + 1];
+}
+
 function checkWorkshop(args: string[], action: string | undefined, usage: WorkshopUsage[]): string[] {
   const known = usage.map((u) => u.command);
   if (action === undefined) return [`\`workshop\` needs a command: ${known.join(', ')}`];
@@ -296,6 +305,13 @@ function checkWorkshop(args: string[], action: string | undefined, usage: Worksh
     }
   } else if (positional.length > 0) problems.push(`\`workshop ${action}\` takes no argument (got ${positional.join(' ')})`);
   for (const flag of flags) if (!entry.options.includes(flag)) problems.push(`\`workshop ${action}\` has no option ${flag}`);
+  if (action === 'check' && flags.includes('--target')) {
+    try {
+      checkPlace(optionValue(args, '--target'), optionValue(args, '--time-scale'));
+    } catch (error) {
+      problems.push(`\`workshop check\` rejects it: ${messageOf(error)}`);
+    }
+  }
   const labIndex = args.indexOf('--lab');
   if (labIndex >= 0 && !findLab(args[labIndex + 1] ?? '')) problems.push(`--lab ${args[labIndex + 1] ?? ''} is not a lab: use ${labChoices()}`);
   return problems;
@@ -306,7 +322,13 @@ function checkNpmRun(c: GuideCommand, pkg: PackageJson, usage: WorkshopUsage[]):
   if (!(c.action in pkg.scripts)) return [`package.json has no script "${c.action}" (scripts: ${Object.keys(pkg.scripts).join(', ')})`];
   try {
     if (c.action === 'deploy') {
-      resolveTarget(parseDeployArgs(c.args, labChoices()).target, findLab, labChoices());
+      const parsed = parseDeployArgs(c.args, labChoices());
+      const target = resolveTarget(parsed.target, findLab, labChoices());
+      // A learner's folder is not in the repository to look at: the guide names the one
+      // `workshop exercise` writes for the same lab.
+      if (parsed.from !== undefined && target !== 'base' && parsed.from.replace(/\/$/, '') !== `exercises/${target.id}`) {
+        return [`--from ${parsed.from} is not lab ${target.number}'s exercise folder: write --from exercises/${target.id}`];
+      }
     } else if (c.action === 'destroy') {
       const parsed = parseDestroyArgs(c.args, labChoices());
       if (parsed.target !== undefined) resolveTarget(parsed.target, findLab, labChoices());

@@ -89,7 +89,8 @@ export const LAB_OUTPUTS = {
 export interface DeployedOutputs {
   region: string;
   base: Record<string, unknown>;
-  lab?: { id: string; stack: string; outputs: Record<string, unknown> };
+  /** `from`: the learner's exercise folder the lab was deployed from (`npm run deploy -- <lab> --from`). */
+  lab?: { id: string; stack: string; outputs: Record<string, unknown>; from?: string };
 }
 
 export function readDeployedOutputs(file = OUTPUTS_FILE): DeployedOutputs | undefined {

@@ -10,6 +10,7 @@
 // Every lab is validated (validateLabSpec) before any construct is built. The names and output
 // keys the stacks promise are in stack-contract.ts; labs/main.ts is the entry point cdktf runs.
 
+import type { HandlerName } from '../handlers/bundle.ts';
 import { processorEnvironment } from '../handlers/shared/settings.ts';
 import {
   App,
@@ -29,6 +30,7 @@ import { LoadGenerator, type TopicSpec } from '../modules/load-generator.ts';
 import { metricsNamespaceOf, PREFIX_CONTEXT, PROJECT_TAG, participantPrefixOf, resourceName } from '../modules/names.ts';
 import { InterfaceEndpoint, Network } from '../modules/network.ts';
 import { SqsBuffer } from '../modules/sqs-buffer.ts';
+import { labsWithExercise } from './exercise-spec.ts';
 import { type LabSpec, pollerGroupProblems, validateLabSpec } from './lab-spec.ts';
 import { checkParticipantPrefix, participantPrefix } from './participant.ts';
 import { regionFromEnv } from './region.ts';
@@ -48,6 +50,11 @@ import {
 
 export interface WorkshopAppOptions {
   labs: readonly LabSpec[];
+  /**
+   * A learner's exercise deployed in place of its lab (`npm run deploy -- <lab> --from`): only
+   * that lab's stack is built from it; the base stack is built from `labs` as always.
+   */
+  exercise?: ExerciseStack;
   /** Default: the environment's (regionFromEnv); the entry points pass resolveRegion()'s, which reads the profile too. */
   region?: string;
   outdir?: string;
@@ -169,10 +176,18 @@ export class BaseRef extends Construct {
   }
 }
 
+/** A learner's spec for one lab, and their sources for its handlers (lab 4's booking processor). */
+export interface ExerciseStack {
+  lab: LabSpec;
+  handlerSources: Partial<Record<HandlerName, string>>;
+}
+
 export interface LabStackProps {
   lab: LabSpec;
   region: string;
   state: StateBackend;
+  /** Sources bundled in place of handlers/<name>.ts. */
+  handlerSources?: Partial<Record<HandlerName, string>>;
 }
 
 export class LabStack extends TerraformStack {
@@ -206,11 +221,13 @@ export class LabStack extends TerraformStack {
         environment,
         // The SQS ESM always reports partial batch failures (modules/sqs-buffer.ts).
         processorEnvironment: processorEnvironment({ ...processorSettings, reportBatchItemFailures: true }),
+        sources: { 'sqs-forwarder': props.handlerSources?.['sqs-forwarder'], 'sqs-processor': props.handlerSources?.['sqs-processor'] },
       });
       this.kafkaConsumer = this.buffer.forwarder;
     } else {
       this.kafkaConsumer = new KafkaConsumer(this, 'booking-processor', {
         handler: 'booking-processor',
+        source: props.handlerSources?.['booking-processor'],
         functionName: `${labPrefix}-booking-processor`,
         description: `${lab.title}: processes bookings from ${lab.topic.name}`,
         topic: lab.topic.name,
@@ -277,8 +294,13 @@ export class LabStack extends TerraformStack {
  * app.synth(); // or write every stack, as `npm run synth` does
  */
 export function buildWorkshopApp(options: WorkshopAppOptions): WorkshopApp {
-  for (const lab of options.labs) validateLabSpec(lab);
-  const groupProblems = pollerGroupProblems(options.labs);
+  const { exercise } = options;
+  if (exercise && !options.labs.some((lab) => lab.id === exercise.lab.id)) {
+    throw new Error(`The exercise is for lab "${exercise.lab.id}", which is not one of the labs being synthesized.`);
+  }
+  const deployed = labsWithExercise(options.labs, exercise?.lab);
+  for (const lab of deployed) validateLabSpec(lab);
+  const groupProblems = pollerGroupProblems(deployed);
   if (groupProblems.length > 0) throw new Error(`The labs' poller groups break AWS's limits:\n  - ${groupProblems.join('\n  - ')}`);
   const ids = options.labs.map((lab) => lab.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
@@ -290,7 +312,7 @@ export function buildWorkshopApp(options: WorkshopAppOptions): WorkshopApp {
   const prefix = options.prefix === undefined ? participantPrefix() : checkParticipantPrefix(options.prefix);
   const app = new App({ outdir: options.outdir ?? DEFAULT_OUTDIR, context: { [PREFIX_CONTEXT]: prefix } });
   const base = new BaseStack(app, { labs: options.labs, region, state, clusterMode });
-  const labs = options.labs.map((lab) => new LabStack(app, { lab, region, state }));
+  const labs = deployed.map((lab) => new LabStack(app, { lab, region, state, handlerSources: lab === exercise?.lab ? exercise.handlerSources : undefined }));
   return { app, base, labs };
 }
 

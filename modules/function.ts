@@ -10,7 +10,7 @@ import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy/index.js'
 import { LambdaFunction } from '@cdktn/provider-aws/lib/lambda-function/index.js';
 import { AssetType, Fn, TerraformAsset } from 'cdktn';
 import { Construct } from 'constructs';
-import { bundleHandlerSync, type HandlerName } from '../handlers/bundle.ts';
+import { bundleHandlerSync, type HandlerName, LEARNER_BUNDLES } from '../handlers/bundle.ts';
 import { assertScoped, NETWORK_INTERFACE_STATEMENT, type Statement } from './iam.ts';
 
 export type { HandlerName };
@@ -26,6 +26,8 @@ export interface VpcPlacement {
 
 export interface WorkshopFunctionProps {
   handler: HandlerName;
+  /** A learner's source for the handler (their exercise's booking-processor.ts), bundled in its place. */
+  source?: string;
   functionName: string;
   description: string;
   memoryMb: number;
@@ -55,7 +57,7 @@ export class WorkshopFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkshopFunctionProps) {
     super(scope, id);
-    const bundle = bundleHandlerSync(props.handler);
+    const bundle = bundleHandlerSync(props.handler, props.source ? { entry: props.source, outRoot: LEARNER_BUNDLES } : {});
     const code = new TerraformAsset(this, 'code', { path: bundle.dir, type: AssetType.ARCHIVE, assetHash: bundle.sha256 });
 
     const logGroup = new CloudwatchLogGroup(this, 'logs', {

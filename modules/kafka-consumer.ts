@@ -24,6 +24,8 @@ export const FAILED_EVENT_RETENTION_SECONDS = 14 * 24 * 3600;
 
 export interface KafkaConsumerProps {
   handler: Extract<HandlerName, 'booking-processor' | 'sqs-forwarder'>;
+  /** A learner's source for the handler (WorkshopFunctionProps.source). */
+  source?: string;
   functionName: string;
   description: string;
   topic: string;
@@ -142,6 +144,7 @@ export class KafkaConsumer extends Construct {
 
     this.fn = new WorkshopFunction(this, 'function', {
       handler: props.handler,
+      source: props.source,
       functionName: props.functionName,
       description: props.description,
       memoryMb: props.memoryMb,

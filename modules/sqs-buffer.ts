@@ -31,6 +31,8 @@ export interface SqsBufferProps {
   environment: Record<string, string>;
   /** The processor's own variables, from processorEnvironment (handlers/shared/settings.ts), REPORT_BATCH_ITEM_FAILURES true. */
   processorEnvironment: Record<string, string>;
+  /** A learner's sources for the forwarder or the processor (WorkshopFunctionProps.source). */
+  sources?: Partial<Record<'sqs-forwarder' | 'sqs-processor', string>>;
 }
 
 export class SqsBuffer extends Construct {
@@ -66,6 +68,7 @@ export class SqsBuffer extends Construct {
 
     this.forwarder = new KafkaConsumer(this, 'forwarder', {
       handler: 'sqs-forwarder',
+      source: props.sources?.['sqs-forwarder'],
       functionName: `${props.namePrefix}-sqs-forwarder`,
       description: `Moves ${props.topic} records to the SQS buffer`,
       topic: props.topic,
@@ -85,6 +88,7 @@ export class SqsBuffer extends Construct {
 
     this.processor = new WorkshopFunction(this, 'processor', {
       handler: 'sqs-processor',
+      source: props.sources?.['sqs-processor'],
       functionName: `${props.namePrefix}-sqs-processor`,
       description: `Processes bookings from the SQS buffer`,
       memoryMb: props.processor.memoryMb,

@@ -3,18 +3,23 @@
 // is written down; lab 4's handler does what the probes ask), which fails in seconds; only then
 // the lab's traffic and targets, run with the learner's spec and handler in the local sandbox
 // like any `workshop run` (the live dashboard follows it, the JSON and HTML reports are written
-// beside the learner's files), and the lab's own goals. Every failure names what to look at
+// beside the learner's files), and the lab's own goals. With --target aws the traffic runs on AWS,
+// against the learner's exercise as `npm run deploy -- <lab> --from exercises/<lab>` deployed it. Every failure names what to look at
 // (checkpoints.ts); the record, with the prediction and how it compared, goes to progress.json.
 
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { HandlerName } from '../../handlers/bundle.ts';
-import type { LabSpec } from '../../labs/lab-spec.ts';
+import { displayPath } from '../../labs/display-path.ts';
+import type { LabSpec, Place } from '../../labs/lab-spec.ts';
 import type { Prediction } from '../../labs/prediction.ts';
+import { type DeployedOutputs, REPO_ROOT } from '../../labs/stack-contract.ts';
 import { LiveFeedWriter, type LiveRun } from '../dashboard/live-feed.ts';
-import { displayPath } from '../display-path.ts';
 import { UsageError } from '../errors.ts';
 import { type Progress as RunProgress, runLab } from '../run-lab.ts';
 import type { LabRunResult, RunReport } from '../run-result.ts';
+import type { AwsTargetOptions } from '../targets/aws.ts';
+import { loadDeployedOutputs } from '../targets/aws-outputs.ts';
+import type { LabTarget } from '../targets/target.ts';
 import { checkpointOf } from './checkpoints.ts';
 import type { Finding } from './finding.ts';
 import { probeBookingProcessor } from './handler-probes.ts';
@@ -28,6 +33,10 @@ export interface CheckOptions {
   timeScale?: number;
   dir?: string;
   onProgress?: (progress: RunProgress) => void;
+  /** Where the lab's traffic runs: the local sandbox (default), or the learner's exercise as deployed to AWS. */
+  place?: Place;
+  /** The AWS target's options (tests: the deploy outputs and mocked clients). */
+  aws?: AwsTargetOptions;
 }
 
 /** The last check's run, in the learner's lab folder: what `workshop run --json/--html` would write. */
@@ -65,9 +74,40 @@ export function filesToCheck(solution: LabSpec, dir = exercisesDir()) {
   return files;
 }
 
+/**
+ * `check --target aws` measures what is deployed, so the deployed lab must be this exercise
+ * (`npm run deploy -- <lab> --from`, which the deploy records): otherwise a UsageError with the
+ * command that deploys it. The AWS target's pre-run checks then compare the deployed mapping with
+ * the learner's spec, so a spec changed since the deploy is caught too.
+ */
+export function requireDeployedExercise(solution: LabSpec, dir: string, deployed: DeployedOutputs | undefined): void {
+  const folder = labFolder(solution, dir);
+  const deploy = deployCommand(solution, dir);
+  const lab = deployed?.lab;
+  if (lab?.id !== solution.id) {
+    throw new UsageError(
+      `Lab ${solution.number} is not deployed to AWS (${lab ? `lab ${lab.id} is` : 'nothing is'}): deploy your exercise with \`${deploy}\`, then check again.`,
+    );
+  }
+  if (lab.from === undefined || resolve(REPO_ROOT, lab.from) !== folder) {
+    throw new UsageError(
+      `Lab ${solution.number} on AWS was deployed from ${lab.from ?? `labs/${solution.id}/spec.ts`}, not from your exercise ${displayPath(folder)}: deploy yours with \`${deploy}\`, then check again.`,
+    );
+  }
+}
+
+/** The command that deploys the learner's exercise of `solution`'s lab. */
+export function deployCommand(solution: LabSpec, dir: string): string {
+  return `npm run deploy -- ${solution.number} --from ${displayPath(labFolder(solution, dir))}`;
+}
+
 export async function checkExercise(solution: LabSpec, options: CheckOptions = {}): Promise<CheckOutcome> {
   const dir = options.dir ?? exercisesDir();
   const files = filesToCheck(solution, dir);
+  if (options.place === 'aws') {
+    const outputs = options.aws?.outputs;
+    requireDeployedExercise(solution, dir, typeof outputs === 'function' ? outputs() : (outputs ?? loadDeployedOutputs()));
+  }
   const print = fingerprint(files.map((f) => f.path));
   const findings: Finding[] = [];
 
@@ -90,12 +130,11 @@ export async function checkExercise(solution: LabSpec, options: CheckOptions = {
 
   let result: LabRunResult | undefined;
   if (loaded.lab && findings.every((f) => f.pass)) {
-    const { LocalTarget } = await import('../targets/local.ts');
-    const handlerSources = Object.fromEntries(handlers.map((h) => [h.role as HandlerName, h.path]));
-    const target = new LocalTarget({ timeScale: options.timeScale, handlerSources });
-    // The learner's run is a run like any other: on the live dashboard while it lasts.
+    const target = await targetFor(options, handlers, deployCommand(solution, dir));
+    // The learner's local run is a run like any other: on the live dashboard while it lasts.
+    const observer = target.place === 'local' ? (run: LiveRun) => new LiveFeedWriter(run) : undefined;
     try {
-      result = await runLab(loaded.lab, target, { quick: options.quick, onProgress: options.onProgress, observer: (run: LiveRun) => new LiveFeedWriter(run) });
+      result = await runLab(loaded.lab, target, { quick: options.quick, onProgress: options.onProgress, observer });
     } finally {
       await target.close();
     }
@@ -114,6 +153,17 @@ export async function checkExercise(solution: LabSpec, options: CheckOptions = {
   const { setAside } = recordCheck(solution.id, record, dir);
   const reports = result ? await writeCheckReports(result, labFolder(solution, dir)) : undefined;
   return { passed, findings, record, progressSetAside: setAside, reports };
+}
+
+/** The local sandbox running the learner's handlers, or AWS, where `deploy` put them. */
+async function targetFor(options: CheckOptions, handlers: Array<{ role: string; path: string }>, deploy: string): Promise<LabTarget> {
+  if (options.place === 'aws') {
+    const { AwsTarget } = await import('../targets/aws.ts');
+    return new AwsTarget({ ...options.aws, exercise: { deploy } });
+  }
+  const { LocalTarget } = await import('../targets/local.ts');
+  const handlerSources = Object.fromEntries(handlers.map((h) => [h.role as HandlerName, h.path]));
+  return new LocalTarget({ timeScale: options.timeScale, handlerSources });
 }
 
 /** The run's targets and the lab's goals, as findings; a failed target keeps the model's explanation. */

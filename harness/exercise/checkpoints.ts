@@ -4,6 +4,7 @@
 // with each `check --hint`: the idea (why this number moves), where (which field or file), then
 // the answer. A failure always shows the idea; the answer never comes before the other two.
 import type { HandlerName } from '../../handlers/bundle.ts';
+import { EXERCISE_SPEC_FILE, exerciseHandlerFile } from '../../labs/exercise-spec.ts';
 import { RULES } from '../../labs/model-rules.ts';
 import { BOTTLENECKS, type Prediction } from '../../labs/prediction.ts';
 import type { LabRunResult } from '../run-result.ts';
@@ -53,7 +54,12 @@ export interface LabCheckpoint {
 /** The finding that no traffic runs before: the learner's prediction, written in spec.ts. */
 export const PREDICTION_WRITTEN = 'your prediction is written down';
 
-const spec = (lab: string): ExerciseFile => ({ name: 'spec.ts', start: `labs/${lab}/exercise/spec.ts`, solution: `labs/${lab}/spec.ts`, role: 'spec' });
+const spec = (lab: string): ExerciseFile => ({
+  name: EXERCISE_SPEC_FILE,
+  start: `labs/${lab}/exercise/spec.ts`,
+  solution: `labs/${lab}/spec.ts`,
+  role: 'spec',
+});
 
 const KAFKA_BATCHING = 'https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-batching';
 const PROVISIONED_MODE = 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-scaling-modes.html';
@@ -225,7 +231,7 @@ export const CHECKPOINTS: readonly LabCheckpoint[] = [
     files: [
       spec('04-best-practices'),
       {
-        name: 'booking-processor.ts',
+        name: exerciseHandlerFile('booking-processor'),
         start: 'labs/04-best-practices/exercise/booking-processor.ts',
         solution: 'handlers/booking-processor.ts',
         role: 'booking-processor',

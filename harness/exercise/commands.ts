@@ -2,11 +2,11 @@
 // it did and the next command to type.
 
 import { existsSync } from 'node:fs';
+import { displayPath } from '../../labs/display-path.ts';
 import { findLab, LABS, labChoices } from '../../labs/index.ts';
-import type { LabSpec } from '../../labs/lab-spec.ts';
+import { type LabSpec, PLACES, type Place } from '../../labs/lab-spec.ts';
 import { EXIT } from '../../labs/workshop-error.ts';
 import { parseCommandArgs } from '../command-args.ts';
-import { displayPath } from '../display-path.ts';
 import { UsageError } from '../errors.ts';
 import { timeScaleOption } from '../number-option.ts';
 import { createProgressView } from '../progress-view.ts';
@@ -20,10 +20,11 @@ import { advanceHints, type CheckRecord, damagedRecordPath, hintStepsUsed, loadP
 import { exercisesDir, fingerprint, labFolder, todosIn, type WrittenFile, writeExercise } from './workspace.ts';
 
 export const EXERCISE_USAGE = `  workshop exercise <lab> [--reset]  write the lab's starting files into exercises/<lab>/ (--reset: over your edits)
-  workshop check <lab> [--hint] [--quick] [--time-scale N] [--room URL] [--name NAME]
+  workshop check <lab> [--hint] [--quick] [--time-scale N] [--room URL] [--name NAME] [--target local|aws]
                                      check what you built: files first, then the lab's traffic
                                      (--hint: the next step of each hint: where, then the answer;
-                                     --room: also send the check's summary to the room board)
+                                     --room: also send the check's summary to the room board;
+                                     --target aws: on AWS, after npm run deploy -- <lab> --from exercises/<lab>)
   workshop solution <lab>            write the solution (your files are backed up first)
   workshop progress                  which labs you have done`;
 
@@ -95,9 +96,11 @@ export async function checkCommand(args: string[]): Promise<number> {
       'time-scale': { type: 'string' },
       room: { type: 'string' },
       name: { type: 'string' },
+      target: { type: 'string', default: 'local' },
     },
   });
   const lab = oneLab('check', positionals);
+  const place = checkPlace(values.target, values['time-scale']);
   const room = roomTarget(values.room, values.name);
   const timeScale = timeScaleOption(values['time-scale']);
   const hint = Boolean(values.hint);
@@ -113,11 +116,13 @@ export async function checkCommand(args: string[]): Promise<number> {
     }
   }
 
-  console.log(`Checking lab ${lab.number} — your files in ${displayPath(labFolder(lab))}`);
+  console.log(
+    `Checking lab ${lab.number} — your files in ${displayPath(labFolder(lab))}${place === 'aws' ? ', their traffic on AWS, where npm run deploy -- --from put them' : ''}`,
+  );
   const view = createProgressView();
   let outcome: CheckOutcome;
   try {
-    outcome = await checkExercise(lab, { quick: Boolean(values.quick), timeScale, onProgress: view.update });
+    outcome = await checkExercise(lab, { quick: Boolean(values.quick), timeScale, onProgress: view.update, place });
   } finally {
     view.stop();
   }
@@ -131,6 +136,15 @@ export async function checkCommand(args: string[]): Promise<number> {
   if (progressSetAside) console.log(damagedNote(`was damaged, so it was kept as ${displayPath(progressSetAside)} and a new record started`));
   if (room) console.log(await reportToRoom(room, lab, record));
   return record.passed ? EXIT.passed.code : EXIT.targetFailed.code;
+}
+
+/** Where `check --target` runs the lab's traffic; --time-scale speeds up only the local sandbox's clock. */
+export function checkPlace(target: string | undefined, timeScale: string | undefined): Place {
+  if (!PLACES.includes(target as Place)) throw new UsageError(`--target ${target} is not a place a lab runs: use local or aws.`);
+  if (target === 'aws' && timeScale !== undefined) {
+    throw new UsageError('--time-scale speeds up the local sandbox; on AWS the lab runs in real time: leave --time-scale out.');
+  }
+  return target as Place;
 }
 
 /** The check's summary to the room board: the lab's counts from the progress record. */

@@ -10,10 +10,10 @@ import { ranBeforeFailing } from '../../handlers/shared/processing.ts';
 import type { ProcessorSettings } from '../../handlers/shared/settings.ts';
 import { type ChaosSettings, chaosEnvironment, processorEnvironment } from '../../handlers/shared/settings.ts';
 import { DEFAULT_METRICS_NAMESPACE, readBatchReport } from '../../handlers/shared/telemetry.ts';
+import { describeBuildErrors } from '../../labs/build-errors.ts';
 import { toKafkaEvent } from '../../sandbox/kafka-esm/msk-event.ts';
 import type { PolledRecord } from '../../sandbox/kafka-esm/polled-record.ts';
 import { type InvokeResult, type LambdaFunction, LambdaRuntime } from '../../sandbox/lambda-runtime/index.ts';
-import { describeBuildErrors } from './build-errors.ts';
 import type { Finding } from './finding.ts';
 
 const TOPIC = 'bookings';

@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
+import { displayPath } from '../../labs/display-path.ts';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
-import { displayPath } from '../display-path.ts';
 
 /** Each file's errors, as `file:line:column: message` lines (none: it type-checks). */
 export function typeCheck(files: readonly string[]): Map<string, string[]> {

@@ -9,9 +9,9 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { displayPath } from '../../labs/display-path.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
-import { displayPath } from '../display-path.ts';
 import { UsageError } from '../errors.ts';
 import { checkpointOf, type ExerciseFile } from './checkpoints.ts';
 

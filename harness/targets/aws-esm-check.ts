@@ -221,12 +221,27 @@ export function sqsEsmDifferences(spec: SqsBufferSpec, deployed: EsmConfiguratio
 }
 
 /** The UsageError text for a list of differences: one line per field, then the fix. */
-export function formatDifferences(lab: Pick<LabSpec, 'id'>, differences: EsmDifference[]): string {
+/**
+ * `exercise`: the spec is the learner's exercise (`workshop check --target aws`), deployed with
+ * that command; a difference then means the files changed since that deploy. `deployedFrom`: the
+ * lab's own spec is run, but a learner's exercise is what is deployed.
+ */
+export function formatDifferences(
+  lab: Pick<LabSpec, 'id' | 'number'>,
+  differences: EsmDifference[],
+  exercise?: { deploy: string },
+  deployedFrom?: string,
+): string {
   const lines = differences.map((x) => `  - ${x.mapping} ${x.field}: spec ${x.spec}, deployed ${x.deployed}`);
   const stateOnly = differences.every((x) => x.field === 'State');
+  const deploy = exercise?.deploy ?? `npm run deploy -- ${lab.id}`;
   const fix = stateOnly
-    ? `Fix: wait until the mapping is Enabled (a new MSK mapping takes a few minutes), or enable it, then run again; if it stays so, redeploy with \`npm run deploy -- ${lab.id}\`.`
-    : `Fix: redeploy with \`npm run deploy -- ${lab.id}\` (a --set override changes only this run: put the change in labs/${lab.id}/spec.ts and redeploy, or drop the --set).`;
+    ? `Fix: wait until the mapping is Enabled (a new MSK mapping takes a few minutes), or enable it, then run again; if it stays so, redeploy with \`${deploy}\`.`
+    : exercise
+      ? `Fix: your spec.ts changed since it was deployed: redeploy it with \`${deploy}\`, then check again.`
+      : deployedFrom
+        ? `Fix: what is deployed is your exercise ${deployedFrom}: check it with \`npx workshop check ${lab.number} --target aws\`, or deploy the lab's own spec with \`${deploy}\`.`
+        : `Fix: redeploy with \`${deploy}\` (a --set override changes only this run: put the change in labs/${lab.id}/spec.ts and redeploy, or drop the --set).`;
   return [`The deployed pipeline of lab ${lab.id} is not the one its LabSpec describes:`, ...lines, fix].join('\n');
 }
 
@@ -250,7 +265,13 @@ export async function getMapping(lambda: LambdaClient, labId: string, uuid: stri
  * Reads the lab's mappings and throws a UsageError for a mapping AWS reports a problem with (its
  * message and the likely fix), or listing every difference from the spec.
  */
-export async function checkDeployedMappings(lambda: LambdaClient, lab: LabSpec, outputs: AwsLabOutputs, retry: RetryOptions = {}): Promise<EsmConfiguration[]> {
+export async function checkDeployedMappings(
+  lambda: LambdaClient,
+  lab: LabSpec,
+  outputs: AwsLabOutputs,
+  retry: RetryOptions = {},
+  exercise?: { deploy: string },
+): Promise<EsmConfiguration[]> {
   const kafka = await getMapping(lambda, lab.id, outputs.kafkaEsmUuid, 'Kafka event source mapping', retry);
   const kafkaProblem = mappingProblem(kafka, 'Kafka event source mapping', lab.id);
   if (kafkaProblem) throw new UsageError(kafkaProblem);
@@ -267,6 +288,6 @@ export async function checkDeployedMappings(lambda: LambdaClient, lab: LabSpec, 
     differences.push(...sqsEsmDifferences(lab.sqsBuffer, sqs, { functionName: outputs.processorFunctionName }));
     mappings.push(sqs);
   }
-  if (differences.length > 0) throw new UsageError(formatDifferences(lab, differences));
+  if (differences.length > 0) throw new UsageError(formatDifferences(lab, differences, exercise, outputs.deployedFrom));
   return mappings;
 }

@@ -29,6 +29,8 @@ export interface AwsLabOutputs {
   dashboardName?: string;
   /** Where the deployed functions publish their metrics (the participant's namespace, labs/participant.ts). */
   metricsNamespace: string;
+  /** The learner's exercise folder the lab was deployed from (`npm run deploy -- <lab> --from`). */
+  deployedFrom?: string;
 }
 
 function deployFix(lab: Pick<LabSpec, 'id'>): string {
@@ -102,6 +104,7 @@ export function resolveLabOutputs(lab: LabSpec, deployed: DeployedOutputs | unde
   optional('onFailureBucket', LAB_OUTPUTS.onFailureBucket);
   const dashboard = text(base, BASE_OUTPUTS.dashboardName);
   if (dashboard) outputs.dashboardName = dashboard;
+  if (typeof deployed.lab.from === 'string') outputs.deployedFrom = deployed.lab.from;
 
   if (lab.sqsBuffer) {
     for (const [key, name] of [

@@ -96,6 +96,8 @@ export interface AwsTargetOptions {
   metricsPollMs?: number;
   /** How prepare() waits for a probe event to be processed; false skips the wait (tests of other steps). */
   readiness?: ReadinessOptions | false;
+  /** The lab runs as the learner's exercise deployed it (`workshop check --target aws`): the command that redeploys it, for the fixes. */
+  exercise?: { deploy: string };
 }
 
 export class AwsTarget implements LabTarget {
@@ -121,7 +123,7 @@ export class AwsTarget implements LabTarget {
     const outputs = this.preflight(lab);
     const clients = (this.options.clients ?? createAwsClients)(outputs.region);
     this.created.push(clients);
-    await checkDeployedMappings(clients.lambda, lab, outputs, this.options.retry);
+    await checkDeployedMappings(clients.lambda, lab, outputs, this.options.retry, this.options.exercise);
     const prepared = new AwsPreparedLab(lab, outputs, clients, this.options);
     if (this.options.readiness !== false) await prepared.awaitReady(this.options.readiness);
     return prepared;
@@ -176,7 +178,8 @@ export class AwsPreparedLab implements PreparedLab {
     const esm = lab.kafkaEsm;
     const notes = [
       `AWS (${outputs.region}): producer ${outputs.producerFunctionName}; Kafka ESM ${outputs.kafkaEsmUuid} -> ${outputs.kafkaConsumerFunctionName}; ` +
-        `batch lines from ${logGroupOf(outputs.processorFunctionName)}${outputs.dashboardName ? `; dashboard ${outputs.dashboardName}` : ''}.`,
+        `batch lines from ${logGroupOf(outputs.processorFunctionName)}${outputs.dashboardName ? `; dashboard ${outputs.dashboardName}` : ''}` +
+        `${outputs.deployedFrom ? `; deployed from the exercise ${outputs.deployedFrom}` : ''}.`,
       `AWS: the producer Lambda publishes at most ${this.options.perShardRate ?? PER_SHARD_RATE} events/s per invocation; this lab's peak needs ${shardCount(lab.traffic, this.options.perShardRate)} parallel invocation(s).`,
       "AWS: send delays are rebuilt from each producer shard's summary: min, p50, p90, p99 and max are exact, values between them interpolated, so the mean is approximate.",
       "AWS: the live timeline reads CloudWatch per minute, about a minute late; latency, counts and batch sizes in the results come from the processors' log lines, per event.",

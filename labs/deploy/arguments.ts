@@ -9,6 +9,8 @@ export interface DeployArgs {
   target: string;
   refreshBase: boolean;
   dryRun: boolean;
+  /** `--from exercises/<lab>`: the learner's exercise folder, deployed in place of labs/<lab>/spec.ts. */
+  from?: string;
 }
 
 export interface DestroyArgs {
@@ -18,20 +20,35 @@ export interface DestroyArgs {
   dryRun: boolean;
 }
 
-function splitFlags(argv: string[], known: string[], usage: string): { flags: Set<string>; positional: string[] } {
+/** `known` are switches; `valued` take the next word (or `--from=value`). */
+function splitFlags(
+  argv: string[],
+  known: string[],
+  usage: string,
+  valued: string[] = [],
+): { flags: Set<string>; values: Map<string, string>; positional: string[] } {
   const flags = new Set<string>();
+  const values = new Map<string, string>();
   const positional: string[] = [];
-  for (const arg of argv) {
-    if (arg.startsWith('--')) {
-      if (!known.includes(arg)) throw new DeployError(`Unknown option ${arg}. ${usage}`, 'badInput');
-      flags.add(arg);
-    } else positional.push(arg);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (valued.includes(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value === '' || value.startsWith('--')) throw new DeployError(`${name} needs a value. ${usage}`, 'badInput');
+      values.set(name, value);
+    } else if (known.includes(arg)) flags.add(arg);
+    else throw new DeployError(`Unknown option ${arg}. ${usage}`, 'badInput');
   }
-  return { flags, positional };
+  return { flags, values, positional };
 }
 
 export function deployUsage(choices: string): string {
-  return `Usage: npm run deploy -- <lab|base> [--base] [--dry-run]; labs: ${choices}.`;
+  return `Usage: npm run deploy -- <lab|base> [--base] [--dry-run] [--from exercises/<lab>]; labs: ${choices}.`;
 }
 
 export function destroyUsage(choices: string): string {
@@ -40,11 +57,18 @@ export function destroyUsage(choices: string): string {
 
 export function parseDeployArgs(argv: string[], choices: string): DeployArgs {
   const usage = deployUsage(choices);
-  const { flags, positional } = splitFlags(argv, ['--base', '--dry-run'], usage);
+  const { flags, values, positional } = splitFlags(argv, ['--base', '--dry-run'], usage, ['--from']);
   if (positional.length !== 1) {
     throw new DeployError(positional.length === 0 ? `Which lab? ${usage}` : `One lab at a time, got ${positional.join(' ')}. ${usage}`, 'badInput');
   }
-  return { target: positional[0], refreshBase: flags.has('--base'), dryRun: flags.has('--dry-run') };
+  const from = values.get('--from');
+  if (from !== undefined && positional[0] === BASE_STACK) {
+    throw new DeployError(
+      `--from deploys a lab's exercise; the base stack has none: name the lab, as in npm run deploy -- 2 --from exercises/02-low-latency.`,
+      'badInput',
+    );
+  }
+  return { target: positional[0], refreshBase: flags.has('--base'), dryRun: flags.has('--dry-run'), ...(from === undefined ? {} : { from }) };
 }
 
 export function parseDestroyArgs(argv: string[], choices: string): DestroyArgs {

@@ -4,6 +4,7 @@
 // and the outputs file for the harness last.
 import type { LabSpec } from '../lab-spec.ts';
 import { BASE_STACK, type DeployedOutputs, LAB_OUTPUTS, labStackName, OUTPUTS_FILE, writeDeployedOutputs } from '../stack-contract.ts';
+import type { ExerciseStack } from '../stacks.ts';
 import { applyPostApplySettings, awaitMappingsWorking } from './aws-checks.ts';
 import { applyStep, type PostApplySettings, postApplySettings, type Step } from './plan.ts';
 import { type DeployRecord, RECORD_FILE, readRecord, writeRecord } from './record.ts';
@@ -59,13 +60,13 @@ function deployedOutputs(record: DeployRecord, runner: TerraformRunner, region: 
   const outputs: DeployedOutputs = { region, base: runner.output(BASE_STACK) };
   if (record.currentLab) {
     const stack = labStackName({ id: record.currentLab });
-    outputs.lab = { id: record.currentLab, stack, outputs: runner.output(stack) };
+    outputs.lab = { id: record.currentLab, stack, outputs: runner.output(stack), ...(record.currentLabFrom ? { from: record.currentLabFrom } : {}) };
   }
   return outputs;
 }
 
-/** Synthesizes every stack for `region` and `prefix`; false (with the message printed) when a lab is invalid. */
-export async function synthForDeploy(labs: readonly LabSpec[], region: string, prefix: string): Promise<boolean> {
+/** Synthesizes every stack for `region` and `prefix` (one lab from the learner's `exercise`); false (with the message printed) when a lab is invalid. */
+export async function synthForDeploy(labs: readonly LabSpec[], region: string, prefix: string, exercise?: ExerciseStack): Promise<boolean> {
   const { runSynth } = await import('../synth.ts');
-  return runSynth(labs, { region, prefix }) === 0;
+  return runSynth(labs, { region, prefix, exercise }) === 0;
 }

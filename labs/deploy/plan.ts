@@ -12,11 +12,13 @@ export interface Step {
   stack: string;
   /** Lab id for lab stacks. */
   labId?: string;
+  /** A lab applied from the learner's exercise folder (`--from`), as the record keeps it. */
+  from?: string;
   why: string;
 }
 
 /** Which stacks to destroy and apply, in order, to end with `target` deployed. */
-export function planDeploy(target: LabSpec | 'base', record: DeployRecord, options: { refreshBase?: boolean } = {}): Step[] {
+export function planDeploy(target: LabSpec | 'base', record: DeployRecord, options: { refreshBase?: boolean; from?: string } = {}): Step[] {
   const steps: Step[] = [];
   const labId = target === 'base' ? undefined : target.id;
   if (record.currentLab !== undefined && record.currentLab !== labId && labId !== undefined) {
@@ -31,11 +33,12 @@ export function planDeploy(target: LabSpec | 'base', record: DeployRecord, optio
     steps.push({ action: 'apply', stack: BASE_STACK, why: record.baseDeployed ? 'update the base' : 'the base is not deployed yet' });
   }
   if (labId !== undefined) {
+    const what = record.currentLab === labId ? `update lab ${labId}` : `deploy lab ${labId}`;
     steps.push({
       action: 'apply',
       stack: labStackName(target as LabSpec),
       labId,
-      why: record.currentLab === labId ? `update lab ${labId}` : `deploy lab ${labId}`,
+      ...(options.from === undefined ? { why: what } : { from: options.from, why: `${what} from your exercise ${options.from}` }),
     });
   }
   return steps;
@@ -74,8 +77,14 @@ export function planDestroy(target: LabSpec | 'base' | undefined, all: boolean, 
 export function applyStep(record: DeployRecord, step: Step, region: string, prefix: string): DeployRecord {
   const next: DeployRecord = { ...record, region, prefix };
   if (step.stack === BASE_STACK) next.baseDeployed = step.action === 'apply';
-  else if (step.action === 'apply') next.currentLab = step.labId;
-  else if (record.currentLab === step.labId) delete next.currentLab;
+  else if (step.action === 'apply') {
+    next.currentLab = step.labId;
+    if (step.from === undefined) delete next.currentLabFrom;
+    else next.currentLabFrom = step.from;
+  } else if (record.currentLab === step.labId) {
+    delete next.currentLab;
+    delete next.currentLabFrom;
+  }
   if (!next.baseDeployed && next.currentLab === undefined) {
     delete next.region;
     delete next.prefix;

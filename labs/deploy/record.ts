@@ -18,6 +18,8 @@ export interface DeployRecord {
   baseDeployed: boolean;
   /** Id of the lab whose stack is deployed, if any. */
   currentLab?: string;
+  /** The exercise folder the current lab was deployed from (`--from`); unset: labs/<lab>/spec.ts. */
+  currentLabFrom?: string;
 }
 
 export function readRecord(file = RECORD_FILE): DeployRecord {
@@ -26,6 +28,7 @@ export function readRecord(file = RECORD_FILE): DeployRecord {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DeployRecord>;
     const record: DeployRecord = { baseDeployed: parsed.baseDeployed === true };
     if (typeof parsed.currentLab === 'string') record.currentLab = parsed.currentLab;
+    if (typeof parsed.currentLab === 'string' && typeof parsed.currentLabFrom === 'string') record.currentLabFrom = parsed.currentLabFrom;
     if (typeof parsed.region === 'string') record.region = parsed.region;
     if (typeof parsed.prefix === 'string') record.prefix = parsed.prefix;
     return record;

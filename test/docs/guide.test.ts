@@ -132,6 +132,10 @@ test('(c) the checker refuses a shell block it cannot classify, an unknown comma
     'npm run deploy -- 02-low-latency',
     'npm run deploy -- lab-two',
     'npm run destroy -- 4 --all',
+    'npm run deploy -- 2 --from exercises/02-low-latency --dry-run',
+    'npm run deploy -- 2 --from exercises/01-baseline',
+    'npx workshop check 2 --target aws',
+    'npx workshop check 2 --target cloud',
     '```',
     '',
     '```json',
@@ -150,6 +154,8 @@ test('(c) the checker refuses a shell block it cannot classify, an unknown comma
     [14, '`workshop models` takes no argument'],
     [19, '`npm run deploy` rejects it: There is no lab "lab-two"'],
     [20, '`npm run destroy` rejects it: --all destroys everything deployed'],
+    [22, "--from exercises/01-baseline is not lab 2's exercise folder: write --from exercises/02-low-latency"],
+    [24, '`workshop check` rejects it: --target cloud is not a place a lab runs'],
   ];
   for (const [line, text] of expected)
     assert.ok(

@@ -4,8 +4,8 @@
 
 import { resolve } from 'node:path';
 import type { Message } from 'esbuild';
-import { REPO_ROOT } from '../../labs/stack-contract.ts';
-import { displayPath } from '../display-path.ts';
+import { displayPath } from './display-path.ts';
+import { REPO_ROOT } from './stack-contract.ts';
 
 /** The build's error lines, or undefined when `error` is not an esbuild build failure. */
 export function describeBuildErrors(error: unknown): string | undefined {
