@@ -23,34 +23,45 @@ export interface ExecuteOptions {
   checkMappings?: (region: string, mappings: { uuid: string; what: string }[], labId: string) => Promise<void>;
 }
 
-/** Runs the steps in order, recording progress after each, then writes the outputs file. */
+/** Runs the steps in order, recording progress after each, then writes the outputs file (also when a step fails). */
 export async function executeSteps(steps: Step[], options: ExecuteOptions): Promise<DeployRecord> {
   const runner = options.runner ?? terraform;
   const recordFile = options.recordFile ?? RECORD_FILE;
   let record = readRecord(recordFile);
-  for (const step of steps) {
-    console.log(`\n==> terraform ${step.action} ${step.stack} (${step.why})`);
-    runner.run(step.stack, ['init', '-input=false']);
-    runner.run(step.stack, step.action === 'apply' ? ['apply', '-auto-approve', '-input=false'] : ['destroy', '-auto-approve', '-input=false']);
-    // On record as soon as Terraform is done: a lab whose checks below fail is still deployed,
-    // and destroy must know it.
-    record = applyStep(record, step, options.region, options.prefix);
-    writeRecord(record, recordFile);
-    if (step.action === 'apply' && step.labId) {
-      const lab = options.labs.find((l) => l.id === step.labId);
-      const outputs = runner.output(step.stack);
-      const kafkaUuid = outputs[LAB_OUTPUTS.kafkaEsmUuid];
-      const sqsUuid = outputs[LAB_OUTPUTS.sqsEsmUuid];
-      const settings = lab ? postApplySettings(lab) : undefined;
-      if (settings && typeof kafkaUuid === 'string') await (options.applySettings ?? applyPostApplySettings)(options.region, kafkaUuid, settings);
-      const mappings = [
-        ...(typeof kafkaUuid === 'string' ? [{ uuid: kafkaUuid, what: 'Kafka event source mapping' }] : []),
-        ...(typeof sqsUuid === 'string' ? [{ uuid: sqsUuid, what: 'SQS event source mapping' }] : []),
-      ];
-      await (options.checkMappings ?? awaitMappingsWorking)(options.region, mappings, step.labId);
+  let finished = false;
+  try {
+    for (const step of steps) {
+      console.log(`\n==> terraform ${step.action} ${step.stack} (${step.why})`);
+      runner.run(step.stack, ['init', '-input=false']);
+      runner.run(step.stack, step.action === 'apply' ? ['apply', '-auto-approve', '-input=false'] : ['destroy', '-auto-approve', '-input=false']);
+      // On record as soon as Terraform is done: a lab whose checks below fail is still deployed,
+      // and destroy must know it.
+      record = applyStep(record, step, options.region, options.prefix);
+      writeRecord(record, recordFile);
+      if (step.action === 'apply' && step.labId) {
+        const lab = options.labs.find((l) => l.id === step.labId);
+        const outputs = runner.output(step.stack);
+        const kafkaUuid = outputs[LAB_OUTPUTS.kafkaEsmUuid];
+        const sqsUuid = outputs[LAB_OUTPUTS.sqsEsmUuid];
+        const settings = lab ? postApplySettings(lab) : undefined;
+        if (settings && typeof kafkaUuid === 'string') await (options.applySettings ?? applyPostApplySettings)(options.region, kafkaUuid, settings);
+        const mappings = [
+          ...(typeof kafkaUuid === 'string' ? [{ uuid: kafkaUuid, what: 'Kafka event source mapping' }] : []),
+          ...(typeof sqsUuid === 'string' ? [{ uuid: sqsUuid, what: 'SQS event source mapping' }] : []),
+        ];
+        await (options.checkMappings ?? awaitMappingsWorking)(options.region, mappings, step.labId);
+      }
+    }
+    finished = true;
+  } finally {
+    // The outputs follow the record even when a step failed: a lab whose readiness check failed is
+    // deployed, and the harness's pre-run check must find it to say what is wrong with it.
+    try {
+      writeDeployedOutputs(deployedOutputs(record, runner, options.region), options.outputsFile ?? OUTPUTS_FILE);
+    } catch (error) {
+      if (finished) throw error;
     }
   }
-  writeDeployedOutputs(deployedOutputs(record, runner, options.region), options.outputsFile ?? OUTPUTS_FILE);
   return record;
 }
 

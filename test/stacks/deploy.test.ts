@@ -23,7 +23,7 @@ import {
 import type { TerraformRunner } from '../../labs/deploy/terraform.ts';
 import { findLab, LABS, labChoices } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { stateKey, statePath } from '../../labs/stack-contract.ts';
+import { type DeployedOutputs, readDeployedOutputs, stateKey, statePath } from '../../labs/stack-contract.ts';
 
 const choices = labChoices();
 const lab = (n: number) => findLab(n) as LabSpec;
@@ -201,7 +201,10 @@ test('executeSteps: init + apply/destroy per stack, the 0 s window fix, record a
 });
 
 /** Deploys lab 1 onto nothing with `runner` (and `checkMappings`), quietly: the error it ended with and the record left. */
-async function deployLab1(runner: TerraformRunner, checkMappings?: ExecuteOptions['checkMappings']): Promise<{ error: unknown; record: DeployRecord }> {
+async function deployLab1(
+  runner: TerraformRunner,
+  checkMappings?: ExecuteOptions['checkMappings'],
+): Promise<{ error: unknown; record: DeployRecord; outputs: DeployedOutputs | undefined }> {
   const dir = mkdtempSync(join(tmpdir(), 'klw-deploy-'));
   const recordFile = join(dir, 'deployed.json');
   const log = console.log;
@@ -217,7 +220,7 @@ async function deployLab1(runner: TerraformRunner, checkMappings?: ExecuteOption
       outputsFile: join(dir, 'o.json'),
       checkMappings,
     }).catch((e) => (error = e));
-    return { error, record: readRecord(recordFile) };
+    return { error, record: readRecord(recordFile), outputs: readDeployedOutputs(join(dir, 'o.json')) };
   } finally {
     console.log = log;
   }
@@ -234,13 +237,19 @@ test('a failing step stops the run and keeps what succeeded on record', async ()
   assert.equal(record, { baseDeployed: true, region: 'us-east-1', prefix: 'klw' });
 });
 
-test('a lab whose checks fail after apply is on record, so destroy takes it down', async () => {
-  const { error, record } = await deployLab1({ run: () => {}, output: (stack) => (stack === 'base' ? {} : { kafka_esm_uuid: 'uuid-1' }) }, async () => {
-    throw new DeployError('The Kafka event source mapping is Enabled but reports "PROBLEM: ..."');
-  });
+test('a lab whose checks fail after apply is on record, so destroy takes it down, and in the outputs file', async () => {
+  const { error, record, outputs } = await deployLab1(
+    { run: () => {}, output: (stack) => (stack === 'base' ? {} : { kafka_esm_uuid: 'uuid-1' }) },
+    async () => {
+      throw new DeployError('The Kafka event source mapping is Enabled but reports "PROBLEM: ..."');
+    },
+  );
   assert.instance(error, DeployError);
   assert.equal(record, { baseDeployed: true, currentLab: '01-baseline', region: 'us-east-1', prefix: 'klw' });
   assert.equal(stacks(planDestroy(undefined, true, record)), ['destroy lab-01-baseline', 'destroy base']);
+  // And the outputs name it, so the AWS target's pre-run check finds the mapping to explain.
+  assert.is(outputs?.lab?.id, '01-baseline');
+  assert.equal(outputs?.lab?.outputs, { kafka_esm_uuid: 'uuid-1' });
 });
 
 test('destroy --all also takes every stack whose state still holds resources, recorded or not', () => {
