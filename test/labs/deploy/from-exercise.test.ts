@@ -182,7 +182,7 @@ test('--dry-run --from prints the plan and what differs from the lab, and deploy
     env: { ...process.env, AWS_REGION: 'eu-west-1', AWS_PROFILE: '' },
   });
   assert.is(run.status, 0, run.stderr);
-  assert.match(run.stdout, /Deploy plan \(region eu-west-1\):/);
+  assert.match(run.stdout, /Deploy plan \(region eu-west-1, prefix klw\):/);
   assert.ok(
     run.stdout.includes(`terraform apply lab-02-low-latency  (deploy lab 02-low-latency from your exercise ${displayPath(folder, REPO_ROOT)})`),
     run.stdout,
