@@ -4,12 +4,12 @@
 // to check; its sha256 against the one summed from the tarball whose integrity the registry
 // published proves it is that build, byte for byte. Summing ~120 MB takes about 0.3 s, so doctor
 // does it and the entry points do not (they check only the running major: labs/scripts-node.ts).
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCRIPTS_NODE_VERSION } from '../../labs/scripts-node.ts';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import { WorkshopError } from '../../labs/workshop-error.ts';
+import { sha256File } from '../../sandbox/download.ts';
 import { NODE_BINARY_PINS, type NodeBinaryPin, PINNED_NODE_VERSION } from './pins.ts';
 import { isNodePlatform, NODE_PLATFORMS, type NodePlatform } from './platforms.ts';
 
@@ -35,16 +35,6 @@ export function publishedPin(platform: NodePlatform, nodeVersion = SCRIPTS_NODE_
     );
   }
   return pin;
-}
-
-export function sha256OfFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
 
 /** What doctor reports of the scripts' Node.js binary: the line it prints, and whether it is the pinned build. */
@@ -74,7 +64,7 @@ export async function checkInstalledBinary(
       problem: `node_modules/node/${pin.binary} is missing (an install with --ignore-scripts skips the node package's install script): run npm rebuild node.`,
     };
   }
-  if ((await sha256OfFile(binary)) !== pin.binarySha256) {
+  if ((await sha256File(binary)) !== pin.binarySha256) {
     return {
       problem: `node_modules/node/${pin.binary} is not the ${pin.package}@${SCRIPTS_NODE_VERSION} build pinned in ${PINS_FILE} (its sha256 differs): run npm rebuild node, and if it still differs, check the registry npm uses (npm config get registry).`,
     };

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import type { Test } from 'uvu';
 import { findExecutable } from '../../sandbox/executables.ts';
+import { needsTool } from './needs-tool.ts';
 
 export interface CfnLint {
   command: string;
@@ -22,14 +23,5 @@ export function lint(tool: CfnLint, file: string): { status: number; findings: s
 
 /** A uvu suite's tests, or the one line saying why they cannot run here (a failure in CI). */
 export function needsCfnLint(test: Test, found: CfnLint | { missing: string }): found is CfnLint {
-  if (!('missing' in found)) return true;
-  if (process.env.CI) {
-    test('cfn-lint is installed (CI requires it)', () => {
-      throw new Error(found.missing);
-    });
-  } else {
-    console.log(`[skipped] ${found.missing}`);
-    test.skip(`needs cfn-lint: ${found.missing}`, () => {});
-  }
-  return false;
+  return needsTool(test, found, 'cfn-lint');
 }

@@ -8,6 +8,7 @@ import type { Test } from 'uvu';
 import { SCRIPTS_NODE_MAJOR } from '../../labs/scripts-node.ts';
 import { versionParts } from '../../labs/version.ts';
 import { findExecutable } from '../../sandbox/executables.ts';
+import { needsTool } from './needs-tool.ts';
 
 export interface OlderNode {
   path: string;
@@ -26,15 +27,7 @@ export function findOlderNode(env: NodeJS.ProcessEnv = process.env): OlderNode |
   return { missing: `no Node.js older than ${SCRIPTS_NODE_MAJOR} on PATH (outside node_modules)` };
 }
 
+/** A uvu suite's tests, or the one line saying why they cannot run here (a failure in CI). */
 export function needsOlderNode(test: Test, found: OlderNode | { missing: string }): found is OlderNode {
-  if (!('missing' in found)) return true;
-  if (process.env.CI) {
-    test("a Node.js older than the scripts' is on PATH (CI has one)", () => {
-      throw new Error(found.missing);
-    });
-  } else {
-    console.log(`[skipped] ${found.missing}`);
-    test.skip(`needs an older Node.js: ${found.missing}`, () => {});
-  }
-  return false;
+  return needsTool(test, found, "a Node.js older than the scripts'");
 }

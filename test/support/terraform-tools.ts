@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'uvu';
 import { findExecutable } from '../../sandbox/executables.ts';
+import { needsTool } from './needs-tool.ts';
 
 export interface TerraformTools {
   terraform: string;
@@ -61,14 +62,5 @@ export function initFromMirror(tools: TerraformTools, dir: string): void {
 
 /** A uvu suite's tests, or the one line saying why they cannot run here (a failure in CI). */
 export function needsTerraform(test: Test, found: TerraformTools | { missing: string }): found is TerraformTools {
-  if (!('missing' in found)) return true;
-  if (process.env.CI) {
-    test('Terraform and its AWS provider mirror are installed (CI requires them)', () => {
-      throw new Error(found.missing);
-    });
-  } else {
-    console.log(`[skipped] ${found.missing}`);
-    test.skip(`needs Terraform and a mirrored AWS provider: ${found.missing}`, () => {});
-  }
-  return false;
+  return needsTool(test, found, 'Terraform and its AWS provider mirror');
 }
