@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { runsAsScript } from './entry-point.ts';
 import type { LabSpec } from './lab-spec.ts';
 import { LabSpecError } from './lab-spec.ts';
+import { REHEARSAL_PROVIDER_VARIABLE, rehearsalProviderFromEnv, rewriteForRehearsal } from './rehearsal-provider.ts';
 import { DEFAULT_OUTDIR, REPO_ROOT } from './stack-contract.ts';
 import { buildWorkshopApp, type WorkshopAppOptions } from './stacks.ts';
 
@@ -26,7 +27,16 @@ export function synthesize(options: WorkshopAppOptions): SynthResult {
   const written = performance.now();
   const outdir = options.outdir ?? DEFAULT_OUTDIR;
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
-  return { outdir, stacks: Object.keys(manifest.stacks), buildMs: built - started, writeMs: written - built };
+  const stacks = Object.keys(manifest.stacks);
+  const rehearsal = rehearsalProviderFromEnv();
+  if (rehearsal) {
+    const changes = rewriteForRehearsal(outdir, stacks, rehearsal);
+    console.log(
+      `REHEARSAL (${REHEARSAL_PROVIDER_VARIABLE} is set): the stacks were rewritten for hashicorp/aws ${rehearsal.version}; ${changes.length} changes:`,
+    );
+    for (const c of changes) console.log(`  ${c.address}.${c.argument}: ${c.change} (${c.why})`);
+  }
+  return { outdir, stacks, buildMs: built - started, writeMs: written - built };
 }
 
 /** Prints the outcome; returns the process exit code. */
