@@ -43,7 +43,12 @@ export interface EsmLogRecord {
   eventProcessorId: string;
   logLevel: SystemLogLevel;
   kafkaEventSourceConnection?: {
-    brokerEndpoints: string[];
+    /** One string, comma-separated as a bootstrap list, as AWS's example shows it. */
+    brokerEndpoints: string;
+    /** Kafka's security.protocol: SASL_SSL on MSK with IAM, PLAINTEXT on the sandbox's broker. */
+    securityProtocol: string;
+    /** Kafka's sasl.mechanism (AWS_MSK_IAM on MSK); null where the protocol has none. */
+    saslMechanism: string | null;
     consumerId: string;
     topics: string[];
     consumerGroupId: string;

@@ -109,7 +109,9 @@ export function toInvokeResult(result: LambdaInvokeResult): InvokeResult {
 export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm> {
   const clock = options.clock ?? systemClock;
   const uuid = randomUUID();
-  const groupId = options.esm.consumerGroupId ?? `lambda-esm-${uuid}`;
+  // AWS names the group after the mapping unless the spec sets one (esm-logging.html's example:
+  // consumerGroupId is the mapping's UUID).
+  const groupId = options.esm.consumerGroupId ?? uuid;
   const source: KafkaEventSource = options.source ?? {
     kind: 'msk',
     clusterArn: 'arn:aws:kafka:us-east-1:000000000000:cluster/sandbox/00000000-0000-0000-0000-000000000000-1',
@@ -137,7 +139,15 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
             }),
         })
       : undefined;
-  const connection = { brokers: options.brokers, topic: options.topic, groupId, totalPartitionCount: options.partitions };
+  // The sandbox's broker listens in plain text without SASL; on MSK the log says SASL_SSL and AWS_MSK_IAM.
+  const connection = {
+    brokers: options.brokers,
+    topic: options.topic,
+    groupId,
+    totalPartitionCount: options.partitions,
+    securityProtocol: 'PLAINTEXT',
+    saslMechanism: null,
+  };
   // The engine commits through the fetcher, which starts after the engine exists.
   let fetcher: KafkaFetcher | undefined;
   const engine: KafkaEsmEngine = new KafkaEsmEngine(

@@ -35,12 +35,17 @@ export class EsmSystemLog {
   constructor(private readonly options: EsmSystemLogOptions) {}
 
   /** INFO, once per poller whenever its consumer is built or its partitions change. */
-  pollersAssigned(assignments: string[][], connection: { brokers: string[]; topic: string; groupId: string; totalPartitionCount: number }): void {
+  pollersAssigned(
+    assignments: string[][],
+    connection: { brokers: string[]; topic: string; groupId: string; totalPartitionCount: number; securityProtocol: string; saslMechanism: string | null },
+  ): void {
     this.generation++;
     assignments.forEach((partitions, poller) =>
       this.emit('POLLER_STATUS_EVENT', poller, {
         kafkaEventSourceConnection: {
-          brokerEndpoints: connection.brokers,
+          brokerEndpoints: connection.brokers.join(','),
+          securityProtocol: connection.securityProtocol,
+          saslMechanism: connection.saslMechanism,
           consumerId: `${this.options.uuid}-${poller}`,
           topics: [connection.topic],
           consumerGroupId: connection.groupId,

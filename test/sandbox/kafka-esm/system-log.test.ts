@@ -11,7 +11,14 @@ import { EsmSystemLog } from '../../../sandbox/kafka-esm/system-log.ts';
 import { record, settle } from './records.ts';
 
 const T0 = Date.UTC(2026, 11, 5, 10, 30, 0);
-const CONNECTION = { brokers: ['127.0.0.1:9092'], topic: 'bookings', groupId: 'g1', totalPartitionCount: 4 };
+const CONNECTION = {
+  brokers: ['127.0.0.1:9092', '127.0.0.1:9093'],
+  topic: 'bookings',
+  groupId: 'u-1',
+  totalPartitionCount: 4,
+  securityProtocol: 'PLAINTEXT',
+  saslMechanism: null,
+};
 
 function systemLog(level: SystemLogLevel) {
   const clock = new FakeClock(T0);
@@ -58,11 +65,15 @@ test("every line goes to the mapping's own stream, date then UUID, with the comm
     assert.is(parsed.eventProcessorId, 'u-1/0');
   }
   const [info, debug, warn] = h.lines.map((l) => l.record);
+  // As esm-logging.html's example: the brokers as one string, the protocol and mechanism named,
+  // the group the mapping's UUID.
   assert.equal(info.kafkaEventSourceConnection, {
-    brokerEndpoints: ['127.0.0.1:9092'],
+    brokerEndpoints: '127.0.0.1:9092,127.0.0.1:9093',
+    securityProtocol: 'PLAINTEXT',
+    saslMechanism: null,
     consumerId: 'u-1-0',
     topics: ['bookings'],
-    consumerGroupId: 'g1',
+    consumerGroupId: 'u-1',
     totalPartitionCount: 4,
     assignedPartitionCount: 2,
     partitionsAssignmentGeneration: 1,
