@@ -98,10 +98,23 @@ export function failedRecords(response: unknown, records: PolledRecord[]): Set<P
   for (const failure of failures) {
     const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
     const record = findRecord(id, records);
-    if (!record) return { reason: `${JSON.stringify(failure)} names no record of the batch` };
+    if (!record) return { reason: unrecognized(failure, id) };
     failed.add(record);
   }
   return failed;
+}
+
+/**
+ * Why a failure names no record. An earlier version of AWS's page showed the key as
+ * "topic-partition"; the current one shows "partition": a learner who followed the old page gets
+ * told which key changed, not only that nothing matched.
+ */
+function unrecognized(failure: unknown, id: unknown): string {
+  const names = `${JSON.stringify(failure)} names no record of the batch`;
+  if (id !== null && typeof id === 'object' && 'topic-partition' in id && !('partition' in id)) {
+    return `${names}: its key "topic-partition" is from an earlier version of AWS's page, which now names it "partition" (${KAFKA_ITEM_IDENTIFIER_SHAPE})`;
+  }
+  return names;
 }
 
 function findRecord(id: unknown, records: PolledRecord[]): PolledRecord | undefined {

@@ -122,6 +122,14 @@ test('an empty list or null is success; any shape but AWS\'s {partition: "<topic
   assert.match((failedRecords({ batchItemFailures: 'bookings-0-1' }, batch) as { reason: string }).reason, 'not a list');
 });
 
+test('the key of an earlier version of AWS\'s page, "topic-partition", fails the batch with a warning naming the change', () => {
+  const batch = records(0, 0, 2);
+  const older = failedRecords({ batchItemFailures: [{ itemIdentifier: { 'topic-partition': 'bookings-0', offset: 1 } }] }, batch) as { reason: string };
+  assert.match(older.reason, 'its key "topic-partition" is from an earlier version of AWS\'s page, which now names it "partition"');
+  const other = failedRecords({ batchItemFailures: [{ itemIdentifier: { partition: 'bookings-0', offset: 99 } }] }, batch) as { reason: string };
+  assert.not.match(other.reason, 'topic-partition', 'only when that is the key sent');
+});
+
 test('records older than MaximumRecordAgeInSeconds are not invoked', () => {
   const old = record(0, 0, 0);
   const young = record(0, 1, 59_000);
