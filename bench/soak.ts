@@ -338,7 +338,18 @@ async function main(): Promise<number> {
 
     // Exact accounting by (runId, seq): the topic read back against every processing.
     const runIds = new Set(runs.map((r) => r.runId));
-    let totals = { published: 0, processed: 0, filtered: 0, deadLettered: 0, waiting: 0, lost: 0, duplicated: 0, unknown: 0, duplicateProcessings: 0 };
+    let totals = {
+      published: 0,
+      processed: 0,
+      filtered: 0,
+      deadLettered: 0,
+      dropped: 0,
+      waiting: 0,
+      lost: 0,
+      duplicated: 0,
+      unknown: 0,
+      duplicateProcessings: 0,
+    };
     const lostSeqs: number[] = [];
     const duplicatedSeqs: number[] = [];
     if (!interrupted) {
@@ -358,6 +369,7 @@ async function main(): Promise<number> {
           processed: totals.processed + a.processed,
           filtered: totals.filtered + a.filtered,
           deadLettered: totals.deadLettered + a.deadLettered,
+          dropped: totals.dropped + a.dropped,
           waiting: totals.waiting + a.waiting,
           lost: totals.lost + a.lost,
           duplicated: totals.duplicated + a.duplicated,

@@ -1,5 +1,7 @@
 // Exact accounting by (runId, seq): every published event must end processed, filtered or
-// dead-lettered. Lost and duplicated events are counted from the seqs, never assumed.
+// dead-lettered. Events the mapping dropped (DroppedEventCount: no destination, or delivery to it
+// failed) are a category of their own, never processed. Lost and duplicated events are counted
+// from the seqs, never assumed.
 import type { EventCounts } from './run-result.ts';
 
 export interface AccountingInput {
@@ -9,6 +11,8 @@ export interface AccountingInput {
   processed: readonly number[];
   filtered: readonly number[];
   deadLettered: readonly number[];
+  /** Seqs the mapping dropped, when the place can tell which (the sandbox can; AWS reports only a count). */
+  dropped?: readonly number[];
   /** Seqs still behind the committed offset of their partition at the end (not yet handled). */
   waiting?: readonly number[];
 }
@@ -29,6 +33,7 @@ export function account(input: AccountingInput): Accounting {
   for (const seq of input.processed) note(seq);
   for (const seq of new Set(input.filtered)) note(seq);
   for (const seq of new Set(input.deadLettered)) note(seq);
+  for (const seq of new Set(input.dropped ?? [])) note(seq);
 
   const waiting = new Set(input.waiting ?? []);
   const unaccounted = [...published].filter((seq) => !outcomes.has(seq));
@@ -41,6 +46,7 @@ export function account(input: AccountingInput): Accounting {
     processed: processedUnique.size,
     filtered: new Set(input.filtered.filter((seq) => published.has(seq))).size,
     deadLettered: new Set(input.deadLettered.filter((seq) => published.has(seq))).size,
+    dropped: new Set((input.dropped ?? []).filter((seq) => published.has(seq))).size,
     waiting: unaccounted.length - lost.length,
     lost: lost.length,
     duplicated: duplicated.length,

@@ -13,6 +13,8 @@ export interface Measured {
   offeredPerSec: number;
   avgBatchSize: number;
   lost: number;
+  /** Dropped by the mapping (DroppedEventCount); absent where the place cannot tell. */
+  dropped?: number;
   waiting: number;
   published: number;
 }
@@ -109,6 +111,17 @@ export function checkTargets(lab: LabSpec, place: Place, model: CapacityModel, m
           ? 'every published event was processed, filtered or dead-lettered'
           : 'events neither processed, filtered, dead-lettered nor still waiting in the topic: they were skipped or committed without being handled',
   });
+  if ((measured.dropped ?? 0) > 0) {
+    checks.push({
+      name: 'events dropped by the mapping',
+      expected: '0',
+      actual: `${measured.dropped} of ${measured.published}`,
+      pass: false,
+      reason: lab.kafkaEsm.onFailure
+        ? `the mapping could not deliver them to its on-failure destination (${lab.kafkaEsm.onFailure.kind}) and dropped them (DroppedEventCount, OnFailureDestinationDeliveryErrorCount): check that the destination exists and the mapping may write to it`
+        : 'they failed past kafkaEsm.maximumRetryAttempts or kafkaEsm.maximumRecordAgeSeconds and the mapping has no on-failure destination, so it skipped them (DroppedEventCount): set kafkaEsm.onFailure to keep them',
+    });
+  }
   if (measured.waiting > 0) {
     checks.push({
       name: 'events handled before the drain ended',

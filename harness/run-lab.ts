@@ -179,6 +179,7 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
       processed: observations.processed.map((p) => p.seq),
       filtered: observations.filteredSeqs,
       deadLettered: observations.deadLetteredSeqs,
+      dropped: observations.droppedSeqs,
       waiting: observations.waitingSeqs,
     });
     const measured = observations.processed.filter((p) => (intendedAt.get(p.seq) ?? 0) >= warmUpEnd);
@@ -201,6 +202,7 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
       offeredPerSec,
       avgBatchSize,
       lost: accounting.lost,
+      dropped: accounting.dropped,
       waiting: accounting.waiting,
       published: accounting.published,
     });
@@ -262,8 +264,8 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
   }
 }
 
-function eventCounts({ published, processed, filtered, deadLettered, waiting, lost, duplicated }: EventCounts): EventCounts {
-  return { published, processed, filtered, deadLettered, waiting, lost, duplicated };
+function eventCounts({ published, processed, filtered, deadLettered, dropped, waiting, lost, duplicated }: EventCounts): EventCounts {
+  return { published, processed, filtered, deadLettered, dropped, waiting, lost, duplicated };
 }
 
 function buildTimeline(

@@ -47,12 +47,17 @@ export interface TimelinePoint {
   queueDepth?: number;
 }
 
-/** Every published event ends processed, filtered or dead-lettered; lost and duplicated are counted. */
+/** Every published event ends processed, filtered, dead-lettered or dropped; lost and duplicated are counted. */
 export interface EventCounts {
   published: number;
   processed: number;
   filtered: number;
   deadLettered: number;
+  /**
+   * Dropped by the mapping (its DroppedEventCount): past the retries or the maximum age with no
+   * on-failure destination, or its delivery to the destination failed. Handled, but not kept.
+   */
+  dropped: number;
   /**
    * Still in the topic, behind the mapping's committed offset, when the drain ended: the pipeline
    * fell behind. Not lost (a consumer of the group reads them next), but not handled in the run.

@@ -19,7 +19,7 @@ export function renderTargets(result: LabRunResult): string {
     `${result.lab} (${result.target}) — ${result.passed ? 'PASS' : 'FAIL'}${result.overrides.length ? `  [--set ${result.overrides.join(' --set ')}]` : ''}`,
     ...result.targets.map((t) => `  ${t.pass ? 'pass' : 'FAIL'}  ${t.name}: ${t.actual} (expected ${t.expected}) — ${t.reason}`),
     ...(result.warnings ?? []).map((w) => `  warning: ${w}`),
-    `  accounting: published ${result.published} = processed ${result.processed} + filtered ${result.filtered} + dead-lettered ${result.deadLettered}${result.waiting > 0 ? ` + still waiting ${result.waiting}` : ''} + lost ${result.lost}; ${result.duplicated} handled more than once`,
+    `  accounting: published ${result.published} = processed ${result.processed} + filtered ${result.filtered} + dead-lettered ${result.deadLettered}${result.dropped > 0 ? ` + dropped by the mapping ${result.dropped}` : ''}${result.waiting > 0 ? ` + still waiting ${result.waiting}` : ''} + lost ${result.lost}; ${result.duplicated} handled more than once`,
     ...scalingLine(result),
     ...esmMetricsLine(result),
     ...esmSystemLogLine(result),
@@ -86,7 +86,10 @@ export function renderComparison(results: LabRunResult[]): string {
     `${r.processed}`,
     `${r.filtered}`,
     `${r.deadLettered}`,
-    r.waiting > 0 ? `${r.lost} (${r.waiting} waiting)` : `${r.lost}`,
+    `${r.lost}${[r.dropped > 0 ? `${r.dropped} dropped` : '', r.waiting > 0 ? `${r.waiting} waiting` : '']
+      .filter(Boolean)
+      .map((x) => ` (${x})`)
+      .join('')}`,
     r.passed ? 'PASS' : 'FAIL',
   ]);
   return `\nEnd-to-end duration (ms) and throughput (events/s), warm-up excluded:\n${table(

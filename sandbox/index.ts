@@ -21,7 +21,7 @@ import type { Clock } from './clock.ts';
 import { type ElasticMqSandbox, sqsClientConfig, startElasticMq } from './elasticmq.ts';
 import { SandboxError } from './errors.ts';
 import { type KafkaSandbox, SANDBOX_REPLICATION_FACTOR, startKafka } from './kafka-broker.ts';
-import type { KafkaEsmSnapshot } from './kafka-esm/engine.ts';
+import type { DropReason, KafkaEsmSnapshot } from './kafka-esm/engine.ts';
 import { type KafkaDestination, type KafkaEsm, startKafkaEsm } from './kafka-esm/index.ts';
 import type { PolledRecord } from './kafka-esm/polled-record.ts';
 import { type InvokeResult, type LambdaFunction, LambdaRuntime } from './lambda-runtime/index.ts';
@@ -47,6 +47,8 @@ export interface SandboxOptions {
   functionEnv?: Record<string, string>;
   /** Told of every record the Kafka ESM's filter dropped. */
   onFiltered?: (record: PolledRecord) => void;
+  /** Told of records the Kafka ESM dropped (DroppedEventCount): no destination, or delivery to it failed. */
+  onDropped?: (records: PolledRecord[], reason: DropReason) => void;
   clock?: Clock;
   /**
    * How long the Lambda runtime keeps metrics, log lines, invocation records and concurrency
@@ -233,6 +235,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       timeScale,
       clock: options.clock,
       onFiltered: options.onFiltered,
+      onDropped: options.onDropped,
       metrics: runtime.metrics,
       logs: runtime.logs,
     });

@@ -49,7 +49,7 @@ export function comparisonTable(labs: LabRunResult[]): string {
       `<td>${fmtInt(lab.processed)}</td>`,
       `<td>${fmtInt(lab.filtered)}</td>`,
       `<td>${fmtInt(lab.deadLettered)}</td>`,
-      `<td>${mustBeZero(lab.lost)}${lab.waiting > 0 ? ` <span class="sub">${fmtInt(lab.waiting)} still waiting</span>` : ''}</td>`,
+      `<td>${mustBeZero(lab.lost)}${lab.dropped > 0 ? ` <span class="sub">${fmtInt(lab.dropped)} dropped by the mapping</span>` : ''}${lab.waiting > 0 ? ` <span class="sub">${fmtInt(lab.waiting)} still waiting</span>` : ''}</td>`,
       `<td>${mustBeZero(lab.duplicated)}</td>`,
       `<td class="result"${title}>${badge(lab.passed)}</td>`,
     ];

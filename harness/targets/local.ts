@@ -34,6 +34,7 @@ export interface LocalTargetOptions {
 interface RunRecord {
   processed: ProcessedEvent[];
   filtered: Set<number>;
+  dropped: Set<number>;
   batchSizes: number[];
 }
 
@@ -79,7 +80,7 @@ export class LocalTarget implements LabTarget {
     const runs = new Map<string, RunRecord>();
     const runOf = (runId: string) => {
       let run = runs.get(runId);
-      if (!run) runs.set(runId, (run = { processed: [], filtered: new Set(), batchSizes: [] }));
+      if (!run) runs.set(runId, (run = { processed: [], filtered: new Set(), dropped: new Set(), batchSizes: [] }));
       return run;
     };
     const sandbox = await startSandbox(lab, {
@@ -90,6 +91,12 @@ export class LocalTarget implements LabTarget {
       onFiltered: (record) => {
         const { runId, seq } = bookingIdentity(record.value);
         if (runId !== undefined && seq !== undefined) runOf(runId).filtered.add(seq);
+      },
+      onDropped: (records) => {
+        for (const record of records) {
+          const { runId, seq } = bookingIdentity(record.value);
+          if (runId !== undefined && seq !== undefined) runOf(runId).dropped.add(seq);
+        }
       },
     });
     const processorName = sandbox.processor.name;
@@ -192,7 +199,8 @@ export class LocalTarget implements LabTarget {
           processed: run.processed,
           filteredSeqs: [...run.filtered],
           deadLetteredSeqs: [...dead],
-          waitingSeqs: await waitingSeqs(sandbox, ledger, new Set([...run.processed.map((p) => p.seq), ...run.filtered, ...dead])),
+          droppedSeqs: [...run.dropped],
+          waitingSeqs: await waitingSeqs(sandbox, ledger, new Set([...run.processed.map((p) => p.seq), ...run.filtered, ...dead, ...run.dropped])),
           batchSizes: run.batchSizes,
           publishedSeqs: ledger.entries.map((e) => e.seq),
         };

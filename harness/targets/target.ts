@@ -36,6 +36,8 @@ export interface Observations {
   filteredSeqs: number[];
   /** Seqs delivered to the on-failure destination or to the buffer's DLQ. */
   deadLetteredSeqs: number[];
+  /** Seqs the mapping dropped (DroppedEventCount), when the place can tell which. */
+  droppedSeqs?: number[];
   /** Records per invocation of the processor. */
   batchSizes: number[];
   /** Seqs still behind their partition's committed offset when the drain ended (the pipeline fell behind). */

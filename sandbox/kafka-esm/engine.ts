@@ -2,6 +2,7 @@
 // effects the caller provides (invoke the function, commit offsets, deliver to the on-failure
 // destination) and a clock. It holds no Kafka client, so tests drive it with a fake clock and
 // sandbox/kafka-esm/kafka-fetcher.ts feeds it from a real broker.
+import { INVOKE_PAYLOAD_LIMIT_BYTES } from '../../labs/aws-limits.ts';
 import type { Clock, Timer } from '../clock.ts';
 import { type Batch, BatchAccumulator } from './batch-accumulator.ts';
 import {
@@ -21,10 +22,14 @@ import { PollerThroughput, recordBytes } from './poller-throughput.ts';
 export interface DestinationDelivery {
   records: PolledRecord[];
   condition: FailureCondition;
-  /** Invocations the records took part in (approximateInvokeCount). */
+  /** Invocations the records took part in (approximateInvokeCount): 0 for a record never invoked. */
   invokeCount: number;
+  /** The last invocation's result; none when the records were never invoked (responseContext null). */
   lastResult?: InvokeResult;
 }
+
+/** Why the mapping dropped records (DroppedEventCount): they reach no destination and are committed. */
+export type DropReason = 'no-destination' | 'destination-delivery-failed';
 
 export interface KafkaEsmEffects {
   invoke(records: PolledRecord[]): Promise<InvokeResult>;
@@ -33,6 +38,8 @@ export interface KafkaEsmEffects {
   deliverToDestination?: (delivery: DestinationDelivery) => Promise<void>;
   /** Told of every record the filter criteria dropped (for exact accounting). */
   onFiltered?: (record: PolledRecord) => void;
+  /** Told of records the mapping dropped (DroppedEventCount), for exact accounting. */
+  onDropped?: (records: PolledRecord[], reason: DropReason) => void;
   /** The pollers' partitions changed (a rebalance): the system log's POLLER_STATUS_EVENT. */
   onRebalanced?: () => void;
   /** A poller met an error it retries (commit, destination) or a response AWS ignores: the system log's WARN line. */
@@ -111,6 +118,13 @@ interface Poller {
   windowTimer?: Timer;
 }
 
+/**
+ * AWS documents what happens when delivery to the on-failure destination fails, not how often it
+ * tries: the records are dropped (monitoring-metrics-types.html, OnFailureDestinationDeliveredEventCount:
+ * "For the DroppedEventCount metric, Lambda emits a number equal to the number of events that
+ * failed delivery"). The sandbox tries three times, half a second apart, then drops them.
+ */
+export const DESTINATION_DELIVERY_ATTEMPTS = 3;
 const DESTINATION_RETRY_MS = 500;
 const FINAL_COMMIT_WAIT_MS = 5_000;
 
@@ -158,6 +172,10 @@ export class KafkaEsmEngine {
   ) {
     this.pollers = Array.from({ length: scaling.pollers() }, () => this.newPoller());
     this.scheduleScaling();
+  }
+
+  private get maxPayloadBytes(): number {
+    return this.rules.maxPayloadBytes ?? INVOKE_PAYLOAD_LIMIT_BYTES;
   }
 
   private newPoller(): Poller {
@@ -339,8 +357,13 @@ export class KafkaEsmEngine {
       }
       const attempt = queue.shift()!;
       const { fresh, expired } = splitByAge(attempt.records, this.clock.now(), this.rules.failure);
-      if (expired.length > 0) await this.discard({ records: expired, condition: 'RecordAgeExceeded', invokeCount: attempt.retries + 1 });
+      if (expired.length > 0) await this.discardUninvoked(expired, 'RetryAttemptsExhausted');
       if (fresh.length === 0) continue;
+      // The accumulator gives a record larger than the invoke payload limit a batch of its own: it cannot be invoked.
+      if (fresh.length === 1 && batch.records.length === 1 && batch.payloadBytes > this.maxPayloadBytes) {
+        await this.discardUninvoked(fresh, 'MaximumPayloadSizeExceeded');
+        continue;
+      }
       const result = await this.invoke(fresh);
       invoked = true;
       for (const r of fresh) this.historyOf(r).invocations++;
@@ -415,24 +438,42 @@ export class KafkaEsmEngine {
     return result;
   }
 
-  /** Exhausted or expired records: delivered to the destination (retried until it accepts), or skipped. */
+  /**
+   * Records the function never saw with their current retry count: their destination record
+   * claims only the invocations they really took part in, and no response.
+   */
+  private async discardUninvoked(records: PolledRecord[], condition: FailureCondition): Promise<void> {
+    const invokeCount = Math.max(...records.map((r) => this.history.get(recordId(r))?.invocations ?? 0));
+    await this.discard({ records, condition, invokeCount });
+  }
+
+  /**
+   * Exhausted, expired or oversized records: delivered to the destination, or dropped when there
+   * is none or delivery keeps failing. Either way they are done and the partition moves on.
+   */
   private async discard(delivery: DestinationDelivery): Promise<void> {
     const deliver = this.effects.deliverToDestination;
-    if (deliver) {
-      for (;;) {
-        try {
-          await deliver(delivery);
-          this.counters.OnFailureDestinationDeliveredEventCount += delivery.records.length;
-          break;
-        } catch (error) {
-          this.counters.OnFailureDestinationDeliveryErrorCount++;
-          this.effects.onWarning?.(`on-failure destination delivery failed: ${errorMessage(error)}`, errorCode(error, 'OnFailureDestinationDeliveryFailed'), 0);
-          if (this.stopped) return;
-          await this.sleep(DESTINATION_RETRY_MS);
-        }
+    let delivered = false;
+    for (let attempt = 1; deliver && !delivered && attempt <= DESTINATION_DELIVERY_ATTEMPTS; attempt++) {
+      try {
+        await deliver(delivery);
+        this.counters.OnFailureDestinationDeliveredEventCount += delivery.records.length;
+        delivered = true;
+      } catch (error) {
+        this.counters.OnFailureDestinationDeliveryErrorCount++;
+        const last = attempt === DESTINATION_DELIVERY_ATTEMPTS;
+        this.effects.onWarning?.(
+          `on-failure destination delivery failed (attempt ${attempt} of ${DESTINATION_DELIVERY_ATTEMPTS}${last ? `; ${delivery.records.length} record(s) dropped` : ''}): ${errorMessage(error)}`,
+          errorCode(error, 'OnFailureDestinationDeliveryFailed'),
+          0,
+        );
+        if (this.stopped) return;
+        if (!last) await this.sleep(DESTINATION_RETRY_MS);
       }
-    } else {
+    }
+    if (!delivered) {
       this.counters.DroppedEventCount += delivery.records.length;
+      this.effects.onDropped?.(delivery.records, deliver ? 'destination-delivery-failed' : 'no-destination');
     }
     for (const record of delivery.records) this.finish(record);
   }

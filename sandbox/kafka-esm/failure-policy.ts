@@ -8,6 +8,8 @@
 // - after MaximumRetryAttempts, or once a record is older than MaximumRecordAgeInSeconds, the
 //   records go to the on-failure destination, or are skipped when there is none.
 // With infinite retries and a destination, AWS applies at most 10 retries.
+// A destination record's condition is one of the two kafka-on-failure.html shows:
+// RetryAttemptsExhausted, or MaximumPayloadSizeExceeded for a record too large to invoke with.
 import { type PolledRecord, partitionKey } from './polled-record.ts';
 
 export const RETRIES_WITH_DESTINATION_WHEN_INFINITE = 10;
@@ -43,7 +45,12 @@ export type InvokeResult =
   | { kind: 'timeout'; message: string }
   | { kind: 'throttled'; message: string };
 
-export type FailureCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
+/**
+ * kafka-on-failure.html: "condition": "RetryAttemptsExhausted" | "MaximumPayloadSizeExceeded".
+ * Its pages name no separate condition for a record past MaximumRecordAgeInSeconds (Kinesis's
+ * RecordAgeExceeded is not among Kafka's), so the sandbox sends RetryAttemptsExhausted for those.
+ */
+export type FailureCondition = 'RetryAttemptsExhausted' | 'MaximumPayloadSizeExceeded';
 
 export interface Decision {
   /** Processed: their offsets may be committed. */

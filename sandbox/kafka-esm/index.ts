@@ -16,7 +16,7 @@ import type { LogStore } from '../lambda-runtime/function-logs.ts';
 import type { LambdaFunction, InvokeResult as LambdaInvokeResult } from '../lambda-runtime/index.ts';
 import type { MetricStore } from '../lambda-runtime/metric-store.ts';
 import { JsonPayload } from '../lambda-runtime/payload-limit.ts';
-import { type DestinationDelivery, KafkaEsmEngine, type KafkaEsmSnapshot } from './engine.ts';
+import { type DestinationDelivery, type DropReason, KafkaEsmEngine, type KafkaEsmSnapshot } from './engine.ts';
 import { EsmMetricsPublisher } from './esm-metrics.ts';
 import type { FailureRules, InvokeResult } from './failure-policy.ts';
 import { type KafkaFetcher, startKafkaFetcher } from './kafka-fetcher.ts';
@@ -48,6 +48,8 @@ export interface KafkaEsmOptions {
   clock?: Clock;
   source?: KafkaEventSource;
   onFiltered?: (record: PolledRecord) => void;
+  /** Told of records the Kafka ESM dropped (DroppedEventCount): no destination, or delivery to it failed. */
+  onDropped?: (records: PolledRecord[], reason: DropReason) => void;
   /** Where the mapping publishes its CloudWatch metrics (the runtime's store, as AWS/Lambda). */
   metrics?: MetricStore;
   /** The poller groups a grouped mapping joins (default: the sandbox process's). */
@@ -166,6 +168,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
       },
       deliverToDestination: options.destination ? destinationSender(options.destination, options.fn, source, clock, uuid) : undefined,
       onFiltered: options.onFiltered,
+      onDropped: options.onDropped,
       onRebalanced: () => systemLog?.pollersAssigned(engine.assignments(), connection),
       onWarning: (message, code, poller) => systemLog?.warning(message, code, poller),
     },

@@ -123,7 +123,8 @@ export function partitionGroupBytes(key: string): number {
 
 export interface OnFailureRecord {
   requestContext: { requestId: string; functionArn: string; condition: string; approximateInvokeCount: number };
-  responseContext: { statusCode: number; executedVersion: string; functionError?: string };
+  /** Null when the function never answered for these records (kafka-on-failure.html: "null if record is MaximumPayloadSizeExceeded"). */
+  responseContext: { statusCode: number; executedVersion: string; functionError?: string } | null;
   version: '1.0';
   timestamp: string;
   KafkaBatchInfo: {
@@ -170,14 +171,15 @@ export function toOnFailureRecord(input: {
   const failed = input.lastResult && input.lastResult.kind !== 'success';
   return {
     requestContext: { requestId: input.requestId, functionArn: input.functionArn, condition: input.condition, approximateInvokeCount: input.invokeCount },
-    responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(failed ? { functionError: 'Unhandled' } : {}) },
+    responseContext: input.lastResult ? { statusCode: 200, executedVersion: '$LATEST', ...(failed ? { functionError: 'Unhandled' } : {}) } : null,
     version: '1.0',
     timestamp: new Date(input.now).toISOString(),
     KafkaBatchInfo: {
       batchSize: input.records.length,
       ...(input.source.clusterArn ? { eventSourceArn: input.source.clusterArn } : {}),
       bootstrapServers: input.source.bootstrapServers,
-      payloadSize: JSON.stringify(toKafkaEvent(input.records, input.source)).length,
+      // "payloadSize": 2039086, // In bytes
+      payloadSize: Buffer.byteLength(JSON.stringify(toKafkaEvent(input.records, input.source)), 'utf8'),
       recordsInfo,
     },
   };

@@ -232,6 +232,7 @@ test('renderSoak and saveSoak: the verdict, the accounting, the slopes and the s
       processed: 240_000,
       filtered: 0,
       deadLettered: 0,
+      dropped: 0,
       waiting: 0,
       lost: 0,
       duplicated: 0,

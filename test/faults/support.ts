@@ -51,7 +51,11 @@ export function sharedServers(suite: Test) {
     /** Runs the lab's traffic once as run `runId` in a new sandbox, then waits until every event has an outcome. */
     async run(lab: LabSpec, runId: string, options: { functionEnv?: Record<string, string>; settleMs: number }) {
       const observer = new RunObserver(runId);
-      const sandbox = await this.sandbox(lab, { onFiltered: observer.onFiltered, ...(options.functionEnv ? { functionEnv: options.functionEnv } : {}) });
+      const sandbox = await this.sandbox(lab, {
+        onFiltered: observer.onFiltered,
+        onDropped: observer.onDropped,
+        ...(options.functionEnv ? { functionEnv: options.functionEnv } : {}),
+      });
       observer.attach(sandbox);
       const produced = await sandbox.produce({ runId, startAtMs: Date.now() + 200, profile: lab.traffic });
       const ledger = await ledgerOf(sandbox, runId, produced.published);
@@ -78,10 +82,15 @@ export class RunObserver {
   readonly failed: FailedAttempt[] = [];
   readonly filtered = new Set<number>();
   readonly deadLettered = new Set<number>();
+  /** Seqs the Kafka ESM dropped (DroppedEventCount). */
+  readonly dropped = new Set<number>();
   /** Every invocation of the processor, by outcome. */
   readonly invocations: InvocationRecord[] = [];
   /** Dead-letter messages read (destination records or DLQ messages). */
   destinationMessages: OnFailureRecord[] = [];
+
+  /** Set by a test that deletes the destination queue: nothing can be read from it. */
+  destinationGone = false;
 
   constructor(readonly runId: string) {}
 
@@ -89,6 +98,14 @@ export class RunObserver {
   readonly onFiltered = (record: PolledRecord): void => {
     const { runId, seq } = bookingIdentity(record.value);
     if (runId === this.runId && seq !== undefined) this.filtered.add(seq);
+  };
+
+  /** For startSandbox's onDropped option. */
+  readonly onDropped = (records: PolledRecord[]): void => {
+    for (const record of records) {
+      const { runId, seq } = bookingIdentity(record.value);
+      if (runId === this.runId && seq !== undefined) this.dropped.add(seq);
+    }
   };
 
   /** Listens to the processor of this sandbox (the SQS processor behind a buffer). */
@@ -123,7 +140,7 @@ export class RunObserver {
   async drainDeadLetters(sandbox: Sandbox, ledger: Ledger | undefined): Promise<void> {
     const sqs = sandbox.sqsClient();
     if (!sqs) return;
-    if (sandbox.queues.onFailure) {
+    if (sandbox.queues.onFailure && !this.destinationGone) {
       if (!ledger) throw new Error('mapping destination offsets to seqs needs the ledger');
       for (const body of await drainQueue(sqs, sandbox.queues.onFailure.url, SHORT_POLL)) {
         const record = JSON.parse(body) as OnFailureRecord;
@@ -142,7 +159,7 @@ export class RunObserver {
   /** Seqs of the ledger that no outcome covers yet. */
   missing(ledger: Ledger): number[] {
     const done = this.uniqueProcessed();
-    return ledger.entries.map((e) => e.seq).filter((seq) => !done.has(seq) && !this.filtered.has(seq) && !this.deadLettered.has(seq));
+    return ledger.entries.map((e) => e.seq).filter((seq) => !done.has(seq) && !this.filtered.has(seq) && !this.deadLettered.has(seq) && !this.dropped.has(seq));
   }
 
   account(ledger: Ledger): Accounting {
@@ -151,6 +168,7 @@ export class RunObserver {
       processed: this.processed,
       filtered: [...this.filtered],
       deadLettered: [...this.deadLettered],
+      dropped: [...this.dropped],
     });
   }
 }
@@ -212,7 +230,7 @@ export interface FaultReport {
 export function reportFault(report: FaultReport): void {
   const a = report.accounting;
   const lines = [
-    `[fault] ${report.fault}: published ${a.published} = processed ${a.processed} + filtered ${a.filtered} + dead-lettered ${a.deadLettered}; ` +
+    `[fault] ${report.fault}: published ${a.published} = processed ${a.processed} + filtered ${a.filtered} + dead-lettered ${a.deadLettered}${a.dropped > 0 ? ` + dropped ${a.dropped}` : ''}; ` +
       `lost ${a.lost}; duplicates ${a.duplicated} (${report.duplicates})`,
     ...(report.notes ?? []).map((note) => `        ${note}`),
     `        AWS: ${report.aws}`,
@@ -224,7 +242,7 @@ export function reportFault(report: FaultReport): void {
   assert.ok(readFileSync(new URL('../../sandbox/MODEL.md', import.meta.url), 'utf8').includes(`| **${row}**`), `sandbox/MODEL.md has a Faults row "${row}"`);
   assert.is(a.lost, 0, `lost ${a.lost}: ${a.lostSeqs.join(', ')}`);
   assert.equal(a.unknownSeqs, [], 'no outcome for a seq that was never published');
-  assert.is(a.processed + a.filtered + a.deadLettered, a.published, 'published = processed + filtered + dead-lettered');
+  assert.is(a.processed + a.filtered + a.deadLettered + a.dropped, a.published, 'published = processed + filtered + dead-lettered + dropped');
 }
 
 /** Duplicated seqs, all of them (account() keeps 20). */
@@ -233,5 +251,6 @@ export function duplicatedSeqs(observer: RunObserver): number[] {
   for (const seq of observer.processed) counts.set(seq, (counts.get(seq) ?? 0) + 1);
   for (const seq of observer.deadLettered) counts.set(seq, (counts.get(seq) ?? 0) + 1);
   for (const seq of observer.filtered) counts.set(seq, (counts.get(seq) ?? 0) + 1);
+  for (const seq of observer.dropped) counts.set(seq, (counts.get(seq) ?? 0) + 1);
   return [...counts].filter(([, n]) => n > 1).map(([seq]) => seq);
 }

@@ -23,6 +23,16 @@ test('an event processed twice, or processed and dead-lettered, is a duplicate',
   assert.is(a.lost, 0);
 });
 
+test('events the mapping dropped are a category of their own: neither processed nor lost', () => {
+  const a = account({ published: range(5), processed: [0, 1], filtered: [2], deadLettered: [], dropped: [3, 4] });
+  assert.is(a.dropped, 2);
+  assert.is(a.processed, 2);
+  assert.is(a.lost, 0);
+  assert.is(a.published, a.processed + a.filtered + a.deadLettered + a.dropped);
+  const twice = account({ published: range(2), processed: [0, 1], filtered: [], deadLettered: [], dropped: [1] });
+  assert.equal(twice.duplicatedSeqs, [1], 'processed and dropped is handled twice');
+});
+
 test('seqs that were never published are reported, not counted', () => {
   const a = account({ published: range(2), processed: [0, 1, 99], filtered: [], deadLettered: [] });
   assert.equal(a.unknownSeqs, [99]);

@@ -41,6 +41,22 @@ test('a real loss fails "events lost" and says it was neither handled nor waitin
   assert.match(lost.reason, 'nor still waiting');
 });
 
+test('events the mapping dropped fail their own check, naming the destination or its absence, and are not called lost', () => {
+  const noDestination = checkTargets(lab, 'local', capacityModel(lab), measured({ dropped: 4 }));
+  const dropped = noDestination.find((c) => c.name === 'events dropped by the mapping')!;
+  assert.is(dropped.pass, false);
+  assert.is(dropped.actual, '4 of 3000');
+  assert.match(dropped.reason, 'kafkaEsm.onFailure');
+  assert.ok(noDestination.find((c) => c.name === 'events lost')!.pass, 'dropped is its own category');
+  const lab4 = LABS[3];
+  const failedDelivery = checkTargets(lab4, 'local', capacityModel(lab4), measured({ dropped: 2 })).find((c) => c.name === 'events dropped by the mapping')!;
+  assert.match(failedDelivery.reason, 'could not deliver them to its on-failure destination');
+  assert.not.ok(
+    checkTargets(lab, 'local', capacityModel(lab), measured({ dropped: 0 })).some((c) => c.name === 'events dropped by the mapping'),
+    'no check when nothing was dropped',
+  );
+});
+
 test('a throughput that meets its target while the offered load outruns it says so, never "keeps up"', () => {
   const at = (throughputPerSec: number, offeredPerSec: number) =>
     checkTargets(lab, 'local', capacityModel(lab), measured({ throughputPerSec, offeredPerSec })).find((c) => c.name === 'sustained throughput')!;

@@ -246,6 +246,7 @@ function labRun(spec: LabSpec, index: number): LabRunResult {
     processed,
     filtered,
     deadLettered: shape.deadLettered,
+    dropped: 0,
     duplicated: shape.duplicated,
     ...base,
     sendDelayMs: summary(0.4, 2.1, 7.8, published),

@@ -37,8 +37,24 @@ test('Kafka destination: one message per record, keyed as the original, conditio
   assert.is(message.KafkaBatchInfo.batchSize, 1);
   assert.equal(message.payload, toKafkaEvent([failed], source), 'the payload is the event the function received, as an object');
   assert.equal(recordValuesOf(message), [failed.value]);
-  const aged = JSON.parse(toKafkaDestinationMessage({ ...common, condition: 'RecordAgeExceeded', record: failed }).value) as KafkaDestinationMessage;
-  assert.is(aged.requestContext.condition, 'RecordAgeExceeded');
+});
+
+test('a record never invoked (too large for a payload): MaximumPayloadSizeExceeded, no invocations, responseContext null', () => {
+  const failed = record(3, 42, NOW - 1000, 20);
+  const oversized = { ...common, condition: 'MaximumPayloadSizeExceeded', invokeCount: 0, lastResult: undefined };
+  const sqsRecord = toS3OnFailureRecord({ ...oversized, records: [failed] });
+  assert.is(sqsRecord.requestContext.condition, 'MaximumPayloadSizeExceeded');
+  assert.is(sqsRecord.requestContext.approximateInvokeCount, 0);
+  assert.is(sqsRecord.responseContext, null);
+  const message = JSON.parse(toKafkaDestinationMessage({ ...oversized, record: failed }).value) as KafkaDestinationMessage;
+  assert.is(message.requestContext.condition, 'MaximumPayloadSizeExceeded', 'only RetryAttemptsExhausted is respelled for a Kafka destination');
+  assert.is(message.responseContext, null);
+});
+
+test('payloadSize is the invocation event in bytes ("In bytes")', () => {
+  const run = [record(0, 1, NOW, 10), record(0, 2, NOW, 300)];
+  const object = toS3OnFailureRecord({ ...common, records: run });
+  assert.is(object.KafkaBatchInfo.payloadSize, Buffer.byteLength(JSON.stringify(toKafkaEvent(run, source)), 'utf8'));
 });
 
 test('S3 destination: the SQS/SNS record plus the whole invocation event as an escaped JSON string', () => {

@@ -1,7 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FakeClock } from '../../../sandbox/clock.ts';
-import { type DestinationDelivery, KafkaEsmEngine, type KafkaEsmRules } from '../../../sandbox/kafka-esm/engine.ts';
+import {
+  DESTINATION_DELIVERY_ATTEMPTS,
+  type DestinationDelivery,
+  type DropReason,
+  KafkaEsmEngine,
+  type KafkaEsmRules,
+} from '../../../sandbox/kafka-esm/engine.ts';
 import { AWS_DEFAULT_FAILURE_RULES, type InvokeResult } from '../../../sandbox/kafka-esm/failure-policy.ts';
 import { type PolledRecord, partitionKey } from '../../../sandbox/kafka-esm/polled-record.ts';
 import { OnDemandScaling, type PollerScaling, ProvisionedScaling } from '../../../sandbox/kafka-esm/poller-scaling.ts';
@@ -13,6 +19,7 @@ interface Harness {
   invocations: PolledRecord[][];
   commits: Array<Map<string, number>>;
   deliveries: DestinationDelivery[];
+  drops: Array<{ offsets: number[]; reason: DropReason }>;
   maxConcurrency: () => number;
   overlaps: string[];
 }
@@ -23,11 +30,14 @@ function setup(opts: {
   durationMs?: (records: PolledRecord[]) => number;
   outcome?: (records: PolledRecord[]) => InvokeResult;
   destination?: boolean;
+  /** Replaces the destination's delivery (it records only what this accepts). */
+  deliver?: (delivery: DestinationDelivery) => Promise<void>;
 }): Harness {
   const clock = new FakeClock(0);
   const invocations: PolledRecord[][] = [];
   const commits: Array<Map<string, number>> = [];
   const deliveries: DestinationDelivery[] = [];
+  const drops: Harness['drops'] = [];
   const inFlight = new Set<string>();
   const overlaps: string[] = [];
   let concurrency = 0;
@@ -60,11 +70,17 @@ function setup(opts: {
         );
       },
       commit: async (offsets) => void commits.push(new Map(offsets)),
-      deliverToDestination: opts.destination ? async (d) => void deliveries.push(d) : undefined,
+      deliverToDestination: opts.destination
+        ? async (d) => {
+            await opts.deliver?.(d);
+            deliveries.push(d);
+          }
+        : undefined,
+      onDropped: (dropped, reason) => void drops.push({ offsets: dropped.map((r) => r.offset), reason }),
     },
     clock,
   );
-  return { clock, engine, invocations, commits, deliveries, maxConcurrency: () => peak, overlaps };
+  return { clock, engine, invocations, commits, deliveries, drops, maxConcurrency: () => peak, overlaps };
 }
 
 async function runFor(h: Harness, ms: number, step = 5): Promise<void> {
@@ -205,7 +221,108 @@ test('without a destination, exhausted records are skipped and counted as droppe
   h.engine.push([record(0, 0, 0)]);
   await runFor(h, 500);
   assert.is(h.engine.counters.DroppedEventCount, 1);
+  assert.equal(h.drops, [{ offsets: [0], reason: 'no-destination' }]);
   assert.is(lastCommit(h).get('bookings-0'), 1);
+  await stop(h);
+});
+
+test('a destination that refuses every delivery: three attempts, then the records are dropped and the partition moves on', async () => {
+  const attempts: number[] = [];
+  const h = setup({
+    destination: true,
+    deliver: async () => {
+      attempts.push(h.clock.now());
+      throw Object.assign(new Error('AccessDenied: not authorized to perform sqs:SendMessage'), { name: 'AccessDenied' });
+    },
+    rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 0, hasDestination: true } },
+    outcome: (rs) => (rs.some((r) => r.offset === 1) ? { kind: 'function-error', message: 'poison' } : { kind: 'success', response: null }),
+  });
+  h.engine.push([record(0, 0, 0)]);
+  await runFor(h, 100);
+  h.engine.push([record(0, 1, h.clock.now())]);
+  await runFor(h, 3000);
+  h.engine.push([record(0, 2, h.clock.now())]);
+  await runFor(h, 500);
+  assert.is(attempts.length, DESTINATION_DELIVERY_ATTEMPTS);
+  assert.equal(
+    attempts.slice(1).map((at, i) => at - attempts[i]),
+    [500, 500],
+    'half a second apart',
+  );
+  assert.is(h.engine.counters.OnFailureDestinationDeliveryErrorCount, DESTINATION_DELIVERY_ATTEMPTS, 'one error per failed attempt');
+  assert.is(h.engine.counters.OnFailureDestinationDeliveredEventCount, 0, 'AWS emits no delivered count for a failed delivery');
+  assert.is(h.engine.counters.DroppedEventCount, 1, 'the records that failed delivery are dropped');
+  assert.equal(h.drops, [{ offsets: [1], reason: 'destination-delivery-failed' }]);
+  assert.equal(
+    h.invocations.flat().map((r) => r.offset),
+    [0, 1, 2],
+    'the partition is not blocked: the next record is invoked',
+  );
+  assert.is(lastCommit(h).get('bookings-0'), 3);
+  await stop(h);
+});
+
+test('a destination that fails once then accepts: delivered, one delivery error, nothing dropped', async () => {
+  let failures = 1;
+  const h = setup({
+    destination: true,
+    deliver: async () => {
+      if (failures-- > 0) throw new Error('connection reset');
+    },
+    rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 0, hasDestination: true } },
+    outcome: () => ({ kind: 'function-error', message: 'poison' }),
+  });
+  h.engine.push([record(0, 0, 0)]);
+  await runFor(h, 1500);
+  assert.is(h.deliveries.length, 1);
+  assert.is(h.engine.counters.OnFailureDestinationDeliveryErrorCount, 1);
+  assert.is(h.engine.counters.OnFailureDestinationDeliveredEventCount, 1);
+  assert.is(h.engine.counters.DroppedEventCount, 0);
+  assert.equal(h.drops, []);
+  await stop(h);
+});
+
+test('a record past its maximum age before any invocation: RetryAttemptsExhausted with 0 invocations and no response', async () => {
+  const h = setup({
+    destination: true,
+    rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRecordAgeSeconds: 60, maximumRetryAttempts: 2, hasDestination: true } },
+  });
+  h.clock.advance(61_000);
+  h.engine.push([record(0, 0, 0), { ...record(0, 1, h.clock.now()) }]);
+  await runFor(h, 200);
+  assert.is(h.deliveries.length, 1);
+  const [delivery] = h.deliveries;
+  assert.equal(
+    delivery.records.map((r) => r.offset),
+    [0],
+  );
+  assert.is(delivery.condition, 'RetryAttemptsExhausted', 'one of the two conditions kafka-on-failure.html shows');
+  assert.is(delivery.invokeCount, 0, 'never invoked, so it claims no invocation');
+  assert.is(delivery.lastResult, undefined, 'no response: the destination record has responseContext null');
+  assert.equal(
+    h.invocations.flat().map((r) => r.offset),
+    [1],
+  );
+  await stop(h);
+});
+
+test('a record larger than the invoke payload limit: never invoked, MaximumPayloadSizeExceeded, the rest processed', async () => {
+  const h = setup({
+    destination: true,
+    rules: { maxPayloadBytes: 2_000, failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 2, hasDestination: true } },
+  });
+  h.engine.push([record(0, 0, 0, 10), record(0, 1, 0, 5_000), record(0, 2, 0, 10)]);
+  await runFor(h, 500);
+  assert.equal(
+    h.invocations.map((b) => b.map((r) => r.offset)),
+    [[0], [2]],
+    'the oversized record takes a batch of its own and is not invoked',
+  );
+  assert.is(h.deliveries.length, 1);
+  assert.is(h.deliveries[0].condition, 'MaximumPayloadSizeExceeded');
+  assert.is(h.deliveries[0].invokeCount, 0);
+  assert.is(h.deliveries[0].lastResult, undefined);
+  assert.is(lastCommit(h).get('bookings-0'), 3);
   await stop(h);
 });
 
