@@ -4,11 +4,12 @@
 // (`npm pack`, the machine's npm settings), checks the tarball against that integrity, and sums
 // the binary inside it, which is what doctor compares with node_modules/node. The test
 // test/harness/node-binary-registry.test.ts fails when the file and the registry disagree.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { commandOutput } from '../../labs/command-output.ts';
 import { runsAsScript } from '../../labs/entry-point.ts';
 import { SCRIPTS_NODE_VERSION } from '../../labs/scripts-node.ts';
 import { tarballFile, tarballManifest } from '../pack/tarball-manifest.ts';
@@ -17,25 +18,13 @@ import { binaryPackageName, NODE_PLATFORMS, type NodePlatform } from './platform
 /** What the registry says of a binary package version: its integrity, that it has none, or no answer. */
 export type RegistryAnswer = { integrity: string } | { unpublished: true } | { unreachable: string };
 
-export function registryAnswer(name: string, version: string): Promise<RegistryAnswer> {
-  return new Promise((resolve) => {
-    const view = spawn('npm', ['view', `${name}@${version}`, 'dist.integrity', '--json'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    view.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    view.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    view.on('error', (error) => resolve({ unreachable: error.message }));
-    view.on('close', (code) => {
-      if (code === 0 && stdout.trim()) resolve({ integrity: JSON.parse(stdout) as string });
-      // npm view answers a version the registry lacks with E404 (or, for a known name, with nothing).
-      else if (code === 0 || /E404/.test(stdout + stderr)) resolve({ unpublished: true });
-      else resolve({ unreachable: stderr.trim().split('\n')[0] });
-    });
-  });
+export async function registryAnswer(name: string, version: string): Promise<RegistryAnswer> {
+  const view = await commandOutput('npm', ['view', `${name}@${version}`, 'dist.integrity', '--json'], { timeoutMs: 60_000 });
+  if (view.spawnError) return { unreachable: view.spawnError };
+  if (view.status === 0 && view.stdout.trim()) return { integrity: JSON.parse(view.stdout) as string };
+  // npm view answers a version the registry lacks with E404 (or, for a known name, with nothing).
+  if (view.status === 0 || /E404/.test(view.stdout + view.stderr)) return { unpublished: true };
+  return { unreachable: view.timedOut ? 'npm view gave no answer within 60 s' : view.stderr.trim().split('\n')[0] };
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

@@ -5,10 +5,10 @@
 // `npm pack` (the instructor's npm config: registry, proxy, cache) and must match the lock's
 // integrity; jars come from the jar cache (fetched first when missing) and must match
 // jars.lock.json. The folder is written whole or not at all: built beside, then renamed.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { commandOutput } from '../../labs/command-output.ts';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
 import { WorkshopError } from '../../labs/workshop-error.ts';
 import { filesUnder } from '../../sandbox/files.ts';
@@ -87,30 +87,12 @@ export function nodeBinaryPackage(platform: PackPlatform, version: string): Pack
   return { name: pin.package, version, integrity: pin.integrity, pinnedIn: 'harness/node-binary/pins.ts' };
 }
 
-function run(command: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(stdout)
-        : reject(
-            new WorkshopError(
-              `${command} ${args[0]} failed (exit ${code}): ${stderr.trim().split('\n').at(-1) ?? ''}: check that npm can reach its registry.`,
-              {
-                category: 'environment',
-              },
-            ),
-          ),
-    );
+async function run(command: string, args: string[], cwd: string): Promise<string> {
+  const result = await commandOutput(command, args, { cwd });
+  if (result.status === 0) return result.stdout;
+  const why = result.spawnError ?? `exit ${result.status}`;
+  throw new WorkshopError(`${command} ${args[0]} failed (${why}): ${result.stderr.trim().split('\n').at(-1) ?? ''}: check that npm can reach its registry.`, {
+    category: 'environment',
   });
 }
 

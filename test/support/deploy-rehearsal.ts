@@ -8,6 +8,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Test } from 'uvu';
+import { commandOutput } from '../../labs/command-output.ts';
 import { PREFIX_VARIABLE } from '../../labs/participant.ts';
 import { REHEARSAL_PROVIDER_VARIABLE } from '../../labs/rehearsal-provider.ts';
 import { REPO_ROOT } from '../../labs/stack-contract.ts';
@@ -184,26 +185,10 @@ export interface ScriptRun {
  * `npm run <script> -- <args>` in the project copy, as a learner types it. A Terraform waiter that
  * never ends (a gap in moto) is stopped after `timeoutMs`, with Terraform and the provider.
  */
-export function npmRun(copy: string, env: NodeJS.ProcessEnv, script: string, args: string[], timeoutMs = 300_000): Promise<ScriptRun> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: copy, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const timer = setTimeout(() => {
-      output += `\n[rehearsal] npm run ${script} ${args.join(' ')} stopped after ${timeoutMs / 1000} s\n`;
-      process.kill(-child.pid!, 'SIGKILL');
-    }, timeoutMs);
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status: status ?? -1, output, seconds: (performance.now() - started) / 1000 });
-    });
-  });
+export async function npmRun(copy: string, env: NodeJS.ProcessEnv, script: string, args: string[], timeoutMs = 300_000): Promise<ScriptRun> {
+  const run = await commandOutput('npm', ['run', '--silent', script, '--', ...args], { cwd: copy, env, timeoutMs });
+  const stopped = run.timedOut ? `\n[rehearsal] npm run ${script} ${args.join(' ')} stopped after ${timeoutMs / 1000} s\n` : '';
+  return { status: run.status ?? -1, output: run.stdout + run.stderr + stopped, seconds: run.seconds };
 }
 
 /**
