@@ -104,11 +104,12 @@ export function renderModels(entries: Array<{ lab: LabSpec; model: CapacityModel
     `${model.offeredRatePerSec}/${model.peakRatePerSec}`,
     model.stages.map((s) => `${s.source}: ${s.batchingWindowMs} ms`).join(', '),
     `${model.stages.find((s) => s.source === 'kafka')?.pollers ?? ''}`,
+    `${model.stages.find((s) => s.source === 'kafka')?.eventPollerUnits?.count ?? ''}`,
     `${model.expectedBatchSize}`,
     `${model.latencyFloorMs}`,
     `${model.maxThroughputPerSec}`,
     `${model.headroom}×`,
     model.bottleneck,
   ]);
-  return `Capacity models (computed from each lab's spec):\n${table(['lab', 'rate/peak', 'batching window', 'Kafka pollers', 'avg batch', 'latency floor ms', 'ceiling/s', 'headroom', 'bottleneck'], rows)}`;
+  return `Capacity models (computed from each lab's spec):\n${table(['lab', 'rate/peak', 'batching window', 'Kafka pollers', 'EPUs at peak', 'avg batch', 'latency floor ms', 'ceiling/s', 'headroom', 'bottleneck'], rows)}`;
 }

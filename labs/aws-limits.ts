@@ -44,6 +44,15 @@ export const INVOCATIONS_PER_KAFKA_POLLER = 5;
 /** ...and up to 5 MB/s (read as MiB, like the 6 MB payload limit). */
 export const KAFKA_POLLER_BYTES_PER_SEC = 5 * 1024 * 1024;
 
+/**
+ * Provisioned mode is billed in Event Poller Units. "Each EPU supports up to 20 MB/s throughput
+ * capacity for event polling and supports a default of 10 event pollers"
+ * (kafka-scaling-modes.html#kafka-enhanced-epu-utilization; the Lambda pricing page says the same).
+ */
+export const POLLERS_PER_EVENT_POLLER_UNIT = 10;
+/** ...and its 20 MB/s, read as MiB like the poller's 5 MB/s, so four saturated pollers fill one EPU. */
+export const EVENT_POLLER_UNIT_BYTES_PER_SEC = 20 * 1024 * 1024;
+
 /** SQS standard scaling starts with 5 concurrent batches (services-sqs-scaling.html)... */
 export const SQS_INITIAL_CONCURRENCY = 5;
 /** ...and, without MaximumConcurrency, scales back "to 5 (as low as 2)" when traffic is low... */

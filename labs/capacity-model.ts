@@ -9,9 +9,11 @@ import {
   INVOKE_PAYLOAD_LIMIT_BYTES,
   KAFKA_POLLER_BYTES_PER_SEC,
   kafkaWindowMs,
+  LAMBDA_DOCS,
   SQS_MAX_CONCURRENCY,
   sqsWindowMs,
 } from './aws-limits.ts';
+import { eventPollerUnits, eventPollerUnitsBound } from './event-poller-units.ts';
 import type { LabSpec, ProcessorSpec } from './lab-spec.ts';
 import { lagTooHigh, pollersForLag } from './on-demand-lag.ts';
 
@@ -39,6 +41,11 @@ export interface StageModel {
    * spike above this waits in the topic.
    */
   startingCeilingPerSec?: number;
+  /**
+   * Provisioned Kafka only: the Event Poller Units the mapping holds at the peak, from its pollers
+   * and the bytes they read then (labs/event-poller-units.ts), and which of the two decides.
+   */
+  eventPollerUnits?: { count: number; bound: string };
   expectedBatchSize: number;
   batchDurationMs: number;
   maxThroughputPerSec: number;
@@ -89,28 +96,66 @@ export function batchingWindowMs(spec: LabSpec): number {
   return kafkaWindowMs(spec.kafkaEsm.batchingWindowSeconds);
 }
 
+/** AWS's words for the buffer above the peak (with-kafka-low-latency.html, the note under its sizing example). */
+export const POLLER_BUFFER_ADVICE = 'We recommend to provision additional event pollers as buffer to avoid consistently operating at maximum capacity';
+
 /**
- * AWS recommends "to provision additional event pollers as buffer to avoid consistently operating
- * at maximum capacity" (with-kafka-low-latency.html) and names no figure: the workshop sizes for
- * a quarter more than the peak.
+ * AWS recommends a buffer of pollers above the peak (POLLER_BUFFER_ADVICE) and names no figure:
+ * the workshop sizes for a quarter more than the peak.
  */
 export const POLLER_HEADROOM = 0.25;
 
-/**
- * AWS's provisioned-poller sizing rule: one poller drives 5 concurrent invocations, so it
- * handles 5 × recordsPerBatch / batchDuration records per second (20 records in 50 ms gives
- * 2,000 records/s); pollers = (peak + headroom) ÷ that, rounded up. Minimum = maximum turns
- * autoscaling off, so a spike never waits for a rebalance.
- */
-export function sizeProvisionedPollers(input: {
+export interface PollerSizingInput {
   peakRatePerSec: number;
   recordsPerBatch: number;
   batchDurationMs: number;
   /** The share above the peak to size for; default POLLER_HEADROOM. */
   headroom?: number;
-}): { minimum: number; maximum: number } {
-  const perPoller = recordsPerPollerPerSec(input.recordsPerBatch, input.batchDurationMs);
-  const pollers = Math.max(1, Math.ceil((input.peakRatePerSec * (1 + (input.headroom ?? POLLER_HEADROOM))) / perPoller));
+}
+
+/** The pollers a peak needs, with the numbers that give them and the reason in words. */
+export interface PollerSizing {
+  pollers: number;
+  /** Records a second one poller carries: 5 invocations × batch ÷ batch duration. */
+  perPollerPerSec: number;
+  /** The rate the pollers are sized for: the peak and its headroom. */
+  sizedForPerSec: number;
+  headroom: number;
+  reason: string;
+}
+
+/**
+ * AWS's provisioned-poller sizing rule: one poller drives 5 concurrent invocations, so it
+ * handles 5 × recordsPerBatch / batchDuration records per second (20 records in 50 ms gives
+ * 2,000 records/s); pollers = (peak + headroom) ÷ that, rounded up (with-kafka-low-latency.html).
+ */
+export function provisionedPollersSizing(input: PollerSizingInput): PollerSizing {
+  const headroom = input.headroom ?? POLLER_HEADROOM;
+  const perPollerPerSec = recordsPerPollerPerSec(input.recordsPerBatch, input.batchDurationMs);
+  const sizedForPerSec = input.peakRatePerSec * (1 + headroom);
+  const pollers = Math.max(1, Math.ceil(sizedForPerSec / perPollerPerSec));
+  const plural = pollers === 1 ? '' : 's';
+  const rate = `${round(perPollerPerSec)} records/s per poller (${INVOCATIONS_PER_KAFKA_POLLER} invocations × ${input.recordsPerBatch} records ÷ ${round(input.batchDurationMs)} ms)`;
+  const why = headroom > 0 ? `the headroom because AWS advises: "${POLLER_BUFFER_ADVICE}"` : `no headroom, against AWS's advice: "${POLLER_BUFFER_ADVICE}"`;
+  const reason =
+    `${pollers} poller${plural} for the ${round(input.peakRatePerSec)}/s peak plus ${round(headroom * 100)}% headroom, ${round(sizedForPerSec)}/s, at ${rate}; ` +
+    `${why} (${LAMBDA_DOCS}with-kafka-low-latency.html). Minimum = maximum, so no scaling step (a rebalance) pauses a spike.`;
+  return {
+    pollers,
+    perPollerPerSec: round(perPollerPerSec),
+    sizedForPerSec: round(sizedForPerSec),
+    headroom,
+    reason,
+  };
+}
+
+/**
+ * The provisionedPollers a spec sets from provisionedPollersSizing: minimum = maximum turns
+ * autoscaling off, so a spike never waits for a rebalance. The reason stays with the sizing, as a
+ * spec's provisionedPollers holds only AWS's fields.
+ */
+export function sizeProvisionedPollers(input: PollerSizingInput): { minimum: number; maximum: number } {
+  const { pollers } = provisionedPollersSizing(input);
   return { minimum: pollers, maximum: pollers };
 }
 
@@ -167,6 +212,8 @@ function kafkaStage(spec: LabSpec, rate: number, recordMs: ProcessorSpec): Stage
     bottleneck = 'pollers';
   }
   const { batch } = steady(pollers);
+  // At the peak the pollers read every record (filters apply after polling), as fast as their 5 MB/s allows.
+  const peakLoad = { pollers: maxPollers, bytesPerSec: Math.min(peakRatePerSec(spec) * spec.traffic.eventBytes, maxPollers * KAFKA_POLLER_BYTES_PER_SEC) };
   const invocationCeiling = (concurrencyLimit * sizeCap * 1000) / fullBatchMs;
   const bytesCeiling = bytesCeilingAt(maxPollers);
   let ceilingBound = concurrencyBound;
@@ -182,7 +229,9 @@ function kafkaStage(spec: LabSpec, rate: number, recordMs: ProcessorSpec): Stage
     concurrencyBound,
     bottleneck,
     ceilingBound,
-    ...(provisioned ? {} : { startingCeilingPerSec: round(ceilingAt(1)) }),
+    ...(provisioned
+      ? { eventPollerUnits: { count: eventPollerUnits(peakLoad), bound: eventPollerUnitsBound(peakLoad) } }
+      : { startingCeilingPerSec: round(ceilingAt(1)) }),
     expectedBatchSize: round(Math.max(1, batch)),
     batchDurationMs: round(batchDurationMs(batch, recordMs)),
     maxThroughputPerSec: round(Math.min(invocationCeiling, bytesCeiling)),

@@ -102,6 +102,9 @@ export function renderCapacityModel(lab: LabSpec): string {
         [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: concurrency limit`, `${stage.concurrencyLimit} (${stage.concurrencyBound})`],
         [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: expected batch`, `${stage.expectedBatchSize} records, ${stage.batchDurationMs} ms`],
         [`${stage.source === 'kafka' ? 'Kafka' : 'SQS'} ESM: ceiling`, `${stage.maxThroughputPerSec} records/s (${stage.ceilingBound})`],
+        ...(stage.eventPollerUnits
+          ? [['Kafka ESM: event poller units at the peak', `${stage.eventPollerUnits.count} (${stage.eventPollerUnits.bound})`] as [string, string]]
+          : []),
       ],
     ),
     ['expected average batch (processor)', `${model.expectedBatchSize}`],

@@ -4,6 +4,8 @@
 // with each `check --hint`: the idea (why this number moves), where (which field or file), then
 // the answer. A failure always shows the idea; the answer never comes before the other two.
 import type { HandlerName } from '../../handlers/bundle.ts';
+import { problem as lab2Problem, PEAK_RATE_PER_SEC } from '../../labs/02-low-latency/problem.ts';
+import { provisionedPollersSizing } from '../../labs/capacity-model.ts';
 import { EXERCISE_SPEC_FILE, exerciseHandlerFile } from '../../labs/exercise-spec.ts';
 import { RULES } from '../../labs/model-rules.ts';
 import { BOTTLENECKS, type Prediction } from '../../labs/prediction.ts';
@@ -63,7 +65,6 @@ const spec = (lab: string): ExerciseFile => ({
 
 const KAFKA_BATCHING = 'https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-batching';
 const PROVISIONED_MODE = 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-scaling-modes.html';
-const LOW_LATENCY = 'https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-low-latency.html';
 const SQS_VISIBILITY = 'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html';
 const EVENT_FILTERING = 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-filtering.html';
 const KAFKA_ERRORS = 'https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html';
@@ -101,6 +102,13 @@ const baselineDefaults: Hint = {
     "batchSize: 100, no batchingWindowSeconds line (Kafka's 500 ms default) and no provisionedPollers (on-demand): the exercise's starting state, which `npx workshop exercise 1 --reset` writes again (yours is backed up).",
 };
 
+/** Lab 2's pollers as its solution sizes them, so the answer's numbers and reason are the spec's own. */
+const LAB2_SIZING = provisionedPollersSizing({
+  peakRatePerSec: PEAK_RATE_PER_SEC,
+  recordsPerBatch: 10,
+  batchDurationMs: 10 * lab2Problem.processor.processingMsPerRecord,
+});
+
 const lowLatency: Hint = {
   id: 'low-latency',
   idea: "An event waits for its batch's window, and during the spike for a poller free to invoke. Under 100 ms needs both waits gone before the spike arrives, not minutes after.",
@@ -109,7 +117,7 @@ const lowLatency: Hint = {
     `sizeProvisionedPollers in labs/capacity-model.ts applies AWS's sizing rule; the spike is PEAK_RATE_PER_SEC in problem.ts. Rule: ${RULES.pollers}.`,
   answer:
     'batchingWindowSeconds: 0, batchSize: 10, and provisionedPollers: sizeProvisionedPollers({ peakRatePerSec: PEAK_RATE_PER_SEC, recordsPerBatch: 10, batchDurationMs: 10 * problem.processor.processingMsPerRecord }): ' +
-    `500 records/s per poller, so 2 pollers for 600/s and its headroom, minimum = maximum so no scaling step pauses the spike (${LOW_LATENCY}, ${PROVISIONED_MODE}).`,
+    `${LAB2_SIZING.reason} Provisioned mode: ${PROVISIONED_MODE}.`,
 };
 
 const buffer: Hint = {

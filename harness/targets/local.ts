@@ -53,7 +53,7 @@ export function pollerGroupNote(lab: LabSpec): string[] {
   if (!group) return [];
   const mappings = sandboxPollerGroups.mappings(group);
   return [
-    `Poller group ${group}: ${mappings} ${mappings === 1 ? 'mapping in this sandbox shares' : 'mappings in this sandbox share'} its Event Poller Units (10 pollers each; EventPollerUnit is the group's). A group shares EPU capacity, not pollers, so alone the run is the same as without it; it saves when several mappings with few pollers fill the same EPU (kafka-scaling-modes.html).`,
+    `Poller group ${group}: ${mappings} ${mappings === 1 ? 'mapping in this sandbox shares' : 'mappings in this sandbox share'} its Event Poller Units (each holds 10 pollers or 20 MB/s of reading, whichever fills first; EventPollerUnit is the group's, from its mappings' pollers and throughput together). A group shares EPU capacity, not pollers, so alone the run is the same as without it; it saves when several mappings with few pollers and little throughput fill the same EPU (kafka-scaling-modes.html).`,
   ];
 }
 

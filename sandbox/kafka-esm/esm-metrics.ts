@@ -20,8 +20,6 @@ export interface EsmReading {
   counters: KafkaEsmCounters;
   offsetLagByPartition: Map<string, number>;
   pollers: number;
-  /** The EPUs the mapping runs on: its own, or its poller group's shared ones. */
-  eventPollerUnits: number;
 }
 
 export interface EsmMetricsOptions {
@@ -31,6 +29,11 @@ export interface EsmMetricsOptions {
   /** Local milliseconds per metric period: an AWS minute divided by timeScale. */
   periodMs: number;
   read(): EsmReading;
+  /**
+   * The EPUs the mapping runs on in a period, given the bytes a second it read over that period:
+   * its own, or its poller group's shared ones (../../labs/event-poller-units.ts).
+   */
+  eventPollerUnits(bytesPerSec: number): number;
   emit(metric: EmfMetric): void;
   clock: Clock;
 }
@@ -76,9 +79,13 @@ export class EsmMetricsPublisher {
       this.emit(name, value);
     }
     if (this.options.provisioned) {
+      const bytes = delta('PolledBytes');
       this.emit('ProvisionedPollers', reading.pollers);
-      this.emit('EventPollerUnit', reading.eventPollerUnits);
-      this.emit('EventPollerThroughputInBytes', delta('PolledBytes'));
+      // EPUs follow throughput as well as pollers; the window is the data point's own period, so
+      // EventPollerUnit agrees with the EventPollerThroughputInBytes beside it. A partial last
+      // period is averaged over a whole one, as its data point stands for the whole minute.
+      this.emit('EventPollerUnit', this.options.eventPollerUnits(bytes / (this.options.periodMs / 1000)));
+      this.emit('EventPollerThroughputInBytes', bytes);
     }
     this.previous = reading.counters;
   }

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Producer } from 'kafkajs';
 import { kafkaWindowMs } from '../../labs/aws-limits.ts';
+import { eventPollerUnits } from '../../labs/event-poller-units.ts';
 import type { KafkaEsmSpec } from '../../labs/lab-spec.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { kafkaRecordMatches, parseFilterCriteria } from '../filter/index.ts';
@@ -22,7 +23,7 @@ import type { FailureRules, InvokeResult } from './failure-policy.ts';
 import { type KafkaFetcher, startKafkaFetcher } from './kafka-fetcher.ts';
 import { type KafkaEventSource, kafkaEventBytes, s3OnFailureKey, toKafkaDestinationMessage, toOnFailureRecord, toS3OnFailureRecord } from './msk-event.ts';
 import { groupByPartition, type PolledRecord, partitionKey } from './polled-record.ts';
-import { dedicatedEventPollerUnits, type PollerGroups, sandboxPollerGroups } from './poller-group.ts';
+import { type PollerGroups, sandboxPollerGroups } from './poller-group.ts';
 import { OnDemandScaling, type PollerScaling, ProvisionedScaling } from './poller-scaling.ts';
 import { EsmSystemLog } from './system-log.ts';
 
@@ -178,7 +179,10 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
   // Refused before anything connects, as CreateEventSourceMapping refuses it.
   const groupName = options.esm.provisionedPollers?.pollerGroupName;
   const groups = options.pollerGroups ?? sandboxPollerGroups;
-  if (groupName) groups.join(groupName, uuid, options.esm.provisionedPollers!.maximum, () => engine.pollerCount());
+  // EPUs are sized on the pollers and on the bytes a second read over the last metric period.
+  let periodBytesPerSec = 0;
+  const pollerLoad = () => ({ pollers: engine.pollerCount(), bytesPerSec: periodBytesPerSec });
+  if (groupName) groups.join(groupName, uuid, options.esm.provisionedPollers!.maximum, pollerLoad);
   const fetcherStarted = startKafkaFetcher({
     brokers: options.brokers,
     topic: options.topic,
@@ -211,14 +215,10 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
         groups: options.esm.metrics,
         provisioned: options.esm.provisionedPollers !== undefined,
         periodMs: AWS_MINUTE_MS / (options.timeScale ?? 1),
-        read: () => {
-          const pollers = engine.pollerCount();
-          return {
-            counters: { ...engine.counters },
-            offsetLagByPartition: engine.offsetLagByPartition(),
-            pollers,
-            eventPollerUnits: groupName ? groups.eventPollerUnits(groupName) : dedicatedEventPollerUnits(pollers),
-          };
+        read: () => ({ counters: { ...engine.counters }, offsetLagByPartition: engine.offsetLagByPartition(), pollers: engine.pollerCount() }),
+        eventPollerUnits: (bytesPerSec) => {
+          periodBytesPerSec = bytesPerSec;
+          return groupName ? groups.eventPollerUnits(groupName) : eventPollerUnits(pollerLoad());
         },
         emit: (metric) => metricStore.add({ ...metric, functionName: options.fn.name, requestId: '' }),
         clock,

@@ -1,13 +1,12 @@
 // Poller groups (ProvisionedPollerConfig.PollerGroupName): mappings in one group share Event
 // Poller Units instead of each holding its own. A group takes at most 100 mappings whose maximum
-// pollers add up to at most 2,000; AWS refuses the mapping that would break either limit. An EPU
-// hosts 10 pollers by default, so a group of 10 one-poller mappings needs 1 EPU, not 10
-// (kafka-scaling-modes.html, API_ProvisionedPollerConfig.html).
+// pollers add up to at most 2,000; AWS refuses the mapping that would break either limit. A
+// group's EPUs come from its mappings' pollers and throughput together, so a group of 10
+// one-poller mappings reading little needs 1 EPU, not 10 (kafka-scaling-modes.html,
+// API_ProvisionedPollerConfig.html; the EPU rule is ../../labs/event-poller-units.ts).
 import { MAX_MAPPINGS_PER_POLLER_GROUP, MAX_POLLERS_PER_POLLER_GROUP } from '../../labs/aws-limits.ts';
+import { combinedLoad, eventPollerUnits, type PollerLoad } from '../../labs/event-poller-units.ts';
 import { WorkshopError } from '../../labs/workshop-error.ts';
-
-/** AWS: an EPU "supports a default of 10 event pollers". */
-export const POLLERS_PER_EVENT_POLLER_UNIT = 10;
 
 /** Mappings that break a poller group's limits: a configuration to change. */
 export class PollerGroupError extends WorkshopError {
@@ -19,15 +18,18 @@ export class PollerGroupError extends WorkshopError {
 
 interface Member {
   maximumPollers: number;
-  pollers: () => number;
+  load: () => PollerLoad;
 }
 
 /** The groups of one account and VPC: here, of one sandbox process. */
 export class PollerGroups {
   private readonly groups = new Map<string, Map<string, Member>>();
 
-  /** Adds a mapping, or throws what CreateEventSourceMapping would refuse. */
-  join(group: string, uuid: string, maximumPollers: number, pollers: () => number): void {
+  /**
+   * Adds a mapping, or throws what CreateEventSourceMapping would refuse. `load` is the mapping's
+   * pollers now and the bytes a second they read lately.
+   */
+  join(group: string, uuid: string, maximumPollers: number, load: () => PollerLoad): void {
     const members = this.groups.get(group) ?? new Map<string, Member>();
     if (members.size + 1 > MAX_MAPPINGS_PER_POLLER_GROUP) {
       throw new PollerGroupError(
@@ -40,7 +42,7 @@ export class PollerGroups {
         `poller group ${group}: its mappings' maximum pollers would add up to ${total}; a group allows at most ${MAX_POLLERS_PER_POLLER_GROUP}. Lower kafkaEsm.provisionedPollers.maximum or use another pollerGroupName.`,
       );
     }
-    members.set(uuid, { maximumPollers, pollers });
+    members.set(uuid, { maximumPollers, load });
     this.groups.set(group, members);
   }
 
@@ -54,16 +56,10 @@ export class PollerGroups {
     return this.groups.get(group)?.size ?? 0;
   }
 
-  /** The EPUs the group runs now: its mappings' pollers packed 10 to an EPU. */
+  /** The EPUs the group runs now: its mappings' pollers and throughput, packed together. */
   eventPollerUnits(group: string): number {
-    const pollers = [...(this.groups.get(group)?.values() ?? [])].reduce((sum, m) => sum + m.pollers(), 0);
-    return Math.ceil(pollers / POLLERS_PER_EVENT_POLLER_UNIT);
+    return eventPollerUnits(combinedLoad([...(this.groups.get(group)?.values() ?? [])].map((m) => m.load())));
   }
-}
-
-/** A mapping alone: its own pollers packed 10 to an EPU. */
-export function dedicatedEventPollerUnits(pollers: number): number {
-  return Math.ceil(pollers / POLLERS_PER_EVENT_POLLER_UNIT);
 }
 
 /** The sandbox process's groups, shared by every mapping it starts. */

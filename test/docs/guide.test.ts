@@ -21,6 +21,7 @@ import {
 import { checkGuideLinks, checkLinksText } from '../../docs/guide-links.ts';
 import { createMarkdown, FACILITATOR_SOURCE, guideDocuments, headingIds, REPO_ROOT } from '../../docs/markdown.ts';
 import { solutionBlocks, withoutSolutions } from '../../docs/solution-section.ts';
+import { capacityModel } from '../../labs/capacity-model.ts';
 import { pipelineAlt, pipelineSvg } from '../../labs/diagram.ts';
 import { diagramFile } from '../../labs/diagram-files.ts';
 import { LABS } from '../../labs/index.ts';
@@ -289,6 +290,21 @@ test('the site folds each solution: closed, with its summary, and a link into it
   assert.is(html.match(/<details>\s*<summary><strong>Solution: lab \d walkthrough<\/strong>/g)?.length, LABS.length);
   assert.not.match(html, '<details open', 'closed');
   assert.match(html, "if (node.tagName === 'DETAILS') node.open = true;");
+});
+
+test("the cost table's EPU line names every provisioned lab with the EPUs and the MB/s its capacity model counts", () => {
+  const row = WORKSHOP.split('\n').find((line) => line.startsWith('| Provisioned pollers'));
+  assert.ok(row, 'WORKSHOP.md has the provisioned pollers cost row');
+  const provisioned = LABS.filter((lab) => lab.kafkaEsm.provisionedPollers);
+  assert.match(row!, `(labs ${provisioned.map((lab) => lab.number).join(' and ')})`);
+  assert.match(row!, 'an EPU holds up to 10 pollers or 20 MB/s of reading, whichever fills first');
+  for (const lab of provisioned) {
+    const epus = capacityModel(lab).stages[0].eventPollerUnits!;
+    assert.is(epus.count, 1, `lab ${lab.number} takes the one EPU the row says`);
+    const read = epus.bound.match(/the ([\d.]+ MB\/s) read/)![1];
+    assert.match(row!, new RegExp(`lab ${lab.number}'s [^:]*? read ${read.replace('.', '\\.')}`), `the row says what lab ${lab.number} reads`);
+  }
+  assert.match(row!, 'so each takes **one EPU**');
 });
 
 test.run();

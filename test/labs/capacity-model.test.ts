@@ -1,6 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { capacityModel, POLLER_HEADROOM, recordsPerPollerPerSec, sizeProvisionedPollers } from '../../labs/capacity-model.ts';
+import {
+  capacityModel,
+  POLLER_BUFFER_ADVICE,
+  POLLER_HEADROOM,
+  provisionedPollersSizing,
+  recordsPerPollerPerSec,
+  sizeProvisionedPollers,
+} from '../../labs/capacity-model.ts';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import type { Prediction } from '../../labs/prediction.ts';
@@ -28,6 +35,40 @@ test('AWS sizing example: 20 records in 50 ms is 2,000 records/s per poller; 20,
     'a quarter above 1,700 does not',
   );
   assert.equal(sizeProvisionedPollers({ peakRatePerSec: 10, recordsPerBatch: 20, batchDurationMs: 50 }), { minimum: 1, maximum: 1 });
+});
+
+test("the sizing's result carries the headroom and says why: AWS recommends a buffer of pollers", () => {
+  const sized = provisionedPollersSizing({ peakRatePerSec: 20000, recordsPerBatch: 20, batchDurationMs: 50 });
+  assert.equal(
+    { pollers: sized.pollers, perPollerPerSec: sized.perPollerPerSec, sizedForPerSec: sized.sizedForPerSec, headroom: sized.headroom },
+    { pollers: 13, perPollerPerSec: 2000, sizedForPerSec: 25000, headroom: POLLER_HEADROOM },
+  );
+  assert.match(sized.reason, '13 pollers for the 20000/s peak plus 25% headroom, 25000/s, at 2000 records/s per poller (5 invocations × 20 records ÷ 50 ms)');
+  assert.match(sized.reason, `the headroom because AWS advises: "${POLLER_BUFFER_ADVICE}"`);
+  assert.match(sized.reason, 'https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-low-latency.html');
+  assert.equal(
+    sizeProvisionedPollers({ peakRatePerSec: 20000, recordsPerBatch: 20, batchDurationMs: 50 }),
+    { minimum: 13, maximum: 13 },
+    'the spec gets the same count',
+  );
+  const bare = provisionedPollersSizing({ peakRatePerSec: 20000, recordsPerBatch: 20, batchDurationMs: 50, headroom: 0 });
+  assert.is(bare.pollers, 10);
+  assert.match(bare.reason, "no headroom, against AWS's advice");
+});
+
+test('provisioned Kafka: the model counts the EPUs at the peak; few small events leave it to the pollers, big ones to the 20 MB/s', () => {
+  assert.equal(capacityModel(lab2).stages[0].eventPollerUnits, {
+    count: 1,
+    bound: '2 pollers ÷ 10 per EPU; the 0.29 MB/s read needs no more at 20 MB/s per EPU',
+  });
+  assert.is(capacityModel(lab1).stages[0].eventPollerUnits, undefined, 'on-demand mode has no EPUs');
+  const heavy: LabSpec = {
+    ...lab2,
+    kafkaEsm: { ...lab2.kafkaEsm, provisionedPollers: { minimum: 12, maximum: 12 } },
+    traffic: { ...lab2.traffic, eventBytes: 100 * 1024 },
+  };
+  // 600/s of 100 KB is 58.59 MB/s: 12 pollers would fit 2 EPUs, the bytes need 3.
+  assert.equal(capacityModel(heavy).stages[0].eventPollerUnits, { count: 3, bound: '58.59 MB/s read ÷ 20 MB/s per EPU' });
 });
 
 test('lab 2 pollers come from the sizing rule, not a typed number', () => {

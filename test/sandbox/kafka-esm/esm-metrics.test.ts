@@ -3,11 +3,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { enabledEsmMetrics, KAFKA_ESM_METRICS } from '../../../labs/esm-metrics.ts';
+import { eventPollerUnits } from '../../../labs/event-poller-units.ts';
 import { FakeClock } from '../../../sandbox/clock.ts';
 import { type KafkaEsmCounters, KafkaEsmEngine, zeroCounters } from '../../../sandbox/kafka-esm/engine.ts';
 import { EsmMetricsPublisher, type EsmReading } from '../../../sandbox/kafka-esm/esm-metrics.ts';
 import { AWS_DEFAULT_FAILURE_RULES, type InvokeResult } from '../../../sandbox/kafka-esm/failure-policy.ts';
-import { dedicatedEventPollerUnits } from '../../../sandbox/kafka-esm/poller-group.ts';
 import { ProvisionedScaling } from '../../../sandbox/kafka-esm/poller-scaling.ts';
 import type { EmfMetric } from '../../../sandbox/lambda-runtime/emf.ts';
 import { record, settle } from './records.ts';
@@ -16,11 +16,24 @@ function counters(values: Partial<KafkaEsmCounters> = {}): KafkaEsmCounters {
   return { ...zeroCounters(), ...values };
 }
 
+const PERIOD_MS = 3000;
+const MB = 1024 * 1024;
+
 function publisher(groups: Parameters<typeof enabledEsmMetrics>[0], provisioned = false) {
   const clock = new FakeClock(0);
-  let reading: EsmReading = { counters: counters(), offsetLagByPartition: new Map(), pollers: 1, eventPollerUnits: 1 };
+  let reading: EsmReading = { counters: counters(), offsetLagByPartition: new Map(), pollers: 1 };
   const emitted: EmfMetric[] = [];
-  const p = new EsmMetricsPublisher({ uuid: 'esm-1', groups, provisioned, periodMs: 3000, read: () => reading, emit: (m) => emitted.push(m), clock });
+  const p = new EsmMetricsPublisher({
+    uuid: 'esm-1',
+    groups,
+    provisioned,
+    periodMs: PERIOD_MS,
+    read: () => reading,
+    // A mapping alone: its own EPUs, from its pollers and the period's bytes a second.
+    eventPollerUnits: (bytesPerSec) => eventPollerUnits({ pollers: reading.pollers, bytesPerSec }),
+    emit: (m) => emitted.push(m),
+    clock,
+  });
   return { clock, emitted, p, set: (r: Partial<EsmReading>) => (reading = { ...reading, ...r }) };
 }
 
@@ -95,11 +108,11 @@ test('KafkaMetrics: MaxOffsetLag and SumOffsetLag across partitions', () => {
   );
 });
 
-test('provisioned: ProvisionedPollers, EventPollerUnit (10 pollers each) and the bytes read, whatever MetricsConfig says', () => {
+test('provisioned: ProvisionedPollers, EventPollerUnit and the bytes read, whatever MetricsConfig says; at low throughput the pollers decide the EPUs (10 each)', () => {
   const h = publisher([], true);
   h.p.start();
-  h.set({ pollers: 12, eventPollerUnits: dedicatedEventPollerUnits(12), counters: counters({ PolledBytes: 5000 }) });
-  h.clock.advance(3000);
+  h.set({ pollers: 12, counters: counters({ PolledBytes: 5000 }) });
+  h.clock.advance(PERIOD_MS);
   assert.equal(
     h.emitted.map((m) => [m.name, m.values[0], m.unit]),
     [
@@ -108,6 +121,29 @@ test('provisioned: ProvisionedPollers, EventPollerUnit (10 pollers each) and the
       ['EventPollerThroughputInBytes', 5000, 'Bytes'],
     ],
   );
+});
+
+test('at high throughput the bytes decide the EPUs (20 MB/s each): 12 pollers reading their full 5 MB/s take 3, and 2 again once they slow down', () => {
+  const h = publisher([], true);
+  h.p.start();
+  const epus = () => h.emitted.filter((m) => m.name === 'EventPollerUnit').map((m) => m.values[0]);
+  // 60 MB/s over the 3-second period: 180 MB read.
+  h.set({ pollers: 12, counters: counters({ PolledBytes: 180 * MB }) });
+  h.clock.advance(PERIOD_MS);
+  assert.equal(epus(), [3], '60 MB/s needs 3 EPUs though 12 pollers would fit in 2');
+  // The next period reads 30 MB more: 10 MB/s, and the pollers decide again.
+  h.set({ counters: counters({ PolledBytes: 210 * MB }) });
+  h.clock.advance(PERIOD_MS);
+  assert.equal(epus(), [3, 2], "each period's EPUs come from that period's throughput");
+});
+
+test('a partial last period is averaged over a whole one, so stopping early never spikes the EPUs', () => {
+  const h = publisher([], true);
+  h.p.start();
+  h.set({ pollers: 1, counters: counters({ PolledBytes: 15 * MB }) });
+  h.clock.advance(500);
+  h.p.stop();
+  assert.equal(h.emitted.find((m) => m.name === 'EventPollerUnit')!.values, [1], '15 MB in a 3 s period is 5 MB/s, one poller at its limit');
 });
 
 test('stop publishes the last partial period, so every counted event is in a data point', () => {
