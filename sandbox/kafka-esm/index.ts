@@ -17,7 +17,7 @@ import type { LambdaFunction, InvokeResult as LambdaInvokeResult } from '../lamb
 import type { MetricStore } from '../lambda-runtime/metric-store.ts';
 import { JsonPayload } from '../lambda-runtime/payload-limit.ts';
 import { type DestinationDelivery, KafkaEsmEngine, type KafkaEsmSnapshot } from './engine.ts';
-import { EsmMetricsPublisher } from './esm-metrics.ts';
+import { KafkaEsmMetrics } from './esm-metrics.ts';
 import type { FailureRules, InvokeResult } from './failure-policy.ts';
 import { type KafkaFetcher, startKafkaFetcher } from './kafka-fetcher.ts';
 import { type KafkaEventSource, kafkaEventBytes, s3OnFailureKey, toKafkaDestinationMessage, toOnFailureRecord, toS3OnFailureRecord } from './msk-event.ts';
@@ -203,7 +203,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
   const offsetsTimer = systemLog ? every(clock, AWS_MINUTE_MS / (options.timeScale ?? 1), () => systemLog.offsets(engine.partitionOffsets())) : undefined;
   const metricStore = options.metrics;
   const metrics = metricStore
-    ? new EsmMetricsPublisher({
+    ? new KafkaEsmMetrics({
         uuid,
         groups: options.esm.metrics,
         provisioned: options.esm.provisionedPollers !== undefined,

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { enabledEsmMetrics, KAFKA_ESM_METRICS } from '../../../labs/esm-metrics.ts';
 import { FakeClock } from '../../../sandbox/clock.ts';
 import { type KafkaEsmCounters, KafkaEsmEngine, zeroCounters } from '../../../sandbox/kafka-esm/engine.ts';
-import { EsmMetricsPublisher, type EsmReading } from '../../../sandbox/kafka-esm/esm-metrics.ts';
+import { type EsmReading, KafkaEsmMetrics } from '../../../sandbox/kafka-esm/esm-metrics.ts';
 import { AWS_DEFAULT_FAILURE_RULES, type InvokeResult } from '../../../sandbox/kafka-esm/failure-policy.ts';
 import { dedicatedEventPollerUnits } from '../../../sandbox/kafka-esm/poller-group.ts';
 import { ProvisionedScaling } from '../../../sandbox/kafka-esm/poller-scaling.ts';
@@ -20,7 +20,7 @@ function publisher(groups: Parameters<typeof enabledEsmMetrics>[0], provisioned 
   const clock = new FakeClock(0);
   let reading: EsmReading = { counters: counters(), offsetLagByPartition: new Map(), pollers: 1, eventPollerUnits: 1 };
   const emitted: EmfMetric[] = [];
-  const p = new EsmMetricsPublisher({ uuid: 'esm-1', groups, provisioned, periodMs: 3000, read: () => reading, emit: (m) => emitted.push(m), clock });
+  const p = new KafkaEsmMetrics({ uuid: 'esm-1', groups, provisioned, periodMs: 3000, read: () => reading, emit: (m) => emitted.push(m), clock });
   return { clock, emitted, p, set: (r: Partial<EsmReading>) => (reading = { ...reading, ...r }) };
 }
 
