@@ -90,6 +90,6 @@ export function enabledEsmMetrics(groups: readonly EsmMetricGroup[] | undefined)
 export function publishedSqsEsmMetrics(
   groups: readonly EsmMetricGroup[] | undefined,
   provisioned: boolean,
-): Array<SqsEsmMetricName | ProvisionedPollerMetricName> {
+): Array<SqsEsmMetricName | (typeof SQS_PROVISIONED_POLLER_METRICS)[number]> {
   return [...((groups ?? []).includes('EventCount') ? SQS_ESM_METRICS.EventCount : []), ...(provisioned ? SQS_PROVISIONED_POLLER_METRICS : [])];
 }

@@ -7,6 +7,9 @@ import { ESM_METRIC_DIMENSION, type EsmMetricName, LAMBDA_NAMESPACE } from '../l
 import type { Clock, Timer } from './clock.ts';
 import type { EmfMetric } from './lambda-runtime/emf.ts';
 
+/** "Lambda sends metric data to CloudWatch in 1-minute intervals" (monitoring-metrics.html): one period, in AWS time. */
+export const ESM_METRIC_PERIOD_MS = 60_000;
+
 /** A mapping's running totals, named as AWS names the metric each feeds where there is one. */
 export type EsmCounters = object;
 

@@ -11,6 +11,7 @@ import type { Producer } from 'kafkajs';
 import { kafkaWindowMs } from '../../labs/aws-limits.ts';
 import type { KafkaEsmSpec } from '../../labs/lab-spec.ts';
 import { type Clock, systemClock } from '../clock.ts';
+import { ESM_METRIC_PERIOD_MS } from '../esm-metric-publisher.ts';
 import { kafkaRecordMatches, parseFilterCriteria } from '../filter/index.ts';
 import type { LogStore } from '../lambda-runtime/function-logs.ts';
 import type { LambdaFunction, InvokeResult as LambdaInvokeResult } from '../lambda-runtime/index.ts';
@@ -207,7 +208,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
         uuid,
         groups: options.esm.metrics,
         provisioned: options.esm.provisionedPollers !== undefined,
-        periodMs: AWS_MINUTE_MS / (options.timeScale ?? 1),
+        periodMs: ESM_METRIC_PERIOD_MS / (options.timeScale ?? 1),
         read: () => {
           const pollers = engine.pollerCount();
           return {
