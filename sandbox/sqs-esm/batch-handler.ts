@@ -69,6 +69,9 @@ export class SqsBatchHandler {
       ),
     );
     if (outcome.kind !== 'throttled') this.counters.FailedInvokeEventCount += wanted.length - succeeded.size;
-    this.counters.DeletedEventCount += await this.steps.remove(wanted.filter((m) => succeeded.has(m.MessageId!)));
+    // Read the counter after the await: `counter += await ...` would add to the value from before
+    // it, losing what concurrent batches counted meanwhile.
+    const deleted = await this.steps.remove(wanted.filter((m) => succeeded.has(m.MessageId!)));
+    this.counters.DeletedEventCount += deleted;
   }
 }

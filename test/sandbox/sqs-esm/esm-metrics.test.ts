@@ -85,6 +85,23 @@ test('a batch the filter empties is deleted and counted as filtered, with no inv
   assert.is(handler.counters.DeletedEventCount, 0, "the filter's deletions are not DeletedEventCount's");
 });
 
+test('batches handled at the same time each add their deletions: none is lost to another', async () => {
+  const pending: Array<() => void> = [];
+  const handler = new SqsBatchHandler({
+    invoke: async () => ({ kind: 'success', response: null }),
+    remove: (messages) => new Promise<number>((resolve) => pending.push(() => resolve(messages.length))),
+    reportBatchItemFailures: true,
+  });
+  const first = handler.handle([message('a', 'CONFIRMED'), message('b', 'CONFIRMED')]);
+  const second = handler.handle([message('c', 'CONFIRMED'), message('d', 'CONFIRMED'), message('e', 'CONFIRMED')]);
+  while (pending.length < 2) await new Promise((resolve) => setImmediate(resolve));
+  pending[1]();
+  await second;
+  pending[0]();
+  await first;
+  assert.is(handler.counters.DeletedEventCount, 5);
+});
+
 function published(provisioned: boolean) {
   const clock = new FakeClock(0);
   const { handler } = mapping(() => ({ kind: 'success', response: { batchItemFailures: [{ itemIdentifier: 'b' }] } }), confirmedOnly);
