@@ -1,9 +1,9 @@
 // The ESM's own metrics over a stretch of time, as CloudWatch would show them: counts summed,
 // lags and poller counts at their maximum (labs/esm-metrics.ts names both). The live dashboard
 // shows a second's worth, the report the whole run.
-import { esmMetricStatistic, type KafkaEsmMetricName, type ProvisionedPollerMetricName } from '../labs/esm-metrics.ts';
+import { type EsmMetricName, esmMetricStatistic } from '../labs/esm-metrics.ts';
 
-export type EsmMetricName = KafkaEsmMetricName | ProvisionedPollerMetricName;
+export type { EsmMetricName } from '../labs/esm-metrics.ts';
 /** Metric name to its Sum or Maximum; a metric with no data point is absent. */
 export type EsmMetricTotals = Partial<Record<EsmMetricName, number>>;
 

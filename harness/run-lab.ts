@@ -243,6 +243,7 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
       batchSizes: batchSizeDistribution(observations.batchSizes),
       warnings: prepared.warnings?.() ?? [],
       esmMetrics: await prepared.esmMetrics?.(runId),
+      sqsEsmMetrics: await prepared.sqsEsmMetrics?.(runId),
       esmSystemLog: prepared.esmSystemLog?.(),
       notes: [
         ...prepared.notes(),

@@ -99,6 +99,8 @@ export interface LabRunResult extends EventCounts {
   warnings?: string[];
   /** The Kafka ESM's own metrics over the run (MetricsConfig groups and, provisioned, the poller metrics). */
   esmMetrics?: EsmMetricTotals;
+  /** Lab 3's SQS mapping's own metrics over the run (EventCount and, provisioned, ProvisionedPollers). */
+  sqsEsmMetrics?: EsmMetricTotals;
   /** The Kafka ESM's own log lines (LoggingConfig), when the spec sets a level and the place can read them. */
   esmSystemLog?: EsmLogSummary;
   wallSeconds: number;

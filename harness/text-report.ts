@@ -2,7 +2,7 @@
 // dashboard (average, maximum and minimum end-to-end duration, events published and processed,
 // average messages in batch).
 import type { CapacityModel } from '../labs/capacity-model.ts';
-import { publishedEsmMetrics } from '../labs/esm-metrics.ts';
+import { publishedEsmMetrics, publishedSqsEsmMetrics, SQS_ESM_METRIC_GROUPS } from '../labs/esm-metrics.ts';
 import type { LabSpec } from '../labs/lab-spec.ts';
 import { formatEsmMetricTotals } from './esm-metric-totals.ts';
 import type { LabRunResult } from './run-result.ts';
@@ -22,6 +22,7 @@ export function renderTargets(result: LabRunResult): string {
     `  accounting: published ${result.published} = processed ${result.processed} + filtered ${result.filtered} + dead-lettered ${result.deadLettered}${result.dropped > 0 ? ` + dropped by the mapping ${result.dropped}` : ''}${result.waiting > 0 ? ` + still waiting ${result.waiting}` : ''} + lost ${result.lost}; ${result.duplicated} handled more than once`,
     ...scalingLine(result),
     ...esmMetricsLine(result),
+    ...sqsEsmMetricsLine(result),
     ...esmSystemLogLine(result),
     `  model: batch ${result.model.expectedBatchSize}, latency floor ${result.model.latencyFloorMs} ms, ceiling ${result.model.maxThroughputPerSec}/s (${result.model.bottleneck}); measured: batch ${result.avgBatchSize}, p50 ${result.endToEndMs.p50} ms, ${result.throughputPerSec}/s`,
     ...result.notes.map((n) => `  note: ${n}`),
@@ -58,6 +59,14 @@ export function esmMetricsLine(result: LabRunResult): string[] {
   const shown = formatEsmMetricTotals(totals, order);
   if (!shown) return groups.length === 0 ? ['  ESM metrics: none (kafkaEsm.metrics is unset: AWS publishes no ESM metrics without a MetricsConfig)'] : [];
   return [`  ESM metrics (${groups.join(', ') || 'provisioned pollers only'}): ${shown}`];
+}
+
+/** Lab 3's SQS mapping's own metrics over the run, under AWS's names, next to the Kafka mapping's. */
+export function sqsEsmMetricsLine(result: LabRunResult): string[] {
+  const buffer = result.config.sqsBuffer;
+  if (!buffer || !result.sqsEsmMetrics) return [];
+  const shown = formatEsmMetricTotals(result.sqsEsmMetrics, publishedSqsEsmMetrics(SQS_ESM_METRIC_GROUPS, buffer.provisionedPollers !== undefined));
+  return shown ? [`  SQS ESM metrics (${SQS_ESM_METRIC_GROUPS.join(', ')}): ${shown}`] : [];
 }
 
 /** What the mapping wrote to its own log stream (LoggingConfig.SystemLogLevel). */

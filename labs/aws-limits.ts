@@ -112,10 +112,26 @@ export function sqsWindowMs(batchingWindowSeconds: number | undefined): number {
 /** ScalingConfig MaximumConcurrency 2..1000 (services-sqs-scaling.html). */
 export const SQS_MIN_MAXIMUM_CONCURRENCY = 2;
 export const SQS_MAX_MAXIMUM_CONCURRENCY = 1000;
-/** SQS provisioned mode: MinimumPollers 2..200, MaximumPollers 2..10000 (services-sqs-scaling.html). */
+/** SQS provisioned mode: MinimumPollers 2..200 (services-sqs-scaling.html, API_ProvisionedPollerConfig.html: "minimum 2 required"). */
 export const SQS_MIN_POLLERS = 2;
 export const SQS_MIN_POLLERS_LIMIT = 200;
-export const SQS_MAX_POLLERS_LIMIT = 10000;
+/**
+ * SQS provisioned mode's MaximumPollers: at most 2,000. AWS's pages disagree. For SQS,
+ * services-sqs-scaling.html and a newer text of API_ProvisionedPollerConfig.html ("For Amazon SQS
+ * event source mappings, the accepted range is between 2 and 10,000") allow 10,000, as do the
+ * SDKs' docs (boto3, aws-sdk-rust); but the same API page's MaximumPollers "Valid Range: Minimum
+ * value of 1. Maximum value of 2000" (in a version that already says 10,000 in its text), the
+ * CloudFormation schema (AWS::Lambda::EventSourceMapping ProvisionedPollerConfig, Maximum 2000) and
+ * the CDK ("For Amazon SQS: Minimum value of 2. Maximum value of 2000") hold to 2,000. The workshop
+ * refuses above the stricter bound the API states it validates, so a spec it accepts deploys under
+ * either; the latest copy of the API page we found gives a valid range of 1..10000, so this may be
+ * raised once the API reference and CloudFormation agree (sandbox/MODEL.md says the same).
+ * https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+ */
+export const SQS_MAX_POLLERS_LIMIT = 2000;
+/** The bound AWS's SQS pages state and the workshop does not follow (see SQS_MAX_POLLERS_LIMIT). */
+export const SQS_MAX_POLLERS_STATED = 10000;
 /** A queue's visibility timeout, 0..43200 s (services-sqs-configure.html). */
 export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43200;
 /** A redrive policy's maxReceiveCount, 1..1000 (sqs-dead-letter-queues.html). */

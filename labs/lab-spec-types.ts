@@ -95,7 +95,7 @@ export interface SqsBufferSpec {
   batchingWindowSeconds?: number;
   /** ScalingConfig.MaximumConcurrency 2..1000; unset means the standard scaling limit. */
   maximumConcurrency?: number;
-  /** SQS provisioned mode: minimum 2..200, maximum 2..10000. */
+  /** SQS provisioned mode: minimum 2..200, maximum 2..2000 (the API's valid range; some AWS pages say 10,000: labs/aws-limits.ts). */
   provisionedPollers?: PollerRange;
   /** 0..43200 s, and not shorter than the processor's timeout. */
   visibilityTimeoutSeconds: number;

@@ -25,6 +25,7 @@ import {
   SQS_MAX_BATCH_SIZE,
   SQS_MAX_MAXIMUM_CONCURRENCY,
   SQS_MAX_POLLERS_LIMIT,
+  SQS_MAX_POLLERS_STATED,
   SQS_MIN_MAXIMUM_CONCURRENCY,
   SQS_MIN_POLLERS,
   SQS_MIN_POLLERS_LIMIT,
@@ -165,7 +166,8 @@ export const SPEC_LIMITS: readonly SpecLimit[] = [
     min: SQS_MIN_POLLERS,
     max: SQS_MAX_POLLERS_LIMIT,
     also: 'and at least MinimumPollers',
-    page: 'services-sqs-scaling.html',
+    says: sqsMaxPollersRule,
+    page: 'https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html',
   },
   {
     path: 'sqsBuffer.visibilityTimeoutSeconds',
@@ -183,6 +185,15 @@ export const SPEC_LIMITS: readonly SpecLimit[] = [
     page: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html',
   },
 ];
+
+/** AWS's pages disagree on this bound (labs/aws-limits.ts, SQS_MAX_POLLERS_LIMIT): the rule names both and the one followed. */
+function sqsMaxPollersRule(min: number, max: number): string {
+  return (
+    `SQS provisioned mode MaximumPollers is ${min}..${max} and at least MinimumPollers: ${LAMBDA_DOCS}services-sqs-scaling.html and newer API text ` +
+    `say SQS accepts up to ${SQS_MAX_POLLERS_STATED.toLocaleString('en-US')}, but the API reference's valid range for MaximumPollers (and CloudFormation's) ends at ${max}, ` +
+    `the stricter bound the workshop holds to; set sqsBuffer.provisionedPollers.maximum in that range`
+  );
+}
 
 function windowRule(min: number, max: number): string {
   return `MaximumBatchingWindowInSeconds is a whole number of seconds, ${min}..${max}`;

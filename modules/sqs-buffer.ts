@@ -7,14 +7,12 @@ import { SqsQueue } from '@cdktn/provider-aws/lib/sqs-queue/index.js';
 import { SqsQueueRedriveAllowPolicy } from '@cdktn/provider-aws/lib/sqs-queue-redrive-allow-policy/index.js';
 import { SqsQueueRedrivePolicy } from '@cdktn/provider-aws/lib/sqs-queue-redrive-policy/index.js';
 import { Construct } from 'constructs';
+import { SQS_ESM_METRIC_GROUPS } from '../labs/esm-metrics.ts';
 import type { KafkaEsmSpec, ProcessorSpec, SqsBufferSpec } from '../labs/lab-spec-types.ts';
 import { ESM_TIMEOUTS } from './esm-settle.ts';
 import { WorkshopFunction } from './function.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
 import { FAILED_EVENT_RETENTION_SECONDS, KafkaConsumer } from './kafka-consumer.ts';
-
-/** SQS ESMs report EventCount only (ErrorCount and KafkaMetrics are Kafka-only). */
-export const SQS_ESM_METRICS = ['EventCount'];
 
 /** The forwarder only batches and sends; it does no booking work. */
 export const FORWARDER = { memoryMb: 512, timeoutSeconds: 60 } as const;
@@ -129,7 +127,7 @@ export function sqsEsmArguments(buffer: SqsBufferSpec): EsmArguments {
   const args: { -readonly [K in keyof EsmArguments]: EsmArguments[K] } = {
     batchSize: buffer.batchSize,
     functionResponseTypes: ['ReportBatchItemFailures'],
-    metricsConfig: { metrics: SQS_ESM_METRICS },
+    metricsConfig: { metrics: [...SQS_ESM_METRIC_GROUPS] },
   };
   if (buffer.batchingWindowSeconds !== undefined) args.maximumBatchingWindowInSeconds = buffer.batchingWindowSeconds;
   if (buffer.maximumConcurrency !== undefined) args.scalingConfig = { maximumConcurrency: buffer.maximumConcurrency };

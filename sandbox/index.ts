@@ -252,6 +252,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
         reportBatchItemFailures: true,
         timeScale,
         clock: options.clock,
+        metrics: runtime.metrics,
       });
       cleanups.push(() => sqsEsm!.stop());
     }

@@ -1,6 +1,15 @@
 // The report's tables: the comparison of labs (the talk's dashboard), and per lab the capacity
 // model next to what was measured, the targets, and the latency summaries.
-import { ESM_METRIC_DIMENSION, esmMetricStatistic, LAMBDA_NAMESPACE, publishedEsmMetrics } from '../../labs/esm-metrics.ts';
+import {
+  ESM_METRIC_DIMENSION,
+  type EsmMetricName,
+  esmMetricStatistic,
+  LAMBDA_NAMESPACE,
+  publishedEsmMetrics,
+  publishedSqsEsmMetrics,
+  SQS_ESM_METRIC_GROUPS,
+} from '../../labs/esm-metrics.ts';
+import type { EsmMetricTotals } from '../esm-metric-totals.ts';
 import type { LabRunResult, LatencySummary } from '../run-result.ts';
 import { esc, fmtInt, fmtMs, fmtNum, fmtPercent, slug } from './html-format.ts';
 
@@ -116,8 +125,18 @@ export function latencyTable(lab: LabRunResult): string {
 
 /** The Kafka ESM's own metrics over the run, under AWS's names; empty when it published none. */
 export function esmMetricsTable(lab: LabRunResult): string {
-  const totals = lab.esmMetrics ?? {};
-  const rows = publishedEsmMetrics(lab.config.kafkaEsm.metrics, lab.config.kafkaEsm.provisionedPollers !== undefined)
+  return metricTotalsTable(lab.esmMetrics, publishedEsmMetrics(lab.config.kafkaEsm.metrics, lab.config.kafkaEsm.provisionedPollers !== undefined));
+}
+
+/** Lab 3's SQS mapping's own metrics over the run; empty without the buffer or its metrics. */
+export function sqsEsmMetricsTable(lab: LabRunResult): string {
+  const buffer = lab.config.sqsBuffer;
+  if (!buffer) return '';
+  return metricTotalsTable(lab.sqsEsmMetrics, publishedSqsEsmMetrics(SQS_ESM_METRIC_GROUPS, buffer.provisionedPollers !== undefined));
+}
+
+function metricTotalsTable(totals: EsmMetricTotals = {}, order: readonly EsmMetricName[]): string {
+  const rows = order
     .filter((name) => totals[name] !== undefined)
     .map((name) => `<tr><th class="text">${esc(name)}</th><td>${fmtInt(Math.round(totals[name]!))}</td><td class="text">${esmMetricStatistic(name)}</td></tr>`);
   return rows.length === 0 ? '' : table('esm-metrics', [`${LAMBDA_NAMESPACE} metric (${ESM_METRIC_DIMENSION})`, 'over the run', 'statistic'], rows, [0, 2]);

@@ -7,7 +7,7 @@ import type { LabRunResult, RunReport } from '../run-result.ts';
 import { CLIENT_SCRIPT, CSS, chartJsSource } from './html-assets.ts';
 import { type ChartSpec, labFigures } from './html-charts.ts';
 import { esc, fmtInt, fmtMs, fmtNum, fmtPercent, jsonForScript } from './html-format.ts';
-import { badge, capacityTable, comparisonTable, esmMetricsTable, labAnchor, latencyTable, targetsTable } from './html-tables.ts';
+import { badge, capacityTable, comparisonTable, esmMetricsTable, labAnchor, latencyTable, sqsEsmMetricsTable, targetsTable } from './html-tables.ts';
 
 const TIME_SCALE = /time ?scale|compress/i;
 
@@ -99,6 +99,7 @@ function labSection(lab: LabRunResult, index: number, shared: string[], charts: 
     `<h3>Capacity model next to the measurement</h3>${capacityTable(lab)}` +
     `<h3>Latency summary</h3>${latencyTable(lab)}` +
     (esmMetricsTable(lab) ? `<h3>Event source mapping metrics</h3>${esmMetricsTable(lab)}` : '') +
+    (sqsEsmMetricsTable(lab) ? `<h3>SQS event source mapping metrics</h3>${sqsEsmMetricsTable(lab)}` : '') +
     `<h3>Configuration as run</h3><p class="config">${configLine(lab.config)}</p>` +
     `</section>`
   );

@@ -35,7 +35,7 @@ import {
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { METRIC_NAMES } from '../../handlers/shared/telemetry.ts';
-import { ESM_METRIC_DIMENSION, type EsmMetricGroup, esmMetricStatistic, LAMBDA_NAMESPACE, publishedEsmMetrics } from '../../labs/esm-metrics.ts';
+import { ESM_METRIC_DIMENSION, esmMetricStatistic, LAMBDA_NAMESPACE } from '../../labs/esm-metrics.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { type EsmMetricName, type EsmMetricTotals, esmMetricTotals } from '../esm-metric-totals.ts';
 import { explainAwsErrors } from './aws-credentials.ts';
@@ -346,21 +346,21 @@ export async function readFilteredOutCount(
 }
 
 /**
- * The Kafka ESM's own metrics over [fromMs, toMs] (the groups its MetricsConfig turns on, and the
- * poller metrics when provisioned), each with the statistic CloudWatch shows it with, under
- * exactly the EventSourceMappingUUID dimension. A metric with no data point is left out.
+ * A mapping's own metrics over [fromMs, toMs] (the names it publishes: labs/esm-metrics.ts'
+ * publishedEsmMetrics for the Kafka mapping, publishedSqsEsmMetrics for lab 3's SQS mapping), each
+ * with the statistic CloudWatch shows it with, under exactly the EventSourceMappingUUID dimension.
+ * A metric with no data point is left out.
  */
 export async function readEsmMetrics(
   cloudwatch: CloudWatchClient,
-  scope: Pick<MetricScope, 'kafkaEsmUuid' | 'provisionedPollers'>,
-  groups: readonly EsmMetricGroup[] | undefined,
+  esmUuid: string,
+  names: readonly EsmMetricName[],
   window: { fromMs: number; toMs: number },
   retry: RetryOptions = {},
 ): Promise<EsmMetricTotals> {
-  const names: EsmMetricName[] = publishedEsmMetrics(groups, scope.provisionedPollers);
   if (names.length === 0) return {};
   const { start, end } = runWindow(window.fromMs, window.toMs);
-  const dimensions = [{ Name: ESM_METRIC_DIMENSION, Value: scope.kafkaEsmUuid }];
+  const dimensions = [{ Name: ESM_METRIC_DIMENSION, Value: esmUuid }];
   const queries = names.map((name, i) => metricQuery(`esm${i}`, LAMBDA_NAMESPACE, name, dimensions, esmMetricStatistic(name), PERIOD_SECONDS));
   const results = await getMetricDataAll(cloudwatch, { MetricDataQueries: queries, StartTime: start, EndTime: end, ScanBy: 'TimestampAscending' }, retry);
   const datums = names.flatMap((name, i) =>

@@ -21,6 +21,7 @@ import type { ProducerResult } from '../../handlers/producer.ts';
 import { expectedEventCount } from '../../handlers/shared/schedule.ts';
 import { quietSdkNodeVersionWarning } from '../../labs/aws-sdk.ts';
 import { mappingProblem } from '../../labs/esm-health.ts';
+import { publishedEsmMetrics, publishedSqsEsmMetrics, SQS_ESM_METRIC_GROUPS } from '../../labs/esm-metrics.ts';
 import { esmLogStreamName } from '../../labs/esm-system-log.ts';
 import type { LabSpec, Place } from '../../labs/lab-spec.ts';
 import type { DeployedOutputs } from '../../labs/stack-contract.ts';
@@ -411,9 +412,20 @@ export class AwsPreparedLab implements PreparedLab {
 
   /** The Kafka ESM's own metrics over the run's window (CloudWatch, about a minute late). */
   async esmMetrics(runId: string): Promise<EsmMetricTotals> {
+    const names = publishedEsmMetrics(this.lab.kafkaEsm.metrics, this.scope.provisionedPollers);
+    return readEsmMetrics(this.clients.cloudwatch, this.scope.kafkaEsmUuid, names, this.runWindow(runId), this.options.retry);
+  }
+
+  /** Lab 3's SQS mapping's own metrics over the run's window; none without the buffer. */
+  async sqsEsmMetrics(runId: string): Promise<EsmMetricTotals | undefined> {
+    if (!this.lab.sqsBuffer || !this.outputs.sqsEsmUuid) return undefined;
+    const names = publishedSqsEsmMetrics(SQS_ESM_METRIC_GROUPS, this.lab.sqsBuffer.provisionedPollers !== undefined);
+    return readEsmMetrics(this.clients.cloudwatch, this.outputs.sqsEsmUuid, names, this.runWindow(runId), this.options.retry);
+  }
+
+  private runWindow(runId: string): { fromMs: number; toMs: number } {
     const toMs = this.now();
-    const fromMs = this.runs.get(runId)?.plan.startAtMs ?? toMs - 3_600_000;
-    return readEsmMetrics(this.clients.cloudwatch, this.scope, this.lab.kafkaEsm.metrics, { fromMs, toMs }, this.options.retry);
+    return { fromMs: this.runs.get(runId)?.plan.startAtMs ?? toMs - 3_600_000, toMs };
   }
 
   /** The run's CloudWatch statistics (p50, p99, avg, min, max, sum per metric) over its window. */

@@ -118,6 +118,7 @@ export class LocalTarget implements LabTarget {
     let recentMetrics: MetricDatum[] = [];
     let recentEsmMetrics: MetricDatum[] = [];
     const esmMetrics: MetricDatum[] = [];
+    const sqsEsmMetrics: MetricDatum[] = [];
     const esmLogLines: Array<{ logStreamName: string; record: EsmLogRecord }> = [];
     sandbox.runtime.logs.onLine((line) => {
       if (!line.requestId && line.logStreamName.endsWith(`/${sandbox.kafkaEsm.uuid}`)) {
@@ -131,7 +132,7 @@ export class LocalTarget implements LabTarget {
       else if (datum.dimensions[ESM_METRIC_DIMENSION] === sandbox.kafkaEsm.uuid) {
         recentEsmMetrics.push(datum);
         esmMetrics.push(datum);
-      }
+      } else if (sandbox.sqsEsm && datum.dimensions[ESM_METRIC_DIMENSION] === sandbox.sqsEsm.uuid) sqsEsmMetrics.push(datum);
     });
 
     const ledgers = new Map<string, Ledger>();
@@ -152,6 +153,11 @@ export class LocalTarget implements LabTarget {
       esmMetrics: async () => {
         sandbox.kafkaEsm.publishMetrics();
         return esmMetricTotals(esmMetrics);
+      },
+      sqsEsmMetrics: async () => {
+        if (!sandbox.sqsEsm) return undefined;
+        sandbox.sqsEsm.publishMetrics();
+        return esmMetricTotals(sqsEsmMetrics);
       },
       publish: async (plan: RunPlan): Promise<PublishSummary> => {
         const result = await sandbox.produce({ runId: plan.runId, startAtMs: plan.startAtMs, profile: plan.profile });

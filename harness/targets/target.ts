@@ -70,6 +70,8 @@ export interface PreparedLab {
   warnings?(): string[];
   /** The Kafka ESM's own metrics since the lab was prepared (or over the run's window, on AWS). */
   esmMetrics?(runId: string): Promise<EsmMetricTotals>;
+  /** Lab 3's SQS mapping's own metrics, likewise; undefined for a lab without the buffer. */
+  sqsEsmMetrics?(runId: string): Promise<EsmMetricTotals | undefined>;
   /** The Kafka ESM's system log lines since the lab was prepared, when the spec sets LoggingConfig. */
   esmSystemLog?(): EsmLogSummary | undefined;
   publish(plan: RunPlan): Promise<PublishSummary>;

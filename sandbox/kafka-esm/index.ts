@@ -12,13 +12,14 @@ import { kafkaWindowMs } from '../../labs/aws-limits.ts';
 import { eventPollerUnits } from '../../labs/event-poller-units.ts';
 import type { KafkaEsmSpec } from '../../labs/lab-spec.ts';
 import { type Clock, systemClock } from '../clock.ts';
+import { ESM_METRIC_PERIOD_MS } from '../esm-metric-publisher.ts';
 import { kafkaRecordMatches, parseFilterCriteria } from '../filter/index.ts';
 import type { LogStore } from '../lambda-runtime/function-logs.ts';
 import type { LambdaFunction, InvokeResult as LambdaInvokeResult } from '../lambda-runtime/index.ts';
 import type { MetricStore } from '../lambda-runtime/metric-store.ts';
 import { JsonPayload } from '../lambda-runtime/payload-limit.ts';
 import { type DestinationDelivery, type DropReason, KafkaEsmEngine, type KafkaEsmSnapshot } from './engine.ts';
-import { EsmMetricsPublisher } from './esm-metrics.ts';
+import { KafkaEsmMetrics } from './esm-metrics.ts';
 import type { FailureRules, InvokeResult } from './failure-policy.ts';
 import { type KafkaFetcher, startKafkaFetcher } from './kafka-fetcher.ts';
 import { type KafkaEventSource, kafkaEventBytes, s3OnFailureKey, toKafkaDestinationMessage, toOnFailureRecord, toS3OnFailureRecord } from './msk-event.ts';
@@ -210,11 +211,11 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
   const offsetsTimer = systemLog ? every(clock, AWS_MINUTE_MS / (options.timeScale ?? 1), () => systemLog.offsets(engine.partitionOffsets())) : undefined;
   const metricStore = options.metrics;
   const metrics = metricStore
-    ? new EsmMetricsPublisher({
+    ? new KafkaEsmMetrics({
         uuid,
         groups: options.esm.metrics,
         provisioned: options.esm.provisionedPollers !== undefined,
-        periodMs: AWS_MINUTE_MS / (options.timeScale ?? 1),
+        periodMs: ESM_METRIC_PERIOD_MS / (options.timeScale ?? 1),
         read: () => ({ counters: { ...engine.counters }, offsetLagByPartition: engine.offsetLagByPartition(), pollers: engine.pollerCount() }),
         eventPollerUnits: (bytesPerSec) => {
           periodBytesPerSec = bytesPerSec;

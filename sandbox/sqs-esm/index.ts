@@ -1,17 +1,25 @@
 // An SQS event source mapping on a real queue (ElasticMQ): long-polling loops, one per
 // concurrent batch, as many as the scaling rule allows; each receives a batch (waiting up to
 // the batching window for more when the window is set), invokes the local function with the
-// SQS event shape, and deletes what succeeded. Visibility timeouts and DLQ redrive are the
-// queue's own (ElasticMQ applies the redrive policy), not emulated here.
+// SQS event shape, and deletes what succeeded (batch-handler.ts, which also counts what AWS's
+// EventCount metrics count); the mapping publishes those metrics as AWS/Lambda (esm-metrics.ts).
+// Visibility timeouts and DLQ redrive are the queue's own (ElasticMQ applies the redrive policy),
+// not emulated here.
 
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { sqsWindowMs } from '../../labs/aws-limits.ts';
+import { SQS_ESM_METRIC_GROUPS } from '../../labs/esm-metrics.ts';
 import type { SqsBufferSpec } from '../../labs/lab-spec.ts';
 import { type Clock, systemClock } from '../clock.ts';
+import { ESM_METRIC_PERIOD_MS } from '../esm-metric-publisher.ts';
 import type { LambdaFunction } from '../lambda-runtime/index.ts';
-import { messagesToDelete, type SqsInvokeOutcome } from './batch-response.ts';
+import type { MetricStore } from '../lambda-runtime/metric-store.ts';
+import { SqsBatchHandler, type SqsEsmCounters } from './batch-handler.ts';
+import type { SqsInvokeOutcome } from './batch-response.ts';
 import { ProvisionedSqsScaling, type SqsConcurrencyScaling, StandardSqsScaling } from './concurrency-scaling.ts';
+import { SqsEsmMetrics } from './esm-metrics.ts';
 import { cutAtPayloadLimit } from './payload-cut.ts';
 
 export interface SqsEsmOptions {
@@ -24,16 +32,13 @@ export interface SqsEsmOptions {
   timeScale?: number;
   clock?: Clock;
   region?: string;
+  /** Where the mapping publishes its CloudWatch metrics (the runtime's store, as AWS/Lambda). */
+  metrics?: MetricStore;
+  /** The mapping's FilterCriteria as a test on each message; lab 3's mapping has none (SqsBufferSpec holds no filters). */
+  matches?(message: Message): boolean;
 }
 
-export interface SqsEsmCounters {
-  ReceivedMessageCount: number;
-  InvokedMessageCount: number;
-  DeletedMessageCount: number;
-  FailedInvokeMessageCount: number;
-  Invocations: number;
-  Throttles: number;
-}
+export type { SqsEsmCounters } from './batch-handler.ts';
 
 export interface SqsEsmSnapshot {
   at: number;
@@ -46,7 +51,11 @@ export interface SqsEsmSnapshot {
 }
 
 export interface SqsEsm {
+  /** The mapping's UUID: the EventSourceMappingUUID dimension of its metrics. */
+  uuid: string;
   snapshot(): SqsEsmSnapshot;
+  /** Publishes the metric period so far (the harness calls it before reading the run's totals). */
+  publishMetrics(): void;
   stop(): Promise<void>;
 }
 
@@ -95,14 +104,26 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
   const abort = new AbortController();
   // Every poll loop's long poll listens on this one signal.
   setMaxListeners(Infinity, abort.signal);
-  const counters: SqsEsmCounters = {
-    ReceivedMessageCount: 0,
-    InvokedMessageCount: 0,
-    DeletedMessageCount: 0,
-    FailedInvokeMessageCount: 0,
-    Invocations: 0,
-    Throttles: 0,
-  };
+  const uuid = randomUUID();
+  const region = options.region ?? 'us-east-1';
+  const handler = new SqsBatchHandler({
+    matches: options.matches,
+    invoke: invokeFunction,
+    remove: deleteMessages,
+    reportBatchItemFailures: options.reportBatchItemFailures,
+  });
+  const metricStore = options.metrics;
+  const metrics = metricStore
+    ? new SqsEsmMetrics({
+        uuid,
+        groups: SQS_ESM_METRIC_GROUPS,
+        provisioned: options.spec.provisionedPollers !== undefined,
+        periodMs: ESM_METRIC_PERIOD_MS / (options.timeScale ?? 1),
+        read: () => ({ counters: { ...handler.counters }, pollers: scaling.pollers() }),
+        emit: (metric) => metricStore.add({ ...metric, functionName: options.fn.name, requestId: '' }),
+        clock,
+      })
+    : undefined;
   const loops = new Set<Promise<void>>();
   let loopCount = 0;
   let busy = 0;
@@ -124,7 +145,9 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
       }),
       { abortSignal: abort.signal },
     );
-    return response.Messages ?? [];
+    const messages = response.Messages ?? [];
+    handler.received(messages);
+    return messages;
   }
 
   /**
@@ -145,33 +168,25 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
     return batch;
   }
 
-  async function deleteMessages(messages: Message[]): Promise<void> {
+  async function deleteMessages(messages: Message[]): Promise<number> {
+    let deleted = 0;
     for (let i = 0; i < messages.length; i += 10) {
       const chunk = messages.slice(i, i + 10);
       const result = await options.sqs.send(
         new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })) }),
       );
-      counters.DeletedMessageCount += result.Successful?.length ?? 0;
+      deleted += result.Successful?.length ?? 0;
     }
+    return deleted;
   }
 
-  async function processBatch(messages: Message[]): Promise<void> {
-    counters.ReceivedMessageCount += messages.length;
-    counters.Invocations++;
-    counters.InvokedMessageCount += messages.length;
-    const result = await options.fn.invoke(toSqsEvent(messages, options.queueArn, options.region ?? 'us-east-1'), { records: messages.length });
-    const outcome: SqsInvokeOutcome =
-      result.outcome === 'ok'
-        ? { kind: 'success', response: result.response }
-        : {
-            kind: result.outcome === 'throttled' ? 'throttled' : result.outcome === 'timeout' ? 'timeout' : 'function-error',
-            message: result.error?.errorMessage ?? '',
-          };
-    if (outcome.kind === 'throttled') counters.Throttles++;
-    else if (outcome.kind !== 'success') counters.FailedInvokeMessageCount += messages.length;
-    const ids = messages.map((m) => m.MessageId!);
-    const keep = new Set(messagesToDelete(ids, outcome, options.reportBatchItemFailures));
-    await deleteMessages(messages.filter((m) => keep.has(m.MessageId!)));
+  async function invokeFunction(messages: Message[]): Promise<SqsInvokeOutcome> {
+    const result = await options.fn.invoke(toSqsEvent(messages, options.queueArn, region), { records: messages.length });
+    if (result.outcome === 'ok') return { kind: 'success', response: result.response };
+    return {
+      kind: result.outcome === 'throttled' ? 'throttled' : result.outcome === 'timeout' ? 'timeout' : 'function-error',
+      message: result.error?.errorMessage ?? '',
+    };
   }
 
   async function pollLoop(): Promise<void> {
@@ -190,14 +205,14 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
         emptyPolls++;
         continue;
       }
-      const records = toSqsEvent(messages, options.queueArn, options.region ?? 'us-east-1').Records;
+      const records = toSqsEvent(messages, options.queueArn, region).Records;
       const cut = cutAtPayloadLimit(records);
       carried = messages.slice(cut.batch.length);
       messages = messages.slice(0, cut.batch.length);
       busy++;
       inFlightMessages += messages.length;
       try {
-        await processBatch(messages);
+        await handler.handle(messages);
       } catch {
         // A failed delete leaves the messages to reappear after the visibility timeout.
       } finally {
@@ -242,8 +257,11 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
     });
   }, SUPERVISE_MS);
   while (loopCount < allowed) startLoop();
+  metrics?.start();
 
   return {
+    uuid,
+    publishMetrics: () => metrics?.publish(),
     snapshot: () => ({
       at: clock.now(),
       pollers: scaling.pollers(),
@@ -251,7 +269,7 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
       allowedConcurrency: allowed,
       queueDepth,
       inFlightMessages,
-      counters: { ...counters },
+      counters: { ...handler.counters },
     }),
     async stop() {
       stopped = true;
@@ -261,6 +279,7 @@ export function startSqsEsm(options: SqsEsmOptions): SqsEsm {
       while (busy > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       abort.abort();
       await Promise.allSettled([...loops]);
+      metrics?.stop();
     },
   };
 }

@@ -15,8 +15,9 @@ import {
 } from '../../harness/targets/aws-metrics.ts';
 import { resolveLabOutputs } from '../../harness/targets/aws-outputs.ts';
 import { ThrottledError } from '../../harness/targets/aws-retry.ts';
+import { publishedEsmMetrics, publishedSqsEsmMetrics } from '../../labs/esm-metrics.ts';
 import { LABS } from '../../labs/index.ts';
-import { awsError, deployedOutputsFor, KAFKA_ESM_UUID, noSleep } from './support/aws-fixtures.ts';
+import { awsError, deployedOutputsFor, KAFKA_ESM_UUID, noSleep, SQS_ESM_UUID } from './support/aws-fixtures.ts';
 
 const [baseline, lowLatency, sqsBuffer] = LABS;
 const cw = mockClient(CloudWatchClient);
@@ -138,7 +139,7 @@ test('ESM metrics: one query per enabled metric under EventSourceMappingUUID; co
       return { Id: q.Id, Timestamps: values.map((_, i) => new Date(T0 + i * 60_000)), Values: values };
     }),
   }));
-  const totals = await readEsmMetrics(client, { kafkaEsmUuid: KAFKA_ESM_UUID, provisionedPollers: true }, ['EventCount', 'KafkaMetrics'], {
+  const totals = await readEsmMetrics(client, KAFKA_ESM_UUID, publishedEsmMetrics(['EventCount', 'KafkaMetrics'], true), {
     fromMs: T0,
     toMs: T0 + 120_000,
   });
@@ -167,8 +168,27 @@ test('ESM metrics: one query per enabled metric under EventSourceMappingUUID; co
 
 test('ESM metrics: no MetricsConfig and on-demand mode asks CloudWatch nothing', async () => {
   cw.reset();
-  assert.equal(await readEsmMetrics(client, { kafkaEsmUuid: KAFKA_ESM_UUID, provisionedPollers: false }, undefined, { fromMs: T0, toMs: T0 + 60_000 }), {});
+  assert.equal(await readEsmMetrics(client, KAFKA_ESM_UUID, publishedEsmMetrics(undefined, false), { fromMs: T0, toMs: T0 + 60_000 }), {});
   assert.is(cw.commandCalls(GetMetricDataCommand).length, 0);
+});
+
+test("ESM metrics of lab 3's SQS mapping: the five EventCount counts and, provisioned, ProvisionedPollers, under its own UUID", async () => {
+  cw.reset();
+  cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+    MetricDataResults: input.MetricDataQueries!.map((q) => {
+      const name = q.MetricStat!.Metric!.MetricName;
+      const values = name === 'DeletedEventCount' ? [500, 700] : name === 'ProvisionedPollers' ? [2, 5] : [];
+      return { Id: q.Id, Timestamps: values.map((_, i) => new Date(T0 + i * 60_000)), Values: values };
+    }),
+  }));
+  const totals = await readEsmMetrics(client, SQS_ESM_UUID, publishedSqsEsmMetrics(['EventCount'], true), { fromMs: T0, toMs: T0 + 120_000 });
+  assert.equal(totals, { DeletedEventCount: 1200, ProvisionedPollers: 5 });
+  const queries = cw.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!;
+  assert.equal(
+    queries.map((q) => q.MetricStat!.Metric!.MetricName),
+    ['PolledEventCount', 'FilteredOutEventCount', 'InvokedEventCount', 'FailedInvokeEventCount', 'DeletedEventCount', 'ProvisionedPollers'],
+  );
+  assert.equal(queries[0].MetricStat!.Metric!.Dimensions, [{ Name: 'EventSourceMappingUUID', Value: SQS_ESM_UUID }]);
 });
 
 test('run window: one period spanning the minute-aligned run', () => {

@@ -390,6 +390,20 @@ test("lab 3: processed from the SQS processor's log group, dead letters from the
   );
   assert.is(observed.processed.length, events.length - 3);
   assert.equal(observed.filteredSeqs, []);
+  cloudwatch.reset();
+  cloudwatch.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+    MetricDataResults: input.MetricDataQueries!.map((q) => {
+      const name = q.MetricStat!.Metric!.MetricName;
+      const values = name === 'PolledEventCount' ? [events.length] : name === 'DeletedEventCount' ? [events.length - 3] : [];
+      return { Id: q.Id, Timestamps: values.map(() => new Date(T0)), Values: values };
+    }),
+  }));
+  assert.equal(await prepared.sqsEsmMetrics!(plan.runId), { PolledEventCount: events.length, DeletedEventCount: events.length - 3 });
+  const asked = cloudwatch.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!;
+  assert.ok(
+    asked.every((q) => q.MetricStat!.Metric!.Dimensions![0].Value === SQS_ESM_UUID),
+    "the SQS mapping's metrics are read under its own UUID",
+  );
   await target.close();
 });
 

@@ -6,6 +6,7 @@ import { renderHtmlReport } from '../../harness/report/html.ts';
 import type { ChartSpec } from '../../harness/report/html-charts.ts';
 import { esc, fmtInt, fmtMs, fmtNum, jsonForScript } from '../../harness/report/html-format.ts';
 import type { RunReport } from '../../harness/run-result.ts';
+import { renderTargets } from '../../harness/text-report.ts';
 import { FIXTURE_NOTES, makeRunReport } from './support/report-fixture.ts';
 
 function charts(html: string): ChartSpec[] {
@@ -189,6 +190,32 @@ test('numbers are formatted without the machine locale', () => {
   assert.is(fmtMs(12_340), '12.3 s');
   assert.is(fmtMs(undefined), '–');
   assert.is(fmtMs(Number.NaN), '–');
+});
+
+test("lab 3's SQS mapping's metrics get their own table next to the Kafka mapping's, in AWS's order, and a line in the terminal report", () => {
+  const report = makeRunReport();
+  const lab3 = report.labs.find((lab) => lab.config.sqsBuffer !== undefined)!;
+  lab3.esmMetrics = { PolledEventCount: 3000 };
+  lab3.sqsEsmMetrics = { DeletedEventCount: 2990, PolledEventCount: 3010, FailedInvokeEventCount: 20, InvokedEventCount: 3010, FilteredOutEventCount: 0 };
+  const section = sections(renderHtmlReport(report))[report.labs.indexOf(lab3)];
+  const sqs = section.slice(section.indexOf('<h3>SQS event source mapping metrics</h3>'));
+  assert.ok(section.indexOf('<h3>Event source mapping metrics</h3>') < section.indexOf('<h3>SQS event source mapping metrics</h3>'));
+  const rows = [...sqs.slice(0, sqs.indexOf('</table>')).matchAll(/<tr><th class="text">(\w+)<\/th><td>([\d,]+)<\/td>/g)].map((m) => [m[1], m[2]]);
+  assert.equal(rows, [
+    ['PolledEventCount', '3,010'],
+    ['FilteredOutEventCount', '0'],
+    ['InvokedEventCount', '3,010'],
+    ['FailedInvokeEventCount', '20'],
+    ['DeletedEventCount', '2,990'],
+  ]);
+  assert.ok(
+    renderTargets(lab3).includes(
+      '  SQS ESM metrics (EventCount): PolledEventCount 3,010 · FilteredOutEventCount 0 · InvokedEventCount 3,010 · FailedInvokeEventCount 20 · DeletedEventCount 2,990',
+    ),
+  );
+  const lab1 = report.labs[0];
+  assert.not.ok(sections(renderHtmlReport(report))[0].includes('SQS event source mapping metrics'), 'no buffer, no SQS table');
+  assert.not.ok(renderTargets(lab1).includes('SQS ESM metrics'));
 });
 
 test.run();

@@ -88,14 +88,34 @@ test('an SQS batch over 10 needs a window of at least 1 s', () => {
   assert.equal(problemsOf(withValue(withValue(lab3, 'sqsBuffer.batchSize', 10000), 'sqsBuffer.batchingWindowSeconds', 1)), []);
 });
 
-test('SQS provisioned pollers: minimum 2..200, maximum 2..10000, not with MaximumConcurrency', () => {
+test('SQS provisioned pollers: minimum 2..200, maximum 2..2000, not with MaximumConcurrency', () => {
   const base = withValue(lab3, 'sqsBuffer.maximumConcurrency', undefined);
   accepts(base, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 2 });
-  accepts(base, 'sqsBuffer.provisionedPollers', { minimum: 200, maximum: 10000 });
+  accepts(base, 'sqsBuffer.provisionedPollers', { minimum: 200, maximum: 2000 });
   rejects(base, 'sqsBuffer.provisionedPollers', { minimum: 1, maximum: 2 }, 'sqsBuffer.provisionedPollers.minimum');
   rejects(base, 'sqsBuffer.provisionedPollers', { minimum: 201, maximum: 300 }, 'sqsBuffer.provisionedPollers.minimum');
-  rejects(base, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 10001 }, 'sqsBuffer.provisionedPollers.maximum');
+  rejects(base, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 2001 }, 'sqsBuffer.provisionedPollers.maximum');
+  rejects(base, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 10000 }, 'sqsBuffer.provisionedPollers.maximum');
   rejects(lab3, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum: 4 }, 'sqsBuffer.maximumConcurrency');
+});
+
+test('SQS MaximumPollers above 2,000, or below 2, is refused with the range, how to fix it, and both AWS pages', () => {
+  const base = withValue(lab3, 'sqsBuffer.maximumConcurrency', undefined);
+  for (const maximum of [2001, 1]) {
+    let message = '';
+    try {
+      validateLabSpec(withValue(base, 'sqsBuffer.provisionedPollers', { minimum: 2, maximum }));
+    } catch (error) {
+      assert.instance(error, LabSpecError);
+      message = (error as Error).message;
+    }
+    assert.match(message, `sqsBuffer.provisionedPollers.maximum = ${maximum}: allowed a whole number from 2 to 2000.`);
+    assert.match(message, 'set sqsBuffer.provisionedPollers.maximum in that range');
+    assert.match(message, 'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html');
+    assert.match(message, 'up to 10,000');
+    assert.match(message, 'https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html');
+    assert.not.match(message, /\n\s+at /, 'no stack trace');
+  }
 });
 
 test('the visibility timeout is at least the processor timeout', () => {

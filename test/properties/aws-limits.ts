@@ -8,8 +8,9 @@
 //              MaximumRetryAttempts -1 or 0..10000; MaximumRecordAgeInSeconds -1 or 60..604800;
 //              a Kafka on-failure destination is not the source topic.
 //   SQS ESM    BatchSize 1..10000; window 0..300 and >= 1 when BatchSize > 10;
-//              ScalingConfig.MaximumConcurrency 2..1000; provisioned MinimumPollers 2..200
-//              (MaximumPollers >= MinimumPollers).
+//              ScalingConfig.MaximumConcurrency 2..1000; provisioned MinimumPollers 2..200,
+//              MaximumPollers >= MinimumPollers and <= 2000 (API_ProvisionedPollerConfig.html's
+//              valid range; its SQS text says 10,000: the stricter bound is the one held).
 //   Function   memory 128..10240 MB; a function behind a Kafka ESM times out after <= 14 min (840 s).
 
 const isInt = (v: unknown, min: number, max: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
@@ -69,8 +70,8 @@ export function awsViolations(spec: unknown): string[] {
         if (!isObject(p)) bad('sqsBuffer.provisionedPollers', 'an object');
         else {
           if (!isInt(p.minimum, 2, 200)) bad('sqsBuffer.provisionedPollers.minimum', 'MinimumPollers 2..200');
-          if (typeof p.maximum !== 'number' || !Number.isInteger(p.maximum) || (isInt(p.minimum, 2, 200) && p.maximum < (p.minimum as number))) {
-            bad('sqsBuffer.provisionedPollers.maximum', 'a whole number >= MinimumPollers');
+          if (!isInt(p.maximum, 2, 2000) || (isInt(p.minimum, 2, 200) && (p.maximum as number) < (p.minimum as number))) {
+            bad('sqsBuffer.provisionedPollers.maximum', 'MaximumPollers 2..2000 and >= MinimumPollers');
           }
         }
       }

@@ -6,7 +6,7 @@ import { enabledEsmMetrics, KAFKA_ESM_METRICS } from '../../../labs/esm-metrics.
 import { eventPollerUnits } from '../../../labs/event-poller-units.ts';
 import { FakeClock } from '../../../sandbox/clock.ts';
 import { type KafkaEsmCounters, KafkaEsmEngine, zeroCounters } from '../../../sandbox/kafka-esm/engine.ts';
-import { EsmMetricsPublisher, type EsmReading } from '../../../sandbox/kafka-esm/esm-metrics.ts';
+import { type EsmReading, KafkaEsmMetrics } from '../../../sandbox/kafka-esm/esm-metrics.ts';
 import { AWS_DEFAULT_FAILURE_RULES, type InvokeResult } from '../../../sandbox/kafka-esm/failure-policy.ts';
 import { ProvisionedScaling } from '../../../sandbox/kafka-esm/poller-scaling.ts';
 import type { EmfMetric } from '../../../sandbox/lambda-runtime/emf.ts';
@@ -23,7 +23,7 @@ function publisher(groups: Parameters<typeof enabledEsmMetrics>[0], provisioned 
   const clock = new FakeClock(0);
   let reading: EsmReading = { counters: counters(), offsetLagByPartition: new Map(), pollers: 1 };
   const emitted: EmfMetric[] = [];
-  const p = new EsmMetricsPublisher({
+  const p = new KafkaEsmMetrics({
     uuid: 'esm-1',
     groups,
     provisioned,
