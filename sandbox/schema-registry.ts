@@ -5,12 +5,15 @@
 // versions, check compatibility). Bound to 127.0.0.1 on a free port, storage in memory (an H2
 // database inside the JVM): a restart empties it, so a lab registers its schemas after each start.
 //
-// Compatibility: Confluent's registry defaults to BACKWARD; Apicurio enforces no rule until one is
+// Compatibility: Confluent's registry defaults to BACKWARD ("The default compatibility mode is
+// BACKWARD", https://docs.confluent.io/platform/8.4/schema-registry/fundamentals/schema-evolution.html);
+// Apicurio enforces no rule until one is
 // set, and its ccompat GET /config reports only a rule set through the API. So a start sets the
 // global level with PUT /config before it returns, and both the check and the report say BACKWARD.
-// Apicurio answers as Confluent's does where the workshop looks: an incompatible schema is HTTP 409
-// (error_code 409), an unknown schema id HTTP 404 with error_code 40403 (test/sandbox/schema-registry.test.ts).
-// Ids are content ids, as Confluent's: the same schema under two subjects has one id.
+// Apicurio answers as Confluent's does where the workshop looks (Confluent's API reference,
+// https://docs.confluent.io/platform/current/schema-registry/develop/api.html): an incompatible
+// schema is HTTP 409 (error_code 409), an unknown schema id HTTP 404 with error_code 40403, and
+// the same schema registered under two subjects has one id (test/sandbox/schema-registry.test.ts).
 //
 // Nothing leaves the machine: authentication (OIDC, which would call a Keycloak) and Sentry error
 // reporting are off by default and are switched off explicitly too, since Apicurio reads

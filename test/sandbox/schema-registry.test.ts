@@ -67,7 +67,7 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
 
 test('starts on a free 127.0.0.1 port with BACKWARD as the global compatibility level', async () => {
   server = await startSchemaRegistry({ ignoreEnv: true });
-  console.log(`  [measured] Apicurio Registry ${server.version}: ready in ${server.startMs} ms, RSS ${rssMb(server.pid!)} MB after start`);
+  console.log(`[measured] Apicurio Registry ${server.version}: ready in ${server.startMs} ms, RSS ${rssMb(server.pid!)} MB after start`);
   assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/apis\/ccompat\/v7$/);
   assert.not.ok(server.external);
   assert.equal(await call('GET', '/config'), { status: 200, body: { compatibilityLevel: 'BACKWARD' } });
@@ -121,9 +121,11 @@ test('an incompatible change is refused by the registry (409), and the client su
   assert.equal((await call('GET', `/subjects/${SUBJECT}/versions`)).body, [1, 2], 'nothing registered');
 });
 
-test('the global BACKWARD level holds for a subject no client configured', async () => {
+test('the global BACKWARD level holds for a subject no client configured; one schema under two subjects has one id', async () => {
   const raw = 'payments-value';
-  assert.is((await call('POST', `/subjects/${raw}/versions`, { schema: JSON.stringify(BOOKING_V1) })).status, 200);
+  const registered = await call('POST', `/subjects/${raw}/versions`, { schema: JSON.stringify(BOOKING_V1) });
+  assert.is(registered.status, 200);
+  assert.is(registered.body.id, await registry!.getRegistryId(SUBJECT, 1));
   const refused = await call('POST', `/subjects/${raw}/versions`, { schema: JSON.stringify(BOOKING_REQUIRED_FIELD) });
   assert.is(refused.status, 409);
   assert.is(refused.body.error_code, 409);
@@ -150,7 +152,7 @@ test('subjects and versions are listed as Confluent lists them', async () => {
 
 test('stop ends the JVM and leaves nothing running', async () => {
   const pid = server!.pid!;
-  console.log(`  [measured] RSS ${rssMb(pid)} MB after the calls above`);
+  console.log(`[measured] RSS ${rssMb(pid)} MB after the calls above`);
   await server!.stop();
   assert.not.ok(isPidAlive(pid));
   assert.not.ok(server!.isRunning());
