@@ -1,9 +1,10 @@
 // Fetches and verifies the sandbox's jars up front (CI calls this before the tests):
 //
-//   npx tsx sandbox/fetch-jars.ts               both Kafka and ElasticMQ
-//   npx tsx sandbox/fetch-jars.ts kafka         one of them
+//   npx tsx sandbox/fetch-jars.ts               Kafka, ElasticMQ and the schema registry
+//   npx tsx sandbox/fetch-jars.ts kafka         one of them (kafka, elasticmq, schema-registry)
 //
-// The jars are those of sandbox/jvm/jars.lock.json, fetched over HTTPS from Maven Central (or
+// The jars (and the schema registry's application archive, unpacked once) are those of
+// sandbox/jvm/jars.lock.json, fetched over HTTPS from Maven Central (or
 // $WORKSHOP_MAVEN_MIRROR) into $WORKSHOP_CACHE or ~/.cache/kafka-lambda-workshop; no Maven is
 // needed. A second run only checks the cache. Exits 1 with one sentence on failure.
 
@@ -14,7 +15,7 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const unknown = args.filter((a) => !(COMPONENTS as readonly string[]).includes(a));
   if (unknown.length > 0) {
-    console.error(`Unknown component ${unknown.join(', ')}; use ${COMPONENTS.join(' and/or ')} (or nothing for both).`);
+    console.error(`Unknown component ${unknown.join(', ')}; use ${COMPONENTS.join(' and/or ')} (or nothing for all of them).`);
     return 2;
   }
   const wanted = (args.length > 0 ? args : [...COMPONENTS]) as Component[];

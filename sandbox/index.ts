@@ -28,6 +28,14 @@ import { type InvokeResult, type LambdaFunction, LambdaRuntime } from './lambda-
 import { type SqsEsm, type SqsEsmSnapshot, startSqsEsm } from './sqs-esm/index.ts';
 
 export { SandboxError } from './errors.ts';
+export {
+  CONFLUENT_API_PATH,
+  DEFAULT_COMPATIBILITY,
+  SCHEMA_REGISTRY_CONTENT_TYPE,
+  type SchemaRegistryOptions,
+  type SchemaRegistrySandbox,
+  startSchemaRegistry,
+} from './schema-registry.ts';
 
 /** One AWS scaling minute becomes three local seconds unless a caller says otherwise. */
 export const DEFAULT_TIME_SCALE = 20;

@@ -13,8 +13,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SandboxError } from './errors.ts';
 
-export type Component = 'kafka' | 'elasticmq';
-export const COMPONENTS: readonly Component[] = ['kafka', 'elasticmq'];
+export type Component = 'kafka' | 'elasticmq' | 'schema-registry';
+export const COMPONENTS: readonly Component[] = ['kafka', 'elasticmq', 'schema-registry'];
 
 export const JVM_DIR = join(dirname(fileURLToPath(import.meta.url)), 'jvm');
 export const LOCK_FILE = join(JVM_DIR, 'jars.lock.json');
@@ -26,9 +26,12 @@ export const MIRROR_VARIABLE = 'WORKSHOP_MAVEN_MIRROR';
 export const LOCK_COMMAND = 'npm run sandbox:lock';
 
 export interface LockedJar {
-  /** groupId:artifactId:version, or groupId:artifactId:jar:classifier:version. */
+  /** groupId:artifactId:version, or groupId:artifactId:type:classifier:version. */
   coordinates: string;
-  /** Path in a Maven 2 repository, e.g. org/apache/kafka/kafka-clients/4.4.0/kafka-clients-4.4.0.jar. */
+  /**
+   * Path in a Maven 2 repository, e.g. org/apache/kafka/kafka-clients/4.4.0/kafka-clients-4.4.0.jar;
+   * a .tar.gz is an application archive (see ARCHIVE_SUFFIX).
+   */
   path: string;
   size: number;
   sha256: string;
@@ -69,6 +72,17 @@ export function pomSha256(component: Component): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * A Quarkus application (the schema registry) is published only as an archive of its runner jar
+ * and a lib/ folder of build-time-rewritten jars, so it is locked and fetched whole, then unpacked
+ * beside itself (jars.ts).
+ */
+export const ARCHIVE_SUFFIX = '.tar.gz';
+
+export function isArchive(jar: LockedJar): boolean {
+  return jar.path.endsWith(ARCHIVE_SUFFIX);
+}
+
 /** The file name a jar has in the cache folder: the last part of its repository path. */
 export function jarFileName(jar: LockedJar): string {
   return jar.path.slice(jar.path.lastIndexOf('/') + 1);
@@ -105,8 +119,8 @@ function lockProblem(data: unknown): string | undefined {
       const j = `${at}.jars[${i}]`;
       if (!isObject(jar)) return `${j} is not an object`;
       if (typeof jar.coordinates !== 'string' || !/^[^:\s]+(:[^:\s]+){2,4}$/.test(jar.coordinates)) return `${j}.coordinates is not groupId:artifactId:version`;
-      if (typeof jar.path !== 'string' || !/^[\w.-]+(\/[\w.-]+)+\.jar$/.test(jar.path) || jar.path.split('/').some((p) => p === '..' || p === '.')) {
-        return `${j}.path is not a relative repository path ending in .jar`;
+      if (typeof jar.path !== 'string' || !/^[\w.-]+(\/[\w.-]+)+\.(jar|tar\.gz)$/.test(jar.path) || jar.path.split('/').some((p) => p === '..' || p === '.')) {
+        return `${j}.path is not a relative repository path ending in .jar or ${ARCHIVE_SUFFIX}`;
       }
       if (!Number.isSafeInteger(jar.size) || (jar.size as number) <= 0) return `${j}.size is not a positive whole number of bytes`;
       if (typeof jar.sha256 !== 'string' || !HEX64.test(jar.sha256)) return `${j}.sha256 is not 64 lower-case hex digits`;

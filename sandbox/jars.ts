@@ -19,10 +19,13 @@ import cliProgress from 'cli-progress';
 import { DEFAULT_RETRY, DownloadError, downloadVerified, eachLimited, type RetryPolicy, sha256File } from './download.ts';
 import { SandboxError } from './errors.ts';
 import { findExecutable } from './executables.ts';
+import { readJson } from './files.ts';
 import { detectPlatform, installHint } from './install-hints.ts';
 import {
+  ARCHIVE_SUFFIX,
   COMPONENTS,
   type Component,
+  isArchive,
   jarFileName,
   LOCK_COMMAND,
   LOCK_FILE,
@@ -38,6 +41,7 @@ import {
   shown,
 } from './jar-lock.ts';
 import { isPidAlive } from './process.ts';
+import { unpackTarGz } from './unpack-archive.ts';
 
 export { COMPONENTS, type Component } from './jar-lock.ts';
 
@@ -66,6 +70,11 @@ const LABELS: Record<Component, { label: string; minJava: number; bringYourOwn: 
     minJava: 11,
     bringYourOwn: 'set SQS_ENDPOINT=http://host:port to use your own SQS-compatible endpoint',
   },
+  'schema-registry': {
+    label: 'Apicurio Registry',
+    minJava: 17,
+    bringYourOwn: 'set SCHEMA_REGISTRY_URL=http://host:port to use your own Confluent-compatible schema registry',
+  },
 };
 
 /** Version, pom path and labels of a component; the version is read from its pom. */
@@ -88,6 +97,8 @@ export interface JarSet {
   jars: string[];
   /** A java -cp value: the jars, in order. Extra files in the folder are never on it. */
   classpath: string;
+  /** The folders the lock's application archives were unpacked into, in lock order (ARCHIVE_SUFFIX). */
+  unpacked: string[];
   /** True when this call downloaded jars (false: the cache was complete). */
   fetched: boolean;
 }
@@ -262,14 +273,62 @@ async function complete(where: Locked, options: EnsureJarsOptions): Promise<JarS
     }
   }
   const jars = where.entry.jars.map((jar) => join(where.dir, jarFileName(jar)));
+  const unpacked: string[] = [];
+  for (const jar of where.entry.jars.filter(isArchive)) unpacked.push(await ensureUnpacked(where, jar));
   return {
     component: where.info.component,
     version: where.entry.version,
     dir: where.dir,
     jars,
     classpath: jars.join(delimiter),
+    unpacked,
     fetched: checked.problems.length > 0,
   };
+}
+
+const UNPACKED_MARK = '.unpacked-from.json';
+
+/**
+ * The folder a verified archive is unpacked into, beside it: unpacked once, into a temporary
+ * folder renamed into place, so a half-unpacked folder is never used; the mark inside names the
+ * archive's sha256, so a folder from other bytes is unpacked again.
+ */
+async function ensureUnpacked({ info, entry, dir }: Locked, jar: LockedJar): Promise<string> {
+  const name = jarFileName(jar).slice(0, -ARCHIVE_SUFFIX.length);
+  const folder = join(dir, name);
+  if (readJson<{ sha256?: string }>(join(folder, UNPACKED_MARK))?.sha256 === jar.sha256) return folder;
+  removeStaleUnpacking(dir, name);
+  const temp = join(dir, `${name}.unpacking-${process.pid}-${randomUUID().slice(0, 8)}`);
+  try {
+    await unpackTarGz(join(dir, jarFileName(jar)), temp);
+    writeFileSync(join(temp, UNPACKED_MARK), `${JSON.stringify({ archive: jar.path, sha256: jar.sha256 })}\n`);
+    if (existsSync(folder)) {
+      // Another process unpacked it meanwhile, or it is from other bytes: keep a good one.
+      if (readJson<{ sha256?: string }>(join(folder, UNPACKED_MARK))?.sha256 === jar.sha256) return folder;
+      rmSync(folder, { recursive: true, force: true });
+    }
+    renameSync(temp, folder);
+    return folder;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      throw new SandboxError(
+        `Could not unpack the ${info.label} ${entry.version} archive into ${folder} (${(error as Error).message}); free disk space or make the folder writable, or set WORKSHOP_CACHE to another folder.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** Deletes half-unpacked folders of processes that are gone. */
+function removeStaleUnpacking(dir: string, name: string): void {
+  for (const file of readdirSync(dir)) {
+    const owner = file.startsWith(`${name}.unpacking-`) ? /\.unpacking-(\d+)-/.exec(file)?.[1] : undefined;
+    if (owner && !isPidAlive(Number(owner))) rmSync(join(dir, file), { recursive: true, force: true });
+  }
 }
 
 async function fetchJars({ info, entry, dir }: Locked, problems: JarProblem[], options: EnsureJarsOptions): Promise<void> {

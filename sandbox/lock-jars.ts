@@ -19,6 +19,7 @@ import { SandboxError } from './errors.ts';
 import { findExecutable } from './executables.ts';
 import { removeDir, tailFile } from './files.ts';
 import {
+  ARCHIVE_SUFFIX,
   COMPONENTS,
   type Component,
   type JarLock,
@@ -160,13 +161,23 @@ export function parseDependencyList(text: string, what: string): Artifact[] {
     const m = /^([^:\s]+):([^:\s]+):([^:\s]+)(?::([^:\s]+))?:([^:\s]+):(compile|runtime):(.+?)(?:\s+--\s+module\s.*)?$/.exec(line);
     if (!m) throw new SandboxError(`Maven listed ${what} in an unexpected form ("${line}"); check that ${DEPENDENCY_PLUGIN} is the plugin run.`);
     const [, group, artifact, type, classifier, version, , file] = m;
-    if (type !== 'jar') throw new SandboxError(`${group}:${artifact} resolves to a ${type}, not a jar, for ${what}; exclude it in the pom.`);
+    // A tar.gz is an application published only as an archive (jar-lock.ts ARCHIVE_SUFFIX).
+    if (type !== 'jar' && `.${type}` !== ARCHIVE_SUFFIX)
+      throw new SandboxError(`${group}:${artifact} resolves to a ${type}, not a jar or an application ${ARCHIVE_SUFFIX}, for ${what}; exclude it in the pom.`);
     if (/SNAPSHOT/i.test(version))
       throw new SandboxError(`${group}:${artifact}:${version} is a snapshot, which changes under a lock, for ${what}; pin a release in the pom.`);
-    const path = `${group.replace(/\./g, '/')}/${artifact}/${version}/${artifact}-${version}${classifier ? `-${classifier}` : ''}.jar`;
+    const path = `${group.replace(/\./g, '/')}/${artifact}/${version}/${artifact}-${version}${classifier ? `-${classifier}` : ''}.${type}`;
     if (!file.replace(/\\/g, '/').endsWith(`/${path}`))
       throw new SandboxError(`Maven resolved ${group}:${artifact}:${version} to ${file}, not a repository path, for ${what}.`);
-    artifacts.push({ coordinates: classifier ? `${group}:${artifact}:jar:${classifier}:${version}` : `${group}:${artifact}:${version}`, path, file });
+    artifacts.push({
+      coordinates: classifier
+        ? `${group}:${artifact}:${type}:${classifier}:${version}`
+        : type === 'jar'
+          ? `${group}:${artifact}:${version}`
+          : `${group}:${artifact}:${type}:${version}`,
+      path,
+      file,
+    });
   }
   return artifacts;
 }

@@ -45,7 +45,10 @@ export interface Finding {
   line: string;
 }
 
-/** Free space below which a run may fill the disk: the jars (~100 MB), Kafka's log of a run and the reports. */
+/**
+ * Free space below which a run may fill the disk: the jar cache (about 600 MB with the schema
+ * registry's archive, its unpacked copy and the class-data archives), Kafka's log of a run and the reports.
+ */
 export const MIN_FREE_BYTES = 1024 ** 3;
 
 type Check = (m: Machine) => Finding | Promise<Finding>;

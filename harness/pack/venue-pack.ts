@@ -256,8 +256,8 @@ function packReadme(platforms: readonly PackPlatform[]): string {
 
 Everything a laptop needs to install the workshop with no internet: the npm packages of the
 project's lock and the Node.js binary for ${platforms.map((p) => p.name).join(', ')},
-and the Kafka and ElasticMQ jars. SHA256SUMS holds every file's sum; serve.mjs checks them all
-before it serves anything.
+and the Kafka and ElasticMQ jars and the schema registry's archive. SHA256SUMS holds every
+file's sum; serve.mjs checks them all before it serves anything.
 
 Serve it (Node.js 20 or newer, nothing else):
 

@@ -72,6 +72,7 @@ test('its image brings the Node.js the scripts run on and a Java the sandbox acc
   const java = Number((container.features as Record<string, { version: string }>)['ghcr.io/devcontainers/features/java:1'].version);
   assert.ok(java >= componentInfo('kafka').minJava, `Java ${java} runs Kafka`);
   assert.ok(java >= componentInfo('elasticmq').minJava, `Java ${java} runs ElasticMQ`);
+  assert.ok(java >= componentInfo('schema-registry').minJava, `Java ${java} runs the schema registry`);
 });
 
 test.run();

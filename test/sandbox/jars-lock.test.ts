@@ -1,5 +1,5 @@
 // The lock generator (`npm run sandbox:lock`, sandbox/lock-jars.ts). The slow test runs Maven on
-// both poms and checks against Maven Central's published checksums that the committed lock is
+// every pom and checks against Maven Central's published checksums that the committed lock is
 // what the poms resolve to today: about 20 s with a warm ~/.m2, a minute or two with a cold one
 // (CI has Maven). Without mvn on PATH it says so and passes: the fetch itself never needs Maven.
 
@@ -26,6 +26,7 @@ test('dependency:list lines become coordinates and repository paths; what a lock
     'The following files have been resolved:',
     '   org.apache.kafka:kafka-clients:jar:4.4.0:compile:/home/me/.m2/repository/org/apache/kafka/kafka-clients/4.4.0/kafka-clients-4.4.0.jar -- module kafka.clients (auto)',
     '   io.netty:netty-transport-native-epoll:jar:linux-x86_64:4.1.118.Final:runtime:/r/io/netty/netty-transport-native-epoll/4.1.118.Final/netty-transport-native-epoll-4.1.118.Final-linux-x86_64.jar',
+    '   io.apicurio:apicurio-registry-app:tar.gz:all:2.6.13.Final:compile:/r/io/apicurio/apicurio-registry-app/2.6.13.Final/apicurio-registry-app-2.6.13.Final-all.tar.gz',
     '',
   ].join('\n');
   assert.equal(parseDependencyList(listed, 'test'), [
@@ -39,6 +40,11 @@ test('dependency:list lines become coordinates and repository paths; what a lock
       path: 'io/netty/netty-transport-native-epoll/4.1.118.Final/netty-transport-native-epoll-4.1.118.Final-linux-x86_64.jar',
       file: '/r/io/netty/netty-transport-native-epoll/4.1.118.Final/netty-transport-native-epoll-4.1.118.Final-linux-x86_64.jar',
     },
+    {
+      coordinates: 'io.apicurio:apicurio-registry-app:tar.gz:all:2.6.13.Final',
+      path: 'io/apicurio/apicurio-registry-app/2.6.13.Final/apicurio-registry-app-2.6.13.Final-all.tar.gz',
+      file: '/r/io/apicurio/apicurio-registry-app/2.6.13.Final/apicurio-registry-app-2.6.13.Final-all.tar.gz',
+    },
   ]);
   const refused = (line: string): string => {
     try {
@@ -49,7 +55,8 @@ test('dependency:list lines become coordinates and repository paths; what a lock
     }
     throw new Error(`accepted ${line}`);
   };
-  assert.match(refused('   a.b:c:pom:1.0:compile:/r/a/b/c/1.0/c-1.0.pom'), /resolves to a pom, not a jar/);
+  assert.match(refused('   a.b:c:pom:1.0:compile:/r/a/b/c/1.0/c-1.0.pom'), /resolves to a pom, not a jar or an application \.tar\.gz/);
+  assert.match(refused('   a.b:c:zip:all:1.0:compile:/r/a/b/c/1.0/c-1.0-all.zip'), /resolves to a zip, not a jar/);
   assert.match(refused('   a.b:c:jar:1.0-SNAPSHOT:compile:/r/a/b/c/1.0-SNAPSHOT/c-1.0-SNAPSHOT.jar'), /is a snapshot/);
   assert.match(refused('   a.b:c:jar:1.0:compile:/somewhere/else.jar'), /not a repository path/);
   assert.match(refused('Nothing Maven would print'), /unexpected form/);
@@ -71,7 +78,7 @@ test('[slow: Maven and Maven Central] the generator writes exactly the committed
   }
   const started = Date.now();
   const generated = await generateLock();
-  console.log(`  [measured] lock generation (Maven on both poms, checksums checked with the repository): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`  [measured] lock generation (Maven on every pom, checksums checked with the repository): ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const committed = readLock();
   assert.equal(generated, committed, 'the committed lock is stale: run `npm run sandbox:lock` and commit sandbox/jvm/jars.lock.json');
   assert.is(lockText(generated), lockText(committed));
@@ -95,9 +102,9 @@ test('a Maven failure gives its meaningful line and the log, and leaves no Maven
   assert.instance(error, SandboxError);
   const summary = (error as SandboxError).summary;
   assert.not.match(summary, /\n/);
-  assert.match(summary, /^Maven could not resolve the (Kafka|ElasticMQ) \d+\.\d+\.\d+ jars: /);
+  assert.match(summary, /^Maven could not resolve the (Kafka|ElasticMQ|Apicurio Registry) \d+\.\d+\.\d+(\.Final)? jars: /);
   assert.match(summary, /127\.0\.0\.1:\d+/);
-  assert.match(summary, new RegExp(`full log: ${join(scratch, 'cache', 'logs')}/lock-(kafka|elasticmq)\\.maven\\.log\\)\\.$`));
+  assert.match(summary, new RegExp(`full log: ${join(scratch, 'cache', 'logs')}/lock-(kafka|elasticmq|schema-registry)\\.maven\\.log\\)\\.$`));
   assert.equal(liveChildren(), [], 'no Maven left running');
 });
 

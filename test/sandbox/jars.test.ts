@@ -15,7 +15,7 @@ import * as assert from 'uvu/assert';
 import { SandboxError } from '../../sandbox/errors.ts';
 import { COMPONENTS, type JarLock, type LockedJar, pomSha256 } from '../../sandbox/jar-lock.ts';
 import { ensureJars, verifyJars } from '../../sandbox/jars.ts';
-import { rejection, waitFor } from './helpers.ts';
+import { rejection, tarGz, waitFor } from './helpers.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'workshop-jars-'));
@@ -168,6 +168,48 @@ test('a cold fetch needs no Maven (nothing on PATH): every jar of the lock, veri
   assert.not.ok(second.fetched);
   assert.is(second.classpath, first.classpath);
   assert.is(repo.log.length, asked, 'a complete cache sends no request');
+});
+
+test('an application archive in the lock is fetched, verified and unpacked once beside itself; a folder from other bytes is unpacked again', async () => {
+  const s = setup('archive');
+  const runner = randomBytes(20_000);
+  const dependency = randomBytes(3_000);
+  const bytes = tarGz([
+    { name: 'app-1.0-runner.jar', data: runner },
+    { name: 'lib/', type: '5' },
+    { name: 'lib/dependency.jar', data: dependency },
+  ]);
+  const path = 'test/workshop/app/1.0/app-1.0-all.tar.gz';
+  repo.files.set(path, bytes);
+  const archive: LockedJar = {
+    coordinates: 'test.workshop:app:tar.gz:all:1.0',
+    path,
+    size: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+  s.lock.components['schema-registry'].jars = [archive];
+  writeFileSync(s.lockFile, JSON.stringify(s.lock, null, 2));
+  const options = { env: s.env, lockFile: s.lockFile };
+  const set = await ensureJars('schema-registry', options);
+  const folder = join(s.cache, `schema-registry-${s.lock.components['schema-registry'].version}`, 'app-1.0-all');
+  assert.ok(set.fetched);
+  assert.equal(set.unpacked, [folder]);
+  assert.equal(readFileSync(join(folder, 'app-1.0-runner.jar')), runner);
+  assert.equal(readFileSync(join(folder, 'lib', 'dependency.jar')), dependency);
+  assert.equal(
+    readdirSync(set.dir).filter((name) => name.includes('.unpacking-')),
+    [],
+    'no half-unpacked folder left',
+  );
+  const marker = join(folder, 'added-after-unpacking');
+  writeFileSync(marker, '');
+  await ensureJars('schema-registry', options);
+  assert.ok(existsSync(marker), 'a folder unpacked from these bytes is not unpacked again');
+  writeFileSync(join(folder, '.unpacked-from.json'), JSON.stringify({ sha256: '0'.repeat(64) }));
+  const again = await ensureJars('schema-registry', options);
+  assert.not.ok(again.fetched);
+  assert.not.ok(existsSync(marker), 'a folder from other bytes is replaced');
+  assert.equal(readFileSync(join(folder, 'lib', 'dependency.jar')), dependency);
 });
 
 test('WORKSHOP_MAVEN_MIRROR is the one place to fetch from, with or without its trailing slash', async () => {
