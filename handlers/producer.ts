@@ -8,7 +8,8 @@
 
 import type { Context } from 'aws-lambda';
 import { type ICustomPartitioner, Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
-import { makeBooking, makePoisonEvent } from './shared/booking.ts';
+import { frameBooking, registerBookingSchema, UNKNOWN_SCHEMA_ID, withSchemaId } from './shared/avro-booking.ts';
+import { type Booking, makeBooking, makePoisonEvent } from './shared/booking.ts';
 import { kafkaConfigFromEnv } from './shared/kafka-client.ts';
 import { type DelaySummary, publishSchedule, type SendFn, summarizeDelays, systemClock } from './shared/publish.ts';
 import { bookingSchedule, expectedEventCount, type ScheduledEvent, type Shard, validateShard, validateTrafficProfile } from './shared/schedule.ts';
@@ -64,6 +65,30 @@ export function toKafkaMessage(runId: string, event: ScheduledEvent, eventBytes:
   return { key: event.bookingId, value, headers: { runId, seq: String(event.seq) } };
 }
 
+/**
+ * The same event as Avro under the registered booking schema. A poison event is a booking framed
+ * with a schema id the registry does not have: the mapping cannot validate it (SCHEMA_NOT_FOUND).
+ */
+export function toAvroKafkaMessage(runId: string, event: ScheduledEvent, eventBytes: number, schemaId: number) {
+  const booking = JSON.parse(makeBooking({ runId, ...event, eventBytes })) as Booking;
+  const framed = frameBooking(booking, schemaId);
+  return { key: event.bookingId, value: event.poison ? withSchemaId(framed, UNKNOWN_SCHEMA_ID) : framed, headers: { runId, seq: String(event.seq) } };
+}
+
+let registeredSchemaId: Promise<number> | undefined;
+
+/** The booking schema's id, registered once per execution environment. */
+function bookingSchemaId(topic: string): Promise<number> {
+  const url = process.env.SCHEMA_REGISTRY_URL?.trim();
+  if (!url)
+    throw new Error('traffic.valueFormat is avro but SCHEMA_REGISTRY_URL is not set: the producer needs the schema registry to register the booking schema.');
+  registeredSchemaId ??= registerBookingSchema(url, topic).catch((error: unknown) => {
+    registeredSchemaId = undefined;
+    throw error;
+  });
+  return registeredSchemaId;
+}
+
 let producer: Producer | undefined;
 
 async function connectedProducer(): Promise<Producer> {
@@ -102,7 +127,13 @@ export const handler = async (payload: ProducerPayload, context?: Context): Prom
       response,
     );
   }, PRODUCER_BATCHING);
-  const send: SendFn = (event) => batcher.send(toKafkaMessage(payload.runId, event, payload.profile.eventBytes));
+  const schemaId = payload.profile.valueFormat === 'avro' ? await bookingSchemaId(topic) : undefined;
+  const send: SendFn = (event) =>
+    batcher.send(
+      schemaId === undefined
+        ? toKafkaMessage(payload.runId, event, payload.profile.eventBytes)
+        : toAvroKafkaMessage(payload.runId, event, payload.profile.eventBytes, schemaId),
+    );
 
   const outcome = await publishSchedule(send, bookingSchedule(payload.profile, payload.startAtMs, shard), systemClock, {
     onPublished: (_event, sendDelayMs) => {

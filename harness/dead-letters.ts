@@ -15,6 +15,18 @@ export function bookingIdentity(body: string | Buffer | null | undefined): { run
   }
 }
 
+/**
+ * The run and seq of a polled record: from the headers every producer writes (runId, seq), which
+ * an Avro value or one the mapping could not decode still carries; else from a JSON value.
+ */
+export function recordIdentity(record: { value: Buffer | null; headers: Array<Record<string, Buffer>> }): { runId?: string; seq?: number } {
+  const header = (name: string) => record.headers.find((h) => h[name] !== undefined)?.[name]?.toString();
+  const runId = header('runId');
+  const seq = Number(header('seq'));
+  if (runId !== undefined && Number.isSafeInteger(seq)) return { runId, seq };
+  return bookingIdentity(record.value);
+}
+
 /** The seqs of the ledger that an on-failure record's offset ranges cover. */
 export function seqsNamedBy(record: OnFailureRecord, ledger: Ledger): number[] {
   const seqs: number[] = [];

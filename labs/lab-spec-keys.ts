@@ -9,6 +9,7 @@ import type {
   OnFailureDestination,
   PollerRange,
   ProcessorSpec,
+  SchemaRegistrySpec,
   SqsBufferSpec,
   TargetSpec,
   TrafficSpec,
@@ -45,7 +46,9 @@ const KAFKA_ESM = keys<KafkaEsmSpec>({
   onFailure: true,
   metrics: true,
   systemLogLevel: true,
+  schemaRegistry: true,
 });
+const SCHEMA_REGISTRY = keys<SchemaRegistrySpec>({ eventRecordFormat: true, validate: true });
 const KAFKA_POLLERS = keys<KafkaPollerConfig>({ minimum: true, maximum: true, pollerGroupName: true });
 const PROCESSOR = keys<ProcessorSpec>({
   processingMsPerRecord: true,
@@ -75,6 +78,7 @@ const TRAFFIC = keys<TrafficSpec>({
   statusMix: true,
   poisonShare: true,
   seed: true,
+  valueFormat: true,
   warmUpSec: true,
   drainTimeoutSec: true,
 });
@@ -97,6 +101,7 @@ const KEYS_AT: Record<string, readonly string[] | ((node: Record<string, unknown
   topic: TOPIC,
   kafkaEsm: KAFKA_ESM,
   'kafkaEsm.provisionedPollers': KAFKA_POLLERS,
+  'kafkaEsm.schemaRegistry': SCHEMA_REGISTRY,
   // A destination's keys depend on its kind; an unknown kind is refused by its own check.
   'kafkaEsm.onFailure': (node) => {
     const field = DESTINATION_FIELD[node.kind as DestinationKind];

@@ -36,6 +36,25 @@ export type OnFailureDestination =
 /** An EventBridge-syntax pattern; for Kafka only the top-level `value` key is allowed. */
 export type FilterPattern = { value: Record<string, unknown> | unknown[] };
 
+/** KafkaSchemaRegistryConfig.EventRecordFormat: what the function receives once a record is validated. */
+export const EVENT_RECORD_FORMATS = ['JSON', 'SOURCE'] as const;
+export type EventRecordFormat = (typeof EVENT_RECORD_FORMATS)[number];
+/** KafkaSchemaValidationConfig.Attribute: the part of a record validated against its schema. */
+export const SCHEMA_VALIDATION_ATTRIBUTES = ['KEY', 'VALUE'] as const;
+export type SchemaValidationAttribute = (typeof SCHEMA_VALIDATION_ATTRIBUTES)[number];
+
+/**
+ * The mapping validates (and, for JSON, decodes) records against a schema registry. The registry
+ * itself belongs to the place: the sandbox's local one, or the lab stack's Glue registry on AWS.
+ * Provisioned mode only.
+ */
+export interface SchemaRegistrySpec {
+  /** JSON: the function receives the decoded record as JSON. SOURCE: the original bytes, schema header removed. */
+  eventRecordFormat: EventRecordFormat;
+  /** SchemaValidationConfigs: KEY and/or VALUE, each at most once. */
+  validate: SchemaValidationAttribute[];
+}
+
 export interface KafkaEsmSpec {
   /** Records per invocation, 1..10000. AWS default 100. */
   batchSize: number;
@@ -63,6 +82,8 @@ export interface KafkaEsmSpec {
   metrics?: EsmMetricGroup[];
   /** LoggingConfig.SystemLogLevel: the mapping's own log lines at this level and above. Needs provisioned mode. */
   systemLogLevel?: SystemLogLevel;
+  /** SchemaRegistryConfig: validate and decode Avro records against a registry. Needs provisioned mode. */
+  schemaRegistry?: SchemaRegistrySpec;
 }
 
 export type { ProcessingMode, WorkKind } from '../handlers/shared/processing.ts';

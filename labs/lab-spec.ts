@@ -4,7 +4,7 @@
 // the field, the value, the allowed range and the rule behind it.
 
 import { PROCESSING_MODES, WORK_KINDS } from '../handlers/shared/processing.ts';
-import { BOOKING_STATUSES, TRAFFIC_SHAPES } from '../handlers/shared/traffic.ts';
+import { BOOKING_STATUSES, TRAFFIC_SHAPES, VALUE_FORMATS } from '../handlers/shared/traffic.ts';
 import {
   LAMBDA_DOCS as DOCS,
   KAFKA_MAX_BATCH_SIZE,
@@ -16,7 +16,7 @@ import {
 import { ESM_METRIC_GROUPS } from './esm-metrics.ts';
 import { SYSTEM_LOG_LEVELS } from './esm-system-log.ts';
 import { allowedKeys, KEYED_PATHS } from './lab-spec-keys.ts';
-import type { LabSpec, TargetSpec } from './lab-spec-types.ts';
+import { EVENT_RECORD_FORMATS, type LabSpec, SCHEMA_VALIDATION_ATTRIBUTES, type TargetSpec } from './lab-spec-types.ts';
 import { nearestName } from './nearest-name.ts';
 import { limitAllowed, limitOf, limitRule, SPEC_LIMITS, type SpecLimit } from './spec-limits.ts';
 import { WorkshopError } from './workshop-error.ts';
@@ -39,6 +39,8 @@ const RULES = {
   metrics: `MetricsConfig.Metrics holds 0..3 distinct groups of EventCount, ErrorCount, KafkaMetrics (https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingMetricsConfig.html)`,
   pollerGroup: `PollerGroupName is 1..${POLLER_GROUP_NAME_MAX_LENGTH} characters of [a-zA-Z0-9_-]; a group holds up to ${MAX_MAPPINGS_PER_POLLER_GROUP} mappings whose maximum pollers add up to at most ${MAX_POLLERS_PER_POLLER_GROUP} (${DOCS}kafka-scaling-modes.html, https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html)`,
   systemLogLevel: `LoggingConfig.SystemLogLevel is DEBUG, INFO or WARN, for Kafka mappings in provisioned mode only (${DOCS}esm-logging.html)`,
+  valueFormat: `The producer writes each booking as json (the default) or avro, Avro framed for a schema registry as Confluent's serializer frames it (magic byte 0, the schema id, the body)`,
+  schemaRegistry: `SchemaRegistryConfig takes an EventRecordFormat of JSON or SOURCE and SchemaValidationConfigs naming KEY and/or VALUE, each once; a schema registry "is only available for event source mappings using provisioned mode" (${DOCS}services-consume-kafka-events.html, https://docs.aws.amazon.com/lambda/latest/api/API_KafkaSchemaRegistryConfig.html)`,
 };
 
 export interface SpecProblem {
@@ -283,6 +285,32 @@ function checkKafkaEsm(c: Checker, spec: LabSpec): void {
   if (esm.systemLogLevel !== undefined && c.oneOf('kafkaEsm.systemLogLevel', esm.systemLogLevel, SYSTEM_LOG_LEVELS, RULES.systemLogLevel) && !provisioned) {
     c.fail('kafkaEsm.systemLogLevel', esm.systemLogLevel, 'unset in on-demand mode; set kafkaEsm.provisionedPollers to use it', RULES.systemLogLevel);
   }
+  checkSchemaRegistry(c, esm.schemaRegistry, provisioned);
+}
+
+/** A lab whose producer writes Avro or whose mapping validates records uses a schema registry. */
+export function usesSchemaRegistry(lab: LabSpec): boolean {
+  return lab.kafkaEsm.schemaRegistry !== undefined || lab.traffic.valueFormat === 'avro';
+}
+
+function checkSchemaRegistry(c: Checker, registry: unknown, provisioned: boolean): void {
+  if (registry === undefined) return;
+  const shape = `an object {"eventRecordFormat": ${EVENT_RECORD_FORMATS.join(' or ')}, "validate": [${SCHEMA_VALIDATION_ATTRIBUTES.map((a) => `"${a}"`).join(', ')}]}, or unset for no schema registry`;
+  if (!c.object('kafkaEsm.schemaRegistry', registry, shape, RULES.schemaRegistry)) return;
+  const { eventRecordFormat, validate } = registry as { eventRecordFormat: unknown; validate: unknown };
+  c.oneOf('kafkaEsm.schemaRegistry.eventRecordFormat', eventRecordFormat, EVENT_RECORD_FORMATS, RULES.schemaRegistry);
+  if (!Array.isArray(validate) || validate.length === 0) {
+    c.fail(
+      'kafkaEsm.schemaRegistry.validate',
+      validate,
+      `a list of ${SCHEMA_VALIDATION_ATTRIBUTES.join(' and/or ')} (the record parts the mapping validates)`,
+      RULES.schemaRegistry,
+    );
+  } else {
+    validate.forEach((attribute, i) => c.oneOf(`kafkaEsm.schemaRegistry.validate[${i}]`, attribute, SCHEMA_VALIDATION_ATTRIBUTES, RULES.schemaRegistry));
+    if (new Set(validate).size !== validate.length) c.fail('kafkaEsm.schemaRegistry.validate', validate, 'each attribute at most once', RULES.schemaRegistry);
+  }
+  if (!provisioned) c.fail('kafkaEsm.schemaRegistry', registry, 'unset in on-demand mode; set kafkaEsm.provisionedPollers to use it', RULES.schemaRegistry);
 }
 
 function checkMetrics(c: Checker, metrics: unknown): void {
@@ -497,6 +525,7 @@ function checkTraffic(c: Checker, spec: LabSpec): void {
     if (!(total > 0)) c.fail('traffic.statusMix', mix, 'at least one positive weight', 'the booking status mix');
   }
   c.number('traffic.poisonShare', t.poisonShare, 0, 1, 'a share of events, 0..1');
+  if (t.valueFormat !== undefined) c.oneOf('traffic.valueFormat', t.valueFormat, VALUE_FORMATS, RULES.valueFormat);
   c.int('traffic.seed', t.seed, 0, 2 ** 32 - 1, 'a 32-bit unsigned seed');
   const warmOk = c.number('traffic.warmUpSec', t.warmUpSec, 0, 3600, WORKSHOP_RULE);
   if (warmOk && durationOk && t.warmUpSec >= t.durationSec) {

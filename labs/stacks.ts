@@ -31,7 +31,7 @@ import { metricsNamespaceOf, PREFIX_CONTEXT, PROJECT_TAG, participantPrefixOf, r
 import { InterfaceEndpoint, Network } from '../modules/network.ts';
 import { SqsBuffer } from '../modules/sqs-buffer.ts';
 import { labsWithExercise } from './exercise-spec.ts';
-import { type LabSpec, pollerGroupProblems, validateLabSpec } from './lab-spec.ts';
+import { type LabSpec, pollerGroupProblems, usesSchemaRegistry, validateLabSpec } from './lab-spec.ts';
 import { checkParticipantPrefix, participantPrefix } from './participant.ts';
 import { regionFromEnv } from './region.ts';
 import {
@@ -47,6 +47,7 @@ import {
   stateKey,
   statePath,
 } from './stack-contract.ts';
+import { WorkshopError } from './workshop-error.ts';
 
 export interface WorkshopAppOptions {
   labs: readonly LabSpec[];
@@ -300,6 +301,13 @@ export function buildWorkshopApp(options: WorkshopAppOptions): WorkshopApp {
   }
   const deployed = labsWithExercise(options.labs, exercise?.lab);
   for (const lab of deployed) validateLabSpec(lab);
+  const awaitingStack = deployed.find(usesSchemaRegistry);
+  if (awaitingStack) {
+    throw new WorkshopError(
+      `${awaitingStack.id} uses a schema registry (kafkaEsm.schemaRegistry or traffic.valueFormat "avro"), which runs in the local sandbox only for now: its AWS stack (a Glue Schema Registry, the booking schema, the mapping's SchemaRegistryConfig) is not built yet. Run it with --target local, or remove both settings to deploy it.`,
+      { category: 'badInput' },
+    );
+  }
   const groupProblems = pollerGroupProblems(deployed);
   if (groupProblems.length > 0) throw new Error(`The labs' poller groups break AWS's limits:\n  - ${groupProblems.join('\n  - ')}`);
   const ids = options.labs.map((lab) => lab.id);

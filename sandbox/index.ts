@@ -16,7 +16,7 @@ import type { ProducerPayload, ProducerResult } from '../handlers/producer.ts';
 import { processorEnvironment } from '../handlers/shared/settings.ts';
 import { DEFAULT_METRICS_NAMESPACE as METRICS_NAMESPACE } from '../handlers/shared/telemetry.ts';
 import { capacityModel } from '../labs/capacity-model.ts';
-import { type LabSpec, snsSubscriptionQueueName } from '../labs/lab-spec.ts';
+import { type LabSpec, snsSubscriptionQueueName, usesSchemaRegistry } from '../labs/lab-spec.ts';
 import type { Clock } from './clock.ts';
 import { type ElasticMqSandbox, sqsClientConfig, startElasticMq } from './elasticmq.ts';
 import { SandboxError } from './errors.ts';
@@ -24,7 +24,9 @@ import { type KafkaSandbox, SANDBOX_REPLICATION_FACTOR, startKafka } from './kaf
 import type { DropReason, KafkaEsmSnapshot } from './kafka-esm/engine.ts';
 import { type KafkaDestination, type KafkaEsm, startKafkaEsm } from './kafka-esm/index.ts';
 import type { PolledRecord } from './kafka-esm/polled-record.ts';
+import { confluentSchemaLookup } from './kafka-esm/registry-lookup.ts';
 import { type InvokeResult, type LambdaFunction, LambdaRuntime } from './lambda-runtime/index.ts';
+import { type SchemaRegistrySandbox, startSchemaRegistry } from './schema-registry.ts';
 import { type SqsEsm, type SqsEsmSnapshot, startSqsEsm } from './sqs-esm/index.ts';
 
 export { SandboxError } from './errors.ts';
@@ -47,6 +49,8 @@ export interface SandboxOptions {
   kafka?: KafkaSandbox;
   /** An ElasticMQ already running (kept running by stop()). */
   elasticMq?: ElasticMqSandbox;
+  /** A schema registry already running (kept running by stop()), for a lab that uses one. */
+  schemaRegistry?: SchemaRegistrySandbox;
   /** Kafka data folder: a restart on the same folder keeps topics and committed offsets. */
   kafkaDataDir?: string;
   /** Reuse a consumer group (resume from its committed offsets), e.g. after a restart. */
@@ -86,6 +90,8 @@ export interface Sandbox {
   readonly lab: LabSpec;
   readonly brokers: string;
   readonly sqsEndpoint: string | undefined;
+  /** The schema registry's Confluent API, when the lab uses one. */
+  readonly schemaRegistryUrl: string | undefined;
   readonly topic: string;
   readonly queues: SandboxQueues;
   /** The folder standing in for the on-failure S3 bucket, when the destination is one. */
@@ -153,12 +159,14 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       ['producer', 'topic-admin', ...(lab.sqsBuffer ? (['sqs-forwarder', 'sqs-processor'] as const) : (['booking-processor'] as const))],
       options.handlerSources,
     );
-    const [kafka, elasticMq] = await Promise.all([
+    const [kafka, elasticMq, schemaRegistry] = await Promise.all([
       options.kafka ?? startKafka({ dataDir: options.kafkaDataDir }),
       needsSqs(lab) ? (options.elasticMq ?? startElasticMq()) : undefined,
+      usesSchemaRegistry(lab) ? (options.schemaRegistry ?? startSchemaRegistry()) : undefined,
     ]);
     if (!options.kafka) cleanups.push(() => kafka.stop());
     if (elasticMq && !options.elasticMq) cleanups.push(() => elasticMq.stop());
+    if (schemaRegistry && !options.schemaRegistry) cleanups.push(() => schemaRegistry.stop());
     const sqs = elasticMq ? new SQSClient(sqsClientConfig(elasticMq.endpoint)) : undefined;
     if (sqs) cleanups.push(async () => sqs.destroy());
 
@@ -211,7 +219,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
           processorEnvironment({ ...processorSettings, reportBatchItemFailures: lab.kafkaEsm.reportBatchItemFailures ?? false }),
           processorLimits,
         );
-    const producerFn = fn('producer', kafkaEnv, { timeoutSeconds: 900 });
+    const producerFn = fn('producer', { ...kafkaEnv, ...(schemaRegistry ? { SCHEMA_REGISTRY_URL: schemaRegistry.url } : {}) }, { timeoutSeconds: 900 });
 
     let destinationProducer: Producer | undefined;
     let destination: KafkaDestination | undefined;
@@ -246,6 +254,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       onDropped: options.onDropped,
       metrics: runtime.metrics,
       logs: runtime.logs,
+      schemaLookup: schemaRegistry ? confluentSchemaLookup(schemaRegistry.url) : undefined,
     });
     cleanups.push(() => kafkaEsm.stop());
 
@@ -270,6 +279,7 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       lab,
       brokers: kafka.brokers,
       sqsEndpoint: elasticMq?.endpoint,
+      schemaRegistryUrl: schemaRegistry?.url,
       topic: lab.topic.name,
       queues,
       onFailureBucket,

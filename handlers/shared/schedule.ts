@@ -5,7 +5,7 @@
 // lateness shows up as send delay and end-to-end latency instead of disappearing.
 
 import { mulberry32, pickWeighted, rngForEvent } from './random.ts';
-import { BOOKING_STATUSES, type BookingStatus, TRAFFIC_SHAPES, type TrafficProfile } from './traffic.ts';
+import { BOOKING_STATUSES, type BookingStatus, TRAFFIC_SHAPES, type TrafficProfile, VALUE_FORMATS } from './traffic.ts';
 
 export interface ScheduledEvent {
   seq: number;
@@ -58,6 +58,7 @@ export function validateTrafficProfile(profile: TrafficProfile): void {
   }
   if (!(nonNegative(profile.poisonShare) && profile.poisonShare <= 1)) problems.push('poisonShare must be between 0 and 1');
   if (!Number.isSafeInteger(profile.seed)) problems.push('seed must be an integer');
+  if (profile.valueFormat !== undefined && !VALUE_FORMATS.includes(profile.valueFormat)) problems.push(`valueFormat must be ${VALUE_FORMATS.join(' or ')}`);
   if (problems.length > 0) throw new Error(`Invalid traffic profile: ${problems.join('; ')}.`);
 }
 

@@ -7,6 +7,10 @@ export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 export const TRAFFIC_SHAPES = ['steady', 'ramp', 'spike'] as const;
 export type TrafficShape = (typeof TRAFFIC_SHAPES)[number];
 
+/** How the producer writes a booking: JSON text, or Avro framed for a schema registry. */
+export const VALUE_FORMATS = ['json', 'avro'] as const;
+export type ValueFormat = (typeof VALUE_FORMATS)[number];
+
 export interface TrafficProfile {
   shape: TrafficShape;
   /** Steady rate; where a ramp starts; a spike's base rate. Events per second. */
@@ -25,4 +29,10 @@ export interface TrafficProfile {
   poisonShare: number;
   /** Same seed, same schedule and same event mix. */
   seed: number;
+  /**
+   * Unset: JSON. `avro`: each booking is Avro under the booking schema, which the producer
+   * registers in the schema registry, and a poison event is framed with a schema id the registry
+   * does not have.
+   */
+  valueFormat?: ValueFormat;
 }

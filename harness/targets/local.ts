@@ -18,7 +18,7 @@ import type { LambdaFunction } from '../../sandbox/lambda-runtime/index.ts';
 import type { MetricDatum } from '../../sandbox/lambda-runtime/metric-store.ts';
 import { retryTransientKafka } from '../../sandbox/transient-kafka.ts';
 import { metricWindow } from '../dashboard/metric-window.ts';
-import { bookingIdentity, drainQueue, seqsNamedBy } from '../dead-letters.ts';
+import { bookingIdentity, drainQueue, recordIdentity, seqsNamedBy } from '../dead-letters.ts';
 import { esmMetricTotals } from '../esm-metric-totals.ts';
 import { type Ledger, readLedger } from '../ledger.ts';
 import type { LabTarget, LiveSample, Observations, PreparedLab, ProcessedEvent, PublishSummary, RunPlan } from './target.ts';
@@ -89,12 +89,12 @@ export class LocalTarget implements LabTarget {
       timeScale: this.timeScale,
       handlerSources: this.handlerSources,
       onFiltered: (record) => {
-        const { runId, seq } = bookingIdentity(record.value);
+        const { runId, seq } = recordIdentity(record);
         if (runId !== undefined && seq !== undefined) runOf(runId).filtered.add(seq);
       },
       onDropped: (records) => {
         for (const record of records) {
-          const { runId, seq } = bookingIdentity(record.value);
+          const { runId, seq } = recordIdentity(record);
           if (runId !== undefined && seq !== undefined) runOf(runId).dropped.add(seq);
         }
       },

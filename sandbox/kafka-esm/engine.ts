@@ -73,6 +73,8 @@ export interface KafkaEsmCounters {
   /** Batches whose invocation failed (function error, timeout or throttle): AWS counts batches here. */
   InvokeErrorCount: number;
   OnFailureDestinationDeliveryErrorCount: number;
+  /** Records whose schema could not be fetched or that did not deserialize with it. */
+  SchemaRegistryErrorCount: number;
   CommitErrorCount: number;
   /** Bytes of the records the pollers read (EventPollerThroughputInBytes). */
   PolledBytes: number;
@@ -93,6 +95,7 @@ export function zeroCounters(): KafkaEsmCounters {
     PollingErrorCount: 0,
     InvokeErrorCount: 0,
     OnFailureDestinationDeliveryErrorCount: 0,
+    SchemaRegistryErrorCount: 0,
     CommitErrorCount: 0,
     PolledBytes: 0,
     Invocations: 0,
@@ -195,6 +198,13 @@ export class KafkaEsmEngine {
       this.counters.PolledEventCount++;
       this.counters.PolledBytes += recordBytes(record);
       this.offsets.track(key, record.offset);
+      // Validation comes before filtering: a record that fails it is never invoked.
+      if (record.schemaFailure) {
+        this.counters.SchemaRegistryErrorCount++;
+        this.effects.onWarning?.(`schema validation failed: ${record.schemaFailure.message}`, record.schemaFailure.condition, 0);
+        this.track(this.discard({ records: [record], condition: record.schemaFailure.condition, invokeCount: 0 }).then(() => this.flushCommits()));
+        continue;
+      }
       if (!this.rules.matches(record)) {
         this.counters.FilteredOutEventCount++;
         this.effects.onFiltered?.(record);
@@ -236,6 +246,11 @@ export class KafkaEsmEngine {
       if (base !== undefined) lags.set(key, Math.max(0, high - base));
     }
     return lags;
+  }
+
+  /** The registry could not be asked for a schema (the mapping asks again): SchemaRegistryErrorCount. */
+  schemaRegistryFailed(): void {
+    this.counters.SchemaRegistryErrorCount++;
   }
 
   /** The fetcher could not poll (a broker error it will retry): PollingErrorCount. */

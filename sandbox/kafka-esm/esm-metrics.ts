@@ -44,8 +44,6 @@ export class KafkaEsmMetrics extends EsmMetricPublisher<EsmReading> {
           let value: number;
           if (name === 'MaxOffsetLag') value = lags.length > 0 ? Math.max(...lags) : 0;
           else if (name === 'SumOffsetLag') value = lags.reduce((sum, lag) => sum + lag, 0);
-          // The workshop uses no schema registry, so this error never happens.
-          else if (name === 'SchemaRegistryErrorCount') value = 0;
           else value = delta(name);
           if (ERROR_METRICS.has(name) && value === 0) continue;
           points.push({ name, value });

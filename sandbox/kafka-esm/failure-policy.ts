@@ -10,7 +10,7 @@
 // With infinite retries and a destination, AWS applies at most 10 retries.
 // A destination record's condition is one of the two kafka-on-failure.html shows:
 // RetryAttemptsExhausted, or MaximumPayloadSizeExceeded for a record too large to invoke with.
-import { type PolledRecord, partitionKey } from './polled-record.ts';
+import { type PolledRecord, partitionKey, type SchemaFailure } from './polled-record.ts';
 
 export const RETRIES_WITH_DESTINATION_WHEN_INFINITE = 10;
 
@@ -49,8 +49,11 @@ export type InvokeResult =
  * kafka-on-failure.html: "condition": "RetryAttemptsExhausted" | "MaximumPayloadSizeExceeded".
  * Its pages name no separate condition for a record past MaximumRecordAgeInSeconds (Kinesis's
  * RecordAgeExceeded is not among Kafka's), so the sandbox sends RetryAttemptsExhausted for those.
+ * A record that fails schema validation goes to the destination "with reason code
+ * SCHEMA_NOT_FOUND" or DESERIALIZATION_ERROR (services-consume-kafka-events.html); AWS does not
+ * show where the record carries it, so the sandbox puts it in the condition.
  */
-export type FailureCondition = 'RetryAttemptsExhausted' | 'MaximumPayloadSizeExceeded';
+export type FailureCondition = 'RetryAttemptsExhausted' | 'MaximumPayloadSizeExceeded' | SchemaFailure['condition'];
 
 export interface Decision {
   /** Processed: their offsets may be committed. */

@@ -26,6 +26,7 @@ import { type KafkaEventSource, kafkaEventBytes, s3OnFailureKey, toKafkaDestinat
 import { groupByPartition, type PolledRecord, partitionKey } from './polled-record.ts';
 import { type PollerGroups, sandboxPollerGroups } from './poller-group.ts';
 import { OnDemandScaling, type PollerScaling, ProvisionedScaling } from './poller-scaling.ts';
+import { SchemaDecoder, type SchemaLookup } from './schema-decoder.ts';
 import { EsmSystemLog } from './system-log.ts';
 
 export type KafkaDestination =
@@ -58,7 +59,12 @@ export interface KafkaEsmOptions {
   pollerGroups?: PollerGroups;
   /** Where its system log lines go (the runtime's log store: the function's log group), with LoggingConfig set. */
   logs?: LogStore;
+  /** The registry the mapping validates records against, when the spec sets kafkaEsm.schemaRegistry. */
+  schemaLookup?: SchemaLookup;
 }
+
+/** How long the mapping waits before asking a registry that did not answer again. */
+const REGISTRY_RETRY_MS = 1_000;
 
 /** The mapping's ARN as AWS names it (esm-logging.html: the `resourceArn` of each log line). */
 export function esmArn(uuid: string): string {
@@ -159,7 +165,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
       batchSize: options.esm.batchSize,
       windowMs: kafkaWindowMs(options.esm.batchingWindowSeconds),
       failure: failureRules(options.esm, options.destination !== undefined),
-      matches: (record) => kafkaRecordMatches(patterns, record.value),
+      matches: (record) => kafkaRecordMatches(patterns, record.filterValue ?? record.value),
     },
     pollerScaling(options.esm, options.partitions, options.timeScale ?? 1),
     {
@@ -184,6 +190,33 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
   let periodBytesPerSec = 0;
   const pollerLoad = () => ({ pollers: engine.pollerCount(), bytesPerSec: periodBytesPerSec });
   if (groupName) groups.join(groupName, uuid, options.esm.provisionedPollers!.maximum, pollerLoad);
+  const registry = options.esm.schemaRegistry;
+  if (registry && !options.schemaLookup) throw new Error('kafkaEsm.schemaRegistry is set but the sandbox started no schema registry for the mapping');
+  const decoder = registry && options.schemaLookup ? new SchemaDecoder(registry, options.schemaLookup) : undefined;
+  let stopping = false;
+  /**
+   * Each record validated before the filter sees it. A registry that cannot be asked holds the
+   * partition's records back, retried each second while the mapping runs: nothing is invoked or
+   * dead-lettered on a guess.
+   */
+  const validated = async (records: PolledRecord[]): Promise<PolledRecord[]> => {
+    const checked: PolledRecord[] = [];
+    for (const record of records) {
+      for (;;) {
+        try {
+          const result = await decoder!.decode(record);
+          checked.push('record' in result ? result.record : { ...record, schemaFailure: result.failure });
+          break;
+        } catch (error) {
+          engine.schemaRegistryFailed();
+          systemLog?.warning(`schema registry unreachable: ${(error as Error).message}`, 'SchemaRegistryUnavailable');
+          if (stopping) return checked;
+          await new Promise<void>((resolve) => clock.after(REGISTRY_RETRY_MS, resolve));
+        }
+      }
+    }
+    return checked;
+  };
   const fetcherStarted = startKafkaFetcher({
     brokers: options.brokers,
     topic: options.topic,
@@ -192,7 +225,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
     startingPositionTimestamp: options.esm.startingPositionTimestamp,
     clock,
     maxWaitingPerPartition: MAX_WAITING_PER_PARTITION,
-    onRecords: (records) => engine.push(records),
+    onRecords: decoder ? (records) => validated(records).then((checked) => engine.push(checked)) : (records) => engine.push(records),
     onHighWatermark: (key, next) => engine.setHighWatermark(key, next),
     waitingIn: (key) => engine.waitingIn(key),
     onPollingError: (error) => {
@@ -233,6 +266,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
     snapshot: () => engine.snapshot(),
     publishMetrics: () => metrics?.publish(),
     async stop() {
+      stopping = true;
       offsetsTimer?.cancel();
       await engine.stop();
       metrics?.stop();

@@ -18,7 +18,7 @@ export interface FetcherOptions {
   clock: Clock;
   /** Records per partition held in memory before the partition is paused. */
   maxWaitingPerPartition: number;
-  onRecords(records: PolledRecord[]): void;
+  onRecords(records: PolledRecord[]): void | Promise<void>;
   onHighWatermark(key: string, nextOffset: number): void;
   waitingIn(key: string): number;
   /** A poll or metadata request failed; kafkajs retries it (PollingErrorCount, a WARN system log line). */
@@ -80,7 +80,7 @@ export async function startKafkaFetcher(options: FetcherOptions): Promise<KafkaF
         polledAt: now,
       }));
       options.onHighWatermark(key, Number(batch.highWatermark));
-      options.onRecords(records);
+      await options.onRecords(records);
       if (!stopping && options.waitingIn(key) > options.maxWaitingPerPartition) {
         const resume = pause();
         const timer = setInterval(() => {

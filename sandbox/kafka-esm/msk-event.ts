@@ -5,7 +5,7 @@
 // - the on-failure invocation record sent to an SQS/SNS destination: metadata only, with the
 //   offset range of each partition (with-msk-on-failure.html).
 import type { InvokeResult } from './failure-policy.ts';
-import { type PolledRecord, partitionKey } from './polled-record.ts';
+import { type PolledRecord, partitionKey, type SchemaMetadata } from './polled-record.ts';
 
 export interface KafkaEventSource {
   kind: 'msk' | 'self-managed';
@@ -23,6 +23,9 @@ export interface KafkaEventRecord {
   key?: string;
   value: string | null;
   headers: Array<Record<string, number[]>>;
+  /** Only with a schema registry, for each validated attribute. */
+  keySchemaMetadata?: SchemaMetadata;
+  valueSchemaMetadata?: SchemaMetadata;
 }
 
 export interface KafkaEvent {
@@ -47,6 +50,8 @@ function toEventRecord(r: PolledRecord): KafkaEventRecord {
     headers: r.headers.length === 0 ? [] : r.headers.map(headerEntry),
   };
   if (r.key) entry.key = r.key.toString('base64');
+  if (r.keySchemaMetadata) entry.keySchemaMetadata = r.keySchemaMetadata;
+  if (r.valueSchemaMetadata) entry.valueSchemaMetadata = r.valueSchemaMetadata;
   return entry;
 }
 

@@ -14,6 +14,28 @@ export interface PolledRecord {
   headers: Array<Record<string, Buffer>>;
   /** When the poller received it: a batching window opens at its first record's arrival. */
   polledAt: number;
+  /** With a schema registry: the schema of the validated key or value (the event's keySchemaMetadata, valueSchemaMetadata). */
+  keySchemaMetadata?: SchemaMetadata;
+  valueSchemaMetadata?: SchemaMetadata;
+  /** With a schema registry in SOURCE format: the decoded value as JSON, what filters match (AWS filters after deserializing). */
+  filterValue?: Buffer;
+  /** With a schema registry: why the record failed validation; it is not invoked. */
+  schemaFailure?: SchemaFailure;
+}
+
+/** What the event says of a validated attribute's schema (services-consume-kafka-events.html). */
+export interface SchemaMetadata {
+  dataFormat: 'AVRO';
+  schemaId: string;
+}
+
+/**
+ * The reason codes AWS names for a record that fails validation: "SCHEMA_NOT_FOUND" when the
+ * registry has no schema for it, "DESERIALIZATION_ERROR" when it does not deserialize.
+ */
+export interface SchemaFailure {
+  condition: 'SCHEMA_NOT_FOUND' | 'DESERIALIZATION_ERROR';
+  message: string;
 }
 
 export function partitionKey(record: { topic: string; partition: number }): string {

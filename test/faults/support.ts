@@ -15,7 +15,7 @@ import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readBatchReport } from '../../handlers/shared/telemetry.ts';
 import { type Accounting, account } from '../../harness/accounting.ts';
-import { bookingIdentity, drainQueue, seqsNamedBy } from '../../harness/dead-letters.ts';
+import { bookingIdentity, drainQueue, recordIdentity, seqsNamedBy } from '../../harness/dead-letters.ts';
 import { type Ledger, readLedger } from '../../harness/ledger.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import { type ElasticMqSandbox, startElasticMq } from '../../sandbox/elasticmq.ts';
@@ -96,14 +96,14 @@ export class RunObserver {
 
   /** For startSandbox's onFiltered option. */
   readonly onFiltered = (record: PolledRecord): void => {
-    const { runId, seq } = bookingIdentity(record.value);
+    const { runId, seq } = recordIdentity(record);
     if (runId === this.runId && seq !== undefined) this.filtered.add(seq);
   };
 
   /** For startSandbox's onDropped option. */
   readonly onDropped = (records: PolledRecord[]): void => {
     for (const record of records) {
-      const { runId, seq } = bookingIdentity(record.value);
+      const { runId, seq } = recordIdentity(record);
       if (runId === this.runId && seq !== undefined) this.dropped.add(seq);
     }
   };

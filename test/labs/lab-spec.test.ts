@@ -180,6 +180,24 @@ test('LoggingConfig: DEBUG, INFO or WARN, in provisioned mode only', () => {
   rejects(lab1, 'kafkaEsm.systemLogLevel', 'INFO');
 });
 
+test('SchemaRegistryConfig: JSON or SOURCE, KEY and/or VALUE once each, in provisioned mode only', () => {
+  accepts(lab4, 'kafkaEsm.schemaRegistry', { eventRecordFormat: 'JSON', validate: ['VALUE'] });
+  accepts(lab4, 'kafkaEsm.schemaRegistry', { eventRecordFormat: 'SOURCE', validate: ['KEY', 'VALUE'] });
+  rejects(lab4, 'kafkaEsm.schemaRegistry', { eventRecordFormat: 'AVRO', validate: ['VALUE'] }, 'kafkaEsm.schemaRegistry.eventRecordFormat');
+  rejects(lab4, 'kafkaEsm.schemaRegistry', { eventRecordFormat: 'JSON', validate: [] }, 'kafkaEsm.schemaRegistry.validate');
+  rejects(lab4, 'kafkaEsm.schemaRegistry', { eventRecordFormat: 'JSON', validate: ['VALUE', 'VALUE'] }, 'kafkaEsm.schemaRegistry.validate');
+  rejects(lab4, 'kafkaEsm.schemaRegistry', { eventRecordFormat: 'JSON', validate: ['HEADERS'] }, 'kafkaEsm.schemaRegistry.validate[0]');
+  rejects(lab4, 'kafkaEsm.schemaRegistry', { eventRecordFormat: 'JSON', validate: ['VALUE'], registryUri: 'x' }, 'kafkaEsm.schemaRegistry.registryUri');
+  rejects(lab1, 'kafkaEsm.schemaRegistry', { eventRecordFormat: 'JSON', validate: ['VALUE'] });
+  try {
+    validateLabSpec(withValue(lab1, 'kafkaEsm.schemaRegistry', { eventRecordFormat: 'JSON', validate: ['VALUE'] }));
+    assert.unreachable('on-demand mode with a schema registry');
+  } catch (error) {
+    assert.match((error as Error).message, 'set kafkaEsm.provisionedPollers');
+    assert.match((error as Error).message, 'services-consume-kafka-events.html');
+  }
+});
+
 test('error handling controls need provisioned mode', () => {
   for (const [path, value] of [
     ['kafkaEsm.maximumRetryAttempts', 2],

@@ -326,6 +326,32 @@ test('a record larger than the invoke payload limit: never invoked, MaximumPaylo
   await stop(h);
 });
 
+test('a record that failed schema validation: never invoked, SchemaRegistryErrorCount, to the destination with its reason code, the partition moves on', async () => {
+  const h = setup({ destination: true, rules: { failure: { ...AWS_DEFAULT_FAILURE_RULES, maximumRetryAttempts: 2, hasDestination: true } } });
+  const failed = { ...record(0, 1, 0), schemaFailure: { condition: 'SCHEMA_NOT_FOUND' as const, message: 'no schema 2147483647' } };
+  h.engine.push([record(0, 0, 0), failed, record(0, 2, 0)]);
+  await runFor(h, 500);
+  assert.equal(
+    h.invocations.flat().map((r) => r.offset),
+    [0, 2],
+  );
+  assert.equal(
+    h.deliveries.map((d) => [d.records.map((r) => r.offset), d.condition, d.invokeCount, d.lastResult]),
+    [[[1], 'SCHEMA_NOT_FOUND', 0, undefined]],
+  );
+  assert.is(h.engine.counters.SchemaRegistryErrorCount, 1);
+  assert.is(h.engine.counters.PolledEventCount, 3);
+  assert.is(lastCommit(h).get('bookings-0'), 3);
+  await stop(h);
+
+  const noDestination = setup({});
+  noDestination.engine.push([{ ...record(0, 0, 0), schemaFailure: { condition: 'DESERIALIZATION_ERROR' as const, message: 'bad bytes' } }]);
+  await runFor(noDestination, 200);
+  assert.equal(noDestination.drops, [{ offsets: [0], reason: 'no-destination' }], 'discarded without a destination: dropped');
+  assert.is(lastCommit(noDestination).get('bookings-0'), 1);
+  await stop(noDestination);
+});
+
 test('filtered records are never invoked and are committed', async () => {
   const h = setup({ rules: { matches: (r) => r.offset % 2 === 0 } });
   h.engine.push([0, 1, 2, 3, 4, 5].map((o) => record(0, o, 0)));

@@ -1,0 +1,108 @@
+// What a Kafka mapping with a SchemaRegistryConfig does to each record before filtering it
+// (services-consume-kafka-events.html, "How Lambda performs schema validation"): for each attribute
+// in SchemaValidationConfigs, read the schema id from the record's header, fetch the schema, and
+// deserialize the bytes with it. A record whose schema the registry does not have fails with
+// SCHEMA_NOT_FOUND, one that does not deserialize with DESERIALIZATION_ERROR; neither is invoked.
+// A record that passes is handed on as the EventRecordFormat says: JSON (the decoded record as
+// JSON text) or SOURCE (the original bytes, schema header removed), with `keySchemaMetadata` /
+// `valueSchemaMetadata` ({dataFormat, schemaId}) added for each validated attribute.
+//
+// The sandbox's registry speaks Confluent's API, so records carry Confluent's header (magic byte
+// 0, then the 4-byte schema id, big-endian). The schema lookup is injected: it answers undefined
+// for an id the registry does not have and throws when the registry cannot be asked.
+import avro from 'avsc';
+import type { SchemaRegistrySpec, SchemaValidationAttribute } from '../../labs/lab-spec-types.ts';
+import type { PolledRecord, SchemaFailure, SchemaMetadata } from './polled-record.ts';
+
+/** Confluent's wire format: magic byte 0, a 4-byte big-endian schema id, then the Avro body. */
+const CONFLUENT_MAGIC_BYTE = 0;
+const CONFLUENT_HEADER_BYTES = 5;
+
+export interface SchemaLookup {
+  /** The schema's text, or undefined when the registry has no schema with this id; throws when the registry cannot answer. */
+  schemaById(id: number): Promise<string | undefined>;
+}
+
+type Decoded = { record: PolledRecord } | { failure: SchemaFailure };
+
+export class SchemaDecoder {
+  private readonly types = new Map<number, avro.Type | undefined>();
+
+  constructor(
+    private readonly config: SchemaRegistrySpec,
+    private readonly lookup: SchemaLookup,
+  ) {}
+
+  /** The record as the function will see it, or why it fails; throws only when the registry cannot be asked. */
+  async decode(record: PolledRecord): Promise<Decoded> {
+    let decoded = record;
+    for (const attribute of this.config.validate) {
+      const result = await this.decodeAttribute(attribute, attributeOf(decoded, attribute));
+      if ('failure' in result) return { failure: result.failure };
+      decoded =
+        attribute === 'KEY'
+          ? { ...decoded, key: result.bytes, keySchemaMetadata: result.metadata }
+          : { ...decoded, value: result.bytes, valueSchemaMetadata: result.metadata, ...(result.json !== result.bytes ? { filterValue: result.json } : {}) };
+    }
+    return { record: decoded };
+  }
+
+  private async decodeAttribute(
+    attribute: SchemaValidationAttribute,
+    bytes: Buffer | null,
+  ): Promise<{ bytes: Buffer; json: Buffer; metadata: SchemaMetadata } | { failure: SchemaFailure }> {
+    const what = attribute.toLowerCase();
+    if (!bytes || bytes.length < CONFLUENT_HEADER_BYTES || bytes[0] !== CONFLUENT_MAGIC_BYTE) {
+      return {
+        failure: {
+          condition: 'DESERIALIZATION_ERROR',
+          message: `the record's ${what} does not start with a schema registry header (magic byte 0 and a 4-byte schema id)`,
+        },
+      };
+    }
+    const schemaId = bytes.readUInt32BE(1);
+    const type = await this.typeOf(schemaId);
+    if (!type) return { failure: { condition: 'SCHEMA_NOT_FOUND', message: `the registry has no schema with id ${schemaId} (the record's ${what})` } };
+    const body = bytes.subarray(CONFLUENT_HEADER_BYTES);
+    let datum: unknown;
+    try {
+      datum = type.fromBuffer(body);
+    } catch (error) {
+      return {
+        failure: {
+          condition: 'DESERIALIZATION_ERROR',
+          message: `the record's ${what} does not deserialize with schema ${schemaId}: ${(error as Error).message}`,
+        },
+      };
+    }
+    const json = asJson(datum);
+    const delivered = this.config.eventRecordFormat === 'JSON' ? json : Buffer.from(body);
+    return { bytes: delivered, json, metadata: { dataFormat: 'AVRO', schemaId: String(schemaId) } };
+  }
+
+  /** Schema versions never change under an id, so a mapping keeps what it fetched. */
+  private async typeOf(schemaId: number): Promise<avro.Type | undefined> {
+    if (this.types.has(schemaId)) return this.types.get(schemaId);
+    const text = await this.lookup.schemaById(schemaId);
+    const type = text === undefined ? undefined : avro.Type.forSchema(JSON.parse(text) as avro.Schema);
+    this.types.set(schemaId, type);
+    return type;
+  }
+}
+
+function attributeOf(record: PolledRecord, attribute: SchemaValidationAttribute): Buffer | null {
+  return attribute === 'KEY' ? record.key : record.value;
+}
+
+/**
+ * The decoded record as JSON text. AWS does not spell out its Avro-to-JSON mapping; the sandbox
+ * writes the fields as plain JSON values (a union as its value, bytes as base64). SOURCE delivers
+ * the Avro body as the producer wrote it, without the header, and filters still see this JSON.
+ */
+function asJson(datum: unknown): Buffer {
+  return Buffer.from(JSON.stringify(datum, (_key, value) => (isSerializedBuffer(value) ? Buffer.from(value.data).toString('base64') : value)));
+}
+
+function isSerializedBuffer(value: unknown): value is { type: 'Buffer'; data: number[] } {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data);
+}
