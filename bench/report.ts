@@ -389,6 +389,9 @@ function install(r: InstallResult, f: Format): string[] {
           r.metGoal ? 'yes' : 'NO',
         ],
         ['+ AWS path (npm run aws:setup)', mb(r.awsBytes), '-', mb(r.npmBytes + r.jarBytes + r.awsBytes), sec(r.awsSec), '-', '-', '-', '-'],
+        ...(r.registryBytes === undefined
+          ? []
+          : [["+ the schema registry lab's server", '-', mb(r.registryBytes), mb(r.npmBytes + r.jarBytes + r.registryBytes), '-', '-', '-', '-', '-']]),
       ],
       f,
     ),

@@ -158,8 +158,10 @@ export interface InstallResult {
   case: InstallCase;
   /** The npm cache after `npm install` into an empty one: everything npm downloaded. */
   npmBytes: number;
-  /** The jars fetched into an empty jar cache. */
+  /** The jars labs 1-4 need, fetched into an empty jar cache. */
   jarBytes: number;
+  /** The schema registry's archive, unpacked: what the schema registry lab adds on its first run (absent in older results). */
+  registryBytes?: number;
   /** The npm cache of `npm run aws:setup` alone: what the AWS path adds. */
   awsBytes: number;
   nodeModulesBytes: number;

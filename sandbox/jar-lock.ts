@@ -15,6 +15,11 @@ import { SandboxError } from './errors.ts';
 
 export type Component = 'kafka' | 'elasticmq' | 'schema-registry';
 export const COMPONENTS: readonly Component[] = ['kafka', 'elasticmq', 'schema-registry'];
+/**
+ * Needed by one optional lab only (the schema registry's 142 MB archive): its first run fetches it,
+ * so the first labs' download and the doctor do not count on it. `npm run sandbox:fetch` fetches it too.
+ */
+export const ON_DEMAND_COMPONENTS: readonly Component[] = ['schema-registry'];
 
 export const JVM_DIR = join(dirname(fileURLToPath(import.meta.url)), 'jvm');
 export const LOCK_FILE = join(JVM_DIR, 'jars.lock.json');

@@ -11,6 +11,7 @@ import { jarsFinding } from '../../harness/doctor/jars-finding.ts';
 import { findAwsToolchain } from '../../labs/aws-toolchain.ts';
 import { EXIT } from '../../labs/workshop-error.ts';
 import { installHint, type Platform } from '../../sandbox/install-hints.ts';
+import { ON_DEMAND_COMPONENTS } from '../../sandbox/jar-lock.ts';
 import { COMPONENTS, ensureJars } from '../../sandbox/jars.ts';
 
 function healthy(platform: Platform = 'debian', over: Partial<Machine> = {}): Machine {
@@ -159,12 +160,20 @@ test('the jars check hashes the cache: not fetched, then one corrupt jar, each o
     const empty = await jarsFinding({ ...process.env, WORKSHOP_CACHE: cache });
     assert.ok('problem' in empty);
     assert.match(empty.problem, /the Kafka [\d.]+ jars are not fetched yet: run npm run sandbox:fetch/);
-    for (const component of COMPONENTS) {
+    for (const component of COMPONENTS.filter((c) => !ON_DEMAND_COMPONENTS.includes(c))) {
+      const from = (await ensureJars(component)).dir;
+      cpSync(from, join(cache, basename(from)), { recursive: true });
+    }
+    const withoutRegistry = await jarsFinding({ ...process.env, WORKSHOP_CACHE: cache });
+    assert.ok('summary' in withoutRegistry, `the schema registry's archive is fetched by its lab: ${JSON.stringify(withoutRegistry)}`);
+    assert.match(withoutRegistry.summary, 'not fetched yet (only the schema registry lab needs it');
+    for (const component of ON_DEMAND_COMPONENTS) {
       const from = (await ensureJars(component)).dir;
       cpSync(from, join(cache, basename(from)), { recursive: true });
     }
     const whole = await jarsFinding({ ...process.env, WORKSHOP_CACHE: cache });
     assert.ok('summary' in whole, JSON.stringify(whole));
+    assert.not.match(whole.summary, 'not fetched');
     const jar = readdirSync(join(cache, basename((await ensureJars('kafka')).dir))).find((f) => f.startsWith('kafka-clients'))!;
     const file = join(cache, basename((await ensureJars('kafka')).dir), jar);
     const bytes = readFileSync(file);
