@@ -250,7 +250,9 @@ function installSize(r: Results, from: string): string {
     '|---|---:|---:|---:|---:|---:|---:|',
     `| local labs (\`npm install\`, the first run's jars) | ${mb(i.npmBytes)} | ${mb(i.jarBytes)} | ${mb(local)} | ${sec(i.coldSec)} | ${sec(i.warmMedianSec)} | ${sec(i.jarsSec)} |`,
     `| + AWS path (\`npm run aws:setup\`) | ${mb(i.awsBytes)} | - | ${mb(local + i.awsBytes)} | ${sec(i.awsSec)} | - | - |`,
-    ...(i.registryBytes === undefined ? [] : [`| + the schema registry lab's server (its first run) | - | ${mb(i.registryBytes)} | ${mb(local + i.registryBytes)} | - | - | - |`]),
+    ...(i.registryBytes === undefined
+      ? []
+      : [`| + the schema registry lab's server (its first run) | - | ${mb(i.registryBytes)} | ${mb(local + i.registryBytes)} | - | - | - |`]),
     '',
     `Goals: the local path downloads at most ${i.case.goalLocalMB} MB and a warm \`npm install\` takes under ${i.case.goalWarmSec} s: ${yesNo(i.metGoal)}.`,
   ].join('\n');

@@ -12,11 +12,15 @@
 //   (bisecting it if configured) and its retry/destination settings apply.
 // Powertools batch has no Kafka event type, hence the small loop in shared/booking-batch.ts.
 
+import { kafkaConsumer } from '@aws-lambda-powertools/kafka';
+import type { MSKEvent } from '@aws-lambda-powertools/kafka/types';
 import type { Context } from 'aws-lambda';
-import { consumeBookings } from './shared/booking-batch.ts';
+import type { Booking } from './shared/booking.ts';
+import { consumeBookings, type InboundRecord } from './shared/booking-batch.ts';
+import { BOOKING_AVRO_SCHEMA } from './shared/booking-schema.ts';
 import { INJECTED_HANG, maybeHangPastTimeout } from './shared/chaos.ts';
 import { type DecodedKafkaRecord, decodeKafkaEvent, type KafkaBatchResponse, kafkaBatchResponse } from './shared/kafka-event.ts';
-import { readProcessorSettings } from './shared/settings.ts';
+import { type ProcessorSettings, readProcessorSettings } from './shared/settings.ts';
 import { telemetry } from './shared/telemetry.ts';
 
 export class BatchFailedError extends Error {
@@ -25,14 +29,42 @@ export class BatchFailedError extends Error {
 
 export const handler = async (event: unknown, context?: Context): Promise<KafkaBatchResponse> => {
   const settings = readProcessorSettings(process.env, { reportBatchItemFailures: false });
+  if (settings.eventRecordFormat === 'SOURCE') return (await avroHandler(event as MSKEvent, context as Context)) as KafkaBatchResponse;
+  const records = decodeKafkaEvent(event).map((record) => ({ ref: record, value: record.value }));
+  return processBatch(records, settings, context);
+};
+
+/**
+ * EventRecordFormat SOURCE: the mapping validated each value against the schema registry and
+ * hands over the Avro body without its header. Powertools' Kafka utility decodes it with the
+ * booking schema; it takes one schema, the writer's, so a value written under a later version
+ * must be read with that version: a schema change means a new release of the function.
+ */
+const avroHandler = kafkaConsumer<unknown, Booking>(
+  async (event, context) => {
+    const records = event.records.map((record) => {
+      const ref = { topic: record.topic, partition: record.partition, offset: record.offset };
+      try {
+        return { ref, value: JSON.stringify(record.value) };
+      } catch (error) {
+        return { ref, value: null, undecodable: `value does not deserialize with the booking schema: ${(error as Error).message}` };
+      }
+    });
+    return processBatch(records, readProcessorSettings(process.env, { reportBatchItemFailures: false }), context);
+  },
+  { value: { type: 'avro', schema: JSON.stringify(BOOKING_AVRO_SCHEMA) } },
+);
+
+type RecordRef = Pick<DecodedKafkaRecord, 'topic' | 'partition' | 'offset'>;
+
+async function processBatch(records: Array<InboundRecord<RecordRef>>, settings: ProcessorSettings, context?: Context): Promise<KafkaBatchResponse> {
   const tools = telemetry('booking-processor');
   if (context) tools.logger.addContext(context);
-
-  const records = decodeKafkaEvent(event);
-  const { failed } = await consumeBookings<DecodedKafkaRecord>(
-    records.map((record) => ({ ref: record, value: record.value })),
-    { settings, telemetry: tools, identify: (r) => ({ partition: r.partition, offset: r.offset }) },
-  );
+  const { failed } = await consumeBookings<RecordRef>(records, {
+    settings,
+    telemetry: tools,
+    identify: (r) => ({ partition: r.partition, offset: r.offset }),
+  });
   await maybeHangPastTimeout(settings.chaos, context, { onHang: (ms) => tools.logger.warn(INJECTED_HANG, { hangMs: ms }) });
 
   if (failed.length > 0 && !settings.reportBatchItemFailures) {
@@ -44,4 +76,4 @@ export const handler = async (event: unknown, context?: Context): Promise<KafkaB
     );
   }
   return kafkaBatchResponse(failed.map((f) => f.ref));
-};
+}

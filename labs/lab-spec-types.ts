@@ -36,9 +36,9 @@ export type OnFailureDestination =
 /** An EventBridge-syntax pattern; for Kafka only the top-level `value` key is allowed. */
 export type FilterPattern = { value: Record<string, unknown> | unknown[] };
 
-/** KafkaSchemaRegistryConfig.EventRecordFormat: what the function receives once a record is validated. */
-export const EVENT_RECORD_FORMATS = ['JSON', 'SOURCE'] as const;
-export type EventRecordFormat = (typeof EVENT_RECORD_FORMATS)[number];
+export { EVENT_RECORD_FORMATS, type EventRecordFormat } from '../handlers/shared/event-record-format.ts';
+
+import type { EventRecordFormat } from '../handlers/shared/event-record-format.ts';
 /** KafkaSchemaValidationConfig.Attribute: the part of a record validated against its schema. */
 export const SCHEMA_VALIDATION_ATTRIBUTES = ['KEY', 'VALUE'] as const;
 export type SchemaValidationAttribute = (typeof SCHEMA_VALIDATION_ATTRIBUTES)[number];

@@ -206,7 +206,12 @@ export async function startSandbox(lab: LabSpec, options: SandboxOptions = {}): 
       cleanups.push(() => rm(bucketDir, { recursive: true, force: true }));
     }
 
-    const processorSettings = { processingMsPerRecord: lab.processor.processingMsPerRecord, mode: lab.processor.mode, workKind: lab.processor.workKind };
+    const processorSettings = {
+      processingMsPerRecord: lab.processor.processingMsPerRecord,
+      mode: lab.processor.mode,
+      workKind: lab.processor.workKind,
+      eventRecordFormat: lab.kafkaEsm.schemaRegistry?.eventRecordFormat,
+    };
     const processorLimits = {
       memoryMb: lab.processor.memoryMb,
       timeoutSeconds: lab.processor.timeoutSeconds,

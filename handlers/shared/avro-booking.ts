@@ -1,26 +1,9 @@
-// The booking as Avro, for the schema registry lab: its schema (one home: the producer registers
-// it, the lab's stack creates it in Glue) and the subject it lives under. Records are framed as
+// The booking as Avro, for the schema registry lab: the producer's side. Records are framed as
 // Confluent's serializer frames them: magic byte 0, the 4-byte big-endian schema id, the Avro body.
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import type { Booking } from './booking.ts';
-import { BOOKING_STATUSES } from './traffic.ts';
-
-/** Version 1 of the booking's schema: the fields of a JSON booking, the status an enum. */
-export const BOOKING_AVRO_SCHEMA = {
-  type: 'record',
-  name: 'Booking',
-  namespace: 'workshop.flights',
-  fields: [
-    { name: 'runId', type: 'string' },
-    { name: 'seq', type: 'int' },
-    { name: 'intendedAt', type: 'long' },
-    { name: 'bookingId', type: 'string' },
-    { name: 'flight', type: 'string' },
-    { name: 'status', type: { type: 'enum', name: 'BookingStatus', symbols: [...BOOKING_STATUSES] } },
-    { name: 'padding', type: 'string' },
-  ],
-};
+import { BOOKING_AVRO_SCHEMA } from './booking-schema.ts';
 
 /** The subject a topic's value schemas live under in a Confluent registry (its TopicNameStrategy). */
 export function valueSubject(topic: string): string {

@@ -2,7 +2,7 @@
 // the valid bookings, measure end-to-end latency, and report the batch. A bad record only ever
 // becomes a failed outcome; it never aborts the batch.
 
-import { type Booking, parseBooking } from './booking.ts';
+import { type Booking, type ParsedBooking, parseBooking } from './booking.ts';
 import { chaosRandom, extraLatencyMs, maybeFailRecord, type Random } from './chaos.ts';
 import { type ProcessingMode, processRecords, type Schedule, simulatedWork } from './processing.ts';
 import type { ProcessorSettings } from './settings.ts';
@@ -12,6 +12,8 @@ export interface InboundRecord<Ref> {
   /** Where the record came from, so a failure can be reported against it. */
   ref: Ref;
   value: string | Uint8Array | null;
+  /** Why the value could not be decoded before it could be read as a booking (an Avro body that does not deserialize). */
+  undecodable?: string;
 }
 
 export interface BookingBatchResult<Ref> {
@@ -38,7 +40,7 @@ export async function consumeBookings<Ref>(records: ReadonlyArray<InboundRecord<
   const valid: Array<{ key: string; ref: Ref; booking: Booking }> = [];
 
   for (const record of records) {
-    const parsed = parseBooking(record.value);
+    const parsed: ParsedBooking = record.undecodable === undefined ? parseBooking(record.value) : { ok: false, reason: record.undecodable };
     if (parsed.ok) {
       valid.push({ key: parsed.booking.bookingId, ref: record.ref, booking: parsed.booking });
     } else {

@@ -18,6 +18,7 @@
 //   CHAOS_SEED           0..4294967295  makes the first two repeatable (unset: Math.random)
 // The first two draw per attempt (shared/chaos.ts), so each attempt is independent.
 
+import { EVENT_RECORD_FORMATS, type EventRecordFormat } from './event-record-format.ts';
 import { PROCESSING_MODES, type ProcessingMode, WORK_KINDS, type WorkKind } from './processing.ts';
 
 export interface ProcessorSettings {
@@ -27,6 +28,8 @@ export interface ProcessorSettings {
   workKind: WorkKind;
   /** Return partial batch responses instead of failing the whole batch. */
   reportBatchItemFailures: boolean;
+  /** SOURCE: the mapping validated the values against the schema registry and hands over Avro bodies to decode. Unset: JSON. */
+  eventRecordFormat?: EventRecordFormat;
   chaos: ChaosSettings;
 }
 
@@ -57,6 +60,7 @@ export function processorEnvironment(settings: Omit<ProcessorSettings, 'chaos'>)
     PROCESSING_MODE: settings.mode,
     WORK_KIND: settings.workKind,
     REPORT_BATCH_ITEM_FAILURES: String(settings.reportBatchItemFailures),
+    ...(settings.eventRecordFormat === 'SOURCE' ? { EVENT_RECORD_FORMAT: 'SOURCE' } : {}),
   };
 }
 
@@ -66,6 +70,7 @@ export function readProcessorSettings(env: Env, defaults: { reportBatchItemFailu
     mode: readChoice(env, 'PROCESSING_MODE', PROCESSING_MODES, 'sequential'),
     workKind: readChoice(env, 'WORK_KIND', WORK_KINDS, 'io'),
     reportBatchItemFailures: readBoolean(env, 'REPORT_BATCH_ITEM_FAILURES', defaults.reportBatchItemFailures),
+    eventRecordFormat: readChoice(env, 'EVENT_RECORD_FORMAT', EVENT_RECORD_FORMATS, 'JSON'),
     chaos: readChaosSettings(env),
   };
 }

@@ -13,51 +13,55 @@ import { labVariant, reportFault, sharedServers } from './support.ts';
 
 const servers = sharedServers(test);
 
-test('Avro bookings with unknown schema ids: exactly those are dead-lettered as SCHEMA_NOT_FOUND, uninvoked; the rest decoded, filtered on their fields and processed', async () => {
-  const lab = labVariant(4, 'fault-unknown-schema', {
-    traffic: { ratePerSec: 200, durationSec: 6, warmUpSec: 0, poisonShare: 0.02, valueFormat: 'avro' },
-    kafkaEsm: { onFailure: { kind: 'sqs', queueName: 'fault-unknown-schema-failed' }, schemaRegistry: { eventRecordFormat: 'JSON', validate: ['VALUE'] } },
-  });
-  const runId = 'fault-unknown-schema';
-  const { sandbox, observer, produced, ledger } = await servers.run(lab, runId, { settleMs: 90_000 });
+for (const eventRecordFormat of ['JSON', 'SOURCE'] as const) {
+  const decodedBy = eventRecordFormat === 'JSON' ? 'the mapping' : "the function (Powertools' Kafka utility)";
+  test(`${eventRecordFormat}: Avro bookings with unknown schema ids: exactly those are dead-lettered as SCHEMA_NOT_FOUND, uninvoked; the rest filtered on their decoded fields and processed, decoded by ${decodedBy}`, async () => {
+    const topic = `fault-unknown-schema-${eventRecordFormat.toLowerCase()}`;
+    const lab = labVariant(4, topic, {
+      traffic: { ratePerSec: 200, durationSec: 6, warmUpSec: 0, poisonShare: 0.02, valueFormat: 'avro' },
+      kafkaEsm: { onFailure: { kind: 'sqs', queueName: `${topic}-failed` }, schemaRegistry: { eventRecordFormat, validate: ['VALUE'] } },
+    });
+    const runId = topic;
+    const { sandbox, observer, produced, ledger } = await servers.run(lab, runId, { settleMs: 90_000 });
 
-  const schedule = [...bookingSchedule(lab.traffic, 0)];
-  const poison = schedule.filter((e) => e.poison).map((e) => e.seq);
-  const notConfirmed = schedule.filter((e) => !e.poison && e.status !== 'CONFIRMED').map((e) => e.seq);
-  assert.is(produced.poison, poison.length);
-  assert.ok(poison.length > 5, `${poison.length} records with an unknown schema id`);
-  assert.equal(
-    [...observer.deadLettered].sort((a, b) => a - b),
-    poison,
-    'dead-lettered = exactly the records with an unknown schema id',
-  );
-  assert.ok(
-    observer.destinationMessages.every(
-      (m) => m.requestContext.condition === 'SCHEMA_NOT_FOUND' && m.requestContext.approximateInvokeCount === 0 && m.responseContext === null,
-    ),
-    'each destination record: SCHEMA_NOT_FOUND, never invoked, no response',
-  );
-  assert.equal(
-    [...observer.filtered].sort((a, b) => a - b),
-    notConfirmed,
-    'the filter on status saw the decoded Avro fields',
-  );
-  assert.ok(observer.invocations.length > 0);
-  assert.equal(observer.failed, [], 'the function never saw a record it could not read');
-  const counters = sandbox.snapshot().kafkaEsm.counters;
-  assert.is(counters.SchemaRegistryErrorCount, poison.length);
-  assert.is(counters.OnFailureDestinationDeliveredEventCount, poison.length);
-  const accounting = observer.account(ledger);
-  assert.is(accounting.duplicated, 0);
-  reportFault({
-    fault: 'Avro bookings, 2% framed with an unknown schema id (lab 4 + SchemaRegistryConfig JSON)',
-    accounting,
-    duplicates: 'none: the failing records are never invoked',
-    notes: [
-      `${poison.length} records with an unknown schema id: SchemaRegistryErrorCount ${counters.SchemaRegistryErrorCount}, each sent to the SQS destination (condition SCHEMA_NOT_FOUND, approximateInvokeCount 0); ${accounting.filtered} bookings not confirmed filtered on their decoded status`,
-    ],
-    aws: 'a record whose schema the registry does not have goes to the on-failure destination with reason code SCHEMA_NOT_FOUND, uninvoked (sandbox/MODEL.md, Faults: "schema not found")',
+    const schedule = [...bookingSchedule(lab.traffic, 0)];
+    const poison = schedule.filter((e) => e.poison).map((e) => e.seq);
+    const notConfirmed = schedule.filter((e) => !e.poison && e.status !== 'CONFIRMED').map((e) => e.seq);
+    assert.is(produced.poison, poison.length);
+    assert.ok(poison.length > 5, `${poison.length} records with an unknown schema id`);
+    assert.equal(
+      [...observer.deadLettered].sort((a, b) => a - b),
+      poison,
+      'dead-lettered = exactly the records with an unknown schema id',
+    );
+    assert.ok(
+      observer.destinationMessages.every(
+        (m) => m.requestContext.condition === 'SCHEMA_NOT_FOUND' && m.requestContext.approximateInvokeCount === 0 && m.responseContext === null,
+      ),
+      'each destination record: SCHEMA_NOT_FOUND, never invoked, no response',
+    );
+    assert.equal(
+      [...observer.filtered].sort((a, b) => a - b),
+      notConfirmed,
+      'the filter on status saw the decoded Avro fields',
+    );
+    assert.ok(observer.invocations.length > 0);
+    assert.equal(observer.failed, [], 'the function never saw a record it could not read');
+    const counters = sandbox.snapshot().kafkaEsm.counters;
+    assert.is(counters.SchemaRegistryErrorCount, poison.length);
+    assert.is(counters.OnFailureDestinationDeliveredEventCount, poison.length);
+    const accounting = observer.account(ledger);
+    assert.is(accounting.duplicated, 0);
+    reportFault({
+      fault: `Avro bookings, 2% framed with an unknown schema id (lab 4 + SchemaRegistryConfig ${eventRecordFormat})`,
+      accounting,
+      duplicates: 'none: the failing records are never invoked',
+      notes: [
+        `${poison.length} records with an unknown schema id: SchemaRegistryErrorCount ${counters.SchemaRegistryErrorCount}, each sent to the SQS destination (condition SCHEMA_NOT_FOUND, approximateInvokeCount 0); ${accounting.filtered} bookings not confirmed filtered on their decoded status`,
+      ],
+      aws: 'a record whose schema the registry does not have goes to the on-failure destination with reason code SCHEMA_NOT_FOUND, uninvoked (sandbox/MODEL.md, Faults: "schema not found")',
+    });
   });
-});
+}
 
 test.run();

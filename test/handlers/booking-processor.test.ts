@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { handler } from '../../handlers/booking-processor.ts';
+import { frameBooking } from '../../handlers/shared/avro-booking.ts';
+import type { Booking } from '../../handlers/shared/booking.ts';
 import { readBatchReport } from '../../handlers/shared/telemetry.ts';
 import { withEnv } from './support/env.ts';
 import { AWS_SAMPLE_MSK_EVENT, bookingValue, kafkaEvent, kafkaRecord } from './support/events.ts';
@@ -176,3 +178,22 @@ test("the line it writes reads back through readBatchReport, the one reader of t
 });
 
 test.run();
+
+test('EventRecordFormat SOURCE: Powertools decodes the Avro bodies with the booking schema; a body that is not a booking fails alone', async () => {
+  const now = Date.now();
+  const body = (seq: number) => frameBooking(JSON.parse(bookingValue({ seq, intendedAt: now - 500 })) as Booking, 3).subarray(5);
+  const records = [0, 1].map((seq) => ({
+    ...kafkaRecord('bookings', 0, 200 + seq, body(seq), `BK-${seq}`),
+    valueSchemaMetadata: { dataFormat: 'AVRO', schemaId: '3' },
+  }));
+  const garbage = { ...kafkaRecord('bookings', 0, 202, Buffer.from([0xff, 0xff, 0xff]), 'BK-2'), valueSchemaMetadata: { dataFormat: 'AVRO', schemaId: '3' } };
+  const run = await withEnv({ ...PARTIAL_ON, EVENT_RECORD_FORMAT: 'SOURCE' }, () => captureStdout(() => handler(kafkaEvent([...records, garbage]))));
+  assert.is(run.error, undefined);
+  assert.equal(run.result, { batchItemFailures: [{ itemIdentifier: { partition: 'bookings-0', offset: 202 } }] });
+  const [line] = logLines(run.lines, 'batch processed');
+  assert.equal(
+    line.processed.map((p: any) => p.seq),
+    [0, 1],
+  );
+  assert.match(line.failed[0].reason, 'does not deserialize with the booking schema');
+});

@@ -54,13 +54,13 @@ test('chaosEnvironment writes what readChaosSettings reads back', () => {
   assert.equal(chaosEnvironment({ failureRate: 1 }), { CHAOS_FAILURE_RATE: '1' });
 });
 
-test('processorEnvironment writes what readProcessorSettings reads back, for every mode and work kind', () => {
+test('processorEnvironment writes what readProcessorSettings reads back, for every mode, work kind and record format', () => {
   for (const mode of PROCESSING_MODES) {
-    for (const [reportBatchItemFailures, workKind] of [
-      [true, 'cpu'],
-      [false, 'io'],
+    for (const [reportBatchItemFailures, workKind, eventRecordFormat] of [
+      [true, 'cpu', 'JSON'],
+      [false, 'io', 'SOURCE'],
     ] as const) {
-      const written = { processingMsPerRecord: 12, mode, workKind, reportBatchItemFailures };
+      const written = { processingMsPerRecord: 12, mode, workKind, reportBatchItemFailures, eventRecordFormat };
       const { chaos, ...read } = readProcessorSettings(processorEnvironment(written), { reportBatchItemFailures: !reportBatchItemFailures });
       assert.equal(read, written);
       assert.equal(chaos, OFF, 'the writer never turns chaos on');

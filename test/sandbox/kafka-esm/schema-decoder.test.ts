@@ -5,8 +5,9 @@
 import avro from 'avsc';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BOOKING_AVRO_SCHEMA, frameBooking, UNKNOWN_SCHEMA_ID, withSchemaId } from '../../../handlers/shared/avro-booking.ts';
+import { frameBooking, UNKNOWN_SCHEMA_ID, withSchemaId } from '../../../handlers/shared/avro-booking.ts';
 import type { Booking } from '../../../handlers/shared/booking.ts';
+import { BOOKING_AVRO_SCHEMA } from '../../../handlers/shared/booking-schema.ts';
 import { SchemaDecoder, type SchemaLookup } from '../../../sandbox/kafka-esm/schema-decoder.ts';
 import { record } from './records.ts';
 
