@@ -2,8 +2,9 @@
 // Environment: PROCESSING_MS_PER_RECORD, PROCESSING_MODE (sequential | parallel-by-key), WORK_KIND
 // (cpu | io: whether a batch's records can overlap at all; shared/processing.ts),
 // REPORT_BATCH_ITEM_FAILURES ("true" | "false", default false like the ESM's default), the
-// telemetry variables (see shared/telemetry.ts), and the fault-injection knobs CHAOS_* (off by
-// default; see shared/settings.ts).
+// telemetry variables (see shared/telemetry.ts), the fault-injection knobs CHAOS_* (off by
+// default; see shared/settings.ts), and EVENT_RECORD_FORMAT=SOURCE when the mapping validates
+// values against a schema registry and hands over Avro bodies (shared/avro-source.ts decodes them).
 //
 // Failed records (invalid bookings, poison events) are logged in the "batch processed" line, then:
 // - partial batch responses on: returned as batchItemFailures, so the ESM retries just those
@@ -12,14 +13,11 @@
 //   (bisecting it if configured) and its retry/destination settings apply.
 // Powertools batch has no Kafka event type, hence the small loop in shared/booking-batch.ts.
 
-import { kafkaConsumer } from '@aws-lambda-powertools/kafka';
-import type { MSKEvent } from '@aws-lambda-powertools/kafka/types';
 import type { Context } from 'aws-lambda';
-import type { Booking } from './shared/booking.ts';
+import { avroSourceRecords, type KafkaRecordRef } from './shared/avro-source.ts';
 import { consumeBookings, type InboundRecord } from './shared/booking-batch.ts';
-import { BOOKING_AVRO_SCHEMA } from './shared/booking-schema.ts';
 import { INJECTED_HANG, maybeHangPastTimeout } from './shared/chaos.ts';
-import { type DecodedKafkaRecord, decodeKafkaEvent, type KafkaBatchResponse, kafkaBatchResponse } from './shared/kafka-event.ts';
+import { decodeKafkaEvent, type KafkaBatchResponse, kafkaBatchResponse } from './shared/kafka-event.ts';
 import { type ProcessorSettings, readProcessorSettings } from './shared/settings.ts';
 import { telemetry } from './shared/telemetry.ts';
 
@@ -29,38 +27,17 @@ export class BatchFailedError extends Error {
 
 export const handler = async (event: unknown, context?: Context): Promise<KafkaBatchResponse> => {
   const settings = readProcessorSettings(process.env, { reportBatchItemFailures: false });
-  if (settings.eventRecordFormat === 'SOURCE') return (await avroHandler(event as MSKEvent, context as Context)) as KafkaBatchResponse;
-  const records = decodeKafkaEvent(event).map((record) => ({ ref: record, value: record.value }));
+  const records: Array<InboundRecord<KafkaRecordRef>> =
+    settings.eventRecordFormat === 'SOURCE'
+      ? await avroSourceRecords(event, context)
+      : decodeKafkaEvent(event).map((record) => ({ ref: record, value: record.value }));
   return processBatch(records, settings, context);
 };
 
-/**
- * EventRecordFormat SOURCE: the mapping validated each value against the schema registry and
- * hands over the Avro body without its header. Powertools' Kafka utility decodes it with the
- * booking schema; it takes one schema, the writer's, so a value written under a later version
- * must be read with that version: a schema change means a new release of the function.
- */
-const avroHandler = kafkaConsumer<unknown, Booking>(
-  async (event, context) => {
-    const records = event.records.map((record) => {
-      const ref = { topic: record.topic, partition: record.partition, offset: record.offset };
-      try {
-        return { ref, value: JSON.stringify(record.value) };
-      } catch (error) {
-        return { ref, value: null, undecodable: `value does not deserialize with the booking schema: ${(error as Error).message}` };
-      }
-    });
-    return processBatch(records, readProcessorSettings(process.env, { reportBatchItemFailures: false }), context);
-  },
-  { value: { type: 'avro', schema: JSON.stringify(BOOKING_AVRO_SCHEMA) } },
-);
-
-type RecordRef = Pick<DecodedKafkaRecord, 'topic' | 'partition' | 'offset'>;
-
-async function processBatch(records: Array<InboundRecord<RecordRef>>, settings: ProcessorSettings, context?: Context): Promise<KafkaBatchResponse> {
+async function processBatch(records: Array<InboundRecord<KafkaRecordRef>>, settings: ProcessorSettings, context?: Context): Promise<KafkaBatchResponse> {
   const tools = telemetry('booking-processor');
   if (context) tools.logger.addContext(context);
-  const { failed } = await consumeBookings<RecordRef>(records, {
+  const { failed } = await consumeBookings<KafkaRecordRef>(records, {
     settings,
     telemetry: tools,
     identify: (r) => ({ partition: r.partition, offset: r.offset }),

@@ -26,7 +26,7 @@ export interface SchemaLookup {
 type Decoded = { record: PolledRecord } | { failure: SchemaFailure };
 
 export class SchemaDecoder {
-  private readonly types = new Map<number, avro.Type | undefined>();
+  private readonly types = new Map<number, avro.Type>();
 
   constructor(
     private readonly config: SchemaRegistrySpec,
@@ -62,7 +62,11 @@ export class SchemaDecoder {
     }
     const schemaId = bytes.readUInt32BE(1);
     const type = await this.typeOf(schemaId);
-    if (!type) return { failure: { condition: 'SCHEMA_NOT_FOUND', message: `the registry has no schema with id ${schemaId} (the record's ${what})` } };
+    if (type === undefined)
+      return { failure: { condition: 'SCHEMA_NOT_FOUND', message: `the registry has no schema with id ${schemaId} (the record's ${what})` } };
+    if (type instanceof Error) {
+      return { failure: { condition: 'DESERIALIZATION_ERROR', message: `schema ${schemaId} is not an Avro schema the mapping can read: ${type.message}` } };
+    }
     const body = bytes.subarray(CONFLUENT_HEADER_BYTES);
     let datum: unknown;
     try {
@@ -80,13 +84,22 @@ export class SchemaDecoder {
     return { bytes: delivered, json, metadata: { dataFormat: 'AVRO', schemaId: String(schemaId) } };
   }
 
-  /** Schema versions never change under an id, so a mapping keeps what it fetched. */
-  private async typeOf(schemaId: number): Promise<avro.Type | undefined> {
-    if (this.types.has(schemaId)) return this.types.get(schemaId);
+  /**
+   * Schema versions never change under an id, so a mapping keeps what it found. An id the registry
+   * does not have is asked again next time: it may be registered since.
+   */
+  private async typeOf(schemaId: number): Promise<avro.Type | Error | undefined> {
+    const known = this.types.get(schemaId);
+    if (known) return known;
     const text = await this.lookup.schemaById(schemaId);
-    const type = text === undefined ? undefined : avro.Type.forSchema(JSON.parse(text) as avro.Schema);
-    this.types.set(schemaId, type);
-    return type;
+    if (text === undefined) return undefined;
+    try {
+      const type = avro.Type.forSchema(JSON.parse(text) as avro.Schema);
+      this.types.set(schemaId, type);
+      return type;
+    } catch (error) {
+      return error as Error;
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 // The mapping's schema validation, rule by rule (services-consume-kafka-events.html): JSON hands
 // the function the decoded record, SOURCE the body without its header; a schema the registry does
 // not have is SCHEMA_NOT_FOUND, bytes that do not deserialize DESERIALIZATION_ERROR. The registry
-// is a lookup here; test/integration/schema-registry-esm.test.ts runs the same against the real one.
+// is a lookup here; test/faults/schema-registry.test.ts runs the mapping against the real one.
 import avro from 'avsc';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -64,6 +64,14 @@ test('bytes without a registry header, or that do not deserialize: DESERIALIZATI
   }
 });
 
+test('a schema the registry holds that is not Avro: DESERIALIZATION_ERROR, not a registry outage', async () => {
+  const decoder = new SchemaDecoder({ eventRecordFormat: 'JSON', validate: ['VALUE'] }, { schemaById: async () => 'syntax = "proto3"; message Booking {}' });
+  const result = await decoder.decode(avroRecord(frameBooking(booking, SCHEMA_ID)));
+  assert.ok('failure' in result);
+  assert.is(result.failure.condition, 'DESERIALIZATION_ERROR');
+  assert.match(result.failure.message, 'not an Avro schema');
+});
+
 test('KEY and VALUE: both validated; a key that is not Avro fails the record', async () => {
   const decoder = new SchemaDecoder({ eventRecordFormat: 'JSON', validate: ['KEY', 'VALUE'] }, registry());
   const plainKey = await decoder.decode(avroRecord(frameBooking(booking, SCHEMA_ID)));
@@ -73,14 +81,14 @@ test('KEY and VALUE: both validated; a key that is not Avro fails the record', a
   assert.equal(both.record.keySchemaMetadata, { dataFormat: 'AVRO', schemaId: String(SCHEMA_ID) });
 });
 
-test('a schema is fetched once per id, found or not; a registry that cannot answer throws', async () => {
+test('a schema is fetched once per id it finds; an unknown id is asked again; a registry that cannot answer throws', async () => {
   const lookup = registry();
   const decoder = new SchemaDecoder({ eventRecordFormat: 'JSON', validate: ['VALUE'] }, lookup);
   for (let i = 0; i < 3; i++) {
     await decoder.decode(avroRecord(frameBooking(booking, SCHEMA_ID)));
     await decoder.decode(avroRecord(withSchemaId(frameBooking(booking, SCHEMA_ID), UNKNOWN_SCHEMA_ID)));
   }
-  assert.equal(lookup.asked, [SCHEMA_ID, UNKNOWN_SCHEMA_ID]);
+  assert.equal(lookup.asked, [SCHEMA_ID, UNKNOWN_SCHEMA_ID, UNKNOWN_SCHEMA_ID, UNKNOWN_SCHEMA_ID]);
   const down = new SchemaDecoder(
     { eventRecordFormat: 'JSON', validate: ['VALUE'] },
     {
