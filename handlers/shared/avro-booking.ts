@@ -4,6 +4,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import type { Booking } from './booking.ts';
 import { BOOKING_AVRO_SCHEMA } from './booking-schema.ts';
+import { frame, reframe } from './confluent-wire-format.ts';
 
 /** The subject a topic's value schemas live under in a Confluent registry (its TopicNameStrategy). */
 export function valueSubject(topic: string): string {
@@ -14,18 +15,13 @@ export function valueSubject(topic: string): string {
 export const UNKNOWN_SCHEMA_ID = 0x7fffffff;
 
 const bookingType = avro.Type.forSchema(BOOKING_AVRO_SCHEMA as avro.Schema);
-const CONFLUENT_MAGIC_BYTE = 0;
-
 /**
  * A booking framed as Confluent's serializer frames it. Written here rather than with the
  * client's async encode so that a schedule's sends keep their order (test/sandbox/schema-registry.test.ts
  * shows the client decoding records framed this way).
  */
 export function frameBooking(booking: Booking, schemaId: number): Buffer {
-  const header = Buffer.alloc(5);
-  header.writeUInt8(CONFLUENT_MAGIC_BYTE, 0);
-  header.writeUInt32BE(schemaId, 1);
-  return Buffer.concat([header, bookingType.toBuffer(booking)]);
+  return frame(schemaId, bookingType.toBuffer(booking));
 }
 
 /** Registers the booking schema under the topic's value subject (or finds it there): its id. */
@@ -37,7 +33,5 @@ export async function registerBookingSchema(registryUrl: string, topic: string):
 
 /** The same record framed with another schema id, as a producer writing to another registry would. */
 export function withSchemaId(framed: Buffer, schemaId: number): Buffer {
-  const copy = Buffer.from(framed);
-  copy.writeUInt32BE(schemaId, 1);
-  return copy;
+  return reframe(framed, schemaId);
 }

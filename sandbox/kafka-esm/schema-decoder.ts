@@ -11,12 +11,9 @@
 // 0, then the 4-byte schema id, big-endian). The schema lookup is injected: it answers undefined
 // for an id the registry does not have and throws when the registry cannot be asked.
 import avro from 'avsc';
+import { readFrame } from '../../handlers/shared/confluent-wire-format.ts';
 import type { SchemaRegistrySpec, SchemaValidationAttribute } from '../../labs/lab-spec-types.ts';
 import type { PolledRecord, SchemaFailure, SchemaMetadata } from './polled-record.ts';
-
-/** Confluent's wire format: magic byte 0, a 4-byte big-endian schema id, then the Avro body. */
-const CONFLUENT_MAGIC_BYTE = 0;
-const CONFLUENT_HEADER_BYTES = 5;
 
 export interface SchemaLookup {
   /** The schema's text, or undefined when the registry has no schema with this id; throws when the registry cannot answer. */
@@ -52,7 +49,8 @@ export class SchemaDecoder {
     bytes: Buffer | null,
   ): Promise<{ bytes: Buffer; json: Buffer; metadata: SchemaMetadata } | { failure: SchemaFailure }> {
     const what = attribute.toLowerCase();
-    if (!bytes || bytes.length < CONFLUENT_HEADER_BYTES || bytes[0] !== CONFLUENT_MAGIC_BYTE) {
+    const framed = readFrame(bytes);
+    if (!framed) {
       return {
         failure: {
           condition: 'DESERIALIZATION_ERROR',
@@ -60,14 +58,13 @@ export class SchemaDecoder {
         },
       };
     }
-    const schemaId = bytes.readUInt32BE(1);
+    const { schemaId, body } = framed;
     const type = await this.typeOf(schemaId);
     if (type === undefined)
       return { failure: { condition: 'SCHEMA_NOT_FOUND', message: `the registry has no schema with id ${schemaId} (the record's ${what})` } };
     if (type instanceof Error) {
       return { failure: { condition: 'DESERIALIZATION_ERROR', message: `schema ${schemaId} is not an Avro schema the mapping can read: ${type.message}` } };
     }
-    const body = bytes.subarray(CONFLUENT_HEADER_BYTES);
     let datum: unknown;
     try {
       datum = type.fromBuffer(body);
