@@ -10,6 +10,8 @@ import type { Context } from 'aws-lambda';
 import { type ICustomPartitioner, Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { frameBooking, registerBookingSchema, UNKNOWN_SCHEMA_ID, withSchemaId } from './shared/avro-booking.ts';
 import { type Booking, makeBooking, makePoisonEvent } from './shared/booking.ts';
+import { bookingSchemaVersionId, GLUE_REGISTRY_VARIABLE, glueFrameBooking, glueRegistryFromEnv } from './shared/glue-booking.ts';
+import { UNKNOWN_SCHEMA_VERSION_ID } from './shared/glue-wire-format.ts';
 import { kafkaConfigFromEnv } from './shared/kafka-client.ts';
 import { type DelaySummary, publishSchedule, type SendFn, summarizeDelays, systemClock } from './shared/publish.ts';
 import { bookingSchedule, expectedEventCount, type ScheduledEvent, type Shard, validateShard, validateTrafficProfile } from './shared/schedule.ts';
@@ -66,27 +68,49 @@ export function toKafkaMessage(runId: string, event: ScheduledEvent, eventBytes:
 }
 
 /**
- * The same event as Avro under the registered booking schema. A poison event is a booking framed
- * with a schema id the registry does not have: the mapping cannot validate it (SCHEMA_NOT_FOUND).
+ * Where the booking schema is registered, and so how a record is framed: Confluent's wire format
+ * under a schema id (the sandbox's registry), or Glue's under a schema version id (on AWS).
  */
-export function toAvroKafkaMessage(runId: string, event: ScheduledEvent, eventBytes: number, schemaId: number) {
+export type AvroFraming = { registry: 'confluent'; schemaId: number } | { registry: 'glue'; schemaVersionId: string };
+
+/**
+ * The same event as Avro under the registered booking schema. A poison event is a booking framed
+ * with a schema id (or version id) the registry does not have: the mapping cannot validate it
+ * (SCHEMA_NOT_FOUND).
+ */
+export function toAvroKafkaMessage(runId: string, event: ScheduledEvent, eventBytes: number, framing: AvroFraming) {
   const booking = JSON.parse(makeBooking({ runId, ...event, eventBytes })) as Booking;
-  const framed = frameBooking(booking, schemaId);
-  return { key: event.bookingId, value: event.poison ? withSchemaId(framed, UNKNOWN_SCHEMA_ID) : framed, headers: { runId, seq: String(event.seq) } };
+  let value: Buffer;
+  if (framing.registry === 'glue') value = glueFrameBooking(booking, event.poison ? UNKNOWN_SCHEMA_VERSION_ID : framing.schemaVersionId);
+  else {
+    const framed = frameBooking(booking, framing.schemaId);
+    value = event.poison ? withSchemaId(framed, UNKNOWN_SCHEMA_ID) : framed;
+  }
+  return { key: event.bookingId, value, headers: { runId, seq: String(event.seq) } };
 }
 
-let registeredSchemaId: Promise<number> | undefined;
+let registeredFraming: Promise<AvroFraming> | undefined;
 
-/** The booking schema's id, registered once per execution environment. */
-function bookingSchemaId(topic: string): Promise<number> {
+/**
+ * The booking schema's framing, looked up once per execution environment: in the Glue registry
+ * the stack names (GLUE_SCHEMA_REGISTRY_NAME), else in the Confluent registry at SCHEMA_REGISTRY_URL.
+ */
+function bookingFraming(topic: string): Promise<AvroFraming> {
+  const glueRegistry = glueRegistryFromEnv();
   const url = process.env.SCHEMA_REGISTRY_URL?.trim();
-  if (!url)
-    throw new Error('traffic.valueFormat is avro but SCHEMA_REGISTRY_URL is not set: the producer needs the schema registry to register the booking schema.');
-  registeredSchemaId ??= registerBookingSchema(url, topic).catch((error: unknown) => {
-    registeredSchemaId = undefined;
+  if (!glueRegistry && !url)
+    throw new Error(
+      `traffic.valueFormat is avro but neither ${GLUE_REGISTRY_VARIABLE} nor SCHEMA_REGISTRY_URL is set: the producer needs the schema registry to register the booking schema.`,
+    );
+  const lookup = (): Promise<AvroFraming> =>
+    glueRegistry
+      ? bookingSchemaVersionId(glueRegistry, topic).then((schemaVersionId) => ({ registry: 'glue', schemaVersionId }))
+      : registerBookingSchema(url!, topic).then((schemaId) => ({ registry: 'confluent', schemaId }));
+  registeredFraming ??= lookup().catch((error: unknown) => {
+    registeredFraming = undefined;
     throw error;
   });
-  return registeredSchemaId;
+  return registeredFraming;
 }
 
 let producer: Producer | undefined;
@@ -127,12 +151,12 @@ export const handler = async (payload: ProducerPayload, context?: Context): Prom
       response,
     );
   }, PRODUCER_BATCHING);
-  const schemaId = payload.profile.valueFormat === 'avro' ? await bookingSchemaId(topic) : undefined;
+  const framing = payload.profile.valueFormat === 'avro' ? await bookingFraming(topic) : undefined;
   const send: SendFn = (event) =>
     batcher.send(
-      schemaId === undefined
+      framing === undefined
         ? toKafkaMessage(payload.runId, event, payload.profile.eventBytes)
-        : toAvroKafkaMessage(payload.runId, event, payload.profile.eventBytes, schemaId),
+        : toAvroKafkaMessage(payload.runId, event, payload.profile.eventBytes, framing),
     );
 
   const outcome = await publishSchedule(send, bookingSchedule(payload.profile, payload.startAtMs, shard), systemClock, {

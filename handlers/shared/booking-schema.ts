@@ -18,3 +18,9 @@ export const BOOKING_AVRO_SCHEMA = {
     { name: 'padding', type: 'string' },
   ],
 };
+
+/**
+ * The schema as registries store it. One string for every writer: Glue's RegisterSchemaVersion
+ * answers with the existing version only for the definition the stack created it with.
+ */
+export const BOOKING_SCHEMA_DEFINITION = JSON.stringify(BOOKING_AVRO_SCHEMA);
