@@ -83,6 +83,8 @@ export const LAB_OUTPUTS = {
   onFailureDestination: 'on_failure_destination',
   onFailureQueueUrl: 'on_failure_queue_url',
   onFailureBucket: 'on_failure_bucket',
+  /** The lab's Glue Schema Registry, when it uses one (the mapping's SchemaRegistryURI). */
+  schemaRegistryArn: 'schema_registry_arn',
 } as const;
 
 /** What the harness reads to drive a deployed lab. */

@@ -29,6 +29,7 @@ import { KafkaConsumer } from '../modules/kafka-consumer.ts';
 import { LoadGenerator, type TopicSpec } from '../modules/load-generator.ts';
 import { metricsNamespaceOf, PREFIX_CONTEXT, PROJECT_TAG, participantPrefixOf, resourceName } from '../modules/names.ts';
 import { InterfaceEndpoint, Network } from '../modules/network.ts';
+import { SchemaRegistry, SchemaRegistryByName } from '../modules/schema-registry.ts';
 import { SqsBuffer } from '../modules/sqs-buffer.ts';
 import { labsWithExercise } from './exercise-spec.ts';
 import { type LabSpec, pollerGroupProblems, usesSchemaRegistry, validateLabSpec } from './lab-spec.ts';
@@ -47,7 +48,6 @@ import {
   stateKey,
   statePath,
 } from './stack-contract.ts';
-import { WorkshopError } from './workshop-error.ts';
 
 export interface WorkshopAppOptions {
   labs: readonly LabSpec[];
@@ -130,6 +130,8 @@ export class BaseStack extends TerraformStack {
       replicationFactor: this.cluster.topicReplicationFactor,
       defaultTopic: topics[0]?.name ?? 'bookings',
       networkReady: this.network.ready,
+      // The registry itself belongs to the lab stack that uses it; the producer is told its name.
+      schemaRegistry: props.labs.some(usesSchemaRegistry) ? new SchemaRegistryByName(this, 'schema-registry', props.region) : undefined,
     });
     this.dashboard = new Dashboard(this, 'dashboard', { region: props.region });
 
@@ -197,6 +199,8 @@ export class LabStack extends TerraformStack {
   /** The consumer of the Kafka ESM: the booking processor, or lab 3's forwarder. */
   readonly kafkaConsumer: KafkaConsumer;
   readonly buffer?: SqsBuffer;
+  /** The Glue registry and booking schema, when the lab uses a schema registry. */
+  readonly schemaRegistry?: SchemaRegistry;
 
   constructor(scope: Construct, props: LabStackProps) {
     const name = labStackName(props.lab);
@@ -210,6 +214,9 @@ export class LabStack extends TerraformStack {
 
     const environment = { LAB_ID: lab.id, METRICS_NAMESPACE: metricsNamespaceOf(this) };
     const processorSettings = { processingMsPerRecord: lab.processor.processingMsPerRecord, mode: lab.processor.mode, workKind: lab.processor.workKind };
+    if (usesSchemaRegistry(lab)) this.schemaRegistry = new SchemaRegistry(this, 'schema-registry', { topic: lab.topic.name });
+    // Only a mapping that validates reads the registry; a lab whose producer alone writes Avro does not.
+    const esmSchemaRegistry = lab.kafkaEsm.schemaRegistry ? this.schemaRegistry : undefined;
 
     if (lab.sqsBuffer) {
       this.buffer = new SqsBuffer(this, 'sqs-buffer', {
@@ -223,6 +230,7 @@ export class LabStack extends TerraformStack {
         // The SQS ESM always reports partial batch failures (modules/sqs-buffer.ts).
         processorEnvironment: processorEnvironment({ ...processorSettings, reportBatchItemFailures: true }),
         sources: { 'sqs-forwarder': props.handlerSources?.['sqs-forwarder'], 'sqs-processor': props.handlerSources?.['sqs-processor'] },
+        schemaRegistry: esmSchemaRegistry,
       });
       this.kafkaConsumer = this.buffer.forwarder;
     } else {
@@ -242,15 +250,19 @@ export class LabStack extends TerraformStack {
           ...processorEnvironment({ ...processorSettings, reportBatchItemFailures: lab.kafkaEsm.reportBatchItemFailures ?? false }),
           POWERTOOLS_SERVICE_NAME: 'booking-processor',
         },
+        schemaRegistry: esmSchemaRegistry,
       });
     }
 
     // The ESM's pollers deliver failed records from inside the cluster VPC, which has no other
     // way to reach SQS. The endpoint lives (and costs) only while this lab is deployed.
     const destinationService = { sqs: 'sqs', sns: 'sns', s3: 's3', kafka: undefined }[lab.kafkaEsm.onFailure?.kind ?? 'kafka'];
-    if (destinationService) {
-      new InterfaceEndpoint(this, `${destinationService}-endpoint`, {
-        service: destinationService,
+    // Glue likewise, for the pollers validating records and for the producer (a VPC function)
+    // looking up the booking schema's version.
+    const services = [destinationService, this.schemaRegistry ? 'glue' : undefined].filter((s): s is string => s !== undefined);
+    for (const service of services) {
+      new InterfaceEndpoint(this, `${service}-endpoint`, {
+        service,
         region: props.region,
         vpcId: base.vpcId,
         subnetIds: base.privateSubnetIds,
@@ -277,6 +289,7 @@ export class LabStack extends TerraformStack {
     }
     if (this.kafkaConsumer.onFailureQueue) outputs.onFailureQueueUrl = this.kafkaConsumer.onFailureQueue.url;
     if (this.kafkaConsumer.onFailureBucket) outputs.onFailureBucket = this.kafkaConsumer.onFailureBucket.bucket;
+    if (this.schemaRegistry) outputs.schemaRegistryArn = this.schemaRegistry.arn;
     for (const [key, value] of Object.entries(outputs)) {
       new TerraformOutput(this, LAB_OUTPUTS[key as keyof typeof LAB_OUTPUTS], { value });
     }
@@ -301,13 +314,6 @@ export function buildWorkshopApp(options: WorkshopAppOptions): WorkshopApp {
   }
   const deployed = labsWithExercise(options.labs, exercise?.lab);
   for (const lab of deployed) validateLabSpec(lab);
-  const awaitingStack = deployed.find(usesSchemaRegistry);
-  if (awaitingStack) {
-    throw new WorkshopError(
-      `${awaitingStack.id} uses a schema registry (kafkaEsm.schemaRegistry or traffic.valueFormat "avro"), which runs in the local sandbox only for now: its AWS stack (a Glue Schema Registry, the booking schema, the mapping's SchemaRegistryConfig) is not built yet. Run it with --target local, or remove both settings to deploy it.`,
-      { category: 'badInput' },
-    );
-  }
   const groupProblems = pollerGroupProblems(deployed);
   if (groupProblems.length > 0) throw new Error(`The labs' poller groups break AWS's limits:\n  - ${groupProblems.join('\n  - ')}`);
   const ids = options.labs.map((lab) => lab.id);

@@ -18,6 +18,7 @@ import type { Statement } from './iam.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
 import { resourceName } from './names.ts';
 import { ACCEPTED } from './provider-values.ts';
+import { esmSchemaRegistryStatements, type SchemaRegistryRef } from './schema-registry.ts';
 
 /** 14 days, the SQS maximum: a parked event outlives a long weekend. */
 export const FAILED_EVENT_RETENTION_SECONDS = 14 * 24 * 3600;
@@ -37,6 +38,8 @@ export interface KafkaConsumerProps {
   environment: Record<string, string>;
   /** What the function itself does besides consuming (the forwarder's sqs:SendMessage). */
   statements?: Statement[];
+  /** The Glue registry the mapping validates against; required when esm.schemaRegistry is set. */
+  schemaRegistry?: SchemaRegistryRef;
 }
 
 export class KafkaConsumer extends Construct {
@@ -140,6 +143,11 @@ export class KafkaConsumer extends Construct {
         resources: [cluster.topicArn(esm.onFailure.topic)],
       });
     }
+    if (esm.schemaRegistry) {
+      if (!props.schemaRegistry) throw new Error(`${props.functionName}: kafkaEsm.schemaRegistry is set but no Glue registry was given to validate against.`);
+      // Glue takes no AccessConfigs: the pollers read it with the function's role (API_KafkaSchemaRegistryAccessConfig.html).
+      statements.push(...esmSchemaRegistryStatements(props.schemaRegistry.arns));
+    }
     statements.push(...(props.statements ?? []));
 
     this.fn = new WorkshopFunction(this, 'function', {
@@ -159,7 +167,7 @@ export class KafkaConsumer extends Construct {
       functionName: this.fn.arn,
       eventSourceArn: cluster.arn,
       topics: [props.topic],
-      ...kafkaEsmArguments(esm, this.onFailureDestination),
+      ...kafkaEsmArguments(esm, this.onFailureDestination, props.schemaRegistry?.arn),
       timeouts: ESM_TIMEOUTS,
     });
     this.esmUuid = this.mapping.uuid;
@@ -173,9 +181,12 @@ type EsmArguments = Omit<LambdaEventSourceMappingConfig, 'functionName' | 'event
  * out, so the AWS default applies (for the batching window: 500 ms for Kafka, which no whole
  * number of seconds can express). A window of 0 is written as 0, but the provider drops a zero
  * window on create; the deploy sets it after apply (labs/deploy/plan.ts postApplySettings), as it does
- * LoggingConfig, which the pinned provider has no argument for.
+ * LoggingConfig, which the pinned provider has no argument for. A schema registry is the
+ * mapping's SchemaRegistryConfig (API_KafkaSchemaRegistryConfig.html), under
+ * amazon_managed_kafka_event_source_config next to the consumer group id: the Glue registry's ARN
+ * as its URI, the spec's EventRecordFormat and one SchemaValidationConfig per attribute.
  */
-export function kafkaEsmArguments(esm: KafkaEsmSpec, onFailureDestination?: string): EsmArguments {
+export function kafkaEsmArguments(esm: KafkaEsmSpec, onFailureDestination?: string, schemaRegistryArn?: string): EsmArguments {
   const args: { -readonly [K in keyof EsmArguments]: EsmArguments[K] } = {
     batchSize: esm.batchSize,
     startingPosition: esm.startingPosition,
@@ -183,7 +194,23 @@ export function kafkaEsmArguments(esm: KafkaEsmSpec, onFailureDestination?: stri
   if (esm.metrics !== undefined && esm.metrics.length > 0) args.metricsConfig = { metrics: providerMetricGroups(esm.metrics) };
   if (esm.batchingWindowSeconds !== undefined) args.maximumBatchingWindowInSeconds = esm.batchingWindowSeconds;
   if (esm.startingPositionTimestamp !== undefined) args.startingPositionTimestamp = rfc3339(esm.startingPositionTimestamp);
-  if (esm.consumerGroupId !== undefined) args.amazonManagedKafkaEventSourceConfig = { consumerGroupId: esm.consumerGroupId };
+  if (esm.schemaRegistry !== undefined && schemaRegistryArn === undefined) {
+    throw new Error('kafkaEsm.schemaRegistry is set but no Glue registry ARN was given for the mapping to validate against.');
+  }
+  const schemaRegistryConfig =
+    esm.schemaRegistry === undefined
+      ? undefined
+      : {
+          schemaRegistryUri: schemaRegistryArn,
+          eventRecordFormat: esm.schemaRegistry.eventRecordFormat,
+          schemaValidationConfig: esm.schemaRegistry.validate.map((attribute) => ({ attribute })),
+        };
+  if (esm.consumerGroupId !== undefined || schemaRegistryConfig !== undefined) {
+    args.amazonManagedKafkaEventSourceConfig = {
+      ...(esm.consumerGroupId !== undefined ? { consumerGroupId: esm.consumerGroupId } : {}),
+      ...(schemaRegistryConfig !== undefined ? { schemaRegistryConfig } : {}),
+    };
+  }
   if (esm.provisionedPollers !== undefined) {
     const { minimum, maximum, pollerGroupName } = esm.provisionedPollers;
     args.provisionedPollerConfig = { minimumPollers: minimum, maximumPollers: maximum, ...(pollerGroupName !== undefined ? { pollerGroupName } : {}) };

@@ -6,10 +6,12 @@
 import { LambdaInvocation } from '@cdktn/provider-aws/lib/lambda-invocation/index.js';
 import { Fn, type ITerraformDependable } from 'cdktn';
 import { Construct } from 'constructs';
+import { GLUE_REGISTRY_VARIABLE } from '../handlers/shared/glue-booking.ts';
 import type { TopicRequest } from '../handlers/topic-admin.ts';
 import { type VpcPlacement, WorkshopFunction } from './function.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
 import { metricsNamespaceOf, resourceName } from './names.ts';
+import { producerSchemaRegistryStatements, type SchemaRegistryName } from './schema-registry.ts';
 
 export interface TopicSpec {
   name: string;
@@ -28,6 +30,8 @@ export interface LoadGeneratorProps {
   defaultTopic: string;
   /** What must exist before topic-admin can reach the brokers (security group rules, routes). */
   networkReady?: ITerraformDependable[];
+  /** The Glue registry the producer writes Avro under, when a lab uses a schema registry (its lab stack creates it). */
+  schemaRegistry?: SchemaRegistryName;
 }
 
 /** Producer sizing: it paces a whole run in one invocation, so it gets Lambda's maximum time. */
@@ -64,8 +68,17 @@ export class LoadGenerator extends Construct {
       description: 'Publishes a lab traffic schedule (open loop) to Kafka',
       ...PRODUCER,
       // handlers/producer.ts reads TOPIC_NAME when an invocation names no topic.
-      environment: { ...kafkaEnvironment, TOPIC_NAME: props.defaultTopic, POWERTOOLS_SERVICE_NAME: 'producer' },
-      statements: [connect, { sid: 'KafkaWriteTopics', actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: topicArns }],
+      environment: {
+        ...kafkaEnvironment,
+        TOPIC_NAME: props.defaultTopic,
+        POWERTOOLS_SERVICE_NAME: 'producer',
+        ...(props.schemaRegistry ? { [GLUE_REGISTRY_VARIABLE]: props.schemaRegistry.name } : {}),
+      },
+      statements: [
+        connect,
+        { sid: 'KafkaWriteTopics', actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resources: topicArns },
+        ...(props.schemaRegistry ? producerSchemaRegistryStatements(props.schemaRegistry.arns) : []),
+      ],
       vpc: props.vpc,
     });
 

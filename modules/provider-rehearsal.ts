@@ -22,6 +22,13 @@ export const ADDED_IN: Record<string, { release: string; source: string }> = {
     release: '6.28.0',
     source: 'hashicorp/terraform-provider-aws CHANGELOG 6.28.0: resource/aws_lambda_event_source_mapping: Add provisioned_poller_config.poller_group_name',
   },
+  // The schema registry lab's SchemaRegistryConfig: a rehearsal on an older provider creates the
+  // registry and the schema, and a mapping that does not validate.
+  'aws_lambda_event_source_mapping.amazon_managed_kafka_event_source_config.schema_registry_config': {
+    release: '6.x (after 5.100.0, by 6.24.0)',
+    source:
+      'hashicorp/terraform-provider-aws#44540 (.changelog/44540.txt: resource/aws_lambda_event_source_mapping: Add schema_registry_config configuration blocks to amazon_managed_kafka_event_source_config and self_managed_kafka_event_source_config); absent from 5.100.0 (`terraform providers schema -json`), present in the 6.24.0 bindings (cdktf/cdktf-provider-aws-go) and 6.66.0 (@cdktn/provider-aws 25.7.0)',
+  },
   // Without it the provider waits its own default, shorter than the deploy's wait (modules/esm-settle.ts).
   'aws_lambda_event_source_mapping.timeouts': {
     release: '6.x (after 5.100.0, by 6.66.0)',

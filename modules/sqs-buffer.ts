@@ -13,6 +13,7 @@ import { ESM_TIMEOUTS } from './esm-settle.ts';
 import { WorkshopFunction } from './function.ts';
 import type { ClusterRef } from './kafka-cluster.ts';
 import { FAILED_EVENT_RETENTION_SECONDS, KafkaConsumer } from './kafka-consumer.ts';
+import type { SchemaRegistryRef } from './schema-registry.ts';
 
 /** The forwarder only batches and sends; it does no booking work. */
 export const FORWARDER = { memoryMb: 512, timeoutSeconds: 60 } as const;
@@ -31,6 +32,8 @@ export interface SqsBufferProps {
   processorEnvironment: Record<string, string>;
   /** A learner's sources for the forwarder or the processor (WorkshopFunctionProps.source). */
   sources?: Partial<Record<'sqs-forwarder' | 'sqs-processor', string>>;
+  /** The Glue registry the Kafka mapping validates against (kafkaEsm.schemaRegistry). */
+  schemaRegistry?: SchemaRegistryRef;
 }
 
 export class SqsBuffer extends Construct {
@@ -82,6 +85,7 @@ export class SqsBuffer extends Construct {
       },
       // SendMessageBatch is authorized by sqs:SendMessage.
       statements: [{ sid: 'SendToBuffer', actions: ['sqs:SendMessage'], resources: [this.queue.arn] }],
+      schemaRegistry: props.schemaRegistry,
     });
 
     this.processor = new WorkshopFunction(this, 'processor', {

@@ -84,3 +84,17 @@ test('SQS scaling: maximum concurrency, or provisioned pollers (SQS provisioned 
 });
 
 test.run();
+
+test("schema registry: SchemaRegistryConfig under the MSK config, the registry's ARN as its URI, one validation config per attribute, next to the group id", () => {
+  const registry = 'arn:aws:glue:eu-west-1:123456789012:registry/klw-booking-schemas';
+  const esm: KafkaEsmSpec = { ...minimal, schemaRegistry: { eventRecordFormat: 'SOURCE', validate: ['KEY', 'VALUE'] } };
+  assert.equal(kafkaEsmArguments(esm, undefined, registry).amazonManagedKafkaEventSourceConfig, {
+    schemaRegistryConfig: { schemaRegistryUri: registry, eventRecordFormat: 'SOURCE', schemaValidationConfig: [{ attribute: 'KEY' }, { attribute: 'VALUE' }] },
+  });
+  assert.equal(kafkaEsmArguments({ ...esm, consumerGroupId: 'bookings-lab5' }, undefined, registry).amazonManagedKafkaEventSourceConfig, {
+    consumerGroupId: 'bookings-lab5',
+    schemaRegistryConfig: { schemaRegistryUri: registry, eventRecordFormat: 'SOURCE', schemaValidationConfig: [{ attribute: 'KEY' }, { attribute: 'VALUE' }] },
+  });
+  assert.throws(() => kafkaEsmArguments(esm), /no Glue registry ARN/);
+  assert.not.ok('amazonManagedKafkaEventSourceConfig' in kafkaEsmArguments(minimal, undefined, registry));
+});

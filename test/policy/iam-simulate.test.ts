@@ -9,14 +9,21 @@
 //                S3 s3:PutObject and s3:ListBucket; Kafka kafka-cluster:WriteData on the topic)
 //   SQS ESM      lambda/latest/dg/services-sqs-configure.html (sqs:ReceiveMessage, DeleteMessage,
 //                GetQueueAttributes)
+//   schema registry  lambda/latest/dg/services-consume-kafka-events.html (for a Glue registry the
+//                ESM's role needs glue:GetRegistry and glue:GetSchemaVersion); the producer looks
+//                up the booking schema's version with glue:RegisterSchemaVersion (and
+//                glue:GetSchemaVersion when uncached), as @meinestadt.de/glue-schema-registry calls them
 //   every function  logs:CreateLogStream and logs:PutLogEvents on its own log group (the workshop
 //                creates the log groups, so logs:CreateLogGroup is not needed)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { valueSubject } from '../../handlers/shared/avro-booking.ts';
+import { GLUE_REGISTRY_VARIABLE } from '../../handlers/shared/glue-booking.ts';
 import { LABS } from '../../labs/index.ts';
 import { workshopTopics } from '../../labs/stacks.ts';
-import { type Decision, decide, groupArn, logStreamArn, queueArn, resolve, SAMPLE_CLUSTER_ARN, topicArn } from './iam-simulation.ts';
-import { realStacks } from './real-stacks.ts';
+import { EXTRA_REGISTRY_LABS } from '../support/schema-registry-lab.ts';
+import { type Decision, decide, glueArn, groupArn, logStreamArn, queueArn, resolve, SAMPLE_CLUSTER_ARN, topicArn } from './iam-simulation.ts';
+import { realStacks, schemaRegistryBase } from './real-stacks.ts';
 import { type Addressed, esmRoleStatements, functionRoleStatements, kafkaEsms, resourcesOf, type Statement, type TfJson } from './rules.ts';
 
 const REAL = realStacks();
@@ -53,6 +60,21 @@ function kafkaEsmChecks(tf: TfJson, esm: Addressed): Check[] {
     mustNot('ESM', 'kafka-cluster:WriteData', topicArn(topics[0])),
     mustNot('ESM', 'kafka-cluster:AlterGroup', groupArn(group, SAMPLE_CLUSTER_ARN.replace('klw-cluster', 'other-cluster'))),
   ];
+  const registryUri: string | undefined = esm.block.amazon_managed_kafka_event_source_config?.schema_registry_config?.schema_registry_uri;
+  if (registryUri) {
+    const registry = resolve(tf, registryUri);
+    const name = registry.split(':registry/')[1];
+    const schema = glueArn('schema', `${name}/${valueSubject(topics[0])}`);
+    checks.push(
+      need('schema registry', 'glue:GetRegistry', registry),
+      need('schema registry', 'glue:GetSchemaVersion', registry),
+      need('schema registry', 'glue:GetSchemaVersion', schema),
+      mustNot('schema registry', 'glue:GetSchemaVersion', glueArn('schema', `other-registry/${valueSubject(topics[0])}`)),
+      mustNot('schema registry', 'glue:GetRegistry', glueArn('registry', 'other-registry')),
+      mustNot('schema registry', 'glue:RegisterSchemaVersion', schema),
+      mustNot('schema registry', 'glue:DeleteSchema', schema),
+    );
+  }
   const destination: string | undefined = esm.block.destination_config?.on_failure?.destination_arn;
   if (destination?.startsWith('kafka://')) {
     const topic = destination.slice('kafka://'.length);
@@ -98,6 +120,18 @@ function functionChecks(tf: TfJson, fn: Addressed): Check[] {
     checks.push(need('producer', 'kafka-cluster:Connect', SAMPLE_CLUSTER_ARN));
     for (const t of TOPICS) checks.push(need('producer', 'kafka-cluster:DescribeTopic', topicArn(t)), need('producer', 'kafka-cluster:WriteData', topicArn(t)));
     checks.push(mustNot('producer', 'kafka-cluster:ReadData', topicArn(TOPICS[0])), mustNot('producer', 'kafka-cluster:WriteData', topicArn('payments')));
+    const registryName: string | undefined = fn.block.environment?.variables?.[GLUE_REGISTRY_VARIABLE];
+    if (registryName) {
+      const schema = glueArn('schema', `${registryName}/${valueSubject(TOPICS[0])}`);
+      for (const action of ['glue:RegisterSchemaVersion', 'glue:GetSchemaVersion']) {
+        checks.push(need('producer', action, glueArn('registry', registryName)), need('producer', action, schema));
+      }
+      checks.push(
+        mustNot('producer', 'glue:RegisterSchemaVersion', glueArn('schema', `other-registry/${valueSubject(TOPICS[0])}`)),
+        mustNot('producer', 'glue:CreateSchema', schema),
+        mustNot('producer', 'glue:DeleteSchemaVersions', schema),
+      );
+    }
   }
   if (service === 'topic-admin') {
     checks.push(need('topic-admin', 'kafka-cluster:Connect', SAMPLE_CLUSTER_ARN));
@@ -172,7 +206,7 @@ test('every role allows what its mappings, function and destination need, and de
 
 test('the checks cover every Kafka ESM, the SQS ESM and every destination kind', () => {
   const esms = REAL.flatMap((s) => kafkaEsms(s.tf));
-  assert.is(esms.length, LABS.length + 3);
+  assert.is(esms.length, LABS.length + 3 + EXTRA_REGISTRY_LABS.length);
   const checks = REAL.flatMap((s) => stackChecks(s.tf).flatMap((r) => r.checks));
   assert.ok(checks.some((c) => c.what === 'SQS ESM'));
   assert.ok(checks.some((c) => c.what === 'destination' && c.action === 'sqs:SendMessage'));
@@ -180,6 +214,31 @@ test('the checks cover every Kafka ESM, the SQS ESM and every destination kind',
   assert.ok(checks.some((c) => c.what === 'destination' && c.action === 'sns:Publish'));
   assert.ok(checks.some((c) => c.what === 'destination' && c.action === 's3:PutObject'));
   assert.ok(checks.some((c) => c.what === 'producer') && checks.some((c) => c.what === 'topic-admin') && checks.some((c) => c.what === 'forwarder'));
+  assert.ok(checks.some((c) => c.what === 'schema registry' && c.action === 'glue:GetRegistry'));
+});
+
+test("the producer of an app with a schema registry lab may look up the booking schema's versions in the participant's registry only", async () => {
+  const base = schemaRegistryBase();
+  const { failed, allowed, denied } = await failures(base.tf, base.name);
+  assert.equal(failed, [], failed.join('\n'));
+  const glue = stackChecks(base.tf).flatMap((r) => r.checks.filter((c) => c.action.startsWith('glue:')));
+  assert.is(glue.length, 7);
+  assert.ok(allowed > 0 && denied > 0);
+});
+
+test('broken: GetSchemaVersion on the registry alone denies the mapping the versions of its schemas', async () => {
+  const name = REAL.find((s) => kafkaEsms(s.tf).some((e) => e.block.amazon_managed_kafka_event_source_config?.schema_registry_config))!.name;
+  const tf = structuredClone(REAL.find((s) => s.name === name)!.tf);
+  for (const doc of Object.values(tf.data!.aws_iam_policy_document) as any[]) {
+    const versions = doc.statement?.find((s: any) => s.sid === 'SchemaVersionsRead');
+    if (versions) versions.resources = versions.resources.slice(0, 1);
+  }
+  const failed = (await failures(tf, name)).failed;
+  assert.is(failed.length, 1, failed.join('\n'));
+  assert.match(
+    failed[0],
+    /glue:GetSchemaVersion on arn:aws:glue:eu-west-1:123456789012:schema\/klw-booking-schemas\/bookings-value is ImplicitlyDenied, expected Allowed/,
+  );
 });
 
 /** Lab 1's real stack with its role policy changed. */

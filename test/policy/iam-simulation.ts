@@ -14,6 +14,8 @@ export const SAMPLE_CLUSTER_ARN = `arn:aws:kafka:${REGION}:${ACCOUNT}:cluster/kl
 export const topicArn = (topic: string, cluster = SAMPLE_CLUSTER_ARN) => `${cluster.replace(':cluster/', ':topic/')}/${topic}`;
 export const groupArn = (group: string, cluster = SAMPLE_CLUSTER_ARN) => `${cluster.replace(':cluster/', ':group/')}/${group}`;
 export const queueArn = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
+/** A Glue registry's ARN, or a schema's (`<registry>/<schema>`): glue/latest/dg/glue-specifying-resource-arns.html. */
+export const glueArn = (kind: 'registry' | 'schema', name: string) => `arn:aws:glue:${REGION}:${ACCOUNT}:${kind}/${name}`;
 export const logStreamArn = (logGroup: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${logGroup}:log-stream:2026/12/04/[$LATEST]0123456789abcdef`;
 
 /** The value of one Terraform expression (without `${}`), or an Error naming what is not known. */
@@ -24,12 +26,15 @@ function evaluate(tf: TfJson, expr: string): string {
   if (ref) {
     const [, type, name, attr] = ref;
     if (type === 'terraform_remote_state' && attr === 'outputs.cluster_arn') return SAMPLE_CLUSTER_ARN;
+    if (type === 'aws_partition' && attr === 'partition') return 'aws';
+    if (type === 'aws_caller_identity' && attr === 'account_id') return ACCOUNT;
     if ((type === 'aws_msk_serverless_cluster' || type === 'aws_msk_cluster') && attr === 'arn') return SAMPLE_CLUSTER_ARN;
     const resource = resourcesOf(tf, type).find((r) => r.name === name);
     if (resource && attr === 'arn' && type === 'aws_sqs_queue') return queueArn(resource.block.name);
     if (resource && attr === 'arn' && type === 'aws_sns_topic') return `arn:aws:sns:${REGION}:${ACCOUNT}:${resource.block.name}`;
     // A bucket named from a prefix gets Terraform's suffix at apply: a sample one here.
     if (resource && attr === 'arn' && type === 'aws_s3_bucket') return `arn:aws:s3:::${resource.block.bucket_prefix}20261205000000000000000001`;
+    if (resource && attr === 'arn' && type === 'aws_glue_registry') return glueArn('registry', resource.block.registry_name);
     if (resource && attr === 'arn' && type === 'aws_cloudwatch_log_group') return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${resource.block.name}`;
   }
   throw new Error(`cannot resolve the Terraform expression \${${expr}} to a sample ARN (test/policy/iam-simulation.ts)`);

@@ -10,7 +10,6 @@ import { LABS } from '../../labs/index.ts';
 import { type LabSpec, LabSpecError } from '../../labs/lab-spec.ts';
 import { buildWorkshopApp, clusterModeFromEnv, workshopTopics } from '../../labs/stacks.ts';
 import { runSynth, synthesize } from '../../labs/synth.ts';
-import { WorkshopError } from '../../labs/workshop-error.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'klw-synth-test-'));
 const options = { outdir: join(dir, 'out'), stateDir: join(dir, 'state'), region: 'us-east-1' };
@@ -89,21 +88,6 @@ test('a lab with a kafka:// destination synthesizes: the pinned provider accepts
   const stack = JSON.parse(readFileSync(join(dir, 'kafka-dest', 'stacks', 'lab-04-best-practices', 'cdk.tf.json'), 'utf8'));
   const [mapping] = Object.values(stack.resource.aws_lambda_event_source_mapping) as { destination_config: unknown }[];
   assert.equal(mapping.destination_config, { on_failure: { destination_arn: 'kafka://bookings-dlq' } });
-});
-
-test('a lab with a schema registry is refused on AWS with what to do, until its stack exists', () => {
-  const avro = { ...LABS[3], traffic: { ...LABS[3].traffic, valueFormat: 'avro' as const } };
-  const registry = { ...LABS[3], kafkaEsm: { ...LABS[3].kafkaEsm, schemaRegistry: { eventRecordFormat: 'JSON' as const, validate: ['VALUE' as const] } } };
-  for (const lab of [avro, registry]) {
-    try {
-      buildWorkshopApp({ labs: [lab], ...options });
-      assert.unreachable('synthesized a stack without its schema registry');
-    } catch (error) {
-      assert.instance(error, WorkshopError);
-      assert.is((error as WorkshopError).category, 'badInput');
-      assert.match((error as Error).message, '--target local');
-    }
-  }
 });
 
 test('two labs with one id are refused', () => {

@@ -15,6 +15,7 @@ import { buildWorkshopApp } from '../../labs/stacks.ts';
 import { type ProviderSchema, rehearsalCopy, type SchemaBlock } from '../../modules/provider-rehearsal.ts';
 import { PROVIDER_VALUES } from '../../modules/provider-values.ts';
 import { KAFKA_DESTINATION_LAB, OTHER_DESTINATION_LABS } from '../policy/real-stacks.ts';
+import { EXTRA_REGISTRY_LABS } from '../support/schema-registry-lab.ts';
 import { findTerraformTools, initFromMirror, needsTerraform, type TerraformTools, terraformIn } from '../support/terraform-tools.ts';
 
 const found = findTerraformTools();
@@ -27,6 +28,8 @@ function synthesizeVariants(): Map<string, string> {
     ['provisioned cluster', [LABS[0]], 'provisioned'],
     ['kafka:// destination', [KAFKA_DESTINATION_LAB], 'serverless'],
     ...OTHER_DESTINATION_LABS.map((lab): [string, LabSpec[], 'serverless'] => [`${lab.kafkaEsm.onFailure!.kind} destination`, [lab], 'serverless']),
+    // Until LABS has a schema registry lab: its stack, and the base whose producer it grants.
+    ...EXTRA_REGISTRY_LABS.map((lab): [string, LabSpec[], 'serverless'] => ['schema registry', [lab], 'serverless']),
   ];
   const stacks = new Map<string, string>();
   for (const [i, [variant, labs, clusterMode]] of variants.entries()) {
@@ -34,8 +37,16 @@ function synthesizeVariants(): Map<string, string> {
     buildWorkshopApp({ labs, outdir, stateDir: join(scratch, `state-${i}`), region: 'eu-west-1', clusterMode }).app.synth();
     for (const stack of readdirSync(join(outdir, 'stacks'))) {
       // The base once per cluster kind, each lab stack once per variant it differs in.
-      const name = stack === 'base' ? `base (${clusterMode} cluster)` : variant === 'all labs' ? stack : `${stack} (${variant})`;
-      if (!stacks.has(name) && !(stack === 'base' && variant !== 'all labs' && clusterMode === 'serverless')) stacks.set(name, join(outdir, 'stacks', stack));
+      const registryBase = stack === 'base' && variant === 'schema registry';
+      const name = registryBase
+        ? 'base (schema registry)'
+        : stack === 'base'
+          ? `base (${clusterMode} cluster)`
+          : variant === 'all labs'
+            ? stack
+            : `${stack} (${variant})`;
+      if (!stacks.has(name) && (registryBase || !(stack === 'base' && variant !== 'all labs' && clusterMode === 'serverless')))
+        stacks.set(name, join(outdir, 'stacks', stack));
     }
   }
   return stacks;
@@ -139,6 +150,24 @@ if (needsTerraform(test, found)) {
     const group = validate(tools, prepared(tools, stacks.get('lab-01-baseline')!, withGroup, 'refused poller group'));
     assert.not.ok(group.valid);
     assert.match(group.errors.join('\n'), /poller_group_name/);
+  });
+
+  test("what the copy leaves out of the schema registry lab, the mirrored provider refuses: the mapping's schema_registry_config (the registry and schema it keeps)", () => {
+    const [name, dir] = [...stacks].find(([, d]) => readFileSync(join(d, 'cdk.tf.json'), 'utf8').includes('schema_registry_config'))!;
+    const original = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8'));
+    const { tf, changes } = rehearsalCopy(original, tools.providerVersion, schema);
+    assert.ok(
+      changes.some((c) => c.argument === 'amazon_managed_kafka_event_source_config.schema_registry_config' && c.change === 'left out'),
+      changes.map((c) => c.argument).join(', '),
+    );
+    assert.ok(tf.resource.aws_glue_registry && tf.resource.aws_glue_schema, `${name}: the registry and the schema are rehearsed`);
+    const kept = structuredClone(tf);
+    const [mapping] = Object.values(kept.resource.aws_lambda_event_source_mapping) as Record<string, any>[];
+    const [originalMapping] = Object.values(original.resource.aws_lambda_event_source_mapping) as Record<string, any>[];
+    mapping.amazon_managed_kafka_event_source_config = originalMapping.amazon_managed_kafka_event_source_config;
+    const refused = validate(tools, prepared(tools, dir, kept, 'refused schema registry config'));
+    assert.not.ok(refused.valid);
+    assert.match(refused.errors.join('\n'), /schema_registry_config/);
   });
 }
 
