@@ -115,7 +115,7 @@ class Differences {
 export function kafkaEsmDifferences(
   spec: KafkaEsmSpec,
   deployed: EsmConfiguration,
-  expected: { topic: string; functionName: string; onFailureDestination?: string },
+  expected: { topic: string; functionName: string; onFailureDestination?: string; schemaRegistryArn?: string },
 ): EsmDifference[] {
   const d = new Differences('Kafka ESM');
   d.state(deployed);
@@ -175,6 +175,8 @@ export function kafkaEsmDifferences(
     d.add('MetricsConfig.Metrics', specMetrics.length ? specMetrics : 'none', deployedMetrics.length ? deployedMetrics : 'none');
   }
 
+  schemaRegistryDifferences(d, spec.schemaRegistry, deployed, expected.schemaRegistryArn);
+
   const destination = deployed.DestinationConfig?.OnFailure?.Destination || undefined;
   if (!spec.onFailure) {
     if (destination !== undefined) d.add('DestinationConfig.OnFailure.Destination', 'unset', destination);
@@ -188,6 +190,31 @@ export function kafkaEsmDifferences(
     if (!matches) d.add('DestinationConfig.OnFailure.Destination', wanted ?? `an ${service.toUpperCase()} destination named *${name}*`, destination);
   }
   return d.list;
+}
+
+/**
+ * SchemaRegistryConfig (API_KafkaSchemaRegistryConfig.html): unset in the spec, none deployed; set,
+ * the deployed one with the spec's record format and validated attributes (in any order), naming
+ * the lab's registry (the stack's output; without it, any Glue registry ARN).
+ */
+function schemaRegistryDifferences(d: Differences, spec: KafkaEsmSpec['schemaRegistry'], deployed: EsmConfiguration, registryArn: string | undefined): void {
+  const field = 'AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig';
+  const config = deployed.AmazonManagedKafkaEventSourceConfig?.SchemaRegistryConfig;
+  if (!spec) {
+    if (config?.SchemaRegistryURI) d.add(field, 'unset', config);
+    return;
+  }
+  if (!config?.SchemaRegistryURI) {
+    d.add(field, { EventRecordFormat: spec.eventRecordFormat, validate: spec.validate }, 'unset');
+    return;
+  }
+  const uriMatches =
+    registryArn !== undefined ? config.SchemaRegistryURI === registryArn : /^arn:aws[\w-]*:glue:[^:]+:\d{12}:registry\//.test(config.SchemaRegistryURI);
+  if (!uriMatches) d.add(`${field}.SchemaRegistryURI`, registryArn ?? 'a Glue registry ARN', config.SchemaRegistryURI);
+  if (config.EventRecordFormat !== spec.eventRecordFormat) d.add(`${field}.EventRecordFormat`, spec.eventRecordFormat, config.EventRecordFormat);
+  const wanted = [...spec.validate].sort();
+  const validated = (config.SchemaValidationConfigs ?? []).map((c) => c.Attribute ?? '').sort();
+  if (JSON.stringify(wanted) !== JSON.stringify(validated)) d.add(`${field}.SchemaValidationConfigs`, wanted, validated.length ? validated : 'none');
 }
 
 /** The ARN service and the name a deployed destination's ARN carries (the stacks prefix it). */
@@ -279,6 +306,7 @@ export async function checkDeployedMappings(
     topic: outputs.topic,
     functionName: outputs.kafkaConsumerFunctionName,
     onFailureDestination: outputs.onFailureDestination,
+    schemaRegistryArn: outputs.schemaRegistryArn,
   });
   const mappings = [kafka];
   if (lab.sqsBuffer && outputs.sqsEsmUuid) {

@@ -26,6 +26,8 @@ export interface AwsLabOutputs {
   onFailureQueueUrl?: string;
   /** The S3 on-failure destination's bucket name. */
   onFailureBucket?: string;
+  /** The lab's Glue Schema Registry, when it uses one: the Kafka ESM's SchemaRegistryURI. */
+  schemaRegistryArn?: string;
   dashboardName?: string;
   /** Where the deployed functions publish their metrics (the participant's namespace, labs/participant.ts). */
   metricsNamespace: string;
@@ -102,6 +104,7 @@ export function resolveLabOutputs(lab: LabSpec, deployed: DeployedOutputs | unde
   optional('onFailureDestination', LAB_OUTPUTS.onFailureDestination);
   optional('onFailureQueueUrl', LAB_OUTPUTS.onFailureQueueUrl);
   optional('onFailureBucket', LAB_OUTPUTS.onFailureBucket);
+  optional('schemaRegistryArn', LAB_OUTPUTS.schemaRegistryArn);
   const dashboard = text(base, BASE_OUTPUTS.dashboardName);
   if (dashboard) outputs.dashboardName = dashboard;
   if (typeof deployed.lab.from === 'string') outputs.deployedFrom = deployed.lab.from;

@@ -7,7 +7,17 @@ import { canonicalPattern, checkDeployedMappings, type EsmConfiguration, kafkaEs
 import { resolveLabOutputs } from '../../harness/targets/aws-outputs.ts';
 import { LABS } from '../../labs/index.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
-import { awsError, deployedKafkaEsm, deployedOutputsFor, deployedSqsEsm, KAFKA_ESM_UUID, noSleep, SQS_ESM_UUID } from './support/aws-fixtures.ts';
+import { SCHEMA_REGISTRY_LAB } from '../support/schema-registry-lab.ts';
+import {
+  awsError,
+  deployedKafkaEsm,
+  deployedOutputsFor,
+  deployedSqsEsm,
+  KAFKA_ESM_UUID,
+  noSleep,
+  SCHEMA_REGISTRY_ARN,
+  SQS_ESM_UUID,
+} from './support/aws-fixtures.ts';
 
 const [baseline, lowLatency, sqsBuffer, bestPractices] = LABS;
 const lambda = mockClient(LambdaClient);
@@ -15,7 +25,12 @@ const client = new LambdaClient({ region: 'eu-west-1' });
 
 function expectedFor(lab: LabSpec) {
   const outputs = resolveLabOutputs(lab, deployedOutputsFor(lab));
-  return { topic: outputs.topic, functionName: outputs.kafkaConsumerFunctionName, onFailureDestination: outputs.onFailureDestination };
+  return {
+    topic: outputs.topic,
+    functionName: outputs.kafkaConsumerFunctionName,
+    onFailureDestination: outputs.onFailureDestination,
+    schemaRegistryArn: outputs.schemaRegistryArn,
+  };
 }
 
 function diff(lab: LabSpec, change: (esm: EsmConfiguration) => void, spec: LabSpec['kafkaEsm'] = lab.kafkaEsm) {
@@ -194,6 +209,37 @@ test('a consumer group in the spec must be the deployed one', () => {
   assert.equal(differences, [
     { mapping: 'Kafka ESM', field: 'AmazonManagedKafkaEventSourceConfig.ConsumerGroupId', spec: 'workshop-group', deployed: 'other' },
   ]);
+});
+
+test("a schema registry lab's mapping must validate against its registry, in its record format, the attributes it names", () => {
+  const lab = SCHEMA_REGISTRY_LAB;
+  const field = 'AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig';
+  assert.equal(
+    diff(lab, () => {}),
+    [],
+    'as deployed',
+  );
+  assert.is(expectedFor(lab).schemaRegistryArn, SCHEMA_REGISTRY_ARN);
+  const config = (esm: EsmConfiguration) => esm.AmazonManagedKafkaEventSourceConfig!.SchemaRegistryConfig!;
+  assert.equal(
+    diff(lab, (e) => (config(e).EventRecordFormat = 'SOURCE')),
+    [{ mapping: 'Kafka ESM', field: `${field}.EventRecordFormat`, spec: 'JSON', deployed: 'SOURCE' }],
+  );
+  assert.equal(
+    diff(lab, (e) => (config(e).SchemaValidationConfigs = [{ Attribute: 'KEY' }])),
+    [{ mapping: 'Kafka ESM', field: `${field}.SchemaValidationConfigs`, spec: '["VALUE"]', deployed: '["KEY"]' }],
+  );
+  assert.equal(
+    diff(lab, (e) => (config(e).SchemaRegistryURI = SCHEMA_REGISTRY_ARN.replace('klw-', 'other-'))),
+    [{ mapping: 'Kafka ESM', field: `${field}.SchemaRegistryURI`, spec: SCHEMA_REGISTRY_ARN, deployed: SCHEMA_REGISTRY_ARN.replace('klw-', 'other-') }],
+  );
+  const missing = diff(lab, (e) => delete e.AmazonManagedKafkaEventSourceConfig!.SchemaRegistryConfig);
+  assert.equal(missing, [{ mapping: 'Kafka ESM', field, spec: '{"EventRecordFormat":"JSON","validate":["VALUE"]}', deployed: 'unset' }]);
+  const unwanted = diff(bestPractices, (e) => (e.AmazonManagedKafkaEventSourceConfig = { SchemaRegistryConfig: config(deployedKafkaEsm(lab)) }));
+  assert.equal(
+    unwanted.map((d) => [d.field, d.spec]),
+    [[field, 'unset']],
+  );
 });
 
 test('filters compare by meaning: key order and whitespace do not matter, the set does', () => {

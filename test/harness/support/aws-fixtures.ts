@@ -25,6 +25,9 @@ export function queueArn(name: string): string {
 }
 
 /** The outputs `npm run deploy -- <lab>` records for a lab (names from labs/stack-contract.ts). */
+/** The participant's Glue registry, as a schema registry lab's stack outputs it. */
+export const SCHEMA_REGISTRY_ARN = `arn:aws:glue:${REGION}:${ACCOUNT}:registry/klw-booking-schemas`;
+
 export function deployedOutputsFor(lab: LabSpec): DeployedOutputs {
   const outputs: Record<string, unknown> = {
     region: REGION,
@@ -40,6 +43,7 @@ export function deployedOutputsFor(lab: LabSpec): DeployedOutputs {
     outputs.buffer_queue_url = queueUrl(`klw-${lab.id}-buffer`);
     outputs.buffer_dlq_url = queueUrl(`klw-${lab.id}-buffer-dlq`);
   }
+  if (lab.kafkaEsm.schemaRegistry || lab.traffic.valueFormat === 'avro') outputs.schema_registry_arn = SCHEMA_REGISTRY_ARN;
   if (lab.kafkaEsm.onFailure?.kind === 'sqs') {
     outputs.on_failure_destination = queueArn(`klw-${lab.kafkaEsm.onFailure.queueName}`);
     outputs.on_failure_queue_url = queueUrl(`klw-${lab.kafkaEsm.onFailure.queueName}`);
@@ -73,6 +77,13 @@ export function deployedKafkaEsm(lab: LabSpec): EsmConfiguration {
     BatchSize: esm.batchSize,
     AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: esm.consumerGroupId ?? 'generated-group-id' },
   };
+  if (esm.schemaRegistry) {
+    config.AmazonManagedKafkaEventSourceConfig!.SchemaRegistryConfig = {
+      SchemaRegistryURI: SCHEMA_REGISTRY_ARN,
+      EventRecordFormat: esm.schemaRegistry.eventRecordFormat,
+      SchemaValidationConfigs: esm.schemaRegistry.validate.map((Attribute) => ({ Attribute })),
+    };
+  }
   if (esm.metrics?.length) config.MetricsConfig = { Metrics: [...esm.metrics] };
   if (esm.systemLogLevel) config.LoggingConfig = { SystemLogLevel: esm.systemLogLevel };
   if (esm.batchingWindowSeconds !== undefined) config.MaximumBatchingWindowInSeconds = esm.batchingWindowSeconds;
