@@ -35,9 +35,11 @@ export function schemaArns(registryArn: string, registryName: string): { registr
 }
 
 /**
- * What the Kafka ESM's function role needs for the mapping to validate against a Glue registry:
- * glue:GetRegistry on the registry, glue:GetSchemaVersion on the registry and its schemas
- * (lambda/latest/dg/services-consume-kafka-events.html; aws-cdk's GlueSchemaRegistry grants the same).
+ * What the Kafka ESM's function role needs for the mapping to validate against a Glue registry
+ * ("ensure that your execution role has the required permissions", API_KafkaSchemaRegistryAccessConfig.html):
+ * glue:GetRegistry on the registry, glue:GetSchemaVersion on the registry and its schemas, exactly
+ * what aws-cdk's GlueSchemaRegistry grants a Kafka event source (aws-lambda-event-sources
+ * getSchemaRegistryPolicies).
  */
 export function esmSchemaRegistryStatements(arns: { registry: string; schemas: string }): Statement[] {
   return [

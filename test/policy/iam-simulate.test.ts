@@ -9,8 +9,8 @@
 //                S3 s3:PutObject and s3:ListBucket; Kafka kafka-cluster:WriteData on the topic)
 //   SQS ESM      lambda/latest/dg/services-sqs-configure.html (sqs:ReceiveMessage, DeleteMessage,
 //                GetQueueAttributes)
-//   schema registry  lambda/latest/dg/services-consume-kafka-events.html (for a Glue registry the
-//                ESM's role needs glue:GetRegistry and glue:GetSchemaVersion); the producer looks
+//   schema registry  a Glue registry is read with the ESM's role (API_KafkaSchemaRegistryAccessConfig.html):
+//                glue:GetRegistry and glue:GetSchemaVersion, as aws-cdk's GlueSchemaRegistry grants them; the producer looks
 //                up the booking schema's version with glue:RegisterSchemaVersion (and
 //                glue:GetSchemaVersion when uncached), as @meinestadt.de/glue-schema-registry calls them
 //   every function  logs:CreateLogStream and logs:PutLogEvents on its own log group (the workshop

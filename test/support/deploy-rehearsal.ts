@@ -227,6 +227,7 @@ const LISTERS: Lister[] = [
   { kind: 'SQS queues', args: ['sqs', 'list-queues', '--queue-name-prefix', 'klw-'], query: 'QueueUrls' },
   { kind: 'SNS topics', args: ['sns', 'list-topics'], query: "Topics[?contains(TopicArn, ':klw-')].TopicArn" },
   { kind: 'S3 buckets', args: ['s3api', 'list-buckets'], query: "Buckets[?starts_with(Name, 'klw-')].Name" },
+  { kind: 'Glue registries', args: ['glue', 'list-registries'], query: "Registries[?starts_with(RegistryName, 'klw-')].RegistryName" },
 ];
 
 /** The project's resources moto holds, by kind, read through the AWS APIs. */
