@@ -8,9 +8,17 @@
 
 import type { Context } from 'aws-lambda';
 import { type ICustomPartitioner, Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
-import { frameBooking, registerBookingSchema, UNKNOWN_SCHEMA_ID, withSchemaId } from './shared/avro-booking.ts';
+import {
+  type BookingSchemaVersion,
+  evolveConfluentBookingSchema,
+  frameBooking,
+  registerBookingSchema,
+  type SchemaEvolution,
+  UNKNOWN_SCHEMA_ID,
+  withSchemaId,
+} from './shared/avro-booking.ts';
 import { type Booking, makeBooking, makePoisonEvent } from './shared/booking.ts';
-import { bookingSchemaVersionId, GLUE_REGISTRY_VARIABLE, glueFrameBooking, glueRegistryFromEnv } from './shared/glue-booking.ts';
+import { bookingSchemaVersionId, evolveGlueBookingSchema, GLUE_REGISTRY_VARIABLE, glueFrameBooking, glueRegistryFromEnv } from './shared/glue-booking.ts';
 import { UNKNOWN_SCHEMA_VERSION_ID } from './shared/glue-wire-format.ts';
 import { kafkaConfigFromEnv } from './shared/kafka-client.ts';
 import { type DelaySummary, publishSchedule, type SendFn, summarizeDelays, systemClock } from './shared/publish.ts';
@@ -38,6 +46,8 @@ export interface ProducerResult {
   firstSeq?: number;
   lastSeq?: number;
   sendDelayMs: DelaySummary;
+  /** traffic.evolveSchemaAt: version 2's id, how many bookings were written with it, and the registry's answer to an incompatible version. */
+  schemaEvolution?: SchemaEvolution & { writtenWithVersion2: number };
 }
 
 /** Leave this much of the function timeout for connecting, flushing and metrics. */
@@ -74,16 +84,16 @@ export function toKafkaMessage(runId: string, event: ScheduledEvent, eventBytes:
 export type AvroFraming = { registry: 'confluent'; schemaId: number } | { registry: 'glue'; schemaVersionId: string };
 
 /**
- * The same event as Avro under the registered booking schema. A poison event is a booking framed
- * with a schema id (or version id) the registry does not have: the mapping cannot validate it
- * (SCHEMA_NOT_FOUND).
+ * The same event as Avro under the registered booking schema (version 1, or 2 after the schema
+ * evolves). A poison event is a booking framed with a schema id (or version id) the registry does
+ * not have: the mapping cannot validate it (SCHEMA_NOT_FOUND).
  */
-export function toAvroKafkaMessage(runId: string, event: ScheduledEvent, eventBytes: number, framing: AvroFraming) {
+export function toAvroKafkaMessage(runId: string, event: ScheduledEvent, eventBytes: number, framing: AvroFraming, version: BookingSchemaVersion = 1) {
   const booking = JSON.parse(makeBooking({ runId, ...event, eventBytes })) as Booking;
   let value: Buffer;
-  if (framing.registry === 'glue') value = glueFrameBooking(booking, event.poison ? UNKNOWN_SCHEMA_VERSION_ID : framing.schemaVersionId);
+  if (framing.registry === 'glue') value = glueFrameBooking(booking, event.poison ? UNKNOWN_SCHEMA_VERSION_ID : framing.schemaVersionId, version);
   else {
-    const framed = frameBooking(booking, framing.schemaId);
+    const framed = frameBooking(booking, framing.schemaId, version);
     value = event.poison ? withSchemaId(framed, UNKNOWN_SCHEMA_ID) : framed;
   }
   return { key: event.bookingId, value, headers: { runId, seq: String(event.seq) } };
@@ -111,6 +121,19 @@ function bookingFraming(topic: string): Promise<AvroFraming> {
     throw error;
   });
   return registeredFraming;
+}
+
+/**
+ * Lab 5's schema evolution step in the registry the booking schema lives in: version 2 registered
+ * (its framing for the bookings after it), and the registry's answer to an incompatible version.
+ */
+async function evolveBookingSchema(framing: AvroFraming, topic: string): Promise<{ framing: AvroFraming; evolution: SchemaEvolution }> {
+  if (framing.registry === 'glue') {
+    const evolution = await evolveGlueBookingSchema(glueRegistryFromEnv()!, topic);
+    return { framing: { registry: 'glue', schemaVersionId: evolution.version2SchemaId }, evolution };
+  }
+  const evolution = await evolveConfluentBookingSchema(process.env.SCHEMA_REGISTRY_URL!.trim(), topic);
+  return { framing: { registry: 'confluent', schemaId: evolution.version2SchemaId }, evolution };
 }
 
 let producer: Producer | undefined;
@@ -152,12 +175,21 @@ export const handler = async (payload: ProducerPayload, context?: Context): Prom
     );
   }, PRODUCER_BATCHING);
   const framing = payload.profile.valueFormat === 'avro' ? await bookingFraming(topic) : undefined;
-  const send: SendFn = (event) =>
-    batcher.send(
-      framing === undefined
-        ? toKafkaMessage(payload.runId, event, payload.profile.eventBytes)
-        : toAvroKafkaMessage(payload.runId, event, payload.profile.eventBytes, framing),
-    );
+  // The schema evolves at its moment in the schedule: the first booking due after it registers
+  // version 2 (the later ones wait on the same registration, so their order holds).
+  const { evolveSchemaAt, durationSec, eventBytes } = payload.profile;
+  const evolvesAtMs = evolveSchemaAt === undefined ? Number.POSITIVE_INFINITY : payload.startAtMs + evolveSchemaAt * durationSec * 1000;
+  let evolution: Promise<{ framing: AvroFraming; evolution: SchemaEvolution }> | undefined;
+  let writtenWithVersion2 = 0;
+  const send: SendFn = (event) => {
+    if (framing === undefined) return batcher.send(toKafkaMessage(payload.runId, event, eventBytes));
+    if (event.intendedAt < evolvesAtMs) return batcher.send(toAvroKafkaMessage(payload.runId, event, eventBytes, framing));
+    evolution ??= evolveBookingSchema(framing, topic);
+    return evolution.then((evolved) => {
+      if (!event.poison) writtenWithVersion2++;
+      return batcher.send(toAvroKafkaMessage(payload.runId, event, eventBytes, evolved.framing, 2));
+    });
+  };
 
   const outcome = await publishSchedule(send, bookingSchedule(payload.profile, payload.startAtMs, shard), systemClock, {
     onPublished: (_event, sendDelayMs) => {
@@ -178,6 +210,9 @@ export const handler = async (payload: ProducerPayload, context?: Context): Prom
     lastSeq: outcome.lastSeq,
     sendDelayMs: summarizeDelays(outcome.sendDelaysMs),
   };
+  // A registration that failed failed its bookings' sends too: they count in failedToPublish.
+  const evolved = await evolution?.catch(() => undefined);
+  if (evolved) result.schemaEvolution = { ...evolved.evolution, writtenWithVersion2 };
   if (outcome.failed.length > 0) {
     logger.error('events not published', { runId: payload.runId, failed: outcome.failed.slice(0, 100), total: outcome.failed.length });
   }

@@ -2,6 +2,7 @@
 //
 //   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
 //                [--json FILE] [--html FILE] [--diagram FILE] [--quick] [--time-scale N] [--dashboard [--port N]]
+//                [--with-optional]   ("all" is labs 1-4; --with-optional adds the optional lab 5)
 //   workshop dashboard [--port N]   the live dashboard that follows every local run
 //   workshop models              every lab's capacity model
 //   workshop paths               every path --set accepts
@@ -17,7 +18,7 @@ import { capacityModel } from '../labs/capacity-model.ts';
 import { pipelineSvg } from '../labs/diagram.ts';
 import { displayPath } from '../labs/display-path.ts';
 import { runsAsScript } from '../labs/entry-point.ts';
-import { findLab, LABS, labChoices } from '../labs/index.ts';
+import { findLab, LABS, labChoices, labsOfAll } from '../labs/index.ts';
 import { type LabSpec, PLACES, type Place } from '../labs/lab-spec.ts';
 import { nearestName } from '../labs/nearest-name.ts';
 import { DEFAULT_PREFIX, PREFIX_VARIABLE } from '../labs/participant.ts';
@@ -42,6 +43,7 @@ export const USAGE = `Usage:
   workshop doctor              whether the local labs will run on this machine, with the fixes
   workshop run <lab|all> [--target local|aws] [--duration S] [--rate N] [--set path=value ...]
                [--json FILE] [--html FILE] [--diagram FILE] [--quick] [--time-scale N] [--dashboard [--port N]]
+               [--with-optional]   ("all" is labs 1-4; --with-optional adds the optional lab 5)
   workshop dashboard [--port N]
   workshop room [--port N] [--host ADDRESS]   the instructor's live room board (participants: check --room)
   workshop pack [--out DIR] [--platforms LIST] the venue pack: npm packages and jars for a room with no internet
@@ -118,12 +120,15 @@ export function parseRunArgs(args: string[]) {
       'time-scale': { type: 'string' },
       dashboard: { type: 'boolean', default: false },
       port: { type: 'string' },
+      'with-optional': { type: 'boolean', default: false },
     },
   });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`workshop run takes one lab (or "all"): ${labChoices()}.`);
   const which = positionals[0];
-  const labs: LabSpec[] = which === 'all' ? [...LABS] : [findLab(which) ?? unknownLab(which)];
+  const labs: LabSpec[] = which === 'all' ? labsOfAll(values['with-optional'] ?? false) : [findLab(which) ?? unknownLab(which)];
+  if (values['with-optional'] && which !== 'all')
+    throw new UsageError(`--with-optional adds the optional labs to "all": leave it out when you name lab ${which}.`);
   if (!PLACES.includes(values.target as Place)) throw new UsageError(`--target ${values.target} is not a place a lab runs: use local or aws.`);
   if (values.diagram !== undefined && labs.length > 1) throw new UsageError('--diagram draws the pipeline of one lab: name the lab, not "all".');
   if (values.port !== undefined && !values.dashboard) throw new UsageError("--port sets the live dashboard's port: add --dashboard, or leave --port out.");

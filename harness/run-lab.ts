@@ -245,6 +245,8 @@ export async function runLab(lab: LabSpec, target: LabTarget, options: RunOption
       esmMetrics: await prepared.esmMetrics?.(runId),
       sqsEsmMetrics: await prepared.sqsEsmMetrics?.(runId),
       esmSystemLog: prepared.esmSystemLog?.(),
+      schemaEvolution: published.schemaEvolution,
+      schemaValidation: prepared.schemaValidationCost?.(),
       notes: [
         ...prepared.notes(),
         ...overrideCaveats(lab, options.overrides ?? []),

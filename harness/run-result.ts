@@ -2,9 +2,11 @@
 // report and the end-of-run table render, and what tests assert the labs' lessons on.
 // Every figure here is measured in the run, except `model`, which is computed from the spec.
 
+import type { ProducerResult } from '../handlers/producer.ts';
 import type { CapacityModel } from '../labs/capacity-model.ts';
 import type { EsmLogSummary } from '../labs/esm-system-log.ts';
 import type { LabSpec, Place } from '../labs/lab-spec.ts';
+import type { SchemaValidationCost } from '../sandbox/kafka-esm/schema-decoder.ts';
 import type { EsmMetricTotals } from './esm-metric-totals.ts';
 
 export interface LatencySummary {
@@ -68,6 +70,9 @@ export interface EventCounts {
   duplicated: number;
 }
 
+/** The producer's schema evolution step (traffic.evolveSchemaAt), as the registry answered it. */
+export type SchemaEvolutionOutcome = NonNullable<ProducerResult['schemaEvolution']>;
+
 export interface LabRunResult extends EventCounts {
   lab: string;
   title: string;
@@ -103,6 +108,10 @@ export interface LabRunResult extends EventCounts {
   sqsEsmMetrics?: EsmMetricTotals;
   /** The Kafka ESM's own log lines (LoggingConfig), when the spec sets a level and the place can read them. */
   esmSystemLog?: EsmLogSummary;
+  /** With a SchemaRegistryConfig, locally: what validation cost the sandbox's pollers, measured. */
+  schemaValidation?: SchemaValidationCost;
+  /** traffic.evolveSchemaAt: version 2 registered and written with, and the incompatible version's answer. */
+  schemaEvolution?: SchemaEvolutionOutcome;
   wallSeconds: number;
 }
 

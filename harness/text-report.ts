@@ -24,6 +24,8 @@ export function renderTargets(result: LabRunResult): string {
     ...esmMetricsLine(result),
     ...sqsEsmMetricsLine(result),
     ...esmSystemLogLine(result),
+    ...schemaValidationLine(result),
+    ...schemaEvolutionLine(result),
     `  model: batch ${result.model.expectedBatchSize}, latency floor ${result.model.latencyFloorMs} ms, ceiling ${result.model.maxThroughputPerSec}/s (${result.model.bottleneck}); measured: batch ${result.avgBatchSize}, p50 ${result.endToEndMs.p50} ms, ${result.throughputPerSec}/s`,
     ...result.notes.map((n) => `  note: ${n}`),
   ];
@@ -77,6 +79,29 @@ export function esmSystemLogLine(result: LabRunResult): string[] {
   const where = log.logStreamName ? ` in stream ${log.logStreamName} of the function's log group` : '';
   const warning = log.firstWarning ? `; first warning: ${log.firstWarning}` : '';
   return [`  ESM system log (${log.level}): ${counts.length ? counts.join(', ') : 'no lines'}${where}${warning}`];
+}
+
+/** What validating against the registry cost the sandbox's pollers: measured, since AWS gives no figure. */
+export function schemaValidationLine(result: LabRunResult): string[] {
+  const cost = result.schemaValidation;
+  if (!cost) return [];
+  const each = cost.records > 0 ? ` (${Math.round((cost.decodeMs * 1000) / cost.records)} µs a record)` : '';
+  return [
+    `  schema validation (the sandbox's pollers): ${cost.records.toLocaleString('en-US')} records decoded in ${Math.round(cost.decodeMs)} ms${each}, ${cost.registryLookups} registry lookup${cost.registryLookups === 1 ? '' : 's'} (an id the registry does not have is asked again) in ${Math.round(cost.registryMs)} ms; AWS publishes no cost per record, only that a registry "may increase your EPU usage": watch EventPollerUnit`,
+  ];
+}
+
+/** The producer's schema evolution step: what the registry accepted and refused, and what was written with it. */
+export function schemaEvolutionLine(result: LabRunResult): string[] {
+  const evolution = result.schemaEvolution;
+  if (!evolution) return [];
+  const share = result.config.traffic.evolveSchemaAt;
+  const refused = evolution.incompatibleChange.refused
+    ? `a version with a new required field (seat) refused, ${evolution.incompatibleChange.answer}`
+    : `a version with a new required field (seat) ACCEPTED (${evolution.incompatibleChange.answer}): the registry is not checking BACKWARD compatibility`;
+  return [
+    `  schema evolution: ${share !== undefined ? `from ${Math.round(share * 100)}% of the run ` : ''}version 2 (a new optional field, fareClass) registered as schema id ${evolution.version2SchemaId} and ${evolution.writtenWithVersion2} bookings written with it; ${refused}`,
+  ];
 }
 
 export function renderComparison(results: LabRunResult[]): string {

@@ -46,6 +46,13 @@ export interface StageModel {
    * and the bytes they read then (labs/event-poller-units.ts), and which of the two decides.
    */
   eventPollerUnits?: { count: number; bound: string };
+  /**
+   * Kafka with a SchemaRegistryConfig: what the pollers decode before the filter. AWS says only
+   * that a registry "may increase your Lambda Event Poller Unit (EPU) usage"
+   * (services-consume-kafka-events.html) and gives no figure, so the model counts no extra EPU
+   * and says so; the run measures the sandbox's own decoding time.
+   */
+  schemaValidation?: string;
   expectedBatchSize: number;
   batchDurationMs: number;
   maxThroughputPerSec: number;
@@ -232,6 +239,11 @@ function kafkaStage(spec: LabSpec, rate: number, recordMs: ProcessorSpec): Stage
     ...(provisioned
       ? { eventPollerUnits: { count: eventPollerUnits(peakLoad), bound: eventPollerUnitsBound(peakLoad) } }
       : { startingCeilingPerSec: round(ceilingAt(1)) }),
+    ...(spec.kafkaEsm.schemaRegistry
+      ? {
+          schemaValidation: `${spec.kafkaEsm.schemaRegistry.validate.join(' and ')} of every polled record (${peakRatePerSec(spec)}/s at the peak) decoded before the filter, handed on as ${spec.kafkaEsm.schemaRegistry.eventRecordFormat}; AWS publishes no cost per record (a registry "may increase your EPU usage"), so no EPU is added for it: the run's EventPollerUnit shows it`,
+        }
+      : {}),
     expectedBatchSize: round(Math.max(1, batch)),
     batchDurationMs: round(batchDurationMs(batch, recordMs)),
     maxThroughputPerSec: round(Math.min(invocationCeiling, bytesCeiling)),

@@ -105,6 +105,7 @@ export function renderCapacityModel(lab: LabSpec): string {
         ...(stage.eventPollerUnits
           ? [['Kafka ESM: event poller units at the peak', `${stage.eventPollerUnits.count} (${stage.eventPollerUnits.bound})`] as [string, string]]
           : []),
+        ...(stage.schemaValidation ? [['Kafka ESM: schema validation', stage.schemaValidation] as [string, string]] : []),
       ],
     ),
     ['expected average batch (processor)', `${model.expectedBatchSize}`],

@@ -79,6 +79,7 @@ const TRAFFIC = keys<TrafficSpec>({
   poisonShare: true,
   seed: true,
   valueFormat: true,
+  evolveSchemaAt: true,
   warmUpSec: true,
   drainTimeoutSec: true,
 });

@@ -40,6 +40,7 @@ const RULES = {
   pollerGroup: `PollerGroupName is 1..${POLLER_GROUP_NAME_MAX_LENGTH} characters of [a-zA-Z0-9_-]; a group holds up to ${MAX_MAPPINGS_PER_POLLER_GROUP} mappings whose maximum pollers add up to at most ${MAX_POLLERS_PER_POLLER_GROUP} (${DOCS}kafka-scaling-modes.html, https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html)`,
   systemLogLevel: `LoggingConfig.SystemLogLevel is DEBUG, INFO or WARN, for Kafka mappings in provisioned mode only (${DOCS}esm-logging.html)`,
   valueFormat: `The producer writes each booking as json (the default) or avro, Avro framed for a schema registry as Confluent's serializer frames it (magic byte 0, the schema id, the body)`,
+  evolveSchemaAt: `The producer moves to version 2 of the booking schema (one new optional field) at this share of the run, and tries a version with a new required field that a registry checking BACKWARD compatibility refuses; only an Avro booking has a schema`,
   schemaRegistry: `SchemaRegistryConfig takes an EventRecordFormat of JSON or SOURCE and SchemaValidationConfigs naming KEY and/or VALUE, each once; a schema registry "is only available for event source mappings using provisioned mode" (${DOCS}services-consume-kafka-events.html, https://docs.aws.amazon.com/lambda/latest/api/API_KafkaSchemaRegistryConfig.html)`,
 };
 
@@ -526,6 +527,11 @@ function checkTraffic(c: Checker, spec: LabSpec): void {
   }
   c.number('traffic.poisonShare', t.poisonShare, 0, 1, 'a share of events, 0..1');
   if (t.valueFormat !== undefined) c.oneOf('traffic.valueFormat', t.valueFormat, VALUE_FORMATS, RULES.valueFormat);
+  if (t.evolveSchemaAt !== undefined) {
+    const evolveOk = typeof t.evolveSchemaAt === 'number' && t.evolveSchemaAt > 0 && t.evolveSchemaAt < 1;
+    if (!evolveOk) c.fail('traffic.evolveSchemaAt', t.evolveSchemaAt, 'a share of the run greater than 0 and less than 1 (0.5: halfway)', RULES.evolveSchemaAt);
+    if (t.valueFormat !== 'avro') c.fail('traffic.evolveSchemaAt', t.evolveSchemaAt, 'unset unless traffic.valueFormat is avro', RULES.evolveSchemaAt);
+  }
   c.int('traffic.seed', t.seed, 0, 2 ** 32 - 1, 'a 32-bit unsigned seed');
   const warmOk = c.number('traffic.warmUpSec', t.warmUpSec, 0, 3600, WORKSHOP_RULE);
   if (warmOk && durationOk && t.warmUpSec >= t.durationSec) {

@@ -12,6 +12,8 @@ export const RULES = {
     'concurrency ≤ partitions for a Kafka mapping (one batch in flight per partition, 5 per poller); an SQS mapping scales to its maximum concurrency',
   pollers: `provisioned pollers = peak × ${1 + POLLER_HEADROOM} ÷ (${INVOCATIONS_PER_KAFKA_POLLER} invocations × batch ÷ batch duration): AWS's sizing rule plus the headroom it recommends`,
   byKey: "parallel by key: a booking's records stay in order, and once one fails its later records fail unprocessed",
+  schemaFirst:
+    'the mapping validates before it filters: a record is filtered on its decoded fields, and one it cannot decode goes to the destination uninvoked',
 } as const;
 
 export type Rule = keyof typeof RULES;

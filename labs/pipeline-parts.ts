@@ -83,7 +83,15 @@ function trafficLines(traffic: TrafficSpec): string[] {
       : traffic.shape === 'ramp' && peak !== undefined
         ? `${traffic.ratePerSec} to ${peak}/s, ramp`
         : `${traffic.ratePerSec} bookings/s, steady`;
-  return traffic.poisonShare > 0 ? [rate, `${round(traffic.poisonShare * 100)}% poison events`] : [rate];
+  const lines = [rate];
+  if (traffic.valueFormat === 'avro') {
+    lines.push(
+      traffic.evolveSchemaAt === undefined ? 'Avro, schema registered' : `Avro, schema version 2 from ${round(traffic.evolveSchemaAt * 100)}% of the run`,
+    );
+  }
+  if (traffic.poisonShare > 0)
+    lines.push(`${round(traffic.poisonShare * 100)}% ${traffic.valueFormat === 'avro' ? 'with an unknown schema id' : 'poison events'}`);
+  return lines;
 }
 
 function kafkaMappingLines(esm: KafkaEsmSpec): string[] {
@@ -93,6 +101,7 @@ function kafkaMappingLines(esm: KafkaEsmSpec): string[] {
       : `window ${seconds(kafkaWindowMs(esm.batchingWindowSeconds))}`;
   const lines = [`batch ${esm.batchSize} · ${window}`, `pollers: ${pollers(esm.provisionedPollers)}`];
   if (esm.provisionedPollers?.pollerGroupName) lines.push(`poller group ${esm.provisionedPollers.pollerGroupName}`);
+  if (esm.schemaRegistry) lines.push(`schema registry: ${esm.schemaRegistry.validate.join(' and ')} validated, as ${esm.schemaRegistry.eventRecordFormat}`);
   esm.filters.forEach((pattern, i) => lines.push(`${i === 0 ? 'filter' : 'or'}: ${describeFilter(pattern)}`));
   const retries = [
     esm.maximumRetryAttempts !== undefined ? `retries ${esm.maximumRetryAttempts === -1 ? 'unlimited' : esm.maximumRetryAttempts}` : undefined,

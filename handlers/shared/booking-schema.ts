@@ -24,3 +24,24 @@ export const BOOKING_AVRO_SCHEMA = {
  * answers with the existing version only for the definition the stack created it with.
  */
 export const BOOKING_SCHEMA_DEFINITION = JSON.stringify(BOOKING_AVRO_SCHEMA);
+
+/** The fare classes version 2's optional field takes, when a booking has one. */
+export const FARE_CLASSES = ['ECONOMY', 'PREMIUM', 'BUSINESS'] as const;
+
+/**
+ * Version 2, lab 5's schema evolution: one new optional field with a default. BACKWARD
+ * compatible: a consumer reading with version 2 reads version 1's records (fareClass null).
+ */
+export const BOOKING_AVRO_SCHEMA_V2 = {
+  ...BOOKING_AVRO_SCHEMA,
+  fields: [...BOOKING_AVRO_SCHEMA.fields, { name: 'fareClass', type: ['null', 'string'], default: null }],
+};
+
+/**
+ * A change a registry checking BACKWARD compatibility refuses: a new required field, which no
+ * record written before it has, so a consumer reading with it could not read them.
+ */
+export const BOOKING_AVRO_SCHEMA_REQUIRED_FIELD = {
+  ...BOOKING_AVRO_SCHEMA_V2,
+  fields: [...BOOKING_AVRO_SCHEMA_V2.fields, { name: 'seat', type: 'string' }],
+};

@@ -59,6 +59,10 @@ export function validateTrafficProfile(profile: TrafficProfile): void {
   if (!(nonNegative(profile.poisonShare) && profile.poisonShare <= 1)) problems.push('poisonShare must be between 0 and 1');
   if (!Number.isSafeInteger(profile.seed)) problems.push('seed must be an integer');
   if (profile.valueFormat !== undefined && !VALUE_FORMATS.includes(profile.valueFormat)) problems.push(`valueFormat must be ${VALUE_FORMATS.join(' or ')}`);
+  if (profile.evolveSchemaAt !== undefined) {
+    if (!(profile.evolveSchemaAt > 0 && profile.evolveSchemaAt < 1)) problems.push('evolveSchemaAt must be a share of the run between 0 and 1 (exclusive)');
+    if (profile.valueFormat !== 'avro') problems.push('evolveSchemaAt needs valueFormat avro: only an Avro booking has a schema to evolve');
+  }
   if (problems.length > 0) throw new Error(`Invalid traffic profile: ${problems.join('; ')}.`);
 }
 

@@ -35,4 +35,10 @@ export interface TrafficProfile {
    * does not have.
    */
   valueFormat?: ValueFormat;
+  /**
+   * Avro only: the share of the run, between 0 and 1, after which the producer writes with
+   * version 2 of the booking schema (one new optional field), registered then; and tries a
+   * version 3 that the registry must refuse (a new required field). Unset: version 1 throughout.
+   */
+  evolveSchemaAt?: number;
 }

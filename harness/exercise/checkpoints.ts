@@ -193,6 +193,52 @@ function predictedWithin(key: 'avgBatchSize' | 'p50Ms', measured: (r: LabRunResu
   };
 }
 
+const FILTERED = 'events filtered before an invocation';
+
+/**
+ * The bookings the processor does not act on, and only them: a filter that drops a confirmed
+ * booking loses it to the business, one that drops none pays for them all.
+ */
+const filteredBeforeInvocation: RunGoal = {
+  name: FILTERED,
+  met: (r) => r.published > 0 && Math.abs(r.filtered / r.published - notConfirmedShare(r)) <= FILTER_SHARE_TOLERANCE,
+  measured: (r) =>
+    `${r.filtered} filtered of ${r.published} published (${percent(r.filtered / Math.max(1, r.published))}; the bookings that are not confirmed are ${percent(notConfirmedShare(r))})`,
+};
+
+const filterHint: Hint = {
+  id: 'filter',
+  idea: 'The processor acts on confirmed bookings only: every other booking that reaches it is an invocation paid for nothing, and a confirmed one the filter drops is never processed.',
+  where: `kafkaEsm.filters in spec.ts: EventBridge patterns on the record's value (${EVENT_FILTERING}); the statuses are in traffic.statusMix (problem.ts), spelt as there.`,
+  answer:
+    "filters: [{ value: { status: ['CONFIRMED'] } }]: the poller drops the other bookings before it invokes and commits their offsets, so you pay for no invocation on them.",
+};
+
+const SCHEMA_DEAD_LETTERS = 'undecodable events dead-lettered without an invocation';
+
+/**
+ * The records the mapping could not validate, and only them, parked in the destination: every
+ * dead letter counted in SchemaRegistryErrorCount, so none cost an invocation (the function
+ * failing on bytes it cannot read would dead-letter them too, after retries).
+ */
+const schemaDeadLetters: RunGoal = {
+  name: SCHEMA_DEAD_LETTERS,
+  met: (r) => r.deadLettered > 0 && r.esmMetrics?.SchemaRegistryErrorCount === r.deadLettered,
+  measured: (r) =>
+    `${r.deadLettered} dead-lettered; SchemaRegistryErrorCount ${r.esmMetrics?.SchemaRegistryErrorCount ?? 0} (records the mapping could not validate)`,
+};
+
+const SCHEMA_REGISTRY = 'https://docs.aws.amazon.com/lambda/latest/dg/services-consume-kafka-events.html';
+
+const schemaValidation: Hint = {
+  id: 'schema-validation',
+  idea: 'The bookings are Avro now: bytes only their schema can read, and the schema is in the registry, under the id each record carries. A filter reads fields, so something has to decode a record before the filter can see its status; a record nobody can decode should never cost an invocation; and halfway through the run the producer moves to version 2 of the schema, so whoever decodes must know every version.',
+  where: `kafkaEsm.schemaRegistry in spec.ts (SchemaRegistrySpec in labs/lab-spec-types.ts): eventRecordFormat and validate. Rule: ${RULES.schemaFirst}.`,
+  answer:
+    "schemaRegistry: { eventRecordFormat: 'JSON', validate: ['VALUE'] }: the poller reads each value's schema id, fetches that schema from the registry, decodes the value and hands the function plain JSON; the filter then matches the decoded status. " +
+    `A record whose schema the registry does not have goes to the on-failure destination with SCHEMA_NOT_FOUND, never invoked, and counts in SchemaRegistryErrorCount (${SCHEMA_REGISTRY}).`,
+};
+
 export const CHECKPOINTS: readonly LabCheckpoint[] = [
   {
     lab: '01-baseline',
@@ -246,14 +292,7 @@ export const CHECKPOINTS: readonly LabCheckpoint[] = [
       },
     ],
     goals: [
-      {
-        name: 'events filtered before an invocation',
-        // The bookings the processor does not act on, and only them: a filter that drops a
-        // confirmed booking loses it to the business, one that drops none pays for them all.
-        met: (r) => r.published > 0 && Math.abs(r.filtered / r.published - notConfirmedShare(r)) <= FILTER_SHARE_TOLERANCE,
-        measured: (r) =>
-          `${r.filtered} filtered of ${r.published} published (${percent(r.filtered / Math.max(1, r.published))}; the bookings that are not confirmed are ${percent(notConfirmedShare(r))})`,
-      },
+      filteredBeforeInvocation,
       {
         name: 'poison events parked in a destination',
         met: (r) => r.deadLettered > 0,
@@ -273,13 +312,7 @@ export const CHECKPOINTS: readonly LabCheckpoint[] = [
       'end-to-end p50': batchShape,
       'end-to-end p99': batchShape,
       'sustained throughput': batchShape,
-      'events filtered before an invocation': {
-        id: 'filter',
-        idea: 'The processor acts on confirmed bookings only: every other booking that reaches it is an invocation paid for nothing, and a confirmed one the filter drops is never processed.',
-        where: `kafkaEsm.filters in spec.ts: EventBridge patterns on the record's value (${EVENT_FILTERING}); the statuses are in traffic.statusMix (problem.ts), spelt as there.`,
-        answer:
-          "filters: [{ value: { status: ['CONFIRMED'] } }]: the poller drops the other bookings before it invokes and commits their offsets, so you pay for no invocation on them.",
-      },
+      [FILTERED]: filterHint,
       'records of different bookings overlap': {
         id: 'by-key-mode',
         idea: "The processor runs a batch's records one after another, though their work is waiting on another service.",
@@ -297,6 +330,21 @@ export const CHECKPOINTS: readonly LabCheckpoint[] = [
     solutionNotes: [
       'Your parallelByKey: the solution uses inParallelByKey from handlers/shared/processing.ts (one chain per booking, the chains at once, each stopping at its first failure).',
     ],
+  },
+  {
+    lab: '05-schema-registry',
+    files: [spec('05-schema-registry')],
+    goals: [filteredBeforeInvocation, schemaDeadLetters],
+    hints: {
+      [PREDICTION_WRITTEN]: predict,
+      [FILTERED]: filterHint,
+      [SCHEMA_DEAD_LETTERS]: schemaValidation,
+      'end-to-end p50': schemaValidation,
+      'end-to-end p99': schemaValidation,
+      'sustained throughput': schemaValidation,
+      'events lost': schemaValidation,
+      'events handled before the drain ended': schemaValidation,
+    },
   },
 ];
 

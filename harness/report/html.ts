@@ -4,6 +4,7 @@
 import { sqsWindowMs } from '../../labs/aws-limits.ts';
 import type { LabSpec } from '../../labs/lab-spec.ts';
 import type { LabRunResult, RunReport } from '../run-result.ts';
+import { schemaEvolutionLine, schemaValidationLine } from '../text-report.ts';
 import { CLIENT_SCRIPT, CSS, chartJsSource } from './html-assets.ts';
 import { type ChartSpec, labFigures } from './html-charts.ts';
 import { esc, fmtInt, fmtMs, fmtNum, fmtPercent, jsonForScript } from './html-format.ts';
@@ -100,9 +101,16 @@ function labSection(lab: LabRunResult, index: number, shared: string[], charts: 
     `<h3>Latency summary</h3>${latencyTable(lab)}` +
     (esmMetricsTable(lab) ? `<h3>Event source mapping metrics</h3>${esmMetricsTable(lab)}` : '') +
     (sqsEsmMetricsTable(lab) ? `<h3>SQS event source mapping metrics</h3>${sqsEsmMetricsTable(lab)}` : '') +
+    schemaRegistrySection(lab) +
     `<h3>Configuration as run</h3><p class="config">${configLine(lab.config)}</p>` +
     `</section>`
   );
+}
+
+/** What validation cost and how the schema evolved, as the terminal report words them. */
+function schemaRegistrySection(lab: LabRunResult): string {
+  const lines = [...schemaValidationLine(lab), ...schemaEvolutionLine(lab)].map((line) => `<li>${esc(line.trim())}</li>`);
+  return lines.length > 0 ? `<h3>Schema registry</h3><ul class="notes">${lines.join('')}</ul>` : '';
 }
 
 export function renderHtmlReport(report: RunReport): string {

@@ -101,7 +101,16 @@ export function summarizeShards(results: readonly ProducerResult[]): PublishSumm
     poison: results.reduce((sum, r) => sum + r.poison, 0),
     failedToPublish: results.reduce((sum, r) => sum + r.failedToPublish, 0),
     sendDelaysMs: results.flatMap((r) => delaysFromSummary(r.sendDelayMs)),
+    schemaEvolution: evolutionOfShards(results),
   };
+}
+
+/** Every shard registers the same version 2 and tries the same incompatible one: one outcome, the bookings summed. */
+function evolutionOfShards(results: readonly ProducerResult[]): PublishSummary['schemaEvolution'] {
+  const evolved = results.flatMap((r) => (r.schemaEvolution ? [r.schemaEvolution] : []));
+  if (evolved.length === 0) return undefined;
+  const accepted = evolved.find((e) => !e.incompatibleChange.refused);
+  return { ...(accepted ?? evolved[0]), writtenWithVersion2: evolved.reduce((sum, e) => sum + e.writtenWithVersion2, 0) };
 }
 
 function decode(payload: Uint8Array | undefined): string {

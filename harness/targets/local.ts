@@ -149,6 +149,7 @@ export class LocalTarget implements LabTarget {
     return {
       notes: () => [...localNotes(this.timeScale), ...pollerGroupNote(lab)],
       warnings: () => sandbox.snapshot().kafkaEsm.warnings,
+      schemaValidationCost: () => sandbox.kafkaEsm.schemaValidationCost(),
       esmSystemLog: () => (lab.kafkaEsm.systemLogLevel ? summarizeEsmLog(lab.kafkaEsm.systemLogLevel, esmLogLines) : undefined),
       esmMetrics: async () => {
         sandbox.kafkaEsm.publishMetrics();
@@ -161,7 +162,13 @@ export class LocalTarget implements LabTarget {
       },
       publish: async (plan: RunPlan): Promise<PublishSummary> => {
         const result = await sandbox.produce({ runId: plan.runId, startAtMs: plan.startAtMs, profile: plan.profile });
-        return { published: result.published, poison: result.poison, failedToPublish: result.failedToPublish, sendDelaysMs: result.sendDelaysMs };
+        return {
+          published: result.published,
+          poison: result.poison,
+          failedToPublish: result.failedToPublish,
+          sendDelaysMs: result.sendDelaysMs,
+          schemaEvolution: result.schemaEvolution,
+        };
       },
       sample: async (): Promise<LiveSample> => {
         const snapshot = sandbox.snapshot();

@@ -3,8 +3,10 @@
 // checks the targets the same way for both.
 import type { EsmLogSummary } from '../../labs/esm-system-log.ts';
 import type { LabSpec, Place, TrafficProfile } from '../../labs/lab-spec.ts';
+import type { SchemaValidationCost } from '../../sandbox/kafka-esm/schema-decoder.ts';
 import type { MetricWindow } from '../dashboard/metric-window.ts';
 import type { EsmMetricTotals } from '../esm-metric-totals.ts';
+import type { SchemaEvolutionOutcome } from '../run-result.ts';
 
 export interface RunPlan {
   runId: string;
@@ -19,6 +21,8 @@ export interface PublishSummary {
   failedToPublish: number;
   /** Actual minus intended send time of each event, ms (or a summary's raw values). */
   sendDelaysMs: number[];
+  /** traffic.evolveSchemaAt: what the producer's schema evolution step met. */
+  schemaEvolution?: SchemaEvolutionOutcome;
 }
 
 /** A processing of one event, as the processor logged it (duplicates appear twice). */
@@ -72,6 +76,8 @@ export interface PreparedLab {
   esmMetrics?(runId: string): Promise<EsmMetricTotals>;
   /** Lab 3's SQS mapping's own metrics, likewise; undefined for a lab without the buffer. */
   sqsEsmMetrics?(runId: string): Promise<EsmMetricTotals | undefined>;
+  /** With a SchemaRegistryConfig (local): what validating the records cost the mapping's pollers. */
+  schemaValidationCost?(): SchemaValidationCost | undefined;
   /** The Kafka ESM's system log lines since the lab was prepared, when the spec sets LoggingConfig. */
   esmSystemLog?(): EsmLogSummary | undefined;
   publish(plan: RunPlan): Promise<PublishSummary>;

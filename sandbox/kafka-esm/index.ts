@@ -26,7 +26,7 @@ import { type KafkaEventSource, kafkaEventBytes, s3OnFailureKey, toKafkaDestinat
 import { groupByPartition, type PolledRecord, partitionKey } from './polled-record.ts';
 import { type PollerGroups, sandboxPollerGroups } from './poller-group.ts';
 import { OnDemandScaling, type PollerScaling, ProvisionedScaling } from './poller-scaling.ts';
-import { SchemaDecoder, type SchemaLookup } from './schema-decoder.ts';
+import { SchemaDecoder, type SchemaLookup, type SchemaValidationCost } from './schema-decoder.ts';
 import { EsmSystemLog } from './system-log.ts';
 
 export type KafkaDestination =
@@ -79,6 +79,8 @@ export interface KafkaEsm {
   readonly groupId: string;
   readonly engine: KafkaEsmEngine;
   snapshot(): KafkaEsmSnapshot;
+  /** With a SchemaRegistryConfig: what validating the records has cost so far. */
+  schemaValidationCost(): SchemaValidationCost | undefined;
   /** Publishes the metric period so far now (a report reads the metrics without waiting for the period to end). */
   publishMetrics(): void;
   /** Stops polling; invocations in flight finish and their offsets are committed. */
@@ -264,6 +266,7 @@ export async function startKafkaEsm(options: KafkaEsmOptions): Promise<KafkaEsm>
     groupId,
     engine,
     snapshot: () => engine.snapshot(),
+    schemaValidationCost: () => (decoder ? { ...decoder.cost } : undefined),
     publishMetrics: () => metrics?.publish(),
     async stop() {
       stopping = true;

@@ -57,6 +57,7 @@ const FIRST_GUESS: Record<number, string> = {
   2: "{ avgBatchSize: 10, p50Ms: 300, maxConcurrency: 12, bottleneck: 'partitions' }",
   3: "{ avgBatchSize: 10, p50Ms: 200, maxConcurrency: 10, bottleneck: 'pollers' }",
   4: "{ avgBatchSize: 50, p50Ms: 50, maxConcurrency: 10, bottleneck: 'pollers' }",
+  5: "{ avgBatchSize: 1.2, p50Ms: 20, maxConcurrency: 10, bottleneck: 'poller throughput' }",
 };
 
 /** What a learner types at the TODO markers once they have it (after the prediction). */
@@ -108,6 +109,13 @@ const INTENDED: Record<number, Edit[]> = {
       'booking-processor.ts',
       '  // TODO(lab 4): when partial batch responses are on (settings.reportBatchItemFailures), fail only the failed records.\n  if (failed.length > 0) {',
       '  if (failed.length > 0 && settings.reportBatchItemFailures) return kafkaBatchResponse(failed.map((f) => f.ref));\n  if (failed.length > 0) {',
+    ],
+  ],
+  5: [
+    [
+      'spec.ts',
+      '    // TODO(lab 5): the values are Avro now. Have the mapping read them before this filter does.\n',
+      "    schemaRegistry: { eventRecordFormat: 'JSON', validate: ['VALUE'] },\n",
     ],
   ],
 };
@@ -173,6 +181,18 @@ const WRONG: Record<number, WrongEdit[]> = {
       why: 'a near-miss: the filter spells the status as it is not in the events',
       edits: (lab) => intendedBut(lab, "status: ['CONFIRMED']", "status: ['confirmed']"),
       fails: ['events filtered before an invocation'],
+    },
+  ],
+  5: [
+    {
+      why: 'half the answer: the mapping decodes but nothing is filtered, so the function is paid for bookings it does not act on',
+      edits: (lab) => [...INTENDED[lab], ['spec.ts', "    filters: [{ value: { status: ['CONFIRMED'] } }],\n", '    filters: [],\n']],
+      fails: ['events filtered before an invocation'],
+    },
+    {
+      why: 'the other format: SOURCE, whose function knows only version 1 of the schema when the producer moves to version 2',
+      edits: (lab) => intendedBut(lab, "eventRecordFormat: 'JSON'", "eventRecordFormat: 'SOURCE'"),
+      fails: ['undecodable events dead-lettered without an invocation'],
     },
   ],
 };

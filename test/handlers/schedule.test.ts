@@ -137,6 +137,12 @@ test('invalid profiles and shards are rejected with the allowed range', () => {
   assert.throws(() => [...bookingSchedule({ ...base, poisonShare: 1.5 }, START)], /between 0 and 1/);
   assert.throws(() => [...bookingSchedule({ ...base, statusMix: { CONFIRMED: 0, PENDING: 0, CANCELLED: 0 } }, START)], /statusMix/);
   assert.throws(() => [...bookingSchedule(base, START, { index: 3, count: 3 })], /from 0 to 2/);
+  assert.throws(
+    () => [...bookingSchedule({ ...base, valueFormat: 'avro', evolveSchemaAt: 1 }, START)],
+    /evolveSchemaAt must be a share of the run between 0 and 1/,
+  );
+  assert.throws(() => [...bookingSchedule({ ...base, evolveSchemaAt: 0.5 }, START)], /evolveSchemaAt needs valueFormat avro/);
+  assert.ok([...bookingSchedule({ ...base, valueFormat: 'avro', evolveSchemaAt: 0.5 }, START)].length > 0);
 });
 
 test.run();

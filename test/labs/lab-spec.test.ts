@@ -198,6 +198,23 @@ test('SchemaRegistryConfig: JSON or SOURCE, KEY and/or VALUE once each, in provi
   }
 });
 
+test('traffic.evolveSchemaAt: a share of the run strictly between 0 and 1, for Avro bookings only', () => {
+  const lab5 = LABS.find((l) => l.number === 5)!;
+  accepts(lab5, 'traffic.evolveSchemaAt', 0.5);
+  accepts(lab5, 'traffic.evolveSchemaAt', undefined);
+  rejects(lab5, 'traffic.evolveSchemaAt', 0);
+  rejects(lab5, 'traffic.evolveSchemaAt', 1);
+  rejects(lab5, 'traffic.evolveSchemaAt', 15);
+  rejects(lab5, 'traffic.evolveSchemaAt', 'halfway');
+  rejects(lab4, 'traffic.evolveSchemaAt', 0.5);
+  try {
+    validateLabSpec(withValue(lab4, 'traffic.evolveSchemaAt', 0.5));
+    assert.unreachable('JSON bookings have no schema to evolve');
+  } catch (error) {
+    assert.match((error as Error).message, 'unset unless traffic.valueFormat is avro');
+  }
+});
+
 test('error handling controls need provisioned mode', () => {
   for (const [path, value] of [
     ['kafkaEsm.maximumRetryAttempts', 2],

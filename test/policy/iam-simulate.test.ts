@@ -21,7 +21,6 @@ import { valueSubject } from '../../handlers/shared/avro-booking.ts';
 import { GLUE_REGISTRY_VARIABLE } from '../../handlers/shared/glue-booking.ts';
 import { LABS } from '../../labs/index.ts';
 import { workshopTopics } from '../../labs/stacks.ts';
-import { EXTRA_REGISTRY_LABS } from '../support/schema-registry-lab.ts';
 import { type Decision, decide, glueArn, groupArn, logStreamArn, queueArn, resolve, SAMPLE_CLUSTER_ARN, topicArn } from './iam-simulation.ts';
 import { realStacks, schemaRegistryBase } from './real-stacks.ts';
 import { type Addressed, esmRoleStatements, functionRoleStatements, kafkaEsms, resourcesOf, type Statement, type TfJson } from './rules.ts';
@@ -206,7 +205,7 @@ test('every role allows what its mappings, function and destination need, and de
 
 test('the checks cover every Kafka ESM, the SQS ESM and every destination kind', () => {
   const esms = REAL.flatMap((s) => kafkaEsms(s.tf));
-  assert.is(esms.length, LABS.length + 3 + EXTRA_REGISTRY_LABS.length);
+  assert.is(esms.length, LABS.length + 3);
   const checks = REAL.flatMap((s) => stackChecks(s.tf).flatMap((r) => r.checks));
   assert.ok(checks.some((c) => c.what === 'SQS ESM'));
   assert.ok(checks.some((c) => c.what === 'destination' && c.action === 'sqs:SendMessage'));

@@ -26,7 +26,6 @@ import {
   Testing,
   VpcSecurityGroupIngressRule,
 } from '../../modules/cdk-terrain.ts';
-import { EXTRA_REGISTRY_LABS } from '../support/schema-registry-lab.ts';
 import { realStacks, schemaRegistryBase } from './real-stacks.ts';
 import {
   checkEsmRoleScope,
@@ -68,7 +67,6 @@ test('every rule holds on every real stack (base, base with a provisioned cluste
       'lab-04-best-practices (kafka:// destination)',
       'lab-04-best-practices (sns destination)',
       'lab-04-best-practices (s3 destination)',
-      ...EXTRA_REGISTRY_LABS.map((l) => `lab-${l.id}`),
     ],
     'the base, every lab, and lab 4 with every other destination kind are checked',
   );
@@ -99,11 +97,7 @@ test("every rule holds on the base stack of an app with a schema registry lab (i
 test('the real stacks exercise what the rules are about', () => {
   const count = (rule: RuleId) => REAL.reduce((n, s) => n + RULES.find((r) => r.id === rule)!.subjects(s.tf).length, 0);
   assert.is(count('msk-tls-iam'), 2, 'one serverless and one provisioned cluster');
-  assert.is(
-    count('esm-role-scope'),
-    LABS.length + 3 + EXTRA_REGISTRY_LABS.length,
-    'one Kafka ESM per lab, lab 4 with a Kafka, an SNS and an S3 destination, and the schema registry lab',
-  );
+  assert.is(count('esm-role-scope'), LABS.length + 3, 'one Kafka ESM per lab, lab 4 with a Kafka, an SNS and an S3 destination, and the schema registry lab');
   assert.ok(count('sqs-encryption') >= 3, 'the buffer, its DLQ and the on-failure queue');
   assert.ok(count('log-retention') >= 7 && count('lambda-limits') >= 7);
   // Every Kafka ESM resolves to its function's role, and that role has Kafka statements to judge.

@@ -10,7 +10,7 @@ import { DEFAULT_PREFIX } from '../../labs/participant.ts';
 import { buildWorkshopApp } from '../../labs/stacks.ts';
 import { Testing } from '../../modules/cdk-terrain.ts';
 import { synthWorkshop } from '../stacks/synth-once.ts';
-import { EXTRA_REGISTRY_LABS, SCHEMA_REGISTRY_LAB } from '../support/schema-registry-lab.ts';
+import { SCHEMA_REGISTRY_LAB } from '../support/schema-registry-lab.ts';
 import type { TfJson } from './rules.ts';
 
 export interface NamedStack {
@@ -56,23 +56,14 @@ export function realStacks(prefix = DEFAULT_PREFIX): NamedStack[] {
       const app = buildWorkshopApp({ labs: [lab], outdir: join(dir, `out-${i}`), stateDir: join(dir, 'state'), region: 'eu-west-1', prefix });
       return { name: `lab-04-best-practices (${lab.kafkaEsm.onFailure!.kind} destination)`, tf: JSON.parse(Testing.synth(app.labs[0])) as TfJson };
     }),
-    ...schemaRegistryStacks(dir, prefix),
   ];
-}
-
-/** The schema registry lab's stack, while LABS has no such lab (its base: schemaRegistryBase). */
-function schemaRegistryStacks(dir: string, prefix: string): NamedStack[] {
-  return EXTRA_REGISTRY_LABS.map((lab) => {
-    const app = buildWorkshopApp({ labs: [lab], outdir: join(dir, 'out-registry'), stateDir: join(dir, 'state'), region: 'eu-west-1', prefix });
-    return { name: `lab-${lab.id}`, tf: JSON.parse(Testing.synth(app.labs[0])) as TfJson };
-  });
 }
 
 /** The base stack of an app with a schema registry lab: its producer may look up the booking schema. */
 export function schemaRegistryBase(prefix = DEFAULT_PREFIX): NamedStack {
   const dir = mkdtempSync(join(tmpdir(), 'klw-policy-registry-'));
   const app = buildWorkshopApp({
-    labs: [...LABS, ...EXTRA_REGISTRY_LABS],
+    labs: [...LABS],
     outdir: join(dir, 'out'),
     stateDir: join(dir, 'state'),
     region: 'eu-west-1',

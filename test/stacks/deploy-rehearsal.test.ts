@@ -1,4 +1,4 @@
-// The deploy rehearsed: the project's own `npm run deploy -- base`, then `-- 1` to `-- 4`, then
+// The deploy rehearsed: the project's own `npm run deploy -- base`, then `-- 1` to `-- 5`, then
 // `npm run destroy -- --all`, with the real Terraform and the real hashicorp/aws provider against
 // moto on 127.0.0.1 (test/support/moto-rehearsal.py fills what moto lacks, each gap commented and
 // listed in README). It proves what a real account would otherwise be the first to show: every
@@ -78,6 +78,8 @@ if (needsTerraform(test, terraformTools) && needsMoto(test, motoTools)) {
     if (kafkaEsm.metrics?.length === 0) delete kafkaEsm.metrics;
     const groups = ADDED_IN['aws_lambda_event_source_mapping.provisioned_poller_config.poller_group_name'].release;
     if (kafkaEsm.provisionedPollers && olderThan(providerVersion, groups)) delete kafkaEsm.provisionedPollers.pollerGroupName;
+    const registry = ADDED_IN['aws_lambda_event_source_mapping.amazon_managed_kafka_event_source_config.schema_registry_config'].release;
+    if (olderThan(providerVersion, registry)) delete kafkaEsm.schemaRegistry;
     return { ...spec, kafkaEsm };
   }
 
@@ -155,7 +157,7 @@ if (needsTerraform(test, terraformTools) && needsMoto(test, motoTools)) {
     assert.is(projectResources(moto)['Lambda functions'].filter((f) => f.includes(lab('1').id)).length, 0, 'lab 1 functions left behind');
   });
 
-  for (const ref of ['3', '4']) {
+  for (const ref of ['3', '4', '5']) {
     test(`deploy ${ref} applies its lab and the pre-run check finds every mapping as the spec says`, async () => {
       const run = await step(['deploy', ref]);
       assert.is(run.status, 0, tail(run));
@@ -171,7 +173,7 @@ if (needsTerraform(test, terraformTools) && needsMoto(test, motoTools)) {
     assert.is.not(run.status, 0, tail(run));
     assert.match(run.output, /Rehearsal fault: CreateEventSourceMapping refused/);
     const record = readRecord(join(stateDir, 'deployed.json'));
-    assert.is(record.currentLab, undefined, 'lab 4 was destroyed and lab 1 never finished');
+    assert.is(record.currentLab, undefined, 'lab 5 was destroyed and lab 1 never finished');
     assert.equal(stacksHoldingResources([lab('1').id], stateDir).labs, [lab('1').id]);
   });
 

@@ -143,6 +143,7 @@ test('after apply: a 0 s Kafka batching window and LoggingConfig, which the prov
       [2, { MaximumBatchingWindowInSeconds: 0 }],
       [3, { MaximumBatchingWindowInSeconds: 0 }],
       [4, { MaximumBatchingWindowInSeconds: 0, LoggingConfig: { SystemLogLevel: 'INFO' } }],
+      [5, { MaximumBatchingWindowInSeconds: 0, LoggingConfig: { SystemLogLevel: 'INFO' } }],
     ],
   );
 });

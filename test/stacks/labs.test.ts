@@ -38,7 +38,7 @@ test('every mapping, Kafka and SQS, lets Terraform wait as long as the deploy do
 test('every lab has its own stack, named lab-<id>', () => {
   assert.equal(
     [...synthed.labs.values()].map((s) => s.name),
-    ['lab-01-baseline', 'lab-02-low-latency', 'lab-03-sqs-buffer', 'lab-04-best-practices'],
+    ['lab-01-baseline', 'lab-02-low-latency', 'lab-03-sqs-buffer', 'lab-04-best-practices', 'lab-05-schema-registry'],
   );
 });
 

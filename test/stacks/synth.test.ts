@@ -50,7 +50,7 @@ test('runSynth prints the stacks written and the time taken', () => {
   const { code, stdout } = capture(() => runSynth(LABS, options));
   assert.is(code, 0);
   assert.match(stdout, /stacks\/base\/cdk\.tf\.json/);
-  assert.match(stdout, /Synthesized 5 stacks \(base, lab-01-baseline, .*\) in \d+\.\d\d s/);
+  assert.match(stdout, /Synthesized 6 stacks \(base, lab-01-baseline, .*\) in \d+\.\d\d s/);
 });
 
 test('an invalid lab fails the build with every problem, before any construct exists', () => {

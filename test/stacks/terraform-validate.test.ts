@@ -15,7 +15,6 @@ import { buildWorkshopApp } from '../../labs/stacks.ts';
 import { type ProviderSchema, rehearsalCopy, type SchemaBlock } from '../../modules/provider-rehearsal.ts';
 import { PROVIDER_VALUES } from '../../modules/provider-values.ts';
 import { KAFKA_DESTINATION_LAB, OTHER_DESTINATION_LABS } from '../policy/real-stacks.ts';
-import { EXTRA_REGISTRY_LABS } from '../support/schema-registry-lab.ts';
 import { findTerraformTools, initFromMirror, needsTerraform, type TerraformTools, terraformIn } from '../support/terraform-tools.ts';
 
 const found = findTerraformTools();
@@ -28,8 +27,6 @@ function synthesizeVariants(): Map<string, string> {
     ['provisioned cluster', [LABS[0]], 'provisioned'],
     ['kafka:// destination', [KAFKA_DESTINATION_LAB], 'serverless'],
     ...OTHER_DESTINATION_LABS.map((lab): [string, LabSpec[], 'serverless'] => [`${lab.kafkaEsm.onFailure!.kind} destination`, [lab], 'serverless']),
-    // Until LABS has a schema registry lab: its stack, and the base whose producer it grants.
-    ...EXTRA_REGISTRY_LABS.map((lab): [string, LabSpec[], 'serverless'] => ['schema registry', [lab], 'serverless']),
   ];
   const stacks = new Map<string, string>();
   for (const [i, [variant, labs, clusterMode]] of variants.entries()) {

@@ -1,5 +1,5 @@
 // The labs show the effects they exist to teach, asserted on the JSON the CLI writes. Every lab
-// runs with --quick, in the local sandbox, exactly as `npm start` runs them.
+// runs with --quick, in the local sandbox, as `npm start` runs them (with the optional lab 5 too).
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,8 +17,13 @@ test.after(closeBrowser);
 
 test('every lab passes its local targets with --quick, nothing lost', async () => {
   mkdirSync(REPORTS, { recursive: true });
-  const { run, report } = await runJson(['run', 'all', '--quick', '--html', HTML]);
+  const { run, report } = await runJson(['run', 'all', '--with-optional', '--quick', '--html', HTML]);
   all = report.labs;
+  assert.equal(
+    all.map((lab) => lab.config.number),
+    [1, 2, 3, 4, 5],
+    'every lab, the optional one too',
+  );
   const failed = all.flatMap((lab) =>
     lab.targets.filter((t) => !t.pass).map((t) => `${lab.lab}: ${t.name} ${t.actual} (expected ${t.expected}) — ${t.reason}`),
   );
@@ -114,6 +119,20 @@ test("lab 4's filtered events are never invoked; poison events end in the destin
   assert.ok(invoked < lab4.published - lab4.filtered + 5 * lab4.deadLettered, `invoked records ${invoked}: filtered records never reach the function`);
   assert.ok(lab4.deadLettered > 0, 'poison events were dead-lettered');
   assert.is(lab4.lost, 0);
+});
+
+test('lab 5: the filter matched decoded Avro, only the unknown schema ids were dead-lettered, uninvoked, and the schema evolved mid-run', () => {
+  const lab5 = all[4];
+  const m5 = lab5.esmMetrics ?? {};
+  assert.ok(lab5.filtered > 0.25 * lab5.published, `filtered ${lab5.filtered} of ${lab5.published}: the filter saw the decoded status`);
+  assert.ok(lab5.deadLettered > 0);
+  assert.is(m5.SchemaRegistryErrorCount, lab5.deadLettered, 'every dead letter failed schema validation');
+  assert.is(m5.InvokedEventCount, lab5.processed, 'no retries: nothing the function could not read reached it');
+  assert.is(m5.FailedInvokeEventCount, 0);
+  const evolution = lab5.schemaEvolution;
+  assert.ok(evolution && evolution.writtenWithVersion2 > 0, 'bookings written with version 2 of the schema');
+  assert.ok(evolution!.incompatibleChange.refused, `the incompatible version refused: ${evolution!.incompatibleChange.answer}`);
+  assert.is(lab5.schemaValidation?.records, lab5.published, 'the mapping validated every record it polled');
 });
 
 test("lab 3 sustains the rate lab 1's configuration cannot", async () => {
