@@ -164,8 +164,8 @@ export const CASES: readonly BenchCase[] = [
   {
     kind: 'contention',
     id: 'busy-laptop',
-    title: 'Labs 2 and 4 (--quick) on a quiet machine, then with another process keeping one core busy',
-    labs: [2, 4],
+    title: 'Labs 2, 4 and 5 (--quick) on a quiet machine, then with another process keeping one core busy',
+    labs: [2, 4, 5],
     burnerCores: 1,
     perRunBudgetSec: 90,
   },

@@ -189,11 +189,6 @@ const WRONG: Record<number, WrongEdit[]> = {
       edits: (lab) => [...INTENDED[lab], ['spec.ts', "    filters: [{ value: { status: ['CONFIRMED'] } }],\n", '    filters: [],\n']],
       fails: ['events filtered before an invocation'],
     },
-    {
-      why: 'the other format: SOURCE, whose function knows only version 1 of the schema when the producer moves to version 2',
-      edits: (lab) => intendedBut(lab, "eventRecordFormat: 'JSON'", "eventRecordFormat: 'SOURCE'"),
-      fails: ['undecodable events dead-lettered without an invocation'],
-    },
   ],
 };
 

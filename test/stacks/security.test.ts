@@ -80,7 +80,22 @@ test('the base functions: producer writes, topic-admin creates, both only on the
   const producer = policyOf(synthed.base.tf, 'load-generator/producer');
   assert.equal(
     actionsOf(producer),
-    ['kafka-cluster:Connect', 'kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData', 'logs:CreateLogStream', 'logs:PutLogEvents', ...EC2_ENI_ACTIONS].sort(),
+    [
+      // Lab 5's Avro bookings: the version of the booking schema, and version 2 halfway through.
+      'glue:GetSchemaVersion',
+      'glue:RegisterSchemaVersion',
+      'kafka-cluster:Connect',
+      'kafka-cluster:DescribeTopic',
+      'kafka-cluster:WriteData',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      ...EC2_ENI_ACTIONS,
+    ].sort(),
+  );
+  const glue = producer.find((s) => s.actions.includes('glue:RegisterSchemaVersion'))!;
+  assert.ok(
+    glue.resources.every((r) => r.includes(':registry/') || r.includes(':schema/')),
+    `the Glue grant names the workshop's registry and its schemas only: ${glue.resources.join(', ')}`,
   );
   const write = producer.find((s) => s.actions.includes('kafka-cluster:WriteData'))!;
   assert.is(write.resources.length, 1);
@@ -138,7 +153,8 @@ test('every Lambda function has its own log group with a 7-day retention', () =>
     }
     assert.is(groups.length, resources(stack.tf, 'aws_lambda_function').length);
   }
-  assert.is(functions, 2 + 1 + 1 + 2 + 1);
+  // base: producer and topic admin; labs 1, 2, 4 and 5: the processor; lab 3: forwarder and processor.
+  assert.is(functions, 2 + 1 + 1 + 2 + 1 + 1);
 });
 
 test('base: MSK Serverless with IAM auth, private subnets in up to 3 AZs, Lambda and STS endpoints, no NAT', () => {
